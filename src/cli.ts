@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import type { CommandDef } from 'citty';
+import { aliases, commands, summaries } from './commands/index.js';
+import { checkArgv } from './commands/_args.js';
+import { Exit, PwtError, usageError } from './core/errors.js';
+
+/**
+ * The entry point, and the only place that turns errors into exit codes
+ * (STYLE 2). Dispatch is done here rather than by citty's runMain so that
+ * unknown flags are usage errors and each error gets its SPEC exit code.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyCommand = CommandDef<any>;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function topHelp(): string {
+  const width = Math.max(...Object.keys(summaries).map((name) => name.length));
+  const lines = Object.entries(summaries).map(([name, text]) => `  ${name.padEnd(width)}  ${text}`);
+  return [
+    `pwt ${version()} - parallel worktrees for parallel AI coding agents`,
+    '',
+    'Usage: pwt <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `pwt <command> --help` for a command\'s options.',
+    'Exit codes: 0 done, 1 bug, 2 usage, 3 precondition, 4 conflict, 130 cancelled.',
+  ].join('\n');
+}
+
+const wantsHelp = (args: readonly string[]) => args.some((arg) => arg === '--help' || arg === '-h') && !args.slice(0, args.indexOf('--')).includes('--');
+
+async function dispatch(argv: string[]): Promise<void> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(`${topHelp()}\n`);
+    return;
+  }
+  if (first === '--version' || first === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return;
+  }
+  const name = aliases[first] ?? first;
+  const load = commands[name];
+  if (!load) throw usageError(`Unknown command "${first}".`, 'Run: pwt --help');
+  await runResolved(await load(), rest, [name]);
+}
+
+async function runResolved(cmd: AnyCommand, rawArgs: string[], path: string[]): Promise<void> {
+  const citty = await import('citty');
+  const subCommands = (typeof cmd.subCommands === 'function' ? await cmd.subCommands() : cmd.subCommands) as Record<string, AnyCommand | (() => Promise<AnyCommand>)> | undefined;
+  if (subCommands) {
+    const [sub, ...rest] = rawArgs;
+    if (sub === undefined || sub === '--help' || sub === '-h') {
+      process.stdout.write(`${await citty.renderUsage(cmd)}\n`);
+      if (sub === undefined) throw usageError(`pwt ${path.join(' ')} needs a subcommand.`, `Run: pwt ${path.join(' ')} --help`);
+      return;
+    }
+    const entry = subCommands[sub];
+    if (!entry) throw usageError(`Unknown command "pwt ${path.join(' ')} ${sub}".`, `Run: pwt ${path.join(' ')} --help`);
+    const resolved = typeof entry === 'function' ? await entry() : entry;
+    await runResolved(resolved, rest, [...path, sub]);
+    return;
+  }
+  if (wantsHelp(rawArgs)) {
+    process.stdout.write(`${await citty.renderUsage(cmd)}\n`.replace(/^Usage: `?(\S+)/m, `Usage: pwt ${path.join(' ')}`));
+    return;
+  }
+  const args = (typeof cmd.args === 'function' ? await cmd.args() : cmd.args) ?? {};
+  checkArgv(rawArgs, args, path.join(' '));
+  try {
+    await citty.runCommand(cmd, { rawArgs });
+  } catch (error) {
+    // citty's own argument errors (missing positional, bad enum value) are usage errors.
+    if (error instanceof Error && error.name === 'CLIError') throw usageError(`${error.message.replace(/\u001B\[[0-9;]*m/g, '')}.`.replace(/\.\.$/, '.'), `Run: pwt ${path.join(' ')} --help`);
+    throw error;
+  }
+}
+
+function report(error: unknown): number {
+  if (error instanceof PwtError) {
+    process.stderr.write(`pwt: ${error.message}${error.hint ? ` ${error.hint}` : ''}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`pwt: unexpected error (a bug, please report it with this output):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return Exit.bug;
+}
+
+dispatch(process.argv.slice(2)).then(
+  () => {
+    process.exitCode = Exit.ok;
+  },
+  (error: unknown) => {
+    process.exitCode = report(error);
+  },
+);

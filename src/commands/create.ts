@@ -1,0 +1,39 @@
+import { defineCommand } from 'citty';
+import { createSession } from '../core/create.js';
+import { assertNamePattern } from '../core/names.js';
+import { openProject } from '../core/project.js';
+import { log, printJson } from '../core/ui.js';
+import { jsonArg, repeated } from './_args.js';
+import { relative } from 'node:path';
+
+export default defineCommand({
+  meta: { name: 'create', description: 'Create a session: a git worktree on branch session/<name> in the sessions dir' },
+  args: {
+    name: { type: 'positional', description: 'Session name (letters, digits, . _ -; at most 64)', required: true },
+    goal: { type: 'string', description: 'A goal for the session (repeatable)' },
+    base: { type: 'string', description: 'Branch or commit to start from (default: the main worktree\'s branch)' },
+    'allow-dirty': { type: 'boolean', description: 'Allow uncommitted changes in the main worktree' },
+    env: { type: 'boolean', default: true, description: 'Copy env files into the session (--no-env to skip)' },
+    ...jsonArg,
+  },
+  async run({ args, rawArgs }) {
+    assertNamePattern(args.name);
+    const project = await openProject();
+    const result = await createSession(project, {
+      name: args.name,
+      goals: repeated(rawArgs, 'goal'),
+      base: args.base,
+      allowDirty: args['allow-dirty'],
+      copyEnv: args.env !== false,
+    });
+    if (args.json) {
+      printJson({ ...result.session, path: result.path });
+      return;
+    }
+    log.success(`Created session ${result.session.id} on ${result.session.branch} (from ${result.session.base}).`);
+    if (result.envCopied.length) log.info(`Copied env files: ${result.envCopied.join(', ')}`);
+    if (result.envKept.length) log.info(`Kept the session's own: ${result.envKept.join(', ')} (never overwritten)`);
+    log.info(`Path: ${result.path}`);
+    log.info(`Go there: pcd ${result.session.id}   (or: cd ${relative(process.cwd(), result.path) || '.'})`);
+  },
+});

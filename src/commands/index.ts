@@ -1,0 +1,23 @@
+import type { CommandDef } from 'citty';
+
+/** Commands load lazily so a fast command never pays for a slow one's imports. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loader = () => Promise<CommandDef<any>>;
+
+export const commands: Record<string, Loader> = {
+  create: () => import('./create.js').then((m) => m.default),
+  status: () => import('./status.js').then((m) => m.default),
+  path: () => import('./path.js').then((m) => m.default),
+  context: () => import('./context.js').then((m) => m.default),
+  doctor: () => import('./doctor.js').then((m) => m.default),
+};
+
+export const aliases: Record<string, string> = { ls: 'status', rm: 'remove' };
+
+export const summaries: Record<string, string> = {
+  create: 'Create a session: a worktree on its own branch',
+  status: 'Sessions, their changes and orphans (alias: ls)',
+  path: 'Print the path of a session (or the main worktree)',
+  context: 'Where the current directory is: main, session or none',
+  doctor: 'Check tools, manifest and lock',
+};

@@ -1,0 +1,161 @@
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Exit, PwtError, preconditionError } from './errors.js';
+import { emptyManifest, manifestPath, ManifestShapeError, relativeWorktree, validateManifest, type Manifest, type SessionRecord } from './manifest.js';
+import { listWorktrees } from './worktrees.js';
+import { isInside, realPath, type Repo } from './repo.js';
+import { utcStamp } from './time.js';
+import { log } from './ui.js';
+
+/**
+ * The one door to the manifest file (STYLE 7): reads validate, and every
+ * change is a read-modify-write under an inter-process lock, written to a temp
+ * file, fsynced and renamed over the old one.
+ */
+export interface Store {
+  repo: Repo;
+  sessionsDir: string;
+}
+
+const LOCK_STALE_MS = 10_000;
+
+export function lockPath(sessionsDir: string): string {
+  return `${manifestPath(sessionsDir)}.lock`;
+}
+
+type ReadResult = { kind: 'missing' } | { kind: 'ok'; manifest: Manifest } | { kind: 'corrupt'; reason: string };
+
+function readRaw(file: string): ReadResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') return { kind: 'corrupt', reason: 'it is a directory' };
+    throw error;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { kind: 'corrupt', reason: `it is not valid JSON (${(error as Error).message})` };
+  }
+  try {
+    return { kind: 'ok', manifest: validateManifest(data, file) };
+  } catch (error) {
+    if (error instanceof ManifestShapeError) return { kind: 'corrupt', reason: error.message };
+    throw error;
+  }
+}
+
+/**
+ * Reads the manifest without taking the lock (renames make reads safe). A
+ * corrupt file is moved aside and rebuilt under the lock. Null when missing.
+ */
+export async function readManifest(store: Store): Promise<Manifest | null> {
+  const result = readRaw(manifestPath(store.sessionsDir));
+  if (result.kind === 'missing') return null;
+  if (result.kind === 'ok') return result.manifest;
+  return updateManifest(store, (manifest) => manifest);
+}
+
+/** Lock, read (recovering a corrupt file), apply fn, write atomically, unlock. */
+export async function updateManifest<T = Manifest>(store: Store, fn: (manifest: Manifest) => T | Promise<T>): Promise<T> {
+  mkdirSync(store.sessionsDir, { recursive: true });
+  const file = manifestPath(store.sessionsDir);
+  const release = await acquireLock(store.sessionsDir);
+  try {
+    const result = readRaw(file);
+    let manifest: Manifest;
+    if (result.kind === 'ok') manifest = result.manifest;
+    else if (result.kind === 'missing') manifest = emptyManifest(store.repo.project);
+    else manifest = await recoverCorrupt(store, file, result.reason);
+    const before = JSON.stringify(manifest);
+    const returned = await fn(manifest);
+    if (JSON.stringify(manifest) !== before || result.kind !== 'ok') writeAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`);
+    return (returned === undefined ? manifest : returned) as T;
+  } finally {
+    await release();
+  }
+}
+
+async function acquireLock(sessionsDir: string): Promise<() => Promise<void>> {
+  const { default: lockfile } = await import('proper-lockfile');
+  const file = manifestPath(sessionsDir);
+  const timeoutMs = Number(process.env.PWT_LOCK_TIMEOUT_MS) || 10_000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      // realpath: false lets us lock a manifest that does not exist yet.
+      return await lockfile.lock(file, { realpath: false, stale: LOCK_STALE_MS, lockfilePath: lockPath(sessionsDir), onCompromised: () => {} });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+      if (Date.now() >= deadline) {
+        throw preconditionError(
+          `Could not lock the manifest within ${Math.round(timeoutMs / 1000)} s: ${lockPath(sessionsDir)} is held by another pwt.`,
+          `Wait for the other pwt to finish; if none is running, delete ${lockPath(sessionsDir)}.`,
+        );
+      }
+      await new Promise((done) => setTimeout(done, 20 + Math.random() * 60));
+    }
+  }
+}
+
+/** Write to a temp file in the same folder, fsync, rename: readers see old or new, never half. */
+export function writeAtomic(file: string, text: string): void {
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    if (process.env.PWT_FAULT === 'manifest-write') throw new PwtError(`Injected failure writing ${file} (PWT_FAULT=manifest-write).`, Exit.bug);
+    const fd = openSync(temp, 'w', 0o644);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Moves a corrupt manifest aside and rebuilds one from git's worktree list. */
+async function recoverCorrupt(store: Store, file: string, reason: string): Promise<Manifest> {
+  const backup = `${file}.corrupt-${utcStamp()}`;
+  renameSync(file, existsSync(backup) ? `${backup}-${process.pid}` : backup);
+  const manifest = await rebuildFromGit(store);
+  log.warn(`The manifest was unreadable (${reason}); moved it to ${backup} and rebuilt ${manifest.sessions.length} session(s) from git. Goals are only in the backup.`);
+  return manifest;
+}
+
+export async function rebuildFromGit(store: Store): Promise<Manifest> {
+  const manifest = emptyManifest(store.repo.project);
+  const sessionsDir = realPath(store.sessionsDir);
+  const now = new Date().toISOString();
+  for (const entry of await listWorktrees(store.repo.mainPath)) {
+    const path = realPath(entry.path);
+    if (entry.prunable || entry.bare || dirname(path) !== sessionsDir || !isInside(path, sessionsDir)) continue;
+    const session: SessionRecord = {
+      id: basename(path),
+      branch: entry.branch ?? entry.head ?? 'HEAD',
+      worktree: relativeWorktree(store.repo.mainPath, path),
+      startedAt: birthTime(path) ?? now,
+      goals: [],
+      status: 'active',
+      adoptedAt: now,
+    };
+    manifest.sessions.push(session);
+  }
+  return manifest;
+}
+
+function birthTime(path: string): string | null {
+  try {
+    const stat = statSync(path);
+    return (stat.birthtimeMs > 0 ? stat.birthtime : stat.mtime).toISOString();
+  } catch {
+    return null;
+  }
+}

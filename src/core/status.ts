@@ -1,0 +1,115 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { aheadBehind, changedPaths, currentBranch } from './git.js';
+import { sessionPath, type Manifest, type SessionRecord } from './manifest.js';
+import { readManifest } from './manifest-store.js';
+import { mapPool } from './pool.js';
+import type { Project } from './project.js';
+import { isInside, realPath } from './repo.js';
+import { listWorktrees, type WorktreeEntry } from './worktrees.js';
+
+export type OrphanKind = 'missing-worktree' | 'unregistered-worktree' | 'stray-directory' | 'prunable';
+
+export interface Orphan {
+  kind: OrphanKind;
+  id?: string;
+  path?: string;
+  branch?: string;
+}
+
+export interface SessionStatus extends SessionRecord {
+  path: string;
+  exists: boolean;
+  dirty: boolean;
+  changes: number;
+  ahead: number | null;
+  behind: number | null;
+  activeAgent: string | null;
+}
+
+export interface StatusReport {
+  project: string;
+  sessionsDir: string;
+  main: { path: string; branch: string | null; dirty: boolean };
+  sessions: SessionStatus[];
+  orphans: Orphan[];
+}
+
+/** A snapshot of the manifest, git's worktrees and the sessions dir, with orphans classified. */
+export interface Snapshot {
+  manifest: Manifest | null;
+  worktrees: WorktreeEntry[];
+  orphans: Orphan[];
+}
+
+/** Folders pwt keeps in the sessions dir for itself. */
+const isPwtEntry = (name: string) => name.startsWith('.');
+
+export async function takeSnapshot(project: Project): Promise<Snapshot> {
+  const [manifest, worktrees] = await Promise.all([readManifest(project), listWorktrees(project.repo.mainPath)]);
+  return { manifest, worktrees, orphans: findOrphans(project, manifest, worktrees) };
+}
+
+/** SPEC "Orphans": the four kinds, from data already read (no git calls). */
+export function findOrphans(project: Project, manifest: Manifest | null, worktrees: WorktreeEntry[]): Orphan[] {
+  const orphans: Orphan[] = [];
+  const sessionsDir = realPath(project.sessionsDir);
+  const live = worktrees.filter((entry) => !entry.prunable);
+  const livePaths = new Set(live.map((entry) => realPath(entry.path)));
+  const sessions = manifest?.sessions ?? [];
+  const registered = new Set(sessions.map((session) => realPath(sessionPath(project.repo.mainPath, session))));
+
+  for (const session of sessions) {
+    const path = sessionPath(project.repo.mainPath, session);
+    if (!existsSync(path)) orphans.push({ kind: 'missing-worktree', id: session.id, path, branch: session.branch });
+  }
+  for (const entry of worktrees) {
+    if (entry.prunable) {
+      orphans.push({ kind: 'prunable', path: entry.path, ...(entry.branch ? { branch: entry.branch } : {}) });
+      continue;
+    }
+    const path = realPath(entry.path);
+    if (path !== sessionsDir && isInside(path, sessionsDir) && !registered.has(path)) {
+      orphans.push({ kind: 'unregistered-worktree', id: basename(path), path, ...(entry.branch ? { branch: entry.branch } : {}) });
+    }
+  }
+  if (existsSync(sessionsDir)) {
+    for (const dirent of readdirSync(sessionsDir, { withFileTypes: true })) {
+      if (isPwtEntry(dirent.name) || !dirent.isDirectory()) continue;
+      const path = join(sessionsDir, dirent.name);
+      if (!livePaths.has(path) && !registered.has(path)) orphans.push({ kind: 'stray-directory', id: dirent.name, path });
+    }
+  }
+  return orphans;
+}
+
+async function sessionStatus(project: Project, session: SessionRecord, live: Set<string>): Promise<SessionStatus> {
+  const path = sessionPath(project.repo.mainPath, session);
+  const exists = existsSync(path) && live.has(realPath(path));
+  const activeAgent = session.agents?.find((agent) => agent.status === 'running')?.provider ?? null;
+  if (!exists) return { ...session, path, exists, dirty: false, changes: 0, ahead: null, behind: null, activeAgent };
+  const base = session.base ?? session.baseCommit;
+  const [changes, counts] = await Promise.all([
+    changedPaths(path, { untracked: 'normal' }).then((paths) => paths.length),
+    base ? aheadBehind(path, base, 'HEAD').then((result) => result ?? (session.baseCommit ? aheadBehind(path, session.baseCommit, 'HEAD') : null)) : null,
+  ]);
+  return { ...session, path, exists, dirty: changes > 0, changes, ahead: counts?.ahead ?? null, behind: counts?.behind ?? null, activeAgent };
+}
+
+export async function collectStatus(project: Project): Promise<StatusReport> {
+  const { repo } = project;
+  const snapshot = await takeSnapshot(project);
+  const live = new Set(snapshot.worktrees.filter((entry) => !entry.prunable).map((entry) => realPath(entry.path)));
+  const [branch, mainChanges, sessions] = await Promise.all([
+    currentBranch(repo.mainPath),
+    changedPaths(repo.mainPath, { untracked: 'normal' }),
+    mapPool(snapshot.manifest?.sessions ?? [], (session) => sessionStatus(project, session, live)),
+  ]);
+  return {
+    project: repo.project,
+    sessionsDir: project.sessionsDir,
+    main: { path: repo.mainPath, branch, dirty: mainChanges.length > 0 },
+    sessions,
+    orphans: snapshot.orphans,
+  };
+}

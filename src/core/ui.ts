@@ -1,0 +1,28 @@
+import { createConsola } from 'consola/basic';
+
+/**
+ * People read stderr, scripts read stdout (STYLE 6). The basic build of
+ * consola loads in a few ms; the fancy one costs ~35 ms on every start.
+ */
+export const log = createConsola({
+  stdout: process.stderr,
+  stderr: process.stderr,
+  formatOptions: { date: false, colors: !process.env.NO_COLOR },
+});
+
+/** Prompts only when a person can answer: stdin is a TTY and CI is unset. */
+export function isInteractive(): boolean {
+  return Boolean(process.stdin.isTTY) && !process.env.CI;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function printLine(text = ''): void {
+  process.stdout.write(`${text}\n`);
+}
+
+const useColor = () => !process.env.NO_COLOR && process.stdout.isTTY === true && process.env.TERM !== 'dumb';
+const paint = (code: number) => (text: string) => (useColor() ? `\u001B[${code}m${text}\u001B[0m` : text);
+export const color = { dim: paint(2), bold: paint(1), red: paint(31), green: paint(32), yellow: paint(33), cyan: paint(36) };

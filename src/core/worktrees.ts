@@ -1,0 +1,39 @@
+import { git } from './git.js';
+
+export interface WorktreeEntry {
+  path: string;
+  head: string | null;
+  /** Short branch name, or null when detached or bare. */
+  branch: string | null;
+  bare: boolean;
+  detached: boolean;
+  locked: boolean;
+  prunable: boolean;
+}
+
+/**
+ * Parses `git worktree list --porcelain -z`: each attribute ends in NUL and an
+ * empty attribute ends a record, so paths with newlines survive.
+ */
+export function parseWorktreeList(text: string): WorktreeEntry[] {
+  const entries: WorktreeEntry[] = [];
+  for (const block of text.split('\0\0')) {
+    const lines = block.split('\0').filter(Boolean);
+    if (!lines[0]?.startsWith('worktree ')) continue;
+    const entry: WorktreeEntry = { path: lines[0].slice(9), head: null, branch: null, bare: false, detached: false, locked: false, prunable: false };
+    for (const line of lines.slice(1)) {
+      if (line.startsWith('HEAD ')) entry.head = line.slice(5);
+      else if (line.startsWith('branch ')) entry.branch = line.slice(7).replace(/^refs\/heads\//, '');
+      else if (line === 'bare') entry.bare = true;
+      else if (line === 'detached') entry.detached = true;
+      else if (line === 'locked' || line.startsWith('locked ')) entry.locked = true;
+      else if (line === 'prunable' || line.startsWith('prunable ')) entry.prunable = true;
+    }
+    entries.push(entry);
+  }
+  return entries;
+}
+
+export async function listWorktrees(cwd: string): Promise<WorktreeEntry[]> {
+  return parseWorktreeList(await git(cwd, ['worktree', 'list', '--porcelain', '-z']));
+}
