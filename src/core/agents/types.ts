@@ -1,0 +1,98 @@
+/**
+ * The one interface every agent CLI adapter implements (SPEC "Agents"). Each
+ * provider lives in src/core/agents/<provider>.ts and is loaded lazily through
+ * ./index.ts. Adapters only read vendors' folders; they never write there.
+ */
+export const PROVIDERS = ['claude', 'codex', 'gemini', 'copilot', 'cursor', 'opencode', 'pi'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export interface ToolCall {
+  name: string;
+  /** The call's arguments as the vendor recorded them (usually an object, e.g. { command }). */
+  input: unknown;
+  /** The tool's result as text ('' when none was recorded). */
+  output: string;
+}
+
+/** One normalized message (SPEC `pwt agent transcript --json`). */
+export interface TranscriptMessage {
+  role: 'user' | 'assistant';
+  text: string;
+  tools: ToolCall[];
+  /** ISO-8601 time of the message, or null when the vendor keeps none. */
+  at: string | null;
+}
+
+export interface Transcript {
+  provider: Provider;
+  id: string;
+  messages: TranscriptMessage[];
+}
+
+/** One vendor session found for a working directory (SPEC `pwt agent sessions --json`). */
+export interface AgentSessionInfo {
+  provider: Provider;
+  id: string;
+  /** The working directory the vendor recorded (realpath). */
+  cwd: string;
+  startedAt: string | null;
+  updatedAt: string | null;
+  /** User + assistant messages (after normalization). */
+  messages: number;
+  /** Where the vendor keeps it (file or database), for people and debugging. */
+  source?: string;
+}
+
+export interface Detection {
+  found: boolean;
+  version: string | null;
+  path: string | null;
+}
+
+/** A command line to spawn, in cwd, with extra env. */
+export interface CommandSpec {
+  cmd: string;
+  args: string[];
+  cwd: string;
+  env?: Record<string, string>;
+  /** Set when the id was chosen before the start (claude/gemini/copilot --session-id, ...). */
+  sessionId?: string;
+}
+
+export interface StartOptions {
+  cwd: string;
+  prompt?: string;
+  /** Run once and exit (print mode) instead of the interactive TUI. */
+  headless?: boolean;
+  /** A pwt-chosen id (uuid) where the CLI accepts one. */
+  sessionId?: string;
+  /** A human name where the CLI accepts one. */
+  name?: string;
+}
+
+export interface ResumeOptions {
+  cwd: string;
+  prompt?: string;
+  headless?: boolean;
+}
+
+export interface Adapter {
+  provider: Provider;
+  /** Executable name looked up on PATH. */
+  binary: string;
+  /** Can pwt choose the session id up front? */
+  choosesId: boolean;
+  detect(env?: NodeJS.ProcessEnv): Promise<Detection>;
+  /** The vendor's home for sessions, honouring its own variables and HOME. */
+  home(env?: NodeJS.ProcessEnv): string;
+  startCommand(opts: StartOptions, env?: NodeJS.ProcessEnv): CommandSpec;
+  resumeCommand(id: string, opts: ResumeOptions, env?: NodeJS.ProcessEnv): CommandSpec;
+  /**
+   * The id of the first session for exactly this cwd (realpath) created at or
+   * after `since`, or null if none yet (callers poll).
+   */
+  captureSessionId(cwd: string, since: Date, env?: NodeJS.ProcessEnv): Promise<string | null>;
+  /** Sessions for this cwd, newest first. */
+  listSessions(cwd: string, env?: NodeJS.ProcessEnv): Promise<AgentSessionInfo[]>;
+  readTranscript(id: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<Transcript>;
+}
