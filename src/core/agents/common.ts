@@ -1,0 +1,93 @@
+import { accessSync, constants, realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { run } from '../git.js';
+import { preconditionError, PwtError } from '../errors.js';
+import type { AgentSessionInfo, Detection, Provider } from './types.js';
+
+/**
+ * Helpers every adapter shares: path matching, PATH lookup, time stamps,
+ * ordering. Vendors record the working directory as the process saw it
+ * (getcwd, i.e. the real path), so every comparison goes through realCwd.
+ */
+
+/** The real path of a directory; the resolved path when it does not exist (any more). */
+export function realCwd(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return resolve(dir);
+  }
+}
+
+/** HOME as the vendor CLI would see it in this environment. */
+export function homeOf(env: NodeJS.ProcessEnv = process.env): string {
+  return env.HOME || homedir();
+}
+
+/** The first executable called `binary` on env.PATH, or null. */
+export function findExecutable(binary: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, binary);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here; keep looking
+    }
+  }
+  return null;
+}
+
+/** Is the CLI on PATH, and which version does `--version` print? */
+export async function detectCli(binary: string, env: NodeJS.ProcessEnv = process.env, args = ['--version']): Promise<Detection> {
+  const path = findExecutable(binary, env);
+  if (!path) return { found: false, version: null, path: null };
+  try {
+    const result = await run(path, args, { cwd: homeOf(env), env: { ...env, NO_COLOR: '1' } });
+    const version = `${result.stdout}\n${result.stderr}`.match(/\d+\.\d+(?:\.\d+)?(?:[-+][\w.]+)?/)?.[0] ?? null;
+    return { found: true, version, path };
+  } catch (error) {
+    if (error instanceof PwtError) return { found: false, version: null, path };
+    throw error;
+  }
+}
+
+/** ISO-8601 from epoch milliseconds, an ISO string, or nothing usable (null). */
+export function toIso(value: unknown): string | null {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return new Date(value).toISOString();
+  if (typeof value === 'string' && value) {
+    const time = Date.parse(value);
+    return Number.isNaN(time) ? null : new Date(time).toISOString();
+  }
+  return null;
+}
+
+/** Sessions ordered newest first (by last update, then start), as `pwt agent sessions` shows them. */
+export function newestFirst<T extends Pick<AgentSessionInfo, 'updatedAt' | 'startedAt'>>(sessions: T[]): T[] {
+  const key = (session: T) => Date.parse(session.updatedAt ?? session.startedAt ?? '') || 0;
+  return [...sessions].sort((a, b) => key(b) - key(a));
+}
+
+/** A tool result as text: vendors store strings, content-block arrays or objects. */
+export function textOf(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    return value
+      .map((block) => (typeof block === 'string' ? block : block && typeof block === 'object' && typeof (block as { text?: unknown }).text === 'string' ? (block as { text: string }).text : ''))
+      .filter(Boolean)
+      .join('\n');
+  }
+  return JSON.stringify(value);
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The one error for "no such vendor session". */
+export function sessionNotFound(provider: Provider, id: string, where: string): PwtError {
+  return preconditionError(`No ${provider} session "${id}" in ${where}.`, `Run: pwt agent sessions --provider ${provider}`);
+}
