@@ -57,6 +57,8 @@ export interface CommandSpec {
   env?: Record<string, string>;
   /** Set when the id was chosen before the start (claude/gemini/copilot --session-id, ...). */
   sessionId?: string;
+  /** Text to write on the CLI's stdin (opencode run reads its prompt there: argv prompts get quoted). */
+  stdin?: string;
 }
 
 export interface StartOptions {
@@ -95,4 +97,9 @@ export interface Adapter {
   /** Sessions for this cwd, newest first. */
   listSessions(cwd: string, env?: NodeJS.ProcessEnv): Promise<AgentSessionInfo[]>;
   readTranscript(id: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<Transcript>;
+  /**
+   * For CLIs that mint an id in a separate call before the start (cursor-agent
+   * create-chat): runs it and returns the id to pass as StartOptions.sessionId.
+   */
+  createSession?(cwd: string, env?: NodeJS.ProcessEnv): Promise<string>;
 }
