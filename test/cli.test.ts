@@ -1,0 +1,48 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeProject, type Project } from './helpers/sandbox.js';
+
+let project: Project;
+afterEach(() => project?.sandbox.cleanup());
+
+describe('pwt (global behaviour)', () => {
+  it('prints help and version; unknown commands and flags are usage errors (exit 2)', () => {
+    project = makeProject();
+    const { sandbox, main } = project;
+    const help = sandbox.pwt(main, ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: pwt <command>/);
+    for (const command of ['create', 'status', 'path', 'context', 'doctor', 'ls']) {
+      const result = sandbox.pwt(main, [command, '--help']);
+      expect(result.code, command).toBe(0);
+      expect(result.stdout, command).toMatch(/USAGE|Usage/);
+    }
+    expect(sandbox.pwt(main, ['--version']).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const unknown = sandbox.pwt(main, ['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('pwt: Unknown command "frobnicate". Run: pwt --help\n');
+    for (const args of [['status', '--bogus'], ['path', '--json'], ['context', 'extra']]) {
+      const result = sandbox.pwt(main, args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  it('keeps stdout for data: --json output parses and people-text goes to stderr', () => {
+    project = makeProject();
+    const { sandbox, main } = project;
+    const created = sandbox.pwt(main, ['create', 'x', '--json']);
+    expect(() => JSON.parse(created.stdout)).not.toThrow();
+    const human = sandbox.pwt(main, ['create', 'y']);
+    expect(human.stdout).toBe('');
+    expect(human.stderr).toMatch(/Created session y/);
+  });
+
+  it('respects NO_COLOR (no escape sequences anywhere)', () => {
+    project = makeProject();
+    const { sandbox, main } = project;
+    sandbox.pwt(main, ['create', 'c']);
+    const result = sandbox.pwt(main, ['status'], { NO_COLOR: '1', FORCE_COLOR: '1' });
+    // eslint-disable-next-line no-control-regex
+    expect(result.stdout + result.stderr).not.toMatch(/\u001B\[/);
+  });
+});
