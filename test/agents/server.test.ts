@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startModelServer, type ModelServer } from './server/index.js';
+import { decide, MARKER, shellArgs, TOOL_COMMAND } from './server/script.js';
+
+/** The test model server itself: the script's rules, and the two protocols A owns over real HTTP. */
+describe('model server script', () => {
+  const bash = { name: 'Bash', schema: { type: 'object', properties: { command: { type: 'string' }, description: { type: 'string' } }, required: ['command'] } };
+
+  it.each([
+    ['plain prompt -> echo reply', [{ role: 'user', text: 'hello there' }], [bash], { kind: 'text', text: 'Reply to: hello there' }],
+    ['marker -> one shell call', [{ role: 'user', text: `do ${MARKER}` }], [bash], { kind: 'tool', name: 'Bash', args: { command: TOOL_COMMAND } }],
+    ['marker without a shell tool -> text', [{ role: 'user', text: `do ${MARKER}` }], [], { kind: 'text', text: `Reply to: do ${MARKER}` }],
+    [
+      'tool result back -> Done',
+      [{ role: 'user', text: `do ${MARKER}` }, { role: 'assistant', text: '' }, { role: 'tool', text: 'pwt-tool-output\n' }],
+      [bash],
+      { kind: 'text', text: 'Done: the tool printed pwt-tool-output' },
+    ],
+    [
+      'injected context after the prompt is not the user',
+      [{ role: 'user', text: `go ${MARKER}` }, { role: 'user', text: '<system-reminder>x</system-reminder>' }],
+      [bash],
+      { kind: 'tool', name: 'Bash', args: { command: TOOL_COMMAND } },
+    ],
+    [
+      'a new prompt after an old tool result asks again',
+      [{ role: 'user', text: `a ${MARKER}` }, { role: 'tool', text: 'x' }, { role: 'assistant', text: 'Done' }, { role: 'user', text: 'second' }],
+      [bash],
+      { kind: 'text', text: 'Reply to: second' },
+    ],
+  ] as const)('%s', (_name, turns, tools, expected) => {
+    expect(decide({ turns: [...turns], tools: [...tools] })).toEqual(expected);
+  });
+
+  it('shapes the arguments by the tool schema', () => {
+    expect(shellArgs({ name: 'exec_command', schema: { properties: { cmd: { type: 'string' } }, required: ['cmd'] } })).toEqual({ cmd: TOOL_COMMAND });
+    expect(shellArgs({ name: 'shell', schema: { properties: { command: { type: 'array' } }, required: ['command'] } })).toEqual({ command: ['bash', '-lc', TOOL_COMMAND] });
+    expect(shellArgs({ name: 'bash', schema: { properties: { command: { type: 'string' }, description: { type: 'string' }, timeout: { type: 'number' } }, required: ['command', 'description', 'timeout'] } }))
+      .toEqual({ command: TOOL_COMMAND, description: 'Print a marker line', timeout: 30_000 });
+  });
+});
+
+describe('model server over HTTP', () => {
+  let server: ModelServer;
+  beforeAll(async () => {
+    server = await startModelServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('listens on 127.0.0.1 and records requests; unknown routes get a 404', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await fetch(`${server.url}/nowhere`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(404);
+    expect(server.requests.at(-1)).toMatchObject({ method: 'POST', path: '/nowhere', protocol: 'none' });
+  });
+
+  it('anthropic: streams a tool_use for the marker, then text after the tool_result', async () => {
+    const tools = [{ name: 'Bash', input_schema: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } }];
+    const first = await fetch(`${server.url}/v1/messages?beta=true`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'm', stream: true, tools, messages: [{ role: 'user', content: [{ type: 'text', text: `run ${MARKER}` }] }] }),
+    });
+    const sse = await first.text();
+    expect(sse).toContain('event: message_start');
+    expect(sse).toContain('"type":"tool_use"');
+    expect(sse).toContain('"stop_reason":"tool_use"');
+    const partial = /"partial_json":("(?:[^"\\]|\\.)*")/.exec(sse)![1]!;
+    expect(JSON.parse(JSON.parse(partial))).toEqual({ command: TOOL_COMMAND });
+
+    const second = await fetch(`${server.url}/v1/messages`, {
+      method: 'POST',
+      body: JSON.stringify({
+        model: 'm',
+        tools,
+        messages: [
+          { role: 'user', content: `run ${MARKER}` },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'Bash', input: {} }] },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'pwt-tool-output' }] },
+        ],
+      }),
+    });
+    const json = await second.json();
+    expect(json.content).toEqual([{ type: 'text', text: 'Done: the tool printed pwt-tool-output' }]);
+  });
+
+  it('openai responses: function_call for the marker, then a message', async () => {
+    const tools = [{ type: 'function', name: 'exec_command', parameters: { type: 'object', properties: { cmd: { type: 'string' } } } }];
+    const input = [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: `please ${MARKER}` }] }];
+    const first = await (await fetch(`${server.url}/v1/responses`, { method: 'POST', body: JSON.stringify({ stream: true, tools, input }) })).text();
+    expect(first).toContain('event: response.completed');
+    const done = first.split('\n').find((l) => l.includes('"response.output_item.done"'))!;
+    const item = JSON.parse(done.slice('data: '.length)).item;
+    expect(item).toMatchObject({ type: 'function_call', name: 'exec_command', arguments: JSON.stringify({ cmd: TOOL_COMMAND }) });
+
+    const followUp = [...input, { type: 'function_call', call_id: item.call_id, name: 'exec_command', arguments: item.arguments }, { type: 'function_call_output', call_id: item.call_id, output: 'Output:\npwt-tool-output\n' }];
+    const second = await (await fetch(`${server.url}/v1/responses`, { method: 'POST', body: JSON.stringify({ stream: false, tools, input: followUp }) })).json();
+    expect(second.output[0].content[0].text).toBe('Done: the tool printed pwt-tool-output');
+  });
+});

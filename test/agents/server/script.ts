@@ -1,0 +1,128 @@
+/**
+ * What the test model "thinks", independent of the wire protocol. Each
+ * protocol module turns its request into a `Conversation` (turns + offered
+ * tools) and renders the `Reply` this returns in its own format.
+ *
+ * The script:
+ * - the last real user message contains MARKER and no tool result came back
+ *   after it -> ONE call of the shell tool the request offers, running
+ *   `echo pwt-tool-output`;
+ * - a tool result came back after the last user message -> text `Done: ...`;
+ * - otherwise -> text `Reply to: <first 40 chars of the user's text>`.
+ */
+export const MARKER = 'PWT_TOOL_MARKER';
+export const TOOL_COMMAND = 'echo pwt-tool-output';
+export const TOOL_OUTPUT = 'pwt-tool-output';
+
+export interface Turn {
+  role: 'user' | 'assistant' | 'tool';
+  text: string;
+}
+
+export interface OfferedTool {
+  name: string;
+  /** JSON schema of the arguments (whatever the protocol calls it), or undefined. */
+  schema?: JsonSchema;
+}
+
+export interface JsonSchema {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: unknown[];
+  minimum?: number;
+  [key: string]: unknown;
+}
+
+export interface Conversation {
+  turns: Turn[];
+  tools: OfferedTool[];
+}
+
+export type Reply = { kind: 'text'; text: string } | { kind: 'tool'; name: string; args: Record<string, unknown> };
+
+/** Names the CLIs give their shell tool, best first (claude, pi, codex, codex legacy, gemini, copilot, opencode). */
+const SHELL_TOOL_NAMES = ['Bash', 'bash', 'exec_command', 'shell', 'run_shell_command', 'shell_command', 'local_shell'];
+
+export function findShellTool(tools: OfferedTool[]): OfferedTool | undefined {
+  for (const name of SHELL_TOOL_NAMES) {
+    const tool = tools.find((t) => t.name === name);
+    if (tool) return tool;
+  }
+  return tools.find((t) => /bash|shell/i.test(t.name) && !/output|kill|read|write/i.test(t.name));
+}
+
+/**
+ * Text the CLIs inject into user turns (claude's <system-reminder>, codex's
+ * <environment_context>, ...) starts with a tag: it is not what the user typed.
+ */
+export function isInjected(text: string): boolean {
+  return /^\s*<[a-z_-]+[\s>]/i.test(text);
+}
+
+export function decide(conversation: Conversation): Reply {
+  const { turns } = conversation;
+  let lastUser = -1;
+  for (let i = turns.length - 1; i >= 0; i--) {
+    const turn = turns[i]!;
+    if (turn.role === 'user' && turn.text.trim() && !isInjected(turn.text)) {
+      lastUser = i;
+      break;
+    }
+  }
+  const userText = lastUser >= 0 ? turns[lastUser]!.text.trim() : '';
+  const toolResults = turns.slice(lastUser + 1).filter((t) => t.role === 'tool');
+  if (toolResults.length > 0) {
+    const output = toolResults.map((t) => t.text).join('\n');
+    const shown = output.includes(TOOL_OUTPUT) ? TOOL_OUTPUT : oneLine(output, 40);
+    return { kind: 'text', text: `Done: the tool printed ${shown}` };
+  }
+  const shell = findShellTool(conversation.tools);
+  if (userText.includes(MARKER) && shell) return { kind: 'tool', name: shell.name, args: shellArgs(shell) };
+  return { kind: 'text', text: `Reply to: ${oneLine(userText, 40)}` };
+}
+
+function oneLine(text: string, max: number): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, max);
+}
+
+/**
+ * Arguments for the shell tool, shaped by its schema: `cmd` (codex
+ * exec_command), `command` as argv (codex legacy `shell`) or as a string
+ * (claude Bash, gemini, pi, copilot, opencode); any other required field
+ * gets a harmless value so the CLI's validation passes.
+ */
+export function shellArgs(tool: OfferedTool): Record<string, unknown> {
+  const props = tool.schema?.properties ?? {};
+  const args: Record<string, unknown> = {};
+  if ('cmd' in props) args.cmd = TOOL_COMMAND;
+  else if (typeOf(props.command) === 'array') args.command = ['bash', '-lc', TOOL_COMMAND];
+  else args.command = TOOL_COMMAND;
+  for (const key of tool.schema?.required ?? []) {
+    if (key in args) continue;
+    args[key] = placeholder(key, props[key]);
+  }
+  return args;
+}
+
+function typeOf(schema: JsonSchema | undefined): string | undefined {
+  if (!schema) return undefined;
+  return Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+}
+
+function placeholder(key: string, schema: JsonSchema | undefined): unknown {
+  if (schema?.enum && schema.enum.length > 0) return schema.enum[0];
+  switch (typeOf(schema)) {
+    case 'boolean':
+      return false;
+    case 'number':
+    case 'integer':
+      return Math.max(schema?.minimum ?? 0, /timeout/i.test(key) ? 30_000 : 1);
+    case 'array':
+      return [];
+    case 'object':
+      return {};
+    default:
+      return /desc/i.test(key) ? 'Print a marker line' : 'pwt';
+  }
+}
