@@ -3,6 +3,7 @@ import { createSession } from '../core/create.js';
 import { assertNamePattern } from '../core/names.js';
 import { openProject } from '../core/project.js';
 import { log, printJson } from '../core/ui.js';
+import { shellIntegrationHint, writeCdTarget } from '../core/shell.js';
 import { jsonArg, repeated } from './_args.js';
 import { relative } from 'node:path';
 
@@ -26,6 +27,7 @@ export default defineCommand({
       allowDirty: args['allow-dirty'],
       copyEnv: args.env !== false,
     });
+    writeCdTarget(result.path); // for pstart (shell/*): a raw path, never shell code
     if (args.json) {
       printJson({ ...result.session, path: result.path });
       return;
@@ -35,5 +37,7 @@ export default defineCommand({
     if (result.envKept.length) log.info(`Kept the session's own: ${result.envKept.join(', ')} (never overwritten)`);
     log.info(`Path: ${result.path}`);
     log.info(`Go there: pcd ${result.session.id}   (or: cd ${relative(process.cwd(), result.path) || '.'})`);
+    const tip = shellIntegrationHint();
+    if (tip) log.info(tip);
   },
 });

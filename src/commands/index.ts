@@ -10,6 +10,9 @@ export const commands: Record<string, Loader> = {
   path: () => import('./path.js').then((m) => m.default),
   context: () => import('./context.js').then((m) => m.default),
   doctor: () => import('./doctor.js').then((m) => m.default),
+  'shell-init': () => import('./shell-init.js').then((m) => m.default),
+  // Hidden (not in summaries): candidates and the current session for the shell functions.
+  complete: () => import('./complete.js').then((m) => m.default),
 };
 
 export const aliases: Record<string, string> = { ls: 'status', rm: 'remove' };
@@ -20,4 +23,5 @@ export const summaries: Record<string, string> = {
   path: 'Print the path of a session (or the main worktree)',
   context: 'Where the current directory is: main, session or none',
   doctor: 'Check tools, manifest and lock',
+  'shell-init': 'Print the shell integration (pcd, pstart, pend) for bash|zsh|fish; --install adds it to your rc file',
 };

@@ -1,0 +1,90 @@
+import { defineCommand, type ArgsDef, type CommandDef } from 'citty';
+import { preconditionError } from '../core/errors.js';
+import { findRepo } from '../core/repo.js';
+import { loadConfig } from '../core/config.js';
+import { readManifest } from '../core/manifest-store.js';
+import { completeWords, type CompletionWorld, type FlagInfo } from '../core/shell-complete.js';
+import { currentSessionName } from '../core/shell.js';
+import { printLine } from '../core/ui.js';
+import { aliases, commands, summaries } from './index.js';
+
+/**
+ * Hidden helper for the shell functions (not in `pwt --help`):
+ *   pwt complete -- <program> <words...> <current>   completion candidates, one per line
+ *   pwt complete --current                          the session the cwd is in (for pend)
+ * Fast on purpose: reads the manifest only, never git status.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyCommand = CommandDef<any>;
+
+async function resolve<T>(value: T | (() => T | Promise<T>) | undefined): Promise<T | undefined> {
+  return typeof value === 'function' ? (value as () => T | Promise<T>)() : value;
+}
+
+async function loadPath(path: string[]): Promise<AnyCommand | undefined> {
+  const [first, ...rest] = path;
+  const load = first ? commands[first] : undefined;
+  let cmd: AnyCommand | undefined = load ? await load() : undefined;
+  for (const name of rest) {
+    const subs = (await resolve(cmd?.subCommands)) as Record<string, AnyCommand | (() => Promise<AnyCommand>)> | undefined;
+    cmd = await resolve(subs?.[name]);
+  }
+  return cmd;
+}
+
+function flagsOf(def: ArgsDef): FlagInfo[] {
+  const flags: FlagInfo[] = [];
+  for (const [name, arg] of Object.entries(def)) {
+    if (arg.type === 'positional') continue;
+    // citty negates a boolean that defaults to true with --no-<name>.
+    if (arg.type === 'boolean') flags.push({ name: arg.default === true ? `no-${name}` : name, takesValue: false });
+    else flags.push({ name, takesValue: true, values: arg.type === 'enum' ? [...(arg.options ?? [])] : undefined });
+  }
+  return flags;
+}
+
+const world: CompletionWorld = {
+  commands: [...Object.keys(summaries), ...Object.keys(aliases).filter((alias) => commands[aliases[alias] as string])],
+  aliases,
+  async subcommands(command) {
+    const cmd = await loadPath([command]);
+    return Object.keys((await resolve(cmd?.subCommands)) ?? {});
+  },
+  async flags(path) {
+    const cmd = await loadPath(path);
+    return flagsOf(((await resolve(cmd?.args)) ?? {}) as ArgsDef);
+  },
+  async sessions() {
+    const repo = await findRepo();
+    if (!repo) return [];
+    const manifest = await readManifest({ repo, sessionsDir: loadConfig(repo).sessionsDir });
+    return manifest?.sessions.map((session) => session.id) ?? [];
+  },
+};
+
+/**
+ * After `--`: the program and the words typed so far, the current word last.
+ * The dispatcher's strict argv check counts positionals, so declare enough
+ * slots for any command line a person types.
+ */
+const MAX_WORDS = 200;
+const wordSlots = Object.fromEntries(Array.from({ length: MAX_WORDS }, (_, i) => [`word${i}`, { type: 'positional' as const, required: false }]));
+
+export default defineCommand({
+  meta: { name: 'complete', description: 'Internal: completion candidates and the current session, for the shell functions' },
+  args: {
+    current: { type: 'boolean', description: 'Print the name of the session the current directory is in' },
+    ...wordSlots,
+  },
+  async run({ rawArgs, args }) {
+    if (args.current) {
+      const name = await currentSessionName();
+      if (!name) throw preconditionError('Not inside a pwt session.', 'cd into one first (pcd <name>), or name it: pend <name>.');
+      printLine(name);
+      return;
+    }
+    const dash = rawArgs.indexOf('--');
+    const words = dash === -1 ? rawArgs : rawArgs.slice(dash + 1);
+    for (const candidate of await completeWords(world, words)) printLine(candidate);
+  },
+});
