@@ -1,4 +1,4 @@
-import { accessSync, constants, realpathSync } from 'node:fs';
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { run } from '../git.js';
@@ -91,3 +91,33 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function sessionNotFound(provider: Provider, id: string, where: string): PwtError {
   return preconditionError(`No ${provider} session "${id}" in ${where}.`, `Run: pwt agent sessions --provider ${provider}`);
 }
+
+/** A vendor's directory variable when set to something non-blank (the vendors ignore blank values). */
+export function envDir(env: NodeJS.ProcessEnv, name: string): string | null {
+  const value = env[name]?.trim();
+  return value ? resolve(value) : null;
+}
+
+/** The spellings of a working directory a vendor may have recorded: as given, and its real path. */
+export function cwdForms(cwd: string): Set<string> {
+  return new Set([resolve(cwd), realCwd(cwd)]);
+}
+
+export function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Session ids pwt chooses for CLIs that take one (claude, gemini, copilot --session-id) are UUIDs. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
