@@ -3,7 +3,15 @@ import type { Adapter, Provider } from './types.js';
 /** Adapters load lazily: most commands never touch an agent. */
 // Each adapter adds its line here: `claude: () => import('./claude.js').then((m) => m.default),`
 const loaders: Partial<Record<Provider, () => Promise<Adapter>>> = {
+  opencode: () => import('./opencode.js').then((m) => m.default),
+  pi: () => import('./pi.js').then((m) => m.default),
+  cursor: () => import('./cursor.js').then((m) => m.default),
 };
+
+/** False for a provider whose adapter is not built yet (callers skip it instead of failing). */
+export function hasAdapter(provider: Provider): boolean {
+  return provider in loaders;
+}
 
 export function loadAdapter(provider: Provider): Promise<Adapter> {
   const load = loaders[provider];
