@@ -1,9 +1,8 @@
-#!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import type { CommandDef } from 'citty';
 import { aliases, commands, summaries } from './commands/index.js';
 import { checkArgv } from './commands/_args.js';
 import { Exit, PwtError, usageError } from './core/errors.js';
+import { packageVersion } from './core/package-root.js';
 
 /**
  * The entry point, and the only place that turns errors into exit codes
@@ -13,10 +12,7 @@ import { Exit, PwtError, usageError } from './core/errors.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyCommand = CommandDef<any>;
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+const version = packageVersion;
 
 function topHelp(): string {
   const width = Math.max(...Object.keys(summaries).map((name) => name.length));

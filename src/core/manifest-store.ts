@@ -1,6 +1,5 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Exit, PwtError, preconditionError } from './errors.js';
 import { emptyManifest, manifestPath, ManifestShapeError, relativeWorktree, validateManifest, type Manifest, type SessionRecord } from './manifest.js';
 import { listWorktrees } from './worktrees.js';
@@ -102,9 +101,12 @@ async function acquireLock(sessionsDir: string): Promise<() => Promise<void>> {
   }
 }
 
+let tempCounter = 0;
+
 /** Write to a temp file in the same folder, fsync, rename: readers see old or new, never half. */
 export function writeAtomic(file: string, text: string): void {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // pid + time + counter is unique among writers; node:crypto would cost startup time.
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.${++tempCounter}.tmp`);
   try {
     if (process.env.PWT_FAULT === 'manifest-write') throw new PwtError(`Injected failure writing ${file} (PWT_FAULT=manifest-write).`, Exit.bug);
     const fd = openSync(temp, 'w', 0o644);

@@ -1,13 +1,17 @@
-import { createConsola } from 'consola/basic';
+import { createConsola, type ConsolaInstance } from 'consola/basic';
 
 /**
  * People read stderr, scripts read stdout (STYLE 6). The basic build of
- * consola loads in a few ms; the fancy one costs ~35 ms on every start.
+ * consola (the full one costs ~35 ms per start), created on first use so
+ * commands that print nothing for people (path, hooks) never build it.
  */
-export const log = createConsola({
-  stdout: process.stderr,
-  stderr: process.stderr,
-  formatOptions: { date: false, colors: !process.env.NO_COLOR },
+let instance: ConsolaInstance | undefined;
+export const log = new Proxy({} as ConsolaInstance, {
+  get(_target, key) {
+    instance ??= createConsola({ stdout: process.stderr, stderr: process.stderr, formatOptions: { date: false, colors: !process.env.NO_COLOR } });
+    const value = instance[key as keyof ConsolaInstance];
+    return typeof value === 'function' ? value.bind(instance) : value;
+  },
 });
 
 /** Prompts only when a person can answer: stdin is a TTY and CI is unset. */
