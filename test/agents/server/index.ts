@@ -4,6 +4,8 @@ import { gunzipSync, inflateSync, brotliDecompressSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import anthropic from './anthropic.js';
 import openaiResponses from './openai-responses.js';
+import chatCompletions from './chat-completions.js';
+import gemini from './gemini.js';
 import type { Reply } from './script.js';
 
 /**
@@ -47,7 +49,7 @@ export interface ModelServer {
 }
 
 // Helpers B and C add their protocol here (one import + one entry).
-const protocols: Protocol[] = [anthropic, openaiResponses];
+const protocols: Protocol[] = [anthropic, openaiResponses, chatCompletions, gemini];
 
 /** Model listings several CLIs fetch at start (codex, copilot, opencode): an OpenAI-style list. */
 function isModelList(method: string, path: string): boolean {
