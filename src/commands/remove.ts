@@ -1,0 +1,67 @@
+import { defineCommand } from 'citty';
+import { usageError } from '../core/errors.js';
+import { assertNamePattern } from '../core/names.js';
+import { openProject } from '../core/project.js';
+import { removeSession, STRATEGIES, type RemoveResult, type Strategy } from '../core/remove/index.js';
+import { isInteractive, log, printJson } from '../core/ui.js';
+import { jsonArg } from './_args.js';
+
+export default defineCommand({
+  meta: { name: 'remove', description: 'End a session: open a PR, merge, keep the branch, or abandon it (archived)' },
+  args: {
+    name: { type: 'positional', description: 'Session name', required: true },
+    strategy: { type: 'string', description: 'pr | merge | keep | abandon (asked at a terminal; default elsewhere: keep)' },
+    yes: { type: 'boolean', alias: 'y', description: 'Confirm abandon without asking' },
+    commit: { type: 'string', description: 'Commit uncommitted work (untracked included) with this message first' },
+    force: { type: 'boolean', description: 'With abandon: archive uncommitted work instead of asking to commit it' },
+    'dry-run': { type: 'boolean', description: 'Print the plan and change nothing' },
+    ...jsonArg,
+  },
+  async run({ args }) {
+    assertNamePattern(args.name);
+    if (args.strategy !== undefined && !(STRATEGIES as readonly string[]).includes(args.strategy)) {
+      throw usageError(`Unknown strategy "${args.strategy}".`, `Use one of: ${STRATEGIES.join(', ')}.`);
+    }
+    const project = await openProject();
+    const dryRun = Boolean(args['dry-run']);
+    const result = await removeSession(project, {
+      name: args.name,
+      ...(args.strategy ? { strategy: args.strategy as Strategy } : {}),
+      ...(args.commit !== undefined ? { commit: args.commit } : {}),
+      yes: args.yes,
+      force: args.force,
+      dryRun,
+      // --json is for scripts: stdout stays pure JSON, so nothing is asked (clack draws prompts on stdout).
+      interactive: isInteractive() && !args.json,
+      onStep: args.json ? undefined : (title) => log.info(title),
+    });
+    if (args.json) {
+      printJson({ actions: result.actions, dryRun: result.dryRun });
+      return;
+    }
+    report(result);
+  },
+});
+
+function report(result: RemoveResult): void {
+  const { facts, strategy } = result;
+  const id = facts.session.id;
+  for (const note of result.notes) log.warn(note);
+  if (result.dryRun) {
+    log.info(`Dry run: pwt remove ${id} --strategy ${strategy} would do:`);
+    result.titles.forEach((title, index) => log.log(`  ${index + 1}. ${title}`));
+    return;
+  }
+  const archive = result.actions.find((action) => action.op === 'archive');
+  const pr = result.actions.find((action) => action.op === 'create-pr')?.url ?? facts.session.pr;
+  const artifacts = result.actions.find((action) => action.op === 'archive-artifacts');
+  if (strategy === 'pr' && pr) log.success(`Opened ${pr} and removed the worktree; the branch ${facts.session.branch} stays.`);
+  if (strategy === 'merge') log.success(`Merged ${facts.session.branch} into ${String(result.actions.find((action) => action.op === 'merge')?.into ?? 'the base')} and deleted the branch (push the base yourself when ready).`);
+  if (strategy === 'keep') log.success(`Removed the worktree of ${id}; the branch ${facts.session.branch} stays.`);
+  if (strategy === 'abandon') {
+    log.success(`Abandoned ${id}.`);
+    if (archive) log.info(`Archived as ${String(archive.ref)}. Bring it back with: pwt restore ${id}`);
+  }
+  if (artifacts) log.info(`Artifacts kept in ${String(artifacts.to)}`);
+  if (facts.cwdInside) log.info(`Your shell is still inside the removed folder: cd ${facts.project.repo.mainPath}  (pend does this for you)`);
+}
