@@ -10,6 +10,9 @@ export const commands: Record<string, Loader> = {
   path: () => import('./path.js').then((m) => m.default),
   context: () => import('./context.js').then((m) => m.default),
   doctor: () => import('./doctor.js').then((m) => m.default),
+  remove: () => import('./remove.js').then((m) => m.default),
+  cleanup: () => import('./cleanup.js').then((m) => m.default),
+  restore: () => import('./restore.js').then((m) => m.default),
   'shell-init': () => import('./shell-init.js').then((m) => m.default),
   // Hidden (not in summaries): candidates and the current session for the shell functions.
   complete: () => import('./complete.js').then((m) => m.default),
@@ -24,4 +27,7 @@ export const summaries: Record<string, string> = {
   context: 'Where the current directory is: main, session or none',
   doctor: 'Check tools, manifest and lock',
   'shell-init': 'Print the shell integration (pcd, pstart, pend) for bash|zsh|fish; --install adds it to your rc file',
+  remove: 'End a session: pr, merge, keep or abandon (alias: rm)',
+  cleanup: 'Find and repair orphans (missing or unregistered worktrees, stray folders)',
+  restore: 'Bring back a removed or abandoned session from its archive',
 };
