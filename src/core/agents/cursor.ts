@@ -42,10 +42,15 @@ function transcriptFiles(cwd: string, env?: NodeJS.ProcessEnv): Map<string, stri
   return files;
 }
 
-/** The user's own words: the inside of <user_query>, else the whole text. */
+/**
+ * The user's own words: the inside of <user_query>; without one, the text
+ * left after removing whole <snake_case>...</snake_case> blocks (the context
+ * Cursor injects: <user_info>, <attached_files>, ...).
+ */
 function userQuery(text: string): string {
   const match = text.match(/<user_query>([\s\S]*?)<\/user_query>/);
-  return (match ? match[1] ?? '' : text).trim();
+  if (match) return (match[1] ?? '').trim();
+  return text.replace(/<([a-z_]+)>[\s\S]*?<\/\1>/g, '').trim();
 }
 
 export async function readCursorTranscript(file: string): Promise<TranscriptMessage[]> {
