@@ -18,7 +18,7 @@ export default defineCommand({
         const config = loadConfig(repo);
         const project = { repo, config, sessionsDir: config.sessionsDir };
         checks.push({ name: 'config', level: 'ok', detail: `sessions dir ${config.sessionsDir}` });
-        checks.push(await checkManifest(project), checkLock(project));
+        checks.push(await checkManifest(project), checkLock(project), await (await import('../core/hooks-doctor.js')).checkHooks(project));
       } catch (error) {
         if (!(error instanceof PwtError)) throw error;
         checks.push({ name: 'config', level: 'fail', detail: error.message, fix: error.hint });

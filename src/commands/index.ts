@@ -16,6 +16,9 @@ export const commands: Record<string, Loader> = {
   'shell-init': () => import('./shell-init.js').then((m) => m.default),
   // Hidden (not in summaries): candidates and the current session for the shell functions.
   complete: () => import('./complete.js').then((m) => m.default),
+  hooks: () => import('./hooks.js').then((m) => m.default),
+  // Hidden: what pwt's git hooks run (hooks/dispatch.sh).
+  _hook: () => import('./hook.js').then((m) => m.default),
 };
 
 export const aliases: Record<string, string> = { ls: 'status', rm: 'remove' };
@@ -30,4 +33,5 @@ export const summaries: Record<string, string> = {
   remove: 'End a session: pr, merge, keep or abandon (alias: rm)',
   cleanup: 'Find and repair orphans (missing or unregistered worktrees, stray folders)',
   restore: 'Bring back a removed or abandoned session from its archive',
+  hooks: 'Git hooks (post-checkout, pre-push): install | uninstall | status',
 };
