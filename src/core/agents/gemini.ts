@@ -1,0 +1,179 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { usageError } from '../errors.js';
+import { cwdForms, detectCli, envDir, isDir, isFile, newestFirst, realCwd, sessionNotFound, homeOf, UUID } from './common.js';
+import { readGeminiChat, type GeminiConversation } from './gemini-records.js';
+import { geminiMessages } from './gemini-transcript.js';
+import type { Adapter, AgentSessionInfo, CommandSpec, ResumeOptions, StartOptions, Transcript } from './types.js';
+
+/**
+ * Gemini CLI (@google/gemini-cli). Chats live in
+ * `<GEMINI_CLI_HOME or HOME>/.gemini/tmp/<project>/chats/session-<YYYY-MM-DDTHH-MM>-<id8>.jsonl`,
+ * where <project> is the slug `~/.gemini/projects.json` maps the cwd to (its
+ * basename, `-1`... on a clash; the folder also holds `.project_root`), or,
+ * before 0.39, sha256(cwd) with single-JSON `.json` chats. Every header
+ * carries `projectHash` = sha256(project root), which is what ties a file to a
+ * folder. Several files can share an id (an interactive `--resume` in a later
+ * minute starts a second file): the one with messages and the newest
+ * `lastUpdated` is the session.
+ */
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function geminiDir(env: NodeJS.ProcessEnv): string {
+  return join(envDir(env, 'GEMINI_CLI_HOME') ?? homeOf(env), '.gemini');
+}
+
+function readText(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** The project temp folders that may hold chats for one of these cwd spellings. */
+function projectDirs(forms: Set<string>, env: NodeJS.ProcessEnv): string[] {
+  const tmp = join(geminiDir(env), 'tmp');
+  const dirs = new Set<string>();
+  try {
+    const registry = JSON.parse(readText(join(geminiDir(env), 'projects.json')) ?? '{}') as { projects?: Record<string, unknown> };
+    for (const form of forms) {
+      const slug = registry.projects?.[form];
+      if (typeof slug === 'string' && slug && !slug.includes('/')) dirs.add(join(tmp, slug));
+    }
+  } catch {
+    // An unreadable registry only loses the shortcut: the scan below still finds the folder.
+  }
+  for (const form of forms) dirs.add(join(tmp, sha256(form)));
+  for (const name of listDir(tmp)) {
+    const root = readText(join(tmp, name, '.project_root'))?.trim();
+    if (root && forms.has(root)) dirs.add(join(tmp, name));
+  }
+  return [...dirs].filter(isDir);
+}
+
+const CHAT_FILE = /^session-.+\.jsonl?$/;
+
+function chatFiles(dirs: string[], id8?: string): string[] {
+  const files: string[] = [];
+  for (const dir of dirs) {
+    const chats = join(dir, 'chats');
+    for (const name of listDir(chats)) {
+      if (!CHAT_FILE.test(name)) continue;
+      if (id8 && !name.replace(/\.jsonl?$/, '').endsWith(`-${id8}`)) continue;
+      if (isFile(join(chats, name))) files.push(join(chats, name));
+    }
+  }
+  return files;
+}
+
+/** Main (not subagent) chats under these folders, those of other projects left out by their hash. */
+async function loadChats(files: string[], hashes: Set<string> | null): Promise<GeminiConversation[]> {
+  const chats: GeminiConversation[] = [];
+  for (const file of files) {
+    const chat = await readGeminiChat(file);
+    if (!chat || chat.kind === 'subagent') continue;
+    if (hashes && chat.projectHash && !hashes.has(chat.projectHash)) continue;
+    chats.push(chat);
+  }
+  return chats;
+}
+
+interface Session {
+  chat: GeminiConversation;
+  messages: ReturnType<typeof geminiMessages>;
+}
+
+/** One session per id: among files sharing it, the one with messages, then the newest lastUpdated. */
+function pickSessions(chats: GeminiConversation[]): Map<string, Session> {
+  const best = new Map<string, Session>();
+  for (const chat of chats) {
+    const candidate = { chat, messages: geminiMessages(chat) };
+    const current = best.get(chat.sessionId);
+    if (!current || better(candidate, current)) best.set(chat.sessionId, candidate);
+  }
+  return best;
+}
+
+function better(a: Session, b: Session): boolean {
+  if ((a.messages.length > 0) !== (b.messages.length > 0)) return a.messages.length > 0;
+  return (a.chat.lastUpdated ?? '') > (b.chat.lastUpdated ?? '');
+}
+
+async function sessionsFor(cwd: string, env: NodeJS.ProcessEnv, id8?: string): Promise<Map<string, Session>> {
+  const forms = cwdForms(cwd);
+  const hashes = new Set([...forms].map(sha256));
+  return pickSessions(await loadChats(chatFiles(projectDirs(forms, env), id8), hashes));
+}
+
+function promptArgs(prompt: string | undefined, headless: boolean | undefined): string[] {
+  if (headless && !prompt) throw usageError('A headless gemini run needs a prompt.', 'Pass the prompt to send (gemini -p "...").');
+  if (!prompt) return [];
+  // -p runs one prompt and exits; -i sends it and stays in the TUI.
+  return headless ? ['-p', prompt] : ['-i', prompt];
+}
+
+const gemini: Adapter = {
+  provider: 'gemini',
+  binary: 'gemini',
+  choosesId: true,
+  detect: (env = process.env) => detectCli('gemini', env),
+  home: (env = process.env) => geminiDir(env),
+
+  startCommand(opts: StartOptions): CommandSpec {
+    const sessionId = opts.sessionId ?? randomUUID();
+    if (!UUID.test(sessionId)) throw usageError(`Not a session id gemini accepts: ${sessionId}`, 'Use a UUID, or leave the id out and pwt picks one.');
+    return { cmd: 'gemini', args: ['--session-id', sessionId, ...promptArgs(opts.prompt, opts.headless)], cwd: opts.cwd, sessionId };
+  },
+
+  resumeCommand(id: string, opts: ResumeOptions): CommandSpec {
+    // --resume also takes "latest" or an index; pwt only ever passes the id (it must run from the session's cwd).
+    return { cmd: 'gemini', args: ['--resume', id, ...promptArgs(opts.prompt, opts.headless)], cwd: opts.cwd, sessionId: id };
+  },
+
+  async captureSessionId(cwd, since, env = process.env) {
+    const created = [...(await sessionsFor(cwd, env)).values()]
+      .filter(({ chat }) => chat.startTime && Date.parse(chat.startTime) >= since.getTime())
+      .sort((a, b) => Date.parse(a.chat.startTime!) - Date.parse(b.chat.startTime!));
+    return created[0]?.chat.sessionId ?? null;
+  },
+
+  async listSessions(cwd, env = process.env) {
+    const sessions: AgentSessionInfo[] = [];
+    for (const { chat, messages } of (await sessionsFor(cwd, env)).values()) {
+      // gemini hides chats without a user or model message too (a header written at start).
+      if (messages.length === 0) continue;
+      sessions.push({ provider: 'gemini', id: chat.sessionId, cwd: realCwd(cwd), startedAt: chat.startTime, updatedAt: chat.lastUpdated, messages: messages.length, source: chat.file });
+    }
+    return newestFirst(sessions);
+  },
+
+  async readTranscript(id, { cwd, env = process.env }): Promise<Transcript> {
+    const id8 = id.length >= 8 ? id.slice(0, 8) : undefined;
+    const sessions = cwd ? await sessionsFor(cwd, env, id8) : pickSessions(await loadChats(chatFiles(allProjectDirs(env), id8), null));
+    const matches = [...sessions.values()].filter(({ chat }) => chat.sessionId === id || (id.length >= 8 && chat.sessionId.startsWith(id)));
+    if (matches.length > 1 && !matches.some(({ chat }) => chat.sessionId === id)) {
+      throw usageError(`Several gemini sessions start with ${id}.`, 'Pass more of the id (pwt agent sessions --provider gemini lists them).');
+    }
+    const match = matches.find(({ chat }) => chat.sessionId === id) ?? matches[0];
+    if (!match) throw sessionNotFound('gemini', id, cwd ? `the gemini chats of ${cwd}` : join(geminiDir(env), 'tmp'));
+    return { provider: 'gemini', id: match.chat.sessionId, messages: match.messages };
+  },
+};
+
+function allProjectDirs(env: NodeJS.ProcessEnv): string[] {
+  const tmp = join(geminiDir(env), 'tmp');
+  return listDir(tmp).map((name) => join(tmp, name)).filter(isDir);
+}
+
+export default gemini;
