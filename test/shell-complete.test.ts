@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeWords, type CompletionWorld } from '../src/core/shell-complete.js';
+import { makeProject, type Project } from './helpers/sandbox.js';
+import { loadInit, runShell, withPwtOnPath, type ShellName } from './shell-harness.js';
+
+/** The pure part: a table of command lines and the candidates for the last word. */
+const world: CompletionWorld = {
+  commands: ['create', 'status', 'path', 'remove', 'hooks', 'ls', 'rm'],
+  aliases: { ls: 'status', rm: 'remove' },
+  subcommands: async (command) => (command === 'hooks' ? ['install', 'uninstall', 'status'] : []),
+  flags: async (path) => {
+    const key = path.join(' ');
+    if (key === 'remove') return [{ name: 'strategy', takesValue: true, values: ['pr', 'merge', 'keep', 'abandon'] }, { name: 'yes', takesValue: false }, { name: 'commit', takesValue: true }];
+    if (key === 'create') return [{ name: 'goal', takesValue: true }, { name: 'no-env', takesValue: false }];
+    if (key === 'hooks install') return [{ name: 'force', takesValue: false }];
+    return [];
+  },
+  sessions: async () => ['alpha', 'beta'],
+};
+
+describe('completeWords', () => {
+  it.each([
+    [['pcd', ''], ['alpha', 'beta']],
+    [['pcd', 'al'], ['alpha', 'beta']],
+    [['pcd', 'alpha', ''], []],
+    [['pend', ''], ['alpha', 'beta']],
+    [['pend', '--'], ['--strategy', '--yes', '--commit', '--help']],
+    [['pend', '--strategy', ''], ['pr', 'merge', 'keep', 'abandon']],
+    [['pend', 'alpha', '--strategy', 'keep', ''], []],
+    [['pwt', ''], ['create', 'status', 'path', 'remove', 'hooks', 'ls', 'rm']],
+    [['pwt', '-'], ['--help', '--version']],
+    [['pwt', 'remove', ''], ['alpha', 'beta']],
+    [['pwt', 'rm', ''], ['alpha', 'beta']],
+    [['pwt', 'rm', '--yes', ''], ['alpha', 'beta']],
+    [['pwt', 'rm', '--commit', ''], []],
+    [['pwt', 'rm', '--commit', 'msg', ''], ['alpha', 'beta']],
+    [['pwt', 'rm', 'alpha', ''], []],
+    [['pwt', 'path', ''], ['alpha', 'beta']],
+    [['pwt', 'create', ''], []],
+    [['pwt', 'create', '--'], ['--goal', '--no-env', '--help']],
+    [['pwt', 'hooks', ''], ['install', 'uninstall', 'status']],
+    [['pwt', 'hooks', 'install', '-'], ['--force', '--help']],
+    [['pwt', 'hooks', 'nosuch', '-'], []],
+    [['pwt', 'rm', '--', ''], []],
+    [['pwt'], []],
+  ])('%j -> %j', async (words, expected) => {
+    expect(await completeWords(world, words)).toEqual(expected);
+  });
+});
+
+/** The same candidates through each real shell's completion machinery. */
+describe('completion in the real shells', () => {
+  let project: Project;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(() => {
+    project = makeProject();
+    env = withPwtOnPath(project.sandbox);
+    for (const name of ['alpha', 'beta', 'other']) expect(project.sandbox.pwt(project.main, ['create', name]).code).toBe(0);
+  });
+  afterAll(() => project.sandbox.cleanup());
+
+  const lines = (text: string) => text.split('\n').filter(Boolean).sort();
+  const quoted = (words: string[]) => words.map((word) => `'${word}'`).join(' ');
+
+  /** bash: set COMP_WORDS/COMP_CWORD as readline would, call the registered function, read COMPREPLY. */
+  function bash(words: string[], cwd = project.main): string[] {
+    const script = [
+      'set -u',
+      loadInit('bash'),
+      `fn=$(complete -p ${words[0]} | sed -E 's/.*-F ([^ ]+).*/\\1/')`,
+      `COMP_WORDS=(${quoted(words)}); COMP_CWORD=${words.length - 1}`,
+      '"$fn"',
+      'printf \'%s\\n\' "${COMPREPLY[@]}"',
+    ].join('\n');
+    const result = runShell('bash', script, cwd, env);
+    expect(result.stderr).toBe('');
+    return lines(result.stdout);
+  }
+
+  /**
+   * zsh: compinit registers the function with compdef; outside a completion
+   * widget `compadd` cannot run, so a function of that name records what the
+   * completer would add (words and CURRENT set as the widget sets them).
+   */
+  function zsh(words: string[], cwd = project.main): string[] {
+    const script = [
+      'autoload -Uz compinit && compinit -u -D',
+      loadInit('zsh'),
+      `fn=\${_comps[${words[0]}]}`,
+      '[[ -n $fn ]] || { echo "no completer registered" >&2; exit 1; }',
+      'compadd() { [[ $1 == -- ]] && shift; print -rl -- "$@"; }',
+      `words=(${quoted(words)}); CURRENT=${words.length}`,
+      '"$fn"',
+    ].join('\n');
+    const result = runShell('zsh', script, cwd, env);
+    expect(result.stderr).toBe('');
+    return lines(result.stdout);
+  }
+
+  /** fish: `complete -C` runs the registered completions for a command line. */
+  function fish(words: string[], cwd = project.main): string[] {
+    const result = runShell('fish', `${loadInit('fish')}\ncomplete -C '${words.join(' ')}'`, cwd, env);
+    expect(result.stderr).toBe('');
+    return lines(result.stdout.replace(/\t.*$/gm, ''));
+  }
+
+  const complete: Record<ShellName, (words: string[], cwd?: string) => string[]> = { bash, zsh, fish };
+
+  describe.each(['bash', 'zsh', 'fish'] as ShellName[])('%s', (shell) => {
+    // bash and fish filter by the typed prefix; zsh's compadd does that itself in a real widget.
+    const filtered = shell !== 'zsh';
+
+    it('completes session names for pcd', () => {
+      expect(complete[shell](['pcd', ''])).toEqual(['alpha', 'beta', 'other']);
+      expect(complete[shell](['pcd', 'al'])).toEqual(filtered ? ['alpha'] : ['alpha', 'beta', 'other']);
+    });
+
+    it('completes session names for pend, pwt remove, pwt rm and pwt path', () => {
+      for (const words of [['pend', ''], ['pwt', 'remove', ''], ['pwt', 'rm', ''], ['pwt', 'path', '']]) {
+        expect(complete[shell](words), words.join(' ')).toEqual(['alpha', 'beta', 'other']);
+      }
+    });
+
+    it('completes pwt subcommands, without hidden ones', () => {
+      const commands = complete[shell](['pwt', '']);
+      expect(commands).toEqual(expect.arrayContaining(['create', 'status', 'path', 'context', 'doctor', 'shell-init', 'ls']));
+      expect(commands).not.toContain('complete');
+      expect(complete[shell](['pwt', 'sh'])).toEqual(filtered ? ['shell-init'] : commands);
+    });
+
+    it('completes flags and fixed values', () => {
+      expect(complete[shell](['pwt', 'create', '--'])).toEqual(['--allow-dirty', '--base', '--goal', '--help', '--json', '--no-env']);
+      expect(complete[shell](['pwt', 'shell-init', ''])).toEqual(['bash', 'fish', 'zsh']);
+    });
+
+    it('completes nothing outside a repository, without an error', () => {
+      expect(complete[shell](['pcd', ''], project.sandbox.root)).toEqual([]);
+    });
+  });
+});
