@@ -3,6 +3,8 @@ import type { Adapter, Provider } from './types.js';
 /** Adapters load lazily: most commands never touch an agent. */
 // Each adapter adds its line here: `claude: () => import('./claude.js').then((m) => m.default),`
 const loaders: Partial<Record<Provider, () => Promise<Adapter>>> = {
+  claude: () => import('./claude.js').then((m) => m.default),
+  codex: () => import('./codex.js').then((m) => m.default),
   gemini: () => import('./gemini.js').then((m) => m.default),
   copilot: () => import('./copilot.js').then((m) => m.default),
   opencode: () => import('./opencode.js').then((m) => m.default),

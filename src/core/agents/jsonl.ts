@@ -1,21 +1,30 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 
 /**
- * Streams a JSONL file record by record without loading it whole. A raw line
- * break cannot occur inside a JSON string, so splitting lines is safe; a line that does not
+ * Streams a JSONL file (or any readable, e.g. a decompressed .jsonl.zst)
+ * record by record without loading it whole. A raw line break cannot occur
+ * inside a JSON string, so splitting lines is safe; a line that does not
  * parse (a half-written last line, a file still growing) is skipped.
  */
-export async function* readJsonl(file: string): AsyncGenerator<Record<string, unknown>> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (!line.trim()) continue;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      continue;
+export async function* readJsonl(source: string | Readable): AsyncGenerator<Record<string, unknown>> {
+  const input = typeof source === 'string' ? createReadStream(source, { encoding: 'utf8' }) : source;
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  try {
+    for await (const line of lines) {
+      if (!line.trim()) continue;
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (typeof record === 'object' && record !== null && !Array.isArray(record)) yield record as Record<string, unknown>;
     }
-    if (typeof record === 'object' && record !== null && !Array.isArray(record)) yield record as Record<string, unknown>;
+  } finally {
+    // A caller that stops early (only the header wanted) must not leave the file open.
+    lines.close();
+    input.destroy();
   }
 }

@@ -136,7 +136,7 @@ export function startSse(res: ServerResponse): { send(event: string | null, data
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  let raw = Buffer.concat(chunks);
+  let raw: Buffer = Buffer.concat(chunks);
   if (raw.length === 0) return null;
   raw = decode(raw, String(req.headers['content-encoding'] ?? ''));
   const text = raw.toString('utf8');
