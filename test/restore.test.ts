@@ -1,0 +1,114 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
+import { fingerprint, manifest } from './remove-harness.js';
+
+let project: Project;
+afterEach(() => project?.sandbox.cleanup());
+
+const git = (cwd: string, ...args: string[]) => project.sandbox.git(cwd, ...args).trim();
+
+function abandoned(): { session: string; tip: string } {
+  project = makeProject();
+  const { sandbox, main } = project;
+  expect(sandbox.pwt(main, ['create', 'feat', '--goal', 'Add feature', '--goal', 'Keep it small']).code).toBe(0);
+  const session = join(project.sessionsDir, 'feat');
+  commitFile(sandbox, session, 'feature.txt', 'committed\n');
+  commitFile(sandbox, session, 'doomed.txt', 'tracked, deleted later\n');
+  const tip = git(session, 'rev-parse', 'HEAD');
+  writeFileSync(join(session, 'feature.txt'), 'edited after the commit\n');
+  rmSync(join(session, 'doomed.txt'));
+  mkdirSync(join(session, 'drafts'));
+  writeFileSync(join(session, 'drafts', 'idea.md'), 'untracked idea\n');
+  writeFileSync(join(session, '.env'), 'SECRET=ignored\n');
+  const result = sandbox.pwt(main, ['rm', 'feat', '--strategy', 'abandon', '--yes', '--force']);
+  expect(result.code, result.stderr).toBe(0);
+  expect(existsSync(session)).toBe(false);
+  return { session, tip };
+}
+
+describe('pwt restore', () => {
+  it('brings back branch, worktree, uncommitted and untracked work, and the manifest entry with its goals', () => {
+    const { session, tip } = abandoned();
+    writeFileSync(join(project.main, '.env'), 'FROM_MAIN=1\n');
+    const result = project.sandbox.pwt(project.main, ['restore', 'feat']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/Restored feat on session\/feat from refs\/pwt\/archive\/feat\/\d{8}T\d{6}Z, uncommitted work included/);
+    expect(git(project.main, 'rev-parse', 'session/feat')).toBe(tip);
+    expect(git(session, 'branch', '--show-current')).toBe('session/feat');
+    expect(readFileSync(join(session, 'feature.txt'), 'utf8')).toBe('edited after the commit\n');
+    expect(readFileSync(join(session, 'drafts', 'idea.md'), 'utf8')).toBe('untracked idea\n');
+    expect(existsSync(join(session, 'doomed.txt'))).toBe(false);
+    // Uncommitted again, exactly as before (index at HEAD).
+    expect(project.sandbox.git(session, 'status', '--porcelain').split('\n').filter(Boolean).sort()).toEqual([' D doomed.txt', ' M feature.txt', '?? drafts/']);
+    // Ignored files are not archived; env files come from the main worktree as in pwt create.
+    expect(readFileSync(join(session, '.env'), 'utf8')).toBe('FROM_MAIN=1\n');
+    const entry = manifest(project).sessions[0];
+    expect(entry).toMatchObject({ id: 'feat', branch: 'session/feat', goals: ['Add feature', 'Keep it small'], base: 'main', status: 'active', restoredFrom: expect.stringMatching(/^refs\/pwt\/archive\/feat\//) });
+    const status = parseJson(project.sandbox.pwt(project.main, ['status', '--json']).stdout);
+    expect(status.sessions[0]).toMatchObject({ id: 'feat', exists: true, dirty: true });
+    expect(status.orphans).toEqual([]);
+  });
+
+  it('restores a clean abandoned session and picks an older archive with --at', () => {
+    project = makeProject();
+    const { sandbox, main } = project;
+    const session = join(project.sessionsDir, 'feat');
+    const tips: string[] = [];
+    for (const content of ['first\n', 'second\n']) {
+      expect(sandbox.pwt(main, ['create', 'feat']).code).toBe(0);
+      commitFile(sandbox, session, 'f.txt', content);
+      tips.push(git(session, 'rev-parse', 'HEAD'));
+      expect(sandbox.pwt(main, ['rm', 'feat', '--strategy', 'abandon', '--yes']).code).toBe(0);
+    }
+    const stamps = git(main, 'for-each-ref', '--format=%(refname:lstrip=4)', 'refs/pwt/archive/feat/').split('\n');
+    expect(stamps).toHaveLength(2);
+    const result = sandbox.pwt(main, ['restore', 'feat', '--at', stamps[0] as string]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(git(main, 'rev-parse', 'session/feat')).toBe(tips[0]);
+    expect(git(session, 'status', '--porcelain')).toBe('');
+    expect(readFileSync(join(session, 'f.txt'), 'utf8')).toBe('first\n');
+  });
+
+  it('says clearly when there is nothing to restore, the stamp is unknown, or the name is taken', () => {
+    abandoned();
+    const { sandbox, main } = project;
+    const nothing = sandbox.pwt(main, ['restore', 'other']);
+    expect(nothing.code).toBe(3);
+    expect(nothing.stderr).toMatch(/Nothing to restore for "other".*Archived sessions: feat/);
+    const badStamp = sandbox.pwt(main, ['restore', 'feat', '--at', '20000101T000000Z']);
+    expect(badStamp.code).toBe(3);
+    expect(badStamp.stderr).toMatch(/No archive of "feat" at 20000101T000000Z.*Archives of feat: \d{8}T\d{6}Z/);
+    expect(sandbox.pwt(main, ['create', 'feat']).code).toBe(0);
+    const before = fingerprint(project);
+    const taken = sandbox.pwt(main, ['restore', 'feat']);
+    expect(taken.code).toBe(3);
+    expect(taken.stderr).toMatch(/session named "feat" exists already/);
+    expect(fingerprint(project)).toBe(before);
+  });
+
+  it('refuses when a different branch of that name exists, and --dry-run changes nothing', () => {
+    abandoned();
+    const { sandbox, main } = project;
+    const before = fingerprint(project);
+    const dry = sandbox.pwt(main, ['restore', 'feat', '--dry-run', '--json']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(parseJson(dry.stdout).actions.map((action: { op: string }) => action.op)).toEqual(['create-branch', 'add-worktree', 'restore-uncommitted', 'copy-env', 'register']);
+    expect(fingerprint(project)).toBe(before);
+    git(main, 'branch', 'session/feat', 'main');
+    const clash = sandbox.pwt(main, ['restore', 'feat']);
+    expect(clash.code).toBe(3);
+    expect(clash.stderr).toMatch(/branch session\/feat exists and points elsewhere/);
+  });
+
+  it('points a kept branch (no archive) at git worktree add', () => {
+    project = makeProject();
+    const { sandbox, main } = project;
+    expect(sandbox.pwt(main, ['create', 'kept']).code).toBe(0);
+    expect(sandbox.pwt(main, ['rm', 'kept']).code).toBe(0);
+    const result = sandbox.pwt(main, ['restore', 'kept']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/The branch session\/kept still exists: git worktree add .*kept session\/kept/);
+  });
+});
