@@ -17,6 +17,7 @@ export const commands: Record<string, Loader> = {
   // Hidden (not in summaries): candidates and the current session for the shell functions.
   complete: () => import('./complete.js').then((m) => m.default),
   hooks: () => import('./hooks.js').then((m) => m.default),
+  agent: () => import('./agent.js').then((m) => m.default),
   // Hidden: what pwt's git hooks run (hooks/dispatch.sh).
   _hook: () => import('./hook.js').then((m) => m.default),
 };
@@ -34,4 +35,5 @@ export const summaries: Record<string, string> = {
   cleanup: 'Find and repair orphans (missing or unregistered worktrees, stray folders)',
   restore: 'Bring back a removed or abandoned session from its archive',
   hooks: 'Git hooks (post-checkout, pre-push): install | uninstall | status',
+  agent: 'Agent CLI sessions of this directory: sessions | transcript',
 };
