@@ -117,7 +117,8 @@ const copilot: Adapter = {
     const sessionId = opts.sessionId ?? randomUUID();
     if (!UUID.test(sessionId)) throw usageError(`Not a session id copilot accepts: ${sessionId}`, 'Use a UUID, or leave the id out and pwt picks one.');
     // --session-id resumes that session when it already exists, so a fresh UUID is a new session.
-    return { cmd: 'copilot', args: ['--session-id', sessionId, ...promptArgs(opts.prompt, opts.headless)], cwd: opts.cwd, sessionId };
+    const name = opts.name ? ['--name', opts.name] : [];
+    return { cmd: 'copilot', args: ['--session-id', sessionId, ...name, ...promptArgs(opts.prompt, opts.headless)], cwd: opts.cwd, sessionId };
   },
 
   resumeCommand(id: string, opts: ResumeOptions): CommandSpec {

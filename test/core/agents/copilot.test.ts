@@ -103,7 +103,7 @@ describe('copilot adapter', () => {
   it('start and resume commands: a chosen id, -p headless, -i interactive, --resume=<id> and never --continue', () => {
     const id = '0f0f0f0f-1111-4222-8333-444444444444';
     expect(copilot.startCommand({ cwd: '/w', sessionId: id, prompt: 'hi', headless: true })).toEqual({ cmd: 'copilot', args: ['--session-id', id, '-p', 'hi'], cwd: '/w', sessionId: id });
-    expect(copilot.startCommand({ cwd: '/w', sessionId: id, prompt: 'hi' }).args).toEqual(['--session-id', id, '-i', 'hi']);
+    expect(copilot.startCommand({ cwd: '/w', sessionId: id, prompt: 'hi', name: 'fix-login' }).args).toEqual(['--session-id', id, '--name', 'fix-login', '-i', 'hi']);
     expect(copilot.resumeCommand(id, { cwd: '/w', prompt: 'more', headless: true }).args).toEqual([`--resume=${id}`, '-p', 'more']);
     expect(copilot.resumeCommand(id, { cwd: '/w' }).args).toEqual([`--resume=${id}`]);
     expect(JSON.stringify([copilot.startCommand({ cwd: '/w' }), copilot.resumeCommand(id, { cwd: '/w' })])).not.toContain('--continue');

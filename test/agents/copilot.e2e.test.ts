@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import copilot from '../../src/core/agents/copilot.js';
+import type { Transcript } from '../../src/core/agents/types.js';
+import { CLI_CACHE, makeAgentWorld, poll, requireCli, runCommand, type AgentWorld } from './harness.js';
+import { startModelServer, type ModelServer } from './server/index.js';
+import { MARKER, TOOL_COMMAND, TOOL_OUTPUT } from './server/script.js';
+
+/**
+ * The real GitHub Copilot CLI (@github/copilot, pinned in
+ * scripts/install-agent-clis.mjs) against the test model server's Chat
+ * Completions protocol, in a session worktree with a fresh HOME.
+ */
+let server: ModelServer;
+let world: AgentWorld | undefined;
+
+beforeAll(async () => {
+  server = await startModelServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+afterEach(() => {
+  world?.sandbox.cleanup();
+  world = undefined;
+});
+
+/**
+ * The offline recipe (shared/agents/recipes/copilot). XDG_CACHE_HOME is shared
+ * between tests: the first run unpacks ~235 MB of the CLI there, which is not
+ * session state.
+ */
+function copilotWorld(name: string): { world: AgentWorld; env: NodeJS.ProcessEnv } {
+  requireCli('copilot');
+  const w = makeAgentWorld(name);
+  world = w;
+  return {
+    world: w,
+    env: {
+      ...w.env,
+      XDG_CACHE_HOME: join(CLI_CACHE, 'xdg-cache'),
+      COPILOT_OFFLINE: 'true',
+      COPILOT_AUTO_UPDATE: 'false',
+      COPILOT_PROVIDER_BASE_URL: `${server.url}/v1`,
+      COPILOT_PROVIDER_TYPE: 'openai',
+      COPILOT_PROVIDER_API_KEY: 'sk-fake',
+      COPILOT_MODEL: 'gpt-4.1',
+    },
+  };
+}
+
+/** Prompt mode needs the tools allowed up front (copilot --help: "required for non-interactive mode"). */
+const HEADLESS_EXTRA = ['--allow-all-tools'];
+
+function expectToolTurn(transcript: Transcript, prompt: string): void {
+  const [user, ...rest] = transcript.messages;
+  expect(user).toMatchObject({ role: 'user', text: prompt });
+  const call = rest.flatMap((m) => m.tools)[0];
+  expect(call).toMatchObject({ name: 'bash', input: { command: TOOL_COMMAND } });
+  expect(call!.output).toContain(TOOL_OUTPUT);
+  expect(rest.some((m) => m.role === 'assistant' && m.text === `Done: the tool printed ${TOOL_OUTPUT}`)).toBe(true);
+}
+
+describe('copilot CLI (real) against the local model server', () => {
+  it('headless: the chosen id is found for the worktree, the transcript holds the tool call, resume by id adds a turn', async () => {
+    const { world, env } = copilotWorld('copilot-headless');
+    const prompt = `Run the check ${MARKER}`;
+    const start = copilot.startCommand({ cwd: world.cwd, prompt, headless: true, sessionId: randomUUID() });
+    const first = await runCommand(start.cmd, [...start.args, ...HEADLESS_EXTRA], { cwd: start.cwd, env, timeoutMs: 120_000 });
+    expect(first.code, `${first.stdout}\n${first.stderr}`).toBe(0);
+
+    const [session] = await poll('the copilot session of the worktree', async () => {
+      const found = await copilot.listSessions(world.cwd, env);
+      return found.length > 0 && found;
+    });
+    expect(session).toMatchObject({ provider: 'copilot', id: start.sessionId, cwd: world.cwd });
+    expectToolTurn(await copilot.readTranscript(start.sessionId!, { cwd: world.cwd, env }), prompt);
+
+    const resume = copilot.resumeCommand(start.sessionId!, { cwd: world.cwd, prompt: 'And a second turn', headless: true });
+    const second = await runCommand(resume.cmd, [...resume.args, ...HEADLESS_EXTRA], { cwd: resume.cwd, env, timeoutMs: 120_000 });
+    expect(second.code, `${second.stdout}\n${second.stderr}`).toBe(0);
+
+    const transcript = await copilot.readTranscript(start.sessionId!, { cwd: world.cwd, env });
+    expectToolTurn(transcript, prompt);
+    expect(transcript.messages.slice(-2).map((m) => [m.role, m.text])).toEqual([
+      ['user', 'And a second turn'],
+      ['assistant', 'Reply to: And a second turn'],
+    ]);
+    const sessions = await copilot.listSessions(world.cwd, env);
+    expect(sessions.map((s) => s.id)).toEqual([start.sessionId]);
+  }, 240_000);
+});
