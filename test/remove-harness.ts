@@ -25,7 +25,7 @@ export function fingerprint(project: Project): string {
     .split('\n')
     .filter((line) => line.startsWith('worktree '))
     .map((line) => line.slice(9))
-    .map((path) => `${path}:\n${sandbox.git(path, 'status', '--porcelain=v1', '--untracked-files=all')}`);
+    .map((path) => `${path}:\n${existsSync(path) ? sandbox.git(path, 'status', '--porcelain=v1', '--untracked-files=all') : '(missing)'}`);
   return JSON.stringify({
     refs: sandbox.git(main, 'for-each-ref', '--format=%(refname) %(objectname)'),
     originRefs: sandbox.git(project.origin, 'for-each-ref', '--format=%(refname) %(objectname)'),

@@ -1,0 +1,98 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
+import { fingerprint, manifest, sessionIds } from './remove-harness.js';
+
+let project: Project;
+afterEach(() => project?.sandbox.cleanup());
+
+const git = (cwd: string, ...args: string[]) => project.sandbox.git(cwd, ...args).trim();
+const pwt = (args: string[]) => project.sandbox.pwt(project.main, args);
+const branchExists = (branch: string) => project.sandbox.sh('git', ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], project.main).code === 0;
+const kinds = () => parseJson(pwt(['status', '--json']).stdout).orphans.map((orphan: { kind: string }) => orphan.kind).sort();
+
+/** One orphan of every kind. */
+function everyOrphan(): void {
+  project = makeProject();
+  const { sandbox, main, sessionsDir, root } = { ...project, root: project.sandbox.root };
+  // missing-worktree (and git's matching prunable entry): a session whose folder was deleted.
+  expect(sandbox.pwt(main, ['create', 'gone']).code).toBe(0);
+  commitFile(sandbox, join(sessionsDir, 'gone'), 'gone.txt', 'unmerged work\n');
+  rmSync(join(sessionsDir, 'gone'), { recursive: true, force: true });
+  // unregistered-worktree: made with plain git.
+  git(main, 'worktree', 'add', '-q', '-b', 'handmade', join(sessionsDir, 'handmade'));
+  // stray-directory: a folder that is not a worktree.
+  mkdirSync(join(sessionsDir, 'junk'));
+  writeFileSync(join(sessionsDir, 'junk', 'keep.txt'), 'do not lose me\n');
+  // prunable outside the sessions dir.
+  git(main, 'worktree', 'add', '-q', '-b', 'outside', join(root, 'outside'));
+  rmSync(join(root, 'outside'), { recursive: true, force: true });
+}
+
+describe('pwt cleanup', () => {
+  it('reports only when nobody can be asked and --force is missing; --dry-run likewise changes nothing', () => {
+    everyOrphan();
+    expect(kinds()).toEqual(['missing-worktree', 'prunable', 'prunable', 'stray-directory', 'unregistered-worktree']);
+    const before = fingerprint(project);
+    const report = pwt(['cleanup']);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stderr).toMatch(/Found 5 orphan\(s\)\. Not at a terminal.*--force would/);
+    const dry = pwt(['cleanup', '--dry-run', '--json', '--delete-branch']);
+    expect(dry.code, dry.stderr).toBe(0);
+    const plan = parseJson(dry.stdout);
+    expect(plan.dryRun).toBe(true);
+    expect(plan.actions.map((action: { op: string }) => action.op)).toEqual(['prune-worktrees', 'unregister', 'archive', 'delete-branch', 'adopt', 'move-stray']);
+    expect(fingerprint(project)).toBe(before);
+  });
+
+  it('--force repairs every kind: drops, prunes, adopts, moves strays aside, deletes nothing', () => {
+    everyOrphan();
+    const result = pwt(['cleanup', '--force', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(parseJson(result.stdout).dryRun).toBe(false);
+    expect(kinds()).toEqual([]);
+    const entries = manifest(project).sessions;
+    expect(entries.map((entry: { id: string }) => entry.id)).toEqual(['handmade']);
+    expect(entries[0]).toMatchObject({ branch: 'handmade', worktree: '../app-sessions/handmade', goals: [], adoptedAt: expect.any(String) });
+    expect(git(project.main, 'worktree', 'list', '--porcelain')).not.toMatch(/outside|gone/);
+    // Branches stay without --delete-branch.
+    expect(branchExists('session/gone')).toBe(true);
+    const strays = readdirSync(join(project.sessionsDir, '.archive', 'strays'));
+    expect(strays).toEqual([expect.stringMatching(/^junk-\d{8}T\d{6}Z$/)]);
+    expect(readFileSync(join(project.sessionsDir, '.archive', 'strays', strays[0] as string, 'keep.txt'), 'utf8')).toBe('do not lose me\n');
+    expect(existsSync(join(project.sessionsDir, 'junk'))).toBe(false);
+    const again = pwt(['cleanup', '--force']);
+    expect(again.stderr).toMatch(/No orphans/);
+  });
+
+  it('--delete-branch archives an unmerged branch first and deletes merged (also squash-merged) ones outright', () => {
+    project = makeProject();
+    const { sandbox, main, sessionsDir } = project;
+    for (const name of ['unmerged', 'squashed']) {
+      expect(sandbox.pwt(main, ['create', name]).code).toBe(0);
+      commitFile(sandbox, join(sessionsDir, name), `${name}.txt`, `${name}\n`);
+    }
+    git(main, 'merge', '--squash', '-q', 'session/squashed');
+    git(main, 'commit', '-q', '-m', 'squash merge');
+    const unmergedTip = git(main, 'rev-parse', 'session/unmerged');
+    for (const name of ['unmerged', 'squashed']) rmSync(join(sessionsDir, name), { recursive: true, force: true });
+    const result = pwt(['cleanup', '--force', '--delete-branch', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const actions = parseJson(result.stdout).actions;
+    expect(actions.filter((action: { op: string }) => action.op === 'delete-branch')).toEqual([
+      { op: 'delete-branch', branch: 'session/unmerged', merged: false },
+      { op: 'delete-branch', branch: 'session/squashed', merged: true },
+    ]);
+    expect(branchExists('session/unmerged')).toBe(false);
+    expect(branchExists('session/squashed')).toBe(false);
+    const archived = git(main, 'for-each-ref', '--format=%(refname)', 'refs/pwt/archive/');
+    expect(archived).toMatch(/^refs\/pwt\/archive\/unmerged\/\d{8}T\d{6}Z$/);
+    expect(git(main, 'rev-parse', `${archived}^1`)).toBe(unmergedTip);
+    expect(sessionIds(project)).toEqual([]);
+    // And the archived one can come back.
+    const restored = pwt(['restore', 'unmerged']);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(readFileSync(join(sessionsDir, 'unmerged', 'unmerged.txt'), 'utf8')).toBe('unmerged\n');
+  });
+});
