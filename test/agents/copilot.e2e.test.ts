@@ -89,5 +89,13 @@ describe('copilot CLI (real) against the local model server', () => {
     ]);
     const sessions = await copilot.listSessions(world.cwd, env);
     expect(sessions.map((s) => s.id)).toEqual([start.sessionId]);
+
+    // The CLI face over the same files: every provider's sessions here, then the newest copilot transcript.
+    const listed = world.sandbox.pwt(world.cwd, ['agent', 'sessions', '--json'], env);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ cwd: world.cwd, sessions: [{ provider: 'copilot', id: start.sessionId, messages: transcript.messages.length }] });
+    const printed = world.sandbox.pwt(world.cwd, ['agent', 'transcript', 'copilot', '--json'], env);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(JSON.parse(printed.stdout)).toEqual({ provider: 'copilot', id: start.sessionId, messages: transcript.messages });
   }, 240_000);
 });
