@@ -1,6 +1,6 @@
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { run } from '../git.js';
 import { preconditionError, PwtError } from '../errors.js';
 import type { AgentSessionInfo, Detection, Provider } from './types.js';
@@ -40,10 +40,39 @@ export function findExecutable(binary: string, env: NodeJS.ProcessEnv = process.
   return null;
 }
 
-/** Is the CLI on PATH, and which version does `--version` print? */
+/**
+ * The version of the npm package that provides an executable (npm links
+ * `bin` entries to a file inside the package), or null when it is not one.
+ * Reading package.json costs nothing; running `--version` can be slow (copilot
+ * unpacks ~235 MB into ~/.cache on its first run).
+ */
+function npmPackageVersion(executable: string): string | null {
+  let dir: string;
+  try {
+    dir = dirname(realpathSync(executable));
+  } catch {
+    return null;
+  }
+  for (let depth = 0; depth < 6; depth++) {
+    try {
+      const pkg: unknown = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      if (isRecord(pkg) && pkg.bin && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // no package.json here: look one folder up
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return null;
+}
+
+/** Is the CLI on PATH, and which version (its npm package's, else what `--version` prints)? */
 export async function detectCli(binary: string, env: NodeJS.ProcessEnv = process.env, args = ['--version']): Promise<Detection> {
   const path = findExecutable(binary, env);
   if (!path) return { found: false, version: null, path: null };
+  const packaged = npmPackageVersion(path);
+  if (packaged) return { found: true, version: packaged, path };
   try {
     const result = await run(path, args, { cwd: homeOf(env), env: { ...env, NO_COLOR: '1' } });
     const version = `${result.stdout}\n${result.stderr}`.match(/\d+\.\d+(?:\.\d+)?(?:[-+][\w.]+)?/)?.[0] ?? null;
