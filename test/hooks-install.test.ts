@@ -170,7 +170,22 @@ describe('pwt hooks install / uninstall', () => {
     sandbox.git(main, 'push', '--quiet', 'origin', 'session/h');
     expect(readFileSync(logFile, 'utf8')).toContain(`husky pre-push origin ${project.origin} stdin=refs/heads/session/h ${head} refs/heads/session/h ${'0'.repeat(40)};`);
 
+    // core.hooksPath is relative: the session runs hooks from its own .husky/_, which husky makes on npm install.
+    const wt = join(sessionsDir, 'h');
+    const early = sandbox.pwt(wt, ['hooks', 'install']);
+    expect(early.code).toBe(3);
+    expect(early.stderr).toMatch(/not ignored by git: pwt's hook would show up in git status\. Let your hook manager create/);
+    makeHuskyLayout(wt); // what `npm install` (husky) does in the session
+    expect(sandbox.pwt(wt, ['hooks', 'install']).code).toBe(0);
+    expect(sandbox.git(wt, 'status', '--porcelain')).toBe('');
+    const fromSession = sandbox.sh('git', ['push', 'origin', 'session/h:main'], wt);
+    expect(fromSession.code).not.toBe(0);
+    expect(fromSession.stderr).toContain('pwt remove h --strategy pr');
+    // The dispatcher is shared: uninstalling in the session keeps it for the main worktree.
+    expect(parseJson(sandbox.pwt(wt, ['hooks', 'uninstall', '--json']).stdout).dispatcherOp).toBe('kept');
+
     sandbox.pwt(main, ['hooks', 'uninstall']);
+    expect(existsSync(join(main, '.git', 'pwt', 'hooks.sh'))).toBe(false);
     // Same bytes and modes (the files were edited in place, so their mtimes moved).
     const bytesAndModes = (files: ReturnType<typeof snapshot>) => Object.fromEntries(Object.entries(files).map(([name, file]) => [name, [file.text, file.mode]]));
     expect(bytesAndModes(snapshot(husky))).toEqual(bytesAndModes(before));

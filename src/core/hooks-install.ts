@@ -57,20 +57,31 @@ function writeIfChanged(path: string, text: string, mode: number): boolean {
   return true;
 }
 
-/** pwt will not edit a hook that is committed to the repository (it would show up as a change everywhere). */
-async function refuseTracked(project: Project, place: HookPlace): Promise<void> {
+/**
+ * Hooks inside the worktree (core.hooksPath = .githooks, .husky/_) must be
+ * files git ignores: pwt will not edit a committed hook, nor leave files that
+ * show up in `git status` (and make the worktree dirty for pwt create).
+ */
+async function refuseVisibleFiles(project: Project, place: HookPlace): Promise<void> {
   const top = project.repo.worktreePath;
-  if (!isInside(place.hooksDir, top)) return;
+  const { gitDir, commonDir } = project.repo;
+  if (!isInside(place.hooksDir, top) || isInside(place.hooksDir, gitDir) || isInside(place.hooksDir, commonDir)) return;
   for (const hook of HOOK_NAMES) {
     const path = join(place.hooksDir, hook);
-    if (!exists(path)) continue;
-    const tracked = await gitProbe(top, ['ls-files', '--error-unmatch', '--', path]);
-    if (tracked.code === 0) {
+    if ((await gitProbe(top, ['ls-files', '--error-unmatch', '--', path])).code === 0) {
       throw preconditionError(
         `${path} is committed to this repository; pwt will not change it.`,
         `Add this line right after its #! line yourself (then run pwt hooks install to write the rest): ${chainLine(hook, place.dispatcher)}`,
       );
     }
+  }
+  for (const hook of HOOK_NAMES) {
+    const path = join(place.hooksDir, hook);
+    if ((await gitProbe(top, ['check-ignore', '--quiet', '--', path])).code === 0) continue;
+    throw preconditionError(
+      `${path} is inside the worktree and not ignored by git: pwt's hook would show up in git status.`,
+      `Let your hook manager create ${place.hooksDir} first (husky: npm install), or ignore it in .git/info/exclude, then run pwt hooks install again.`,
+    );
   }
 }
 
@@ -103,7 +114,7 @@ function installHook(place: HookPlace, hook: HookName): InstallOp {
 
 export async function installHooks(project: Project): Promise<InstallResult> {
   const place = await locateHooks(project);
-  await refuseTracked(project, place);
+  await refuseVisibleFiles(project, place);
   mkdirSync(dirname(place.dispatcher), { recursive: true });
   const hadDispatcher = existsSync(place.dispatcher);
   const changed = writeIfChanged(place.dispatcher, currentDispatcher(project), 0o644);
