@@ -24,6 +24,7 @@ export default defineCommand({
         checks.push({ name: 'config', level: 'fail', detail: error.message, fix: error.hint });
       }
     }
+    checks.push(...(await (await import('../core/agents/doctor.js')).agentChecks({ repo, cwd: process.cwd() })));
     if (args.json) printJson({ checks, ok: checks.every((check) => check.level !== 'fail') });
     else for (const check of checks) printLine(formatCheck(check));
     const failed = checks.filter((check) => check.level === 'fail');

@@ -1,0 +1,65 @@
+import { loadConfig } from '../config.js';
+import type { Check } from '../doctor.js';
+import type { Repo } from '../repo.js';
+import { geminiRetentionWarning } from './gemini-settings.js';
+import { hasAdapter, loadAdapter } from './index.js';
+import { PROVIDERS, type Provider } from './types.js';
+
+/**
+ * `pwt doctor`'s agent lines: one per provider (found or not, version, where),
+ * plus a warning when gemini's session cleanup can delete resumed
+ * conversations (see gemini-settings.ts). A CLI the user does not use is not
+ * a problem: a missing one is only a warning when it is the project's
+ * defaultAgent.
+ */
+const INSTALL: Record<Provider, string> = {
+  claude: 'npm install -g @anthropic-ai/claude-code',
+  codex: 'npm install -g @openai/codex',
+  gemini: 'npm install -g @google/gemini-cli',
+  copilot: 'npm install -g @github/copilot',
+  opencode: 'npm install -g opencode-ai',
+  pi: 'npm install -g @mariozechner/pi-coding-agent',
+  cursor: 'curl https://cursor.com/install -fsS | bash',
+};
+
+export interface AgentCheckOptions {
+  /** The repository doctor runs in: its config's defaultAgent makes a missing CLI a warning. */
+  repo?: Repo | null;
+  /** The folder doctor runs in (gemini's workspace settings live there). */
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The config's defaultAgent; a broken config is doctor's config line's business, not this one's. */
+function defaultAgent(repo: Repo | null | undefined): string | null {
+  if (!repo) return null;
+  try {
+    return loadConfig(repo).defaultAgent;
+  } catch {
+    return null;
+  }
+}
+
+async function providerCheck(provider: Provider, options: AgentCheckOptions): Promise<{ check: Check; found: boolean }> {
+  const adapter = await loadAdapter(provider);
+  const found = await adapter.detect(options.env);
+  if (found.found) {
+    return { found: true, check: { name: provider, level: 'ok', detail: `${adapter.binary} ${found.version ?? '(version unknown)'} at ${found.path}; sessions in ${adapter.home(options.env)}` } };
+  }
+  const isDefault = defaultAgent(options.repo) === provider;
+  const detail = `${adapter.binary} not found on PATH${isDefault ? " (it is this project's defaultAgent)" : ' (optional)'}`;
+  return { found: false, check: { name: provider, level: isDefault ? 'warn' : 'ok', detail, fix: `Install it: ${INSTALL[provider]}` } };
+}
+
+export async function agentChecks(options: AgentCheckOptions = {}): Promise<Check[]> {
+  const results = await Promise.all(PROVIDERS.filter(hasAdapter).map((provider) => providerCheck(provider, options)));
+  const checks = results.map((result) => result.check);
+  // gemini's cleanup only matters where gemini runs.
+  const geminiFound = results.some((result) => result.found && result.check.name === 'gemini');
+  const warning = geminiFound ? geminiRetentionWarning(options.cwd, options.env) : null;
+  if (warning) {
+    const [what = warning, ...rest] = warning.split('. ');
+    checks.push({ name: 'gemini-cleanup', level: 'warn', detail: `${what}.`, fix: rest.join('. ') });
+  }
+  return checks;
+}
