@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import copilot from '../../src/core/agents/copilot.js';
 import type { Transcript } from '../../src/core/agents/types.js';
-import { CLI_CACHE, makeAgentWorld, poll, requireCli, runCommand, type AgentWorld } from './harness.js';
+import { CLI_CACHE, makeAgentWorld, poll, requireCli, runCommand, TmuxSession, type AgentWorld } from './harness.js';
 import { startModelServer, type ModelServer } from './server/index.js';
 import { MARKER, TOOL_COMMAND, TOOL_OUTPUT } from './server/script.js';
 
@@ -14,6 +14,7 @@ import { MARKER, TOOL_COMMAND, TOOL_OUTPUT } from './server/script.js';
  */
 let server: ModelServer;
 let world: AgentWorld | undefined;
+let tmux: TmuxSession | undefined;
 
 beforeAll(async () => {
   server = await startModelServer();
@@ -22,6 +23,8 @@ afterAll(async () => {
   await server?.close();
 });
 afterEach(() => {
+  tmux?.kill();
+  tmux = undefined;
   world?.sandbox.cleanup();
   world = undefined;
 });
@@ -97,5 +100,39 @@ describe('copilot CLI (real) against the local model server', () => {
     const printed = world.sandbox.pwt(world.cwd, ['agent', 'transcript', 'copilot', '--json'], env);
     expect(printed.code, printed.stderr).toBe(0);
     expect(JSON.parse(printed.stdout)).toEqual({ provider: 'copilot', id: start.sessionId, messages: transcript.messages });
+  }, 240_000);
+
+  it('interactive in tmux: folder trusted, prompt typed, /exit, id captured for the worktree, resumed by id with a second turn', async () => {
+    const { world, env } = copilotWorld('copilot-tui');
+    const since = new Date();
+
+    /** Answers the folder-trust question ("1. Yes": this session only) and waits for the input line. */
+    const converse = async (text: string) => {
+      await tmux!.waitForScreen('Do you trust the files in this folder?', 60_000);
+      tmux!.keys('Enter');
+      await tmux!.waitForScreen(/Interactive .* \/ commands/, 30_000);
+      await tmux!.submit(text);
+      await tmux!.waitForScreen(`Reply to: ${text}`, 60_000);
+      await tmux!.submit('/exit');
+      await tmux!.waitForExit(30_000);
+      tmux!.kill();
+    };
+
+    const start = copilot.startCommand({ cwd: world.cwd });
+    tmux = TmuxSession.start(world, start.cmd, start.args, { env });
+    await converse('first interactive turn');
+    expect(await copilot.captureSessionId(world.cwd, since, env)).toBe(start.sessionId);
+
+    const resume = copilot.resumeCommand(start.sessionId!, { cwd: world.cwd });
+    tmux = TmuxSession.start(world, resume.cmd, resume.args, { env });
+    await converse('second interactive turn');
+
+    const transcript = await copilot.readTranscript(start.sessionId!, { cwd: world.cwd, env });
+    expect(transcript.messages.map((m) => [m.role, m.text])).toEqual([
+      ['user', 'first interactive turn'],
+      ['assistant', 'Reply to: first interactive turn'],
+      ['user', 'second interactive turn'],
+      ['assistant', 'Reply to: second interactive turn'],
+    ]);
   }, 240_000);
 });
