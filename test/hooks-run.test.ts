@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
+import { CLI, commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
 
 let project: Project;
 afterEach(() => project?.sandbox.cleanup());
@@ -103,6 +103,30 @@ describe('post-checkout hook', () => {
     expect(add.code).toBe(0);
     const status = parseJson(sandbox.pwt(main, ['status', '--json'], env).stdout);
     expect(status.sessions.map((session: { id: string }) => session.id)).toEqual(['e']);
+  });
+});
+
+describe('finding pwt from the hook', () => {
+  it('falls back to pwt on PATH when the recorded cli is gone, and warns in one line when there is none', () => {
+    const { sandbox, main, sessionsDir } = installed();
+    const dispatcher = join(main, '.git', 'pwt', 'hooks.sh');
+    writeFileSync(dispatcher, readFileSync(dispatcher, 'utf8').replace(/^_pwt_cli=.*$/m, `_pwt_cli='${join(sandbox.root, 'gone', 'cli.js')}'`));
+    expect(parseJson(sandbox.pwt(main, ['hooks', 'status', '--json']).stdout).dispatcherState).toBe('outdated');
+    const bin = join(sandbox.root, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'pwt'), `#!/bin/sh\nexec '${process.execPath}' '${CLI}' "$@"\n`, { mode: 0o755 });
+    const withPwt = sandbox.sh('git', ['worktree', 'add', '--quiet', '../app-sessions/f', '-b', 'session/f'], main, { PATH: `${bin}:${sandbox.env.PATH}` });
+    expect(withPwt.code, withPwt.stderr).toBe(0);
+    expect(manifest(project).sessions.map((session: { id: string }) => session.id)).toEqual(['f']);
+
+    // A PATH that holds git and nothing else, so no pwt installed on this machine can answer.
+    const gitOnly = join(sandbox.root, 'git-only');
+    mkdirSync(gitOnly);
+    symlinkSync(sandbox.sh('sh', ['-c', 'command -v git'], main).stdout.trim(), join(gitOnly, 'git'));
+    const none = sandbox.sh(join(gitOnly, 'git'), ['worktree', 'add', '--quiet', join(sessionsDir, 'g'), '-b', 'session/g'], main, { PATH: gitOnly });
+    expect(none.code).toBe(0);
+    expect(none.stderr).toMatch(/^pwt: warning: post-checkout hook skipped: .*gone\/cli\.js is gone and no pwt is on PATH \(run pwt hooks install again\)\.\n$/);
+    expect(sandbox.pwt(main, ['hooks', 'install', '--json']).stdout).toMatch(/"dispatcherOp": "updated"/);
   });
 });
 
