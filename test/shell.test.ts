@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, parseJson, type Project } from './helpers/sandbox.js';
@@ -21,7 +21,10 @@ describe.each(SHELL_NAMES)('%s integration', (shell) => {
     tmp = join(project.sandbox.root, 'tmp');
     mkdirSync(tmp);
     env = { ...withPwtOnPath(project.sandbox), TMPDIR: tmp };
-    for (const name of ['alpha', 'beta']) expect(project.sandbox.pwt(project.main, ['create', name]).code).toBe(0);
+    for (const name of ['alpha', 'beta']) {
+      const created = project.sandbox.pwt(project.main, ['create', name]);
+      expect(created.code, created.stderr).toBe(0);
+    }
     alpha = join(project.sessionsDir, 'alpha');
   });
   afterAll(() => project.sandbox.cleanup());
@@ -86,6 +89,41 @@ describe.each(SHELL_NAMES)('%s integration', (shell) => {
     const result = run(`pstart --help\n${report(shell)}`);
     expect(result.steps).toEqual([{ rc: 0, pwd: project.main }]);
     expect(result.stdout).toContain('--goal');
+  });
+
+  it('pend ends the session you are in (from a subfolder) and goes to the main worktree', () => {
+    expect(project.sandbox.pwt(project.main, ['create', 'ending']).code).toBe(0);
+    const ending = join(project.sessionsDir, 'ending');
+    mkdirSync(join(ending, 'sub'));
+    const result = run(`builtin cd sub\npend --dry-run\n${report(shell)}\npend\n${report(shell)}`, ending);
+    expect(result.steps).toEqual([
+      { rc: 0, pwd: join(ending, 'sub') },
+      { rc: 0, pwd: project.main },
+    ]);
+    expect(existsSync(ending)).toBe(false);
+    // Non-interactive default strategy: keep (the branch stays).
+    expect(project.sandbox.git(project.main, 'branch', '--list', 'session/ending').trim()).toBe('session/ending');
+    expect(project.sandbox.pwt(project.main, ['path', 'ending']).code).toBe(3);
+  });
+
+  it('pend passes remove flags through; a refusal leaves you where you were', () => {
+    expect(project.sandbox.pwt(project.main, ['create', 'dirty']).code).toBe(0);
+    const dirty = join(project.sessionsDir, 'dirty');
+    writeFileSync(join(dirty, 'work.txt'), 'unsaved\n');
+    const result = run(`pend\n${report(shell)}\npend --commit 'save work'\n${report(shell)}`, dirty);
+    expect(result.steps).toEqual([
+      { rc: 3, pwd: dirty },
+      { rc: 0, pwd: project.main },
+    ]);
+    expect(project.sandbox.git(project.main, 'log', '-1', '--format=%s', 'session/dirty').trim()).toBe('save work');
+  });
+
+  it('pend <name> from the main worktree ends that session and stays in the main worktree', () => {
+    expect(project.sandbox.pwt(project.main, ['create', 'named']).code).toBe(0);
+    const result = run(`pend named --strategy abandon --yes\n${report(shell)}`);
+    expect(result.steps).toEqual([{ rc: 0, pwd: project.main }]);
+    expect(existsSync(join(project.sessionsDir, 'named'))).toBe(false);
+    expect(project.sandbox.git(project.main, 'branch', '--list', 'session/named').trim()).toBe('');
   });
 
   it('pend outside a session says so and stays put', () => {
