@@ -17,8 +17,12 @@ import type { GeminiConversation, GeminiRecord } from './gemini-records.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Blocks gemini-cli injects into the first user message (environment, folder listing). */
-const INJECTED = [/^\s*<session_context>[\s\S]*?<\/session_context>\s*/];
+/**
+ * Blocks gemini-cli injects into user messages: the environment and folder
+ * listing of the first one, and (in versions without `displayContent`) the
+ * files an `@path` mention pulled in, appended after what the user typed.
+ */
+const INJECTED = [/^\s*<session_context>[\s\S]*?<\/session_context>\s*/, /\n*--- Content from referenced files ---[\s\S]*$/];
 /** gemini-cli wraps tool output for the model in this marker; it is not the tool's output. */
 const UNTRUSTED = /^<untrusted_context>\n?([\s\S]*?)\n?<\/untrusted_context>$/;
 

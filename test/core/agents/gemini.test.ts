@@ -90,6 +90,17 @@ describe('gemini chat files', () => {
     expect(geminiMessages((await readGeminiChat(file))!).map((m) => m.text)).toEqual(['hi']);
   });
 
+  it('prefers displayContent (what was typed) and drops files an @mention appended', async () => {
+    world = tempHome();
+    const file = join(world.home, 'mention.jsonl');
+    const expanded = 'explain @src/a.ts\n--- Content from referenced files ---\nContent from @src/a.ts:\nexport {}\n--- End of content ---';
+    writeFileSync(
+      file,
+      lines(header('m', '/w', 't0'), { id: 'a', timestamp: 't1', type: 'user', content: [{ text: expanded }] }, { id: 'b', timestamp: 't2', type: 'user', content: [{ text: expanded }], displayContent: [{ text: 'typed @src/a.ts' }] }),
+    );
+    expect(geminiMessages((await readGeminiChat(file))!).map((m) => m.text)).toEqual(['explain @src/a.ts', 'typed @src/a.ts']);
+  });
+
   it('returns null for a file that is not a gemini chat', async () => {
     world = tempHome();
     const file = join(world.home, 'x.jsonl');
