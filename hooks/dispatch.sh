@@ -100,8 +100,13 @@ _pwt_dispatch() {
     _pwt_trace 'PWT_HOOKS=0: skipped'
     return 0
   fi
-  _pwt_here=$(pwd -P)
   _pwt_find_sessions_dir
+  # The physical top of this worktree. $PWD already is in the usual cases
+  # (sh re-reads it when git chdir'd), which spares a fork for $(pwd -P).
+  case $PWD/ in
+    "$_pwt_dir"/?* | "$_pwt_main"/) _pwt_here=$PWD ;;
+    *) _pwt_here=$(pwd -P) ;;
+  esac
   # A worktree inside the sessions dir (git runs hooks at the worktree's top).
   case $_pwt_here/ in
     "$_pwt_dir"/?*) _pwt_inside=1 ;;
