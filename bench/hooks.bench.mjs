@@ -21,11 +21,13 @@ const checkouts = (cwd, a, b) => (i) => w.run('git', ['checkout', '--quiet', i %
 function interleaved(fns, rounds) {
   const samples = fns.map(() => []);
   for (let round = 0; round <= rounds; round++) {
-    fns.forEach((fn, k) => {
+    // Rotate the order each round so no variant always runs first.
+    for (let j = 0; j < fns.length; j++) {
+      const k = (j + round) % fns.length;
       const start = process.hrtime.bigint();
-      fn(round);
+      fns[k](round);
       if (round > 0) samples[k].push(Number(process.hrtime.bigint() - start) / 1e6);
-    });
+    }
   }
   return samples.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)]);
 }
@@ -48,7 +50,7 @@ pwt(['hooks', 'install'], app.dir);
 const repo = app.dir;
 const session = app.session;
 
-const [noneOutside, shOutside, hooksOutside] = interleaved([plain, trivial, app].map((r) => checkouts(r.dir, 'other', 'main')), 60);
+const [noneOutside, shOutside, hooksOutside] = interleaved([plain, trivial, app].map((r) => checkouts(r.dir, 'other', 'main')), 100);
 const [noneInside, hooksInside] = interleaved([plain, app].map((r) => checkouts(r.session, 's-alt', 'session/s')), 10);
 
 // Count Node starts: point the dispatcher at a wrapper that logs, then runs node.
