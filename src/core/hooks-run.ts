@@ -81,7 +81,7 @@ async function adopt(project: Project, here: string, branch: string | null): Pro
     manifest.sessions.push(session);
     return true;
   });
-  if (added) log.info(`pwt: registered ${here} as session ${id} (branch ${session.branch}); see pwt status.`);
+  if (added) log.info(`pwt registered ${here} as session ${id} (branch ${session.branch}); see pwt status.`);
 }
 
 interface PushedRef {
