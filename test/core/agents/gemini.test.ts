@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import gemini from '../../../src/core/agents/gemini.js';
@@ -12,7 +12,8 @@ import { FIXTURES, FIXTURE_CWD, tempHome, type TempHome } from './fixture-home.j
  * gemini-cli's chat files: the hand-written fixture home (a 0.39+ JSONL chat
  * and a legacy single-JSON chat under a sha256(cwd) folder), three files the
  * real CLI wrote (0.61.0: print mode resumed three times with the shell tool,
- * an interactive resume, and the stray file an interactive resume leaves), and
+ * an interactive resume, the stray file an interactive resume leaves, and a
+ * print-mode chat resumed interactively a minute later with its stray file), and
  * small logs built here for `$rewindTo`, shared ids and half-written lines.
  * The real CLI runs in test/agents/gemini.e2e.test.ts.
  */
@@ -148,6 +149,19 @@ describe('gemini adapter', () => {
     expect(sessions).toHaveLength(1);
     expect(sessions[0]).toMatchObject({ provider: 'gemini', id: REAL_ID, messages: 9, source: expect.stringContaining('09-23-44444444') });
     expect((await gemini.readTranscript(REAL_ID, { cwd: REAL_CWD, env: world.env })).messages).toHaveLength(9);
+  });
+
+  it('reads the real pair an interactive resume in a later minute leaves: the conversation stays in the first file', async () => {
+    // gemini-cli 0.61.0: `-p first`, then `--resume <id>` in the TUI a minute later; the second file holds only a header.
+    world = tempHome();
+    const cwd = '/home/dev/work/later';
+    const dir = chatsDir(world.home, cwd, 'later');
+    cpSync(join(REAL, 'later-minute-resume'), dir, { recursive: true });
+    const [session, ...others] = await gemini.listSessions(cwd, world.env);
+    expect(others).toEqual([]);
+    expect(session).toMatchObject({ messages: 4, source: expect.stringContaining('T09-59-') });
+    const transcript = await gemini.readTranscript(session!.id, { cwd, env: world.env });
+    expect(transcript.messages.map((m) => m.text)).toEqual(['first', 'Reply to: first', 'second', 'Reply to: second']);
   });
 
   it("leaves out other folders' chats (by header hash), subagent chats, and the unknown id with a hint", async () => {
