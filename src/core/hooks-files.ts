@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -16,10 +17,24 @@ export const LINE_MARKER = `# ${MARKER}: added by pwt hooks install; pwt hooks u
 /** Suffix of a hook pwt moved aside because a line could not be added to it. */
 export const ORIGINAL_SUFFIX = '.pwt-orig';
 
-const packageFile = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+/**
+ * pwt's package folder: the nearest folder above this module that holds
+ * hooks/dispatch.sh (the module may sit in dist/core/ or in a bundle chunk).
+ */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'hooks', 'dispatch.sh'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`pwt's hooks/dispatch.sh not found above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+const packageFile = (path: string) => join(packageRoot(), path);
 
 /** Absolute path of the built CLI (dist/cli.js), which the hooks start. */
-export const cliPath = (): string => fileURLToPath(new URL('../cli.js', import.meta.url));
+export const cliPath = (): string => packageFile('dist/cli.js');
 
 /** Single-quotes a value for sh: nothing inside is expanded. */
 export function shQuote(value: string): string {
