@@ -94,6 +94,18 @@ describe('post-checkout hook', () => {
     expect(outside.stderr).toMatch(/^pwt hook post-checkout: .* is outside the sessions dir .*: nothing to do \(node not started\)\n$/);
     const inside = sandbox.sh('git', ['worktree', 'add', '--quiet', '../app-sessions/on', '-b', 'session/on'], main, { PWT_DEBUG: '1' });
     expect(inside.stderr).toMatch(/pwt hook post-checkout: starting .*node.* _hook post-checkout/);
+
+    // Proof that outside the sessions dir no Node starts: the recorded node becomes a wrapper that logs each start.
+    const starts = join(sandbox.root, 'node-starts.log');
+    const wrapper = join(sandbox.root, 'counting-node');
+    writeFileSync(wrapper, `#!/bin/sh\necho start >> '${starts}'\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
+    writeFileSync(starts, '');
+    const dispatcher = join(main, '.git', 'pwt', 'hooks.sh');
+    writeFileSync(dispatcher, readFileSync(dispatcher, 'utf8').replace(/^_pwt_node=.*$/m, `_pwt_node='${wrapper}'`));
+    for (const branch of ['main', 'topic', 'main']) sandbox.git(main, 'checkout', '--quiet', branch);
+    expect(readFileSync(starts, 'utf8')).toBe('');
+    sandbox.git(main, 'worktree', 'add', '--quiet', '../app-sessions/counted', '-b', 'session/counted');
+    expect(readFileSync(starts, 'utf8')).toBe('start\n');
   });
 
   it('honours PWT_SESSIONS_DIR at run time', () => {
