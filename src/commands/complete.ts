@@ -1,7 +1,7 @@
 import { defineCommand, type ArgsDef, type CommandDef } from 'citty';
 import { preconditionError } from '../core/errors.js';
 import { findRepo } from '../core/repo.js';
-import { loadConfig } from '../core/config.js';
+import { loadConfig, PROVIDERS } from '../core/config.js';
 import { readManifest } from '../core/manifest-store.js';
 import { completeWords, type CompletionWorld, type FlagInfo } from '../core/shell-complete.js';
 import { currentSessionName } from '../core/shell.js';
@@ -32,13 +32,23 @@ async function loadPath(path: string[]): Promise<AnyCommand | undefined> {
   return cmd;
 }
 
+/** Values of string flags that the commands check themselves (SPEC "Commands"), by flag name. */
+const KNOWN_VALUES: Record<string, readonly string[]> = {
+  strategy: ['pr', 'merge', 'keep', 'abandon'],
+  agent: PROVIDERS,
+  provider: PROVIDERS,
+};
+
 function flagsOf(def: ArgsDef): FlagInfo[] {
   const flags: FlagInfo[] = [];
   for (const [name, arg] of Object.entries(def)) {
     if (arg.type === 'positional') continue;
     // citty negates a boolean that defaults to true with --no-<name>.
     if (arg.type === 'boolean') flags.push({ name: arg.default === true ? `no-${name}` : name, takesValue: false });
-    else flags.push({ name, takesValue: true, values: arg.type === 'enum' ? [...(arg.options ?? [])] : undefined });
+    else {
+      const values = arg.type === 'enum' ? arg.options : KNOWN_VALUES[name];
+      flags.push({ name, takesValue: true, ...(values ? { values: [...values] } : {}) });
+    }
   }
   return flags;
 }

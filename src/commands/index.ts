@@ -16,6 +16,7 @@ export const commands: Record<string, Loader> = {
   'shell-init': () => import('./shell-init.js').then((m) => m.default),
   // Hidden (not in summaries): candidates and the current session for the shell functions.
   complete: () => import('./complete.js').then((m) => m.default),
+  templates: () => import('./templates.js').then((m) => m.default),
   hooks: () => import('./hooks.js').then((m) => m.default),
   agent: () => import('./agent.js').then((m) => m.default),
   // Hidden: what pwt's git hooks run (hooks/dispatch.sh).
@@ -31,6 +32,7 @@ export const summaries: Record<string, string> = {
   context: 'Where the current directory is: main, session or none',
   doctor: 'Check tools, manifest and lock',
   'shell-init': 'Print the shell integration (pcd, pstart, pend) for bash|zsh|fish; --install adds it to your rc file',
+  templates: 'Workflow prompts for agents (dev-session.start/end, parallel.status): install',
   remove: 'End a session: pr, merge, keep or abandon (alias: rm)',
   cleanup: 'Find and repair orphans (missing or unregistered worktrees, stray folders)',
   restore: 'Bring back a removed or abandoned session from its archive',
