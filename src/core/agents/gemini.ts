@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { usageError } from '../errors.js';
 import { cwdForms, detectCli, envDir, isDir, isFile, newestFirst, realCwd, sessionNotFound, homeOf, UUID } from './common.js';
-import { readGeminiChat, type GeminiConversation } from './gemini-records.js';
+import { readGeminiChat } from './gemini-records.js';
 import { geminiMessages } from './gemini-transcript.js';
 import type { Adapter, AgentSessionInfo, CommandSpec, ResumeOptions, StartOptions, Transcript } from './types.js';
 
@@ -77,43 +77,46 @@ function chatFiles(dirs: string[], id8?: string): string[] {
   return files;
 }
 
-/** Main (not subagent) chats under these folders, those of other projects left out by their hash. */
-async function loadChats(files: string[], hashes: Set<string> | null): Promise<GeminiConversation[]> {
-  const chats: GeminiConversation[] = [];
+/** What listing needs of one chat file; the messages themselves are not kept (files can be large). */
+interface ChatSummary {
+  file: string;
+  sessionId: string;
+  startTime: string | null;
+  lastUpdated: string | null;
+  messages: number;
+}
+
+/** Main (not subagent) chats in these files, those of other projects left out by their header hash. */
+async function summarize(files: string[], hashes: Set<string> | null): Promise<ChatSummary[]> {
+  const summaries: ChatSummary[] = [];
   for (const file of files) {
     const chat = await readGeminiChat(file);
     if (!chat || chat.kind === 'subagent') continue;
     if (hashes && chat.projectHash && !hashes.has(chat.projectHash)) continue;
-    chats.push(chat);
+    summaries.push({ file, sessionId: chat.sessionId, startTime: chat.startTime, lastUpdated: chat.lastUpdated, messages: geminiMessages(chat).length });
   }
-  return chats;
+  return summaries;
 }
 
-interface Session {
-  chat: GeminiConversation;
-  messages: ReturnType<typeof geminiMessages>;
-}
-
-/** One session per id: among files sharing it, the one with messages, then the newest lastUpdated. */
-function pickSessions(chats: GeminiConversation[]): Map<string, Session> {
-  const best = new Map<string, Session>();
+/** One chat per id: among files sharing it, the one with messages, then the newest lastUpdated. */
+function pickSessions(chats: ChatSummary[]): Map<string, ChatSummary> {
+  const best = new Map<string, ChatSummary>();
   for (const chat of chats) {
-    const candidate = { chat, messages: geminiMessages(chat) };
     const current = best.get(chat.sessionId);
-    if (!current || better(candidate, current)) best.set(chat.sessionId, candidate);
+    if (!current || better(chat, current)) best.set(chat.sessionId, chat);
   }
   return best;
 }
 
-function better(a: Session, b: Session): boolean {
-  if ((a.messages.length > 0) !== (b.messages.length > 0)) return a.messages.length > 0;
-  return (a.chat.lastUpdated ?? '') > (b.chat.lastUpdated ?? '');
+function better(a: ChatSummary, b: ChatSummary): boolean {
+  if ((a.messages > 0) !== (b.messages > 0)) return a.messages > 0;
+  return (a.lastUpdated ?? '') > (b.lastUpdated ?? '');
 }
 
-async function sessionsFor(cwd: string, env: NodeJS.ProcessEnv, id8?: string): Promise<Map<string, Session>> {
+async function sessionsFor(cwd: string, env: NodeJS.ProcessEnv, id8?: string): Promise<Map<string, ChatSummary>> {
   const forms = cwdForms(cwd);
   const hashes = new Set([...forms].map(sha256));
-  return pickSessions(await loadChats(chatFiles(projectDirs(forms, env), id8), hashes));
+  return pickSessions(await summarize(chatFiles(projectDirs(forms, env), id8), hashes));
 }
 
 function promptArgs(prompt: string | undefined, headless: boolean | undefined): string[] {
@@ -143,31 +146,33 @@ const gemini: Adapter = {
 
   async captureSessionId(cwd, since, env = process.env) {
     const created = [...(await sessionsFor(cwd, env)).values()]
-      .filter(({ chat }) => chat.startTime && Date.parse(chat.startTime) >= since.getTime())
-      .sort((a, b) => Date.parse(a.chat.startTime!) - Date.parse(b.chat.startTime!));
-    return created[0]?.chat.sessionId ?? null;
+      .filter((chat) => chat.startTime && Date.parse(chat.startTime) >= since.getTime())
+      .sort((a, b) => Date.parse(a.startTime!) - Date.parse(b.startTime!));
+    return created[0]?.sessionId ?? null;
   },
 
   async listSessions(cwd, env = process.env) {
     const sessions: AgentSessionInfo[] = [];
-    for (const { chat, messages } of (await sessionsFor(cwd, env)).values()) {
+    for (const chat of (await sessionsFor(cwd, env)).values()) {
       // gemini hides chats without a user or model message too (a header written at start).
-      if (messages.length === 0) continue;
-      sessions.push({ provider: 'gemini', id: chat.sessionId, cwd: realCwd(cwd), startedAt: chat.startTime, updatedAt: chat.lastUpdated, messages: messages.length, source: chat.file });
+      if (chat.messages === 0) continue;
+      sessions.push({ provider: 'gemini', id: chat.sessionId, cwd: realCwd(cwd), startedAt: chat.startTime, updatedAt: chat.lastUpdated, messages: chat.messages, source: chat.file });
     }
     return newestFirst(sessions);
   },
 
   async readTranscript(id, { cwd, env = process.env }): Promise<Transcript> {
     const id8 = id.length >= 8 ? id.slice(0, 8) : undefined;
-    const sessions = cwd ? await sessionsFor(cwd, env, id8) : pickSessions(await loadChats(chatFiles(allProjectDirs(env), id8), null));
-    const matches = [...sessions.values()].filter(({ chat }) => chat.sessionId === id || (id.length >= 8 && chat.sessionId.startsWith(id)));
-    if (matches.length > 1 && !matches.some(({ chat }) => chat.sessionId === id)) {
+    const sessions = cwd ? await sessionsFor(cwd, env, id8) : pickSessions(await summarize(chatFiles(allProjectDirs(env), id8), null));
+    const matches = [...sessions.values()].filter((chat) => chat.sessionId === id || (id.length >= 8 && chat.sessionId.startsWith(id)));
+    if (matches.length > 1 && !matches.some((chat) => chat.sessionId === id)) {
       throw usageError(`Several gemini sessions start with ${id}.`, 'Pass more of the id (pwt agent sessions --provider gemini lists them).');
     }
-    const match = matches.find(({ chat }) => chat.sessionId === id) ?? matches[0];
-    if (!match) throw sessionNotFound('gemini', id, cwd ? `the gemini chats of ${cwd}` : join(geminiDir(env), 'tmp'));
-    return { provider: 'gemini', id: match.chat.sessionId, messages: match.messages };
+    const match = matches.find((chat) => chat.sessionId === id) ?? matches[0];
+    // Read again: the file may have grown since it was summarized, and only this one is kept whole.
+    const chat = match && (await readGeminiChat(match.file));
+    if (!chat) throw sessionNotFound('gemini', id, cwd ? `the gemini chats of ${cwd}` : join(geminiDir(env), 'tmp'));
+    return { provider: 'gemini', id: chat.sessionId, messages: geminiMessages(chat) };
   },
 };
 
