@@ -57,6 +57,17 @@ describe('claude adapter: files', () => {
     ]);
   });
 
+  it('streams the same messages one at a time', async () => {
+    const { env } = world();
+    const streamed = [];
+    for await (const message of claude.streamTranscript!(PRINT_ID, { cwd: CWD, env })) streamed.push(message);
+    expect(streamed).toEqual((await claude.readTranscript(PRINT_ID, { cwd: CWD, env })).messages);
+    const iterate = async () => {
+      for await (const _ of claude.streamTranscript!('66666666-6666-4666-8666-666666666666', { env })) void _;
+    };
+    await expect(iterate()).rejects.toBeInstanceOf(PwtError);
+  });
+
   it('reads a resumed interactive session in order, skipping attachments and system lines', async () => {
     const { env } = world();
     const { messages } = await claude.readTranscript(INTERACTIVE_ID, { env });
@@ -75,8 +86,8 @@ describe('claude adapter: files', () => {
     const { env } = world();
     const sessions = await claude.listSessions(CWD, env);
     expect(sessions.map((s) => [s.id, s.messages, s.startedAt, s.updatedAt])).toEqual([
-      [INTERACTIVE_ID, 6, '2026-11-21T09:19:14.130Z', '2026-11-21T09:19:44.474Z'],
-      [PRINT_ID, 4, '2026-11-21T09:18:47.285Z', '2026-11-21T09:18:49.378Z'],
+      [INTERACTIVE_ID, 6, '2026-11-21T09:19:14.130Z', '2026-11-21T09:19:44.469Z'],
+      [PRINT_ID, 4, '2026-11-21T09:18:47.368Z', '2026-11-21T09:18:49.378Z'],
     ]);
     expect(sessions[0]).toMatchObject({ provider: 'claude', cwd: CWD });
     expect(await claude.listSessions('/home/dev/work/other', env)).toEqual([]);

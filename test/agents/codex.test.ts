@@ -63,6 +63,13 @@ describe('codex adapter: files', () => {
     expect(messages[0]!.at).toBe('2026-11-21T09:20:09.202Z');
   });
 
+  it('streams the same messages one at a time', async () => {
+    const { env } = world();
+    const streamed = [];
+    for await (const message of codex.streamTranscript!(EXEC_ID, { env })) streamed.push(message);
+    expect(streamed).toEqual((await codex.readTranscript(EXEC_ID, { env })).messages);
+  });
+
   it('reads the older event_msg layout without the injected <user_instructions> and <environment_context>', async () => {
     const { env } = world();
     const { messages } = await codex.readTranscript(LEGACY_ID, { env });
@@ -92,8 +99,8 @@ describe('codex adapter: files', () => {
     const { env } = world();
     const sessions = await codex.listSessions(CWD, env);
     expect(sessions.map((s) => [s.id, s.messages, s.startedAt, s.updatedAt])).toEqual([
-      [TUI_ID, 4, '2026-11-21T09:20:33.553Z', '2026-11-21T09:21:09.405Z'],
-      [EXEC_ID, 6, '2026-11-21T09:20:09.155Z', '2026-11-21T09:20:24.503Z'],
+      [TUI_ID, 4, '2026-11-21T09:20:33.553Z', '2026-11-21T09:21:09.385Z'],
+      [EXEC_ID, 6, '2026-11-21T09:20:09.155Z', '2026-11-21T09:20:24.488Z'],
     ]);
     expect(sessions.every((s) => s.provider === 'codex' && s.cwd === CWD)).toBe(true);
     expect((await codex.listSessions('/home/dev/work/legacy', env)).map((s) => s.id)).toEqual([LEGACY_ID]);

@@ -40,19 +40,33 @@ function skip(record: Record<string, unknown>): boolean {
   return record.isSidechain === true || record.isMeta === true || record.isCompactSummary === true || record.isVisibleInTranscriptOnly === true;
 }
 
-export async function readClaudeSession(file: string): Promise<ClaudeSessionRead> {
-  const messages: TranscriptMessage[] = [];
-  const pendingTools = new Map<string, ToolCall>();
-  const read: ClaudeSessionRead = { messages, cwd: null, sessionId: null, startedAt: null, updatedAt: null };
+/** Only user and assistant records are parsed: snapshots, attachments and progress lines are most of a long file. */
+function worthParsing(line: string): boolean {
+  return /"type":"(user|assistant)"/.test(line);
+}
 
-  for await (const record of readJsonl(file)) {
+export type ClaudeSessionMeta = Omit<ClaudeSessionRead, 'messages'>;
+
+/**
+ * Yields each message once it is complete (when the next one starts), so a
+ * caller that keeps only the recent ones holds little memory. `meta` fills in
+ * as the file is read.
+ */
+export async function* claudeMessages(file: string, meta: ClaudeSessionMeta): AsyncGenerator<TranscriptMessage> {
+  // Tool calls waiting for their tool_result, by tool_use id (dropped once answered).
+  const pendingTools = new Map<string, ToolCall>();
+  let current: TranscriptMessage | null = null;
+  // An assistant record with only thinking blocks would leave an empty message: not yielded.
+  const finished = (message: TranscriptMessage | null) => message !== null && (message.text !== '' || message.tools.length > 0);
+
+  for await (const record of readJsonl(file, worthParsing)) {
     const at = toIso(record.timestamp);
     if (at) {
-      read.startedAt ??= at;
-      read.updatedAt = at;
+      meta.startedAt ??= at;
+      meta.updatedAt = at;
     }
-    if (typeof record.cwd === 'string') read.cwd ??= record.cwd;
-    if (typeof record.sessionId === 'string') read.sessionId ??= record.sessionId;
+    if (typeof record.cwd === 'string') meta.cwd ??= record.cwd;
+    if (typeof record.sessionId === 'string') meta.sessionId ??= record.sessionId;
     if ((record.type !== 'user' && record.type !== 'assistant') || skip(record) || !isRecord(record.message)) continue;
     const content = record.message.content;
     const blocks: Record<string, unknown>[] = typeof content === 'string' ? [{ type: 'text', text: content }] : Array.isArray(content) ? content.filter(isRecord) : [];
@@ -63,37 +77,45 @@ export async function readClaudeSession(file: string): Promise<ClaudeSessionRead
         if (block.type === 'tool_result') {
           const call = pendingTools.get(String(block.tool_use_id));
           if (call) call.output = textOf(block.content);
+          pendingTools.delete(String(block.tool_use_id));
         } else if (block.type === 'text' && typeof block.text === 'string') {
           const text = cleanUserText(block.text);
           if (text) texts.push(text);
         }
       }
-      if (texts.length > 0) messages.push({ role: 'user', text: texts.join('\n'), tools: [], at });
+      if (texts.length === 0) continue;
+      if (finished(current)) yield current!;
+      current = { role: 'user', text: texts.join('\n'), tools: [], at };
       continue;
     }
 
     // Replies claude makes up itself (API errors, "No response requested.") are not the model's.
     if (record.message.model === '<synthetic>') continue;
-    let last = messages.at(-1);
     // One assistant turn runs until the next user prompt: the records split by block
     // (same message.id) and the replies after tool results all belong to it.
-    if (!last || last.role !== 'assistant') {
-      last = { role: 'assistant', text: '', tools: [], at };
-      messages.push(last);
+    if (current?.role !== 'assistant') {
+      if (finished(current)) yield current!;
+      current = { role: 'assistant', text: '', tools: [], at };
     }
+    const message: TranscriptMessage = current;
     for (const block of blocks) {
       if (block.type === 'text' && typeof block.text === 'string' && block.text.trim()) {
-        last.text = last.text ? `${last.text}\n\n${block.text}` : block.text;
+        message.text = message.text ? `${message.text}\n\n${block.text}` : block.text;
       } else if (block.type === 'tool_use') {
         const call: ToolCall = { name: String(block.name ?? 'tool'), input: block.input ?? null, output: '' };
-        last.tools.push(call);
+        message.tools.push(call);
         if (typeof block.id === 'string') pendingTools.set(block.id, call);
       }
     }
   }
-  // An assistant record with only thinking blocks leaves an empty message behind.
-  read.messages = messages.filter((m) => m.text || m.tools.length > 0);
-  return read;
+  if (finished(current)) yield current!;
+}
+
+export async function readClaudeSession(file: string): Promise<ClaudeSessionRead> {
+  const meta: ClaudeSessionMeta = { cwd: null, sessionId: null, startedAt: null, updatedAt: null };
+  const messages: TranscriptMessage[] = [];
+  for await (const message of claudeMessages(file, meta)) messages.push(message);
+  return { ...meta, messages };
 }
 
 /** The first record's cwd and time, without reading the whole file (for capture). */

@@ -1,8 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectCli, homeOf, newestFirst, realCwd, sessionNotFound } from './common.js';
-import { readClaudeHeader, readClaudeSession } from './claude-transcript.js';
-import type { Adapter, AgentSessionInfo, CommandSpec, ResumeOptions, StartOptions, Transcript } from './types.js';
+import { claudeMessages, readClaudeHeader, readClaudeSession } from './claude-transcript.js';
+import type { Adapter, AgentSessionInfo, CommandSpec, ResumeOptions, StartOptions, Transcript, TranscriptMessage } from './types.js';
 
 /**
  * Claude Code (`claude`, npm @anthropic-ai/claude-code). Sessions live in
@@ -82,6 +82,12 @@ function command(args: string[], opts: { cwd: string; prompt?: string }, session
   return { cmd: 'claude', args: [...args, ...tail], cwd: opts.cwd, ...(sessionId ? { sessionId } : {}) };
 }
 
+async function* streamClaude(id: string, { cwd, env = process.env }: { cwd?: string; env?: NodeJS.ProcessEnv }): AsyncGenerator<TranscriptMessage> {
+  const file = findSessionFile(id, cwd, env);
+  if (!file) throw sessionNotFound('claude', id, join(claudeHome(env), 'projects'));
+  yield* claudeMessages(file, { cwd: null, sessionId: null, startedAt: null, updatedAt: null });
+}
+
 const claude: Adapter = {
   provider: 'claude',
   binary: 'claude',
@@ -129,12 +135,13 @@ const claude: Adapter = {
     return newestFirst(sessions);
   },
 
-  async readTranscript(id, { cwd, env = process.env }): Promise<Transcript> {
-    const file = findSessionFile(id, cwd, env);
-    if (!file) throw sessionNotFound('claude', id, join(claudeHome(env), 'projects'));
-    const read = await readClaudeSession(file);
-    return { provider: 'claude', id, messages: read.messages };
+  async readTranscript(id, opts): Promise<Transcript> {
+    const messages: TranscriptMessage[] = [];
+    for await (const message of streamClaude(id, opts)) messages.push(message);
+    return { provider: 'claude', id, messages };
   },
+
+  streamTranscript: (id, opts) => streamClaude(id, opts),
 };
 
 export default claude;

@@ -95,27 +95,44 @@ function parseArguments(raw: unknown): unknown {
   }
 }
 
-export async function readCodexSession(file: string): Promise<CodexSessionRead> {
-  const messages: TranscriptMessage[] = [];
+/**
+ * Lines worth parsing: most of a long rollout is per-turn bookkeeping
+ * (turn_context, token counts, world_state) and events that repeat the items
+ * (agent messages, command output); only user-message events are needed.
+ */
+function worthParsing(line: string): boolean {
+  const head = line.slice(0, 160);
+  if (head.includes('"type":"event_msg"')) return line.includes('"user_message"') || line.includes('"UserMessage"');
+  return !/"type":"(turn_context|world_state|token_usage_record)"/.test(head);
+}
+
+export type CodexSessionMeta = Omit<CodexSessionRead, 'messages'>;
+
+/**
+ * Yields each message once it is complete (when the next one starts), so a
+ * caller that keeps only the recent ones holds little memory. `meta` fills in
+ * as the file is read.
+ */
+export async function* codexMessages(file: string, meta: CodexSessionMeta): AsyncGenerator<TranscriptMessage> {
+  // Tool calls waiting for their output, by call_id (dropped once answered).
   const calls = new Map<string, ToolCall>();
-  const read: CodexSessionRead = { id: null, cwd: null, startedAt: null, subagent: false, updatedAt: null, messages };
+  const done: TranscriptMessage[] = [];
+  let current: TranscriptMessage | null = null;
   // The user message of the current turn until the assistant speaks, and where its text came from.
   let openUser: { message: TranscriptMessage; from: 'item' | 'event' } | null = null;
 
+  const begin = (message: TranscriptMessage): TranscriptMessage => {
+    if (current && (current.text || current.tools.length > 0)) done.push(current);
+    current = message;
+    return message;
+  };
   const assistant = (at: string | null): TranscriptMessage => {
     openUser = null;
-    let last = messages.at(-1);
-    if (!last || last.role !== 'assistant') {
-      last = { role: 'assistant', text: '', tools: [], at };
-      messages.push(last);
-    }
-    return last;
+    return current?.role === 'assistant' ? current : begin({ role: 'assistant', text: '', tools: [], at });
   };
   const userFromItem = (text: string, at: string | null) => {
     if (openUser?.from === 'event' && openUser.message.text === text) return;
-    const message: TranscriptMessage = { role: 'user', text, tools: [], at };
-    messages.push(message);
-    openUser = { message, from: 'item' };
+    openUser = { message: begin({ role: 'user', text, tools: [], at }), from: 'item' };
   };
   const userFromEvent = (text: string, at: string | null) => {
     if (!text) return;
@@ -126,19 +143,17 @@ export async function readCodexSession(file: string): Promise<CodexSessionRead> 
       return;
     }
     if (openUser?.from === 'event' && openUser.message.text === text) return;
-    const message: TranscriptMessage = { role: 'user', text, tools: [], at };
-    messages.push(message);
-    openUser = { message, from: 'event' };
+    openUser = { message: begin({ role: 'user', text, tools: [], at }), from: 'event' };
   };
 
-  for await (const record of readJsonl(openRollout(file))) {
+  for await (const record of readJsonl(openRollout(file), worthParsing)) {
     const at = toIso(record.timestamp);
-    if (at) read.updatedAt = at;
+    if (at) meta.updatedAt = at;
     const envelope = isRecord(record.payload);
     const payload = envelope ? (record.payload as Record<string, unknown>) : record;
     const kind = envelope ? record.type : 'response_item';
     if (kind === 'session_meta' || (!envelope && record.type === undefined && typeof record.id === 'string')) {
-      if (read.id === null) Object.assign(read, metaOf(payload));
+      if (meta.id === null) Object.assign(meta, metaOf(payload));
       continue;
     }
     if (kind === 'event_msg') {
@@ -146,41 +161,50 @@ export async function readCodexSession(file: string): Promise<CodexSessionRead> 
       else if (payload.type === 'item_completed' && isRecord(payload.item) && payload.item.type === 'UserMessage') {
         userFromEvent(partsText(payload.item.content).join('\n').trim(), at);
       }
-      continue;
-    }
-    if (kind !== 'response_item') continue;
-    switch (payload.type) {
-      case 'message': {
-        const parts = partsText(payload.content);
-        if (payload.role === 'user') {
-          const text = parts.filter((part) => !INJECTED.test(part)).join('\n').trim();
-          if (text) userFromItem(text, at);
-        } else if (payload.role === 'assistant') {
-          const text = parts.join('\n').trim();
-          if (!text) break;
-          const last = assistant(at);
-          last.text = last.text ? `${last.text}\n\n${text}` : text;
+    } else if (kind === 'response_item') {
+      switch (payload.type) {
+        case 'message': {
+          const parts = partsText(payload.content);
+          if (payload.role === 'user') {
+            const text = parts.filter((part) => !INJECTED.test(part)).join('\n').trim();
+            if (text) userFromItem(text, at);
+          } else if (payload.role === 'assistant') {
+            const text = parts.join('\n').trim();
+            if (!text) break;
+            const message = assistant(at);
+            message.text = message.text ? `${message.text}\n\n${text}` : text;
+          }
+          break;
         }
-        break;
-      }
-      case 'function_call':
-      case 'custom_tool_call':
-      case 'local_shell_call':
-      case 'web_search_call': {
-        const input = payload.type === 'function_call' ? parseArguments(payload.arguments) : (payload.input ?? payload.action ?? null);
-        const name = typeof payload.name === 'string' ? payload.name : String(payload.type).replace(/_call$/, '');
-        const call: ToolCall = { name, input, output: '' };
-        assistant(at).tools.push(call);
-        if (typeof payload.call_id === 'string') calls.set(payload.call_id, call);
-        break;
-      }
-      case 'function_call_output':
-      case 'custom_tool_call_output': {
-        const call = calls.get(String(payload.call_id));
-        if (call) call.output = outputText(payload.output);
-        break;
+        case 'function_call':
+        case 'custom_tool_call':
+        case 'local_shell_call':
+        case 'web_search_call': {
+          const input = payload.type === 'function_call' ? parseArguments(payload.arguments) : (payload.input ?? payload.action ?? null);
+          const name = typeof payload.name === 'string' ? payload.name : String(payload.type).replace(/_call$/, '');
+          const call: ToolCall = { name, input, output: '' };
+          assistant(at).tools.push(call);
+          if (typeof payload.call_id === 'string') calls.set(payload.call_id, call);
+          break;
+        }
+        case 'function_call_output':
+        case 'custom_tool_call_output': {
+          const call = calls.get(String(payload.call_id));
+          if (call) call.output = outputText(payload.output);
+          calls.delete(String(payload.call_id));
+          break;
+        }
       }
     }
+    while (done.length > 0) yield done.shift()!;
   }
-  return read;
+  const last = current as TranscriptMessage | null;
+  if (last && (last.text || last.tools.length > 0)) yield last;
+}
+
+export async function readCodexSession(file: string): Promise<CodexSessionRead> {
+  const meta: CodexSessionMeta = { id: null, cwd: null, startedAt: null, subagent: false, updatedAt: null };
+  const messages: TranscriptMessage[] = [];
+  for await (const message of codexMessages(file, meta)) messages.push(message);
+  return { ...meta, messages };
 }

@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectCli, homeOf, newestFirst, realCwd, sessionNotFound } from './common.js';
-import { readCodexMeta, readCodexSession } from './codex-transcript.js';
-import type { Adapter, AgentSessionInfo, CommandSpec, ResumeOptions, StartOptions, Transcript } from './types.js';
+import { codexMessages, readCodexMeta, readCodexSession } from './codex-transcript.js';
+import type { Adapter, AgentSessionInfo, CommandSpec, ResumeOptions, StartOptions, Transcript, TranscriptMessage } from './types.js';
 
 /**
  * OpenAI Codex CLI (`codex`, npm @openai/codex). Sessions ("rollouts") live in
@@ -82,6 +82,12 @@ function command(args: string[], opts: { cwd: string; prompt?: string; headless?
 // The TUI starts a background daemon that outlives it unless this feature is off.
 const TUI_FLAGS = ['--disable', 'daemon_auto_start'];
 
+async function* streamCodex(id: string, { env = process.env }: { cwd?: string; env?: NodeJS.ProcessEnv }): AsyncGenerator<TranscriptMessage> {
+  const file = findRollout(id, env);
+  if (!file) throw sessionNotFound('codex', id, join(codexHome(env), 'sessions'));
+  yield* codexMessages(file, { id: null, cwd: null, startedAt: null, subagent: false, updatedAt: null });
+}
+
 const codex: Adapter = {
   provider: 'codex',
   binary: 'codex',
@@ -124,12 +130,13 @@ const codex: Adapter = {
     return newestFirst(sessions);
   },
 
-  async readTranscript(id, { env = process.env }): Promise<Transcript> {
-    const file = findRollout(id, env);
-    if (!file) throw sessionNotFound('codex', id, join(codexHome(env), 'sessions'));
-    const read = await readCodexSession(file);
-    return { provider: 'codex', id: read.id ?? id, messages: read.messages };
+  async readTranscript(id, opts): Promise<Transcript> {
+    const messages: TranscriptMessage[] = [];
+    for await (const message of streamCodex(id, opts)) messages.push(message);
+    return { provider: 'codex', id, messages };
   },
+
+  streamTranscript: (id, opts) => streamCodex(id, opts),
 };
 
 export default codex;

@@ -7,13 +7,15 @@ import type { Readable } from 'node:stream';
  * record by record without loading it whole. A raw line break cannot occur
  * inside a JSON string, so splitting lines is safe; a line that does not
  * parse (a half-written last line, a file still growing) is skipped.
+ * `keep` can reject a line before it is parsed: on large files, not parsing
+ * the bookkeeping records saves most of the time and garbage.
  */
-export async function* readJsonl(source: string | Readable): AsyncGenerator<Record<string, unknown>> {
+export async function* readJsonl(source: string | Readable, keep?: (line: string) => boolean): AsyncGenerator<Record<string, unknown>> {
   const input = typeof source === 'string' ? createReadStream(source, { encoding: 'utf8' }) : source;
   const lines = createInterface({ input, crlfDelay: Infinity });
   try {
     for await (const line of lines) {
-      if (!line.trim()) continue;
+      if (!line.trim() || (keep && !keep(line))) continue;
       let record: unknown;
       try {
         record = JSON.parse(line);

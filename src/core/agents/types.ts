@@ -98,6 +98,12 @@ export interface Adapter {
   listSessions(cwd: string, env?: NodeJS.ProcessEnv): Promise<AgentSessionInfo[]>;
   readTranscript(id: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<Transcript>;
   /**
+   * The same messages as readTranscript, one at a time while the file is read
+   * (claude, codex). A caller that keeps only the recent ones (a handoff,
+   * --max-chars) stays small on very large sessions. Throws like readTranscript.
+   */
+  streamTranscript?(id: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv }): AsyncIterable<TranscriptMessage>;
+  /**
    * For CLIs that mint an id in a separate call before the start (cursor-agent
    * create-chat): runs it and returns the id to pass as StartOptions.sessionId.
    */
