@@ -92,6 +92,8 @@ describe('copilot CLI (real) against the local model server', () => {
     ]);
     const sessions = await copilot.listSessions(world.cwd, env);
     expect(sessions.map((s) => s.id)).toEqual([start.sessionId]);
+    // Every request the CLI made had a route (a 404 would mean a protocol gap the CLI papered over with retries).
+    expect(server.requests.filter((r) => r.protocol === 'none').map((r) => `${r.method} ${r.path}`)).toEqual([]);
 
     // The CLI face over the same files: every provider's sessions here, then the newest copilot transcript.
     const listed = world.sandbox.pwt(world.cwd, ['agent', 'sessions', '--json'], env);

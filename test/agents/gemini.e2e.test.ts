@@ -81,6 +81,8 @@ describe('gemini CLI (real) against the local model server', () => {
     const sessions = await gemini.listSessions(world.cwd, env);
     expect(sessions.map((s) => s.id)).toEqual([start.sessionId]);
     expect(sessions[0]!.messages).toBe(transcript.messages.length);
+    // Every request the CLI made had a route (a 404 would mean a protocol gap the CLI papered over with retries).
+    expect(server.requests.filter((r) => r.protocol === 'none').map((r) => `${r.method} ${r.path}`)).toEqual([]);
   }, 240_000);
 
   it('interactive in tmux: prompt typed, /quit, id captured for the worktree, resumed by id with a second turn', async () => {
