@@ -1,12 +1,17 @@
-// Bundles src/ into dist/ with esbuild: one file per lazily loaded command
-// chunk instead of dozens of modules, because every module Node resolves on
-// startup costs time and `pwt path` / the hooks must start fast. Type checking
-// is `tsc --noEmit` (npm run typecheck), run before this in `npm run build`.
+// Bundles src/ into dist/ with esbuild: one entry plus lazily loaded chunks
+// instead of dozens of modules, because every module Node resolves on startup
+// costs time and `pwt path` / the hooks must start fast. Type checking is
+// `tsc --noEmit` (npm run typecheck), which `npm test` runs first.
+//
+// Files are written atomically, chunks before the entry, and old chunks are
+// only removed once they are a few minutes stale: a pwt process started from
+// the previous build can still load its chunks while a rebuild runs.
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
+const dist = new URL('../dist/', import.meta.url).pathname;
+const result = await build({
   entryPoints: ['src/cli.ts'],
   outdir: 'dist',
   bundle: true,
@@ -15,10 +20,25 @@ await build({
   platform: 'node',
   target: 'node20',
   // Native or CommonJS-heavy packages stay outside the bundle and load from node_modules.
-  packages: 'bundle',
   external: ['better-sqlite3', 'proper-lockfile', 'zx', 'zx/*'],
   banner: { js: '#!/usr/bin/env node' },
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
+  write: false,
 });
-chmodSync(new URL('../dist/cli.js', import.meta.url), 0o755);
+
+const entry = join(dist, 'cli.js');
+const outputs = result.outputFiles.sort((a, b) => (a.path === entry) - (b.path === entry));
+for (const file of outputs) {
+  mkdirSync(dirname(file.path), { recursive: true });
+  const temp = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(temp, file.contents, { mode: file.path === entry ? 0o755 : 0o644 });
+  renameSync(temp, file.path);
+}
+
+const fresh = new Set(outputs.map((file) => relative(dist, file.path)));
+const staleAfterMs = 5 * 60_000;
+for (const name of readdirSync(join(dist, 'chunks'))) {
+  const file = join(dist, 'chunks', name);
+  if (!fresh.has(join('chunks', name)) && Date.now() - statSync(file).mtimeMs > staleAfterMs) rmSync(file, { force: true });
+}

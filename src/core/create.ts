@@ -1,9 +1,10 @@
 import { chmodSync, constants, copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { preconditionError } from './errors.js';
-import { changedPaths, currentBranch, git, gitProbe, refExists, resolveCommit } from './git.js';
+import { changedPaths, currentBranch, GitError, gitProbe, refExists, resolveCommit } from './git.js';
 import { findSession, relativeWorktree, type SessionRecord } from './manifest.js';
 import { readManifest, updateManifest } from './manifest-store.js';
+import { preloadLock, withLock } from './lock.js';
 import { validateName } from './names.js';
 import { execute, type Step } from './plan.js';
 import type { Project } from './project.js';
@@ -29,36 +30,39 @@ export const CREATING_ENV = 'PWT_CREATING';
 
 export async function createSession(project: Project, opts: CreateOptions): Promise<CreateResult> {
   const { repo, config } = project;
-  await validateName(opts.name, config.branchPrefix, repo.mainPath);
+  preloadLock();
+  const branch = `${config.branchPrefix}${opts.name}`;
+  const path = join(project.sessionsDir, opts.name);
+  // Every check is a read; run them together (git status on a big repo dominates), then judge in order.
+  const [, manifest, branchTaken, changes, baseName] = await Promise.all([
+    validateName(opts.name, config.branchPrefix, repo.mainPath),
+    readManifest(project),
+    refExists(repo.mainPath, `refs/heads/${branch}`),
+    opts.allowDirty ? Promise.resolve([]) : changedPaths(repo.mainPath, { untracked: 'no' }),
+    opts.base ? Promise.resolve(opts.base) : currentBranch(repo.mainPath).then((name) => name ?? 'HEAD'),
+  ]);
   if (!repo.isMain) {
     throw preconditionError(
       `You are inside a worktree (${repo.worktreePath}), not the main worktree.`,
       `Create sessions from the main worktree: cd "${repo.mainPath}" (or pcd) and run pwt create again.`,
     );
   }
-  const branch = `${config.branchPrefix}${opts.name}`;
-  const path = join(project.sessionsDir, opts.name);
-
-  if (findSession(await readManifest(project), opts.name)) {
+  if (findSession(manifest, opts.name)) {
     throw preconditionError(`A session named "${opts.name}" already exists.`, `Pick another name, or go there with: pcd ${opts.name}`);
   }
-  if (await refExists(repo.mainPath, `refs/heads/${branch}`)) {
+  if (branchTaken) {
     throw preconditionError(`The branch ${branch} already exists.`, `Pick another name, or delete the branch first: git branch -D ${branch}`);
   }
   if (existsSync(path)) {
     throw preconditionError(`The folder ${path} already exists.`, 'Pick another name, or move that folder away (pwt cleanup lists stray folders).');
   }
-  if (!opts.allowDirty) {
-    const changes = await changedPaths(repo.mainPath, { untracked: 'no' });
-    if (changes.length > 0) {
-      throw preconditionError(
-        `The main worktree has ${changes.length} uncommitted change(s) to tracked files.`,
-        'Commit or stash them first, or pass --allow-dirty (the session starts from the last commit either way).',
-      );
-    }
+  if (changes.length > 0) {
+    throw preconditionError(
+      `The main worktree has ${changes.length} uncommitted change(s) to tracked files.`,
+      'Commit or stash them first, or pass --allow-dirty (the session starts from the last commit either way).',
+    );
   }
-
-  const base = opts.base ?? (await currentBranch(repo.mainPath)) ?? 'HEAD';
+  const base = baseName;
   const baseCommit = await resolveCommit(repo.mainPath, base);
   if (!baseCommit) {
     throw preconditionError(`The base "${base}" does not name a commit.`, 'Pass an existing branch, tag or commit with --base (an empty repository needs a first commit).');
@@ -83,14 +87,22 @@ export async function createSession(project: Project, opts: CreateOptions): Prom
       title: `git worktree add -b ${branch} ${path} ${base}`,
       run: async () => {
         mkdirSync(project.sessionsDir, { recursive: true });
-        // The commit, not the ref: a remote-tracking base would otherwise become the upstream.
-        await git(repo.mainPath, ['worktree', 'add', '--quiet', '-b', branch, '--', path, baseCommit], { [CREATING_ENV]: '1' });
+        // Concurrent `git worktree add`s race inside git (one reads another's half-written
+        // .git/worktrees/<name>/commondir and dies after creating its branch), so pwt adds one at a time.
+        await withLock(join(repo.commonDir, 'worktrees'), join(project.sessionsDir, '.worktree-add.lock'), { what: 'git worktree add', timeoutMs: 120_000 }, async () => {
+          if (await refExists(repo.mainPath, `refs/heads/${branch}`)) {
+            throw preconditionError(`The branch ${branch} was created meanwhile.`, 'Pick another name.');
+          }
+          // The commit, not the ref: a remote-tracking base would otherwise become the upstream.
+          const added = await gitProbe(repo.mainPath, ['worktree', 'add', '--quiet', '-b', branch, '--', path, baseCommit], { [CREATING_ENV]: '1' });
+          if (added.code !== 0) {
+            // git creates the branch before the worktree; take back what this failed add left.
+            await removeWorktreeAndBranch(repo.mainPath, path, branch);
+            throw new GitError(['worktree', 'add', '-b', branch, path, baseCommit], added);
+          }
+        });
       },
-      undo: async () => {
-        await gitProbe(repo.mainPath, ['worktree', 'remove', '--force', '--force', '--', path]);
-        await gitProbe(repo.mainPath, ['worktree', 'prune']);
-        await gitProbe(repo.mainPath, ['branch', '-D', '--', branch]);
-      },
+      undo: () => removeWorktreeAndBranch(repo.mainPath, path, branch),
     },
   ];
   if (opts.copyEnv !== false) {
@@ -115,6 +127,12 @@ export async function createSession(project: Project, opts: CreateOptions): Prom
 
   await execute(steps, { rollback: true, onStep: opts.onStep });
   return { session, path, envCopied, envKept };
+}
+
+async function removeWorktreeAndBranch(mainPath: string, path: string, branch: string): Promise<void> {
+  await gitProbe(mainPath, ['worktree', 'remove', '--force', '--force', '--', path]);
+  await gitProbe(mainPath, ['worktree', 'prune']);
+  await gitProbe(mainPath, ['branch', '-D', '--', branch]);
 }
 
 /** Copies env files that exist in the main worktree; an existing target is never overwritten. */

@@ -89,7 +89,8 @@ export async function currentBranch(cwd: string): Promise<string | null> {
  * an untracked folder once (git's default, and fast); 'all' lists every file.
  */
 export async function changedPaths(cwd: string, opts: { untracked: 'no' | 'normal' | 'all' }): Promise<string[]> {
-  const out = await git(cwd, ['status', '--porcelain=v1', '-z', `--untracked-files=${opts.untracked}`]);
+  // --no-optional-locks: a status run in the background must not take the index lock from the user's own git.
+  const out = await git(cwd, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', `--untracked-files=${opts.untracked}`]);
   const entries: string[] = [];
   const parts = out.split('\0');
   for (let i = 0; i < parts.length; i++) {
@@ -102,7 +103,7 @@ export async function changedPaths(cwd: string, opts: { untracked: 'no' | 'norma
   return entries;
 }
 
-/** Commits only in `left` and only in `right`. */
+/** Commits in `branch` but not in `base` (ahead) and the other way round (behind). */
 export async function aheadBehind(cwd: string, base: string, branch: string): Promise<{ ahead: number; behind: number } | null> {
   const result = await gitProbe(cwd, ['rev-list', '--left-right', '--count', `${base}...${branch}`, '--']);
   if (result.code !== 0) return null;

@@ -1,11 +1,12 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { Exit, PwtError, preconditionError } from './errors.js';
+import { Exit, PwtError } from './errors.js';
 import { emptyManifest, manifestPath, ManifestShapeError, relativeWorktree, validateManifest, type Manifest, type SessionRecord } from './manifest.js';
 import { listWorktrees } from './worktrees.js';
 import { isInside, realPath, type Repo } from './repo.js';
 import { utcStamp } from './time.js';
 import { log } from './ui.js';
+import { acquireLock } from './lock.js';
 
 /**
  * The one door to the manifest file (STYLE 7): reads validate, and every
@@ -16,8 +17,6 @@ export interface Store {
   repo: Repo;
   sessionsDir: string;
 }
-
-const LOCK_STALE_MS = 10_000;
 
 export function lockPath(sessionsDir: string): string {
   return `${manifestPath(sessionsDir)}.lock`;
@@ -63,7 +62,7 @@ export async function readManifest(store: Store): Promise<Manifest | null> {
 export async function updateManifest<T = Manifest>(store: Store, fn: (manifest: Manifest) => T | Promise<T>): Promise<T> {
   mkdirSync(store.sessionsDir, { recursive: true });
   const file = manifestPath(store.sessionsDir);
-  const release = await acquireLock(store.sessionsDir);
+  const release = await acquireLock(file, lockPath(store.sessionsDir), { what: 'the manifest', timeoutMs: 10_000 });
   try {
     const result = readRaw(file);
     let manifest: Manifest;
@@ -76,28 +75,6 @@ export async function updateManifest<T = Manifest>(store: Store, fn: (manifest: 
     return (returned === undefined ? manifest : returned) as T;
   } finally {
     await release();
-  }
-}
-
-async function acquireLock(sessionsDir: string): Promise<() => Promise<void>> {
-  const { default: lockfile } = await import('proper-lockfile');
-  const file = manifestPath(sessionsDir);
-  const timeoutMs = Number(process.env.PWT_LOCK_TIMEOUT_MS) || 10_000;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      // realpath: false lets us lock a manifest that does not exist yet.
-      return await lockfile.lock(file, { realpath: false, stale: LOCK_STALE_MS, lockfilePath: lockPath(sessionsDir), onCompromised: () => {} });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
-      if (Date.now() >= deadline) {
-        throw preconditionError(
-          `Could not lock the manifest within ${Math.round(timeoutMs / 1000)} s: ${lockPath(sessionsDir)} is held by another pwt.`,
-          `Wait for the other pwt to finish; if none is running, delete ${lockPath(sessionsDir)}.`,
-        );
-      }
-      await new Promise((done) => setTimeout(done, 20 + Math.random() * 60));
-    }
   }
 }
 

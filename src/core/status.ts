@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { aheadBehind, changedPaths, currentBranch } from './git.js';
+import { aheadBehind, changedPaths, currentBranch, git, resolveCommit } from './git.js';
 import { sessionPath, type Manifest, type SessionRecord } from './manifest.js';
 import { readManifest } from './manifest-store.js';
 import { mapPool } from './pool.js';
@@ -83,27 +83,56 @@ export function findOrphans(project: Project, manifest: Manifest | null, worktre
   return orphans;
 }
 
-async function sessionStatus(project: Project, session: SessionRecord, live: Set<string>): Promise<SessionStatus> {
-  const path = sessionPath(project.repo.mainPath, session);
-  const exists = existsSync(path) && live.has(realPath(path));
-  const activeAgent = session.agents?.find((agent) => agent.status === 'running')?.provider ?? null;
-  if (!exists) return { ...session, path, exists, dirty: false, changes: 0, ahead: null, behind: null, activeAgent };
-  const base = session.base ?? session.baseCommit;
-  const [changes, counts] = await Promise.all([
-    changedPaths(path, { untracked: 'normal' }).then((paths) => paths.length),
-    base ? aheadBehind(path, base, 'HEAD').then((result) => result ?? (session.baseCommit ? aheadBehind(path, session.baseCommit, 'HEAD') : null)) : null,
-  ]);
-  return { ...session, path, exists, dirty: changes > 0, changes, ahead: counts?.ahead ?? null, behind: counts?.behind ?? null, activeAgent };
+/**
+ * Ahead/behind per (head, base) commit pair, computed once per distinct pair:
+ * sessions that share both tips (fresh ones, or ones whose base moved on
+ * while they did nothing) share one `git rev-list` instead of one each.
+ */
+function aheadBehindMemo(cwd: string) {
+  const memo = new Map<string, Promise<{ ahead: number; behind: number } | null>>();
+  return (base: string, head: string) => {
+    if (base === head) return Promise.resolve({ ahead: 0, behind: 0 });
+    const key = `${base}...${head}`;
+    let result = memo.get(key);
+    if (!result) memo.set(key, (result = aheadBehind(cwd, base, head)));
+    return result;
+  };
+}
+
+/** Branch name -> commit, for every local branch, in one git call. */
+async function branchTips(cwd: string): Promise<Map<string, string>> {
+  const out = await git(cwd, ['for-each-ref', '--format=%(objectname) %(refname:short)', 'refs/heads']);
+  return new Map(out.split('\n').filter(Boolean).map((line) => [line.slice(line.indexOf(' ') + 1), line.slice(0, line.indexOf(' '))]));
 }
 
 export async function collectStatus(project: Project): Promise<StatusReport> {
   const { repo } = project;
-  const snapshot = await takeSnapshot(project);
-  const live = new Set(snapshot.worktrees.filter((entry) => !entry.prunable).map((entry) => realPath(entry.path)));
+  const [snapshot, tips] = await Promise.all([takeSnapshot(project), branchTips(repo.mainPath)]);
+  const heads = new Map(snapshot.worktrees.filter((entry) => !entry.prunable).map((entry) => [realPath(entry.path), entry.head]));
+  const counts = aheadBehindMemo(repo.mainPath);
+  const baseCommits = new Map<string, Promise<string | null>>();
+  const baseCommit = (session: SessionRecord) => {
+    const name = session.base ?? session.baseCommit ?? '';
+    const tip = tips.get(name);
+    if (tip) return Promise.resolve(tip);
+    if (!baseCommits.has(name)) baseCommits.set(name, resolveCommit(repo.mainPath, name));
+    return (baseCommits.get(name) as Promise<string | null>).then((commit) => commit ?? session.baseCommit ?? null);
+  };
+
+  const sessionStatus = async (session: SessionRecord): Promise<SessionStatus> => {
+    const path = sessionPath(repo.mainPath, session);
+    const head = existsSync(path) ? heads.get(realPath(path)) : undefined;
+    const activeAgent = session.agents?.find((agent) => agent.status === 'running')?.provider ?? null;
+    if (head === undefined) return { ...session, path, exists: false, dirty: false, changes: 0, ahead: null, behind: null, activeAgent };
+    const [changes, base] = await Promise.all([changedPaths(path, { untracked: 'normal' }).then((paths) => paths.length), baseCommit(session)]);
+    const ab = base && head ? await counts(base, head) : null;
+    return { ...session, path, exists: true, dirty: changes > 0, changes, ahead: ab?.ahead ?? null, behind: ab?.behind ?? null, activeAgent };
+  };
+
   const [branch, mainChanges, sessions] = await Promise.all([
     currentBranch(repo.mainPath),
     changedPaths(repo.mainPath, { untracked: 'normal' }),
-    mapPool(snapshot.manifest?.sessions ?? [], (session) => sessionStatus(project, session, live)),
+    mapPool(snapshot.manifest?.sessions ?? [], sessionStatus),
   ]);
   return {
     project: repo.project,
