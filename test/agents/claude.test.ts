@@ -132,6 +132,23 @@ describe('claude adapter: files', () => {
     ]);
   });
 
+  it('reads a file that grows while it is read', async () => {
+    const { env, folder } = world();
+    const file = join(folder, `${PRINT_ID}.jsonl`);
+    const seen = [];
+    for await (const message of claude.streamTranscript!(PRINT_ID, { cwd: CWD, env })) {
+      if (seen.length === 0) {
+        appendFileSync(file, line({ type: 'user', message: { role: 'user', content: 'written meanwhile' } }));
+        appendFileSync(file, '{"type":"assistant","message":{"id":"m_half","role":"assist');
+      }
+      seen.push(message.text);
+    }
+    expect(seen.slice(0, 4)).toEqual(['say hi', 'Mock reply: done.', 'RUNTOOL please run echo hi', 'Mock reply: the tool printed "hi"']);
+    // Read again once the writer is done: the complete line is there, the half line is not.
+    const again = await claude.readTranscript(PRINT_ID, { cwd: CWD, env });
+    expect(again.messages.map((m) => m.text).slice(4)).toEqual(['written meanwhile']);
+  });
+
   it('cleans user text', () => {
     expect(cleanUserText('<system-reminder>x</system-reminder>fix it')).toBe('fix it');
     expect(cleanUserText('<local-command-stdout>ok</local-command-stdout>')).toBe('');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import codex, { threadIdFromExecJson } from '../../src/core/agents/codex.js';
@@ -116,6 +116,16 @@ describe('codex adapter: files', () => {
     expect(messages).toHaveLength(6);
     expect(messages[3]!.tools[0]!.output).toBe('hi\n');
     expect((await codex.listSessions(CWD, env)).map((s) => s.id)).toContain(EXEC_ID);
+  });
+
+  it('reads an archived rollout by id (archived_sessions/ is flat)', async () => {
+    const { env, day } = world();
+    const archived = join(env.CODEX_HOME!, 'archived_sessions');
+    mkdirSync(archived);
+    renameSync(join(day, `rollout-2026-11-21T09-20-33-${TUI_ID}.jsonl`), join(archived, `rollout-2026-11-21T09-20-33-${TUI_ID}.jsonl`));
+    expect((await codex.readTranscript(TUI_ID, { env })).messages).toHaveLength(4);
+    // Archived sessions are not listed for the folder any more.
+    expect((await codex.listSessions(CWD, env)).map((s) => s.id)).toEqual([EXEC_ID]);
   });
 
   it('survives a half-written last line', async () => {
