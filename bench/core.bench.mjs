@@ -1,0 +1,68 @@
+// Issue 2's speed goals: path, create, status and concurrent creates, each
+// against a plain baseline measured in the same run.
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI, makeRepo, row, time, timeAsync, world } from './lib.mjs';
+
+const w = world();
+const node = process.execPath;
+const pwt = (args, cwd) => w.run(node, [CLI, ...args], cwd);
+
+// 1. `pwt path x` vs `node -e 0`.
+{
+  const repo = makeRepo(w, 'small', 10);
+  pwt(['create', 'x'], repo);
+  const base = time(() => w.run(node, ['-e', '0'], repo), 30);
+  const ours = time(() => pwt(['path', 'x'], repo), 30);
+  row('pwt path x', ours, 'node -e 0', base, 1.5);
+}
+
+// 2. `pwt create` vs `git worktree add` + env copy, on a 10k-file repo.
+{
+  const repo = makeRepo(w, 'big', 10_000);
+  const script = join(w.root, 'plain-create.sh');
+  writeFileSync(script, 'set -e\ngit worktree add --quiet -b "plain/$1" "../big-plain/$1" HEAD\ncp -p .env "../big-plain/$1/.env"\n');
+  const base = time((i) => w.run('sh', [script, `p${i}`], repo), 5);
+  const ours = time((i) => pwt(['create', `c${i}`], repo), 5);
+  row('pwt create (10k files)', ours, 'git worktree add + cp .env', base, 1.3);
+}
+
+// 3. `pwt status` with 100 sessions vs a sequential loop of git status.
+{
+  const repo = makeRepo(w, 'many', 1_000);
+  for (let batch = 0; batch < 100; batch += 10) {
+    await Promise.all(Array.from({ length: 10 }, (_, i) => run(['create', `s${batch + i}`], repo)));
+  }
+  const loop = join(w.root, 'status-loop.sh');
+  writeFileSync(loop, `for d in ${join(w.root, 'many-sessions')}/s*; do git -C "$d" status --porcelain >/dev/null; done\n`);
+  const base = time(() => w.run('sh', [loop], repo), 5);
+  const ours = time(() => pwt(['status', '--json'], repo), 5);
+  row('pwt status (100 sessions)', ours, 'sequential git status loop', base, 0.5);
+}
+
+// 4. 50 concurrent creates vs 50 sequential ones.
+{
+  const seqRepo = makeRepo(w, 'seq', 100);
+  const parRepo = makeRepo(w, 'par', 100);
+  const sequential = await timeAsync(async () => {
+    for (let i = 0; i < 50; i++) await run(['create', `q${i}`], seqRepo);
+  });
+  let failures = 0;
+  const concurrent = await timeAsync(async () => {
+    const codes = await Promise.all(Array.from({ length: 50 }, (_, i) => run(['create', `q${i}`], parRepo)));
+    failures = codes.filter((code) => code !== 0).length;
+  });
+  const registered = JSON.parse(pwt(['status', '--json'], parRepo)).sessions.length;
+  row('50 concurrent pwt create', concurrent, '50 sequential pwt create', sequential);
+  console.log(`concurrent creates: ${50 - failures}/50 succeeded, ${registered} registered (target: all)`);
+}
+
+rmSync(w.root, { recursive: true, force: true });
+
+function run(args, cwd) {
+  return new Promise((resolve) => {
+    const child = spawn(node, [CLI, ...args], { cwd, env: w.env, stdio: 'ignore' });
+    child.on('close', (code) => resolve(code));
+  });
+}
