@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
+import { packageRoot } from './package-root.js';
 import { usageError } from './errors.js';
 import { sessionPath } from './manifest.js';
 import { readManifest } from './manifest-store.js';
@@ -31,9 +32,9 @@ export function detectShell(env: NodeJS.ProcessEnv = process.env): Shell | null 
 
 const TEMPLATE_FILES: Record<Shell, string> = { bash: 'bash.sh', zsh: 'zsh.zsh', fish: 'fish.fish' };
 
-/** The shell code `pwt shell-init <shell>` prints. dist/core/shell.js -> ../../shell/. */
+/** The shell code `pwt shell-init <shell>` prints, from `shell/` at the package root (src/, bundled dist/ or a global install alike). */
 export function shellScript(shell: Shell): string {
-  return readFileSync(new URL(`../../shell/${TEMPLATE_FILES[shell]}`, import.meta.url), 'utf8');
+  return readFileSync(join(packageRoot(), 'shell', TEMPLATE_FILES[shell]), 'utf8');
 }
 
 /** The line a user puts in their rc file to load the integration. */

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from './package-root.js';
 
 /**
- * The workflow prompts in `templates/` (SPEC "Workflow templates"), shipped in
- * the npm package: dist/core/templates.js -> ../../templates/. Each has a
+ * The workflow prompts in `templates/` at the package root (SPEC "Workflow
+ * templates"), shipped in the npm package. Each has a
  * small frontmatter (description, argument-hint) and a body with two
  * placeholders that each agent's format fills in its own way:
  *   {{input}}          where the text the user typed after the command goes
@@ -34,7 +36,7 @@ export function parseFrontmatter(text: string): { fields: Record<string, string>
 }
 
 export function loadTemplate(name: TemplateName): Template {
-  const text = readFileSync(new URL(`../../templates/${name}.md`, import.meta.url), 'utf8');
+  const text = readFileSync(join(packageRoot(), 'templates', `${name}.md`), 'utf8');
   const { fields, body } = parseFrontmatter(text);
   return { name, description: fields.description ?? name, argumentHint: fields['argument-hint'] ?? '', body };
 }
