@@ -24,7 +24,7 @@ export interface CopilotEvents {
   sessionId: string | null;
   cwd: string | null;
   startedAt: string | null;
-  /** Time of the last event. */
+  /** Time of the last conversation event (bookkeeping lines are not read). */
   updatedAt: string | null;
   messages: TranscriptMessage[];
 }
@@ -40,11 +40,19 @@ function toolOutput(data: Record<string, unknown>): string {
   return '';
 }
 
+/**
+ * Event types that never carry conversation. Each turn repeats the whole
+ * system prompt (`system.message`, tens of KB) and usage records: on large
+ * files, not parsing those lines saves most of the time. Only a line that
+ * positively starts as one of these is skipped; any other layout is parsed.
+ */
+const BOOKKEEPING = /^\{"type":"(?:system\.message|session\.usage_record|session\.shutdown|session\.model_change|session\.info|assistant\.turn_start|assistant\.turn_end|tool\.execution_start|hook\.(?:start|end))"/;
+
 export async function readCopilotEvents(file: string): Promise<CopilotEvents> {
   const out: CopilotEvents = { sessionId: null, cwd: null, startedAt: null, updatedAt: null, messages: [] };
   const calls = new Map<string, ToolCall>();
   const byMessageId = new Map<string, TranscriptMessage>();
-  for await (const event of readJsonl(file)) {
+  for await (const event of readJsonl(file, (line) => !BOOKKEEPING.test(line))) {
     const data = isObject(event.data) ? event.data : {};
     const at = str(event.timestamp);
     if (at && (!out.updatedAt || at > out.updatedAt)) out.updatedAt = at;

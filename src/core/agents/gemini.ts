@@ -3,9 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { usageError } from '../errors.js';
 import { cwdForms, detectCli, envDir, isDir, isFile, newestFirst, realCwd, sessionNotFound, homeOf, UUID } from './common.js';
-import { readGeminiChat } from './gemini-records.js';
+import { readGeminiChat, type GeminiConversation } from './gemini-records.js';
 import { geminiMessages } from './gemini-transcript.js';
-import type { Adapter, AgentSessionInfo, CommandSpec, ResumeOptions, StartOptions, Transcript } from './types.js';
+import type { Adapter, AgentSessionInfo, CommandSpec, ResumeOptions, StartOptions, Transcript, TranscriptMessage } from './types.js';
 
 /**
  * Gemini CLI (@google/gemini-cli). Chats live in
@@ -86,15 +86,23 @@ interface ChatSummary {
   messages: number;
 }
 
-/** Main (not subagent) chats in these files, those of other projects left out by their header hash. */
-async function summarize(files: string[], hashes: Set<string> | null): Promise<ChatSummary[]> {
-  const summaries: ChatSummary[] = [];
+/** Main (not subagent) chats in these files, one at a time; other projects' chats are left out by their header hash. */
+async function* mainChats(files: string[], hashes: Set<string> | null): AsyncGenerator<GeminiConversation> {
   for (const file of files) {
     const chat = await readGeminiChat(file);
     if (!chat || chat.kind === 'subagent') continue;
     if (hashes && chat.projectHash && !hashes.has(chat.projectHash)) continue;
-    summaries.push({ file, sessionId: chat.sessionId, startTime: chat.startTime, lastUpdated: chat.lastUpdated, messages: geminiMessages(chat).length });
+    yield chat;
   }
+}
+
+function summary(chat: GeminiConversation, messages: number): ChatSummary {
+  return { file: chat.file, sessionId: chat.sessionId, startTime: chat.startTime, lastUpdated: chat.lastUpdated, messages };
+}
+
+async function summarize(files: string[], hashes: Set<string> | null): Promise<ChatSummary[]> {
+  const summaries: ChatSummary[] = [];
+  for await (const chat of mainChats(files, hashes)) summaries.push(summary(chat, geminiMessages(chat).length));
   return summaries;
 }
 
@@ -113,10 +121,10 @@ function better(a: ChatSummary, b: ChatSummary): boolean {
   return (a.lastUpdated ?? '') > (b.lastUpdated ?? '');
 }
 
-async function sessionsFor(cwd: string, env: NodeJS.ProcessEnv, id8?: string): Promise<Map<string, ChatSummary>> {
-  const forms = cwdForms(cwd);
-  const hashes = new Set([...forms].map(sha256));
-  return pickSessions(await summarize(chatFiles(projectDirs(forms, env), id8), hashes));
+const hashesOf = (cwd: string) => new Set([...cwdForms(cwd)].map(sha256));
+
+async function sessionsFor(cwd: string, env: NodeJS.ProcessEnv): Promise<Map<string, ChatSummary>> {
+  return pickSessions(await summarize(chatFiles(projectDirs(cwdForms(cwd), env)), hashesOf(cwd)));
 }
 
 function promptArgs(prompt: string | undefined, headless: boolean | undefined): string[] {
@@ -162,17 +170,22 @@ const gemini: Adapter = {
   },
 
   async readTranscript(id, { cwd, env = process.env }): Promise<Transcript> {
+    // File names end in the id's first 8 characters: only those files are read, each once.
     const id8 = id.length >= 8 ? id.slice(0, 8) : undefined;
-    const sessions = cwd ? await sessionsFor(cwd, env, id8) : pickSessions(await summarize(chatFiles(allProjectDirs(env), id8), null));
-    const matches = [...sessions.values()].filter((chat) => chat.sessionId === id || (id.length >= 8 && chat.sessionId.startsWith(id)));
-    if (matches.length > 1 && !matches.some((chat) => chat.sessionId === id)) {
+    const files = chatFiles(cwd ? projectDirs(cwdForms(cwd), env) : allProjectDirs(env), id8);
+    const best = new Map<string, { summary: ChatSummary; messages: TranscriptMessage[] }>();
+    for await (const chat of mainChats(files, cwd ? hashesOf(cwd) : null)) {
+      if (chat.sessionId !== id && !(id.length >= 8 && chat.sessionId.startsWith(id))) continue;
+      const messages = geminiMessages(chat);
+      const current = best.get(chat.sessionId);
+      if (!current || better(summary(chat, messages.length), current.summary)) best.set(chat.sessionId, { summary: summary(chat, messages.length), messages });
+    }
+    if (best.size > 1 && !best.has(id)) {
       throw usageError(`Several gemini sessions start with ${id}.`, 'Pass more of the id (pwt agent sessions --provider gemini lists them).');
     }
-    const match = matches.find((chat) => chat.sessionId === id) ?? matches[0];
-    // Read again: the file may have grown since it was summarized, and only this one is kept whole.
-    const chat = match && (await readGeminiChat(match.file));
-    if (!chat) throw sessionNotFound('gemini', id, cwd ? `the gemini chats of ${cwd}` : join(geminiDir(env), 'tmp'));
-    return { provider: 'gemini', id: chat.sessionId, messages: geminiMessages(chat) };
+    const match = best.get(id) ?? [...best.values()][0];
+    if (!match) throw sessionNotFound('gemini', id, cwd ? `the gemini chats of ${cwd}` : join(geminiDir(env), 'tmp'));
+    return { provider: 'gemini', id: match.summary.sessionId, messages: match.messages };
   },
 };
 

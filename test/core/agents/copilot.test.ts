@@ -51,11 +51,11 @@ describe('copilot adapter', () => {
     ]);
   });
 
-  it("lists the folder's sessions newest first, last event time over workspace.yaml's updated_at", async () => {
+  it("lists the folder's sessions newest first, last conversation event over workspace.yaml's stale updated_at", async () => {
     const { env } = realHome();
     const sessions = await copilot.listSessions(REAL_CWD, env);
     expect(sessions.map((s) => [s.id, s.startedAt, s.updatedAt, s.messages])).toEqual([
-      [TOOL_ID, '2026-11-21T09:29:16.417Z', '2026-11-21T09:29:51.007Z', 5],
+      [TOOL_ID, '2026-11-21T09:29:16.417Z', '2026-11-21T09:29:46.638Z', 5],
       [PLAIN_ID, '2026-11-21T09:28:59.292Z', expect.stringMatching(/^2026-11-21T09:29:0/), 5],
     ]);
     expect(sessions[0]).toMatchObject({ provider: 'copilot', cwd: REAL_CWD, source: expect.stringContaining(`${TOOL_ID}/events.jsonl`) });

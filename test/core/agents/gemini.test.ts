@@ -173,6 +173,17 @@ describe('gemini adapter', () => {
     await expect(gemini.readTranscript('cccccccc-0000-4000-8000-000000000000', { cwd: REAL_CWD, env: world.env })).rejects.toMatchObject({ exitCode: 3, hint: expect.stringContaining('pwt agent sessions') });
   });
 
+  it('finds a session by a unique id prefix and refuses an ambiguous one', async () => {
+    world = tempHome();
+    const dir = chatsDir(world.home, REAL_CWD, 'proj');
+    for (const id of ['abcdef12-0000-4000-8000-000000000001', 'abcdef12-0000-4000-8000-000000000002']) {
+      writeFileSync(join(dir, `session-2026-11-21T09-00-${id.slice(-1)}-abcdef12.jsonl`), lines(header(id, REAL_CWD, '2026-11-21T09:00:00.000Z'), msg('a', 'user', id, '2026-11-21T09:00:01.000Z')));
+    }
+    const one = await gemini.readTranscript('abcdef12-0000-4000-8000-000000000002', { cwd: REAL_CWD, env: world.env });
+    expect(one.messages.map((m) => m.text)).toEqual(['abcdef12-0000-4000-8000-000000000002']);
+    await expect(gemini.readTranscript('abcdef12-0000', { cwd: REAL_CWD, env: world.env })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('Several gemini sessions') });
+  });
+
   it('captures the first session created after the spawn time, GEMINI_CLI_HOME over HOME', async () => {
     world = tempHome();
     const env = { ...world.env, GEMINI_CLI_HOME: join(world.home, 'alt') };
