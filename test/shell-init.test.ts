@@ -85,6 +85,14 @@ describe('pwt shell-init', () => {
     expect(pwt(['shell-init', '--install'], { SHELL: '/bin/tcsh' }).code).toBe(2);
   });
 
+  it('pwt doctor reports whether the integration is set up', () => {
+    const shellCheck = (extra: NodeJS.ProcessEnv) => parseJson(pwt(['doctor', '--json'], { SHELL: '/bin/zsh', ZDOTDIR: project.sandbox.home, ...extra }).stdout).checks.find((check: { name: string }) => check.name === 'shell');
+    expect(shellCheck({})).toMatchObject({ level: 'warn', fix: 'pwt shell-init --install zsh' });
+    expect(pwt(['shell-init', '--install'], { SHELL: '/bin/zsh', ZDOTDIR: project.sandbox.home }).code).toBe(0);
+    expect(shellCheck({}).level).toBe('ok');
+    expect(shellCheck({ PWT_SHELL: 'fish', SHELL: '/bin/fish' })).toMatchObject({ level: 'ok', detail: 'pcd/pstart/pend loaded in this fish' });
+  });
+
   it('--uninstall leaves a line the user wrote alone', () => {
     const bashrc = join(project.sandbox.home, '.bashrc');
     writeFileSync(bashrc, 'eval "$(pwt shell-init bash)"\n');

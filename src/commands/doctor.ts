@@ -2,6 +2,7 @@ import { defineCommand } from 'citty';
 import { PwtError, preconditionError } from '../core/errors.js';
 import { checkGit, checkLock, checkManifest, toolChecks, type Check } from '../core/doctor.js';
 import { findRepo } from '../core/repo.js';
+import { checkShellIntegration } from '../core/shell-install.js';
 import { loadConfig } from '../core/config.js';
 import { color, printJson, printLine } from '../core/ui.js';
 import { jsonArg } from './_args.js';
@@ -11,6 +12,7 @@ export default defineCommand({
   args: { ...jsonArg },
   async run({ args }) {
     const checks: Check[] = await Promise.all([checkGit(), ...toolChecks()]);
+    checks.push(checkShellIntegration());
     const repo = await findRepo();
     if (!repo) checks.push({ name: 'repository', level: 'warn', detail: 'not inside a git repository', fix: 'Run pwt doctor inside your project to check its manifest.' });
     else {
