@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import copilot from '../../src/core/agents/copilot.js';
@@ -68,6 +69,9 @@ function expectToolTurn(transcript: Transcript, prompt: string): void {
 describe('copilot CLI (real) against the local model server', () => {
   it('headless: the chosen id is found for the worktree, the transcript holds the tool call, resume by id adds a turn', async () => {
     const { world, env } = copilotWorld('copilot-headless');
+    const pinned = JSON.parse(readFileSync(join(CLI_CACHE, 'node_modules/@github/copilot/package.json'), 'utf8')).version;
+    expect(await copilot.detect(env)).toEqual({ found: true, version: pinned, path: join(CLI_CACHE, 'node_modules/.bin/copilot') });
+    expect(await copilot.detect({ ...env, PATH: '/nonexistent' })).toEqual({ found: false, version: null, path: null });
     const prompt = `Run the check ${MARKER}`;
     const start = copilot.startCommand({ cwd: world.cwd, prompt, headless: true, sessionId: randomUUID() });
     const first = await runCommand(start.cmd, [...start.args, ...HEADLESS_EXTRA], { cwd: start.cwd, env, timeoutMs: 120_000 });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import gemini from '../../src/core/agents/gemini.js';
 import type { Transcript } from '../../src/core/agents/types.js';
-import { makeAgentWorld, poll, requireCli, runCommand, TmuxSession, type AgentWorld } from './harness.js';
+import { CLI_CACHE, makeAgentWorld, poll, requireCli, runCommand, TmuxSession, type AgentWorld } from './harness.js';
 import { startModelServer, type ModelServer } from './server/index.js';
 import { MARKER, TOOL_COMMAND, TOOL_OUTPUT } from './server/script.js';
 
@@ -56,6 +56,9 @@ function expectToolTurn(transcript: Transcript, prompt: string): void {
 describe('gemini CLI (real) against the local model server', () => {
   it('headless: the chosen id is found for the worktree, the transcript holds the tool call, resume by id adds a turn', async () => {
     const { world, env } = geminiWorld('gemini-headless');
+    const pinned = JSON.parse(readFileSync(join(CLI_CACHE, 'node_modules/@google/gemini-cli/package.json'), 'utf8')).version;
+    expect(await gemini.detect(env)).toEqual({ found: true, version: pinned, path: join(CLI_CACHE, 'node_modules/.bin/gemini') });
+    expect(await gemini.detect({ ...env, PATH: '/nonexistent' })).toEqual({ found: false, version: null, path: null });
     const prompt = `Run the check ${MARKER}`;
     const start = gemini.startCommand({ cwd: world.cwd, prompt, headless: true, sessionId: randomUUID() });
     const first = await runCommand(start.cmd, [...start.args, ...HEADLESS_EXTRA], { cwd: start.cwd, env, timeoutMs: 120_000 });
