@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { usageError } from '../errors.js';
-import { cwdForms, detectCli, envDir, isFile, toIso, newestFirst, realCwd, sessionNotFound, homeOf, UUID } from './common.js';
+import { cwdForms, detectCli, envDir, homeOf, isFile, newestFirst, realCwd, sessionNotFound, toIso, UUID } from './common.js';
 import { readCopilotEvents, type CopilotEvents } from './copilot-events.js';
 import type { Adapter, AgentSessionInfo, CommandSpec, ResumeOptions, StartOptions, Transcript } from './types.js';
 

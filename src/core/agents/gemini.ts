@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { usageError } from '../errors.js';
-import { cwdForms, detectCli, envDir, isDir, isFile, newestFirst, realCwd, sessionNotFound, homeOf, UUID } from './common.js';
+import { cwdForms, detectCli, envDir, homeOf, isDir, isFile, newestFirst, realCwd, sessionNotFound, UUID } from './common.js';
 import { readGeminiChat, type GeminiConversation } from './gemini-records.js';
 import { geminiMessages } from './gemini-transcript.js';
 import type { Adapter, AgentSessionInfo, CommandSpec, ResumeOptions, StartOptions, Transcript, TranscriptMessage } from './types.js';
@@ -15,8 +15,9 @@ import type { Adapter, AgentSessionInfo, CommandSpec, ResumeOptions, StartOption
  * before 0.39, sha256(cwd) with single-JSON `.json` chats. Every header
  * carries `projectHash` = sha256(project root), which is what ties a file to a
  * folder. Several files can share an id (an interactive `--resume` in a later
- * minute starts a second file): the one with messages and the newest
- * `lastUpdated` is the session.
+ * minute starts a second file holding only a header, while the conversation
+ * goes on in the first; measured with 0.61.0): the one with messages, then the
+ * newest `lastUpdated`, is the session.
  */
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
