@@ -131,6 +131,9 @@ describe('completion in the real shells', () => {
     it('completes flags and fixed values', () => {
       expect(complete[shell](['pwt', 'create', '--'])).toEqual(['--allow-dirty', '--base', '--goal', '--help', '--json', '--no-env']);
       expect(complete[shell](['pwt', 'shell-init', ''])).toEqual(['bash', 'fish', 'zsh']);
+      expect(complete[shell](['pwt', 'rm', 'alpha', '--strategy', ''])).toEqual(['abandon', 'keep', 'merge', 'pr']);
+      expect(complete[shell](['pwt', 'templates', ''])).toEqual(['install']);
+      expect(complete[shell](['pwt', 'templates', 'install', '--agent', ''])).toEqual(['all', 'claude', 'codex', 'copilot', 'cursor', 'gemini', 'opencode']);
     });
 
     it('completes nothing outside a repository, without an error', () => {
