@@ -171,24 +171,30 @@ const gemini: Adapter = {
   },
 
   async readTranscript(id, { cwd, env = process.env }): Promise<Transcript> {
-    // File names end in the id's first 8 characters: only those files are read, each once.
-    const id8 = id.length >= 8 ? id.slice(0, 8) : undefined;
-    const files = chatFiles(cwd ? projectDirs(cwdForms(cwd), env) : allProjectDirs(env), id8);
-    const best = new Map<string, { summary: ChatSummary; messages: TranscriptMessage[] }>();
-    for await (const chat of mainChats(files, cwd ? hashesOf(cwd) : null)) {
-      if (chat.sessionId !== id && !(id.length >= 8 && chat.sessionId.startsWith(id))) continue;
-      const messages = geminiMessages(chat);
-      const current = best.get(chat.sessionId);
-      if (!current || better(summary(chat, messages.length), current.summary)) best.set(chat.sessionId, { summary: summary(chat, messages.length), messages });
-    }
-    if (best.size > 1 && !best.has(id)) {
-      throw usageError(`Several gemini sessions start with ${id}.`, 'Pass more of the id (pwt agent sessions --provider gemini lists them).');
-    }
-    const match = best.get(id) ?? [...best.values()][0];
-    if (!match) throw sessionNotFound('gemini', id, cwd ? `the gemini chats of ${cwd}` : join(geminiDir(env), 'tmp'));
+    // This folder's chats first; an id from another folder is still found by scanning every project.
+    const match = (cwd && (await findChat(id, projectDirs(cwdForms(cwd), env), hashesOf(cwd)))) || (await findChat(id, allProjectDirs(env), null));
+    if (!match) throw sessionNotFound('gemini', id, join(geminiDir(env), 'tmp'));
     return { provider: 'gemini', id: match.summary.sessionId, messages: match.messages };
   },
 };
+
+/** The chat with this id (or unique id prefix of 8+ characters) among these folders, read once. */
+async function findChat(id: string, dirs: string[], hashes: Set<string> | null): Promise<{ summary: ChatSummary; messages: TranscriptMessage[] } | null> {
+  // File names end in the id's first 8 characters: only those files are read.
+  const id8 = id.length >= 8 ? id.slice(0, 8) : undefined;
+  const best = new Map<string, { summary: ChatSummary; messages: TranscriptMessage[] }>();
+  for await (const chat of mainChats(chatFiles(dirs, id8), hashes)) {
+    if (chat.sessionId !== id && !(id.length >= 8 && chat.sessionId.startsWith(id))) continue;
+    const messages = geminiMessages(chat);
+    const candidate = { summary: summary(chat, messages.length), messages };
+    const current = best.get(chat.sessionId);
+    if (!current || better(candidate.summary, current.summary)) best.set(chat.sessionId, candidate);
+  }
+  if (best.size > 1 && !best.has(id)) {
+    throw usageError(`Several gemini sessions start with ${id}.`, 'Pass more of the id (pwt agent sessions --provider gemini lists them).');
+  }
+  return best.get(id) ?? [...best.values()][0] ?? null;
+}
 
 function allProjectDirs(env: NodeJS.ProcessEnv): string[] {
   const tmp = join(geminiDir(env), 'tmp');

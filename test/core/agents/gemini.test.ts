@@ -171,6 +171,8 @@ describe('gemini adapter', () => {
     writeFileSync(join(dir, 'session-2026-11-21T09-00-bbbbbbbb.jsonl'), lines({ ...header('bbbbbbbb-0000-4000-8000-000000000000', REAL_CWD, '2026-11-21T09:00:00.000Z'), kind: 'subagent' }, msg('a', 'user', 'x', '2026-11-21T09:00:01.000Z')));
     expect(await gemini.listSessions(REAL_CWD, world.env)).toEqual([]);
     await expect(gemini.readTranscript('cccccccc-0000-4000-8000-000000000000', { cwd: REAL_CWD, env: world.env })).rejects.toMatchObject({ exitCode: 3, hint: expect.stringContaining('pwt agent sessions') });
+    // Asked for by id from another folder, the other folder's chat is still found.
+    expect((await gemini.readTranscript('aaaaaaaa-0000-4000-8000-000000000000', { cwd: REAL_CWD, env: world.env })).messages.map((m) => m.text)).toEqual(['x']);
   });
 
   it('finds a session by a unique id prefix and refuses an ambiguous one', async () => {
