@@ -42,14 +42,14 @@ export async function checkGit(): Promise<Check> {
   return { name: 'git', level: 'ok', detail: `git ${version}` };
 }
 
-async function checkTool(name: string, why: string, install: string): Promise<Check> {
-  const version = await toolVersion(name);
+async function checkTool(name: string, why: string, install: string, versionArgs?: string[]): Promise<Check> {
+  const version = await toolVersion(name, versionArgs);
   return version ? { name, level: 'ok', detail: `${name} ${version}` } : { name, level: 'warn', detail: `${name} not found (${why})`, fix: install };
 }
 
 export const toolChecks = (): Promise<Check>[] => [
   checkTool('gh', 'needed for `pwt remove --strategy pr`', 'Install the GitHub CLI and run `gh auth login`.'),
-  checkTool('tmux', 'needed for detached agents', 'Install tmux (e.g. apt-get install tmux).'),
+  checkTool('tmux', 'needed for detached agents', 'Install tmux (e.g. apt-get install tmux).', ['-V']),
   checkTool('zsh', 'only if you use zsh', 'Install zsh if you want pcd in zsh.'),
   checkTool('fish', 'only if you use fish', 'Install fish if you want pcd in fish.'),
 ];
