@@ -52,8 +52,10 @@ export class TmuxPwt {
     const env: NodeJS.ProcessEnv = { ...sandbox.env, TERM: 'xterm-256color', ...extraEnv };
     delete env.CI;
     this.env = env;
-    // With the command given as separate arguments tmux execs it directly, no shell.
-    this.tmux(['-f', '/dev/null', 'new-session', '-d', '-s', 'pwt', '-x', '200', '-y', '50', '-c', cwd, '--', process.execPath, CLI, ...args]);
+    // sh prints pwt's exit code on the screen: tmux's own #{pane_dead_status} can
+    // lag behind (or miss) the pane closing. Arguments pass through "$@" unparsed.
+    const command = ['/bin/sh', '-c', '"$0" "$@"; echo "[pwt-exit $?]"', process.execPath, CLI, ...args];
+    this.tmux(['-f', '/dev/null', 'new-session', '-d', '-s', 'pwt', '-x', '200', '-y', '50', '-c', cwd, '--', ...command]);
     this.tmux(['set-option', '-t', 'pwt', 'remain-on-exit', 'on']);
   }
 
@@ -84,13 +86,8 @@ export class TmuxPwt {
 
   /** Waits for pwt to exit; returns its exit code and the final screen. */
   async exit(timeoutMs = 30_000): Promise<{ code: number; screen: string }> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const [dead, status] = this.tmux(['display-message', '-p', '-t', 'pwt', '#{pane_dead} #{pane_dead_status}']).trim().split(' ');
-      if (dead === '1') return { code: Number(status), screen: this.screen() };
-      if (Date.now() > deadline) throw new Error(`pwt did not exit; screen:\n${this.screen()}`);
-      await new Promise((done) => setTimeout(done, 100));
-    }
+    const screen = await this.waitFor(/\[pwt-exit \d+\]/, timeoutMs);
+    return { code: Number(screen.match(/\[pwt-exit (\d+)\]/)?.[1]), screen };
   }
 
   kill(): void {

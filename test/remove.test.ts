@@ -216,6 +216,18 @@ describe('pwt remove --strategy merge', () => {
     expect(existsSync(session)).toBe(false);
   });
 
+  it('keep says when a squash-merged branch has nothing left to lose', () => {
+    const { pwt } = withSession();
+    const notMerged = pwt(project.main, ['rm', 'feat', '--dry-run']);
+    expect(notMerged.stderr).not.toMatch(/already in main/);
+    git(project.main, 'merge', '--squash', '-q', 'session/feat');
+    git(project.main, 'commit', '-q', '-m', 'squash: add feature');
+    const result = pwt(project.main, ['rm', 'feat']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/Everything on session\/feat is already in main \(squash-merged or cherry-picked\).*git branch -D session\/feat/);
+    expect(branchExists('session/feat')).toBe(true);
+  });
+
   it('counts a squash-merged branch as merged: no new commit, branch deleted', () => {
     const { pwt } = withSession();
     git(project.main, 'merge', '--squash', '-q', 'session/feat');

@@ -105,6 +105,14 @@ export async function buildRemovePlan(facts: RemoveFacts, choice: RemoveChoice, 
     else notes.push(`The pull request is already open: ${facts.session.pr}`);
   }
   if (strategy === 'merge' && mergePlan && facts.branchTip) steps.push(mergeStep(facts, mergePlan));
+  if ((strategy === 'keep' || strategy === 'pr') && facts.branchTip && facts.baseTip) {
+    // Trees, not only ancestry: a squash-merged branch counts as merged.
+    const merged = await planMerge(facts.project.repo.mainPath, facts.baseTip, facts.branchTip).catch(() => null);
+    if (merged?.kind === 'already-merged') {
+      const how = merged.how === 'same-tree' ? ' (squash-merged or cherry-picked)' : '';
+      notes.push(`Everything on ${facts.session.branch} is already in ${baseName(facts)}${how}; deleting the branch would lose nothing: git branch -D ${facts.session.branch}`);
+    }
+  }
   if (strategy === 'abandon' && (facts.branchTip || facts.worktreeExists)) steps.push(archiveStep(facts, 'abandon'));
 
   if (facts.artifacts.length > 0) steps.push(artifactsStep(facts));

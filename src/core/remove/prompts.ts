@@ -15,6 +15,15 @@ async function consola() {
   return (await import('consola')).consola;
 }
 
+/**
+ * clack leaves its keypress listener on stdin after a prompt; pausing stdin
+ * makes sure a flowing stdin cannot keep Node alive once pwt is done. The
+ * next prompt resumes it.
+ */
+function release(): void {
+  process.stdin.pause();
+}
+
 function cancelled(error: unknown): never {
   if (error instanceof Error && error.name === 'ConsolaPromptCancelledError') throw cancelledError('Cancelled; nothing was changed.');
   throw error;
@@ -27,6 +36,8 @@ export async function select<T extends string>(message: string, options: Option<
     return (typeof answer === 'string' ? answer : (answer as unknown as Option<T>).value) as T;
   } catch (error) {
     return cancelled(error);
+  } finally {
+    release();
   }
 }
 
@@ -36,6 +47,8 @@ export async function confirm(message: string, initial = false): Promise<boolean
     return Boolean(await c.prompt(message, { type: 'confirm', initial, cancel: 'reject' }));
   } catch (error) {
     return cancelled(error);
+  } finally {
+    release();
   }
 }
 
@@ -48,6 +61,8 @@ export async function text(message: string, placeholder?: string): Promise<strin
       answer = String(await c.prompt(message, { type: 'text', placeholder, cancel: 'reject' }));
     } catch (error) {
       return cancelled(error);
+    } finally {
+      release();
     }
     if (answer.trim()) return answer.trim();
   }
