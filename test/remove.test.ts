@@ -216,6 +216,31 @@ describe('pwt remove --strategy merge', () => {
     expect(existsSync(session)).toBe(false);
   });
 
+  it('fast-forwards a base checked out in another linked worktree, files included', () => {
+    const { session, pwt } = withSession();
+    const elsewhere = join(project.sandbox.root, 'main-checkout');
+    git(project.main, 'switch', '-q', '-c', 'scratch');
+    git(project.main, 'worktree', 'add', '-q', elsewhere, 'main');
+    const result = pwt(project.main, ['rm', 'feat', '--strategy', 'merge', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(parseJson(result.stdout).actions[0]).toMatchObject({ op: 'merge', mode: 'fast-forward', checkedOutAt: elsewhere });
+    expect(readFileSync(join(elsewhere, 'feature.txt'), 'utf8')).toBe('feature\n');
+    expect(git(elsewhere, 'status', '--porcelain')).toBe('');
+    expect(existsSync(session)).toBe(false);
+  });
+
+  it('merges an adopted session (no recorded base) into the main worktree\'s branch', () => {
+    project = makeProject();
+    const path = join(project.sessionsDir, 'handmade');
+    git(project.main, 'worktree', 'add', '-q', '-b', 'handmade', path);
+    commitFile(project.sandbox, path, 'hand.txt', 'hand\n');
+    expect(project.sandbox.pwt(project.main, ['cleanup', '--force']).code).toBe(0);
+    const result = project.sandbox.pwt(project.main, ['rm', 'handmade', '--strategy', 'merge']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(git(project.main, 'show', 'main:hand.txt')).toBe('hand');
+    expect(branchExists('handmade')).toBe(false);
+  });
+
   it('keep says when a squash-merged branch has nothing left to lose', () => {
     const { pwt } = withSession();
     const notMerged = pwt(project.main, ['rm', 'feat', '--dry-run']);
@@ -311,6 +336,28 @@ describe('pwt remove --strategy pr', () => {
     expect(retried.code, retried.stderr).toBe(0);
     expect(existsSync(session)).toBe(false);
     expect(sessionIds(project)).toEqual([]);
+  });
+
+  it('a kill during the push leaves a truthful state that a second remove finishes', async () => {
+    const { session } = withSession();
+    const gh = installFakeGh(project.sandbox);
+    const marker = join(project.sandbox.root, 'push-started');
+    const hook = join(project.origin, 'hooks', 'pre-receive');
+    writeFileSync(hook, `#!/bin/sh\ntouch '${marker}'\nsleep 3\nexit 1\n`, { mode: 0o755 });
+    const child = project.sandbox.pwtAsync(project.main, ['rm', 'feat', '--strategy', 'pr'], gh.env);
+    const exited = new Promise((done) => child.on('exit', done));
+    for (let i = 0; i < 300 && !existsSync(marker); i++) await new Promise((done) => setTimeout(done, 50));
+    expect(existsSync(marker)).toBe(true);
+    child.kill('SIGKILL');
+    await exited;
+    const status = parseJson(project.sandbox.pwt(project.main, ['status', '--json']).stdout);
+    expect(status.sessions).toMatchObject([{ id: 'feat', exists: true, dirty: false }]);
+    rmSync(hook);
+    const retried = project.sandbox.pwt(project.main, ['rm', 'feat', '--strategy', 'pr'], gh.env);
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(existsSync(session)).toBe(false);
+    expect(sessionIds(project)).toEqual([]);
+    expect(branchExists('session/feat')).toBe(true);
   });
 
   it('a failing gh after the push keeps the session; the retry pushes again and opens the PR', () => {
