@@ -6,6 +6,7 @@ import claude from '../../src/core/agents/claude.js';
 import type { CommandSpec } from '../../src/core/agents/types.js';
 import { startModelServer, type ModelServer } from './server/index.js';
 import { MARKER, TOOL_COMMAND, TOOL_OUTPUT } from './server/script.js';
+import { parseJson } from '../helpers/sandbox.js';
 import { makeAgentWorld, poll, requireCli, runCommand, TmuxSession, type AgentWorld } from './harness.js';
 
 /**
@@ -82,6 +83,14 @@ describe('claude e2e', () => {
       ['user', 'And a second turn'],
       ['assistant', 'Reply to: And a second turn'],
     ]);
+
+    // The CLI face shows the same: the session for this folder, and its transcript (newest when no id).
+    const listed = world.sandbox.pwt(world.cwd, ['agent', 'sessions', '--provider', 'claude', '--json'], env);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(parseJson(listed.stdout).sessions[0]).toMatchObject({ provider: 'claude', id, messages: 4 });
+    const shown = world.sandbox.pwt(world.cwd, ['agent', 'transcript', 'claude', '--json'], env);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(parseJson(shown.stdout)).toMatchObject({ provider: 'claude', id, messages: after.messages });
   });
 
   it('interactive in tmux: type a prompt, /exit, capture the id, resume it', async () => {
@@ -112,7 +121,7 @@ describe('claude e2e', () => {
       again.kill();
     }
     const { messages } = await transcriptOf(id);
-    expect(messages.map((m) => [m.role, m.text])).toEqual([
+    expect(messages.map((m) => [m.role, m.text]), JSON.stringify(messages, null, 1)).toEqual([
       ['user', `Interactive tool run ${MARKER}`],
       ['assistant', `Done: the tool printed ${TOOL_OUTPUT}`],
       ['user', 'Typed after resume'],

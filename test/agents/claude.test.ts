@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import claude, { projectFolderName } from '../../src/core/agents/claude.js';
 import { cleanUserText } from '../../src/core/agents/claude-transcript.js';
+import { inChainOrder } from '../../src/core/agents/claude-order.js';
 import { PwtError } from '../../src/core/errors.js';
 
 /**
@@ -86,7 +87,7 @@ describe('claude adapter: files', () => {
     const { env } = world();
     const sessions = await claude.listSessions(CWD, env);
     expect(sessions.map((s) => [s.id, s.messages, s.startedAt, s.updatedAt])).toEqual([
-      [INTERACTIVE_ID, 6, '2026-11-21T09:19:14.130Z', '2026-11-21T09:19:44.469Z'],
+      [INTERACTIVE_ID, 6, '2026-11-21T09:19:14.130Z', '2026-11-21T09:19:44.474Z'],
       [PRINT_ID, 4, '2026-11-21T09:18:47.368Z', '2026-11-21T09:18:49.378Z'],
     ]);
     expect(sessions[0]).toMatchObject({ provider: 'claude', cwd: CWD });
@@ -149,6 +150,27 @@ describe('claude adapter: files', () => {
     expect(again.messages.map((m) => m.text).slice(4)).toEqual(['written meanwhile']);
   });
 
+  it('reads records in uuid chain order: the TUI can write a reply before its prompt', async () => {
+    const { env, folder } = world();
+    const file = join(folder, `${INTERACTIVE_ID}.jsonl`);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    // As claude 2.1.197 wrote it under load: the first tool_use reply and the prompt's attachments before the prompt.
+    const prompt = lines.findIndex((l) => l.includes('"RUNTOOL run echo hi please again"') && l.includes('"type":"user"'));
+    const reply = lines.findIndex((l) => l.includes('"toolu_mock4"') && l.includes('"type":"assistant"'));
+    const [moved] = lines.splice(reply, 1);
+    lines.splice(prompt, 0, moved!);
+    writeFileSync(file, lines.join('\n'));
+    const { messages } = await claude.readTranscript(INTERACTIVE_ID, { cwd: CWD, env });
+    expect(messages.map((m) => [m.role, m.text, m.tools.length])).toEqual([
+      ['user', 'RUNTOOL run echo hi please', 0],
+      ['assistant', 'Mock reply: done.', 0],
+      ['user', 'RUNTOOL run echo hi please again', 0],
+      ['assistant', 'Mock reply: the tool printed "hi"', 1],
+      ['user', 'resumed interactively', 0],
+      ['assistant', 'Mock reply: done.', 0],
+    ]);
+  });
+
   it('cleans user text', () => {
     expect(cleanUserText('<system-reminder>x</system-reminder>fix it')).toBe('fix it');
     expect(cleanUserText('<local-command-stdout>ok</local-command-stdout>')).toBe('');
@@ -190,5 +212,27 @@ describe('claude adapter: commands', () => {
     expect(claude.resumeCommand('u1', { cwd: '/w' })).toEqual({ cmd: 'claude', args: ['--resume', 'u1'], cwd: '/w', sessionId: 'u1' });
     expect(claude.resumeCommand('u1', { cwd: '/w', headless: true, prompt: 'more' }).args).toEqual(['-p', '--resume', 'u1', '--', 'more']);
     expect(claude.choosesId).toBe(true);
+  });
+});
+
+describe('claude chain order', () => {
+  async function order(records: Record<string, unknown>[]): Promise<unknown[]> {
+    async function* source() {
+      yield* records;
+    }
+    const out: unknown[] = [];
+    for await (const record of inChainOrder(source())) out.push(record.uuid ?? record.type);
+    return out;
+  }
+
+  it.each([
+    ['in order', [{ uuid: 'a', parentUuid: null }, { uuid: 'b', parentUuid: 'a' }, { uuid: 'c', parentUuid: 'b' }], ['a', 'b', 'c']],
+    ['child first', [{ uuid: 'c', parentUuid: 'b' }, { uuid: 'b', parentUuid: 'a' }, { uuid: 'a', parentUuid: null }], ['a', 'b', 'c']],
+    ['records without uuid pass through', [{ type: 'mode' }, { uuid: 'b', parentUuid: 'a' }, { uuid: 'a', parentUuid: null }], ['mode', 'a', 'b']],
+    ['a duplicate uuid is dropped', [{ uuid: 'a', parentUuid: null }, { uuid: 'a', parentUuid: null }], ['a']],
+    ['siblings keep file order', [{ uuid: 'b1', parentUuid: 'a' }, { uuid: 'b2', parentUuid: 'a' }, { uuid: 'a', parentUuid: null }], ['a', 'b1', 'b2']],
+    ['a missing parent releases at the end', [{ uuid: 'x', parentUuid: 'gone' }, { uuid: 'a', parentUuid: null }], ['a', 'x']],
+  ])('%s', async (_name, records, expected) => {
+    expect(await order(records)).toEqual(expected);
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import codex, { threadIdFromExecJson } from '../../src/core/agents/codex.js';
 import { startModelServer, type ModelServer } from './server/index.js';
 import { MARKER, TOOL_COMMAND, TOOL_OUTPUT } from './server/script.js';
+import { parseJson } from '../helpers/sandbox.js';
 import { makeAgentWorld, poll, requireCli, runCommand, TmuxSession, type AgentWorld } from './harness.js';
 
 /**
@@ -89,6 +90,14 @@ describe('codex e2e', () => {
       ['user', 'And a second turn'],
       ['assistant', 'Reply to: And a second turn'],
     ]);
+
+    // The CLI face shows the same: the session for this folder, and its transcript (newest when no id).
+    const cli = world.sandbox.pwt(world.cwd, ['agent', 'sessions', '--provider', 'codex', '--json'], env);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(parseJson(cli.stdout).sessions[0]).toMatchObject({ provider: 'codex', id, messages: 4 });
+    const shown = world.sandbox.pwt(world.cwd, ['agent', 'transcript', 'codex', '--json'], env);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(parseJson(shown.stdout)).toMatchObject({ provider: 'codex', id, messages: after.messages });
   });
 
   it('interactive in tmux: type a prompt, quit with C-c, capture the id, resume it', async () => {

@@ -1,4 +1,5 @@
 import { readJsonl } from './jsonl.js';
+import { inChainOrder } from './claude-order.js';
 import { isRecord, textOf, toIso } from './common.js';
 import type { ToolCall, TranscriptMessage } from './types.js';
 
@@ -11,7 +12,8 @@ import type { ToolCall, TranscriptMessage } from './types.js';
  * `tool_result` blocks. Everything else (mode, permission-mode,
  * file-history-snapshot, attachment, system, queue-operation, last-prompt,
  * summary, progress) is bookkeeping. Sidechains (subagents) and meta lines
- * (`isMeta`, compact summaries) are not the conversation.
+ * (`isMeta`, compact summaries) are not the conversation. Records are read in
+ * their uuid chain order (./claude-order.ts), not file order.
  */
 export interface ClaudeSessionRead {
   messages: TranscriptMessage[];
@@ -40,9 +42,13 @@ function skip(record: Record<string, unknown>): boolean {
   return record.isSidechain === true || record.isMeta === true || record.isCompactSummary === true || record.isVisibleInTranscriptOnly === true;
 }
 
-/** Only user and assistant records are parsed: snapshots, attachments and progress lines are most of a long file. */
+/**
+ * Lines outside the uuid chain that need no parsing (they start with their
+ * type). Every record with a uuid is parsed: it may be a link in the chain.
+ */
+const UNCHAINED = /^\{"type":"(file-history-snapshot|queue-operation|last-prompt|mode|permission-mode|custom-title|agent-name|summary)"/;
 function worthParsing(line: string): boolean {
-  return /"type":"(user|assistant)"/.test(line);
+  return !UNCHAINED.test(line);
 }
 
 export type ClaudeSessionMeta = Omit<ClaudeSessionRead, 'messages'>;
@@ -59,7 +65,7 @@ export async function* claudeMessages(file: string, meta: ClaudeSessionMeta): As
   // An assistant record with only thinking blocks would leave an empty message: not yielded.
   const finished = (message: TranscriptMessage | null) => message !== null && (message.text !== '' || message.tools.length > 0);
 
-  for await (const record of readJsonl(file, worthParsing)) {
+  for await (const record of inChainOrder(readJsonl(file, worthParsing))) {
     const at = toIso(record.timestamp);
     if (at) {
       meta.startedAt ??= at;
