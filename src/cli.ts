@@ -54,7 +54,7 @@ async function runResolved(cmd: AnyCommand, rawArgs: string[], path: string[]): 
   if (subCommands) {
     const [sub, ...rest] = rawArgs;
     if (sub === undefined || sub === '--help' || sub === '-h') {
-      process.stdout.write(`${await citty.renderUsage(cmd)}\n`);
+      await printUsage(cmd, path);
       if (sub === undefined) throw usageError(`pwt ${path.join(' ')} needs a subcommand.`, `Run: pwt ${path.join(' ')} --help`);
       return;
     }
@@ -65,7 +65,7 @@ async function runResolved(cmd: AnyCommand, rawArgs: string[], path: string[]): 
     return;
   }
   if (wantsHelp(rawArgs)) {
-    process.stdout.write(`${await citty.renderUsage(cmd)}\n`.replace(/^Usage: `?(\S+)/m, `Usage: pwt ${path.join(' ')}`));
+    await printUsage(cmd, path);
     return;
   }
   const args = (typeof cmd.args === 'function' ? await cmd.args() : cmd.args) ?? {};
@@ -77,6 +77,14 @@ async function runResolved(cmd: AnyCommand, rawArgs: string[], path: string[]): 
     if (error instanceof Error && error.name === 'CLIError') throw usageError(`${error.message.replace(/\u001B\[[0-9;]*m/g, '')}.`.replace(/\.\.$/, '.'), `Run: pwt ${path.join(' ')} --help`);
     throw error;
   }
+}
+
+/** citty's usage text, plain, naming the command as typed ("USAGE pwt agent sessions ..."). */
+async function printUsage(cmd: AnyCommand, path: string[]): Promise<void> {
+  const { renderUsage } = await import('citty');
+  // eslint-disable-next-line no-control-regex
+  const plain = (await renderUsage(cmd)).replace(/\u001B\[[0-9;]*m/g, '');
+  process.stdout.write(`${plain.replace(/^USAGE \S+/m, `USAGE pwt ${path.join(' ')}`)}\n`);
 }
 
 function report(error: unknown): number {

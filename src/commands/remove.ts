@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import { shellIntegrationHint } from '../core/shell.js';
 import { usageError } from '../core/errors.js';
 import { assertNamePattern } from '../core/names.js';
 import { openProject } from '../core/project.js';
@@ -63,5 +64,9 @@ function report(result: RemoveResult): void {
     if (archive) log.info(`Archived as ${String(archive.ref)}. Bring it back with: pwt restore ${id}`);
   }
   if (artifacts) log.info(`Artifacts kept in ${String(artifacts.to)}`);
-  if (facts.cwdInside) log.info(`Your shell is still inside the removed folder: cd ${facts.project.repo.mainPath}  (pend does this for you)`);
+  if (facts.cwdInside) {
+    log.info(`Your shell is still inside the removed folder: cd ${facts.project.repo.mainPath}  (pend does this for you)`);
+    const tip = shellIntegrationHint();
+    if (tip) log.info(tip);
+  }
 }

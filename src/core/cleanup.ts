@@ -36,8 +36,6 @@ export interface CleanupResult {
   reportOnly: boolean;
 }
 
-const describe = (orphan: Orphan) => `${orphan.kind} ${orphan.id ?? orphan.branch ?? ''}${orphan.path ? ` (${orphan.path})` : ''}`.replace('  ', ' ');
-
 async function ask(orphan: Orphan, deleteBranch: boolean): Promise<Decision> {
   switch (orphan.kind) {
     case 'unregistered-worktree':

@@ -109,7 +109,11 @@ export async function createSession(project: Project, opts: CreateOptions): Prom
     steps.push({
       action: { op: 'copy-env', files: config.envFiles },
       title: 'copy env files',
-      run: async () => copyEnvFiles(repo.mainPath, path, config.envFiles, envCopied, envKept),
+      run: async () => {
+        const done = copyEnvFiles(repo.mainPath, path, config.envFiles);
+        envCopied.push(...done.copied);
+        envKept.push(...done.kept);
+      },
     });
   }
   steps.push({
@@ -136,7 +140,9 @@ async function removeWorktreeAndBranch(mainPath: string, path: string, branch: s
 }
 
 /** Copies env files that exist in the main worktree; an existing target is never overwritten. */
-function copyEnvFiles(from: string, to: string, files: string[], copied: string[], kept: string[]): void {
+export function copyEnvFiles(from: string, to: string, files: string[]): { copied: string[]; kept: string[] } {
+  const copied: string[] = [];
+  const kept: string[] = [];
   for (const file of files) {
     const source = join(from, file);
     if (!existsSync(source) || !statSync(source).isFile()) continue;
@@ -150,4 +156,5 @@ function copyEnvFiles(from: string, to: string, files: string[], copied: string[
     chmodSync(target, statSync(source).mode & 0o7777);
     copied.push(file);
   }
+  return { copied, kept };
 }

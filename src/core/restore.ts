@@ -1,7 +1,7 @@
-import { chmodSync, constants, copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { archivedNames, listArchives, type ArchiveEntry } from './archive.js';
-import { CREATING_ENV } from './create.js';
+import { copyEnvFiles, CREATING_ENV } from './create.js';
 import { preconditionError } from './errors.js';
 import { git, gitProbe, resolveCommit } from './git.js';
 import { findSession, relativeWorktree, type SessionRecord } from './manifest.js';
@@ -102,7 +102,9 @@ export async function restoreSession(project: Project, opts: RestoreOptions): Pr
   steps.push({
     action: { op: 'copy-env', files: config.envFiles },
     title: 'copy env files',
-    run: async () => copyEnvFiles(repo.mainPath, path, config.envFiles),
+    run: async () => {
+      copyEnvFiles(repo.mainPath, path, config.envFiles);
+    },
   });
   const session = sessionRecord(project, entry, path, branch);
   steps.push({
@@ -141,14 +143,3 @@ function sessionRecord(project: Project, entry: ArchiveEntry, path: string, bran
   };
 }
 
-/** Env files from the main worktree that exist there, never overwriting (as pwt create does). */
-function copyEnvFiles(from: string, to: string, files: string[]): void {
-  for (const file of files) {
-    const source = join(from, file);
-    const target = join(to, file);
-    if (!existsSync(source) || !statSync(source).isFile() || existsSync(target)) continue;
-    mkdirSync(dirname(target), { recursive: true });
-    copyFileSync(source, target, constants.COPYFILE_EXCL);
-    chmodSync(target, statSync(source).mode & 0o7777);
-  }
-}
