@@ -1,32 +1,14 @@
 import { defineCommand } from 'citty';
-import { PwtError, preconditionError } from '../core/errors.js';
-import { checkGit, checkLock, checkManifest, toolChecks, type Check } from '../core/doctor.js';
-import { findRepo } from '../core/repo.js';
-import { checkShellIntegration } from '../core/shell-install.js';
-import { loadConfig } from '../core/config.js';
+import { preconditionError } from '../core/errors.js';
+import { runChecks, type Check } from '../core/doctor.js';
 import { color, printJson, printLine } from '../core/ui.js';
 import { jsonArg } from './_args.js';
 
 export default defineCommand({
-  meta: { name: 'doctor', description: 'Check git, gh, tmux, shells, the manifest and its lock; each line says what to fix' },
+  meta: { name: 'doctor', description: 'Check git, gh, tmux, shells, agent CLIs, hooks, the manifest and its lock; each line says what to fix' },
   args: { ...jsonArg },
   async run({ args }) {
-    const checks: Check[] = await Promise.all([checkGit(), ...toolChecks()]);
-    checks.push(checkShellIntegration());
-    const repo = await findRepo();
-    if (!repo) checks.push({ name: 'repository', level: 'warn', detail: 'not inside a git repository', fix: 'Run pwt doctor inside your project to check its manifest.' });
-    else {
-      try {
-        const config = loadConfig(repo);
-        const project = { repo, config, sessionsDir: config.sessionsDir };
-        checks.push({ name: 'config', level: 'ok', detail: `sessions dir ${config.sessionsDir}` });
-        checks.push(await checkManifest(project), checkLock(project), await (await import('../core/hooks-doctor.js')).checkHooks(project));
-      } catch (error) {
-        if (!(error instanceof PwtError)) throw error;
-        checks.push({ name: 'config', level: 'fail', detail: error.message, fix: error.hint });
-      }
-    }
-    checks.push(...(await (await import('../core/agents/doctor.js')).agentChecks({ repo, cwd: process.cwd() })));
+    const checks = await runChecks();
     if (args.json) printJson({ checks, ok: checks.every((check) => check.level !== 'fail') });
     else for (const check of checks) printLine(formatCheck(check));
     const failed = checks.filter((check) => check.level === 'fail');

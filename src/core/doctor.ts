@@ -3,6 +3,8 @@ import { run, gitVersion } from './git.js';
 import { manifestPath } from './manifest.js';
 import { lockPath, readManifest } from './manifest-store.js';
 import type { Project } from './project.js';
+import { loadConfig } from './config.js';
+import { findRepo, type Repo } from './repo.js';
 import { PwtError } from './errors.js';
 
 export type CheckLevel = 'ok' | 'warn' | 'fail';
@@ -79,4 +81,34 @@ export function checkLock(project: Project): Check {
   // proper-lockfile refreshes a held lock's mtime every few seconds; an old one is stale.
   if (ageMs > 10_000) return { name: 'lock', level: 'warn', detail: `stale lock ${lock} (${Math.round(ageMs / 1000)} s old)`, fix: 'The next pwt write recovers it; or delete it if no pwt runs.' };
   return { name: 'lock', level: 'ok', detail: `held right now by a running pwt (${lock})` };
+}
+
+/**
+ * Every check, in the order people read them: tools, shell, this project
+ * (config, manifest, lock, hooks), then the agent CLIs. Project checks need a
+ * repository; outside one they are replaced by a single warning.
+ */
+export async function runChecks(cwd = process.cwd()): Promise<Check[]> {
+  const checks: Check[] = await Promise.all([checkGit(), ...toolChecks()]);
+  const { checkShellIntegration } = await import('./shell-install.js');
+  checks.push(checkShellIntegration());
+  const repo = await findRepo(cwd);
+  if (!repo) checks.push({ name: 'repository', level: 'warn', detail: 'not inside a git repository', fix: 'Run pwt doctor inside your project to check its manifest.' });
+  else checks.push(...(await projectChecks(repo)));
+  const { agentChecks } = await import('./agents/doctor.js');
+  checks.push(...(await agentChecks({ repo, cwd })));
+  return checks;
+}
+
+async function projectChecks(repo: Repo): Promise<Check[]> {
+  let project: Project;
+  try {
+    const config = loadConfig(repo);
+    project = { repo, config, sessionsDir: config.sessionsDir };
+  } catch (error) {
+    if (error instanceof PwtError) return [{ name: 'config', level: 'fail', detail: error.message, fix: error.hint }];
+    throw error;
+  }
+  const { checkHooks } = await import('./hooks-doctor.js');
+  return [{ name: 'config', level: 'ok', detail: `sessions dir ${project.sessionsDir}` }, await checkManifest(project), checkLock(project), await checkHooks(project)];
 }
