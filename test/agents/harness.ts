@@ -136,9 +136,16 @@ export class TmuxSession {
     this.tmux(['send-keys', '-t', 'agent', ...keys]);
   }
 
-  /** Types text, waits for the TUI to take it, then presses Enter as a separate key (codex needs the pause). */
+  /**
+   * Types text, waits until the TUI shows it (a loaded machine can lag by
+   * seconds, and an Enter that arrives while the text is still being taken
+   * in counts as part of a paste), pauses, then presses Enter as a separate
+   * key (codex needs the pause).
+   */
   async submit(text: string, pauseMs = 1000): Promise<void> {
+    const before = this.screen().split(text.slice(0, 24)).length;
     this.type(text);
+    await poll('the typed text on screen', () => this.screen().split(text.slice(0, 24)).length > before, 10_000, 100).catch(() => undefined);
     await new Promise((r) => setTimeout(r, pauseMs));
     this.keys('Enter');
   }
