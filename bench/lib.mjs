@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
+export const CLI = new URL('../dist/cli.cjs', import.meta.url).pathname;
 
 export function world() {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'pwt-bench-')));

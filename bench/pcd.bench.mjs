@@ -4,7 +4,7 @@
 // bash's start-up is not counted). Also: the same two `pwt path` calls
 // without the function (what the wrapper itself adds), and one TAB
 // completion of `pcd `. Run after `npm run build`; `pwt` is a symlink to
-// dist/cli.js, as `npm install -g` makes it.
+// dist/cli.cjs, as `npm install -g` makes it.
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, makeRepo, world } from './lib.mjs';

@@ -11,28 +11,35 @@ import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } f
 import { dirname, join, relative } from 'node:path';
 
 const dist = new URL('../dist/', import.meta.url).pathname;
-const result = await build({
+// The entry (bin) is CommonJS so `pwt path` skips Node's ESM loader start-up
+// (see src/cli.ts); it loads the ESM dispatcher dist/main.js for the rest.
+const shared = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', write: false };
+const entry = await build({
+  ...shared,
   entryPoints: ['src/cli.ts'],
+  outfile: 'dist/cli.cjs',
+  format: 'cjs',
+  external: ['./main.js'],
+  banner: { js: '#!/usr/bin/env node' },
+});
+const result = await build({
+  ...shared,
+  entryPoints: ['src/main.ts'],
   outdir: 'dist',
-  bundle: true,
   splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
   // Native or CommonJS-heavy packages stay outside the bundle and load from node_modules.
   external: ['better-sqlite3', 'proper-lockfile', 'zx', 'zx/*'],
-  banner: { js: '#!/usr/bin/env node' },
   chunkNames: 'chunks/[name]-[hash]',
-  logLevel: 'warning',
-  write: false,
 });
 
-const entry = join(dist, 'cli.js');
-const outputs = result.outputFiles.sort((a, b) => (a.path === entry) - (b.path === entry));
+// Chunks first, then main.js, then the entry: a pwt starting mid-build finds a consistent set.
+const rank = (path) => (path.endsWith('cli.cjs') ? 2 : path.endsWith('main.js') ? 1 : 0);
+const outputs = [...result.outputFiles, ...entry.outputFiles].sort((a, b) => rank(a.path) - rank(b.path));
 for (const file of outputs) {
   mkdirSync(dirname(file.path), { recursive: true });
   const temp = `${file.path}.${process.pid}.tmp`;
-  writeFileSync(temp, file.contents, { mode: file.path === entry ? 0o755 : 0o644 });
+  writeFileSync(temp, file.contents, { mode: rank(file.path) === 2 ? 0o755 : 0o644 });
   renameSync(temp, file.path);
 }
 

@@ -6,7 +6,7 @@ import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const cli = new URL('../dist/cli.js', import.meta.url).pathname;
+const cli = new URL('../dist/cli.cjs', import.meta.url).pathname;
 const root = realpathSync(mkdtempSync(join(tmpdir(), 'pwt-demo-')));
 const home = join(root, 'home');
 execFileSync('mkdir', ['-p', home]);

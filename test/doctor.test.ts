@@ -41,7 +41,7 @@ describe('pwt doctor', () => {
     mkdirSync(bin);
     const git = sandbox.sh('sh', ['-c', 'command -v git'], main).stdout.trim();
     writeFileSync(join(bin, 'git'), `#!/bin/sh\nexec ${git} "$@"\n`, { mode: 0o755 });
-    const result = sandbox.sh(process.execPath, [join(import.meta.dirname, '../dist/cli.js'), 'doctor', '--json'], main, { PATH: bin });
+    const result = sandbox.sh(process.execPath, [join(import.meta.dirname, '../dist/cli.cjs'), 'doctor', '--json'], main, { PATH: bin });
     const { checks } = parseJson<{ checks: Check[] }>(result.stdout);
     expect(byName(checks, 'tmux')).toMatchObject({ level: 'warn', detail: expect.stringMatching(/not found/), fix: expect.stringMatching(/Install tmux/) });
     expect(byName(checks, 'gh')?.fix).toMatch(/gh auth login/);

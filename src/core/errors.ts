@@ -25,6 +25,14 @@ export class PwtError extends Error {
   }
 }
 
+/**
+ * PwtError by shape, not class: src/cli.ts is bundled separately from the
+ * commands (CommonJS entry, ESM rest), so each bundle has its own class.
+ */
+export function isPwtError(error: unknown): error is PwtError {
+  return error instanceof Error && error.name === 'PwtError' && typeof (error as PwtError).exitCode === 'number';
+}
+
 export const usageError = (message: string, hint?: string) => new PwtError(message, Exit.usage, hint);
 export const preconditionError = (message: string, hint?: string) => new PwtError(message, Exit.precondition, hint);
 export const conflictError = (message: string, hint?: string) => new PwtError(message, Exit.conflict, hint);

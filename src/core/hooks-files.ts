@@ -33,8 +33,8 @@ function packageRoot(): string {
 
 const packageFile = (path: string) => join(packageRoot(), path);
 
-/** Absolute path of the built CLI (dist/cli.js), which the hooks start. */
-export const cliPath = (): string => packageFile('dist/cli.js');
+/** Absolute path of the built CLI (dist/cli.cjs), which the hooks start. */
+export const cliPath = (): string => packageFile('dist/cli.cjs');
 
 /** Single-quotes a value for sh: nothing inside is expanded. */
 export function shQuote(value: string): string {

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
  * system config, fixed author and dates, LC_ALL=C. Repos are real: a bare
  * origin and a clone of it.
  */
-export const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
+export const CLI = resolve(import.meta.dirname, '../../dist/cli.cjs');
 
 export interface Sandbox {
   root: string;

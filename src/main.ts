@@ -1,0 +1,88 @@
+import type { CommandDef } from 'citty';
+import { aliases, commands, summaries } from './commands/index.js';
+import { checkArgv } from './commands/_args.js';
+import { usageError } from './core/errors.js';
+import { packageVersion } from './core/package-root.js';
+
+/**
+ * Command dispatch, loaded by src/cli.ts (which owns exit codes). Done here
+ * rather than by citty's runMain so that unknown flags are usage errors and
+ * every error reaches cli.ts with its SPEC exit code.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyCommand = CommandDef<any>;
+
+const version = packageVersion;
+
+function topHelp(): string {
+  const width = Math.max(...Object.keys(summaries).map((name) => name.length));
+  const lines = Object.entries(summaries).map(([name, text]) => `  ${name.padEnd(width)}  ${text}`);
+  return [
+    `pwt ${version()} - parallel worktrees for parallel AI coding agents`,
+    '',
+    'Usage: pwt <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `pwt <command> --help` for a command\'s options.',
+    'Exit codes: 0 done, 1 bug, 2 usage, 3 precondition, 4 conflict, 130 cancelled.',
+  ].join('\n');
+}
+
+const wantsHelp = (args: readonly string[]) => args.some((arg) => arg === '--help' || arg === '-h') && !args.slice(0, args.indexOf('--')).includes('--');
+
+export async function dispatch(argv: string[]): Promise<void> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(`${topHelp()}\n`);
+    return;
+  }
+  if (first === '--version' || first === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return;
+  }
+  const name = aliases[first] ?? first;
+  const load = commands[name];
+  if (!load) throw usageError(`Unknown command "${first}".`, 'Run: pwt --help');
+  await runResolved(await load(), rest, [name]);
+}
+
+async function runResolved(cmd: AnyCommand, rawArgs: string[], path: string[]): Promise<void> {
+  const citty = await import('citty');
+  const subCommands = (typeof cmd.subCommands === 'function' ? await cmd.subCommands() : cmd.subCommands) as Record<string, AnyCommand | (() => Promise<AnyCommand>)> | undefined;
+  if (subCommands) {
+    const [sub, ...rest] = rawArgs;
+    if (sub === undefined || sub === '--help' || sub === '-h') {
+      await printUsage(cmd, path);
+      if (sub === undefined) throw usageError(`pwt ${path.join(' ')} needs a subcommand.`, `Run: pwt ${path.join(' ')} --help`);
+      return;
+    }
+    const entry = subCommands[sub];
+    if (!entry) throw usageError(`Unknown command "pwt ${path.join(' ')} ${sub}".`, `Run: pwt ${path.join(' ')} --help`);
+    const resolved = typeof entry === 'function' ? await entry() : entry;
+    await runResolved(resolved, rest, [...path, sub]);
+    return;
+  }
+  if (wantsHelp(rawArgs)) {
+    await printUsage(cmd, path);
+    return;
+  }
+  const args = (typeof cmd.args === 'function' ? await cmd.args() : cmd.args) ?? {};
+  checkArgv(rawArgs, args, path.join(' '));
+  try {
+    await citty.runCommand(cmd, { rawArgs });
+  } catch (error) {
+    // citty's own argument errors (missing positional, bad enum value) are usage errors.
+    if (error instanceof Error && error.name === 'CLIError') throw usageError(`${error.message.replace(/\u001B\[[0-9;]*m/g, '')}.`.replace(/\.\.$/, '.'), `Run: pwt ${path.join(' ')} --help`);
+    throw error;
+  }
+}
+
+/** citty's usage text, plain, naming the command as typed ("USAGE pwt agent sessions ..."). */
+async function printUsage(cmd: AnyCommand, path: string[]): Promise<void> {
+  const { renderUsage } = await import('citty');
+  // eslint-disable-next-line no-control-regex
+  const plain = (await renderUsage(cmd)).replace(/\u001B\[[0-9;]*m/g, '');
+  process.stdout.write(`${plain.replace(/^USAGE \S+/m, `USAGE pwt ${path.join(' ')}`)}\n`);
+}
