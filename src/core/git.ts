@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { PwtError, Exit } from './errors.js';
 
 /**
@@ -101,6 +102,41 @@ export async function changedPaths(cwd: string, opts: { untracked: 'no' | 'norma
     if (part[0] === 'R' || part[0] === 'C') i++;
   }
   return entries;
+}
+
+const STATUS_BATCH = `for d do
+  git -C "$d" --no-optional-locks status --porcelain --untracked-files=normal 2>/dev/null
+  echo "@@pwt-end $?"
+done`;
+
+/**
+ * The number of changed paths (as \`git status --porcelain\` lists them) in each
+ * of many worktrees; null where git failed. One shell per core runs the git
+ * calls in a loop: forking Node once per worktree costs more than git status
+ * itself. Folders reach the shell as arguments, never as script text.
+ */
+export async function countChanges(dirs: readonly string[], groups = Math.max(1, availableParallelism())): Promise<Map<string, number | null>> {
+  const counts = new Map<string, number | null>();
+  const size = Math.ceil(dirs.length / groups) || 1;
+  const batches = Array.from({ length: Math.ceil(dirs.length / size) }, (_, i) => dirs.slice(i * size, (i + 1) * size));
+  await Promise.all(
+    batches.map(async (batch) => {
+      const { stdout } = await run('sh', ['-c', STATUS_BATCH, 'sh', ...batch], { cwd: process.cwd() });
+      let index = 0;
+      let lines = 0;
+      // Porcelain v1 quotes unusual paths, so every entry is one line that starts with its status letters.
+      for (const line of stdout.split('\n')) {
+        const end = /^@@pwt-end (\d+)$/.exec(line);
+        if (!end) {
+          if (line) lines++;
+          continue;
+        }
+        counts.set(batch[index++] as string, end[1] === '0' ? lines : null);
+        lines = 0;
+      }
+    }),
+  );
+  return counts;
 }
 
 /** Commits in `branch` but not in `base` (ahead) and the other way round (behind). */

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { aheadBehind, changedPaths, currentBranch, git, resolveCommit } from './git.js';
+import { aheadBehind, countChanges, currentBranch, git, resolveCommit } from './git.js';
 import { sessionPath, type Manifest, type SessionRecord } from './manifest.js';
 import { readManifest } from './manifest-store.js';
 import { mapPool } from './pool.js';
@@ -119,26 +119,26 @@ export async function collectStatus(project: Project): Promise<StatusReport> {
     return (baseCommits.get(name) as Promise<string | null>).then((commit) => commit ?? session.baseCommit ?? null);
   };
 
-  const sessionStatus = async (session: SessionRecord): Promise<SessionStatus> => {
-    const path = sessionPath(repo.mainPath, session);
-    const head = existsSync(path) ? heads.get(realPath(path)) : undefined;
+  const sessions = snapshot.manifest?.sessions ?? [];
+  const paths = sessions.map((session) => sessionPath(repo.mainPath, session));
+  const live = new Set(paths.filter((path) => existsSync(path) && heads.has(realPath(path))));
+  const [branch, changes] = await Promise.all([currentBranch(repo.mainPath), countChanges([repo.mainPath, ...live])]);
+
+  const sessionStatus = async (session: SessionRecord, path: string): Promise<SessionStatus> => {
+    const head = live.has(path) ? heads.get(realPath(path)) : undefined;
     const activeAgent = session.agents?.find((agent) => agent.status === 'running')?.provider ?? null;
     if (head === undefined) return { ...session, path, exists: false, dirty: false, changes: 0, ahead: null, behind: null, activeAgent };
-    const [changes, base] = await Promise.all([changedPaths(path, { untracked: 'normal' }).then((paths) => paths.length), baseCommit(session)]);
+    const base = await baseCommit(session);
     const ab = base && head ? await counts(base, head) : null;
-    return { ...session, path, exists: true, dirty: changes > 0, changes, ahead: ab?.ahead ?? null, behind: ab?.behind ?? null, activeAgent };
+    const changed = changes.get(path) ?? 0;
+    return { ...session, path, exists: true, dirty: changed > 0, changes: changed, ahead: ab?.ahead ?? null, behind: ab?.behind ?? null, activeAgent };
   };
 
-  const [branch, mainChanges, sessions] = await Promise.all([
-    currentBranch(repo.mainPath),
-    changedPaths(repo.mainPath, { untracked: 'normal' }),
-    mapPool(snapshot.manifest?.sessions ?? [], sessionStatus),
-  ]);
   return {
     project: repo.project,
     sessionsDir: project.sessionsDir,
-    main: { path: repo.mainPath, branch, dirty: mainChanges.length > 0 },
-    sessions,
+    main: { path: repo.mainPath, branch, dirty: (changes.get(repo.mainPath) ?? 0) > 0 },
+    sessions: await mapPool(sessions.map((session, index) => [session, paths[index] as string] as const), ([session, path]) => sessionStatus(session, path)),
     orphans: snapshot.orphans,
   };
 }
