@@ -8,6 +8,7 @@
 // here ~50 MB of tool output). Each read runs in its own child process so its
 // peak RSS is its own; the baseline is the naive way (read the whole file,
 // split, JSON.parse every line), measured in the same run.
+import { adapterDir } from './lib.mjs';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const TARGET_BYTES = 50 * 1024 * 1024;
-const dist = new URL('../dist/core/agents/', import.meta.url).pathname;
+const dist = await adapterDir(['copilot', 'gemini']);
 const realCopilot = new URL('../test/fixtures/agents/copilot/real/session-state/aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/events.jsonl', import.meta.url).pathname;
 const cwd = '/home/dev/work/bench';
 
@@ -101,7 +102,7 @@ function measure(args, env) {
 }
 
 async function child(mode, provider, target) {
-  const adapter = mode === 'naive' ? null : (await import(join(dist, `${provider}.js`))).default;
+  const adapter = mode === 'naive' ? null : (await import(join(dist, `${provider}.mjs`))).default;
   globalThis.gc?.();
   const before = process.memoryUsage().rss;
   let peak = before;

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, makeRepo, row, time, timeAsync, world } from './lib.mjs';
+import { CLI, compare, makeRepo, row, timeAsync, world } from './lib.mjs';
 
 const w = world();
 const node = process.execPath;
@@ -13,8 +13,7 @@ const pwt = (args, cwd) => w.run(node, [CLI, ...args], cwd);
 {
   const repo = makeRepo(w, 'small', 10);
   pwt(['create', 'x'], repo);
-  const base = time(() => w.run(node, ['-e', '0'], repo), 30);
-  const ours = time(() => pwt(['path', 'x'], repo), 30);
+  const { base, ours } = compare(() => w.run(node, ['-e', '0'], repo), () => pwt(['path', 'x'], repo), 30);
   row('pwt path x', ours, 'node -e 0', base, 1.5);
 }
 
@@ -23,8 +22,7 @@ const pwt = (args, cwd) => w.run(node, [CLI, ...args], cwd);
   const repo = makeRepo(w, 'big', 10_000);
   const script = join(w.root, 'plain-create.sh');
   writeFileSync(script, 'set -e\ngit worktree add --quiet -b "plain/$1" "../big-plain/$1" HEAD\ncp -p .env "../big-plain/$1/.env"\n');
-  const base = time((i) => w.run('sh', [script, `p${i}`], repo), 5);
-  const ours = time((i) => pwt(['create', `c${i}`], repo), 5);
+  const { base, ours } = compare((i) => w.run('sh', [script, `p${i}`], repo), (i) => pwt(['create', `c${i}`], repo), 7);
   row('pwt create (10k files)', ours, 'git worktree add + cp .env', base, 1.3);
 }
 
@@ -36,8 +34,7 @@ const pwt = (args, cwd) => w.run(node, [CLI, ...args], cwd);
   }
   const loop = join(w.root, 'status-loop.sh');
   writeFileSync(loop, `for d in ${join(w.root, 'many-sessions')}/s*; do git -C "$d" status --porcelain >/dev/null; done\n`);
-  const base = time(() => w.run('sh', [loop], repo), 5);
-  const ours = time(() => pwt(['status', '--json'], repo), 5);
+  const { base, ours } = compare(() => w.run('sh', [loop], repo), () => pwt(['status', '--json'], repo), 7);
   row('pwt status (100 sessions)', ours, 'sequential git status loop', base, 0.5);
 }
 

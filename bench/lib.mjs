@@ -1,6 +1,6 @@
 // Shared bench helpers: an isolated git world and a timer that reports medians.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,17 +33,33 @@ export function makeRepo(w, name, files) {
   return dir;
 }
 
+const median = (samples) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)];
+const clock = (fn, i) => {
+  const start = process.hrtime.bigint();
+  fn(i);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+};
+
 /** Median wall time in ms of `runs` calls of fn (after one warm-up). */
 export function time(fn, runs) {
   fn(0);
-  const samples = [];
+  return median(Array.from({ length: runs }, (_, i) => clock(fn, i + 1)));
+}
+
+/**
+ * Median wall times in ms of `runs` calls of baseline and ours, alternating
+ * (after one warm-up each) so both see the same machine noise.
+ */
+export function compare(baseline, ours, runs) {
+  baseline(0);
+  ours(0);
+  const a = [];
+  const b = [];
   for (let i = 1; i <= runs; i++) {
-    const start = process.hrtime.bigint();
-    fn(i);
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    a.push(clock(baseline, i));
+    b.push(clock(ours, i));
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
+  return { base: median(a), ours: median(b) };
 }
 
 export async function timeAsync(fn) {
@@ -59,3 +75,28 @@ export function row(label, ms, baselineLabel, baselineMs, target) {
 }
 
 export { spawnSync };
+
+/**
+ * The built CLI is one bundle, so benches that call adapters directly bundle
+ * them on their own (once per run, into a temp folder shared with child
+ * processes through PWT_BENCH_ADAPTERS).
+ */
+export async function adapterDir(providers) {
+  if (process.env.PWT_BENCH_ADAPTERS) return process.env.PWT_BENCH_ADAPTERS;
+  const { build } = await import('esbuild');
+  const dir = mkdtempSync(join(tmpdir(), 'pwt-bench-adapters-'));
+  await build({
+    entryPoints: providers.map((provider) => ({ in: new URL(`../src/core/agents/${provider}.ts`, import.meta.url).pathname, out: provider })),
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['better-sqlite3'],
+    logLevel: 'warning',
+  });
+  process.env.PWT_BENCH_ADAPTERS = dir;
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}

@@ -8,6 +8,7 @@
 // whose output is stored twice, and the bookkeeping lines around them. Each
 // read runs in a child process so its peak RSS is its own; the baseline is the
 // naive way (read the whole file, split, JSON.parse every line) in the same run.
+import { adapterDir } from './lib.mjs';
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -15,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const MB = 1024 * 1024;
-const dist = new URL('../dist/core/agents/', import.meta.url).pathname;
+const dist = await adapterDir(['claude', 'codex']);
 
 /** One claude and one codex session of `bytes` under `root`, as the CLIs lay them out. */
 async function makeSessions(root, bytes) {
@@ -75,7 +76,7 @@ function measure(args, env) {
 
 async function child(mode, provider, target) {
   // Load the code first: the figures are about reading, not about module loading.
-  const adapter = mode === 'naive' ? null : (await import(join(dist, `${provider}.js`))).default;
+  const adapter = mode === 'naive' ? null : (await import(join(dist, `${provider}.mjs`))).default;
   globalThis.gc?.();
   const before = process.memoryUsage().rss;
   const start = process.hrtime.bigint();

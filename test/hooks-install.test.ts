@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
+import { commitFile, makeProject, parseJson, type Project, type Sandbox } from './helpers/sandbox.js';
+
+const HUSKY_BIN = join(import.meta.dirname, '../node_modules/husky/bin.js');
 
 let project: Project;
 afterEach(() => project?.sandbox.cleanup());
@@ -141,8 +143,8 @@ describe('pwt hooks install / uninstall', () => {
   it('uses core.hooksPath in a husky layout (.husky/_), keeps husky running, and sees plain worktree adds', () => {
     project = makeProject();
     const { sandbox, main, sessionsDir } = project;
-    const husky = makeHuskyLayout(main);
-    sandbox.git(main, 'config', 'core.hooksPath', '.husky/_');
+    const husky = makeHuskyLayout(sandbox, main);
+    expect(sandbox.git(main, 'config', 'core.hooksPath').trim()).toBe('.husky/_');
     const logFile = join(sandbox.root, 'husky.log');
     writeFileSync(join(main, '.husky', 'post-checkout'), `echo "husky post-checkout $*" >> '${logFile}'\n`);
     writeFileSync(join(main, '.husky', 'pre-push'), `echo "husky pre-push $* stdin=$(cat | tr '\\n' ';')" >> '${logFile}'\n`);
@@ -175,7 +177,7 @@ describe('pwt hooks install / uninstall', () => {
     const early = sandbox.pwt(wt, ['hooks', 'install']);
     expect(early.code).toBe(3);
     expect(early.stderr).toMatch(/not ignored by git: pwt's hook would show up in git status\. Let your hook manager create/);
-    makeHuskyLayout(wt); // what `npm install` (husky) does in the session
+    makeHuskyLayout(sandbox, wt); // what `npm install` (husky) does in the session
     expect(sandbox.pwt(wt, ['hooks', 'install']).code).toBe(0);
     expect(sandbox.git(wt, 'status', '--porcelain')).toBe('');
     const fromSession = sandbox.sh('git', ['push', 'origin', 'session/h:main'], wt);
@@ -216,37 +218,13 @@ describe('pwt hooks install / uninstall', () => {
 });
 
 /**
- * husky v9's files as `husky` writes them (husky/index.js: `.husky/_/h` and
- * one two-line stub per hook, `.husky/_/.gitignore` = `*`). `h` finds the
- * user's script through basename "$0", which is why pwt must not move these.
+ * Runs the real husky (v9, a devDependency) in `cwd`, as its `prepare` script
+ * does on `npm install`: it sets core.hooksPath to .husky/_ and writes `h`
+ * plus one two-line stub per hook there. `h` finds the user's script through
+ * basename "$0", which is why pwt must not move these files.
  */
-function makeHuskyLayout(main: string): string {
-  const dir = join(main, '.husky', '_');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, '.gitignore'), '*');
-  writeFileSync(
-    join(dir, 'h'),
-    [
-      '#!/usr/bin/env sh',
-      '[ "$HUSKY" = "2" ] && set -x',
-      'n=$(basename "$0")',
-      's=$(dirname "$(dirname "$0")")/$n',
-      '',
-      '[ ! -f "$s" ] && exit 0',
-      '',
-      '[ "${HUSKY-}" = "0" ] && exit 0',
-      '',
-      'export PATH="node_modules/.bin:$PATH"',
-      'sh -e "$s" "$@"',
-      'c=$?',
-      '',
-      '[ $c != 0 ] && echo "husky - $n script failed (code $c)"',
-      '[ $c = 127 ] && echo "husky - command not found in PATH=$PATH"',
-      'exit $c',
-      '',
-    ].join('\n'),
-    { mode: 0o755 },
-  );
-  for (const hook of ['pre-commit', 'post-checkout', 'pre-push']) writeFileSync(join(dir, hook), '#!/usr/bin/env sh\n. "$(dirname "$0")/h"', { mode: 0o755 });
-  return dir;
+function makeHuskyLayout(sandbox: Sandbox, cwd: string): string {
+  const result = sandbox.sh(process.execPath, [HUSKY_BIN], cwd);
+  if (result.code !== 0 || result.stdout.trim()) throw new Error(`husky failed: ${result.stdout}${result.stderr}`);
+  return join(cwd, '.husky', '_');
 }
