@@ -1,8 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { archiveRef, moveAside, writeArchive } from './archive.js';
 import { currentBranch, git, resolveCommit } from './git.js';
-import { findSession, relativeWorktree, type SessionRecord } from './manifest.js';
+import { adoptedSession, findSession, type SessionRecord } from './manifest.js';
 import { updateManifest } from './manifest-store.js';
 import { nameProblem } from './names.js';
 import { execute, type Action, type Step } from './plan.js';
@@ -137,16 +137,7 @@ function adoptStep(project: Project, snapshot: Snapshot, orphan: Orphan, takenId
   }
   takenIds.add(id);
   const entry = snapshot.worktrees.find((each) => each.path === path);
-  const now = new Date().toISOString();
-  const session: SessionRecord = {
-    id,
-    branch: orphan.branch ?? entry?.head ?? 'HEAD',
-    worktree: relativeWorktree(project.repo.mainPath, path),
-    startedAt: birthTime(path) ?? now,
-    goals: [],
-    status: 'active',
-    adoptedAt: now,
-  };
+  const session = adoptedSession(project.repo.mainPath, path, orphan.branch ?? entry?.head ?? 'HEAD', { id });
   return {
     action: { op: 'adopt', id, path, branch: session.branch },
     title: `adopt ${path} as session ${id}`,
@@ -178,13 +169,4 @@ function removeUnregisteredSteps(project: Project, orphan: Orphan, stamp: string
       run: async () => void (await git(mainPath, ['worktree', 'remove', '--force', '--', path])),
     },
   ];
-}
-
-function birthTime(path: string): string | null {
-  try {
-    const stat = statSync(path);
-    return (stat.birthtimeMs > 0 ? stat.birthtime : stat.mtime).toISOString();
-  } catch {
-    return null;
-  }
 }

@@ -2,7 +2,7 @@ import { basename, dirname } from 'node:path';
 import { CREATING_ENV } from './create.js';
 import { PwtError } from './errors.js';
 import { currentBranch, gitProbe, refExists, resolveCommit } from './git.js';
-import { relativeWorktree, sessionPath, type Manifest, type SessionRecord } from './manifest.js';
+import { adoptedSession, sessionPath, type Manifest, type SessionRecord } from './manifest.js';
 import { readManifest, updateManifest } from './manifest-store.js';
 import { nameProblem } from './names.js';
 import { openProject, type Project } from './project.js';
@@ -60,18 +60,10 @@ async function adopt(project: Project, here: string, branch: string | null): Pro
   const base = (await currentBranch(project.repo.mainPath)) ?? undefined;
   const mergeBase = base ? await gitProbe(here, ['merge-base', base, 'HEAD']) : null;
   const baseCommit = mergeBase?.code === 0 ? mergeBase.stdout.trim() : undefined;
-  const now = new Date().toISOString();
-  const session: SessionRecord = {
-    id,
-    branch: branch ?? (await resolveCommit(here, 'HEAD')) ?? 'HEAD',
-    worktree: relativeWorktree(project.repo.mainPath, here),
-    startedAt: now,
-    goals: [],
-    status: 'active',
+  const session = adoptedSession(project.repo.mainPath, here, branch ?? (await resolveCommit(here, 'HEAD')) ?? 'HEAD', {
     ...(base ? { base } : {}),
     ...(baseCommit ? { baseCommit } : {}),
-    adoptedAt: now,
-  };
+  });
   const added = await updateManifest(project, (manifest) => {
     if (sessionAt(project, manifest, here)) return false;
     if (manifest.sessions.some((entry) => entry.id === id)) {

@@ -1,7 +1,7 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Exit, PwtError } from './errors.js';
-import { emptyManifest, manifestPath, ManifestShapeError, relativeWorktree, validateManifest, type Manifest, type SessionRecord } from './manifest.js';
+import { adoptedSession, emptyManifest, manifestPath, ManifestShapeError, validateManifest, type Manifest } from './manifest.js';
 import { listWorktrees } from './worktrees.js';
 import { isInside, realPath, type Repo } from './repo.js';
 import { utcStamp } from './time.js';
@@ -112,29 +112,10 @@ async function recoverCorrupt(store: Store, file: string, reason: string): Promi
 export async function rebuildFromGit(store: Store): Promise<Manifest> {
   const manifest = emptyManifest(store.repo.project);
   const sessionsDir = realPath(store.sessionsDir);
-  const now = new Date().toISOString();
   for (const entry of await listWorktrees(store.repo.mainPath)) {
     const path = realPath(entry.path);
     if (entry.prunable || entry.bare || dirname(path) !== sessionsDir || !isInside(path, sessionsDir)) continue;
-    const session: SessionRecord = {
-      id: basename(path),
-      branch: entry.branch ?? entry.head ?? 'HEAD',
-      worktree: relativeWorktree(store.repo.mainPath, path),
-      startedAt: birthTime(path) ?? now,
-      goals: [],
-      status: 'active',
-      adoptedAt: now,
-    };
-    manifest.sessions.push(session);
+    manifest.sessions.push(adoptedSession(store.repo.mainPath, path, entry.branch ?? entry.head ?? 'HEAD'));
   }
   return manifest;
-}
-
-function birthTime(path: string): string | null {
-  try {
-    const stat = statSync(path);
-    return (stat.birthtimeMs > 0 ? stat.birthtime : stat.mtime).toISOString();
-  } catch {
-    return null;
-  }
 }

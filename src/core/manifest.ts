@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { preconditionError } from './errors.js';
 
@@ -90,6 +91,26 @@ export function sessionPath(mainPath: string, session: Pick<SessionRecord, 'work
 /** The manifest's `worktree` value for an absolute path (relative to the main worktree). */
 export function relativeWorktree(mainPath: string, absolute: string): string {
   return relative(mainPath, absolute) || '.';
+}
+
+/** When a folder was made (its mtime where the file system keeps no birth time), or null if it is gone. */
+function folderBirthTime(path: string): string | null {
+  try {
+    const stat = statSync(path);
+    return (stat.birthtimeMs > 0 ? stat.birthtime : stat.mtime).toISOString();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The record for a worktree pwt did not create: adopted by `pwt cleanup` or
+ * the post-checkout hook, or found again when a corrupt manifest is rebuilt.
+ * Its name is the folder's; goals are unknown.
+ */
+export function adoptedSession(mainPath: string, path: string, branch: string, extra: Partial<SessionRecord> = {}): SessionRecord {
+  const now = new Date().toISOString();
+  return { id: basename(path), branch, worktree: relativeWorktree(mainPath, path), startedAt: folderBirthTime(path) ?? now, goals: [], status: 'active', ...extra, adoptedAt: now };
 }
 
 export function sessionsDirOf(file: string): string {
