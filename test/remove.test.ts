@@ -80,6 +80,18 @@ describe('pwt remove --strategy keep', () => {
     expect(git(project.main, 'show', 'session/feat:feature.txt')).toBe('changed');
   });
 
+  it('with --commit, judges "already merged" on the commit it is about to make', () => {
+    project = makeProject();
+    const { sandbox, main } = project;
+    expect(sandbox.pwt(main, ['create', 'fresh']).code).toBe(0);
+    writeFileSync(join(project.sessionsDir, 'fresh', 'prices.txt'), 'rounded\n');
+    // The branch itself has no commits yet, so its old tip is "in main"; the committed work is not.
+    const result = sandbox.pwt(main, ['rm', 'fresh', '--strategy', 'keep', '--commit', 'wip prices']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(/already in main|would lose nothing/);
+    expect(git(main, 'show', 'session/fresh:prices.txt')).toBe('rounded');
+  });
+
   it('works from inside the session worktree and says to cd back', () => {
     const { session, pwt } = withSession();
     const result = pwt(session, ['rm', 'feat']);

@@ -23,6 +23,20 @@ export interface RemoveChoice {
  */
 export type RemoveStepBuilder = (facts: RemoveFacts, choice: RemoveChoice) => Step[] | Promise<Step[]>;
 
+/**
+ * The branch tip the strategy will see. With --commit and uncommitted work the
+ * tip is about to move: this is the commit it will become (same tree, made
+ * with commit-tree, referenced by nothing), so checks judge the real result.
+ */
+async function tipAfterCommit(facts: RemoveFacts, commitMessage: string | undefined): Promise<string> {
+  const tip = facts.branchTip as string;
+  if (!commitMessage || facts.dirty.length === 0 || !facts.worktreeExists) return tip;
+  const { worktreeTree } = await import('../archive.js');
+  const tree = await worktreeTree(facts.path);
+  const commit = await gitProbe(facts.project.repo.mainPath, ['commit-tree', tree, '-p', tip, '-m', commitMessage]);
+  return commit.code === 0 ? commit.stdout.trim() : tip;
+}
+
 /** Strategy preconditions; each throws before anything changes. */
 async function preparePr(facts: RemoveFacts) {
   const { repo, config } = facts.project;
@@ -51,15 +65,7 @@ async function prepareMerge(facts: RemoveFacts, commitMessage: string | undefine
     throw preconditionError(`The session's base "${baseName(facts)}" is not a local branch, so there is nothing to merge into.`, `Open a PR instead (--strategy pr), or merge by hand and then run: pwt remove ${session.id} --strategy keep`);
   }
   if (!facts.branchTip) return { kind: 'already-merged', how: 'ancestor' };
-  // With --commit the tip is about to move: check the commit it will become (same tree).
-  let tip = facts.branchTip;
-  if (commitMessage && facts.dirty.length > 0 && facts.worktreeExists) {
-    const { worktreeTree } = await import('../archive.js');
-    const tree = await worktreeTree(facts.path);
-    const commit = await gitProbe(mainPath, ['commit-tree', tree, '-p', tip, '-m', commitMessage]);
-    if (commit.code === 0) tip = commit.stdout.trim();
-  }
-  const plan = await planMerge(mainPath, facts.baseTip, tip);
+  const plan = await planMerge(mainPath, facts.baseTip, await tipAfterCommit(facts, commitMessage));
   if (plan.kind === 'conflicts') {
     throw conflictError(
       `${facts.baseBranch} moved on and merging ${session.branch} into it conflicts in: ${plan.files.join(', ')}. Nothing was changed.`,
@@ -107,7 +113,8 @@ export async function buildRemovePlan(facts: RemoveFacts, choice: RemoveChoice, 
   if (strategy === 'merge' && mergePlan && facts.branchTip) steps.push(mergeStep(facts, mergePlan));
   if ((strategy === 'keep' || strategy === 'pr') && facts.branchTip && facts.baseTip) {
     // Trees, not only ancestry: a squash-merged branch counts as merged.
-    const merged = await planMerge(facts.project.repo.mainPath, facts.baseTip, facts.branchTip).catch(() => null);
+    const tip = await tipAfterCommit(facts, choice.commitMessage);
+    const merged = await planMerge(facts.project.repo.mainPath, facts.baseTip, tip).catch(() => null);
     if (merged?.kind === 'already-merged') {
       const how = merged.how === 'same-tree' ? ' (squash-merged or cherry-picked)' : '';
       notes.push(`Everything on ${facts.session.branch} is already in ${baseName(facts)}${how}; deleting the branch would lose nothing: git branch -D ${facts.session.branch}`);
