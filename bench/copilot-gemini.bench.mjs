@@ -8,11 +8,9 @@
 // here ~50 MB of tool output). Each read runs in its own child process so its
 // peak RSS is its own; the baseline is the naive way (read the whole file,
 // split, JSON.parse every line), measured in the same run.
-import { adapterDir } from './lib.mjs';
-import { spawnSync } from 'node:child_process';
+import { adapterDir, mb, measureInChild, printRead, readNaive, readWhole, reportChildRun, writeLines } from './lib.mjs';
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,18 +18,6 @@ const TARGET_BYTES = 50 * 1024 * 1024;
 const dist = await adapterDir(['copilot', 'gemini']);
 const realCopilot = new URL('../test/fixtures/agents/copilot/real/session-state/aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/events.jsonl', import.meta.url).pathname;
 const cwd = '/home/dev/work/bench';
-
-async function writeLines(file, lines) {
-  const out = createWriteStream(file);
-  let bytes = 0;
-  for (const line of lines) {
-    if (bytes >= TARGET_BYTES) break;
-    bytes += line.length + 1;
-    if (!out.write(`${line}\n`)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
 
 /** The real session's events again and again, with fresh ids and the cwd of the bench. */
 function* copilotLines(id) {
@@ -72,8 +58,8 @@ async function main() {
     mkdirSync(geminiDir, { recursive: true });
     const copilotFile = join(copilotDir, 'events.jsonl');
     const geminiFile = join(geminiDir, `session-2026-11-21T10-00-${geminiId.slice(0, 8)}.jsonl`);
-    await writeLines(copilotFile, copilotLines(copilotId));
-    await writeLines(geminiFile, geminiLines(geminiId));
+    await writeLines(copilotFile, copilotLines(copilotId), TARGET_BYTES);
+    await writeLines(geminiFile, geminiLines(geminiId), TARGET_BYTES);
 
     console.log('reading a 50 MB session file: readTranscript vs read-whole-file-and-parse, measured in one run\n');
     for (const [provider, file, id, env] of [
@@ -81,13 +67,11 @@ async function main() {
       ['gemini', geminiFile, geminiId, { HOME: join(root, 'home'), GEMINI_CLI_HOME: '' }],
     ]) {
       const size = statSync(file).size;
-      const full = measure(['full', provider, id], env);
-      const naive = measure(['naive', provider, file], env);
-      const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-      const line = (label, r) => console.log(`  ${label.padEnd(40)} ${r.ms.toFixed(0).padStart(6)} ms   peak RSS growth ${mb(r.rss).padStart(9)}  (${(r.rss / size).toFixed(2)}x the file)`);
+      const full = measureInChild(import.meta.url, ['full', provider, id], env);
+      const naive = measureInChild(import.meta.url, ['naive', provider, file], env);
       console.log(`${provider}: file ${mb(size)}, ${full.messages} messages, ${full.tools} tool calls`);
-      line('readTranscript', full);
-      line('naive: read file, split, JSON.parse all', naive);
+      printRead('readTranscript', full, size, 40);
+      printRead('naive: read file, split, JSON.parse all', naive, size, 40);
       console.log(`  adapter vs naive: time ${(full.ms / naive.ms).toFixed(2)}x, memory ${(full.rss / naive.rss).toFixed(2)}x\n`);
     }
   } finally {
@@ -95,33 +79,9 @@ async function main() {
   }
 }
 
-function measure(args, env) {
-  const result = spawnSync(process.execPath, ['--expose-gc', new URL(import.meta.url).pathname, '--child', ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`bench child failed: ${result.stderr}`);
-  return JSON.parse(result.stdout);
-}
-
 async function child(mode, provider, target) {
   const adapter = mode === 'naive' ? null : (await import(join(dist, `${provider}.mjs`))).default;
-  globalThis.gc?.();
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
-  const start = process.hrtime.bigint();
-  let messages = 0;
-  let tools = 0;
-  if (mode === 'full') {
-    const transcript = await adapter.readTranscript(target, { env: process.env });
-    messages = transcript.messages.length;
-    tools = transcript.messages.reduce((n, m) => n + m.tools.length, 0);
-  } else {
-    const records = readFileSync(target, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
-    messages = records.length;
-  }
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  process.stdout.write(JSON.stringify({ ms, rss: peak - before, messages, tools }));
+  await reportChildRun(() => (mode === 'full' ? readWhole(adapter, target) : readNaive(target)));
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4], process.argv[5]);

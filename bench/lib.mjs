@@ -1,6 +1,8 @@
-// Shared bench helpers: an isolated git world and a timer that reports medians.
+// Shared bench helpers: an isolated git world, a timer that reports medians,
+// and the child-process measuring of the reading benches.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -99,4 +101,63 @@ export async function adapterDir(providers) {
   process.env.PWT_BENCH_ADAPTERS = dir;
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+// Reading benches (copilot-gemini, transcripts): each read runs in a child
+// process of the bench script so its peak RSS is its own.
+
+/** Runs `script` again as `--child ...args` (with --expose-gc) and returns the JSON it printed. */
+export function measureInChild(script, args, env) {
+  const result = spawnSync(process.execPath, ['--expose-gc', new URL(script).pathname, '--child', ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`bench child failed: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+/**
+ * In the child: times `read` and prints { ms, rss, ...what read returned }
+ * for measureInChild. rss is the growth of the process's peak RSS
+ * (getrusage, so no spike between samples is missed) over the RSS before the
+ * read; load modules first, so the figure is about reading.
+ */
+export async function reportChildRun(read) {
+  globalThis.gc?.();
+  const before = process.memoryUsage().rss;
+  const start = process.hrtime.bigint();
+  const counts = await read();
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const peak = process.resourceUsage().maxRSS * 1024;
+  process.stdout.write(JSON.stringify({ ms, rss: Math.max(0, peak - before), ...counts }));
+}
+
+/** The adapter's whole transcript: its message and tool call counts. */
+export async function readWhole(adapter, id) {
+  const transcript = await adapter.readTranscript(id, { env: process.env });
+  return { messages: transcript.messages.length, tools: transcript.messages.reduce((n, m) => n + m.tools.length, 0) };
+}
+
+/** The naive baseline: read the whole file, split, JSON.parse every line. */
+export function readNaive(file) {
+  const records = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  return { messages: records.length, tools: 0 };
+}
+
+/** Writes `lines` (strings as they are, anything else JSON-encoded), one a line, until `file` holds `bytes`. */
+export async function writeLines(file, lines, bytes) {
+  const out = createWriteStream(file);
+  let written = 0;
+  for (const line of lines) {
+    if (written >= bytes) break;
+    const text = `${typeof line === 'string' ? line : JSON.stringify(line)}\n`;
+    written += Buffer.byteLength(text);
+    if (!out.write(text)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+export const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** One measured read: time, peak RSS growth, and that growth against the file's size. */
+export function printRead(label, r, size, width = 44) {
+  console.log(`  ${label.padEnd(width)} ${r.ms.toFixed(0).padStart(6)} ms   peak RSS growth ${mb(r.rss).padStart(9)}  (${(r.rss / size).toFixed(2)}x the file)`);
 }

@@ -8,10 +8,8 @@
 // whose output is stored twice, and the bookkeeping lines around them. Each
 // read runs in a child process so its peak RSS is its own; the baseline is the
 // naive way (read the whole file, split, JSON.parse every line) in the same run.
-import { adapterDir } from './lib.mjs';
-import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { adapterDir, mb, measureInChild, printRead, readNaive, readWhole, reportChildRun, writeLines } from './lib.mjs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -44,19 +42,18 @@ async function main() {
     const small = await makeSessions(join(root, 'small'), 10 * MB);
     const large = await makeSessions(join(root, 'large'), 50 * MB);
     console.log('reading 50 MB session files: the adapters (streaming) vs read-whole-file-and-parse, measured in one run\n');
-    const mb = (bytes) => `${(bytes / MB).toFixed(1)} MB`;
     for (let i = 0; i < large.length; i++) {
       const { provider, file, id, env } = large[i];
       const size = statSync(file).size;
+      const measure = (args, env) => measureInChild(import.meta.url, args, env);
       const recent = measure(['recent', provider, id], env);
       const recentSmall = measure(['recent', provider, small[i].id], small[i].env);
       const full = measure(['full', provider, id], env);
       const naive = measure(['naive', provider, file], env);
-      const line = (label, r) => console.log(`  ${label.padEnd(44)} ${r.ms.toFixed(0).padStart(6)} ms   peak RSS growth ${mb(r.rss).padStart(9)}  (${(r.rss / size).toFixed(2)}x the file)`);
       console.log(`${provider}: file ${mb(size)}, ${full.messages} messages, ${full.tools} tool calls`);
-      line('streamTranscript, keep the last 50k chars', recent);
-      line('readTranscript (whole transcript kept)', full);
-      line('naive: read file, split, JSON.parse all', naive);
+      printRead('streamTranscript, keep the last 50k chars', recent, size);
+      printRead('readTranscript (whole transcript kept)', full, size);
+      printRead('naive: read file, split, JSON.parse all', naive, size);
       const flat = recent.rss / Math.max(recentSmall.rss, 1);
       const verdict = (ok) => (ok ? 'met' : 'MISSED');
       console.log(`  streaming vs naive: time ${(recent.ms / naive.ms).toFixed(2)}x, memory ${(recent.rss / naive.rss).toFixed(2)}x`);
@@ -68,59 +65,28 @@ async function main() {
   }
 }
 
-function measure(args, env) {
-  const result = spawnSync(process.execPath, ['--expose-gc', new URL(import.meta.url).pathname, '--child', ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`bench child failed: ${result.stderr}`);
-  return JSON.parse(result.stdout);
+/** What a handoff needs: the most recent messages up to 50k characters, read as a stream. */
+async function readRecent(adapter, id) {
+  const size = (message) => message.text.length + message.tools.reduce((n, t) => n + t.output.length, 0);
+  const kept = [];
+  let chars = 0;
+  let messages = 0;
+  let tools = 0;
+  for await (const message of adapter.streamTranscript(id, { env: process.env })) {
+    kept.push(message);
+    chars += size(message);
+    while (chars > 50_000 && kept.length > 1) chars -= size(kept.shift());
+    messages++;
+    tools += message.tools.length;
+  }
+  return { messages, tools };
 }
 
 async function child(mode, provider, target) {
   // Load the code first: the figures are about reading, not about module loading.
   const adapter = mode === 'naive' ? null : (await import(join(dist, `${provider}.mjs`))).default;
-  globalThis.gc?.();
-  const before = process.memoryUsage().rss;
-  const start = process.hrtime.bigint();
-  let messages = 0;
-  let tools = 0;
-  if (mode === 'full') {
-    const transcript = await adapter.readTranscript(target, { env: process.env });
-    messages = transcript.messages.length;
-    tools = transcript.messages.reduce((n, m) => n + m.tools.length, 0);
-  } else if (mode === 'recent') {
-    // What a handoff needs: the most recent messages up to 50k characters.
-    const kept = [];
-    let chars = 0;
-    for await (const message of adapter.streamTranscript(target, { env: process.env })) {
-      kept.push(message);
-      chars += message.text.length + message.tools.reduce((n, t) => n + t.output.length, 0);
-      while (chars > 50_000 && kept.length > 1) {
-        const old = kept.shift();
-        chars -= old.text.length + old.tools.reduce((n, t) => n + t.output.length, 0);
-      }
-      messages++;
-      tools += message.tools.length;
-    }
-  } else {
-    const { readFileSync } = await import('node:fs');
-    const records = readFileSync(target, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
-    messages = records.length;
-  }
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  const peak = process.resourceUsage().maxRSS * 1024;
-  process.stdout.write(JSON.stringify({ ms, rss: Math.max(0, peak - before), messages, tools }));
-}
-
-async function writeLines(file, lines, bytes) {
-  const out = createWriteStream(file);
-  let written = 0;
-  for (const line of lines) {
-    if (written >= bytes) break;
-    const text = `${JSON.stringify(line)}\n`;
-    written += Buffer.byteLength(text);
-    if (!out.write(text)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
+  const read = { full: () => readWhole(adapter, target), recent: () => readRecent(adapter, target), naive: () => readNaive(target) }[mode];
+  await reportChildRun(read);
 }
 
 const words = 'the build fails when the cache is cold so we retry the step and log what changed in the config file'.split(' ');
