@@ -73,7 +73,7 @@ describe('pwt status', () => {
     writeFileSync(join(sessionsDir, 'stray', 'keep.txt'), 'x\n');
 
     const report = statusJson(project);
-    const kinds = report.orphans.map((o: { kind: string; id?: string }) => `${o.kind}:${o.id ?? o.path}`).sort();
+    const kinds = report.orphans.map((o: { kind: string; id?: string; path?: string }) => `${o.kind}:${o.id ?? o.path}`).sort();
     expect(kinds).toEqual(['missing-worktree:gone', `prunable:${join(sessionsDir, 'gone')}`, 'stray-directory:stray', 'unregistered-worktree:manual'].sort());
     expect(report.orphans.find((o: { kind: string }) => o.kind === 'unregistered-worktree').branch).toBe('session/manual');
     expect(report.sessions[0]).toMatchObject({ id: 'gone', exists: false });
