@@ -1,4 +1,4 @@
-import type { CommandDef } from 'citty';
+import { renderUsage, runCommand, type CommandDef } from 'citty';
 import { aliases, commands, summaries } from './commands/index.js';
 import { checkArgv } from './commands/_args.js';
 import { usageError } from './core/errors.js';
@@ -12,13 +12,11 @@ import { packageVersion } from './core/package-root.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyCommand = CommandDef<any>;
 
-const version = packageVersion;
-
 function topHelp(): string {
   const width = Math.max(...Object.keys(summaries).map((name) => name.length));
   const lines = Object.entries(summaries).map(([name, text]) => `  ${name.padEnd(width)}  ${text}`);
   return [
-    `pwt ${version()} - parallel worktrees for parallel AI coding agents`,
+    `pwt ${packageVersion()} - parallel worktrees for parallel AI coding agents`,
     '',
     'Usage: pwt <command> [options]',
     '',
@@ -30,7 +28,11 @@ function topHelp(): string {
   ].join('\n');
 }
 
-const wantsHelp = (args: readonly string[]) => args.some((arg) => arg === '--help' || arg === '-h') && !args.slice(0, args.indexOf('--')).includes('--');
+/** --help or -h before any `--` (after it, words are values). */
+function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
 
 export async function dispatch(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
@@ -39,7 +41,7 @@ export async function dispatch(argv: string[]): Promise<void> {
     return;
   }
   if (first === '--version' || first === '-v') {
-    process.stdout.write(`${version()}\n`);
+    process.stdout.write(`${packageVersion()}\n`);
     return;
   }
   const name = aliases[first] ?? first;
@@ -49,7 +51,6 @@ export async function dispatch(argv: string[]): Promise<void> {
 }
 
 async function runResolved(cmd: AnyCommand, rawArgs: string[], path: string[]): Promise<void> {
-  const citty = await import('citty');
   const subCommands = (typeof cmd.subCommands === 'function' ? await cmd.subCommands() : cmd.subCommands) as Record<string, AnyCommand | (() => Promise<AnyCommand>)> | undefined;
   if (subCommands) {
     const [sub, ...rest] = rawArgs;
@@ -71,7 +72,7 @@ async function runResolved(cmd: AnyCommand, rawArgs: string[], path: string[]): 
   const args = (typeof cmd.args === 'function' ? await cmd.args() : cmd.args) ?? {};
   checkArgv(rawArgs, args, path.join(' '));
   try {
-    await citty.runCommand(cmd, { rawArgs });
+    await runCommand(cmd, { rawArgs });
   } catch (error) {
     // citty's own argument errors (missing positional, bad enum value) are usage errors.
     if (error instanceof Error && error.name === 'CLIError') throw usageError(`${error.message.replace(/\u001B\[[0-9;]*m/g, '')}.`.replace(/\.\.$/, '.'), `Run: pwt ${path.join(' ')} --help`);
@@ -81,7 +82,6 @@ async function runResolved(cmd: AnyCommand, rawArgs: string[], path: string[]): 
 
 /** citty's usage text, plain, naming the command as typed ("USAGE pwt agent sessions ..."). */
 async function printUsage(cmd: AnyCommand, path: string[]): Promise<void> {
-  const { renderUsage } = await import('citty');
   // eslint-disable-next-line no-control-regex
   const plain = (await renderUsage(cmd)).replace(/\u001B\[[0-9;]*m/g, '');
   process.stdout.write(`${plain.replace(/^USAGE \S+/m, `USAGE pwt ${path.join(' ')}`)}\n`);
