@@ -34,7 +34,7 @@ export async function createSession(project: Project, opts: CreateOptions): Prom
   const branch = `${config.branchPrefix}${opts.name}`;
   const path = join(project.sessionsDir, opts.name);
   // Every check is a read; run them together (git status on a big repo dominates), then judge in order.
-  const [, manifest, branchTaken, changes, baseName] = await Promise.all([
+  const [, manifest, branchTaken, changes, base] = await Promise.all([
     validateName(opts.name, config.branchPrefix, repo.mainPath),
     readManifest(project),
     refExists(repo.mainPath, `refs/heads/${branch}`),
@@ -62,7 +62,6 @@ export async function createSession(project: Project, opts: CreateOptions): Prom
       'Commit or stash them first, or pass --allow-dirty (the session starts from the last commit either way).',
     );
   }
-  const base = baseName;
   const baseCommit = await resolveCommit(repo.mainPath, base);
   if (!baseCommit) {
     throw preconditionError(`The base "${base}" does not name a commit.`, 'Pass an existing branch, tag or commit with --base (an empty repository needs a first commit).');
@@ -121,9 +120,9 @@ export async function createSession(project: Project, opts: CreateOptions): Prom
     title: `register ${opts.name} in the manifest`,
     run: async () => {
       await updateManifest(project, (manifest) => {
-        if (findSession(manifest, opts.name)) throw preconditionError(`A session named "${opts.name}" was registered meanwhile.`, 'Pick another name.');
-        // The post-checkout hook may have adopted the worktree before we got here.
+        // A post-checkout hook that ignored PWT_CREATING (an older pwt's) may have adopted this worktree: ours wins.
         manifest.sessions = manifest.sessions.filter((entry) => entry.worktree !== session.worktree);
+        if (findSession(manifest, opts.name)) throw preconditionError(`A session named "${opts.name}" was registered meanwhile.`, 'Pick another name.');
         manifest.sessions.push(session);
       });
     },
