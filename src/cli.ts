@@ -36,6 +36,12 @@ function report(error: unknown): number {
   return Exit.bug;
 }
 
+// `pwt doctor | head -1`: a reader that stops early is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(Exit.ok);
+});
+
 void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -55,6 +55,9 @@ describe('pwt cleanup', () => {
     const entries = manifest(project).sessions;
     expect(entries.map((entry: { id: string }) => entry.id)).toEqual(['handmade']);
     expect(entries[0]).toMatchObject({ branch: 'handmade', worktree: '../app-sessions/handmade', goals: [], adoptedAt: expect.any(String) });
+    // Adopted like the post-checkout hook does: the main worktree's branch as the base, so status can count ahead/behind.
+    expect(entries[0]).toMatchObject({ base: 'main', baseCommit: git(project.main, 'rev-parse', 'main') });
+    expect(parseJson(pwt(['status', '--json']).stdout).sessions[0]).toMatchObject({ id: 'handmade', ahead: 0, behind: 0 });
     expect(git(project.main, 'worktree', 'list', '--porcelain')).not.toMatch(/outside|gone/);
     // Branches stay without --delete-branch.
     expect(branchExists('session/gone')).toBe(true);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeProject, type Project } from './helpers/sandbox.js';
+import { CLI, makeProject, type Project } from './helpers/sandbox.js';
 
 let project: Project;
 afterEach(() => project?.sandbox.cleanup());
@@ -37,6 +37,15 @@ describe('pwt (global behaviour)', () => {
     const human = sandbox.pwt(main, ['create', 'y']);
     expect(human.stdout).toBe('');
     expect(human.stderr).toMatch(/Created session y/);
+  });
+
+  it('stops quietly when the reader of its output goes away (| head)', () => {
+    project = makeProject();
+    const { sandbox, main } = project;
+    const result = sandbox.sh('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" doctor | head -1`], main);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split('\n')).toHaveLength(2);
+    expect(result.stderr).not.toMatch(/EPIPE|unexpected error/);
   });
 
   it('respects NO_COLOR (no escape sequences anywhere)', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { makeProject, parseJson, type Project } from './helpers/sandbox.js';
@@ -77,6 +77,16 @@ describe('concurrent pwt processes', () => {
     // Rolled back: nothing half-made.
     expect(existsSync(join(sessionsDir, 'blocked'))).toBe(false);
     expect(sandbox.git(main, 'branch', '--list', 'session/blocked').trim()).toBe('');
+
+    // A plain file where the lock directory belongs: one clear line, exit 3, nothing half-made.
+    rmSync(lock, { recursive: true });
+    writeFileSync(lock, '');
+    const inTheWay = sandbox.pwt(main, ['create', 'blocked']);
+    expect(inTheWay.code).toBe(3);
+    expect(inTheWay.stderr).toMatch(/is in the way: it should be a lock directory but is a file/);
+    expect(existsSync(join(sessionsDir, 'blocked'))).toBe(false);
+    rmSync(lock);
+    mkdirSync(lock);
 
     const old = new Date(Date.now() - 60_000);
     utimesSync(lock, old, old);

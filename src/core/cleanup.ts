@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { archiveRef, moveAside, writeArchive } from './archive.js';
 import { currentBranch, git, resolveCommit } from './git.js';
+import { guessBase } from './adopt.js';
 import { adoptedSession, findSession, type SessionRecord } from './manifest.js';
 import { updateManifest } from './manifest-store.js';
 import { nameProblem } from './names.js';
@@ -142,8 +143,9 @@ function adoptStep(project: Project, snapshot: Snapshot, orphan: Orphan, takenId
     action: { op: 'adopt', id, path, branch: session.branch },
     title: `adopt ${path} as session ${id}`,
     run: async () => {
+      const record = { ...session, ...(await guessBase(project.repo.mainPath, path)) };
       await updateManifest(project, (manifest) => {
-        if (!findSession(manifest, id)) manifest.sessions.push(session);
+        if (!findSession(manifest, id)) manifest.sessions.push(record);
       });
     },
   };

@@ -1,7 +1,8 @@
 import { basename, dirname } from 'node:path';
 import { CREATING_ENV } from './create.js';
 import { PwtError } from './errors.js';
-import { currentBranch, gitProbe, refExists, resolveCommit } from './git.js';
+import { currentBranch, refExists, resolveCommit } from './git.js';
+import { guessBase } from './adopt.js';
 import { adoptedSession, sessionPath, type Manifest, type SessionRecord } from './manifest.js';
 import { readManifest, updateManifest } from './manifest-store.js';
 import { nameProblem } from './names.js';
@@ -56,14 +57,7 @@ async function adopt(project: Project, here: string, branch: string | null): Pro
     log.warn(`Not registering ${here} as a session: ${problem}. Rename the folder (git worktree move) to a valid session name.`);
     return;
   }
-  // The session's base is a guess: the branch the main worktree is on, where pwt create would start from.
-  const base = (await currentBranch(project.repo.mainPath)) ?? undefined;
-  const mergeBase = base ? await gitProbe(here, ['merge-base', base, 'HEAD']) : null;
-  const baseCommit = mergeBase?.code === 0 ? mergeBase.stdout.trim() : undefined;
-  const session = adoptedSession(project.repo.mainPath, here, branch ?? (await resolveCommit(here, 'HEAD')) ?? 'HEAD', {
-    ...(base ? { base } : {}),
-    ...(baseCommit ? { baseCommit } : {}),
-  });
+  const session = adoptedSession(project.repo.mainPath, here, branch ?? (await resolveCommit(here, 'HEAD')) ?? 'HEAD', await guessBase(project.repo.mainPath, here));
   const added = await updateManifest(project, (manifest) => {
     if (sessionAt(project, manifest, here)) return false;
     if (manifest.sessions.some((entry) => entry.id === id)) {

@@ -31,7 +31,12 @@ export async function acquireLock(target: string, lockPath: string, opts: LockOp
       // realpath: false lets us lock a file that does not exist yet.
       return await lockfile.lock(target, { realpath: false, stale: STALE_MS, lockfilePath: lockPath, onCompromised: () => {} });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      // proper-lockfile's lock is a directory; a file of that name (ENOTDIR) is in the way.
+      if (code === 'ENOTDIR' || code === 'EEXIST') {
+        throw preconditionError(`${lockPath} is in the way: it should be a lock directory but is a file.`, `If no pwt is running, delete it (rm ${lockPath}) and run the command again.`);
+      }
+      if (code !== 'ELOCKED') throw error;
       if (Date.now() >= deadline) {
         throw preconditionError(
           `Could not lock ${opts.what} within ${Math.round(timeoutMs / 1000)} s: ${lockPath} is held by another pwt.`,

@@ -7,6 +7,7 @@ import { isInside, realPath, type Repo } from './repo.js';
 import { utcStamp } from './time.js';
 import { log } from './ui.js';
 import { acquireLock } from './lock.js';
+import { guessBase } from './adopt.js';
 
 /**
  * The one door to the manifest file (STYLE 7): reads validate, and every
@@ -115,7 +116,7 @@ export async function rebuildFromGit(store: Store): Promise<Manifest> {
   for (const entry of await listWorktrees(store.repo.mainPath)) {
     const path = realPath(entry.path);
     if (entry.prunable || entry.bare || dirname(path) !== sessionsDir || !isInside(path, sessionsDir)) continue;
-    manifest.sessions.push(adoptedSession(store.repo.mainPath, path, entry.branch ?? entry.head ?? 'HEAD'));
+    manifest.sessions.push(adoptedSession(store.repo.mainPath, path, entry.branch ?? entry.head ?? 'HEAD', await guessBase(store.repo.mainPath, path)));
   }
   return manifest;
 }
