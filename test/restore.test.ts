@@ -35,6 +35,7 @@ describe('pwt restore', () => {
     const result = project.sandbox.pwt(project.main, ['restore', 'feat']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/Restored feat on session\/feat from refs\/pwt\/archive\/feat\/\d{8}T\d{6}Z, uncommitted work included/);
+    expect(result.stderr).toMatch(/Copied env files: \.env\b/);
     expect(git(project.main, 'rev-parse', 'session/feat')).toBe(tip);
     expect(git(session, 'branch', '--show-current')).toBe('session/feat');
     expect(readFileSync(join(session, 'feature.txt'), 'utf8')).toBe('edited after the commit\n');

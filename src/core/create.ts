@@ -77,9 +77,6 @@ export async function createSession(project: Project, opts: CreateOptions): Prom
     base,
     baseCommit,
   };
-  const envCopied: string[] = [];
-  const envKept: string[] = [];
-
   const steps: Step[] = [
     {
       action: { op: 'add-worktree', path, branch, base, baseCommit },
@@ -104,17 +101,8 @@ export async function createSession(project: Project, opts: CreateOptions): Prom
       undo: () => removeWorktreeAndBranch(repo.mainPath, path, branch),
     },
   ];
-  if (opts.copyEnv !== false) {
-    steps.push({
-      action: { op: 'copy-env', files: config.envFiles },
-      title: 'copy env files',
-      run: async () => {
-        const done = copyEnvFiles(repo.mainPath, path, config.envFiles);
-        envCopied.push(...done.copied);
-        envKept.push(...done.kept);
-      },
-    });
-  }
+  const copyEnv = copyEnvStep(repo.mainPath, path, config.envFiles);
+  if (opts.copyEnv !== false) steps.push(copyEnv);
   steps.push({
     action: { op: 'register', id: opts.name },
     title: `register ${opts.name} in the manifest`,
@@ -129,7 +117,7 @@ export async function createSession(project: Project, opts: CreateOptions): Prom
   });
 
   await execute(steps, { rollback: true, onStep: opts.onStep });
-  return { session, path, envCopied, envKept };
+  return { session, path, envCopied: copyEnv.action.copied, envKept: copyEnv.action.kept };
 }
 
 async function removeWorktreeAndBranch(mainPath: string, path: string, branch: string): Promise<void> {
@@ -138,8 +126,22 @@ async function removeWorktreeAndBranch(mainPath: string, path: string, branch: s
   await gitProbe(mainPath, ['branch', '-D', '--', branch]);
 }
 
+/** The env-copy step of create and restore; its action lists what was copied and what was kept once it ran. */
+export function copyEnvStep(from: string, to: string, files: string[]): Step<{ op: 'copy-env'; files: string[]; copied: string[]; kept: string[] }> {
+  const action = { op: 'copy-env' as const, files, copied: [] as string[], kept: [] as string[] };
+  return {
+    action,
+    title: 'copy env files',
+    run: async () => {
+      const done = copyEnvFiles(from, to, files);
+      action.copied.push(...done.copied);
+      action.kept.push(...done.kept);
+    },
+  };
+}
+
 /** Copies env files that exist in the main worktree; an existing target is never overwritten. */
-export function copyEnvFiles(from: string, to: string, files: string[]): { copied: string[]; kept: string[] } {
+function copyEnvFiles(from: string, to: string, files: string[]): { copied: string[]; kept: string[] } {
   const copied: string[] = [];
   const kept: string[] = [];
   for (const file of files) {

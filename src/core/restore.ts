@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { archivedNames, listArchives, type ArchiveEntry } from './archive.js';
-import { copyEnvFiles, CREATING_ENV } from './create.js';
+import { copyEnvStep, CREATING_ENV } from './create.js';
 import { preconditionError } from './errors.js';
 import { git, gitProbe, resolveCommit } from './git.js';
 import { findSession, relativeWorktree, type SessionRecord } from './manifest.js';
@@ -99,13 +99,7 @@ export async function restoreSession(project: Project, opts: RestoreOptions): Pr
       },
     });
   }
-  steps.push({
-    action: { op: 'copy-env', files: config.envFiles },
-    title: 'copy env files',
-    run: async () => {
-      copyEnvFiles(repo.mainPath, path, config.envFiles);
-    },
-  });
+  steps.push(copyEnvStep(repo.mainPath, path, config.envFiles));
   const session = sessionRecord(project, entry, path, branch);
   steps.push({
     action: { op: 'register', id: opts.name },
