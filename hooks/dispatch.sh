@@ -19,7 +19,7 @@ _pwt_trace() {
   [ "${PWT_DEBUG:-}" != 1 ] || printf 'pwt hook %s: %s\n' "$_pwt_hook" "$*" >&2
 }
 
-# Runs `pwt _hook <args>` with the node and cli.js recorded at install time,
+# Runs `pwt _hook <args>` with the node and dist/cli.cjs recorded at install time,
 # else a pwt found on PATH; its exit status is pwt's.
 _pwt_run_pwt() {
   if [ -x "$_pwt_node" ] && [ -f "$_pwt_cli" ]; then

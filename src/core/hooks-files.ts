@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from './package-root.js';
 
 /**
  * The text of the files `pwt hooks install` writes, built from the templates
@@ -16,20 +16,6 @@ export const MARKER = 'pwt-hooks';
 export const LINE_MARKER = `# ${MARKER}: added by pwt hooks install; pwt hooks uninstall removes this line`;
 /** Suffix of a hook pwt moved aside because a line could not be added to it. */
 export const ORIGINAL_SUFFIX = '.pwt-orig';
-
-/**
- * pwt's package folder: the nearest folder above this module that holds
- * hooks/dispatch.sh (the module may sit in dist/core/ or in a bundle chunk).
- */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'hooks', 'dispatch.sh'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`pwt's hooks/dispatch.sh not found above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-  return dir;
-}
 
 const packageFile = (path: string) => join(packageRoot(), path);
 

@@ -4,6 +4,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { run } from '../git.js';
 import { preconditionError, PwtError } from '../errors.js';
 import type { AgentSessionInfo, Detection, Provider } from './types.js';
+import { realPath } from '../repo-fast.js';
 
 /**
  * Helpers every adapter shares: path matching, PATH lookup, time stamps,
@@ -12,13 +13,7 @@ import type { AgentSessionInfo, Detection, Provider } from './types.js';
  */
 
 /** The real path of a directory; the resolved path when it does not exist (any more). */
-export function realCwd(dir: string): string {
-  try {
-    return realpathSync(dir);
-  } catch {
-    return resolve(dir);
-  }
-}
+export const realCwd = realPath;
 
 /** HOME as the vendor CLI would see it in this environment. */
 export function homeOf(env: NodeJS.ProcessEnv = process.env): string {
