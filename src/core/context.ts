@@ -1,8 +1,8 @@
 import { currentBranch } from './git.js';
-import { sessionPath, type SessionRecord } from './manifest.js';
+import { sessionAtWorktree, type SessionRecord } from './manifest.js';
 import { readManifest } from './manifest-store.js';
 import { loadConfig } from './config.js';
-import { findRepo, realPath } from './repo.js';
+import { findRepo } from './repo.js';
 
 /** SPEC `pwt context --json`. */
 export interface Context {
@@ -22,7 +22,7 @@ export async function describeContext(cwd = process.cwd()): Promise<Context> {
   if (repo.isMain) return { kind: 'main', ...where };
   const sessionsDir = loadConfig(repo).sessionsDir;
   const manifest = await readManifest({ repo, sessionsDir });
-  const session = manifest?.sessions.find((entry) => realPath(sessionPath(repo.mainPath, entry)) === repo.worktreePath);
+  const session = sessionAtWorktree(repo.mainPath, manifest, repo.worktreePath);
   if (!session) return { kind: 'none', ...where };
   return { kind: 'session', ...where, session: { ...session, path: repo.worktreePath } };
 }

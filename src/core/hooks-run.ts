@@ -3,7 +3,7 @@ import { CREATING_ENV } from './create.js';
 import { PwtError } from './errors.js';
 import { currentBranch, refExists, resolveCommit } from './git.js';
 import { guessBase } from './adopt.js';
-import { adoptedSession, sessionPath, type Manifest, type SessionRecord } from './manifest.js';
+import { adoptedSession, sessionAtWorktree, sessionPath, type Manifest, type SessionRecord } from './manifest.js';
 import { readManifest, updateManifest } from './manifest-store.js';
 import { nameProblem } from './names.js';
 import { openProject, type Project } from './project.js';
@@ -23,8 +23,7 @@ export class PushRefused extends PwtError {}
 
 const ZERO_SHA = /^0+$/;
 
-const sessionAt = (project: Project, manifest: Manifest | null, worktree: string): SessionRecord | undefined =>
-  manifest?.sessions.find((session) => realPath(sessionPath(project.repo.mainPath, session)) === worktree);
+const sessionAt = (project: Project, manifest: Manifest | null, worktree: string): SessionRecord | undefined => sessionAtWorktree(project.repo.mainPath, manifest, worktree);
 
 /** post-checkout <prev HEAD> <new HEAD> <flag>: adopt a plain `git worktree add`, or record a branch change. */
 export async function postCheckout(): Promise<void> {

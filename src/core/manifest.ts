@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { realPath } from './repo-fast.js';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { preconditionError } from './errors.js';
 
@@ -115,6 +116,11 @@ export function adoptedSession(mainPath: string, path: string, branch: string, e
 
 export function sessionsDirOf(file: string): string {
   return dirname(file);
+}
+
+/** The session whose worktree is `worktreePath` (a real path, e.g. Repo.worktreePath). */
+export function sessionAtWorktree(mainPath: string, manifest: Manifest | null, worktreePath: string): SessionRecord | undefined {
+  return manifest?.sessions.find((session) => realPath(sessionPath(mainPath, session)) === worktreePath);
 }
 
 export function findSession(manifest: Manifest | null, id: string): SessionRecord | undefined {

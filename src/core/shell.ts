@@ -2,10 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { packageRoot } from './package-root.js';
 import { usageError } from './errors.js';
-import { sessionPath } from './manifest.js';
+import { sessionAtWorktree } from './manifest.js';
 import { readManifest } from './manifest-store.js';
 import { loadConfig } from './config.js';
-import { findRepo, isInside, realPath } from './repo.js';
+import { findRepo } from './repo.js';
 
 /**
  * Shell integration (SPEC "Shell integration"). The shell functions never eval
@@ -76,7 +76,5 @@ export async function currentSessionName(cwd = process.cwd()): Promise<string | 
   const repo = await findRepo(cwd);
   if (!repo || repo.isMain) return null;
   const manifest = await readManifest({ repo, sessionsDir: loadConfig(repo).sessionsDir });
-  const here = realPath(cwd);
-  const session = manifest?.sessions.find((entry) => isInside(here, realPath(sessionPath(repo.mainPath, entry))));
-  return session?.id ?? null;
+  return sessionAtWorktree(repo.mainPath, manifest, repo.worktreePath)?.id ?? null;
 }
