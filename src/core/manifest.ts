@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { realPath } from './repo-fast.js';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { preconditionError } from './errors.js';
 
 /**
@@ -114,10 +114,6 @@ export function adoptedSession(mainPath: string, path: string, branch: string, e
   return { id: basename(path), branch, worktree: relativeWorktree(mainPath, path), startedAt: folderBirthTime(path) ?? now, goals: [], status: 'active', ...extra, adoptedAt: now };
 }
 
-export function sessionsDirOf(file: string): string {
-  return dirname(file);
-}
-
 /** The session whose worktree is `worktreePath` (a real path, e.g. Repo.worktreePath). */
 export function sessionAtWorktree(mainPath: string, manifest: Manifest | null, worktreePath: string): SessionRecord | undefined {
   return manifest?.sessions.find((session) => realPath(sessionPath(mainPath, session)) === worktreePath);
@@ -126,5 +122,3 @@ export function sessionAtWorktree(mainPath: string, manifest: Manifest | null, w
 export function findSession(manifest: Manifest | null, id: string): SessionRecord | undefined {
   return manifest?.sessions.find((session) => session.id === id);
 }
-
-export { basename as worktreeName };

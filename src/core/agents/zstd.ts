@@ -15,10 +15,6 @@ import { findExecutable } from './common.js';
  */
 type ZstdFactory = () => NodeJS.ReadWriteStream;
 
-export function zstdAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
-  return typeof (zlib as { createZstdDecompress?: ZstdFactory }).createZstdDecompress === 'function' || findExecutable('zstd', env) !== null;
-}
-
 export function openZstd(file: string, env: NodeJS.ProcessEnv = process.env): Readable {
   const native = (zlib as { createZstdDecompress?: ZstdFactory }).createZstdDecompress;
   if (typeof native === 'function') {
