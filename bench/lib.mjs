@@ -88,7 +88,7 @@ export async function adapterDir(providers) {
   const { build } = await import('esbuild');
   const dir = mkdtempSync(join(tmpdir(), 'pwt-bench-adapters-'));
   await build({
-    entryPoints: providers.map((provider) => ({ in: new URL(`../src/core/agents/${provider}.ts`, import.meta.url).pathname, out: provider })),
+    entryPoints: providers.map((provider) => ({ in: new URL(`../src/core/agents/vendors/${provider}/adapter.ts`, import.meta.url).pathname, out: provider })),
     outdir: dir,
     outExtension: { '.js': '.mjs' },
     bundle: true,

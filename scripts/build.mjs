@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
-const dist = new URL('../dist/', import.meta.url).pathname;
+const dist = new URL('../dist', import.meta.url).pathname;
 // The entry (bin) is CommonJS so `pwt path` skips Node's ESM loader start-up
 // (see src/cli.ts); it loads the ESM dispatcher dist/main.js for the rest.
 const shared = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', write: false };

@@ -1,5 +1,5 @@
-import { Exit, isPwtError } from './core/errors.js';
-import { sessionPathFromFiles } from './core/session-path.js';
+import { Exit, isPwtError } from './core/infra/errors.js';
+import { sessionPathFromFiles } from './core/project/session-path.js';
 
 /**
  * The entry point (bin), and the only place that turns errors into exit codes

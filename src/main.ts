@@ -1,8 +1,8 @@
 import { renderUsage, runCommand, type CommandDef } from 'citty';
 import { aliases, commands, summaries } from './commands/index.js';
 import { checkArgv } from './commands/_args.js';
-import { usageError } from './core/errors.js';
-import { packageVersion } from './core/package-root.js';
+import { usageError } from './core/infra/errors.js';
+import { packageVersion } from './core/infra/package-root.js';
 
 /**
  * Command dispatch, loaded by src/cli.ts (which owns exit codes). Done here

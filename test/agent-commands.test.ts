@@ -2,8 +2,8 @@ import { cpSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cursorSlug } from '../src/core/agents/cursor.js';
-import { piFolderName } from '../src/core/agents/pi.js';
+import { cursorSlug } from '../src/core/agents/vendors/cursor/adapter.js';
+import { piFolderName } from '../src/core/agents/vendors/pi/adapter.js';
 import { makeSandbox, parseJson, type Sandbox } from './helpers/sandbox.js';
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeWords, type CompletionWorld } from '../src/core/shell-complete.js';
+import { completeWords, type CompletionWorld } from '../src/core/shell/complete.js';
 import { makeProject, type Project } from './helpers/sandbox.js';
 import { loadInit, runShell, withPwtOnPath, type ShellName } from './shell-harness.js';
 

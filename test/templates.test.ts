@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseFrontmatter } from '../src/core/templates.js';
-import { withMarker } from '../src/core/templates-install.js';
+import { parseFrontmatter } from '../src/core/templates/templates.js';
+import { withMarker } from '../src/core/templates/install.js';
 import { makeProject, parseJson, type Project } from './helpers/sandbox.js';
 import { withPwtOnPath } from './shell-harness.js';
 

@@ -1,5 +1,5 @@
 import type { ArgsDef } from 'citty';
-import { usageError } from '../core/errors.js';
+import { usageError } from '../core/infra/errors.js';
 
 /**
  * citty parses leniently: unknown flags pass and repeated string flags keep

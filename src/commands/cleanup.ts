@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
-import { cleanup } from '../core/cleanup.js';
-import { openProject } from '../core/project.js';
-import { isInteractive, log, printJson } from '../core/ui.js';
+import { cleanup } from '../core/sessions/cleanup.js';
+import { openProject } from '../core/project/project.js';
+import { isInteractive, log, printJson } from '../ui/log.js';
 import { jsonArg } from './_args.js';
 
 export default defineCommand({

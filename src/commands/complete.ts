@@ -1,11 +1,11 @@
 import { defineCommand, type ArgsDef, type CommandDef } from 'citty';
-import { preconditionError } from '../core/errors.js';
-import { findRepo } from '../core/repo.js';
-import { loadConfig, PROVIDERS } from '../core/config.js';
-import { readManifest } from '../core/manifest-store.js';
-import { completeWords, type CompletionWorld, type FlagInfo } from '../core/shell-complete.js';
-import { currentSessionName } from '../core/shell.js';
-import { printLine } from '../core/ui.js';
+import { preconditionError } from '../core/infra/errors.js';
+import { findRepo } from '../core/git/repo.js';
+import { loadConfig, PROVIDERS } from '../core/project/config.js';
+import { readManifest } from '../core/manifest/store.js';
+import { completeWords, type CompletionWorld, type FlagInfo } from '../core/shell/complete.js';
+import { currentSessionName } from '../core/shell/integration.js';
+import { printLine } from '../ui/log.js';
 import { aliases, commands, summaries } from './index.js';
 
 /**

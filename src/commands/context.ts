@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
-import { describeContext } from '../core/context.js';
-import { printJson, printLine } from '../core/ui.js';
+import { describeContext } from '../core/project/context.js';
+import { printJson, printLine } from '../ui/log.js';
 import { jsonArg } from './_args.js';
 
 export default defineCommand({

@@ -1,9 +1,9 @@
 import { defineCommand } from 'citty';
-import { createSession } from '../core/create.js';
-import { assertNamePattern } from '../core/names.js';
-import { openProject } from '../core/project.js';
-import { log, printJson } from '../core/ui.js';
-import { shellIntegrationHint, writeCdTarget } from '../core/shell.js';
+import { createSession } from '../core/sessions/create.js';
+import { assertNamePattern } from '../core/project/names.js';
+import { openProject } from '../core/project/project.js';
+import { log, printJson } from '../ui/log.js';
+import { shellIntegrationHint, writeCdTarget } from '../core/shell/integration.js';
 import { jsonArg, repeated } from './_args.js';
 import { relative } from 'node:path';
 

@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
-import { preconditionError } from '../core/errors.js';
-import { runChecks, type Check } from '../core/doctor.js';
-import { color, printJson, printLine } from '../core/ui.js';
+import { preconditionError } from '../core/infra/errors.js';
+import { runChecks, type Check } from '../core/doctor/doctor.js';
+import { color, printJson, printLine } from '../ui/log.js';
 import { jsonArg } from './_args.js';
 
 export default defineCommand({

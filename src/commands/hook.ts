@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { existsSync } from 'node:fs';
-import { PushRefused, postCheckout, prePush, trace } from '../core/hooks-run.js';
+import { PushRefused, postCheckout, prePush, trace } from '../core/hooks/run.js';
 
 /**
  * `pwt _hook <hook> [args]`: the hidden entry the git hooks call (see

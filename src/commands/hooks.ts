@@ -1,9 +1,9 @@
 import { defineCommand } from 'citty';
-import { installHooks, uninstallHooks, type InstallOp, type UninstallOp } from '../core/hooks-install.js';
-import { hooksReport, type HooksReport } from '../core/hooks-status.js';
-import { ORIGINAL_SUFFIX } from '../core/hooks-files.js';
-import { openProject } from '../core/project.js';
-import { log, printJson, printLine } from '../core/ui.js';
+import { installHooks, uninstallHooks, type InstallOp, type UninstallOp } from '../core/hooks/install.js';
+import { hooksReport, type HooksReport } from '../core/hooks/status.js';
+import { ORIGINAL_SUFFIX } from '../core/hooks/files.js';
+import { openProject } from '../core/project/project.js';
+import { log, printJson, printLine } from '../ui/log.js';
 import { jsonArg } from './_args.js';
 
 const INSTALLED: Record<InstallOp, string> = {

@@ -1,8 +1,8 @@
 import { defineCommand } from 'citty';
-import { readManifest } from '../core/manifest-store.js';
-import { openProject } from '../core/project.js';
-import { requireSessionPath } from '../core/session-path.js';
-import { printLine } from '../core/ui.js';
+import { readManifest } from '../core/manifest/store.js';
+import { openProject } from '../core/project/project.js';
+import { requireSessionPath } from '../core/project/session-path.js';
+import { printLine } from '../ui/log.js';
 
 /** The full route; src/cli.ts answers most calls from files before this loads (core/session-path.ts). */
 export default defineCommand({

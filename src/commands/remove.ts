@@ -1,10 +1,10 @@
 import { defineCommand } from 'citty';
-import { shellIntegrationHint } from '../core/shell.js';
-import { usageError } from '../core/errors.js';
-import { assertNamePattern } from '../core/names.js';
-import { openProject } from '../core/project.js';
-import { removeSession, STRATEGIES, type RemoveResult, type Strategy } from '../core/remove/index.js';
-import { isInteractive, log, printJson } from '../core/ui.js';
+import { shellIntegrationHint } from '../core/shell/integration.js';
+import { usageError } from '../core/infra/errors.js';
+import { assertNamePattern } from '../core/project/names.js';
+import { openProject } from '../core/project/project.js';
+import { removeSession, STRATEGIES, type RemoveResult, type Strategy } from '../core/sessions/remove/index.js';
+import { isInteractive, log, printJson } from '../ui/log.js';
 import { jsonArg } from './_args.js';
 
 export default defineCommand({

@@ -1,8 +1,8 @@
 import { defineCommand } from 'citty';
-import { assertNamePattern } from '../core/names.js';
-import { openProject } from '../core/project.js';
-import { restoreSession } from '../core/restore.js';
-import { log, printJson } from '../core/ui.js';
+import { assertNamePattern } from '../core/project/names.js';
+import { openProject } from '../core/project/project.js';
+import { restoreSession } from '../core/sessions/restore.js';
+import { log, printJson } from '../ui/log.js';
 import { jsonArg } from './_args.js';
 
 export default defineCommand({

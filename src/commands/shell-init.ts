@@ -1,8 +1,8 @@
 import { defineCommand } from 'citty';
-import { usageError } from '../core/errors.js';
-import { detectShell, loadLine, parseShell, shellScript, SHELLS } from '../core/shell.js';
-import { installRc, uninstallRc } from '../core/shell-install.js';
-import { log } from '../core/ui.js';
+import { usageError } from '../core/infra/errors.js';
+import { detectShell, loadLine, parseShell, shellScript, SHELLS } from '../core/shell/integration.js';
+import { installRc, uninstallRc } from '../core/shell/install.js';
+import { log } from '../ui/log.js';
 
 export default defineCommand({
   meta: {

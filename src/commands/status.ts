@@ -1,9 +1,9 @@
 import { defineCommand } from 'citty';
-import { openProject } from '../core/project.js';
-import { collectStatus, type StatusReport } from '../core/status.js';
-import { age } from '../core/time.js';
-import { color, printJson, printLine } from '../core/ui.js';
-import { table } from '../core/table.js';
+import { openProject } from '../core/project/project.js';
+import { collectStatus, type StatusReport } from '../core/sessions/status.js';
+import { age } from '../core/infra/time.js';
+import { color, printJson, printLine } from '../ui/log.js';
+import { table } from '../ui/table.js';
 import { jsonArg } from './_args.js';
 
 export default defineCommand({

@@ -1,9 +1,9 @@
 import { defineCommand } from 'citty';
 import { relative } from 'node:path';
-import { requireRepo } from '../core/repo.js';
-import { TEMPLATE_AGENTS, type TemplateAgent } from '../core/templates-agents.js';
-import { installTemplates, type InstalledFile } from '../core/templates-install.js';
-import { log, printJson } from '../core/ui.js';
+import { requireRepo } from '../core/git/repo.js';
+import { TEMPLATE_AGENTS, type TemplateAgent } from '../core/templates/agents.js';
+import { installTemplates, type InstalledFile } from '../core/templates/install.js';
+import { log, printJson } from '../ui/log.js';
 import { jsonArg } from './_args.js';
 
 const VERB: Record<InstalledFile['status'], string> = {

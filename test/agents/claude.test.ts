@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import claude, { projectFolderName } from '../../src/core/agents/claude.js';
-import { cleanUserText } from '../../src/core/agents/claude-transcript.js';
-import { inChainOrder } from '../../src/core/agents/claude-order.js';
-import { PwtError } from '../../src/core/errors.js';
+import claude, { projectFolderName } from '../../src/core/agents/vendors/claude/adapter.js';
+import { cleanUserText } from '../../src/core/agents/vendors/claude/transcript.js';
+import { inChainOrder } from '../../src/core/agents/vendors/claude/order.js';
+import { PwtError } from '../../src/core/infra/errors.js';
 
 /**
  * The claude adapter on session files claude-code 2.1.197 wrote (fixtures),

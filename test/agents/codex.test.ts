@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import codex, { threadIdFromExecJson } from '../../src/core/agents/codex.js';
-import { PwtError } from '../../src/core/errors.js';
+import codex, { threadIdFromExecJson } from '../../src/core/agents/vendors/codex/adapter.js';
+import { PwtError } from '../../src/core/infra/errors.js';
 
 /**
  * The codex adapter on rollouts codex-cli 0.169.0 wrote (fixtures) and on

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import type { Adapter, AgentSessionInfo, CommandSpec, Transcript, TranscriptMessage } from '../../src/core/agents/types.js';
+import type { Adapter, AgentSessionInfo, CommandSpec, Transcript, TranscriptMessage } from '../../src/core/agents/vendors/types.js';
 import { CLI_BIN, CLI_CACHE, makeAgentWorld, poll, requireCli, runCommand, TmuxSession, type AgentWorld, type CliName, type RunResult } from './harness.js';
 import { startModelServer, type ModelServer } from './server/index.js';
 import { TOOL_OUTPUT } from './server/script.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import opencode from '../../src/core/agents/opencode.js';
+import opencode from '../../src/core/agents/vendors/opencode/adapter.js';
 import { poll } from './harness.js';
 import { expectCliFace, expectPinnedVersion, expectResumeAddsTurn, expectToolTurn, runHeadless, useFreshWorlds, useModelServer } from './e2e.js';
 import { opencodeRecipe } from './recipes.js';

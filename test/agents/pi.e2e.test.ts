@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import pi, { agentDir, piFolderName } from '../../src/core/agents/pi.js';
+import pi, { agentDir, piFolderName } from '../../src/core/agents/vendors/pi/adapter.js';
 import { poll, type AgentWorld } from './harness.js';
 import { converseOnce, expectCliFace, expectPinnedVersion, expectResumeAddsTurn, expectToolTurn, replyTurn, runHeadless, turns, useFreshWorlds, useModelServer } from './e2e.js';
 import { MARKER, TOOL_COMMAND } from './server/script.js';

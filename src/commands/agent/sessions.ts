@@ -1,9 +1,9 @@
 import { defineCommand } from 'citty';
 import { agentSessions, parseProvider } from '../../core/agents/lookup.js';
-import { PROVIDERS } from '../../core/agents/types.js';
-import { table } from '../../core/table.js';
-import { age } from '../../core/time.js';
-import { log, printJson, printLine } from '../../core/ui.js';
+import { PROVIDERS } from '../../core/agents/vendors/types.js';
+import { table } from '../../ui/table.js';
+import { age } from '../../core/infra/time.js';
+import { log, printJson, printLine } from '../../ui/log.js';
 import { jsonArg } from '../_args.js';
 
 export default defineCommand({

@@ -1,10 +1,10 @@
 import { defineCommand } from 'citty';
 import { agentTranscript, parseProvider } from '../../core/agents/lookup.js';
-import type { Transcript } from '../../core/agents/types.js';
-import { usageError } from '../../core/errors.js';
-import { cutRecent } from '../../core/transcript-render.js';
-import { printJson } from '../../core/ui.js';
-import { PROVIDERS } from '../../core/agents/types.js';
+import type { Transcript } from '../../core/agents/vendors/types.js';
+import { usageError } from '../../core/infra/errors.js';
+import { cutRecent } from '../../core/agents/transcript-render.js';
+import { printJson } from '../../ui/log.js';
+import { PROVIDERS } from '../../core/agents/vendors/types.js';
 
 const MIN_CHARS = 200;
 

@@ -1,9 +1,9 @@
-import { loadConfig } from '../config.js';
-import type { Check } from '../doctor.js';
-import type { Repo } from '../repo.js';
-import { geminiRetentionWarning } from './gemini-settings.js';
-import { hasAdapter, loadAdapter } from './index.js';
-import { PROVIDERS, type Provider } from './types.js';
+import { loadConfig } from '../project/config.js';
+import type { Check } from '../doctor/doctor.js';
+import type { Repo } from '../git/repo.js';
+import { geminiRetentionWarning } from './vendors/gemini/settings.js';
+import { hasAdapter, loadAdapter } from './vendors/index.js';
+import { PROVIDERS, type Provider } from './vendors/types.js';
 
 /**
  * `pwt doctor`'s agent lines: one per provider (found or not, version, where),

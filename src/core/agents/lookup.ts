@@ -1,7 +1,7 @@
-import { preconditionError, PwtError, usageError } from '../errors.js';
-import { newestFirst, realCwd } from './common.js';
-import { hasAdapter, loadAdapter } from './index.js';
-import { PROVIDERS, type AgentSessionInfo, type Provider, type Transcript } from './types.js';
+import { preconditionError, PwtError, usageError } from '../infra/errors.js';
+import { newestFirst, realCwd } from './vendors/common.js';
+import { hasAdapter, loadAdapter } from './vendors/index.js';
+import { PROVIDERS, type AgentSessionInfo, type Provider, type Transcript } from './vendors/types.js';
 
 /**
  * What `pwt agent sessions` and `pwt agent transcript` do, apart from

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import opencode from '../../../src/core/agents/opencode.js';
+import opencode from '../../../src/core/agents/vendors/opencode/adapter.js';
 import { FIXTURES, FIXTURE_CWD, tempHome, type TempHome } from './fixture-home.js';
 
 /**

@@ -1,0 +1,114 @@
+import { existsSync, statSync } from 'node:fs';
+import { run, gitVersion } from '../git/git.js';
+import { manifestPath } from '../manifest/manifest.js';
+import { lockPath, readManifest } from '../manifest/store.js';
+import type { Project } from '../project/project.js';
+import { loadConfig } from '../project/config.js';
+import { findRepo, type Repo } from '../git/repo.js';
+import { PwtError } from '../infra/errors.js';
+
+export type CheckLevel = 'ok' | 'warn' | 'fail';
+
+export interface Check {
+  name: string;
+  level: CheckLevel;
+  detail: string;
+  /** What to do about a warn or fail. */
+  fix?: string;
+}
+
+const MIN_GIT: [number, number] = [2, 38];
+
+function versionAtLeast(version: string, [major, minor]: [number, number]): boolean {
+  const [a = 0, b = 0] = version.split('.').map(Number);
+  return a > major || (a === major && b >= minor);
+}
+
+/** First version-looking token of `<cmd> --version`, or null when the command is missing. */
+export async function toolVersion(cmd: string, args = ['--version']): Promise<string | null> {
+  try {
+    const result = await run(cmd, args, { cwd: process.cwd() });
+    if (result.code !== 0) return null;
+    return (result.stdout + result.stderr).match(/\d+\.\d+(?:\.\d+)?[\w.-]*/)?.[0] ?? 'unknown version';
+  } catch {
+    return null;
+  }
+}
+
+export async function checkGit(): Promise<Check> {
+  const version = await gitVersion();
+  if (!version) return { name: 'git', level: 'fail', detail: 'git not found', fix: 'Install git 2.38 or newer.' };
+  if (!versionAtLeast(version, MIN_GIT)) {
+    return { name: 'git', level: 'warn', detail: `git ${version}`, fix: 'Upgrade git to 2.38+; `pwt remove --strategy merge` needs it for conflict pre-checks.' };
+  }
+  return { name: 'git', level: 'ok', detail: `git ${version}` };
+}
+
+async function checkTool(name: string, why: string, install: string, versionArgs?: string[]): Promise<Check> {
+  const version = await toolVersion(name, versionArgs);
+  return version ? { name, level: 'ok', detail: `${name} ${version}` } : { name, level: 'warn', detail: `${name} not found (${why})`, fix: install };
+}
+
+export const toolChecks = (): Promise<Check>[] => [
+  checkTool('gh', 'needed for `pwt remove --strategy pr`', 'Install the GitHub CLI and run `gh auth login`.'),
+  checkTool('tmux', 'needed for detached agents', 'Install tmux (e.g. apt-get install tmux).', ['-V']),
+  checkTool('zsh', 'only if you use zsh', 'Install zsh if you want pcd in zsh.'),
+  checkTool('fish', 'only if you use fish', 'Install fish if you want pcd in fish.'),
+];
+
+export async function checkManifest(project: Project): Promise<Check> {
+  const file = manifestPath(project.sessionsDir);
+  if (!existsSync(file)) return { name: 'manifest', level: 'ok', detail: `no sessions yet (${file} will be created by pwt create)` };
+  try {
+    // readManifest moves a corrupt file aside and rebuilds it; report that as a warning.
+    const before = statSync(file).mtimeMs;
+    const manifest = await readManifest(project);
+    const rebuilt = statSync(file).mtimeMs !== before;
+    const detail = `${manifest?.sessions.length ?? 0} session(s) in ${file}`;
+    return rebuilt
+      ? { name: 'manifest', level: 'warn', detail: `was corrupt; rebuilt: ${detail}`, fix: 'Goals are in the .corrupt-* backup beside it.' }
+      : { name: 'manifest', level: 'ok', detail };
+  } catch (error) {
+    if (error instanceof PwtError) return { name: 'manifest', level: 'fail', detail: error.message, fix: error.hint };
+    throw error;
+  }
+}
+
+export function checkLock(project: Project): Check {
+  const lock = lockPath(project.sessionsDir);
+  if (!existsSync(lock)) return { name: 'lock', level: 'ok', detail: 'manifest not locked' };
+  const ageMs = Date.now() - statSync(lock).mtimeMs;
+  // proper-lockfile refreshes a held lock's mtime every few seconds; an old one is stale.
+  if (ageMs > 10_000) return { name: 'lock', level: 'warn', detail: `stale lock ${lock} (${Math.round(ageMs / 1000)} s old)`, fix: 'The next pwt write recovers it; or delete it if no pwt runs.' };
+  return { name: 'lock', level: 'ok', detail: `held right now by a running pwt (${lock})` };
+}
+
+/**
+ * Every check, in the order people read them: tools, shell, this project
+ * (config, manifest, lock, hooks), then the agent CLIs. Project checks need a
+ * repository; outside one they are replaced by a single warning.
+ */
+export async function runChecks(cwd = process.cwd()): Promise<Check[]> {
+  const checks: Check[] = await Promise.all([checkGit(), ...toolChecks()]);
+  const { checkShellIntegration } = await import('../shell/install.js');
+  checks.push(checkShellIntegration());
+  const repo = await findRepo(cwd);
+  if (!repo) checks.push({ name: 'repository', level: 'warn', detail: 'not inside a git repository', fix: 'Run pwt doctor inside your project to check its manifest.' });
+  else checks.push(...(await projectChecks(repo)));
+  const { agentChecks } = await import('../agents/doctor.js');
+  checks.push(...(await agentChecks({ repo, cwd })));
+  return checks;
+}
+
+async function projectChecks(repo: Repo): Promise<Check[]> {
+  let project: Project;
+  try {
+    const config = loadConfig(repo);
+    project = { repo, config, sessionsDir: config.sessionsDir };
+  } catch (error) {
+    if (error instanceof PwtError) return [{ name: 'config', level: 'fail', detail: error.message, fix: error.hint }];
+    throw error;
+  }
+  const { checkHooks } = await import('../hooks/doctor.js');
+  return [{ name: 'config', level: 'ok', detail: `sessions dir ${project.sessionsDir}` }, await checkManifest(project), checkLock(project), await checkHooks(project)];
+}

@@ -1,0 +1,157 @@
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { PwtError, Exit } from '../infra/errors.js';
+
+/**
+ * The one door to git (STYLE 4). Commands are spawned without a shell with an
+ * argument array, so no value is ever parsed by a shell and nothing needs
+ * quoting. (zx's `$` always goes through a shell and costs 30-90 ms to import;
+ * status and the hooks run git many times on hot paths.)
+ */
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export interface RunOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+}
+
+export function run(cmd: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: opts.env ? { ...process.env, ...opts.env } : process.env,
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') reject(new PwtError(`${cmd} is not installed or not on PATH.`, Exit.precondition, `Install ${cmd} and try again.`));
+      else reject(error);
+    });
+    child.on('close', (code, signal) => {
+      resolve({
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        code: code ?? (signal ? 128 : 1),
+      });
+    });
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+  });
+}
+
+/** A git command that failed where it was expected to work. */
+export class GitError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly result: RunResult,
+  ) {
+    super(`git ${args.join(' ')} failed (${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+    this.name = 'GitError';
+  }
+}
+
+/** Runs git and returns its stdout; throws GitError on a non-zero exit. */
+export async function git(cwd: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<string> {
+  const result = await run('git', args, { cwd, env });
+  if (result.code !== 0) throw new GitError(args, result);
+  return result.stdout;
+}
+
+/** Runs git and never throws for a non-zero exit (probes). */
+export function gitProbe(cwd: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<RunResult> {
+  return run('git', args, { cwd, env });
+}
+
+export async function refExists(cwd: string, ref: string): Promise<boolean> {
+  return (await gitProbe(cwd, ['show-ref', '--verify', '--quiet', ref])).code === 0;
+}
+
+/** The commit a ref names, or null when it names none. */
+export async function resolveCommit(cwd: string, ref: string): Promise<string | null> {
+  const result = await gitProbe(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+  return result.code === 0 ? result.stdout.trim() : null;
+}
+
+/** Branch checked out at cwd, or null when HEAD is detached. */
+export async function currentBranch(cwd: string): Promise<string | null> {
+  const result = await gitProbe(cwd, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+  return result.code === 0 ? result.stdout.trim() : null;
+}
+
+/**
+ * Porcelain v1 entries (-z): one per changed path. `untracked: 'normal'` lists
+ * an untracked folder once (git's default, and fast); 'all' lists every file.
+ */
+export async function changedPaths(cwd: string, opts: { untracked: 'no' | 'normal' | 'all' }): Promise<string[]> {
+  // --no-optional-locks: a status run in the background must not take the index lock from the user's own git.
+  const out = await git(cwd, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', `--untracked-files=${opts.untracked}`]);
+  const entries: string[] = [];
+  const parts = out.split('\0');
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if (!part) continue;
+    entries.push(part.slice(3));
+    // A rename or copy is followed by its source path in the next field.
+    if (part[0] === 'R' || part[0] === 'C') i++;
+  }
+  return entries;
+}
+
+const STATUS_BATCH = `for d do
+  git -C "$d" --no-optional-locks status --porcelain --untracked-files=normal 2>/dev/null
+  echo "@@pwt-end $?"
+done`;
+
+/**
+ * The number of changed paths (as \`git status --porcelain\` lists them) in each
+ * of many worktrees; null where git failed. One shell per core runs the git
+ * calls in a loop: forking Node once per worktree costs more than git status
+ * itself. Folders reach the shell as arguments, never as script text.
+ */
+export async function countChanges(dirs: readonly string[], groups = Math.max(1, availableParallelism())): Promise<Map<string, number | null>> {
+  const counts = new Map<string, number | null>();
+  const size = Math.ceil(dirs.length / groups) || 1;
+  const batches = Array.from({ length: Math.ceil(dirs.length / size) }, (_, i) => dirs.slice(i * size, (i + 1) * size));
+  await Promise.all(
+    batches.map(async (batch) => {
+      const { stdout } = await run('sh', ['-c', STATUS_BATCH, 'sh', ...batch], { cwd: process.cwd() });
+      let index = 0;
+      let lines = 0;
+      // Porcelain v1 quotes unusual paths, so every entry is one line that starts with its status letters.
+      for (const line of stdout.split('\n')) {
+        const end = /^@@pwt-end (\d+)$/.exec(line);
+        if (!end) {
+          if (line) lines++;
+          continue;
+        }
+        counts.set(batch[index++] as string, end[1] === '0' ? lines : null);
+        lines = 0;
+      }
+    }),
+  );
+  return counts;
+}
+
+/** Commits in `branch` but not in `base` (ahead) and the other way round (behind). */
+export async function aheadBehind(cwd: string, base: string, branch: string): Promise<{ ahead: number; behind: number } | null> {
+  const result = await gitProbe(cwd, ['rev-list', '--left-right', '--count', `${base}...${branch}`, '--']);
+  if (result.code !== 0) return null;
+  const [behind, ahead] = result.stdout.trim().split(/\s+/).map(Number);
+  return { ahead: ahead ?? 0, behind: behind ?? 0 };
+}
+
+export async function gitVersion(): Promise<string | null> {
+  try {
+    const result = await run('git', ['--version'], { cwd: process.cwd() });
+    return result.stdout.match(/(\d+\.\d+(?:\.\d+)?)/)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,25 @@
+import type { Check } from '../doctor/doctor.js';
+import { hooksReport } from './status.js';
+import type { Project } from '../project/project.js';
+
+/** `pwt doctor`'s "hooks installed?" line. Missing hooks are a warning: pwt works without them. */
+export async function checkHooks(project: Project): Promise<Check> {
+  let report;
+  try {
+    report = await hooksReport(project);
+  } catch (error) {
+    return { name: 'hooks', level: 'warn', detail: `could not read the hooks folder (${(error as Error).message})`, fix: 'Run pwt hooks status for details.' };
+  }
+  const where = `${report.hooksDir}${report.hooksPath ? ` (core.hooksPath)` : ''}`;
+  if (report.installed) return { name: 'hooks', level: 'ok', detail: `post-checkout and pre-push installed in ${where}` };
+  const states = report.hooks.map((hook) => `${hook.name} ${hook.state}`).join(', ');
+  const outdated = report.dispatcherState === 'outdated' || report.hooks.some((hook) => hook.state === 'outdated');
+  return {
+    name: 'hooks',
+    level: 'warn',
+    detail: `${outdated ? 'outdated' : 'not installed'} in ${where}: ${states}, dispatcher ${report.dispatcherState}`,
+    fix: outdated
+      ? 'Run pwt hooks install again (pwt, node or the sessions dir moved, or another tool rewrote the hooks).'
+      : 'Run pwt hooks install (so plain git worktree add sessions are registered and pushes to the base are caught).',
+  };
+}

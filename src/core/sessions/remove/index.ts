@@ -1,0 +1,103 @@
+import { PwtError, Exit, preconditionError } from '../../infra/errors.js';
+import { GitError } from '../../git/git.js';
+import { execute, type Action } from '../../workflow/execute.js';
+import type { Project } from '../../project/project.js';
+import { gatherFacts, type RemoveFacts } from './facts.js';
+import { buildRemovePlan, type RemoveStepBuilder, type Strategy } from './plan.js';
+import { confirm, select, text } from '../../../ui/prompts.js';
+
+export { STRATEGIES, type Strategy, type RemoveStepBuilder } from './plan.js';
+
+/**
+ * `pwt remove` (SPEC "Ending a session"): snapshot, questions (only at a
+ * terminal), plan, execute. Everything that can refuse refuses before the
+ * first step runs.
+ */
+export interface RemoveOptions {
+  name: string;
+  strategy?: Strategy;
+  yes?: boolean;
+  commit?: string;
+  force?: boolean;
+  dryRun?: boolean;
+  interactive: boolean;
+  onStep?: (title: string) => void;
+  /** Steps to run before the strategy's own (the agents code stops agents here). */
+  before?: RemoveStepBuilder[];
+}
+
+export interface RemoveResult {
+  strategy: Strategy;
+  actions: Action[];
+  /** One line per planned step, for people. */
+  titles: string[];
+  dryRun: boolean;
+  notes: string[];
+  facts: RemoveFacts;
+}
+
+const STRATEGY_OPTIONS = [
+  { value: 'pr', label: 'pr', hint: 'push the branch and open a pull request; keep the branch' },
+  { value: 'merge', label: 'merge', hint: 'merge into the base here, then delete the branch' },
+  { value: 'keep', label: 'keep', hint: 'remove the worktree, keep the branch' },
+  { value: 'abandon', label: 'abandon', hint: 'archive everything under refs/pwt/archive, delete the branch' },
+] as const;
+
+const listed = (paths: string[]) => `${paths.slice(0, 5).join(', ')}${paths.length > 5 ? `, and ${paths.length - 5} more` : ''}`;
+
+/** Step 2 of the SPEC: uncommitted work is committed, archived (abandon) or the removal stops. Never discarded. */
+async function settleUncommitted(facts: RemoveFacts, strategy: Strategy, opts: RemoveOptions): Promise<string | undefined> {
+  if (facts.dirty.length === 0) return undefined;
+  if (opts.commit !== undefined) return opts.commit;
+  if (strategy === 'abandon' && opts.force) return undefined;
+  const what = `Session ${facts.session.id} has ${facts.dirty.length} uncommitted change(s), untracked included: ${listed(facts.dirty)}.`;
+  if (!opts.interactive) {
+    throw preconditionError(what, `Commit them with --commit "message"${strategy === 'abandon' ? ', or pass --force to archive them with the abandoned session' : ''}; or commit in the session yourself.`);
+  }
+  const options = [
+    { value: 'commit', label: 'commit them', hint: 'asks for a message' },
+    ...(strategy === 'abandon' ? [{ value: 'archive', label: 'archive them with the session', hint: 'pwt restore brings them back' }] : []),
+    { value: 'cancel', label: 'cancel', hint: 'change nothing' },
+  ];
+  const answer = await select(`${what} What now?`, options, 'commit');
+  if (answer === 'cancel') throw new PwtError('Cancelled; nothing was changed.', Exit.cancelled);
+  if (answer === 'archive') return undefined;
+  return text('Commit message:', `wip: ${facts.session.id}`);
+}
+
+async function confirmAbandon(facts: RemoveFacts, opts: RemoveOptions): Promise<void> {
+  if (opts.yes || opts.dryRun) return;
+  const what = `Abandon ${facts.session.id}: delete its worktree and branch ${facts.session.branch} (archived under refs/pwt/archive/${facts.session.id}/ first).`;
+  if (!opts.interactive) throw preconditionError(`${what} This needs confirmation.`, 'Pass --yes to confirm.');
+  if (!(await confirm(`${what} Go ahead?`))) throw new PwtError('Cancelled; nothing was changed.', Exit.cancelled);
+}
+
+export async function removeSession(project: Project, opts: RemoveOptions): Promise<RemoveResult> {
+  const facts = await gatherFacts(project, opts.name);
+  const strategy = opts.strategy ?? (opts.interactive ? await select(`How do you want to end ${facts.session.id}?`, [...STRATEGY_OPTIONS], 'keep') : 'keep');
+  const commitMessage = facts.worktreeExists ? await settleUncommitted(facts, strategy, opts) : undefined;
+  if (strategy === 'abandon') await confirmAbandon(facts, opts);
+  const plan = await buildRemovePlan(facts, { strategy, ...(commitMessage !== undefined ? { commitMessage } : {}) }, opts.before);
+
+  let current = '';
+  try {
+    const actions = await execute(plan.steps, {
+      dryRun: opts.dryRun,
+      onStep: (title) => {
+        current = title;
+        opts.onStep?.(title);
+      },
+    });
+    return { strategy, actions, titles: plan.steps.map((step) => step.title), dryRun: Boolean(opts.dryRun), notes: plan.notes, facts };
+  } catch (error) {
+    throw stepFailure(error, current, facts);
+  }
+}
+
+/** A failing step says which one, what git said, and how to finish (the state is left for status/cleanup/remove). */
+function stepFailure(error: unknown, step: string, facts: RemoveFacts): unknown {
+  const finish = `Fix the cause, then run pwt remove ${facts.session.id} again to finish (pwt status shows where it stopped).`;
+  if (error instanceof PwtError) return error.hint ? error : new PwtError(error.message, error.exitCode, finish);
+  if (error instanceof GitError) return new PwtError(`Step "${step}" failed: ${error.result.stderr.trim() || error.message}`, Exit.precondition, finish);
+  return error;
+}

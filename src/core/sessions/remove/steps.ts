@@ -1,0 +1,170 @@
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { artifactDir, archiveRef, copyArtifacts, writeArchive } from '../archive.js';
+import { conflictError, preconditionError } from '../../infra/errors.js';
+import { createPullRequest } from '../../gh/gh.js';
+import { git, gitProbe, resolveCommit } from '../../git/git.js';
+import { updateManifest } from '../../manifest/store.js';
+import type { Step } from '../../workflow/execute.js';
+import { realPath } from '../../git/repo.js';
+import { listWorktrees } from '../../git/worktrees.js';
+import { advanceBase, planMerge, writeMergeCommit, type MergePlan } from './merge.js';
+import type { RemoveFacts } from './facts.js';
+
+/**
+ * The small steps `pwt remove` is made of. Each one's `action` is what
+ * --dry-run and --json show; `run` only acts on what the facts decided.
+ * Steps that learn something while running (a PR URL, the archive ref) write
+ * it into their action, so the JSON reports what really happened.
+ */
+
+const at = (facts: RemoveFacts) => (facts.worktreeExists ? facts.path : facts.project.repo.mainPath);
+const shown = (facts: RemoveFacts) => relative(facts.project.repo.mainPath, facts.path) || facts.path;
+
+export function commitStep(facts: RemoveFacts, message: string): Step {
+  return {
+    action: { op: 'commit', id: facts.session.id, branch: facts.session.branch, message, files: facts.dirty.length },
+    title: `commit ${facts.dirty.length} uncommitted change(s) on ${facts.session.branch}`,
+    run: async () => {
+      await git(facts.path, ['add', '--all', '--', '.']);
+      await git(facts.path, ['commit', '--quiet', '-m', message]);
+    },
+  };
+}
+
+export function pushStep(facts: RemoveFacts, remote: string): Step {
+  const branch = facts.session.branch;
+  return {
+    action: { op: 'push', remote, branch },
+    title: `push ${branch} to ${remote} (with upstream)`,
+    run: async () => {
+      await git(at(facts), ['push', '--quiet', '--set-upstream', remote, `refs/heads/${branch}:refs/heads/${branch}`]);
+    },
+  };
+}
+
+export function pullRequestStep(facts: RemoveFacts, pr: { base: string; title: string; body: string }): Step {
+  const action: Step['action'] = { op: 'create-pr', base: pr.base, head: facts.session.branch, title: pr.title };
+  return {
+    action,
+    title: `open a pull request ${facts.session.branch} -> ${pr.base} (gh pr create) and record its URL`,
+    run: async () => {
+      const url = await createPullRequest({ cwd: facts.project.repo.mainPath, base: pr.base, head: facts.session.branch, title: pr.title, body: pr.body });
+      action.url = url;
+      await updateManifest(facts.project, (manifest) => {
+        const entry = manifest.sessions.find((session) => session.id === facts.session.id);
+        if (entry) entry.pr = url;
+      });
+    },
+  };
+}
+
+/**
+ * Merges the branch into the base. The plan decided with the tips of the
+ * snapshot; running re-plans with the tips of now (a commit step may have
+ * moved the branch), and still refuses on conflicts before changing anything.
+ */
+export function mergeStep(facts: RemoveFacts, predicted: MergePlan): Step {
+  const baseBranch = facts.baseBranch as string;
+  const branch = facts.session.branch;
+  const action: Step['action'] = { op: 'merge', branch, into: baseBranch, mode: predicted.kind, ...(facts.baseCheckedOutAt ? { checkedOutAt: facts.baseCheckedOutAt } : {}) };
+  const mainPath = facts.project.repo.mainPath;
+  return {
+    action,
+    title: `merge ${branch} into ${baseBranch} (${predicted.kind === 'fast-forward' ? 'fast-forward' : predicted.kind === 'already-merged' ? 'already merged: nothing to do' : 'merge commit'})`,
+    run: async () => {
+      const [branchTip, baseTip] = await Promise.all([resolveCommit(mainPath, `refs/heads/${branch}`), resolveCommit(mainPath, `refs/heads/${baseBranch}`)]);
+      if (!branchTip || !baseTip) throw preconditionError(`${branchTip ? baseBranch : branch} disappeared while pwt remove ran; nothing was merged.`, `Check with git branch, then run pwt remove ${facts.session.id} again.`);
+      const plan = await planMerge(mainPath, baseTip, branchTip);
+      action.mode = plan.kind;
+      const reason = `pwt: merge ${branch} into ${baseBranch}`;
+      if (plan.kind === 'conflicts') throw conflictError(`Merging ${branch} into ${baseBranch} conflicts in: ${plan.files.join(', ')}. Nothing was merged.`, `Resolve it in the session (git merge ${baseBranch}), commit, and run pwt remove ${facts.session.id} --strategy merge again.`);
+      if (plan.kind === 'already-merged') return;
+      const goals = facts.session.goals.map((goal) => `- ${goal}`).join('\n');
+      const target = plan.kind === 'fast-forward' ? plan.target : await writeMergeCommit(mainPath, plan.tree, baseTip, branchTip, `Merge branch '${branch}' into ${baseBranch}${goals ? `\n\nSession goals:\n${goals}` : ''}`);
+      await advanceBase(mainPath, baseBranch, baseTip, target, facts.baseCheckedOutAt, reason);
+      action.commit = target;
+    },
+  };
+}
+
+export function archiveStep(facts: RemoveFacts, reason: string): Step {
+  const action: Step['action'] = { op: 'archive', id: facts.session.id, ref: archiveRef(facts.session.id, facts.stamp), uncommitted: facts.dirty.length };
+  return {
+    action,
+    title: `archive the branch tip${facts.dirty.length ? ` and ${facts.dirty.length} uncommitted change(s)` : ''} under ${action.ref}`,
+    run: async () => {
+      const entry = await writeArchive({
+        cwd: facts.project.repo.mainPath,
+        id: facts.session.id,
+        branch: facts.session.branch,
+        stamp: facts.stamp,
+        reason,
+        worktree: facts.worktreeExists ? facts.path : null,
+        session: facts.session,
+      });
+      action.ref = entry.ref;
+      action.commit = entry.commit;
+    },
+  };
+}
+
+export function artifactsStep(facts: RemoveFacts): Step {
+  const to = artifactDir(facts.project.sessionsDir, facts.session.id, facts.stamp);
+  return {
+    action: { op: 'archive-artifacts', files: facts.artifacts, to },
+    title: `copy ${facts.artifacts.length} artifact file(s) to ${to}`,
+    run: async () => copyArtifacts(facts.path, facts.artifacts, to),
+  };
+}
+
+/** `git worktree remove` from the main worktree, so it works while the user's shell sits inside the session. */
+export function removeWorktreeStep(facts: RemoveFacts, force: boolean): Step {
+  const mainPath = facts.project.repo.mainPath;
+  if (!facts.worktreeExists) {
+    return {
+      action: { op: 'prune-worktrees', path: facts.path },
+      title: `the worktree ${shown(facts)} is already gone: git worktree prune`,
+      run: async () => void (await git(mainPath, ['worktree', 'prune'])),
+    };
+  }
+  return {
+    action: { op: 'remove-worktree', path: facts.path, ...(force ? { force } : {}) },
+    title: `git worktree remove ${shown(facts)}`,
+    run: async () => {
+      // --force: abandon removes a dirty worktree whose work the archive step already saved.
+      await git(mainPath, ['worktree', 'remove', ...(force ? ['--force'] : []), '--', facts.path]);
+    },
+  };
+}
+
+export function deleteBranchStep(facts: RemoveFacts): Step {
+  const branch = facts.session.branch;
+  const mainPath = facts.project.repo.mainPath;
+  return {
+    action: { op: 'delete-branch', branch },
+    title: `delete branch ${branch}`,
+    run: async () => {
+      if ((await gitProbe(mainPath, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`])).code !== 0) return;
+      await git(mainPath, ['branch', '--quiet', '-D', '--', branch]);
+    },
+  };
+}
+
+/** The manifest entry leaves last, and only once the worktree is really gone. */
+export function unregisterStep(facts: RemoveFacts): Step {
+  const id = facts.session.id;
+  return {
+    action: { op: 'unregister', id },
+    title: `remove ${id} from the manifest`,
+    run: async () => {
+      const live = (await listWorktrees(facts.project.repo.mainPath)).some((entry) => !entry.prunable && realPath(entry.path) === realPath(facts.path));
+      if (live && existsSync(facts.path)) {
+        throw preconditionError(`The worktree ${facts.path} still exists, so ${id} stays in the manifest.`, `Close what holds it open, then run pwt remove ${id} again.`);
+      }
+      await updateManifest(facts.project, (manifest) => {
+        manifest.sessions = manifest.sessions.filter((session) => session.id !== id);
+      });
+    },
+  };
+}

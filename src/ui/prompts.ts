@@ -1,0 +1,69 @@
+import { cancelledError } from '../core/infra/errors.js';
+
+/**
+ * Questions for people at a terminal (callers check isInteractive() first).
+ * consola's full build carries the prompts (clack); it is imported only here,
+ * so commands that never ask do not pay for it. Ctrl-C or Escape is exit 130.
+ */
+interface Option<T extends string> {
+  value: T;
+  label: string;
+  hint?: string;
+}
+
+async function consola() {
+  return (await import('consola')).consola;
+}
+
+/**
+ * clack leaves its keypress listener on stdin after a prompt; pausing stdin
+ * makes sure a flowing stdin cannot keep Node alive once pwt is done. The
+ * next prompt resumes it.
+ */
+function release(): void {
+  process.stdin.pause();
+}
+
+function cancelled(error: unknown): never {
+  if (error instanceof Error && error.name === 'ConsolaPromptCancelledError') throw cancelledError('Cancelled; nothing was changed.');
+  throw error;
+}
+
+export async function select<T extends string>(message: string, options: Option<T>[], initial?: T): Promise<T> {
+  const c = await consola();
+  try {
+    const answer = await c.prompt(message, { type: 'select', options, initial, cancel: 'reject' });
+    return (typeof answer === 'string' ? answer : (answer as unknown as Option<T>).value) as T;
+  } catch (error) {
+    return cancelled(error);
+  } finally {
+    release();
+  }
+}
+
+export async function confirm(message: string, initial = false): Promise<boolean> {
+  const c = await consola();
+  try {
+    return Boolean(await c.prompt(message, { type: 'confirm', initial, cancel: 'reject' }));
+  } catch (error) {
+    return cancelled(error);
+  } finally {
+    release();
+  }
+}
+
+/** Asks for a non-empty line of text. */
+export async function text(message: string, placeholder?: string): Promise<string> {
+  const c = await consola();
+  for (;;) {
+    let answer: string;
+    try {
+      answer = String(await c.prompt(message, { type: 'text', placeholder, cancel: 'reject' }));
+    } catch (error) {
+      return cancelled(error);
+    } finally {
+      release();
+    }
+    if (answer.trim()) return answer.trim();
+  }
+}
