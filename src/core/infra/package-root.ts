@@ -2,6 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** pwt's npm package (`npm install -g parallel-worktrees`; the bare name `pwt` is someone else's). */
+export const PACKAGE_NAME = 'parallel-worktrees';
+
 let cached: string | null = null;
 
 /**
@@ -14,7 +17,7 @@ export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'pwt') return (cached = dir);
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME) return (cached = dir);
     const parent = dirname(dir);
     if (parent === dir) throw new Error(`pwt's package.json not found above ${fileURLToPath(import.meta.url)}`);
     dir = parent;

@@ -65,7 +65,7 @@ export function validateManifest(data: unknown, file: string): Manifest {
   if (version > MANIFEST_VERSION) {
     throw preconditionError(
       `${file} has version ${version}; this pwt understands version ${MANIFEST_VERSION} and will not touch it.`,
-      'Upgrade pwt (npm install -g pwt@latest) and run the command again.',
+      'Upgrade pwt (npm install -g parallel-worktrees@latest) and run the command again.',
     );
   }
   if (typeof data.project !== 'string') throw new ManifestShapeError('"project" is not a string');
