@@ -19,6 +19,7 @@ export const commands: Record<string, Loader> = {
   templates: () => import('./templates.js').then((m) => m.default),
   hooks: () => import('./hooks.js').then((m) => m.default),
   agent: () => import('./agent.js').then((m) => m.default),
+  run: () => import('./run.js').then((m) => m.default),
   // Hidden: what pwt's git hooks run (hooks/dispatch.sh).
   _hook: () => import('./hook.js').then((m) => m.default),
 };
@@ -38,4 +39,5 @@ export const summaries: Record<string, string> = {
   restore: 'Bring back a removed or abandoned session from its archive',
   hooks: 'Git hooks (post-checkout, pre-push): install | uninstall | status',
   agent: 'Agent CLI sessions of this directory: sessions | transcript',
+  run: 'Named runs of several agents: list | show | compare | pick | rm',
 };

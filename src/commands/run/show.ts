@@ -1,0 +1,36 @@
+import { defineCommand } from 'citty';
+import { openProject } from '../../core/project/project.js';
+import { recordedStatus, showRun } from '../../core/agents/runs/state.js';
+import { age } from '../../core/infra/time.js';
+import { color, printJson, printLine } from '../../ui/log.js';
+import { table } from '../../ui/table.js';
+import { jsonArg } from '../_args.js';
+
+export default defineCommand({
+  meta: { name: 'show', description: "One run: each agent's session, status, vendor id, commits ahead and changed files" },
+  args: {
+    run: { type: 'positional', description: 'Run name', required: true },
+    ...jsonArg,
+  },
+  async run({ args }) {
+    const project = await openProject();
+    const state = await showRun(project, args.run, recordedStatus(project.sessionsDir));
+    if (args.json) {
+      printJson(state);
+      return;
+    }
+    printLine(`${color.bold(state.name)}  started ${age(state.createdAt)}${state.base ? ` from ${state.base}` : ''}${state.picked ? `  picked ${state.picked.provider} (${state.picked.strategy})` : ''}`);
+    for (const goal of state.goals) printLine(`  goal: ${goal}`);
+    printLine();
+    const rows = state.agents.map((agent) => [
+      agent.provider,
+      agent.session,
+      agent.status === 'failed' ? color.red('failed') : agent.status === 'removed' ? color.dim('removed') : agent.status,
+      agent.vendorSessionId ?? '-',
+      agent.ahead === null ? '-' : `+${agent.ahead}`,
+      agent.exists ? (agent.changes > 0 ? color.yellow(`${agent.changes} changed`) : 'clean') : '-',
+    ]);
+    printLine(table(['PROVIDER', 'SESSION', 'STATUS', 'VENDOR ID', 'AHEAD', 'CHANGES'], rows));
+    for (const agent of state.agents.filter((each) => each.error)) printLine(color.red(`${agent.provider}: ${agent.error}`));
+  },
+});
