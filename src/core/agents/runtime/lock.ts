@@ -1,0 +1,24 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { withLock } from '../../infra/lock.js';
+import type { Store } from '../../manifest/store.js';
+import { pwtStateDir } from './records.js';
+
+/**
+ * The per-worktree lifecycle lock: every start, resume, switch, stop and rm
+ * of one session's agents runs under it, so two terminals acting on the same
+ * worktree at once take turns (the second sees what the first did). The
+ * manifest lock is held only for each short read-modify-write inside.
+ */
+const LIFECYCLE_TIMEOUT_MS = 60_000;
+
+export function lifecycleLockPath(sessionsDir: string, session: string): string {
+  return join(pwtStateDir(sessionsDir), 'locks', `${session}.lock`);
+}
+
+export async function withLifecycleLock<T>(store: Store, session: string, fn: () => Promise<T>): Promise<T> {
+  const dir = join(pwtStateDir(store.sessionsDir), 'locks');
+  mkdirSync(dir, { recursive: true });
+  const lock = lifecycleLockPath(store.sessionsDir, session);
+  return withLock(join(dir, session), lock, { what: `the agents of session ${session}`, timeoutMs: LIFECYCLE_TIMEOUT_MS }, fn);
+}

@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process';
+import { preconditionError, PwtError, Exit } from '../infra/errors.js';
+
+/**
+ * The one door to tmux (as git.ts is to git). Every call goes to pwt's own
+ * server (`tmux -L pwt`; `TMUX_TMPDIR` decides where its socket lives, which
+ * is how tests isolate it), is spawned without a shell with an argument
+ * array, and has its failures mapped here: "no server" is an answer (nothing
+ * runs), anything else that looks transient (a timeout, a server busy or
+ * restarting under load) is retried and then reported as TmuxUnavailable,
+ * which callers must treat as "unknown", never as "the agent died".
+ */
+export const SOCKET_NAME = 'pwt';
+const TIMEOUT_MS = 5_000;
+const RETRIES = 3;
+
+export interface TmuxResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+/** tmux answered, but with an error that is not about a missing server. */
+export class TmuxError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly result: TmuxResult,
+  ) {
+    super(`tmux ${args[0] ?? ''} failed (${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+    this.name = 'TmuxError';
+  }
+}
+
+/** tmux could not be asked (timeout, crash, busy socket): the state is unknown, not "dead". */
+export class TmuxUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TmuxUnavailable';
+  }
+}
+
+/** What tmux prints when pwt's server is not running (so nothing of pwt's runs). */
+const NO_SERVER = /no server running|error connecting to .*\((No such file or directory|Connection refused)\)/i;
+/** Answers that say "ask again": a busy socket or a server restarting under load. */
+const TRANSIENT = /server exited unexpectedly|Resource temporarily unavailable|lost server|error connecting to .*\((?!No such file|Connection refused)/i;
+/** Answers that mean the target is gone (a window or session closed meanwhile). */
+const NO_TARGET = /can't find (session|window|pane)|session not found|window not found|pane not found/i;
+
+export const isNoServer = (result: TmuxResult) => NO_SERVER.test(result.stderr);
+export const isNoTarget = (result: TmuxResult) => NO_TARGET.test(result.stderr);
+
+/** The environment tmux itself runs with: never the user's own tmux server's variables. */
+export function tmuxEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  delete copy.TMUX;
+  delete copy.TMUX_PANE;
+  return copy;
+}
+
+function spawnTmux(args: readonly string[], input?: string): Promise<TmuxResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('tmux', ['-L', SOCKET_NAME, ...args], { env: tmuxEnv(), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new TmuxUnavailable(`tmux ${args[0]} did not answer within ${TIMEOUT_MS / 1000} s`));
+    }, TIMEOUT_MS);
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(error.code === 'ENOENT' ? tmuxMissing() : error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? (signal ? 128 : 1) });
+    });
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+export function tmuxMissing(): PwtError {
+  return preconditionError('tmux is not installed or not on PATH; pwt runs agents inside tmux.', 'Install it (apt-get install tmux, brew install tmux, dnf install tmux) and run the command again.');
+}
+
+/**
+ * Runs `tmux -L pwt <args>` and returns the result for the caller to read
+ * (a non-zero exit is not thrown). Retries what looks transient: a crash by
+ * signal, or a timeout.
+ */
+export async function tmuxRaw(args: readonly string[], input?: string): Promise<TmuxResult> {
+  let last: unknown;
+  for (let attempt = 0; attempt < RETRIES; attempt++) {
+    try {
+      const result = await spawnTmux(args, input);
+      // Killed by a signal (128+) or a transient socket error: not tmux's answer; ask again.
+      if (result.code < 128 && !(result.code !== 0 && TRANSIENT.test(result.stderr))) return result;
+      last = new TmuxUnavailable(`tmux ${args[0]} failed (${result.code}): ${result.stderr.trim()}`);
+    } catch (error) {
+      if (error instanceof PwtError) throw error;
+      last = error;
+    }
+    await new Promise((done) => setTimeout(done, 100 * (attempt + 1)));
+  }
+  throw last instanceof TmuxUnavailable ? last : new TmuxUnavailable(`tmux ${args[0]} failed: ${(last as Error)?.message}`);
+}
+
+/** Runs tmux and returns stdout; a non-zero exit is a TmuxError. */
+export async function tmux(args: readonly string[], input?: string): Promise<string> {
+  const result = await tmuxRaw(args, input);
+  if (result.code !== 0) throw new TmuxError(args, result);
+  return result.stdout;
+}
+
+/** The tmux version (e.g. "3.3a"), or null when tmux is not installed. */
+export async function tmuxVersion(): Promise<string | null> {
+  try {
+    const result = await spawnTmux(['-V']);
+    return result.stdout.trim().replace(/^tmux\s+/, '') || null;
+  } catch (error) {
+    if (error instanceof PwtError && error.exitCode === Exit.precondition) return null;
+    throw error;
+  }
+}
+
+/** Exit 3 with how to install tmux when it is missing. */
+export async function requireTmux(): Promise<void> {
+  if ((await tmuxVersion()) === null) throw tmuxMissing();
+}
+
+/**
+ * Runs tmux on this terminal (attach): stdio inherited, resolves with its
+ * exit code when the user detaches or the session ends.
+ */
+export function tmuxInteractive(args: readonly string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('tmux', ['-L', SOCKET_NAME, ...args], { env: tmuxEnv(), stdio: 'inherit' });
+    child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? tmuxMissing() : error));
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}

@@ -1,0 +1,265 @@
+import { statSync } from 'node:fs';
+import { preconditionError } from '../infra/errors.js';
+import { isNoServer, isNoTarget, tmux, tmuxEnv, tmuxInteractive, tmuxRaw, TmuxError } from './tmux.js';
+
+/**
+ * Named tmux operations for agents: one tmux session per pwt session, one
+ * window per agent, each window tagged with pwt's ids in user options
+ * (`@pwt-agent`, `@pwt-session`, `@pwt-main`) so pwt recognises its own
+ * windows by what they are, not by a name a user may have changed.
+ */
+export const WINDOW_WIDTH = 200;
+export const WINDOW_HEIGHT = 50;
+/** An argv element equal to this is replaced by the content of `promptFile` at launch. */
+export const PROMPT_PLACEHOLDER = '{{pwt-prompt-file}}';
+
+/** tmux refuses a command longer than about 16 KB ("command too long"), so long values go through a file. */
+const MAX_COMMAND_BYTES = 12_000;
+
+/** One pane of pwt's server, as `list-panes -a` describes it. */
+export interface AgentPane {
+  tmuxSession: string;
+  windowId: string;
+  paneId: string;
+  windowName: string;
+  /** The tags pwt set on the window ('' on a window pwt did not tag). */
+  agentId: string;
+  session: string;
+  main: string;
+  /** The process tmux started in the pane (the agent CLI itself: it is exec'd, no shell stays). */
+  panePid: number;
+  dead: boolean;
+  /** Exit status of a dead pane's process, when tmux knows it. */
+  deadStatus: number | null;
+  currentCommand: string;
+}
+
+const FIELDS = ['session_name', 'window_id', 'pane_id', 'window_name', '@pwt-agent', '@pwt-session', '@pwt-main', 'pane_pid', 'pane_dead', 'pane_dead_status', 'pane_current_command'];
+const SEPARATOR = '\t';
+const FORMAT = FIELDS.map((field) => `#{${field}}`).join(SEPARATOR);
+
+function parsePane(line: string): AgentPane | null {
+  const parts = line.split(SEPARATOR);
+  if (parts.length < FIELDS.length) return null;
+  const [tmuxSession, windowId, paneId, windowName, agentId, session, main, pid, dead, deadStatus, currentCommand] = parts as string[] as [string, string, string, string, string, string, string, string, string, string, string];
+  return { tmuxSession, windowId, paneId, windowName, agentId, session, main, panePid: Number(pid), dead: dead === '1', deadStatus: deadStatus === '' ? null : Number(deadStatus), currentCommand };
+}
+
+/**
+ * Every pane of pwt's server ([] when the server is not running). Throws
+ * TmuxUnavailable when tmux cannot be asked: the caller must not conclude
+ * that anything died.
+ */
+export async function listPanes(): Promise<AgentPane[]> {
+  const result = await tmuxRaw(['list-panes', '-a', '-F', FORMAT]);
+  if (result.code !== 0) {
+    if (isNoServer(result)) return [];
+    throw new TmuxError(['list-panes'], result);
+  }
+  return result.stdout.split('\n').filter(Boolean).map(parsePane).filter((pane): pane is AgentPane => pane !== null);
+}
+
+/** The panes pwt tagged as agents. */
+export async function listAgentPanes(): Promise<AgentPane[]> {
+  return (await listPanes()).filter((pane) => pane.agentId !== '');
+}
+
+/** The tmux session pwt uses for one pwt session (found by its tags), or null. */
+export async function findTmuxSession(main: string, session: string): Promise<string | null> {
+  const result = await tmuxRaw(['list-sessions', '-F', `#{session_name}${SEPARATOR}#{@pwt-main}${SEPARATOR}#{@pwt-session}`]);
+  if (result.code !== 0) {
+    if (isNoServer(result)) return null;
+    throw new TmuxError(['list-sessions'], result);
+  }
+  for (const line of result.stdout.split('\n')) {
+    const [name, taggedMain, taggedSession] = line.split(SEPARATOR);
+    if (name && taggedMain === main && taggedSession === session) return name;
+  }
+  return null;
+}
+
+/** tmux turns '.' and ':' in session names into '_'; do it first so the name stays what we asked for. */
+export function tmuxSessionName(project: string, session: string): string {
+  return `${project}/${session}`.replace(/[.:]/g, '_');
+}
+
+export interface NewWindowOptions {
+  /** The tmux session's preferred name (tmuxSessionName); a suffix is added if another project holds it. */
+  tmuxSession: string;
+  main: string;
+  session: string;
+  agentId: string;
+  windowName: string;
+  cwd: string;
+  /** The command as an argument vector; tmux execs it directly (no shell). */
+  argv: string[];
+  /** The environment the command must see (the door passes what differs from the server's). */
+  env: NodeJS.ProcessEnv;
+  /** A file whose content replaces the PROMPT_PLACEHOLDER argument (for prompts longer than tmux takes). */
+  promptFile?: string;
+}
+
+export interface NewWindow {
+  tmuxSession: string;
+  windowId: string;
+  paneId: string;
+  panePid: number;
+}
+
+/**
+ * A POSIX sh program (a constant: every value reaches it as a positional
+ * argument, none is parsed as shell code) that reads the prompt file,
+ * replaces the placeholder argument with its content and execs the command.
+ */
+const PROMPT_LAUNCHER = 'f=$1; m=$2; shift 2; p=$(cat -- "$f") || exit 127; for a do shift; if [ "$a" = "$m" ]; then set -- "$@" "$p"; else set -- "$@" "$a"; fi; done; exec "$@"';
+
+/** Variables that belong to a tmux client, not to the program in a pane. */
+const NOT_PASSED = new Set(['TMUX', 'TMUX_PANE', '_']);
+
+async function showEnvironment(args: string[], into: Map<string, string | null>): Promise<boolean> {
+  const result = await tmuxRaw(['show-environment', ...args]);
+  if (result.code !== 0) {
+    if (isNoServer(result)) return false;
+    throw new TmuxError(['show-environment'], result);
+  }
+  for (const line of result.stdout.split('\n')) {
+    if (line.startsWith('-')) into.set(line.slice(1), null);
+    else if (line.includes('=')) into.set(line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1));
+  }
+  return true;
+}
+
+/**
+ * What a new pane would see without help: the server's global environment
+ * (a server not yet running: the one we start it with) overlaid with the tmux
+ * session's own (`-e` values given when the session was made stay there).
+ */
+async function paneBaseEnvironment(tmuxSession: string | null): Promise<Map<string, string | null>> {
+  const env = new Map<string, string | null>();
+  if (!(await showEnvironment(['-g'], env))) for (const [key, value] of Object.entries(tmuxEnv())) env.set(key, value ?? null);
+  if (tmuxSession) await showEnvironment(['-t', `${tmuxSession}:`], env);
+  return env;
+}
+
+/**
+ * The argv of the pane: `env -u` for what the server has and the command must
+ * not see, `-e K=V` flags for what it must see differently; the server's own
+ * environment is the one it started with (a new server: ours).
+ */
+function environmentArgs(want: NodeJS.ProcessEnv, base: Map<string, string | null>): { flags: string[]; unset: string[] } {
+  const flags: string[] = [];
+  const unset: string[] = [];
+  for (const [key, value] of Object.entries(want)) {
+    if (value === undefined || NOT_PASSED.has(key)) continue;
+    if (base.get(key) !== value) flags.push('-e', `${key}=${value}`);
+  }
+  for (const [key, value] of base) if (value !== null && !NOT_PASSED.has(key) && want[key] === undefined) unset.push('-u', key);
+  return { flags, unset };
+}
+
+function paneArgv(opts: NewWindowOptions, unset: string[]): string[] {
+  const command = unset.length ? ['env', ...unset, '--', ...opts.argv] : opts.argv;
+  if (!opts.promptFile) return command;
+  return ['sh', '-c', PROMPT_LAUNCHER, 'pwt-launch', opts.promptFile, PROMPT_PLACEHOLDER, ...command];
+}
+
+/**
+ * Starts `argv` in a new window of the pwt session's tmux session (made when
+ * missing, at a fixed size), tagged with pwt's ids. Checks the folder first:
+ * tmux silently starts in $HOME when the `-c` folder does not exist. Panes
+ * stay after their program exits (remain-on-exit) so pwt can read how it
+ * ended; pwt closes them.
+ */
+export async function newAgentWindow(opts: NewWindowOptions): Promise<NewWindow> {
+  if (!statSync(opts.cwd, { throwIfNoEntry: false })?.isDirectory()) {
+    throw preconditionError(`The worktree ${opts.cwd} does not exist; cannot start an agent there.`, 'pwt status shows the session as missing-worktree; pwt cleanup repairs it.');
+  }
+  const existing = await findTmuxSession(opts.main, opts.session);
+  const { flags, unset } = environmentArgs(opts.env, await paneBaseEnvironment(existing));
+  const argv = paneArgv(opts, unset);
+  const printed = ['-P', '-F', `#{session_name}${SEPARATOR}#{window_id}${SEPARATOR}#{pane_id}${SEPARATOR}#{pane_pid}${SEPARATOR}#{session_id}`];
+  const size = ['-x', String(WINDOW_WIDTH), '-y', String(WINDOW_HEIGHT)];
+  const server = ['start-server', ';', 'set-option', '-g', 'remain-on-exit', 'on', ';', 'set-option', '-g', 'default-size', `${WINDOW_WIDTH}x${WINDOW_HEIGHT}`, ';'];
+  let args: string[];
+  if (existing) {
+    args = [...server, 'new-window', '-d', '-t', `=${existing}:`, '-n', opts.windowName, '-c', opts.cwd, ...flags, ...printed, '--', ...argv];
+  } else {
+    const name = await freeSessionName(opts.tmuxSession);
+    args = [...server, 'new-session', '-d', '-s', name, '-n', opts.windowName, ...size, '-c', opts.cwd, ...flags, ...printed, '--', ...argv];
+  }
+  if (Buffer.byteLength(args.join('\0')) > MAX_COMMAND_BYTES) {
+    throw preconditionError(`The command for ${opts.agentId} is too long for tmux (${Buffer.byteLength(args.join('\0'))} bytes).`, 'Unset large environment variables, or pass long text with a prompt file.');
+  }
+  const [tmuxSession = '', windowId = '', paneId = '', pid = '', sessionId = ''] = (await tmux(args)).trim().split(SEPARATOR);
+  // set-option does not take tmux's exact-name "=" targets: use the session's id.
+  if (!existing) await tmux(['set-option', '-t', sessionId, '@pwt-main', opts.main, ';', 'set-option', '-t', sessionId, '@pwt-session', opts.session]);
+  await tmux(['set-option', '-w', '-t', windowId, '@pwt-agent', opts.agentId, ';', 'set-option', '-w', '-t', windowId, '@pwt-session', opts.session, ';', 'set-option', '-w', '-t', windowId, '@pwt-main', opts.main]);
+  return { tmuxSession, windowId, paneId, panePid: Number(pid) };
+}
+
+/** `name`, or `name-2`, `name-3`... when another project's session already has it. */
+async function freeSessionName(name: string): Promise<string> {
+  const result = await tmuxRaw(['list-sessions', '-F', '#{session_name}']);
+  const taken = new Set(result.code === 0 ? result.stdout.split('\n') : []);
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? name : `${name}-${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+/** Closes a window (and so its pane); a window already gone is fine. */
+export async function killWindow(windowId: string): Promise<void> {
+  const result = await tmuxRaw(['kill-window', '-t', windowId]);
+  if (result.code !== 0 && !isNoTarget(result) && !isNoServer(result)) throw new TmuxError(['kill-window'], result);
+}
+
+/** Sends tmux key names ('Enter', 'C-c', 'C-d') to a pane. False when the pane is gone. */
+export async function sendKeys(paneId: string, ...keys: string[]): Promise<boolean> {
+  const result = await tmuxRaw(['send-keys', '-t', paneId, ...keys]);
+  if (result.code === 0) return true;
+  if (isNoTarget(result) || isNoServer(result)) return false;
+  throw new TmuxError(['send-keys'], result);
+}
+
+/** Types text literally (no key names, no Enter). False when the pane is gone. */
+export async function typeText(paneId: string, text: string): Promise<boolean> {
+  return sendKeys(paneId, '-l', '--', text);
+}
+
+/** The pane's screen and `lines` of history as text ('' when the pane is gone). */
+export async function capturePane(paneId: string, lines = 200): Promise<string> {
+  const result = await tmuxRaw(['capture-pane', '-p', '-J', '-t', paneId, '-S', `-${lines}`]);
+  if (result.code === 0) return result.stdout;
+  if (isNoTarget(result) || isNoServer(result)) return '';
+  throw new TmuxError(['capture-pane'], result);
+}
+
+/** Makes the window the current one of its tmux session (what an attach shows). */
+export async function selectWindow(windowId: string): Promise<void> {
+  await tmux(['select-window', '-t', windowId]);
+}
+
+/**
+ * The command a person runs to attach to a pwt tmux session (for messages).
+ * `-L pwt` names pwt's server, so it works from inside the user's own tmux
+ * only with TMUX unset (see docs/agents-runtime.md).
+ */
+export function attachArgv(tmuxSession: string): string[] {
+  return ['tmux', '-L', 'pwt', 'attach-session', '-t', `=${tmuxSession}`];
+}
+
+/** Closes a whole tmux session (every agent window of one pwt session). */
+export async function killTmuxSession(tmuxSession: string): Promise<void> {
+  const result = await tmuxRaw(['kill-session', '-t', `=${tmuxSession}`]);
+  if (result.code !== 0 && !isNoTarget(result) && !isNoServer(result)) throw new TmuxError(['kill-session'], result);
+}
+
+/**
+ * Attaches this terminal to a window of pwt's server until the user detaches.
+ * From inside another tmux this nests a client on purpose (the user asked to
+ * attach); the caller says how to detach first.
+ */
+export async function attachWindow(tmuxSession: string, windowId: string): Promise<number> {
+  await selectWindow(windowId);
+  return tmuxInteractive(['attach-session', '-t', `=${tmuxSession}`]);
+}

@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PwtError } from '../../../src/core/infra/errors.js';
+import { processCwd, processStartTime } from '../../../src/core/infra/processes.js';
+import { capturePane, killWindow, listAgentPanes, listPanes, newAgentWindow, PROMPT_PLACEHOLDER, sendKeys, typeText, WINDOW_HEIGHT, WINDOW_WIDTH } from '../../../src/core/tmux/windows.js';
+import { poll } from '../../agents/harness.js';
+import { isolateTmux } from '../../helpers/tmux.js';
+
+/** The tmux door against a real tmux server of its own (TMUX_TMPDIR per test). */
+const server = isolateTmux();
+let dir: string;
+beforeEach(() => {
+  dir = realpathSync(mkdtempSync(join(tmpdir(), 'pwt-door-')));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const base = () => ({ tmuxSession: 'app/s1', main: '/main/app', session: 's1', agentId: 's1-claude', windowName: 'claude', cwd: dir, env: process.env });
+
+describe('tmux door', () => {
+  it('starts an argument vector in the folder, tagged, at the fixed size; lists and closes it', async () => {
+    // A value with spaces, quotes and $ reaches the program as one argument: no shell parses it.
+    const tricky = `it's "$HOME" ; echo pwned`;
+    const made = await newAgentWindow({ ...base(), argv: ['node', '-e', 'require("fs").writeFileSync("argv.json", JSON.stringify(process.argv.slice(1))); setInterval(() => {}, 1000)', tricky] });
+    expect(made.tmuxSession).toBe('app/s1');
+    await poll('argv.json', () => { try { return readFileSync(join(dir, 'argv.json'), 'utf8'); } catch { return null; } }, 10_000, 50);
+    expect(JSON.parse(readFileSync(join(dir, 'argv.json'), 'utf8'))).toEqual([tricky]);
+    expect(processCwd(made.panePid)).toBe(dir);
+    expect(processStartTime(made.panePid)).toMatch(/^\d+$/);
+
+    const [pane] = await listAgentPanes();
+    expect(pane).toMatchObject({ tmuxSession: 'app/s1', windowId: made.windowId, paneId: made.paneId, agentId: 's1-claude', session: 's1', main: '/main/app', panePid: made.panePid, dead: false, windowName: 'claude' });
+    expect(server.tmux('display-message', '-p', '-t', made.windowId, '#{window_width}x#{window_height}').stdout.trim()).toBe(`${WINDOW_WIDTH}x${WINDOW_HEIGHT}`);
+    expect(server.tmux('show-options', '-t', 'app/s1', '-v', '@pwt-session').stdout.trim()).toBe('s1');
+
+    // A second agent of the same pwt session is a second window of the same tmux session.
+    const second = await newAgentWindow({ ...base(), agentId: 's1-codex', windowName: 'codex', argv: ['sleep', '60'] });
+    expect(second.tmuxSession).toBe('app/s1');
+    expect((await listAgentPanes()).map((each) => each.agentId).sort()).toEqual(['s1-claude', 's1-codex']);
+
+    await killWindow(made.windowId);
+    await killWindow(made.windowId); // already gone: fine
+    expect((await listAgentPanes()).map((each) => each.agentId)).toEqual(['s1-codex']);
+  }, 30_000);
+
+  it('refuses a folder that does not exist (tmux would start in $HOME) and starts nothing', async () => {
+    await expect(newAgentWindow({ ...base(), cwd: join(dir, 'gone'), argv: ['sleep', '60'] })).rejects.toSatisfy((error: unknown) => error instanceof PwtError && error.exitCode === 3 && /does not exist/.test(error.message));
+    expect(await listPanes()).toEqual([]);
+  });
+
+  it('keeps a dead pane with its exit status; no server means no panes', async () => {
+    expect(await listPanes()).toEqual([]);
+    const made = await newAgentWindow({ ...base(), argv: ['sh', '-c', 'echo bye; exit 7'] });
+    const pane = await poll('the pane to die', async () => (await listAgentPanes()).find((each) => each.paneId === made.paneId && each.dead), 10_000, 50);
+    expect(pane.deadStatus).toBe(7);
+    expect(await capturePane(made.paneId)).toContain('bye');
+    server.killServer();
+    expect(await listPanes()).toEqual([]);
+    expect(await capturePane(made.paneId)).toBe('');
+    expect(await sendKeys(made.paneId, 'Enter')).toBe(false);
+  }, 30_000);
+
+  it('passes a prompt longer than tmux takes, multibyte, whole, through a file', async () => {
+    // 40,000 four-byte characters: 160 KB, over tmux's ~16 KB command limit and Linux's 128 KiB per argument... so split in two.
+    const text = `${'😀'.repeat(20_000)}\n"quoted" $dollar 'single'\nlast line`;
+    const file = join(dir, 'prompt.txt');
+    writeFileSync(file, text);
+    await newAgentWindow({ ...base(), promptFile: file, argv: ['node', '-e', 'require("fs").writeFileSync("got.txt", process.argv[1]); setInterval(() => {}, 1000)', PROMPT_PLACEHOLDER] });
+    const got = await poll('got.txt', () => { try { return readFileSync(join(dir, 'got.txt'), 'utf8'); } catch { return null; } }, 10_000, 50);
+    expect(got).toBe(text);
+  }, 30_000);
+
+  it('gives the program the environment it was asked for, also on a server started with another one', async () => {
+    const probe = (name: string) => ['node', '-e', `require("fs").writeFileSync(${JSON.stringify(name)}, JSON.stringify({ a: process.env.PWT_T_A ?? null, b: process.env.PWT_T_B ?? null }))`];
+    await newAgentWindow({ ...base(), env: { ...process.env, PWT_T_A: 'first', PWT_T_B: 'only-first' }, argv: probe('one.json') });
+    await newAgentWindow({ ...base(), agentId: 's1-codex', env: { ...process.env, PWT_T_A: 'second' }, argv: probe('two.json') });
+    const read = (name: string) => poll(name, () => { try { return JSON.parse(readFileSync(join(dir, name), 'utf8')); } catch { return null; } }, 10_000, 50);
+    expect(await read('one.json')).toEqual({ a: 'first', b: 'only-first' });
+    expect(await read('two.json')).toEqual({ a: 'second', b: null });
+  }, 30_000);
+
+  it('types literal text and key names into a pane', async () => {
+    const made = await newAgentWindow({ ...base(), argv: ['sh', '-c', 'read line; echo "got:$line" > typed.txt; sleep 60'] });
+    expect(await typeText(made.paneId, 'a;b $c')).toBe(true);
+    expect(await sendKeys(made.paneId, 'Enter')).toBe(true);
+    const got = await poll('typed.txt', () => { try { return readFileSync(join(dir, 'typed.txt'), 'utf8'); } catch { return null; } }, 10_000, 50);
+    expect(got).toBe('got:a;b $c\n');
+  }, 30_000);
+});
