@@ -29,7 +29,7 @@ const result = await build({
   splitting: true,
   format: 'esm',
   // Native or CommonJS-heavy packages stay outside the bundle and load from node_modules.
-  external: ['better-sqlite3', 'proper-lockfile'],
+  external: ['better-sqlite3', 'proper-lockfile', 'zx', 'zx/*'],
   chunkNames: 'chunks/[name]-[hash]',
 });
 

@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { PwtError, Exit } from '../infra/errors.js';
+import type { WorkflowShell } from './workflow-shell.js';
 
 /**
- * The one door to git (STYLE 4). Commands are spawned without a shell with an
- * argument array, so no value is ever parsed by a shell and nothing needs
- * quoting. (zx's `$` always goes through a shell and costs 30-90 ms to import;
- * status and the hooks run git many times on hot paths.)
+ * The one door to git (and, through run(), to gh). On hot paths commands are
+ * spawned without a shell with an argument array, so no value is ever parsed
+ * by a shell and nothing needs quoting. The end-of-session workflow calls
+ * useWorkflowShell() first; from then on git and gh run through zx's `$`
+ * (workflow-shell.ts), which quotes each argument for the shell. zx costs
+ * about 90 ms to import, so status and the hooks never load it.
  */
 export interface RunResult {
   stdout: string;
@@ -20,7 +23,29 @@ export interface RunOptions {
   input?: string;
 }
 
-export function run(cmd: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
+let workflowShell: WorkflowShell | null = null;
+
+/** Routes this process's git and gh calls through zx from now on (end-of-session commands only). */
+export async function useWorkflowShell(): Promise<WorkflowShell> {
+  if (!workflowShell) {
+    const { loadWorkflowShell } = await import('./workflow-shell.js');
+    workflowShell = await loadWorkflowShell();
+  }
+  return workflowShell;
+}
+
+const notInstalled = (cmd: string) => new PwtError(`${cmd} is not installed or not on PATH.`, Exit.precondition, `Install ${cmd} and try again.`);
+
+export async function run(cmd: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
+  if (workflowShell && (cmd === 'git' || cmd === 'gh')) {
+    const result = await workflowShell.run(cmd, args, opts);
+    if (result.code === -127) throw notInstalled(cmd);
+    return result;
+  }
+  return spawnDirect(cmd, args, opts);
+}
+
+function spawnDirect(cmd: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       cwd: opts.cwd,
@@ -32,7 +57,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions): Pro
     child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') reject(new PwtError(`${cmd} is not installed or not on PATH.`, Exit.precondition, `Install ${cmd} and try again.`));
+      if (error.code === 'ENOENT') reject(notInstalled(cmd));
       else reject(error);
     });
     child.on('close', (code, signal) => {

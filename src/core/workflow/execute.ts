@@ -17,13 +17,19 @@ export interface Step<A extends Action = Action> {
   run: () => Promise<void>;
   /** Undoes run() when a later step fails (only with rollback). */
   undo?: () => Promise<void>;
+  /** Can take a while (a push, gh, a merge, a hook): shown with a spinner where there is one. */
+  slow?: boolean;
 }
+
+/** Shows progress while `work` runs (the ui passes zx's spinner at a terminal). */
+export type Spin = <T>(title: string, work: () => Promise<T>) => Promise<T>;
 
 export interface ExecuteOptions {
   dryRun?: boolean;
   /** Undo completed steps, newest first, when a step fails or a signal arrives. */
   rollback?: boolean;
   onStep?: (title: string) => void;
+  spin?: Spin;
 }
 
 /** Runs the steps in order and returns the actions taken (or planned). */
@@ -40,7 +46,7 @@ export async function execute<A extends Action>(steps: Step<A>[], opts: ExecuteO
     for (const step of steps) {
       if (signal) throw cancelledError(`Interrupted (${signal}); undid the steps already taken.`);
       opts.onStep?.(step.title);
-      await step.run();
+      await (step.slow && opts.spin ? opts.spin(step.title, step.run) : step.run());
       done.push(step);
     }
     if (signal) throw cancelledError(`Interrupted (${signal}); undid the steps already taken.`);
