@@ -13,6 +13,8 @@ export const commands: Record<string, Loader> = {
   remove: () => import('./remove.js').then((m) => m.default),
   cleanup: () => import('./cleanup.js').then((m) => m.default),
   restore: () => import('./restore.js').then((m) => m.default),
+  sync: () => import('./sync.js').then((m) => m.default),
+  diff: () => import('./diff.js').then((m) => m.default),
   'shell-init': () => import('./shell-init.js').then((m) => m.default),
   // Hidden (not in summaries): candidates and the current session for the shell functions.
   complete: () => import('./complete.js').then((m) => m.default),
@@ -37,6 +39,8 @@ export const summaries: Record<string, string> = {
   remove: 'End a session: pr, merge, keep or abandon (alias: rm)',
   cleanup: 'Find and repair orphans (missing or unregistered worktrees, stray folders)',
   restore: 'Bring back a removed or abandoned session from its archive',
+  sync: "Bring the base's new commits into a session (merge or --rebase)",
+  diff: "A session's changes against its base, committed and uncommitted",
   hooks: 'Git hooks (post-checkout, pre-push): install | uninstall | status',
   agent: 'Agent CLI sessions of this directory: sessions | transcript',
   run: 'Named runs of several agents: list | show | compare | pick | rm',
