@@ -119,6 +119,25 @@ export function sessionAtWorktree(mainPath: string, manifest: Manifest | null, w
   return manifest?.sessions.find((session) => realPath(sessionPath(mainPath, session)) === worktreePath);
 }
 
+/** How many ended sessions the manifest's `history` keeps (newest last). */
+const HISTORY_LIMIT = 100;
+
+/**
+ * Keeps an ended session's record in the manifest's `history` (an optional
+ * top-level field), so `pwt open` of its kept branch brings its goals and base
+ * back. Only the newest record per branch stays.
+ */
+export function rememberEnded(manifest: Manifest, session: SessionRecord): void {
+  const past = Array.isArray(manifest.history) ? (manifest.history as SessionRecord[]) : [];
+  manifest.history = [...past.filter((each) => each?.branch !== session.branch), { ...session, endedAt: new Date().toISOString() }].slice(-HISTORY_LIMIT);
+}
+
+/** The newest ended session's record for a branch. */
+export function endedSession(manifest: Manifest | null, branch: string): SessionRecord | undefined {
+  const past = Array.isArray(manifest?.history) ? (manifest.history as SessionRecord[]) : [];
+  return [...past].reverse().find((each) => each?.branch === branch);
+}
+
 export function findSession(manifest: Manifest | null, id: string): SessionRecord | undefined {
   return manifest?.sessions.find((session) => session.id === id);
 }

@@ -5,6 +5,7 @@ import { conflictError, preconditionError } from '../../infra/errors.js';
 import { createPullRequest } from '../../gh/gh.js';
 import { git, gitProbe, resolveCommit } from '../../git/git.js';
 import { updateManifest } from '../../manifest/store.js';
+import { rememberEnded } from '../../manifest/manifest.js';
 import type { Step } from '../../workflow/execute.js';
 import { realPath } from '../../git/repo.js';
 import { listWorktrees } from '../../git/worktrees.js';
@@ -164,6 +165,7 @@ export function unregisterStep(facts: RemoveFacts): Step {
       }
       await updateManifest(facts.project, (manifest) => {
         manifest.sessions = manifest.sessions.filter((session) => session.id !== id);
+        rememberEnded(manifest, facts.session);
       });
     },
   };
