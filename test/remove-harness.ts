@@ -47,6 +47,7 @@ export class TmuxPwt {
     cwd: string,
     args: string[],
     extraEnv: NodeJS.ProcessEnv = {},
+    size = { columns: 200, rows: 50 },
   ) {
     this.socket = join(sandbox.root, `tmux-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.sock`);
     const env: NodeJS.ProcessEnv = { ...sandbox.env, TERM: 'xterm-256color', ...extraEnv };
@@ -55,7 +56,7 @@ export class TmuxPwt {
     // sh prints pwt's exit code on the screen: tmux's own #{pane_dead_status} can
     // lag behind (or miss) the pane closing. Arguments pass through "$@" unparsed.
     const command = ['/bin/sh', '-c', '"$0" "$@"; echo "[pwt-exit $?]"', process.execPath, CLI, ...args];
-    this.tmux(['-f', '/dev/null', 'new-session', '-d', '-s', 'pwt', '-x', '200', '-y', '50', '-c', cwd, '--', ...command]);
+    this.tmux(['-f', '/dev/null', 'new-session', '-d', '-s', 'pwt', '-x', String(size.columns), '-y', String(size.rows), '-c', cwd, '--', ...command]);
     this.tmux(['set-option', '-t', 'pwt', 'remain-on-exit', 'on']);
   }
 

@@ -50,7 +50,9 @@ describe('pwt status', () => {
     const human = sandbox.pwt(main, ['ls']);
     expect(human.code).toBe(0);
     const row = human.stdout.split('\n').find((line) => line.startsWith('busy'));
-    expect(row).toMatch(/busy\s+session\/busy\s+just now\s+2 changed\s+\+2\/-1\s+-\s+ship the thing/);
+    // Every branch is session/<name>, so the branch column is left out.
+    expect(human.stdout).toMatch(/^SESSION\s+AGE\s+CHANGES\s+AHEAD\/BEHIND\s+AGENT\s+GOAL$/m);
+    expect(row).toMatch(/^busy\s+just now\s+2 changed\s+\+2\/-1\s+-\s+ship the thing$/);
     expect(human.stdout).toMatch(/main worktree: main, dirty/);
   });
 

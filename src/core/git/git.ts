@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
 import { PwtError, Exit } from '../infra/errors.js';
 import type { WorkflowShell } from './workflow-shell.js';
 
@@ -21,6 +21,8 @@ export interface RunOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
   input?: string;
+  /** Called with each piece of stdout as it arrives (for output read while the command runs). */
+  onStdout?: (text: string) => void;
 }
 
 let workflowShell: WorkflowShell | null = null;
@@ -53,8 +55,13 @@ function spawnDirect(cmd: string, args: readonly string[], opts: RunOptions): Pr
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
+    // A chunk may end inside a multi-byte character; the decoder keeps the rest for the next one.
+    const decoder = new StringDecoder('utf8');
     const err: Buffer[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (opts.onStdout) opts.onStdout(decoder.write(chunk));
+      else out.push(chunk);
+    });
     child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') reject(notInstalled(cmd));
@@ -129,39 +136,10 @@ export async function changedPaths(cwd: string, opts: { untracked: 'no' | 'norma
   return entries;
 }
 
-const STATUS_BATCH = `for d do
-  git -C "$d" --no-optional-locks status --porcelain --untracked-files=normal 2>/dev/null
-  echo "@@pwt-end $?"
-done`;
-
-/**
- * The number of changed paths (as \`git status --porcelain\` lists them) in each
- * of many worktrees; null where git failed. One shell per core runs the git
- * calls in a loop: forking Node once per worktree costs more than git status
- * itself. Folders reach the shell as arguments, never as script text.
- */
-export async function countChanges(dirs: readonly string[], groups = Math.max(1, availableParallelism())): Promise<Map<string, number | null>> {
-  const counts = new Map<string, number | null>();
-  const size = Math.ceil(dirs.length / groups) || 1;
-  const batches = Array.from({ length: Math.ceil(dirs.length / size) }, (_, i) => dirs.slice(i * size, (i + 1) * size));
-  await Promise.all(
-    batches.map(async (batch) => {
-      const { stdout } = await run('sh', ['-c', STATUS_BATCH, 'sh', ...batch], { cwd: process.cwd() });
-      let index = 0;
-      let lines = 0;
-      // Porcelain v1 quotes unusual paths, so every entry is one line that starts with its status letters.
-      for (const line of stdout.split('\n')) {
-        const end = /^@@pwt-end (\d+)$/.exec(line);
-        if (!end) {
-          if (line) lines++;
-          continue;
-        }
-        counts.set(batch[index++] as string, end[1] === '0' ? lines : null);
-        lines = 0;
-      }
-    }),
-  );
-  return counts;
+/** Short names of the local branches under a prefix (`session/`). */
+export async function listBranches(cwd: string, prefix: string): Promise<string[]> {
+  const out = await git(cwd, ['for-each-ref', '--format=%(refname:short)', `refs/heads/${prefix}`]);
+  return out.split('\n').filter(Boolean);
 }
 
 /** Commits in `branch` but not in `base` (ahead) and the other way round (behind). */

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { aheadBehind, countChanges, currentBranch, git, resolveCommit } from '../git/git.js';
-import { sessionPath, type Manifest, type SessionRecord } from '../manifest/manifest.js';
+import { listBranches, resolveCommit } from '../git/git.js';
+import { aheadBehindMemo, streamChanges, trackCounts, type Counts } from '../git/status.js';
+import { sessionAtWorktree, sessionPath, type Manifest, type SessionRecord } from '../manifest/manifest.js';
 import { readManifest } from '../manifest/store.js';
-import { mapPool } from '../infra/pool.js';
 import type { Project } from '../project/project.js';
 import { isInside, realPath } from '../git/repo.js';
 import { listWorktrees, type WorktreeEntry } from '../git/worktrees.js';
@@ -27,12 +27,42 @@ export interface SessionStatus extends SessionRecord {
   activeAgent: string | null;
 }
 
+export interface MainStatus {
+  path: string;
+  branch: string | null;
+  dirty: boolean;
+}
+
+/** A `session/*` branch that no worktree has checked out (`status --all`); ahead of the main worktree's branch. */
+export interface KeptBranch {
+  branch: string;
+  ahead: number | null;
+}
+
 export interface StatusReport {
   project: string;
   sessionsDir: string;
-  main: { path: string; branch: string | null; dirty: boolean };
+  main: MainStatus;
   sessions: SessionStatus[];
   orphans: Orphan[];
+  kept?: KeptBranch[];
+}
+
+/** What is known from files alone, before any git process has answered. */
+export interface StatusSkeleton {
+  project: string;
+  sessionsDir: string;
+  mainPath: string;
+  sessions: (SessionRecord & { path: string })[];
+  /** The session the command runs in, if any. */
+  current: string | null;
+}
+
+/** Progress for a caller that shows the report while it is gathered. */
+export interface StatusEvents {
+  skeleton?(skeleton: StatusSkeleton): void;
+  main?(main: MainStatus): void;
+  session?(index: number, status: SessionStatus): void;
 }
 
 /** A snapshot of the manifest, git's worktrees and the sessions dir, with orphans classified. */
@@ -83,62 +113,103 @@ export function findOrphans(project: Project, manifest: Manifest | null, worktre
   return orphans;
 }
 
+
+/** A promise with its resolve function outside, for results that arrive by callback. */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
 /**
- * Ahead/behind per (head, base) commit pair, computed once per distinct pair:
- * sessions that share both tips (fresh ones, or ones whose base moved on
- * while they did nothing) share one `git rev-list` instead of one each.
+ * The status pipeline: the manifest gives the skeleton at once; then three
+ * kinds of git process start together and rows complete as their answers
+ * arrive: `git worktree list` (heads, branches, orphans), one
+ * `git for-each-ref` for every ahead/behind count, and one `git status` loop
+ * per core (the main worktree first, then the sessions in order).
  */
-function aheadBehindMemo(cwd: string) {
-  const memo = new Map<string, Promise<{ ahead: number; behind: number } | null>>();
-  return (base: string, head: string) => {
-    if (base === head) return Promise.resolve({ ahead: 0, behind: 0 });
-    const key = `${base}...${head}`;
-    let result = memo.get(key);
-    if (!result) memo.set(key, (result = aheadBehind(cwd, base, head)));
-    return result;
-  };
-}
-
-/** Branch name -> commit, for every local branch, in one git call. */
-async function branchTips(cwd: string): Promise<Map<string, string>> {
-  const out = await git(cwd, ['for-each-ref', '--format=%(objectname) %(refname:short)', 'refs/heads']);
-  return new Map(out.split('\n').filter(Boolean).map((line) => [line.slice(line.indexOf(' ') + 1), line.slice(0, line.indexOf(' '))]));
-}
-
-export async function collectStatus(project: Project): Promise<StatusReport> {
+export async function collectStatus(project: Project, opts: { all?: boolean; events?: StatusEvents } = {}): Promise<StatusReport> {
   const { repo } = project;
-  const [snapshot, tips] = await Promise.all([takeSnapshot(project), branchTips(repo.mainPath)]);
-  const heads = new Map(snapshot.worktrees.filter((entry) => !entry.prunable).map((entry) => [realPath(entry.path), entry.head]));
-  const counts = aheadBehindMemo(repo.mainPath);
-  const baseCommits = new Map<string, Promise<string | null>>();
-  const baseCommit = (session: SessionRecord) => {
-    const name = session.base ?? session.baseCommit ?? '';
-    const tip = tips.get(name);
-    if (tip) return Promise.resolve(tip);
-    if (!baseCommits.has(name)) baseCommits.set(name, resolveCommit(repo.mainPath, name));
-    return (baseCommits.get(name) as Promise<string | null>).then((commit) => commit ?? session.baseCommit ?? null);
-  };
-
-  const sessions = snapshot.manifest?.sessions ?? [];
+  const events = opts.events ?? {};
+  const manifest = await readManifest(project);
+  const sessions = manifest?.sessions ?? [];
   const paths = sessions.map((session) => sessionPath(repo.mainPath, session));
-  const live = new Set(paths.filter((path) => existsSync(path) && heads.has(realPath(path))));
-  const [branch, changes] = await Promise.all([currentBranch(repo.mainPath), countChanges([repo.mainPath, ...live])]);
+  events.skeleton?.({
+    project: repo.project,
+    sessionsDir: project.sessionsDir,
+    mainPath: repo.mainPath,
+    sessions: sessions.map((session, index) => ({ ...session, path: paths[index] as string })),
+    current: repo.isMain ? null : (sessionAtWorktree(repo.mainPath, manifest, repo.worktreePath)?.id ?? null),
+  });
 
-  const sessionStatus = async (session: SessionRecord, path: string): Promise<SessionStatus> => {
-    const head = live.has(path) ? heads.get(realPath(path)) : undefined;
-    const activeAgent = session.agents?.find((agent) => agent.status === 'running')?.provider ?? null;
-    if (head === undefined) return { ...session, path, exists: false, dirty: false, changes: 0, ahead: null, behind: null, activeAgent };
+  const worktreesP = listWorktrees(repo.mainPath);
+  const trackedP = trackCounts(
+    repo.mainPath,
+    sessions.filter((session) => session.base).map((session) => ({ branch: session.branch, base: `refs/heads/${session.base}` })),
+  );
+  const changes = new Map<string, ReturnType<typeof deferred<number | null>>>();
+  const dirs = [repo.mainPath, ...new Set(paths.filter((path) => existsSync(path)))];
+  for (const dir of dirs) changes.set(dir, deferred());
+  const changesDone = streamChanges(dirs, (dir, count) => changes.get(dir)?.resolve(count));
+  // Awaited later; until then a failure must not count as unhandled.
+  trackedP.catch(() => undefined);
+  changesDone.catch(() => undefined);
+  const changed = async (dir: string) => (await changes.get(dir)?.promise) ?? null;
+
+  const worktrees = await worktreesP;
+  const heads = new Map(worktrees.filter((entry) => !entry.prunable).map((entry) => [realPath(entry.path), entry]));
+  const mainP = changed(repo.mainPath).then((count) => {
+    const main: MainStatus = { path: repo.mainPath, branch: worktrees[0]?.branch ?? null, dirty: (count ?? 0) > 0 };
+    events.main?.(main);
+    return main;
+  });
+
+  const fallback = aheadBehindMemo(repo.mainPath);
+  const baseCommits = new Map<string, Promise<string | null>>();
+  const baseCommit = async (session: SessionRecord) => {
+    const name = session.base ?? session.baseCommit ?? '';
+    if (!baseCommits.has(name)) baseCommits.set(name, resolveCommit(repo.mainPath, name));
+    return (await baseCommits.get(name)) ?? session.baseCommit ?? null;
+  };
+  const counts = async (session: SessionRecord, entry: WorktreeEntry): Promise<Counts | null> => {
+    const tracked = entry.branch === session.branch ? (await trackedP).get(session.branch) : undefined;
+    if (tracked) return tracked;
     const base = await baseCommit(session);
-    const ab = base && head ? await counts(base, head) : null;
-    const changed = changes.get(path) ?? 0;
-    return { ...session, path, exists: true, dirty: changed > 0, changes: changed, ahead: ab?.ahead ?? null, behind: ab?.behind ?? null, activeAgent };
+    return base && entry.head ? fallback(base, entry.head) : null;
   };
 
+  const sessionStatus = async (session: SessionRecord, index: number): Promise<SessionStatus> => {
+    const path = paths[index] as string;
+    const activeAgent = session.agents?.find((agent) => agent.status === 'running')?.provider ?? null;
+    const entry = changes.has(path) ? heads.get(realPath(path)) : undefined;
+    let status: SessionStatus;
+    if (!entry) {
+      status = { ...session, path, exists: false, dirty: false, changes: 0, ahead: null, behind: null, activeAgent };
+    } else {
+      const [count, ab] = await Promise.all([changed(path), counts(session, entry)]);
+      status = { ...session, path, exists: true, dirty: (count ?? 0) > 0, changes: count ?? 0, ahead: ab?.ahead ?? null, behind: ab?.behind ?? null, activeAgent };
+    }
+    events.session?.(index, status);
+    return status;
+  };
+
+  const [main, rows, kept] = await Promise.all([mainP, Promise.all(sessions.map(sessionStatus)), opts.all ? keptBranches(project, manifest, worktrees) : undefined]);
+  await changesDone;
   return {
     project: repo.project,
     sessionsDir: project.sessionsDir,
-    main: { path: repo.mainPath, branch, dirty: (changes.get(repo.mainPath) ?? 0) > 0 },
-    sessions: await mapPool(sessions.map((session, index) => [session, paths[index] as string] as const), ([session, path]) => sessionStatus(session, path)),
-    orphans: snapshot.orphans,
+    main,
+    sessions: rows,
+    orphans: findOrphans(project, manifest, worktrees),
+    ...(kept ? { kept } : {}),
   };
+}
+
+/** Branches under the session prefix that no worktree has checked out and no session claims. */
+async function keptBranches(project: Project, manifest: Manifest | null, worktrees: WorktreeEntry[]): Promise<KeptBranch[]> {
+  const taken = new Set([...worktrees.map((entry) => entry.branch), ...(manifest?.sessions ?? []).map((session) => session.branch)]);
+  const branches = (await listBranches(project.repo.mainPath, project.config.branchPrefix)).filter((branch) => !taken.has(branch));
+  const mainBranch = worktrees[0]?.branch;
+  const counts = mainBranch ? await trackCounts(project.repo.mainPath, branches.map((branch) => ({ branch, base: `refs/heads/${mainBranch}` }))) : new Map<string, Counts>();
+  return branches.map((branch) => ({ branch, ahead: counts.get(branch)?.ahead ?? null }));
 }

@@ -1,0 +1,113 @@
+import { availableParallelism } from 'node:os';
+import { aheadBehind, run } from './git.js';
+
+/**
+ * The status operations of the git door, built for many worktrees at once
+ * with as few processes as possible (process creation, not git's own work, is
+ * what many small git calls cost): one `for-each-ref` for every ahead/behind
+ * count, and one shell per core running `git status` in a loop.
+ */
+export interface Counts {
+  ahead: number;
+  behind: number;
+}
+
+/** A branch (short name) and the full ref it is compared with (`refs/heads/main`). */
+export interface TrackPair {
+  branch: string;
+  base: string;
+}
+
+/**
+ * Ahead/behind of each branch against its base from one `git for-each-ref`.
+ * Each branch's base is given to that one git process as its upstream
+ * (`branch.<b>.remote=.` and `branch.<b>.merge=<base>`, through
+ * GIT_CONFIG_COUNT/KEY/VALUE, so no name is parsed and nothing is written to
+ * any config file); `%(upstream:track)` then has git count both sides, as
+ * `git status` does for a tracking branch. A branch whose upstream git did not
+ * take from us (the repository's config already sets `branch.<b>.merge`,
+ * which is a list, and git uses its first entry) or whose base ref is missing
+ * is absent from the result; ask `aheadBehind` for those.
+ */
+export async function trackCounts(cwd: string, pairs: readonly TrackPair[]): Promise<Map<string, Counts>> {
+  const counts = new Map<string, Counts>();
+  if (pairs.length === 0) return counts;
+  const env: NodeJS.ProcessEnv = { LC_ALL: 'C', LANGUAGE: 'C' }; // "ahead"/"behind" are translated otherwise
+  let index = Number(process.env.GIT_CONFIG_COUNT) || 0; // keep the caller's own -c style settings
+  for (const { branch, base } of pairs) {
+    env[`GIT_CONFIG_KEY_${index}`] = `branch.${branch}.remote`;
+    env[`GIT_CONFIG_VALUE_${index++}`] = '.';
+    env[`GIT_CONFIG_KEY_${index}`] = `branch.${branch}.merge`;
+    env[`GIT_CONFIG_VALUE_${index++}`] = base;
+  }
+  env.GIT_CONFIG_COUNT = String(index);
+  const wanted = new Map(pairs.map((pair) => [`refs/heads/${pair.branch}`, pair]));
+  const { stdout, code } = await run('git', ['for-each-ref', '--format=%(refname)%00%(upstream)%00%(upstream:track)', ...wanted.keys()], { cwd, env });
+  if (code !== 0) return counts;
+  for (const line of stdout.split('\n')) {
+    const [ref = '', upstream, track = ''] = line.split('\0');
+    const pair = wanted.get(ref);
+    if (!pair || upstream !== pair.base || track.includes('gone')) continue;
+    counts.set(pair.branch, { ahead: Number(/ahead (\d+)/.exec(track)?.[1] ?? 0), behind: Number(/behind (\d+)/.exec(track)?.[1] ?? 0) });
+  }
+  return counts;
+}
+
+/**
+ * Ahead/behind per (base, head) commit pair, each pair computed once however
+ * many sessions share it (fresh sessions, or ones whose base moved on while
+ * they did nothing): the fallback for what `trackCounts` cannot answer.
+ */
+export function aheadBehindMemo(cwd: string): (base: string, head: string) => Promise<Counts | null> {
+  const memo = new Map<string, Promise<Counts | null>>();
+  return (base, head) => {
+    if (base === head) return Promise.resolve({ ahead: 0, behind: 0 });
+    const key = `${base}...${head}`;
+    let result = memo.get(key);
+    if (!result) memo.set(key, (result = aheadBehind(cwd, base, head)));
+    return result;
+  };
+}
+
+// core.preloadIndex=false: git would otherwise stat the index on several
+// threads per call, and with one loop per core those threads only fight the
+// other loop. --no-optional-locks: a status run in the background must not
+// take the index lock from the user's own git.
+const STATUS_LOOP = `for d do
+  git -C "$d" -c core.preloadIndex=false --no-optional-locks status --porcelain --untracked-files=normal 2>/dev/null
+  echo "@@pwt-end $?"
+done`;
+
+/**
+ * The number of changed paths (as `git status --porcelain` lists them, an
+ * untracked folder once) in each of many worktrees, reported through
+ * `onCount` as each one finishes (null where git failed). One shell per core
+ * runs git in a loop, worktrees dealt out in turn (0, 2, 4... and 1, 3,
+ * 5...) so results arrive roughly in the given order. Folders reach the shell
+ * as arguments, never as script text.
+ */
+export async function streamChanges(dirs: readonly string[], onCount: (dir: string, count: number | null) => void, loops = Math.max(1, availableParallelism())): Promise<void> {
+  const batches = Array.from({ length: Math.min(loops, dirs.length) }, (_, loop) => dirs.filter((_, i) => i % loops === loop));
+  await Promise.all(
+    batches.map(async (batch) => {
+      let index = 0;
+      let lines = 0;
+      let rest = '';
+      // Porcelain v1 quotes unusual paths, so every entry is one line.
+      const onStdout = (text: string) => {
+        const parts = (rest + text).split('\n');
+        rest = parts.pop() ?? '';
+        for (const line of parts) {
+          const end = /^@@pwt-end (\d+)$/.exec(line);
+          if (!end) {
+            if (line) lines++;
+            continue;
+          }
+          onCount(batch[index++] as string, end[1] === '0' ? lines : null);
+          lines = 0;
+        }
+      };
+      await run('sh', ['-c', STATUS_LOOP, 'sh', ...batch], { cwd: process.cwd(), onStdout });
+    }),
+  );
+}

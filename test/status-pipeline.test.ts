@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
+
+/**
+ * The fewest-process status pipeline (one for-each-ref for the counts, git
+ * status loops for the changes) must report what git itself says, per
+ * worktree, in the cases where its shortcut does not apply too.
+ */
+let project: Project;
+afterEach(() => project?.sandbox.cleanup());
+
+/** What git itself says about one worktree: porcelain entries and left/right counts against the base. */
+function gitTruth(p: Project, path: string, base: string) {
+  const changes = p.sandbox.git(path, 'status', '--porcelain', '--untracked-files=normal').split('\n').filter(Boolean).length;
+  const [behind, ahead] = p.sandbox.git(p.main, 'rev-list', '--left-right', '--count', `${base}...${p.sandbox.git(path, 'rev-parse', 'HEAD').trim()}`).trim().split(/\s+/).map(Number);
+  return { changes, ahead, behind };
+}
+
+describe('pwt status pipeline', () => {
+  it('matches git status and rev-list for every session, whatever its state', () => {
+    project = makeProject();
+    const { sandbox, main, sessionsDir } = project;
+    const names = ['fresh', 'ahead', 'dirty', 'folder', 'upstream', 'detached', 'other', 'gone-base', 'dev-based'];
+    sandbox.git(main, 'branch', 'dev');
+    sandbox.git(main, 'branch', 'doomed');
+    for (const name of names) {
+      const base = name === 'gone-base' ? ['--base', 'doomed'] : name === 'dev-based' ? ['--base', 'dev'] : [];
+      expect(sandbox.pwt(main, ['create', name, ...base]).code).toBe(0);
+    }
+    const at = (name: string) => join(sessionsDir, name);
+    commitFile(sandbox, at('ahead'), 'a.txt', 'a\n');
+    commitFile(sandbox, at('ahead'), 'b.txt', 'b\n');
+    writeFileSync(join(at('dirty'), 'README.md'), 'edited\n');
+    writeFileSync(join(at('dirty'), 'new.txt'), 'new\n');
+    mkdirSync(join(at('folder'), 'nested'));
+    writeFileSync(join(at('folder'), 'nested', 'one.txt'), '1\n');
+    writeFileSync(join(at('folder'), 'nested', 'two.txt'), '2\n');
+    // A branch the repository's config already tracks (as after `git push -u`): git would take that upstream first.
+    commitFile(sandbox, at('upstream'), 'u.txt', 'u\n');
+    sandbox.git(main, 'config', 'branch.session/upstream.remote', 'origin');
+    sandbox.git(main, 'config', 'branch.session/upstream.merge', 'refs/heads/session/upstream');
+    commitFile(sandbox, at('detached'), 'd.txt', 'd\n');
+    sandbox.git(at('detached'), 'checkout', '--quiet', '--detach', 'HEAD~1');
+    sandbox.git(at('other'), 'checkout', '--quiet', '-b', 'elsewhere');
+    commitFile(sandbox, at('other'), 'o.txt', 'o\n');
+    commitFile(sandbox, at('gone-base'), 'g.txt', 'g\n');
+    const doomedTip = sandbox.git(main, 'rev-parse', 'doomed').trim();
+    sandbox.git(main, 'branch', '-D', 'doomed');
+    commitFile(sandbox, main, 'main.txt', 'main moves\n');
+    commitFile(sandbox, main, 'main2.txt', 'again\n');
+
+    const report = parseJson(sandbox.pwt(main, ['status', '--json']).stdout);
+    const byId = new Map(report.sessions.map((s: { id: string }) => [s.id, s]));
+    for (const name of names) {
+      const base = name === 'gone-base' ? doomedTip : name === 'dev-based' ? 'dev' : 'main';
+      const truth = gitTruth(project, at(name), base);
+      expect(byId.get(name), name).toMatchObject({ exists: true, dirty: truth.changes > 0, ...truth });
+    }
+    // The shortcut's cases are really different: otherwise this test could not fail.
+    expect(byId.get('ahead')).toMatchObject({ ahead: 2, behind: 2 });
+    expect(byId.get('folder')).toMatchObject({ changes: 1 });
+    expect(byId.get('upstream')).toMatchObject({ ahead: 1, behind: 2 });
+    expect(byId.get('detached')).toMatchObject({ ahead: 0, behind: 2 });
+    expect(byId.get('other')).toMatchObject({ ahead: 1, behind: 2 });
+    expect(byId.get('gone-base')).toMatchObject({ ahead: 1, behind: 0 });
+    expect(byId.get('dev-based')).toMatchObject({ ahead: 0, behind: 0 });
+    // Nothing was written to the repository's config.
+    expect(sandbox.git(main, 'config', '--get-regexp', '^branch\\.').trim().split('\n').sort()).toEqual(
+      ['branch.main.merge refs/heads/main', 'branch.main.remote origin', 'branch.session/upstream.merge refs/heads/session/upstream', 'branch.session/upstream.remote origin'].sort(),
+    );
+  }, 60_000);
+
+  it('--all lists kept session branches without a worktree, with how far ahead of main they are', () => {
+    project = makeProject();
+    const { sandbox, main, sessionsDir } = project;
+    expect(sandbox.pwt(main, ['create', 'kept']).code).toBe(0);
+    expect(sandbox.pwt(main, ['create', 'live']).code).toBe(0);
+    commitFile(sandbox, join(sessionsDir, 'kept'), 'k.txt', 'k\n');
+    expect(sandbox.pwt(main, ['remove', 'kept', '--strategy', 'keep']).code).toBe(0);
+    sandbox.git(main, 'branch', 'feature/not-a-session');
+
+    expect(parseJson(sandbox.pwt(main, ['status', '--json']).stdout).kept).toBeUndefined();
+    const report = parseJson(sandbox.pwt(main, ['status', '--all', '--json']).stdout);
+    expect(report.kept).toEqual([{ branch: 'session/kept', ahead: 1 }]);
+    expect(report.sessions.map((s: { id: string }) => s.id)).toEqual(['live']);
+
+    const human = sandbox.pwt(main, ['status', '--all']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/Kept branches without a worktree \(1\):\nBRANCH\s+AHEAD OF main\nsession\/kept\s+1$/m);
+  }, 60_000);
+});
