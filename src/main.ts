@@ -1,5 +1,6 @@
 import { renderUsage, runCommand, type CommandDef } from 'citty';
 import { aliases, commands, summaries } from './commands/index.js';
+import { examples } from './commands/_examples.js';
 import { checkArgv } from './commands/_args.js';
 import { usageError } from './core/infra/errors.js';
 import { packageVersion } from './core/infra/package-root.js';
@@ -23,7 +24,7 @@ function topHelp(): string {
     'Commands:',
     ...lines,
     '',
-    'Run `pwt <command> --help` for a command\'s options.',
+    'Run `pwt help <command>` (or `pwt <command> --help`) for its options and examples; `pwt --version` (-V) prints the version.',
     'Exit codes: 0 done, 1 bug, 2 usage, 3 precondition, 4 conflict, 130 cancelled.',
   ].join('\n');
 }
@@ -36,11 +37,19 @@ function wantsHelp(args: readonly string[]): boolean {
 
 export async function dispatch(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
+  if (first === 'help' && rest.length > 0) {
+    // `pwt help remove` is `pwt remove --help`; `pwt help hooks install` reaches the subcommand.
+    const [command, ...sub] = rest as [string, ...string[]];
+    const load = commands[aliases[command] ?? command];
+    if (!load) throw usageError(`Unknown command "${command}".`, 'Run: pwt help');
+    await runResolved(await load(), [...sub, '--help'], [aliases[command] ?? command]);
+    return;
+  }
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     process.stdout.write(`${topHelp()}\n`);
     return;
   }
-  if (first === '--version' || first === '-v') {
+  if (first === '--version' || first === '-V' || first === '-v') {
     process.stdout.write(`${packageVersion()}\n`);
     return;
   }
@@ -84,5 +93,13 @@ async function runResolved(cmd: AnyCommand, rawArgs: string[], path: string[]): 
 async function printUsage(cmd: AnyCommand, path: string[]): Promise<void> {
   // eslint-disable-next-line no-control-regex
   const plain = (await renderUsage(cmd)).replace(/\u001B\[[0-9;]*m/g, '');
-  process.stdout.write(`${plain.replace(/^USAGE \S+/m, `USAGE pwt ${path.join(' ')}`)}\n`);
+  const [description = '', ...body] = plain.split('\n');
+  const lines = [
+    // citty ends the description with "(<name>)"; the USAGE line already names the command.
+    description.replace(/ \([^()]*\)$/, ''),
+    ...body.map((line) => line.replace(/^USAGE \S+/, `USAGE pwt ${path.join(' ')}`).replace(/^Use \S+( .*)? <command> --help/, `Use pwt ${path.join(' ')} <command> --help`)),
+  ];
+  const text = lines.map((line) => line.trimEnd()).join('\n').replace(/\n+$/, '');
+  const shown = examples[path.join(' ')];
+  process.stdout.write(`${text}\n${shown?.length ? ['', 'EXAMPLES', '', ...shown.map((example) => `  ${example}`)].join('\n') + '\n' : ''}`);
 }
