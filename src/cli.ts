@@ -1,5 +1,6 @@
-import { Exit, isPwtError } from './core/infra/errors.js';
+import { Exit, isPwtError, usageError } from './core/infra/errors.js';
 import { sessionPathFromFiles } from './core/project/session-path.js';
+import { recordEvent } from './core/agents/runtime/activity/event-file.js';
 
 /**
  * The entry point (bin), and the only place that turns errors into exit codes
@@ -12,6 +13,13 @@ const isPathQuery = (argv: string[]) => argv[0] === 'path' && argv.length <= 2 &
 
 async function main(argv: string[]): Promise<number> {
   try {
+    // A vendor's event hook (docs/activity.md): answered here, from files, because the vendor waits for it.
+    if (argv[0] === '_agent-event') {
+      const [, agentsDir, agentId, event, payload] = argv;
+      if (!agentsDir || !agentId || !event) throw usageError('pwt _agent-event needs <agents dir> <agent id> <event> [payload].', 'It is run by the agent CLIs\' hooks that pwt sets up.');
+      recordEvent(agentsDir, agentId, event, payload);
+      return Exit.ok;
+    }
     if (isPathQuery(argv)) {
       const path = sessionPathFromFiles(process.cwd(), argv[1]);
       if (path !== null) {

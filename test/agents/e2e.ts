@@ -36,6 +36,7 @@ export function useModelServer(): ModelServer {
     get requests() {
       return started().requests;
     },
+    hold: () => started().hold(),
     close: () => started().close(),
   };
 }

@@ -122,7 +122,7 @@ export class TmuxSession {
 
   private tmux(args: string[]): string {
     const result = spawnSync('tmux', ['-S', this.socket, ...args], { env: this.env, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${result.stderr}`);
+    if (result.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${result.stderr ?? String(result.error)}`);
     return result.stdout;
   }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startModelServer, type ModelServer } from './server/index.js';
-import { decide, MARKER, shellArgs, TOOL_COMMAND } from './server/script.js';
+import { ASK_COMMAND, ASK_MARKER, decide, MARKER, shellArgs, TOOL_COMMAND } from './server/script.js';
 
 /** The test model server itself: the script's rules, and the two protocols A owns over real HTTP. */
 describe('model server script', () => {
@@ -38,6 +38,16 @@ describe('model server script', () => {
     expect(shellArgs({ name: 'bash', schema: { properties: { command: { type: 'string' }, description: { type: 'string' }, timeout: { type: 'number' } }, required: ['command', 'description', 'timeout'] } }))
       .toEqual({ command: TOOL_COMMAND, description: 'Print a marker line', timeout: 30_000 });
   });
+
+  it('the ask marker: a command that writes, asked to run outside the sandbox where the tool can say so', () => {
+    const exec = { name: 'exec_command', schema: { properties: { cmd: { type: 'string' }, sandbox_permissions: { type: 'string' }, justification: { type: 'string' } }, required: ['cmd'] } };
+    expect(decide({ turns: [{ role: 'user', text: `go ${ASK_MARKER}` }], tools: [exec] })).toEqual({
+      kind: 'tool',
+      name: 'exec_command',
+      args: { cmd: ASK_COMMAND, sandbox_permissions: 'require_escalated', justification: 'The pwt test asks for approval' },
+    });
+    expect(decide({ turns: [{ role: 'user', text: `go ${ASK_MARKER}` }], tools: [bash] })).toEqual({ kind: 'tool', name: 'Bash', args: { command: ASK_COMMAND } });
+  });
 });
 
 describe('model server over HTTP', () => {
@@ -54,6 +64,21 @@ describe('model server over HTTP', () => {
     const res = await fetch(`${server.url}/nowhere`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(404);
     expect(server.requests.at(-1)).toMatchObject({ method: 'POST', path: '/nowhere', protocol: 'none' });
+  });
+
+  it('hold(): answers wait until release, requests are recorded as they come', async () => {
+    const release = server.hold();
+    let answered = false;
+    const pending = fetch(`${server.url}/v1/messages`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'held' }] }) }).then(async (res) => {
+      answered = true;
+      return res.json();
+    });
+    const deadline = Date.now() + 5000;
+    while (!server.requests.some((r) => r.body?.messages?.[0]?.content === 'held') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(server.requests.some((r) => r.body?.messages?.[0]?.content === 'held')).toBe(true);
+    expect(answered).toBe(false);
+    release();
+    expect((await pending).content).toEqual([{ type: 'text', text: 'Reply to: held' }]);
   });
 
   it('anthropic: streams a tool_use for the marker, then text after the tool_result', async () => {

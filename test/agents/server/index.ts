@@ -45,6 +45,12 @@ export interface ModelServer {
   url: string;
   port: number;
   requests: RecordedRequest[];
+  /**
+   * Holds every model answer until the returned release() is called (the
+   * requests are recorded as they arrive): lets a test see an agent
+   * "working" for as long as it needs, without a fixed delay.
+   */
+  hold(): () => void;
   close(): Promise<void>;
 }
 
@@ -60,6 +66,7 @@ export async function startModelServer(): Promise<ModelServer> {
   const requests: RecordedRequest[] = [];
   let counter = 0;
   const ctx: ProtocolContext = { id: (prefix) => `${prefix}_pwt${++counter}` };
+  let gate: Promise<void> | null = null;
 
   const server = createServer((req, res) => {
     void serve(req, res).catch((error: unknown) => {
@@ -97,6 +104,7 @@ export async function startModelServer(): Promise<ModelServer> {
       return;
     }
     request.protocol = protocol.name;
+    while (gate) await gate;
     await protocol.handle(request, res, ctx);
   }
 
@@ -106,6 +114,15 @@ export async function startModelServer(): Promise<ModelServer> {
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    hold() {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      gate = held;
+      return () => {
+        if (gate === held) gate = null;
+        release();
+      };
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

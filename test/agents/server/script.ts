@@ -12,6 +12,12 @@
  */
 export const MARKER = 'PWT_TOOL_MARKER';
 export const TOOL_COMMAND = 'echo pwt-tool-output';
+/**
+ * Like MARKER, but the command writes a file, so CLIs that run read-only
+ * commands unasked (codex under `-a untrusted`) ask for approval first.
+ */
+export const ASK_MARKER = 'PWT_ASK_MARKER';
+export const ASK_COMMAND = 'touch pwt-asked.txt && echo pwt-tool-output';
 export const TOOL_OUTPUT = 'pwt-tool-output';
 
 export interface Turn {
@@ -78,6 +84,7 @@ export function decide(conversation: Conversation): Reply {
     return { kind: 'text', text: `Done: the tool printed ${shown}` };
   }
   const shell = findShellTool(conversation.tools);
+  if (userText.includes(ASK_MARKER) && shell) return { kind: 'tool', name: shell.name, args: shellArgs(shell, ASK_COMMAND) };
   if (userText.includes(MARKER) && shell) return { kind: 'tool', name: shell.name, args: shellArgs(shell) };
   return { kind: 'text', text: `Reply to: ${oneLine(userText, 40)}` };
 }
@@ -92,12 +99,17 @@ function oneLine(text: string, max: number): string {
  * (claude Bash, gemini, pi, copilot, opencode); any other required field
  * gets a harmless value so the CLI's validation passes.
  */
-export function shellArgs(tool: OfferedTool): Record<string, unknown> {
+export function shellArgs(tool: OfferedTool, command = TOOL_COMMAND): Record<string, unknown> {
   const props = tool.schema?.properties ?? {};
   const args: Record<string, unknown> = {};
-  if ('cmd' in props) args.cmd = TOOL_COMMAND;
-  else if (typeOf(props.command) === 'array') args.command = ['bash', '-lc', TOOL_COMMAND];
-  else args.command = TOOL_COMMAND;
+  if ('cmd' in props) args.cmd = command;
+  else if (typeOf(props.command) === 'array') args.command = ['bash', '-lc', command];
+  else args.command = command;
+  // codex's exec_command lets the model ask to run outside the sandbox: under `-a on-request` the user must approve that.
+  if (command === ASK_COMMAND && 'sandbox_permissions' in props) {
+    args.sandbox_permissions = 'require_escalated';
+    if ('justification' in props) args.justification = 'The pwt test asks for approval';
+  }
   for (const key of tool.schema?.required ?? []) {
     if (key in args) continue;
     args[key] = placeholder(key, props[key]);

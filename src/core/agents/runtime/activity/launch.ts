@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { packageRoot } from '../../../infra/package-root.js';
+import type { Provider } from '../../vendors/types.js';
+
+/**
+ * What to add to a vendor's launch so its own event hooks report to
+ * `pwt _agent-event`, without writing anything into the user's vendor
+ * settings (docs/activity.md has what each pinned CLI emits):
+ *
+ * - claude: `--settings <file>`, a settings file of pwt's own (outside the
+ *   worktree) holding only hooks; claude merges it over the user's settings
+ *   for this launch. A file, not inline JSON (inline hooks were reported
+ *   ignored by some 2.1 releases).
+ * - codex: `-c notify=[...]`, a one-launch config override; codex runs that
+ *   program with a JSON argument at the end of each turn.
+ * - others: nothing (pi, gemini, copilot, opencode, cursor): the screen and
+ *   the process decide.
+ */
+export interface ActivityLaunch {
+  args: string[];
+  /** Files to write before the launch (absolute path -> content). */
+  files: { path: string; content: string }[];
+}
+
+/** Where pwt's per-launch hook settings go (beside the per-agent records). */
+export const hookSettingsFile = (agentsDir: string, agentId: string): string => join(agentsDir, `${agentId}.claude-settings.json`);
+
+/** The argv that runs `pwt _agent-event <agents dir> <agent id> <event>` with this very pwt. */
+export function eventCommand(agentsDir: string, agentId: string, event: string): string[] {
+  return [process.execPath, join(packageRoot(), 'dist', 'cli.cjs'), '_agent-event', agentsDir, agentId, event];
+}
+
+/** POSIX single-quoting: claude runs hook commands through a shell. */
+const shellQuote = (arg: string): string => (/^[A-Za-z0-9_./:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+
+/** claude hook events pwt listens to, with the Notification kinds split by matcher. */
+const CLAUDE_HOOKS: [hook: string, matcher: string, event: string][] = [
+  ['SessionStart', '', 'SessionStart'],
+  ['UserPromptSubmit', '', 'UserPromptSubmit'],
+  ['PreToolUse', '', 'PreToolUse'],
+  ['PostToolUse', '', 'PostToolUse'],
+  ['PermissionRequest', '', 'PermissionRequest'],
+  ['Notification', 'permission_prompt', 'Notification:permission_prompt'],
+  ['Notification', 'elicitation_dialog', 'Notification:elicitation_dialog'],
+  ['Notification', 'idle_prompt', 'Notification:idle_prompt'],
+  ['Stop', '', 'Stop'],
+  ['StopFailure', '', 'StopFailure'],
+];
+
+export function claudeHookSettings(agentsDir: string, agentId: string): Record<string, unknown> {
+  const hooks: Record<string, unknown[]> = {};
+  for (const [hook, matcher, event] of CLAUDE_HOOKS) {
+    const command = eventCommand(agentsDir, agentId, event).map(shellQuote).join(' ');
+    (hooks[hook] ??= []).push({ matcher, hooks: [{ type: 'command', command, timeout: 10 }] });
+  }
+  return { hooks };
+}
+
+/** A TOML array of strings (JSON strings are valid TOML basic strings). */
+const tomlArray = (items: string[]): string => `[${items.map((item) => JSON.stringify(item)).join(',')}]`;
+
+export function activityLaunch(provider: Provider, agentsDir: string, agentId: string): ActivityLaunch {
+  switch (provider) {
+    case 'claude': {
+      const path = hookSettingsFile(agentsDir, agentId);
+      return { args: ['--settings', path], files: [{ path, content: `${JSON.stringify(claudeHookSettings(agentsDir, agentId), null, 2)}\n` }] };
+    }
+    case 'codex':
+      return { args: ['-c', `notify=${tomlArray(eventCommand(agentsDir, agentId, 'codex-notify'))}`], files: [] };
+    default:
+      return { args: [], files: [] };
+  }
+}

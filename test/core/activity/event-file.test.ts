@@ -1,0 +1,65 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hookFile, readHookState, recordEvent } from '../../../src/core/agents/runtime/activity/event-file.js';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pwt-events-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('hook events into the per-agent hook file', () => {
+  it('maps claude events, keeps since while the activity stays, leaves no temp file', () => {
+    const dir = tempDir();
+    expect(recordEvent(dir, 'a1', 'UserPromptSubmit', undefined, 1000)).toBe(true);
+    expect(recordEvent(dir, 'a1', 'PreToolUse', undefined, 2000)).toBe(true);
+    expect(readHookState(hookFile(dir, 'a1'))).toEqual({ event: 'PreToolUse', activity: 'working', at: 2000, since: 1000 });
+    expect(recordEvent(dir, 'a1', 'PermissionRequest', undefined, 3000)).toBe(true);
+    expect(readHookState(hookFile(dir, 'a1'))).toMatchObject({ activity: 'waiting', since: 3000 });
+    expect(recordEvent(dir, 'a1', 'Stop', undefined, 4000)).toBe(true);
+    expect(readHookState(hookFile(dir, 'a1'))).toMatchObject({ activity: 'idle', since: 4000 });
+    expect(readdirSync(dir)).toEqual(['a1.hook.json']);
+  });
+
+  it('ignores unknown events and bad agent ids', () => {
+    const dir = tempDir();
+    expect(recordEvent(dir, 'a1', 'SomethingNew')).toBe(false);
+    expect(recordEvent(dir, '../escape', 'Stop')).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("codex notify: the turn's end is idle; a side thread's (task title) is ignored once the vendor id is recorded", () => {
+    const dir = tempDir();
+    const notify = (thread: string) => JSON.stringify({ type: 'agent-turn-complete', 'thread-id': thread, 'turn-id': 't' });
+    expect(recordEvent(dir, 'c1', 'codex-notify', notify('side'), 1000)).toBe(true); // no record yet: accepted
+    writeFileSync(join(dir, 'c1.session.json'), JSON.stringify({ agentId: 'c1', vendorSessionId: 'main' }));
+    recordEvent(dir, 'c1', 'UserPromptSubmit', undefined, 2000);
+    expect(recordEvent(dir, 'c1', 'codex-notify', notify('side'), 3000)).toBe(false);
+    expect(readHookState(hookFile(dir, 'c1'))).toMatchObject({ activity: 'working' });
+    expect(recordEvent(dir, 'c1', 'codex-notify', notify('main'), 4000)).toBe(true);
+    expect(readHookState(hookFile(dir, 'c1'))).toMatchObject({ event: 'agent-turn-complete', activity: 'idle', at: 4000 });
+    expect(recordEvent(dir, 'c1', 'codex-notify', 'not json')).toBe(false);
+  });
+});
+
+describe('pwt _agent-event (the built CLI)', () => {
+  it('writes the hook file from the CommonJS entry; missing arguments are a usage error', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { CLI } = await import('../../helpers/sandbox.js');
+    const dir = tempDir();
+    const run = (...args: string[]) => spawnSync(process.execPath, [CLI, '_agent-event', ...args], { encoding: 'utf8' });
+    const ok = run(dir, 'a1', 'UserPromptSubmit');
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toBe('');
+    expect(readHookState(hookFile(dir, 'a1'))).toMatchObject({ event: 'UserPromptSubmit', activity: 'working' });
+    const bad = run(dir);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^pwt: pwt _agent-event needs/);
+  }, 30_000);
+});
