@@ -1,11 +1,14 @@
-// The full test suite: vitest with its normal output, then one summary line
-// "N passed, N failed[, N skipped]" that CI reads. Exits non-zero on any failure.
+// The full test suite: vitest with its normal output, then (with no file
+// arguments) the unit tests of test/core/ again under bun test, then one
+// summary line "N passed, N failed[, N skipped]" that CI reads: the two
+// runners' counts added up. Exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
+const args = process.argv.slice(2);
 const results = 'test-results.json';
 rmSync(results, { force: true });
-const run = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2)], { stdio: 'inherit' });
+const run = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...args], { stdio: 'inherit' });
 
 let passed = 0;
 let failed = 0;
@@ -18,5 +21,19 @@ if (existsSync(results)) {
 } else {
   failed = 1;
 }
+
+let bunOk = true;
+if (args.length === 0) {
+  const junit = 'test-results-bun.xml';
+  rmSync(junit, { force: true });
+  console.log('\nbun test test/core (the unit tests under bun):');
+  const bun = spawnSync('npx', ['bun', 'test', '--reporter=junit', `--reporter-outfile=${junit}`, 'test/core'], { stdio: 'inherit' });
+  const totals = existsSync(junit) ? /<testsuites\b[^>]*\btests="(\d+)"[^>]*\bfailures="(\d+)"[^>]*\bskipped="(\d+)"/.exec(readFileSync(junit, 'utf8')) : null;
+  const [tests, failures, skips] = totals ? totals.slice(1).map(Number) : [0, 1, 0];
+  passed += tests - failures - skips;
+  failed += failures || (bun.status === 0 ? 0 : 1);
+  skipped += skips;
+  bunOk = bun.status === 0;
+}
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exit(run.status === 0 && failed === 0 && passed > 0 ? 0 : 1);
+process.exit(run.status === 0 && bunOk && failed === 0 && passed > 0 ? 0 : 1);

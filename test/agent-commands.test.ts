@@ -1,9 +1,9 @@
 import { cpSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cursorSlug } from '../src/core/agents/vendors/cursor/adapter.js';
 import { piFolderName } from '../src/core/agents/vendors/pi/adapter.js';
+import { openDatabase } from '../src/core/infra/sqlite.js';
 import { makeSandbox, parseJson, type Sandbox } from './helpers/sandbox.js';
 
 /**
@@ -21,7 +21,7 @@ let sandbox: Sandbox;
 let work: string;
 let empty: string;
 
-function placeVendorFiles(home: string, cwd: string): void {
+async function placeVendorFiles(home: string, cwd: string): Promise<void> {
   const piDir = join(home, '.pi/agent/sessions', piFolderName(cwd));
   mkdirSync(piDir, { recursive: true });
   const piFixture = join(FIXTURES, 'pi/home/.pi/agent/sessions', piFolderName(FIXTURE_CWD), `2026-05-01T10-15-30-123Z_${PI_ID}.jsonl`);
@@ -29,7 +29,7 @@ function placeVendorFiles(home: string, cwd: string): void {
 
   const dataDir = join(home, '.local/share/opencode');
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, 'opencode.db'));
+  const db = await openDatabase(join(dataDir, 'opencode.db'), { readonly: false });
   db.exec(readFileSync(join(FIXTURES, 'opencode/opencode.db.dump.sql'), 'utf8').replaceAll(FIXTURE_CWD, cwd));
   db.close();
 
@@ -39,15 +39,15 @@ function placeVendorFiles(home: string, cwd: string): void {
   utimesSync(cursorFile, new Date('2026-05-01T09:00:00Z'), new Date('2026-05-01T09:00:00Z'));
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   sandbox = makeSandbox();
   work = join(sandbox.root, 'acme app');
   empty = join(sandbox.root, 'empty');
   mkdirSync(work);
   mkdirSync(empty);
-  placeVendorFiles(sandbox.home, work);
-});
-afterAll(() => sandbox.cleanup());
+  await placeVendorFiles(sandbox.home, work);
+}, 60_000);
+afterAll(() => sandbox.cleanup(), 60_000);
 
 describe('pwt agent sessions', () => {
   it('lists every provider\'s sessions for the current folder, newest first', () => {
@@ -61,27 +61,27 @@ describe('pwt agent sessions', () => {
       ['cursor', CURSOR_ID, 3],
     ]);
     expect(report.sessions[0]).toMatchObject({ startedAt: '2026-05-01T10:15:30.123Z', updatedAt: '2026-05-01T10:15:50.000Z' });
-  });
+  }, 60_000);
 
   it('filters by --provider and prints a table for people', () => {
     expect(parseJson(sandbox.pwt(work, ['agent', 'sessions', '--provider', 'opencode', '--json']).stdout).sessions).toHaveLength(1);
     const human = sandbox.pwt(work, ['agent', 'sessions']);
     expect(human.stdout).toMatch(/^PROVIDER\s+ID\s+STARTED\s+UPDATED\s+MESSAGES\npi\s+2d9f8e7c/);
-  });
+  }, 60_000);
 
   it('says so on stderr when a folder has none (exit 0, stdout empty)', () => {
     const result = sandbox.pwt(empty, ['agent', 'sessions']);
     expect(result).toMatchObject({ code: 0, stdout: '' });
     expect(result.stderr).toContain(`No agent sessions recorded for ${empty}`);
     expect(parseJson(sandbox.pwt(empty, ['agent', 'sessions', '--json']).stdout)).toEqual({ cwd: empty, sessions: [] });
-  });
+  }, 60_000);
 
   it('rejects an unknown provider or flag (exit 2)', () => {
     const unknown = sandbox.pwt(work, ['agent', 'sessions', '--provider', 'vim']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Unknown provider "vim". Use one of: claude, codex');
     expect(sandbox.pwt(work, ['agent', 'sessions', '--all']).code).toBe(2);
-  });
+  }, 60_000);
 });
 
 describe('pwt agent transcript', () => {
@@ -92,14 +92,14 @@ describe('pwt agent transcript', () => {
     expect(transcript).toMatchObject({ provider: 'opencode', id: OPENCODE_ID });
     expect(transcript.messages[0]).toEqual({ role: 'user', text: 'Add a --verbose flag to the CLI in src/cli.ts', tools: [], at: '2026-05-01T10:15:31.000Z' });
     expect(transcript.messages[1].tools[0]).toMatchObject({ name: 'read', input: { filePath: `${work}/src/cli.ts` } });
-  });
+  }, 60_000);
 
   it('takes an id, and prints markdown with tools on one line', () => {
     const result = sandbox.pwt(work, ['agent', 'transcript', 'pi', PI_ID, '--markdown']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`# pi session ${PI_ID}\n\n### User (2026-05-01 10:15 UTC)\nAdd a --verbose flag`);
     expect(result.stdout).toContain('- tool read: src/cli.ts → export function main(argv: string[]) { (4 lines)');
-  });
+  }, 60_000);
 
   it('--max-chars keeps the most recent whole messages', () => {
     const markdown = sandbox.pwt(work, ['agent', 'transcript', 'cursor', '--max-chars', '300']);
@@ -108,7 +108,7 @@ describe('pwt agent transcript', () => {
     expect(markdown.stdout).toContain('Added a `--verbose` flag');
     const json = parseJson(sandbox.pwt(work, ['agent', 'transcript', 'cursor', '--json', '--max-chars', '200']).stdout);
     expect(json).toMatchObject({ omitted: 2, messages: [{ role: 'assistant' }] });
-  });
+  }, 60_000);
 
   it('fails clearly: no session here (3), unknown id (3), bad options (2)', () => {
     const none = sandbox.pwt(empty, ['agent', 'transcript', 'pi']);
@@ -119,5 +119,5 @@ describe('pwt agent transcript', () => {
     expect(sandbox.pwt(work, ['agent', 'transcript', 'pi', '--max-chars', 'lots']).code).toBe(2);
     expect(sandbox.pwt(work, ['agent', 'transcript']).code).toBe(2);
     expect(sandbox.pwt(work, ['agent', 'transcript', 'emacs']).code).toBe(2);
-  });
+  }, 60_000);
 });

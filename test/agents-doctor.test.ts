@@ -19,7 +19,7 @@ let sandbox: Sandbox | undefined;
 afterEach(() => {
   sandbox?.cleanup();
   sandbox = undefined;
-});
+}, 60_000);
 
 const checksOf = (stdout: string) => parseJson<{ checks: Check[] }>(stdout).checks;
 const byName = (checks: Check[], name: string) => checks.find((check) => check.name === name);
@@ -35,7 +35,7 @@ describe('pwt doctor: agent CLIs', () => {
     expect(byName(checks, 'opencode')?.detail).toMatch(/^opencode 1\.\d+\.\d+ at /);
     expect(byName(checks, 'pi')?.detail).toMatch(/^pi 0\.\d+\.\d+ at .*\/home\/\.pi\/agent$/);
     expect(byName(checks, 'cursor')).toMatchObject({ level: 'ok', detail: 'cursor-agent not found on PATH (optional)' });
-  });
+  }, 60_000);
 
   it('warns about gemini\'s session cleanup until the user turns it off', () => {
     requireCli('gemini');
@@ -46,7 +46,7 @@ describe('pwt doctor: agent CLIs', () => {
     mkdirSync(join(sandbox.home, '.gemini'));
     writeFileSync(join(sandbox.home, '.gemini/settings.json'), '{ // comments are allowed\n "general": { "sessionRetention": { "enabled": false } } }\n');
     expect(byName(checksOf(sandbox.pwt(sandbox.root, ['doctor', '--json'], env).stdout), 'gemini-cleanup')).toBeUndefined();
-  });
+  }, 60_000);
 
   it('a missing CLI is fine unless it is the project\'s defaultAgent (then a warning with the install command)', () => {
     const project = makeProject();
@@ -57,5 +57,5 @@ describe('pwt doctor: agent CLIs', () => {
     writeFileSync(join(project.main, '.pwt.json'), '{ "defaultAgent": "pi" }\n');
     const result = sandbox.pwt(project.main, ['doctor']);
     expect(result.stdout).toMatch(/warn {2}pi +pi not found on PATH \(it is this project's defaultAgent\)\n +fix: Install it: npm install -g @mariozechner\/pi-coding-agent/);
-  });
+  }, 60_000);
 });

@@ -10,7 +10,7 @@ let term: TmuxPwt | undefined;
 afterEach(() => {
   term?.kill();
   project?.sandbox.cleanup();
-});
+}, 60_000);
 
 const git = (cwd: string, ...args: string[]) => project.sandbox.git(cwd, ...args).trim();
 
@@ -48,5 +48,5 @@ describe('pwt cleanup at a terminal', () => {
     expect(git(main, 'show', `${ref}:wip.txt`)).toBe('uncommitted');
     // Skipped: still there.
     expect(existsSync(join(sessionsDir, 'junk'))).toBe(true);
-  });
+  }, 60_000);
 });

@@ -5,7 +5,7 @@ import { commitFile, makeProject, parseJson, type Project } from './helpers/sand
 import { fingerprint, manifest, sessionIds } from './remove-harness.js';
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 const git = (cwd: string, ...args: string[]) => project.sandbox.git(cwd, ...args).trim();
 const pwt = (args: string[]) => project.sandbox.pwt(project.main, args);
@@ -44,7 +44,7 @@ describe('pwt cleanup', () => {
     expect(plan.dryRun).toBe(true);
     expect(plan.actions.map((action: { op: string }) => action.op)).toEqual(['prune-worktrees', 'unregister', 'archive', 'delete-branch', 'adopt', 'move-stray']);
     expect(fingerprint(project)).toBe(before);
-  });
+  }, 60_000);
 
   it('--force repairs every kind: drops, prunes, adopts, moves strays aside, deletes nothing', () => {
     everyOrphan();
@@ -67,7 +67,7 @@ describe('pwt cleanup', () => {
     expect(existsSync(join(project.sessionsDir, 'junk'))).toBe(false);
     const again = pwt(['cleanup', '--force']);
     expect(again.stderr).toMatch(/No orphans/);
-  });
+  }, 60_000);
 
   it('--delete-branch archives an unmerged branch first and deletes merged (also squash-merged) ones outright', () => {
     project = makeProject();
@@ -97,5 +97,5 @@ describe('pwt cleanup', () => {
     const restored = pwt(['restore', 'unmerged']);
     expect(restored.code, restored.stderr).toBe(0);
     expect(readFileSync(join(sessionsDir, 'unmerged', 'unmerged.txt'), 'utf8')).toBe('unmerged\n');
-  });
+  }, 60_000);
 });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, makeProject, type Project } from './helpers/sandbox.js';
+import { NODE, CLI, makeProject, type Project } from './helpers/sandbox.js';
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 describe('pwt (global behaviour)', () => {
   it('prints help and version; unknown commands and flags are usage errors (exit 2)', () => {
@@ -27,7 +27,7 @@ describe('pwt (global behaviour)', () => {
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stdout).toBe('');
     }
-  });
+  }, 60_000);
 
   it('keeps stdout for data: --json output parses and people-text goes to stderr', () => {
     project = makeProject();
@@ -37,16 +37,16 @@ describe('pwt (global behaviour)', () => {
     const human = sandbox.pwt(main, ['create', 'y']);
     expect(human.stdout).toBe('');
     expect(human.stderr).toMatch(/Created session y/);
-  });
+  }, 60_000);
 
   it('stops quietly when the reader of its output goes away (| head)', () => {
     project = makeProject();
     const { sandbox, main } = project;
-    const result = sandbox.sh('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" doctor | head -1`], main);
+    const result = sandbox.sh('bash', ['-c', `set -o pipefail; "${NODE}" "${CLI}" doctor | head -1`], main);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.split('\n')).toHaveLength(2);
     expect(result.stderr).not.toMatch(/EPIPE|unexpected error/);
-  });
+  }, 60_000);
 
   it('respects NO_COLOR (no escape sequences anywhere)', () => {
     project = makeProject();
@@ -55,5 +55,5 @@ describe('pwt (global behaviour)', () => {
     const result = sandbox.pwt(main, ['status'], { NO_COLOR: '1', FORCE_COLOR: '1' });
     // eslint-disable-next-line no-control-regex
     expect(result.stdout + result.stderr).not.toMatch(/\u001B\[/);
-  });
+  }, 60_000);
 });

@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { makeProject, parseJson, type Project } from './helpers/sandbox.js';
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 const exited = (child: ChildProcess) =>
   new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
@@ -42,7 +42,7 @@ describe('concurrent pwt processes', () => {
     expect(worktrees).toEqual([...names].sort());
     const status = parseJson(sandbox.pwt(main, ['status', '--json']).stdout);
     expect(status.orphans).toEqual([]);
-  });
+  }, 60_000);
 
   it('a create killed after its worktree exists leaves a leftover that status reports truthfully', async () => {
     project = makeProject();
@@ -62,7 +62,7 @@ describe('concurrent pwt processes', () => {
     const status = parseJson(sandbox.pwt(main, ['status', '--json']).stdout);
     expect(status.sessions.map((s: { id: string }) => s.id)).toEqual(['first']);
     expect(status.orphans).toEqual([{ kind: 'unregistered-worktree', id: 'victim', path: join(sessionsDir, 'victim'), branch: 'session/victim' }]);
-  });
+  }, 60_000);
 
   it('a lock held by a live pwt makes writers give up with exit 3 naming the lock; a stale lock is taken over', () => {
     project = makeProject();
@@ -94,5 +94,5 @@ describe('concurrent pwt processes', () => {
     expect(doctor.checks.find((c: { name: string }) => c.name === 'lock')).toMatchObject({ level: 'warn', detail: expect.stringMatching(/stale lock/) });
     expect(sandbox.pwt(main, ['create', 'after-stale']).code).toBe(0);
     expect(existsSync(lock)).toBe(false);
-  });
+  }, 60_000);
 });

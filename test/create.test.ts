@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 const manifestOf = (p: Project) => parseJson(readFileSync(join(p.sessionsDir, '.manifest.json'), 'utf8'));
 const branches = (p: Project) => p.sandbox.git(p.main, 'branch', '--format=%(refname:short)').trim().split('\n');
@@ -32,7 +32,7 @@ describe('pwt create', () => {
       baseCommit: sandbox.git(main, 'rev-parse', 'HEAD').trim(),
     });
     expect(Date.parse(manifest.sessions[0].startedAt)).not.toBeNaN();
-  });
+  }, 60_000);
 
   it('--json prints the session object with its absolute path and nothing else', () => {
     project = makeProject();
@@ -40,7 +40,7 @@ describe('pwt create', () => {
     expect(result.code).toBe(0);
     const session = parseJson(result.stdout);
     expect(session).toMatchObject({ id: 'j1', branch: 'session/j1', path: join(project.sessionsDir, 'j1'), goals: [] });
-  });
+  }, 60_000);
 
   it('--base starts from another branch and records it', () => {
     project = makeProject();
@@ -56,7 +56,7 @@ describe('pwt create', () => {
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/does not name a commit/);
     expect(existsSync(join(sessionsDir, 'x'))).toBe(false);
-  });
+  }, 60_000);
 
   it('copies env files keeping their mode, lists them, and never overwrites', () => {
     project = makeProject();
@@ -78,7 +78,7 @@ describe('pwt create', () => {
     expect(statSync(copied).mode & 0o777).toBe(0o600);
     expect(sandbox.pwt(main, ['create', 'noenv', '--no-env']).code).toBe(0);
     expect(existsSync(join(sessionsDir, 'noenv', '.env'))).toBe(false);
-  });
+  }, 60_000);
 
   describe('refuses bad names with exit 2 and creates nothing', () => {
     const names: [string, string[]][] = [
@@ -105,7 +105,7 @@ describe('pwt create', () => {
         expect(branches(project)).toEqual(before);
         expect(existsSync(sessionsDir)).toBe(false);
         for (const dir of [root, main, project.sandbox.home]) expect(readdirSync(dir).filter((f) => f.startsWith('pwned'))).toEqual([]);
-      });
+      }, 60_000);
     }
   });
 
@@ -116,7 +116,7 @@ describe('pwt create', () => {
     const result = project.sandbox.pwt(outside, ['create', 'x']);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/Not inside a git repository/);
-  });
+  }, 60_000);
 
   it('runs only from the main worktree', () => {
     project = makeProject();
@@ -126,7 +126,7 @@ describe('pwt create', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/not the main worktree/);
     expect(result.stderr).toContain(main);
-  });
+  }, 60_000);
 
   it('refuses a duplicate session, branch or folder with exit 3', () => {
     project = makeProject();
@@ -148,7 +148,7 @@ describe('pwt create', () => {
     expect(folder.stderr).toMatch(/folder .* already exists/);
     expect(readFileSync(join(sessionsDir, 'folder', 'notes.txt'), 'utf8')).toBe('mine\n');
     expect(manifestOf(project).sessions.map((s: { id: string }) => s.id)).toEqual(['dup']);
-  });
+  }, 60_000);
 
   it('refuses a dirty main worktree unless --allow-dirty', () => {
     project = makeProject();
@@ -159,7 +159,7 @@ describe('pwt create', () => {
     expect(dirty.stderr).toMatch(/uncommitted change.*--allow-dirty/);
     expect(sandbox.pwt(main, ['create', 'd', '--allow-dirty']).code).toBe(0);
     expect(readFileSync(join(main, 'README.md'), 'utf8')).toBe('# changed\n');
-  });
+  }, 60_000);
 
   it('rolls back the worktree and branch when the manifest write fails', () => {
     project = makeProject();
@@ -174,7 +174,7 @@ describe('pwt create', () => {
     expect(sandbox.git(main, 'worktree', 'list', '--porcelain')).not.toContain('doomed');
     expect(readFileSync(join(sessionsDir, '.manifest.json'), 'utf8')).toBe(before);
     expect(readdirSync(sessionsDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-  });
+  }, 60_000);
 
   it('keeps manifest fields it does not know', () => {
     project = makeProject();
@@ -190,7 +190,7 @@ describe('pwt create', () => {
     expect(after.teamNote).toEqual({ keep: true });
     expect(after.sessions[0].customField).toEqual([1, 2]);
     expect(after.sessions).toHaveLength(2);
-  });
+  }, 60_000);
 
   it('answers --help and rejects unknown flags with exit 2', () => {
     project = makeProject();
@@ -202,5 +202,5 @@ describe('pwt create', () => {
     expect(unknown.stderr).toMatch(/Unknown option --frobnicate/);
     const missing = project.sandbox.pwt(project.main, ['create']);
     expect(missing.code).toBe(2);
-  });
+  }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { NODE } from './helpers/sandbox.js';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -5,7 +6,7 @@ import { resolve } from 'node:path';
 
 describe('npm run demo', () => {
   it('runs a real lifecycle with the CLI and says where it left things', () => {
-    const result = spawnSync(process.execPath, [resolve(import.meta.dirname, '../scripts/demo.mjs')], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+    const result = spawnSync(NODE, [resolve(import.meta.dirname, '../scripts/demo.mjs')], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } });
     const root = result.stdout.match(/Remove it all with: rm -rf (\S+)/)?.[1];
     try {
       expect(result.status, result.stderr).toBe(0);
@@ -16,5 +17,5 @@ describe('npm run demo', () => {
     } finally {
       if (root) rmSync(root, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 });

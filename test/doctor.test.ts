@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeProject, parseJson, type Project } from './helpers/sandbox.js';
+import { NODE, makeProject, parseJson, type Project } from './helpers/sandbox.js';
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 type Check = { name: string; level: string; detail: string; fix?: string };
 const byName = (checks: Check[], name: string) => checks.find((check) => check.name === name);
@@ -31,7 +31,7 @@ describe('pwt doctor', () => {
     }
     const human = sandbox.pwt(main, ['doctor']);
     expect(human.stdout).toMatch(/^ok\s+git\s+git \d/m);
-  });
+  }, 60_000);
 
   it('says which tool is missing and how to get it', () => {
     project = makeProject();
@@ -41,11 +41,11 @@ describe('pwt doctor', () => {
     mkdirSync(bin);
     const git = sandbox.sh('sh', ['-c', 'command -v git'], main).stdout.trim();
     writeFileSync(join(bin, 'git'), `#!/bin/sh\nexec ${git} "$@"\n`, { mode: 0o755 });
-    const result = sandbox.sh(process.execPath, [join(import.meta.dirname, '../dist/cli.cjs'), 'doctor', '--json'], main, { PATH: bin });
+    const result = sandbox.sh(NODE, [join(import.meta.dirname, '../dist/cli.cjs'), 'doctor', '--json'], main, { PATH: bin });
     const { checks } = parseJson<{ checks: Check[] }>(result.stdout);
     expect(byName(checks, 'tmux')).toMatchObject({ level: 'warn', detail: expect.stringMatching(/not found/), fix: expect.stringMatching(/Install tmux/) });
     expect(byName(checks, 'gh')?.fix).toMatch(/gh auth login/);
-  });
+  }, 60_000);
 
   it('fails (exit 3) on a manifest from a newer pwt', () => {
     project = makeProject();
@@ -56,5 +56,5 @@ describe('pwt doctor', () => {
     expect(result.code).toBe(3);
     expect(byName(parseJson(result.stdout).checks, 'manifest')).toMatchObject({ level: 'fail', fix: expect.stringMatching(/Upgrade/) });
     expect(result.stderr).toMatch(/pwt doctor found 1 problem/);
-  });
+  }, 60_000);
 });

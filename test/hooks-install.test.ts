@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { commitFile, makeProject, parseJson, type Project, type Sandbox } from './helpers/sandbox.js';
+import { NODE, commitFile, makeProject, parseJson, type Project, type Sandbox } from './helpers/sandbox.js';
 
 const HUSKY_BIN = join(import.meta.dirname, '../node_modules/husky/bin.js');
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 /** Every file under a folder with its bytes, mode and mtime: "changes nothing" means this is equal. */
 function snapshot(dir: string): Record<string, { text: string; mode: number; mtime: number }> {
@@ -60,7 +60,7 @@ describe('pwt hooks install / uninstall', () => {
     expect(snapshot(hooksDir)).toEqual(before);
     expect(existsSync(join(main, '.git', 'pwt'))).toBe(false);
     expect(parseJson(sandbox.pwt(main, ['hooks', 'status', '--json']).stdout).installed).toBe(false);
-  });
+  }, 60_000);
 
   it('chains into an existing shell hook by one line: it still runs with its args and stdin, and comes back byte for byte', () => {
     project = makeProject();
@@ -105,7 +105,7 @@ describe('pwt hooks install / uninstall', () => {
       expect(after[hook]?.text).toBe(originals[hook]);
       expect(after[hook]?.mode).toBe(before[hook]?.mode);
     }
-  });
+  }, 60_000);
 
   it('moves a hook that is not a shell script aside, runs it with the same args and stdin, and renames it back', () => {
     project = makeProject();
@@ -138,7 +138,7 @@ describe('pwt hooks install / uninstall', () => {
     const after = snapshot(hooksDir);
     expect(after['pre-push']).toEqual(before['pre-push']);
     expect(after['pre-push.pwt-orig']).toBeUndefined();
-  });
+  }, 60_000);
 
   it('uses core.hooksPath in a husky layout (.husky/_), keeps husky running, and sees plain worktree adds', () => {
     project = makeProject();
@@ -191,7 +191,7 @@ describe('pwt hooks install / uninstall', () => {
     // Same bytes and modes (the files were edited in place, so their mtimes moved).
     const bytesAndModes = (files: ReturnType<typeof snapshot>) => Object.fromEntries(Object.entries(files).map(([name, file]) => [name, [file.text, file.mode]]));
     expect(bytesAndModes(snapshot(husky))).toEqual(bytesAndModes(before));
-  });
+  }, 60_000);
 
   it('refuses to edit a hook committed to the repository', () => {
     project = makeProject();
@@ -205,7 +205,7 @@ describe('pwt hooks install / uninstall', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/pre-push is committed to this repository; pwt will not change it\. Add this line/);
     expect(sandbox.git(main, 'status', '--porcelain')).toBe('');
-  });
+  }, 60_000);
 
   it('is checked by pwt doctor', () => {
     project = makeProject();
@@ -214,7 +214,7 @@ describe('pwt hooks install / uninstall', () => {
     expect(check()).toMatchObject({ level: 'warn', fix: expect.stringContaining('pwt hooks install') });
     sandbox.pwt(main, ['hooks', 'install']);
     expect(check()).toMatchObject({ level: 'ok' });
-  });
+  }, 60_000);
 });
 
 /**
@@ -224,7 +224,7 @@ describe('pwt hooks install / uninstall', () => {
  * basename "$0", which is why pwt must not move these files.
  */
 function makeHuskyLayout(sandbox: Sandbox, cwd: string): string {
-  const result = sandbox.sh(process.execPath, [HUSKY_BIN], cwd);
+  const result = sandbox.sh(NODE, [HUSKY_BIN], cwd);
   if (result.code !== 0 || result.stdout.trim()) throw new Error(`husky failed: ${result.stdout}${result.stderr}`);
   return join(cwd, '.husky', '_');
 }

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
+import { NODE, CLI, commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 function installed(): Project {
   project = makeProject();
@@ -37,7 +37,7 @@ describe('post-checkout hook', () => {
       path: join(sessionsDir, 'x'),
       exists: true,
     });
-  });
+  }, 60_000);
 
   it('records a branch change inside a known session and warns', () => {
     const { sandbox, main, sessionsDir } = installed();
@@ -49,7 +49,7 @@ describe('post-checkout hook', () => {
     // A detached HEAD passing through (rebase, bisect) is not recorded.
     sandbox.git(join(sessionsDir, 'b'), 'checkout', '--quiet', '--detach');
     expect(manifest(project).sessions[0].branch).toBe('feature/other');
-  });
+  }, 60_000);
 
   it('gives pwt create exactly one manifest entry', () => {
     const { sandbox, main } = installed();
@@ -63,7 +63,7 @@ describe('post-checkout hook', () => {
     const add = sandbox.sh('git', ['worktree', 'add', '--quiet', '../app-sessions/d', '-b', 'session/d'], main, { PWT_CREATING: '1', PWT_DEBUG: '1' });
     expect(add.stderr).toBe('pwt hook post-checkout: pwt create is adding this worktree and registers it itself (node not started)\n');
     expect(manifest(project).sessions).toHaveLength(1);
-  });
+  }, 60_000);
 
   it('never fails a checkout: a corrupt manifest is recovered, a broken config becomes one warning line', () => {
     const { sandbox, main, sessionsDir } = installed();
@@ -79,7 +79,7 @@ describe('post-checkout hook', () => {
     const add2 = sandbox.sh('git', ['worktree', 'add', '--quiet', '../app-sessions/z', '-b', 'session/z'], main);
     expect(add2.code).toBe(0);
     expect(add2.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^pwt: warning: post-checkout hook: .*protectBase.* \(the checkout itself is done/)]);
-  });
+  }, 60_000);
 
   it('does nothing with PWT_HOOKS=0, and traces with PWT_DEBUG=1 without starting node outside the sessions dir', () => {
     const { sandbox, main } = installed();
@@ -98,7 +98,7 @@ describe('post-checkout hook', () => {
     // Proof that outside the sessions dir no Node starts: the recorded node becomes a wrapper that logs each start.
     const starts = join(sandbox.root, 'node-starts.log');
     const wrapper = join(sandbox.root, 'counting-node');
-    writeFileSync(wrapper, `#!/bin/sh\necho start >> '${starts}'\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
+    writeFileSync(wrapper, `#!/bin/sh\necho start >> '${starts}'\nexec '${NODE}' "$@"\n`, { mode: 0o755 });
     writeFileSync(starts, '');
     const dispatcher = join(main, '.git', 'pwt', 'hooks.sh');
     writeFileSync(dispatcher, readFileSync(dispatcher, 'utf8').replace(/^_pwt_node=.*$/m, `_pwt_node='${wrapper}'`));
@@ -106,7 +106,7 @@ describe('post-checkout hook', () => {
     expect(readFileSync(starts, 'utf8')).toBe('');
     sandbox.git(main, 'worktree', 'add', '--quiet', '../app-sessions/counted', '-b', 'session/counted');
     expect(readFileSync(starts, 'utf8')).toBe('start\n');
-  });
+  }, 60_000);
 
   it('honours PWT_SESSIONS_DIR at run time', () => {
     const { sandbox, main } = installed();
@@ -115,7 +115,7 @@ describe('post-checkout hook', () => {
     expect(add.code).toBe(0);
     const status = parseJson(sandbox.pwt(main, ['status', '--json'], env).stdout);
     expect(status.sessions.map((session: { id: string }) => session.id)).toEqual(['e']);
-  });
+  }, 60_000);
 });
 
 describe('finding pwt from the hook', () => {
@@ -126,7 +126,7 @@ describe('finding pwt from the hook', () => {
     expect(parseJson(sandbox.pwt(main, ['hooks', 'status', '--json']).stdout).dispatcherState).toBe('outdated');
     const bin = join(sandbox.root, 'bin');
     mkdirSync(bin);
-    writeFileSync(join(bin, 'pwt'), `#!/bin/sh\nexec '${process.execPath}' '${CLI}' "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(bin, 'pwt'), `#!/bin/sh\nexec '${NODE}' '${CLI}' "$@"\n`, { mode: 0o755 });
     const withPwt = sandbox.sh('git', ['worktree', 'add', '--quiet', '../app-sessions/f', '-b', 'session/f'], main, { PATH: `${bin}:${sandbox.env.PATH}` });
     expect(withPwt.code, withPwt.stderr).toBe(0);
     expect(manifest(project).sessions.map((session: { id: string }) => session.id)).toEqual(['f']);
@@ -139,7 +139,7 @@ describe('finding pwt from the hook', () => {
     expect(none.code).toBe(0);
     expect(none.stderr).toMatch(/^pwt: warning: post-checkout hook skipped: .*gone\/cli\.js is gone and no pwt is on PATH \(run pwt hooks install again\)\.\n$/);
     expect(sandbox.pwt(main, ['hooks', 'install', '--json']).stdout).toMatch(/"dispatcherOp": "updated"/);
-  });
+  }, 60_000);
 });
 
 describe('pre-push hook', () => {
@@ -167,7 +167,7 @@ describe('pre-push hook', () => {
     const forced = sandbox.sh('git', ['push', '--quiet', 'origin', 'session/x:main'], wt, { PWT_ALLOW_BASE_PUSH: '1' });
     expect(forced.code, forced.stderr).toBe(0);
     expect(remoteMain(project)).toBe(sandbox.git(wt, 'rev-parse', 'HEAD').trim());
-  });
+  }, 60_000);
 
   it('never blocks with protectBase off, nor pushes of other branches, and skips node for them', () => {
     const { sandbox, main, sessionsDir } = installed();
@@ -182,5 +182,5 @@ describe('pre-push hook', () => {
     const open = sandbox.sh('git', ['push', '--quiet', 'origin', 'session/p:main'], wt);
     expect(open.code, open.stderr).toBe(0);
     expect(remoteMain(project)).toBe(sandbox.git(wt, 'rev-parse', 'HEAD').trim());
-  });
+  }, 60_000);
 });

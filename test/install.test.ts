@@ -6,7 +6,7 @@ import { makeProject, type Project } from './helpers/sandbox.js';
 const repoRoot = resolve(import.meta.dirname, '..');
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 describe('a global install (npm install -g .)', () => {
   it('puts a working pwt on PATH', () => {

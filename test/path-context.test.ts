@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { makeProject, parseJson, type Project } from './helpers/sandbox.js';
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 describe('pwt path', () => {
   it('prints the main worktree or a session path, from anywhere in the project', () => {
@@ -17,7 +17,7 @@ describe('pwt path', () => {
     expect(sandbox.pwt(main, ['path', 'p1']).stdout).toBe(`${session}\n`);
     expect(sandbox.pwt(join(session, 'deep', 'er'), ['path']).stdout).toBe(`${main}\n`);
     expect(sandbox.pwt(join(session, 'deep'), ['path', 'p1']).stdout).toBe(`${session}\n`);
-  });
+  }, 60_000);
 
   it('exits 3 for an unknown session or a missing worktree', () => {
     project = makeProject();
@@ -31,7 +31,7 @@ describe('pwt path', () => {
     const gone = sandbox.pwt(main, ['path', 'gone']);
     expect(gone.code).toBe(3);
     expect(gone.stderr).toMatch(/gone.*pwt cleanup/);
-  });
+  }, 60_000);
 
   it('honours PWT_SESSIONS_DIR and .pwt.json sessionsDir, and rejects bad config', () => {
     project = makeProject();
@@ -64,7 +64,7 @@ describe('pwt path', () => {
     const empty = sandbox.pwt(main, ['status'], { PWT_SESSIONS_DIR: '' });
     expect(empty.code).toBe(3);
     expect(empty.stderr).toMatch(/PWT_SESSIONS_DIR is set but empty/);
-  });
+  }, 60_000);
 });
 
 describe('pwt context', () => {
@@ -82,5 +82,5 @@ describe('pwt context', () => {
     mkdirSync(outside);
     expect(parseJson(sandbox.pwt(outside, ['context', '--json']).stdout)).toEqual({ kind: 'none' });
     expect(sandbox.pwt(join(sessionsDir, 'ctx'), ['context']).stdout).toMatch(/session ctx .*\ngoal: know where I am/s);
-  });
+  }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, parseJson, type Project, type Sandbox } from './helpers/sandbox.js';
+import { NODE, CLI, parseJson, type Project, type Sandbox } from './helpers/sandbox.js';
 
 /**
  * Shared by the remove / cleanup / restore tests: a whole-repo fingerprint to
@@ -55,7 +55,7 @@ export class TmuxPwt {
     this.env = env;
     // sh prints pwt's exit code on the screen: tmux's own #{pane_dead_status} can
     // lag behind (or miss) the pane closing. Arguments pass through "$@" unparsed.
-    const command = ['/bin/sh', '-c', '"$0" "$@"; echo "[pwt-exit $?]"', process.execPath, CLI, ...args];
+    const command = ['/bin/sh', '-c', '"$0" "$@"; echo "[pwt-exit $?]"', NODE, CLI, ...args];
     this.tmux(['-f', '/dev/null', 'new-session', '-d', '-s', 'pwt', '-x', String(size.columns), '-y', String(size.rows), '-c', cwd, '--', ...command]);
     this.tmux(['set-option', '-t', 'pwt', 'remain-on-exit', 'on']);
   }

@@ -12,7 +12,7 @@ afterEach(() => {
   term?.kill();
   term = undefined;
   project?.sandbox.cleanup();
-});
+}, 60_000);
 
 const git = (cwd: string, ...args: string[]) => project.sandbox.git(cwd, ...args).trim();
 
@@ -41,7 +41,7 @@ describe('pwt remove at a terminal', () => {
     expect(screen).toMatch(/Merged session\/feat into main/);
     expect(git(project.main, 'rev-parse', 'main')).toBe(tip);
     expect(sessionIds(project)).toEqual([]);
-  });
+  }, 60_000);
 
   it('offers to commit uncommitted work and asks for the message', async () => {
     const session = withSession();
@@ -59,7 +59,7 @@ describe('pwt remove at a terminal', () => {
     expect(git(project.main, 'log', '-1', '--format=%s', 'session/feat')).toBe('finish the feature');
     expect(git(project.main, 'show', 'session/feat:new.txt')).toBe('new');
     expect(existsSync(session)).toBe(false);
-  });
+  }, 60_000);
 
   it('cancel at the commit question, or Escape at the strategy, exits 130 and changes nothing', async () => {
     const session = withSession();
@@ -82,7 +82,7 @@ describe('pwt remove at a terminal', () => {
     expect((await term.exit()).code).toBe(130);
     expect(fingerprint(project)).toBe(before);
     expect(readFileSync(join(session, 'new.txt'), 'utf8')).toBe('new\n');
-  });
+  }, 60_000);
 
   it('abandon: archives uncommitted work when chosen, after a confirmation', async () => {
     const session = withSession();
@@ -100,7 +100,7 @@ describe('pwt remove at a terminal', () => {
     const ref = git(project.main, 'for-each-ref', '--format=%(refname)', 'refs/pwt/archive/feat/');
     expect(git(project.main, 'show', `${ref}:draft.txt`)).toBe('draft');
     expect(existsSync(session)).toBe(false);
-  });
+  }, 60_000);
 
   it('abandon answered "no" changes nothing', async () => {
     withSession();
@@ -110,7 +110,7 @@ describe('pwt remove at a terminal', () => {
     term.keys(['n']);
     expect((await term.exit()).code).toBe(130);
     expect(fingerprint(project)).toBe(before);
-  });
+  }, 60_000);
 
   it('pr chosen at the prompt shows the pull request URL', async () => {
     withSession();
@@ -124,5 +124,5 @@ describe('pwt remove at a terminal', () => {
     expect(code, screen).toBe(0);
     expect(screen).toMatch(/Opened https:\/\/github\.com\/example\/app\/pull\/1/);
     expect(gh.calls().find((call) => call[0] === 'pr')).toContain('session/feat');
-  });
+  }, 60_000);
 });

@@ -6,7 +6,7 @@ import { commitFile, makeProject, parseJson, type Project } from './helpers/sand
 import { fingerprint, manifest, sessionIds } from './remove-harness.js';
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 /** A project with session `feat` (goal "Add feature") holding one commit. */
 function withSession(goals = ['Add feature']): { session: string; pwt: Project['sandbox']['pwt'] } {
@@ -36,7 +36,7 @@ describe('pwt remove: refusals', () => {
     expect(pwt(project.main, ['rm', 'bad..name']).code).toBe(2);
     expect(pwt(project.main, ['rm', 'feat', '--bogus']).code).toBe(2);
     expect(fingerprint(project)).toBe(before);
-  });
+  }, 60_000);
 
   it('never drops uncommitted work: exit 3 without --commit, untracked files included', () => {
     const { session, pwt } = withSession();
@@ -51,7 +51,7 @@ describe('pwt remove: refusals', () => {
     expect(pwt(project.main, ['rm', 'feat', '--force']).code).toBe(3);
     expect(fingerprint(project)).toBe(before);
     expect(readFileSync(join(session, 'untracked.txt'), 'utf8')).toBe('precious\n');
-  });
+  }, 60_000);
 });
 
 describe('pwt remove --strategy keep', () => {
@@ -66,7 +66,7 @@ describe('pwt remove --strategy keep', () => {
     expect(git(project.main, 'rev-parse', 'refs/heads/session/feat')).toBe(tip);
     expect(sessionIds(project)).toEqual([]);
     expect(git(project.main, 'worktree', 'list')).not.toMatch(/feat/);
-  });
+  }, 60_000);
 
   it('commits everything first with --commit, untracked included', () => {
     const { session, pwt } = withSession();
@@ -78,7 +78,7 @@ describe('pwt remove --strategy keep', () => {
     expect(git(project.main, 'log', '-1', '--format=%s', 'session/feat')).toBe('wip: last bits');
     expect(git(project.main, 'show', 'session/feat:new.txt')).toBe('new');
     expect(git(project.main, 'show', 'session/feat:feature.txt')).toBe('changed');
-  });
+  }, 60_000);
 
   it('with --commit, judges "already merged" on the commit it is about to make', () => {
     project = makeProject();
@@ -90,7 +90,7 @@ describe('pwt remove --strategy keep', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).not.toMatch(/already in main|would lose nothing/);
     expect(git(main, 'show', 'session/fresh:prices.txt')).toBe('rounded');
-  });
+  }, 60_000);
 
   it('works from inside the session worktree and says to cd back', () => {
     const { session, pwt } = withSession();
@@ -99,7 +99,7 @@ describe('pwt remove --strategy keep', () => {
     expect(result.stderr).toContain(`cd ${project.main}`);
     expect(existsSync(session)).toBe(false);
     expect(sessionIds(project)).toEqual([]);
-  });
+  }, 60_000);
 
   it('copies artifacts (ignored ones too) into .archive/<name>/<stamp>/ with their paths', () => {
     const { session, pwt } = withSession();
@@ -117,7 +117,7 @@ describe('pwt remove --strategy keep', () => {
     expect(artifacts.to).toMatch(new RegExp(`^${project.sessionsDir}/\\.archive/feat/\\d{8}T\\d{6}Z$`));
     expect(readFileSync(join(artifacts.to, 'docs/dev-sessions/log.md'), 'utf8')).toBe('# log\n');
     expect(readFileSync(join(artifacts.to, 'notes/day.session.md'), 'utf8')).toBe('notes\n');
-  });
+  }, 60_000);
 
   it('finishes a session whose worktree folder was deleted by hand', () => {
     const { session, pwt } = withSession();
@@ -127,7 +127,7 @@ describe('pwt remove --strategy keep', () => {
     expect(ops(result.stdout)).toEqual(['prune-worktrees', 'unregister']);
     expect(git(project.main, 'worktree', 'list', '--porcelain')).not.toMatch(/feat/);
     expect(branchExists('session/feat')).toBe(true);
-  });
+  }, 60_000);
 });
 
 describe('pwt remove --dry-run', () => {
@@ -151,7 +151,7 @@ describe('pwt remove --dry-run', () => {
     expect(human.stderr).toMatch(/Dry run.*\n.*1\. merge session\/feat into main \(fast-forward\)/);
     expect(fingerprint(project)).toBe(before);
     expect(gh.calls().filter((call) => call[0] === 'pr')).toEqual([]);
-  });
+  }, 60_000);
 });
 
 describe('pwt remove --strategy merge', () => {
@@ -166,7 +166,7 @@ describe('pwt remove --strategy merge', () => {
     expect(git(project.main, 'status', '--porcelain')).toBe('');
     expect(branchExists('session/feat')).toBe(false);
     expect(sessionIds(project)).toEqual([]);
-  });
+  }, 60_000);
 
   it('makes a merge commit when the base moved on without conflicts', () => {
     const { session, pwt } = withSession(['Add feature', 'Document it']);
@@ -180,7 +180,7 @@ describe('pwt remove --strategy merge', () => {
     expect(git(project.main, 'log', '-1', '--format=%B', 'main')).toMatch(/Merge branch 'session\/feat' into main[\s\S]*- Document it/);
     expect(readFileSync(join(project.main, 'feature.txt'), 'utf8')).toBe('feature\n');
     expect(git(project.main, 'status', '--porcelain')).toBe('');
-  });
+  }, 60_000);
 
   it('exits 4 listing the conflicting files and changes nothing anywhere', () => {
     const { session, pwt } = withSession();
@@ -197,7 +197,7 @@ describe('pwt remove --strategy merge', () => {
     const withCommit = pwt(project.main, ['rm', 'feat', '--strategy', 'merge', '--commit', 'wip']);
     expect(withCommit.code).toBe(4);
     expect(git(session, 'status', '--porcelain')).toBe('?? extra.txt');
-  });
+  }, 60_000);
 
   it('exits 3 when the base is checked out with uncommitted changes there', () => {
     const { pwt } = withSession();
@@ -208,7 +208,7 @@ describe('pwt remove --strategy merge', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/main is checked out in .* uncommitted change/);
     expect(fingerprint(project)).toBe(before);
-  });
+  }, 60_000);
 
   it('updates a base that is checked out nowhere, merge commit included, without touching any worktree', () => {
     const { session, pwt } = withSession();
@@ -226,7 +226,7 @@ describe('pwt remove --strategy merge', () => {
     expect(git(project.main, 'status', '--porcelain')).toBe('?? scratch.txt');
     expect(git(project.main, 'reflog', '-1', '--format=%gs', 'main')).toBe('pwt: merge session/feat into main');
     expect(existsSync(session)).toBe(false);
-  });
+  }, 60_000);
 
   it('fast-forwards a base checked out in another linked worktree, files included', () => {
     const { session, pwt } = withSession();
@@ -239,7 +239,7 @@ describe('pwt remove --strategy merge', () => {
     expect(readFileSync(join(elsewhere, 'feature.txt'), 'utf8')).toBe('feature\n');
     expect(git(elsewhere, 'status', '--porcelain')).toBe('');
     expect(existsSync(session)).toBe(false);
-  });
+  }, 60_000);
 
   it('merges an adopted session (no recorded base) into the main worktree\'s branch', () => {
     project = makeProject();
@@ -251,7 +251,7 @@ describe('pwt remove --strategy merge', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(git(project.main, 'show', 'main:hand.txt')).toBe('hand');
     expect(branchExists('handmade')).toBe(false);
-  });
+  }, 60_000);
 
   it('keep says when a squash-merged branch has nothing left to lose', () => {
     const { pwt } = withSession();
@@ -263,7 +263,7 @@ describe('pwt remove --strategy merge', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/Everything on session\/feat is already in main \(squash-merged or cherry-picked\).*git branch -D session\/feat/);
     expect(branchExists('session/feat')).toBe(true);
-  });
+  }, 60_000);
 
   it('counts a squash-merged branch as merged: no new commit, branch deleted', () => {
     const { pwt } = withSession();
@@ -276,7 +276,7 @@ describe('pwt remove --strategy merge', () => {
     expect(parseJson(result.stdout).actions[0]).toMatchObject({ op: 'merge', mode: 'already-merged' });
     expect(git(project.main, 'rev-parse', 'main')).toBe(baseBefore);
     expect(branchExists('session/feat')).toBe(false);
-  });
+  }, 60_000);
 });
 
 describe('pwt remove --strategy pr', () => {
@@ -301,7 +301,7 @@ describe('pwt remove --strategy pr', () => {
     expect(human.code).toBe(0);
     const second = pwt(project.main, ['rm', 'two', '--strategy', 'pr'], gh.env);
     expect(second.stderr).toContain('https://github.com/example/app/pull/2');
-  });
+  }, 60_000);
 
   it('reports, without blocking, a base that moved on', () => {
     const { pwt } = withSession();
@@ -310,7 +310,7 @@ describe('pwt remove --strategy pr', () => {
     const result = pwt(project.main, ['rm', 'feat', '--strategy', 'pr'], gh.env);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/main has 1 commit\(s\) that session\/feat lacks.*rebase/);
-  });
+  }, 60_000);
 
   it('exits 3 before anything changes without gh, logged out, or without a remote', () => {
     const { pwt } = withSession();
@@ -329,7 +329,7 @@ describe('pwt remove --strategy pr', () => {
     expect(noRemote.stderr).toMatch(/no remote "origin"/);
     expect(sessionIds(project)).toEqual(['feat']);
     expect(gh.calls().filter((call) => call[0] === 'pr')).toEqual([]);
-  });
+  }, 60_000);
 
   it('a rejected push leaves the session as it was; a second remove finishes', () => {
     const { session, pwt } = withSession();
@@ -348,7 +348,7 @@ describe('pwt remove --strategy pr', () => {
     expect(retried.code, retried.stderr).toBe(0);
     expect(existsSync(session)).toBe(false);
     expect(sessionIds(project)).toEqual([]);
-  });
+  }, 60_000);
 
   it('a kill during the push leaves a truthful state that a second remove finishes', async () => {
     const { session } = withSession();
@@ -370,7 +370,7 @@ describe('pwt remove --strategy pr', () => {
     expect(existsSync(session)).toBe(false);
     expect(sessionIds(project)).toEqual([]);
     expect(branchExists('session/feat')).toBe(true);
-  });
+  }, 60_000);
 
   it('a failing gh after the push keeps the session; the retry pushes again and opens the PR', () => {
     const { session, pwt } = withSession();
@@ -385,7 +385,7 @@ describe('pwt remove --strategy pr', () => {
     expect(retried.code, retried.stderr).toBe(0);
     expect(parseJson(retried.stdout).actions[1].url).toMatch(/pull\/\d+$/);
     expect(sessionIds(project)).toEqual([]);
-  });
+  }, 60_000);
 });
 
 describe('pwt remove --strategy abandon', () => {
@@ -401,7 +401,7 @@ describe('pwt remove --strategy abandon', () => {
     expect(dirty.stderr).toMatch(/--force to archive them/);
     rmSync(join(session, 'draft.txt'));
     expect(fingerprint(project)).toBe(before);
-  });
+  }, 60_000);
 
   it('archives tip and uncommitted work under refs/pwt/archive before deleting anything', () => {
     const { session, pwt } = withSession();
@@ -418,5 +418,5 @@ describe('pwt remove --strategy abandon', () => {
     expect(branchExists('session/feat')).toBe(false);
     expect(existsSync(session)).toBe(false);
     expect(sessionIds(project)).toEqual([]);
-  });
+  }, 60_000);
 });

@@ -5,7 +5,7 @@ import { commitFile, makeProject, parseJson, type Project } from './helpers/sand
 import { fingerprint, manifest } from './remove-harness.js';
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 const git = (cwd: string, ...args: string[]) => project.sandbox.git(cwd, ...args).trim();
 
@@ -50,7 +50,7 @@ describe('pwt restore', () => {
     const status = parseJson(project.sandbox.pwt(project.main, ['status', '--json']).stdout);
     expect(status.sessions[0]).toMatchObject({ id: 'feat', exists: true, dirty: true });
     expect(status.orphans).toEqual([]);
-  });
+  }, 60_000);
 
   it('restores a clean abandoned session and picks an older archive with --at', () => {
     project = makeProject();
@@ -70,7 +70,7 @@ describe('pwt restore', () => {
     expect(git(main, 'rev-parse', 'session/feat')).toBe(tips[0]);
     expect(git(session, 'status', '--porcelain')).toBe('');
     expect(readFileSync(join(session, 'f.txt'), 'utf8')).toBe('first\n');
-  });
+  }, 60_000);
 
   it('says clearly when there is nothing to restore, the stamp is unknown, or the name is taken', () => {
     abandoned();
@@ -87,7 +87,7 @@ describe('pwt restore', () => {
     expect(taken.code).toBe(3);
     expect(taken.stderr).toMatch(/session named "feat" exists already/);
     expect(fingerprint(project)).toBe(before);
-  });
+  }, 60_000);
 
   it('refuses when a different branch of that name exists, and --dry-run changes nothing', () => {
     abandoned();
@@ -101,7 +101,7 @@ describe('pwt restore', () => {
     const clash = sandbox.pwt(main, ['restore', 'feat']);
     expect(clash.code).toBe(3);
     expect(clash.stderr).toMatch(/branch session\/feat exists and points elsewhere/);
-  });
+  }, 60_000);
 
   it('points a kept branch (no archive) at git worktree add', () => {
     project = makeProject();
@@ -111,5 +111,5 @@ describe('pwt restore', () => {
     const result = sandbox.pwt(main, ['restore', 'kept']);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/The branch session\/kept still exists: git worktree add .*kept session\/kept/);
-  });
+  }, 60_000);
 });

@@ -45,7 +45,7 @@ describe('completeWords', () => {
     [['pwt'], []],
   ])('%j -> %j', async (words, expected) => {
     expect(await completeWords(world, words)).toEqual(expected);
-  });
+  }, 60_000);
 });
 
 /** The same candidates through each real shell's completion machinery. */
@@ -56,8 +56,8 @@ describe('completion in the real shells', () => {
     project = makeProject();
     env = withPwtOnPath(project.sandbox);
     for (const name of ['alpha', 'beta', 'other']) expect(project.sandbox.pwt(project.main, ['create', name]).code).toBe(0);
-  });
-  afterAll(() => project.sandbox.cleanup());
+  }, 60_000);
+  afterAll(() => project.sandbox.cleanup(), 60_000);
 
   const lines = (text: string) => text.split('\n').filter(Boolean).sort();
   const quoted = (words: string[]) => words.map((word) => `'${word}'`).join(' ');
@@ -113,20 +113,20 @@ describe('completion in the real shells', () => {
     it('completes session names for pcd', () => {
       expect(complete[shell](['pcd', ''])).toEqual(['alpha', 'beta', 'other']);
       expect(complete[shell](['pcd', 'al'])).toEqual(filtered ? ['alpha'] : ['alpha', 'beta', 'other']);
-    });
+    }, 60_000);
 
     it('completes session names for pend, pwt remove, pwt rm and pwt path', () => {
       for (const words of [['pend', ''], ['pwt', 'remove', ''], ['pwt', 'rm', ''], ['pwt', 'path', '']]) {
         expect(complete[shell](words), words.join(' ')).toEqual(['alpha', 'beta', 'other']);
       }
-    });
+    }, 60_000);
 
     it('completes pwt subcommands, without hidden ones', () => {
       const commands = complete[shell](['pwt', '']);
       expect(commands).toEqual(expect.arrayContaining(['create', 'status', 'path', 'context', 'doctor', 'shell-init', 'ls']));
       expect(commands).not.toContain('complete');
       expect(complete[shell](['pwt', 'sh'])).toEqual(filtered ? ['shell-init'] : commands);
-    });
+    }, 60_000);
 
     it('completes flags and fixed values', () => {
       expect(complete[shell](['pwt', 'create', '--'])).toEqual(['--allow-dirty', '--base', '--goal', '--help', '--json', '--no-env']);
@@ -134,10 +134,10 @@ describe('completion in the real shells', () => {
       expect(complete[shell](['pwt', 'rm', 'alpha', '--strategy', ''])).toEqual(['abandon', 'keep', 'merge', 'pr']);
       expect(complete[shell](['pwt', 'templates', ''])).toEqual(['install']);
       expect(complete[shell](['pwt', 'templates', 'install', '--agent', ''])).toEqual(['all', 'claude', 'codex', 'copilot', 'cursor', 'gemini', 'opencode']);
-    });
+    }, 60_000);
 
     it('completes nothing outside a repository, without an error', () => {
       expect(complete[shell](['pcd', ''], project.sandbox.root)).toEqual([]);
-    });
+    }, 60_000);
   });
 });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { CLI, type Sandbox } from './helpers/sandbox.js';
+import { NODE, CLI, type Sandbox } from './helpers/sandbox.js';
 
 /**
  * Runs the real bash, zsh and fish with their rc files off (as worktrunk's
@@ -21,7 +21,7 @@ export function withPwtOnPath(sandbox: Sandbox): NodeJS.ProcessEnv {
   const bin = join(sandbox.root, 'bin');
   mkdirSync(bin, { recursive: true });
   const wrapper = join(bin, 'pwt');
-  writeFileSync(wrapper, `#!/bin/sh\nexec '${process.execPath}' '${CLI}' "$@"\n`);
+  writeFileSync(wrapper, `#!/bin/sh\nexec '${NODE}' '${CLI}' "$@"\n`);
   chmodSync(wrapper, 0o755);
   return { ...sandbox.env, PATH: `${bin}${delimiter}${sandbox.env.PATH ?? ''}` };
 }

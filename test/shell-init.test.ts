@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeProject, parseJson, type Project } from './helpers/sandbox.js';
+import { expectToMatchFile } from './helpers/snapshot.js';
 import { report, runShell, SHELL_NAMES, withPwtOnPath, type ShellName } from './shell-harness.js';
 
 describe('pwt shell-init', () => {
@@ -10,8 +11,8 @@ describe('pwt shell-init', () => {
   beforeEach(() => {
     project = makeProject();
     env = withPwtOnPath(project.sandbox);
-  });
-  afterEach(() => project.sandbox.cleanup());
+  }, 60_000);
+  afterEach(() => project.sandbox.cleanup(), 60_000);
 
   const pwt = (args: string[], extra: NodeJS.ProcessEnv = {}, cwd = project.main) => project.sandbox.sh('pwt', args, cwd, { ...env, ...extra });
 
@@ -20,8 +21,8 @@ describe('pwt shell-init', () => {
     const result = pwt(['shell-init', shell], {}, project.sandbox.root);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatchSnapshot();
-  });
+    expectToMatchFile(result.stdout, join(import.meta.dirname, 'snapshots/shell-init', `${shell}.${{ bash: 'sh', zsh: 'zsh', fish: 'fish' }[shell]}`));
+  }, 60_000);
 
   it.each(SHELL_NAMES)('the %s code parses in the real shell', (shell) => {
     const check = { bash: ['bash', ['-n']], zsh: ['zsh', ['-n']], fish: ['fish', ['--no-execute']] }[shell] as [string, string[]];
@@ -30,7 +31,7 @@ describe('pwt shell-init', () => {
     const result = project.sandbox.sh(check[0], [...check[1], file], project.sandbox.root, env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-  });
+  }, 60_000);
 
   it('rejects an unknown or missing shell with exit 2', () => {
     const unknown = pwt(['shell-init', 'tcsh']);
@@ -39,7 +40,7 @@ describe('pwt shell-init', () => {
     expect(unknown.stdout).toBe('');
     expect(pwt(['shell-init']).code).toBe(2);
     expect(pwt(['shell-init', 'bash', '--install', '--uninstall']).code).toBe(2);
-  });
+  }, 60_000);
 
   const rcFiles: Record<ShellName, (home: string) => { file: string; env: NodeJS.ProcessEnv }> = {
     bash: (home) => ({ file: join(home, '.bashrc'), env: {} }),
@@ -75,7 +76,7 @@ describe('pwt shell-init', () => {
     const removed = pwt(['shell-init', '--uninstall', shell], rcEnv);
     expect(removed.code).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe('# my own settings\nexport KEEP=1\n');
-  });
+  }, 60_000);
 
   it('--install creates a missing rc file (and its folder) and takes the shell from $SHELL', () => {
     const xdg = join(project.sandbox.home, 'fresh');
@@ -83,7 +84,7 @@ describe('pwt shell-init', () => {
     expect(result.code).toBe(0);
     expect(readFileSync(join(xdg, 'fish', 'config.fish'), 'utf8')).toContain('pwt shell-init fish | source');
     expect(pwt(['shell-init', '--install'], { SHELL: '/bin/tcsh' }).code).toBe(2);
-  });
+  }, 60_000);
 
   it('pwt doctor reports whether the integration is set up', () => {
     const shellCheck = (extra: NodeJS.ProcessEnv) => parseJson(pwt(['doctor', '--json'], { SHELL: '/bin/zsh', ZDOTDIR: project.sandbox.home, ...extra }).stdout).checks.find((check: { name: string }) => check.name === 'shell');
@@ -91,7 +92,7 @@ describe('pwt shell-init', () => {
     expect(pwt(['shell-init', '--install'], { SHELL: '/bin/zsh', ZDOTDIR: project.sandbox.home }).code).toBe(0);
     expect(shellCheck({}).level).toBe('ok');
     expect(shellCheck({ PWT_SHELL: 'fish', SHELL: '/bin/fish' })).toMatchObject({ level: 'ok', detail: 'pcd/pstart/pend loaded in this fish' });
-  });
+  }, 60_000);
 
   it('--uninstall leaves a line the user wrote alone', () => {
     const bashrc = join(project.sandbox.home, '.bashrc');
@@ -103,15 +104,15 @@ describe('pwt shell-init', () => {
     // ... and --install sees that line and adds nothing.
     expect(pwt(['shell-init', '--install', 'bash']).stderr).toContain('already loads');
     expect(readFileSync(bashrc, 'utf8')).toBe('eval "$(pwt shell-init bash)"\n');
-  });
+  }, 60_000);
 });
 
 describe('pwt create and the shell integration', () => {
   let project: Project;
   beforeEach(() => {
     project = makeProject();
-  });
-  afterEach(() => project.sandbox.cleanup());
+  }, 60_000);
+  afterEach(() => project.sandbox.cleanup(), 60_000);
 
   it('prints a setup tip when the shell functions are not loaded, and none when they are', () => {
     const without = project.sandbox.pwt(project.main, ['create', 'alpha'], { SHELL: '/usr/bin/zsh' });
@@ -120,7 +121,7 @@ describe('pwt create and the shell integration', () => {
     const loaded = project.sandbox.pwt(project.main, ['create', 'beta'], { PWT_SHELL: 'zsh' });
     expect(loaded.code).toBe(0);
     expect(loaded.stderr).not.toContain('shell-init');
-  });
+  }, 60_000);
 
   it('writes the new path to PWT_CD_FILE (only an existing file), also with --json', () => {
     const cdFile = join(project.sandbox.root, 'cd-target');
@@ -131,5 +132,5 @@ describe('pwt create and the shell integration', () => {
     const missing = join(project.sandbox.root, 'not-made-by-mktemp');
     expect(project.sandbox.pwt(project.main, ['create', 'beta'], { PWT_CD_FILE: missing }).code).toBe(0);
     expect(existsSync(missing)).toBe(false);
-  });
+  }, 60_000);
 });

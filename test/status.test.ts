@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 const statusJson = (p: Project, cwd = p.main) => {
   const result = p.sandbox.pwt(cwd, ['status', '--json']);
@@ -25,7 +25,7 @@ describe('pwt status', () => {
       sessions: [],
       orphans: [],
     });
-  });
+  }, 60_000);
 
   it('reports per session: dirty, changes, ahead/behind its base, age and first goal', () => {
     project = makeProject();
@@ -54,7 +54,7 @@ describe('pwt status', () => {
     expect(human.stdout).toMatch(/^SESSION\s+AGE\s+CHANGES\s+AHEAD\/BEHIND\s+AGENT\s+GOAL$/m);
     expect(row).toMatch(/^busy\s+just now\s+2 changed\s+\+2\/-1\s+-\s+ship the thing$/);
     expect(human.stdout).toMatch(/main worktree: main, dirty/);
-  });
+  }, 60_000);
 
   it('works from inside a session worktree', () => {
     project = makeProject();
@@ -63,7 +63,7 @@ describe('pwt status', () => {
     const report = statusJson(project, join(sessionsDir, 'inside'));
     expect(report.main.path).toBe(main);
     expect(report.sessions.map((s: { id: string }) => s.id)).toEqual(['inside']);
-  });
+  }, 60_000);
 
   it('detects each orphan kind', () => {
     project = makeProject();
@@ -85,7 +85,7 @@ describe('pwt status', () => {
     expect(human.stdout).toMatch(/stray-directory\s+stray/);
     // Reporting changes nothing.
     expect(existsSync(join(sessionsDir, 'stray', 'keep.txt'))).toBe(true);
-  });
+  }, 60_000);
 
   it('recovers a corrupt manifest: backup, rebuild from git, warning naming the backup', () => {
     project = makeProject();
@@ -105,7 +105,7 @@ describe('pwt status', () => {
     expect(report.sessions.map((s: { id: string; branch: string }) => `${s.id}=${s.branch}`).sort()).toEqual(['a=session/a', 'b=session/b']);
     expect(report.orphans).toEqual([]);
     expect(parseJson(readFileSync(file, 'utf8')).sessions).toHaveLength(2);
-  });
+  }, 60_000);
 
   it('treats a manifest that parses but breaks the schema as corrupt', () => {
     project = makeProject();
@@ -116,7 +116,7 @@ describe('pwt status', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/unreadable \("sessions" is not an array\)/);
     expect(statusJson(project).sessions.map((s: { id: string }) => s.id).sort()).toEqual(['a', 'b']);
-  });
+  }, 60_000);
 
   it('never rewrites a manifest from a newer pwt (exit 3)', () => {
     project = makeProject();
@@ -131,5 +131,5 @@ describe('pwt status', () => {
     }
     expect(readFileSync(join(sessionsDir, '.manifest.json'), 'utf8')).toBe(text);
     expect(existsSync(join(sessionsDir, 'x'))).toBe(false);
-  });
+  }, 60_000);
 });

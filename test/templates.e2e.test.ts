@@ -40,22 +40,22 @@ describe('templates read by the real agent CLIs', () => {
   it('claude expands /dev-session.start from .claude/commands with $ARGUMENTS', async () => {
     const bodies = await runWithTemplates('claude', (w) => claudeRecipe(w, server.url), ['-p', `/dev-session.start ${WORDS}`]);
     expect(withTemplate(bodies, WORDS).length).toBeGreaterThan(0);
-  });
+  }, 60_000);
 
   it('gemini expands /dev-session.start from .gemini/commands/*.toml with {{args}}', async () => {
     const bodies = await runWithTemplates('gemini', (w) => geminiRecipe(w, server.url), ['-p', `/dev-session.start ${WORDS}`, '--skip-trust']);
     expect(withTemplate(bodies, WORDS).length).toBeGreaterThan(0);
-  });
+  }, 60_000);
 
   it('opencode runs the dev-session.start command from .opencode/commands with $ARGUMENTS', async () => {
     const bodies = await runWithTemplates('opencode', (w) => opencodeRecipe(w, server.url), ['run', '--command', 'dev-session.start', WORDS]);
     expect(withTemplate(bodies, WORDS).length).toBeGreaterThan(0);
-  });
+  }, 60_000);
 
   it('codex finds the dev-session-start skill in .agents/skills and sends it when mentioned', async () => {
     const bodies = await runWithTemplates('codex', (w) => codexRecipe(w, server.url, w.project.main), ['exec', '--skip-git-repo-check', `$dev-session-start ${WORDS}`]);
     expect(withTemplate(bodies, null).length).toBeGreaterThan(0);
-  });
+  }, 60_000);
 
   it('the copilot CLI offers the shared skills from .agents/skills to its model', async () => {
     const bodies = await runWithTemplates('copilot', (w) => copilotRecipe(w, server.url), ['-p', `/dev-session-start ${WORDS}`, '--allow-all-tools'], 180_000);
@@ -64,5 +64,5 @@ describe('templates read by the real agent CLIs', () => {
     expect(offered.length).toBeGreaterThan(0);
     for (const name of ['dev-session-start', 'dev-session-end', 'parallel-status']) expect(offered[0]).toContain(`<name>${name}</name>`);
     expect(offered[0]).toContain('<description>Start a dev session - agree on its goals');
-  });
+  }, 60_000);
 });

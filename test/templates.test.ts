@@ -26,8 +26,8 @@ describe('pwt templates install', () => {
   let project: Project;
   beforeEach(() => {
     project = makeProject();
-  });
-  afterEach(() => project.sandbox.cleanup());
+  }, 60_000);
+  afterEach(() => project.sandbox.cleanup(), 60_000);
 
   const install = (args: string[] = [], cwd = project.main) => project.sandbox.pwt(cwd, ['templates', 'install', ...args]);
   const read = (path: string) => readFileSync(join(project.main, path), 'utf8');
@@ -61,7 +61,7 @@ describe('pwt templates install', () => {
       expect(toml.prompt).toContain('{{args}}');
       expect(toml.prompt).toContain('pwt context --json');
     }
-  });
+  }, 60_000);
 
   it('fills each agent\'s argument and command syntax, leaving no placeholder behind', () => {
     expect(install().code).toBe(0);
@@ -72,7 +72,7 @@ describe('pwt templates install', () => {
     expect(read('.opencode/commands/dev-session.start.md')).toContain('$ARGUMENTS');
     expect(read('.claude/commands/dev-session.start.md')).toContain('`/dev-session.end` ends the session');
     expect(read('.agents/skills/dev-session-start/SKILL.md')).toContain('the `dev-session-end` skill ends the session');
-  });
+  }, 60_000);
 
   it('the prompts call pwt with flags that never wait for a person', () => {
     expect(install(['--agent', 'claude']).code).toBe(0);
@@ -85,7 +85,7 @@ describe('pwt templates install', () => {
     expect(end).toContain('cd "$(pwt path)" && pwt remove <name> --strategy <strategy> --yes --json');
     expect(end).toContain('--commit "<message>"');
     expect(status).toContain('pwt status --json');
-  });
+  }, 60_000);
 
   it('re-installing reports everything up to date and changes nothing', () => {
     expect(install().code).toBe(0);
@@ -94,7 +94,7 @@ describe('pwt templates install', () => {
     expect(again.code).toBe(0);
     expect(new Set(Object.values(statuses(again.stdout)))).toEqual(new Set(['up-to-date']));
     expect(ALL.map(read)).toEqual(before);
-  });
+  }, 60_000);
 
   it('keeps an edited copy, says so, and overwrites it only with --force', () => {
     expect(install().code).toBe(0);
@@ -113,7 +113,7 @@ describe('pwt templates install', () => {
     expect(statuses(forced.stdout)[path]).toBe('overwritten');
     expect(read(path)).not.toContain('always squash');
     expect(statuses(install(['--json']).stdout)[path]).toBe('up-to-date');
-  });
+  }, 60_000);
 
   it('updates a copy an older pwt wrote and nobody edited; keeps a file pwt did not write', () => {
     const old = '.gemini/commands/dev-session.start.toml';
@@ -130,7 +130,7 @@ describe('pwt templates install', () => {
     expect((parseToml(read(old)) as { prompt: string }).prompt).toContain('pwt context --json');
     expect(byPath[own]).toBe('kept-edited');
     expect(read(own)).toBe('# my own status command\n');
-  });
+  }, 60_000);
 
   it('--agent writes only that agent\'s files; codex and copilot share the skills', () => {
     const codex = install(['--agent', 'codex', '--json']);
@@ -142,7 +142,7 @@ describe('pwt templates install', () => {
       ...Object.fromEntries(EXPECTED.copilot!.map((path) => [path, 'created'])),
       ...Object.fromEntries(EXPECTED.skills!.map((path) => [path, 'up-to-date'])),
     });
-  });
+  }, 60_000);
 
   it('--dry-run reports and writes nothing', () => {
     const result = install(['--dry-run', '--json']);
@@ -150,7 +150,7 @@ describe('pwt templates install', () => {
     expect(parseJson(result.stdout).dryRun).toBe(true);
     expect(new Set(Object.values(statuses(result.stdout)))).toEqual(new Set(['created']));
     for (const path of ALL) expect(existsSync(join(project.main, path))).toBe(false);
-  });
+  }, 60_000);
 
   it('writes into the main worktree when run from a session', () => {
     expect(project.sandbox.pwt(project.main, ['create', 'side']).code).toBe(0);
@@ -160,7 +160,7 @@ describe('pwt templates install', () => {
       expect(existsSync(join(project.main, path))).toBe(true);
       expect(existsSync(join(project.sessionsDir, 'side', path))).toBe(false);
     }
-  });
+  }, 60_000);
 
   it('rejects an unknown agent (exit 2) and runs only inside a repository (exit 3)', () => {
     const unknown = install(['--agent', 'vim']);
@@ -169,7 +169,7 @@ describe('pwt templates install', () => {
     const outside = install([], project.sandbox.root);
     expect(outside.code).toBe(3);
     expect(outside.stderr).toContain('Not inside a git repository');
-  });
+  }, 60_000);
 });
 
 /**
@@ -180,8 +180,8 @@ describe('the prompts\' pwt commands, as an agent runs them', () => {
   let project: Project;
   beforeEach(() => {
     project = makeProject();
-  });
-  afterEach(() => project.sandbox.cleanup());
+  }, 60_000);
+  afterEach(() => project.sandbox.cleanup(), 60_000);
 
   it('context, create, status, remove --dry-run, remove --yes --commit: all answer with JSON and exit 0', () => {
     const { CI: _ci, ...agentEnv } = withPwtOnPath(project.sandbox);
@@ -214,5 +214,5 @@ describe('the prompts\' pwt commands, as an agent runs them', () => {
     expect(existsSync(session)).toBe(false);
     expect(project.sandbox.git(project.main, 'log', '-1', '--format=%s', 'session/fix-login').trim()).toBe('Fix login timeout');
     expect(json(project.main, 'pwt status --json').sessions).toEqual([]);
-  });
+  }, 60_000);
 });

@@ -28,11 +28,11 @@ beforeAll(() => {
     join(world.home, '.claude.json'),
     JSON.stringify({ hasCompletedOnboarding: true, customApiKeyResponses: { approved: ['sk-fake'], rejected: [] }, projects: { [world.cwd]: { hasTrustDialogAccepted: true } } }),
   );
-});
+}, 60_000);
 
 afterAll(() => {
   world?.sandbox.cleanup();
-});
+}, 60_000);
 
 /** claude's shell tool. */
 const TOOL = { name: 'Bash', input: { command: TOOL_COMMAND } };
@@ -53,7 +53,7 @@ async function transcriptOf(id: string) {
 describe('claude e2e', () => {
   it('detects the installed CLI', async () => {
     await expectPinnedVersion(claude, '@anthropic-ai/claude-code', 'claude', env);
-  });
+  }, 60_000);
 
   it('headless: start with a chosen id, find it, read the tool call, resume by id', async () => {
     const id = randomUUID();
@@ -74,7 +74,7 @@ describe('claude e2e', () => {
     const after = await transcriptOf(id);
     expect(turns(after.messages)).toEqual([...toolTurn(prompt), ...replyTurn(SECOND_PROMPT)]);
     expectCliFace(world, env, after);
-  });
+  }, 60_000);
 
   it('interactive in tmux: type a prompt, /exit, capture the id, resume it', async () => {
     const id = randomUUID();
@@ -106,5 +106,5 @@ describe('claude e2e', () => {
     const { messages } = await transcriptOf(id);
     expect(turns(messages), JSON.stringify(messages, null, 1)).toEqual([...toolTurn(`Interactive tool run ${MARKER}`), ...replyTurn('Typed after resume')]);
     expect(messages[1]!.tools[0]).toMatchObject(TOOL);
-  });
+  }, 60_000);
 });

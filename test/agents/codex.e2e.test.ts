@@ -19,11 +19,11 @@ beforeAll(() => {
   bin = requireCli('codex');
   world = makeAgentWorld('codex-e2e');
   env = codexRecipe(world, server.url, world.cwd);
-});
+}, 60_000);
 
 afterAll(() => {
   world?.sandbox.cleanup();
-});
+}, 60_000);
 
 /** codex's shell tool. */
 const TOOL = { name: 'exec_command', input: { cmd: TOOL_COMMAND } };
@@ -35,7 +35,7 @@ async function transcriptOf(id: string) {
 describe('codex e2e', () => {
   it('detects the installed CLI', async () => {
     await expectPinnedVersion(codex, '@openai/codex', 'codex', env);
-  });
+  }, 60_000);
 
   it('headless: exec, capture the id it chose, read the exec_command call, resume by id', async () => {
     const since = new Date();
@@ -60,7 +60,7 @@ describe('codex e2e', () => {
     const after = await transcriptOf(id);
     expect(turns(after.messages)).toEqual([...toolTurn(prompt), ...replyTurn(SECOND_PROMPT)]);
     expectCliFace(world, env, after);
-  });
+  }, 60_000);
 
   it('interactive in tmux: type a prompt, quit with C-c, capture the id, resume it', async () => {
     const since = new Date();
@@ -94,5 +94,5 @@ describe('codex e2e', () => {
     const { messages } = await transcriptOf(id);
     expect(turns(messages)).toEqual([...toolTurn(`Interactive tool run ${MARKER}`), ...replyTurn('Typed after resume')]);
     expect(messages[1]!.tools[0]).toMatchObject(TOOL);
-  });
+  }, 60_000);
 });

@@ -18,10 +18,10 @@ export function useModelServer(): ModelServer {
   let server: ModelServer | undefined;
   beforeAll(async () => {
     server = await startModelServer();
-  });
+  }, 60_000);
   afterAll(async () => {
     await server?.close();
-  });
+  }, 60_000);
   const started = (): ModelServer => {
     if (!server) throw new Error('the model server starts in beforeAll: read it inside a test or hook');
     return server;
@@ -59,7 +59,7 @@ export function useFreshWorlds(cli?: CliName, recipe?: (world: AgentWorld) => No
   afterEach(() => {
     for (const tui of tuis.splice(0)) tui.kill();
     for (const world of worlds.splice(0)) world.sandbox.cleanup();
-  });
+  }, 60_000);
   return {
     make(name) {
       if (cli) requireCli(cli);

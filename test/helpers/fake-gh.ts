@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Sandbox } from './sandbox.js';
+import { NODE } from './sandbox.js';
 
 /**
  * A stand-in `gh` (the real one talks to GitHub, which tests cannot reach).
@@ -47,7 +48,7 @@ export function installFakeGh(sandbox: Sandbox): FakeGh {
   const gh = join(bin, 'gh');
   // CommonJS body under an absolute node shebang: no PATH lookup for node.
   writeFileSync(join(bin, 'gh.cjs'), SCRIPT);
-  writeFileSync(gh, `#!/bin/sh\nexec '${process.execPath}' '${join(bin, 'gh.cjs')}' "$@"\n`);
+  writeFileSync(gh, `#!/bin/sh\nexec '${NODE}' '${join(bin, 'gh.cjs')}' "$@"\n`);
   chmodSync(gh, 0o755);
   const logFile = join(sandbox.root, 'gh-calls.jsonl');
   return {

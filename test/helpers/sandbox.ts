@@ -1,4 +1,4 @@
-import { spawnSync, spawn } from 'node:child_process';
+import { execFileSync, spawnSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +9,13 @@ import { join, resolve } from 'node:path';
  * origin and a clone of it.
  */
 export const CLI = resolve(import.meta.dirname, '../../dist/cli.cjs');
+
+/**
+ * The Node that runs pwt (its bin is a Node script): the one running the
+ * tests under vitest; under bun test, the `node` on PATH, so both runners
+ * test what users run.
+ */
+export const NODE = process.versions.bun ? execFileSync('sh', ['-c', 'command -v node'], { encoding: 'utf8' }).trim() : process.execPath;
 
 export interface Sandbox {
   root: string;
@@ -68,8 +75,8 @@ export function makeSandbox(): Sandbox {
       if (result.code !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
       return result.stdout;
     },
-    pwt: (cwd, args, extraEnv) => sh(process.execPath, [CLI, ...args], cwd, extraEnv),
-    pwtAsync: (cwd, args, extraEnv) => spawn(process.execPath, [CLI, ...args], { cwd, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] }),
+    pwt: (cwd, args, extraEnv) => sh(NODE, [CLI, ...args], cwd, extraEnv),
+    pwtAsync: (cwd, args, extraEnv) => spawn(NODE, [CLI, ...args], { cwd, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] }),
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
 }

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import opencode from '../../../src/core/agents/vendors/opencode/adapter.js';
+import { openDatabase } from '../../../src/core/infra/sqlite.js';
 import { FIXTURES, FIXTURE_CWD, tempHome, type TempHome } from './fixture-home.js';
 
 /**
@@ -22,10 +22,10 @@ afterEach(() => {
 });
 
 /** opencode.db at `file` from the real export, plus a subagent session and another folder's session. */
-function buildRealDb(file: string): void {
+async function buildRealDb(file: string): Promise<void> {
   const exported = JSON.parse(readFileSync(join(FIXTURES, 'opencode/real/export-interactive-tool-then-resumed.json'), 'utf8'));
   mkdirSync(join(file, '..'), { recursive: true });
-  const db = new Database(file);
+  const db = await openDatabase(file, { readonly: false });
   db.exec(readFileSync(join(FIXTURES, 'opencode/schema-subset.sql'), 'utf8'));
   db.prepare("INSERT INTO project VALUES ('global', '/', NULL, NULL, 0, 0, NULL, '[]')").run();
   const session = db.prepare("INSERT INTO session (id, project_id, parent_id, slug, directory, title, version, time_created, time_updated) VALUES (?, 'global', ?, 's', ?, 't', '1.18.33', ?, ?)");
@@ -75,9 +75,9 @@ describe('opencode adapter: stores', () => {
   it('honours XDG_DATA_HOME and an absolute OPENCODE_DB', async () => {
     world = tempHome();
     const db = join(world.home, 'elsewhere', 'oc.db');
-    buildRealDb(db);
+    await buildRealDb(db);
     expect(await opencode.listSessions(REAL_CWD, { ...world.env, OPENCODE_DB: db })).toHaveLength(1);
-    buildRealDb(join(world.home, 'xdg', 'opencode', 'opencode.db'));
+    await buildRealDb(join(world.home, 'xdg', 'opencode', 'opencode.db'));
     const viaXdg = await opencode.listSessions(REAL_CWD, { ...world.env, XDG_DATA_HOME: join(world.home, 'xdg') });
     expect(viaXdg.map((s) => s.id)).toEqual([REAL_ID]);
     expect(await opencode.listSessions(REAL_CWD, world.env)).toEqual([]);
@@ -85,14 +85,14 @@ describe('opencode adapter: stores', () => {
 });
 
 describe('opencode adapter: a real session', () => {
-  const setup = () => {
+  const setup = async () => {
     world = tempHome();
-    buildRealDb(join(world.home, '.local/share/opencode/opencode.db'));
+    await buildRealDb(join(world.home, '.local/share/opencode/opencode.db'));
     return world.env;
   };
 
   it('normalizes text and tool parts, drops synthetic context, keeps turn order', async () => {
-    const env = setup();
+    const env = await setup();
     const transcript = await opencode.readTranscript(REAL_ID, { env });
     expect(transcript).toMatchObject({ provider: 'opencode', id: REAL_ID });
     expect(transcript.messages).toEqual([
@@ -105,28 +105,28 @@ describe('opencode adapter: a real session', () => {
   });
 
   it('lists only top-level sessions of exactly this directory', async () => {
-    const env = setup();
+    const env = await setup();
     const sessions = await opencode.listSessions(REAL_CWD, env);
     expect(sessions.map((s) => [s.id, s.messages])).toEqual([[REAL_ID, 5]]);
   });
 
   it('captures the first top-level session created at or after the spawn time', async () => {
-    const env = setup();
+    const env = await setup();
     expect(await opencode.captureSessionId(REAL_CWD, new Date(1795253292000), env)).toBe(REAL_ID);
     expect(await opencode.captureSessionId(REAL_CWD, new Date(1795253292504), env)).toBeNull();
     expect(await opencode.captureSessionId('/home/dev/work/other', new Date(0), env)).toBe('ses_other');
   });
 
   it('fails with a hint for an unknown id', async () => {
-    const env = setup();
+    const env = await setup();
     await expect(opencode.readTranscript('ses_nope', { env })).rejects.toMatchObject({ exitCode: 3, hint: expect.stringContaining('pwt agent sessions') });
   });
 
   it('reads a database the CLI holds open in WAL mode (uncheckpointed changes included)', async () => {
-    const env = setup();
+    const env = await setup();
     const file = join(world!.home, '.local/share/opencode/opencode.db');
-    const writer = new Database(file);
-    writer.pragma('journal_mode = WAL');
+    const writer = await openDatabase(file, { readonly: false });
+    writer.exec('PRAGMA journal_mode = WAL');
     writer.prepare("UPDATE session SET time_updated = 1795253399000 WHERE id = ?").run(REAL_ID);
     try {
       expect((await opencode.readTranscript(REAL_ID, { env })).messages).toHaveLength(5);
