@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { createSession } from '../core/sessions/create.js';
+import { createSession } from '../core/sessions/create/index.js';
 import { assertNamePattern } from '../core/project/names.js';
 import { openProject } from '../core/project/project.js';
 import { log, printJson } from '../ui/log.js';

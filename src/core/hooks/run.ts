@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import { CREATING_ENV } from '../sessions/create.js';
+import { CREATING_ENV } from '../sessions/create/index.js';
 import { PwtError } from '../infra/errors.js';
 import { currentBranch, refExists, resolveCommit } from '../git/git.js';
 import { guessBase } from '../manifest/adopt.js';

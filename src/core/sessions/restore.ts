@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { archivedNames, listArchives, type ArchiveEntry } from './archive.js';
-import { copyEnvStep, CREATING_ENV } from './create.js';
+import { copyEnvStep, CREATING_ENV } from './create/index.js';
 import { preconditionError } from '../infra/errors.js';
 import { git, gitProbe, resolveCommit } from '../git/git.js';
 import { findSession, relativeWorktree, type SessionRecord } from '../manifest/manifest.js';

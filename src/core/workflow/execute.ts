@@ -1,25 +1,7 @@
 import { cancelledError } from '../infra/errors.js';
+import { bindPlan, type Operation, type Reported, type Runners, type Step } from './step.js';
 
-/**
- * Workflows are a list of small steps built from a snapshot of the repo, then
- * executed (STYLE 3). `action` is the step as data: what --dry-run and --json
- * print and what tests assert on.
- */
-export interface Action {
-  op: string;
-  [key: string]: unknown;
-}
-
-export interface Step<A extends Action = Action> {
-  action: A;
-  /** One line for people: "remove worktree ../app-sessions/x". */
-  title: string;
-  run: () => Promise<void>;
-  /** Undoes run() when a later step fails (only with rollback). */
-  undo?: () => Promise<void>;
-  /** Can take a while (a push, gh, a merge, a hook): shown with a spinner where there is one. */
-  slow?: boolean;
-}
+export { bindPlan, planTitles, type Action, type Learned, type Operation, type Reported, type Runner, type Runners, type Step } from './step.js';
 
 /** Shows progress while `work` runs (the ui passes zx's spinner at a terminal). */
 export type Spin = <T>(title: string, work: () => Promise<T>) => Promise<T>;
@@ -32,10 +14,19 @@ export interface ExecuteOptions {
   spin?: Spin;
 }
 
-/** Runs the steps in order and returns the actions taken (or planned). */
-export async function execute<A extends Action>(steps: Step<A>[], opts: ExecuteOptions = {}): Promise<A[]> {
-  if (opts.dryRun) return steps.map((step) => step.action);
+/** Runs a typed plan: each operation through its runner. Returns the operations as reported. */
+export async function executePlan<O extends Operation, C>(plan: readonly O[], runners: Runners<O, C>, context: C, opts: ExecuteOptions = {}): Promise<Reported<O>[]> {
+  return execute(bindPlan(plan, runners, context), opts);
+}
+
+/**
+ * The one executor: runs the steps in order and returns their actions, each
+ * with what its step learned (in a dry run: the actions as planned, nothing run).
+ */
+export async function execute<A extends Operation>(steps: Step<A>[], opts: ExecuteOptions = {}): Promise<Reported<A>[]> {
+  if (opts.dryRun) return steps.map((step) => step.action as Reported<A>);
   const done: Step<A>[] = [];
+  const reported: Reported<A>[] = [];
   let signal: NodeJS.Signals | null = null;
   const onSignal = (received: NodeJS.Signals) => {
     signal = received;
@@ -46,11 +37,13 @@ export async function execute<A extends Action>(steps: Step<A>[], opts: ExecuteO
     for (const step of steps) {
       if (signal) throw cancelledError(`Interrupted (${signal}); undid the steps already taken.`);
       opts.onStep?.(step.title);
-      await (step.slow && opts.spin ? opts.spin(step.title, step.run) : step.run());
+      const learned = await (step.slow && opts.spin ? opts.spin(step.title, step.run) : step.run());
       done.push(step);
+      // Closure steps write what they learn into their own action; typed ones return it.
+      reported.push(learned ? ({ ...step.action, ...learned } as Reported<A>) : (step.action as Reported<A>));
     }
     if (signal) throw cancelledError(`Interrupted (${signal}); undid the steps already taken.`);
-    return done.map((step) => step.action);
+    return reported;
   } catch (error) {
     if (opts.rollback) await undoAll(done);
     throw error;
@@ -59,7 +52,7 @@ export async function execute<A extends Action>(steps: Step<A>[], opts: ExecuteO
   }
 }
 
-async function undoAll<A extends Action>(done: Step<A>[]): Promise<void> {
+async function undoAll<A extends Operation>(done: Step<A>[]): Promise<void> {
   for (const step of [...done].reverse()) {
     try {
       await step.undo?.();

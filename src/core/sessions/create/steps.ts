@@ -1,0 +1,94 @@
+import { chmodSync, constants, copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { preconditionError } from '../../infra/errors.js';
+import { withLock } from '../../infra/lock.js';
+import { GitError, gitProbe, refExists } from '../../git/git.js';
+import { findSession } from '../../manifest/manifest.js';
+import { updateManifest } from '../../manifest/store.js';
+import type { Project } from '../../project/project.js';
+import type { Runners, Step } from '../../workflow/execute.js';
+import type { CreateOp } from './plan.js';
+
+/** Env var set while pwt itself runs `git worktree add`, so the post-checkout hook does not adopt the same worktree. */
+export const CREATING_ENV = 'PWT_CREATING';
+
+/** The runners of create's operations; a failure after add-worktree undoes it (the plan runs with rollback). */
+export const createRunners: Runners<CreateOp, Project> = {
+  'add-worktree': {
+    title: (op) => `git worktree add -b ${op.branch} ${op.path} ${op.base}`,
+    run: async (op, project) => {
+      const { repo } = project;
+      mkdirSync(project.sessionsDir, { recursive: true });
+      // Concurrent `git worktree add`s race inside git (one reads another's half-written
+      // .git/worktrees/<name>/commondir and dies after creating its branch), so pwt adds one at a time.
+      await withLock(join(repo.commonDir, 'worktrees'), join(project.sessionsDir, '.worktree-add.lock'), { what: 'git worktree add', timeoutMs: 120_000 }, async () => {
+        if (await refExists(repo.mainPath, `refs/heads/${op.branch}`)) {
+          throw preconditionError(`The branch ${op.branch} was created meanwhile.`, 'Pick another name.');
+        }
+        // The commit, not the ref: a remote-tracking base would otherwise become the upstream.
+        const added = await gitProbe(repo.mainPath, ['worktree', 'add', '--quiet', '-b', op.branch, '--', op.path, op.baseCommit], { [CREATING_ENV]: '1' });
+        if (added.code !== 0) {
+          // git creates the branch before the worktree; take back what this failed add left.
+          await removeWorktreeAndBranch(repo.mainPath, op.path, op.branch);
+          throw new GitError(['worktree', 'add', '-b', op.branch, op.path, op.baseCommit], added);
+        }
+      });
+    },
+    undo: (op, project) => removeWorktreeAndBranch(project.repo.mainPath, op.path, op.branch),
+  },
+  'copy-env': {
+    title: () => 'copy env files',
+    run: async (op) => copyEnvFiles(op.from, op.to, op.files),
+  },
+  register: {
+    title: (op) => `register ${op.id} in the manifest`,
+    run: async (op, project) => {
+      await updateManifest(project, (manifest) => {
+        // A post-checkout hook that ignored PWT_CREATING (an older pwt's) may have adopted this worktree: ours wins.
+        manifest.sessions = manifest.sessions.filter((entry) => entry.worktree !== op.session.worktree);
+        if (findSession(manifest, op.id)) throw preconditionError(`A session named "${op.id}" was registered meanwhile.`, 'Pick another name.');
+        manifest.sessions.push(op.session);
+      });
+    },
+  },
+};
+
+async function removeWorktreeAndBranch(mainPath: string, path: string, branch: string): Promise<void> {
+  await gitProbe(mainPath, ['worktree', 'remove', '--force', '--force', '--', path]);
+  await gitProbe(mainPath, ['worktree', 'prune']);
+  await gitProbe(mainPath, ['branch', '-D', '--', branch]);
+}
+
+/** The env-copy step of restore (a closure step); its action lists what was copied and what was kept once it ran. */
+export function copyEnvStep(from: string, to: string, files: string[]): Step<{ op: 'copy-env'; files: string[]; copied: string[]; kept: string[] }> {
+  const action = { op: 'copy-env' as const, files, copied: [] as string[], kept: [] as string[] };
+  return {
+    action,
+    title: 'copy env files',
+    run: async () => {
+      const done = copyEnvFiles(from, to, files);
+      action.copied.push(...done.copied);
+      action.kept.push(...done.kept);
+    },
+  };
+}
+
+/** Copies env files that exist in the main worktree; an existing target is never overwritten. */
+function copyEnvFiles(from: string, to: string, files: string[]): { copied: string[]; kept: string[] } {
+  const copied: string[] = [];
+  const kept: string[] = [];
+  for (const file of files) {
+    const source = join(from, file);
+    if (!existsSync(source) || !statSync(source).isFile()) continue;
+    const target = join(to, file);
+    if (existsSync(target)) {
+      kept.push(file);
+      continue;
+    }
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(source, target, constants.COPYFILE_EXCL);
+    chmodSync(target, statSync(source).mode & 0o7777);
+    copied.push(file);
+  }
+  return { copied, kept };
+}
