@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { commitFile, makeProject, type Project } from './helpers/sandbox.js';
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 describe('pwt diff', () => {
   it('shows committed, uncommitted and untracked changes against the base, not the base\'s later commits, and leaves the index alone', () => {
@@ -31,7 +31,7 @@ describe('pwt diff', () => {
     expect(stat.code).toBe(0);
     expect(stat.stdout).toMatch(/committed\.txt \| 1 \+/);
     expect(stat.stdout).toMatch(/3 files changed, 3 insertions\(\+\)/);
-  });
+  }, 60_000);
 
   it('says so on stderr when there is nothing, and needs a name outside a session', () => {
     project = makeProject();
@@ -43,5 +43,5 @@ describe('pwt diff', () => {
     expect(result.stderr).toMatch(/no changes against main/);
     expect(sandbox.pwt(main, ['diff']).code).toBe(2);
     expect(sandbox.pwt(main, ['diff', 'missing']).code).toBe(3);
-  });
+  }, 60_000);
 });

@@ -10,7 +10,7 @@ import { fingerprint, sessionIds } from './remove-harness.js';
  * runs); the sessions are real pwt sessions with real commits.
  */
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 const PROVIDERS = ['claude', 'codex', 'pi'];
 const runFile = (name = 'fix') => join(project.sessionsDir, '.pwt', 'runs', `${name}.json`);

@@ -5,7 +5,7 @@ import { commitFile, makeProject, parseJson, type Project } from './helpers/sand
 import { fingerprint, manifest } from './remove-harness.js';
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 /** A session s with one commit of its own, and main two commits further on. */
 function diverged(): { project: Project; session: string } {
@@ -36,7 +36,7 @@ describe('pwt sync', () => {
     expect(readFileSync(join(session, 'main-2.txt'), 'utf8')).toBe('two\n');
     expect(p.sandbox.git(session, 'rev-list', '--count', 'HEAD..main').trim()).toBe('0');
     expect(manifest(p).sessions[0].baseCommit).toBe(p.sandbox.git(p.main, 'rev-parse', 'main').trim());
-  });
+  }, 60_000);
 
   it('--rebase replays the session\'s commits on the base; the name defaults to the session you are in', () => {
     const { project: p, session } = diverged();
@@ -45,7 +45,7 @@ describe('pwt sync', () => {
     expect(parseJson(result.stdout)).toMatchObject({ session: 's', base: 'main', behind: 2, dryRun: false, actions: [{ op: 'rebase' }, { op: 'record' }] });
     expect(log(p, session, 'main..HEAD')).toEqual(['change feature.txt']);
     expect(p.sandbox.git(session, 'merge-base', 'HEAD', 'main').trim()).toBe(p.sandbox.git(p.main, 'rev-parse', 'main').trim());
-  });
+  }, 60_000);
 
   it('fast-forwards a session with no commits of its own, and says "up to date" when there is nothing new', () => {
     project = makeProject();
@@ -58,7 +58,7 @@ describe('pwt sync', () => {
     const again = sandbox.pwt(main, ['sync', 'ff']);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('ff is up to date with main');
-  });
+  }, 60_000);
 
   it('a conflict is exit 4 listing the files, and nothing changes (merge and rebase alike)', () => {
     project = makeProject();
@@ -74,7 +74,7 @@ describe('pwt sync', () => {
       expect(result.stderr).toMatch(/conflicts in: README\.md/);
       expect(fingerprint(project)).toBe(before);
     }
-  });
+  }, 60_000);
 
   it('a rebase that conflicts at one commit though the whole branch merges cleanly is undone: exit 4, branch as it was', () => {
     project = makeProject();
@@ -92,7 +92,7 @@ describe('pwt sync', () => {
     expect(result.stderr).toMatch(/pwt sync --merge/);
     expect(fingerprint(project)).toBe(before);
     expect(sandbox.pwt(main, ['sync', 'r', '--merge']).code).toBe(0);
-  });
+  }, 60_000);
 
   it('refuses uncommitted work (untracked included) and says how to proceed; nothing changes', () => {
     const { project: p, session } = diverged();
@@ -103,7 +103,7 @@ describe('pwt sync', () => {
     expect(result.stderr).toMatch(/1 uncommitted change\(s\).*notes\.txt/);
     expect(result.stderr).toMatch(/git stash -u/);
     expect(fingerprint(p)).toBe(before);
-  });
+  }, 60_000);
 
   it('refuses while an agent runs in the session unless --force', () => {
     const { project: p } = diverged();
@@ -117,7 +117,7 @@ describe('pwt sync', () => {
     expect(refused.stderr).toMatch(/agent is running in s \(claude-1\).*--force/s);
     expect(fingerprint(p)).toBe(before);
     expect(p.sandbox.pwt(p.main, ['sync', 's', '--force']).code).toBe(0);
-  });
+  }, 60_000);
 
   it('--dry-run lists the steps and changes nothing; usage errors are exit 2', () => {
     const { project: p } = diverged();
@@ -131,5 +131,5 @@ describe('pwt sync', () => {
     expect(noName.code).toBe(2);
     expect(noName.stderr).toMatch(/needs a session name/);
     expect(p.sandbox.pwt(p.main, ['sync', 'nope']).code).toBe(3);
-  });
+  }, 60_000);
 });

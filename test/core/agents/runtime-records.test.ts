@@ -15,7 +15,7 @@ const server = isolateTmux();
 const worlds: TestProject[] = [];
 afterEach(() => {
   for (const world of worlds.splice(0)) world.sandbox.cleanup();
-});
+}, 60_000);
 
 async function world(): Promise<{ project: Project; test: TestProject }> {
   const test = makeProject('app');
@@ -58,7 +58,7 @@ describe('agent record store', () => {
     await updateAgents(project, 'a', (agents) => void agents.splice(0));
     expect(existsSync(file)).toBe(false);
     expect((await readManifest(project))?.sessions.find((s) => s.id === 'a')?.agents).toBeUndefined();
-  });
+  }, 60_000);
 
   it('concurrent changes to two sessions keep both (each reads its session fresh under the lock)', async () => {
     const { project } = await world();
@@ -66,7 +66,7 @@ describe('agent record store', () => {
     const manifest = await readManifest(project);
     expect(manifest?.sessions.find((s) => s.id === 'a')?.agents?.map((a) => (a as AgentEntry).id).sort()).toEqual(['a-p1', 'a-p3', 'a-p5']);
     expect(manifest?.sessions.find((s) => s.id === 'b')?.agents?.map((a) => (a as AgentEntry).id).sort()).toEqual(['b-p0', 'b-p2', 'b-p4']);
-  });
+  }, 60_000);
 });
 
 describe('checked status', () => {

@@ -13,8 +13,8 @@ const server = isolateTmux();
 let dir: string;
 beforeEach(() => {
   dir = realpathSync(mkdtempSync(join(tmpdir(), 'pwt-door-')));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+}, 60_000);
+afterEach(() => rmSync(dir, { recursive: true, force: true }), 60_000);
 
 const base = () => ({ tmuxSession: 'app/s1', main: '/main/app', session: 's1', agentId: 's1-claude', windowName: 'claude', cwd: dir, env: process.env });
 
@@ -45,9 +45,11 @@ describe('tmux door', () => {
   }, 30_000);
 
   it('refuses a folder that does not exist (tmux would start in $HOME) and starts nothing', async () => {
-    await expect(newAgentWindow({ ...base(), cwd: join(dir, 'gone'), argv: ['sleep', '60'] })).rejects.toSatisfy((error: unknown) => error instanceof PwtError && error.exitCode === 3 && /does not exist/.test(error.message));
+    const error = await newAgentWindow({ ...base(), cwd: join(dir, 'gone'), argv: ['sleep', '60'] }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PwtError);
+    expect(error).toMatchObject({ exitCode: 3, message: expect.stringMatching(/does not exist/) });
     expect(await listPanes()).toEqual([]);
-  });
+  }, 60_000);
 
   it('keeps a dead pane with its exit status; no server means no panes', async () => {
     expect(await listPanes()).toEqual([]);
