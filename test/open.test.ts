@@ -5,7 +5,7 @@ import { commitFile, makeProject, parseJson, type Project } from './helpers/sand
 import { fingerprint, manifest } from './remove-harness.js';
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 const branchList = (p: Project) => p.sandbox.git(p.main, 'for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads/');
 
@@ -40,7 +40,7 @@ describe('pwt open', () => {
     expect(again.code).toBe(0);
     expect(parseJson(again.stdout)).toMatchObject({ id: 'kept', alreadyOpen: true, path });
     expect(fingerprint(project)).toBe(before);
-  });
+  }, 60_000);
 
   it('opens a branch that exists only on the remote as a new local branch tracking it, fetching it first', () => {
     project = makeProject();
@@ -60,7 +60,7 @@ describe('pwt open', () => {
     expect(sandbox.git(session.path, 'rev-parse', 'HEAD').trim()).toBe(pushed);
     expect(sandbox.git(main, 'rev-parse', '--abbrev-ref', 'feature/login@{upstream}').trim()).toBe('origin/feature/login');
     expect(session.actions.map((a: any) => a.op)).toEqual(['add-worktree', 'copy-env', 'register']);
-  });
+  }, 60_000);
 
   it('opens any local branch under its own name without creating a branch; origin/<branch> works too', () => {
     project = makeProject();
@@ -74,7 +74,7 @@ describe('pwt open', () => {
     expect(named.code).toBe(0);
     expect(sandbox.git(join(sessionsDir, 'mine'), 'symbolic-ref', '--short', 'HEAD').trim()).toBe('other');
     expect(manifest(project).sessions.map((s: any) => s.id).sort()).toEqual(['fix-1', 'mine']);
-  });
+  }, 60_000);
 
   it('restores goals from the archive of a session abandoned after it was pushed', () => {
     project = makeProject();
@@ -93,7 +93,7 @@ describe('pwt open', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('Goals restored (from the archive): Archived goal');
     expect(manifest(project).sessions[0]).toMatchObject({ id: 'gone', branch: 'session/gone', goals: ['Archived goal'] });
-  });
+  }, 60_000);
 
   it('refuses a branch checked out in the main worktree, an unknown branch and a taken name, changing nothing', () => {
     project = makeProject();
@@ -111,5 +111,5 @@ describe('pwt open', () => {
     expect(clash.code).toBe(3);
     expect(clash.stderr).toMatch(/session named "taken" exists already/);
     expect(fingerprint(project)).toBe(before);
-  });
+  }, 60_000);
 });

@@ -9,7 +9,7 @@ import { commitFile, makeProject, parseJson, type Project } from './helpers/sand
  * worktree, in the cases where its shortcut does not apply too.
  */
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 /** What git itself says about one worktree: porcelain entries and left/right counts against the base. */
 function gitTruth(p: Project, path: string, base: string) {

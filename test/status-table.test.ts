@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, commitFile, makeProject, type Project } from './helpers/sandbox.js';
+import { NODE, CLI, commitFile, makeProject, type Project } from './helpers/sandbox.js';
 import { TmuxPwt } from './remove-harness.js';
 
 /** The human `pwt status`: piped (complete rows in order) and at a real terminal (skeleton first, redrawn in place, cut to the width). */
@@ -11,7 +11,7 @@ afterEach(() => {
   tmux?.kill();
   tmux = undefined;
   project?.sandbox.cleanup();
-});
+}, 60_000);
 
 const LONG_GOAL = 'Rewrite the whole checkout flow so that it never double-charges a customer again';
 
@@ -77,7 +77,7 @@ describe('pwt status table', () => {
     threeSessions(project);
     // `script` gives pwt a real pseudo-terminal and records every byte it writes.
     const raw = join(sandbox.root, 'typescript');
-    const result = sandbox.sh('script', ['-q', '-e', '-c', '"$PWT_NODE" "$PWT_CLI" status', raw], main, { PWT_NODE: process.execPath, PWT_CLI: CLI });
+    const result = sandbox.sh('script', ['-q', '-e', '-c', '"$PWT_NODE" "$PWT_CLI" status', raw], main, { PWT_NODE: NODE, PWT_CLI: CLI });
     expect(result.code, result.stderr).toBe(0);
     const bytes = readFileSync(raw, 'utf8');
     const skeleton = bytes.search(/beta\s+just now\s+…\s+…/);

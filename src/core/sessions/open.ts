@@ -10,7 +10,7 @@ import { nameProblem, validateName } from '../project/names.js';
 import { execute, type Action, type Spin, type Step } from '../workflow/execute.js';
 import type { Project } from '../project/project.js';
 import { listArchives } from './archive.js';
-import { copyEnvStep, CREATING_ENV } from './create.js';
+import { copyEnvStep, CREATING_ENV } from './create/index.js';
 
 /**
  * `pwt open <branch|name>`: a session on a branch that exists already (a
