@@ -13,6 +13,8 @@ export default defineCommand({
     name: { type: 'positional', description: 'Session name', required: true },
     strategy: { type: 'string', description: 'pr | merge | keep | abandon (asked at a terminal; default elsewhere: keep)' },
     yes: { type: 'boolean', alias: 'y', description: 'Confirm abandon without asking' },
+    squash: { type: 'boolean', description: 'With merge: one commit on the base instead of a merge commit (the branch\'s commits are archived)' },
+    message: { type: 'string', description: 'With --squash: the commit message (default: the session name, goals and squashed commits)' },
     commit: { type: 'string', description: 'Commit uncommitted work (untracked included) with this message first' },
     force: { type: 'boolean', description: 'With abandon: archive uncommitted work instead of asking to commit it' },
     'dry-run': { type: 'boolean', description: 'Print the plan and change nothing' },
@@ -23,11 +25,15 @@ export default defineCommand({
     if (args.strategy !== undefined && !(STRATEGIES as readonly string[]).includes(args.strategy)) {
       throw usageError(`Unknown strategy "${args.strategy}".`, `Use one of: ${STRATEGIES.join(', ')}.`);
     }
+    if (args.message !== undefined && !args.squash) throw usageError('--message goes with --squash.', 'Run: pwt remove <name> --strategy merge --squash --message "..."');
+    if (args.squash && args.strategy !== undefined && args.strategy !== 'merge') throw usageError(`--squash goes with --strategy merge, not ${args.strategy}.`, 'Run: pwt remove <name> --strategy merge --squash');
     const project = await openProject();
     const dryRun = Boolean(args['dry-run']);
     const result = await removeSession(project, {
       name: args.name,
-      ...(args.strategy ? { strategy: args.strategy as Strategy } : {}),
+      // --squash alone means a squash merge.
+      ...(args.strategy || args.squash ? { strategy: (args.strategy ?? 'merge') as Strategy } : {}),
+      ...(args.squash ? { squash: args.message !== undefined ? { message: args.message } : {} } : {}),
       ...(args.commit !== undefined ? { commit: args.commit } : {}),
       yes: args.yes,
       force: args.force,
@@ -57,7 +63,10 @@ function report(result: RemoveResult): void {
   const pr = result.actions.find((action) => action.op === 'create-pr')?.url ?? facts.session.pr;
   const artifacts = result.actions.find((action) => action.op === 'archive-artifacts');
   if (strategy === 'pr' && pr) log.success(`Opened ${pr} and removed the worktree; the branch ${facts.session.branch} stays.`);
-  if (strategy === 'merge') log.success(`Merged ${facts.session.branch} into ${String(result.actions.find((action) => action.op === 'merge')?.into ?? 'the base')} and deleted the branch (push the base yourself when ready).`);
+  const squashed = result.actions.find((action) => action.op === 'squash-merge');
+  if (squashed) log.success(`Squashed ${facts.session.branch} into one commit on ${String(squashed.into)}${squashed.commit ? ` (${String(squashed.commit).slice(0, 10)})` : ''} and deleted the branch (push the base yourself when ready).`);
+  else if (strategy === 'merge') log.success(`Merged ${facts.session.branch} into ${String(result.actions.find((action) => action.op === 'merge')?.into ?? 'the base')} and deleted the branch (push the base yourself when ready).`);
+  if (squashed && archive) log.info(`The branch's own commits are archived as ${String(archive.ref)} (pwt restore ${id} brings them back).`);
   if (strategy === 'keep') log.success(`Removed the worktree of ${id}; the branch ${facts.session.branch} stays.`);
   if (strategy === 'abandon') {
     log.success(`Abandoned ${id}.`);

@@ -18,6 +18,8 @@ export interface RemoveOptions {
   strategy?: Strategy;
   yes?: boolean;
   commit?: string;
+  /** With merge: one commit on the base (message optional). */
+  squash?: { message?: string };
   force?: boolean;
   dryRun?: boolean;
   interactive: boolean;
@@ -77,7 +79,7 @@ export async function removeSession(project: Project, opts: RemoveOptions): Prom
   const strategy = opts.strategy ?? (opts.interactive ? await select(`How do you want to end ${facts.session.id}?`, [...STRATEGY_OPTIONS], 'keep') : 'keep');
   const commitMessage = facts.worktreeExists ? await settleUncommitted(facts, strategy, opts) : undefined;
   if (strategy === 'abandon') await confirmAbandon(facts, opts);
-  const plan = await buildRemovePlan(facts, { strategy, ...(commitMessage !== undefined ? { commitMessage } : {}) }, opts.before);
+  const plan = await buildRemovePlan(facts, { strategy, ...(commitMessage !== undefined ? { commitMessage } : {}), ...(opts.squash ? { squash: opts.squash } : {}) }, opts.before);
 
   let current = '';
   try {

@@ -4,6 +4,7 @@ import { changedPaths, gitProbe } from '../../git/git.js';
 import type { Step } from '../../workflow/execute.js';
 import { baseName, type RemoveFacts } from './facts.js';
 import { planMerge, type MergePlan } from './merge.js';
+import { squashStep, type SquashChoice } from './squash.js';
 import { archiveStep, artifactsStep, commitStep, deleteBranchStep, mergeStep, pullRequestStep, pushStep, removeWorktreeStep, unregisterStep } from './steps.js';
 
 export const STRATEGIES = ['pr', 'merge', 'keep', 'abandon'] as const;
@@ -14,6 +15,8 @@ export interface RemoveChoice {
   strategy: Strategy;
   /** Commit the uncommitted work with this message first. */
   commitMessage?: string;
+  /** With merge: one commit on the base instead of a merge (--squash). */
+  squash?: SquashChoice;
 }
 
 /**
@@ -110,7 +113,11 @@ export async function buildRemovePlan(facts: RemoveFacts, choice: RemoveChoice, 
     if (!facts.session.pr) steps.push(pullRequestStep(facts, pr));
     else notes.push(`The pull request is already open: ${facts.session.pr}`);
   }
-  if (strategy === 'merge' && mergePlan && facts.branchTip) steps.push(mergeStep(facts, mergePlan));
+  if (strategy === 'merge' && mergePlan && facts.branchTip) {
+    // A squash leaves the branch's own commits out of the base: archived first, since the branch goes.
+    if (choice.squash && mergePlan.kind !== 'already-merged') steps.push(archiveStep(facts, 'squash-merge'));
+    steps.push(choice.squash ? squashStep(facts, mergePlan, choice.squash) : mergeStep(facts, mergePlan));
+  }
   if ((strategy === 'keep' || strategy === 'pr') && facts.branchTip && facts.baseTip) {
     // Trees, not only ancestry: a squash-merged branch counts as merged.
     const tip = await tipAfterCommit(facts, choice.commitMessage);
