@@ -72,6 +72,31 @@ describe('pwt status pipeline', () => {
     );
   }, 60_000);
 
+  it('many sessions: the first rows and the rest are counted apart, each row still its own', () => {
+    project = makeProject();
+    const { sandbox, main, sessionsDir } = project;
+    const ids = Array.from({ length: 24 }, (_, i) => `s${i}`);
+    sandbox.sh('sh', ['-c', 'for id do git worktree add --quiet -b "session/$id" "$0/$id" main || exit 1; done', sessionsDir, ...ids], main);
+    const startedAt = '2026-01-01T00:00:00.000Z';
+    const sessions = ids.map((id) => ({ id, branch: `session/${id}`, worktree: `../app-sessions/${id}`, startedAt, goals: [], status: 'active', base: 'main' }));
+    writeFileSync(join(sessionsDir, '.manifest.json'), JSON.stringify({ version: 1, project: 'app', sessions }));
+    for (const [id, commits] of [['s0', 1], ['s9', 2], ['s10', 3], ['s23', 4]] as const) {
+      for (let i = 0; i < commits; i++) commitFile(sandbox, join(sessionsDir, id), `${id}-${i}.txt`, `${i}\n`);
+    }
+    writeFileSync(join(sessionsDir, 's17', 'untracked.txt'), 'x\n');
+    commitFile(sandbox, main, 'main.txt', 'main moves\n');
+
+    const report = parseJson(sandbox.pwt(main, ['status', '--json']).stdout);
+    expect(report.sessions.map((s: { id: string }) => s.id)).toEqual(ids);
+    const ahead: Record<string, number> = { s0: 1, s9: 2, s10: 3, s23: 4 };
+    for (const session of report.sessions) {
+      expect(session, session.id).toMatchObject({ exists: true, ahead: ahead[session.id] ?? 0, behind: 1, changes: session.id === 's17' ? 1 : 0 });
+    }
+    const piped = sandbox.pwt(main, ['status']).stdout.split('\n').filter((line) => /^s\d+ /.test(line));
+    expect(piped.map((line) => line.split(/\s+/)[0])).toEqual(ids);
+    expect(piped[23]).toMatch(/^s23\s.*clean\s+\+4\/-1/);
+  }, 60_000);
+
   it('--all lists kept session branches without a worktree, with how far ahead of main they are', () => {
     project = makeProject();
     const { sandbox, main, sessionsDir } = project;

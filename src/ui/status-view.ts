@@ -54,13 +54,13 @@ export function statusView(branchPrefix: string, screen: Screen = stdoutScreen):
   const done: boolean[] = [];
   let live = false;
   let drawn = 0; // lines on screen that a redraw rewrites
-  let printed = -1; // plain mode: -1 before the header, then the number of rows printed
+  let printed = 0; // plain mode: rows printed
   let timer: NodeJS.Timeout | undefined;
   let width: number | undefined;
 
-  const showBranch = () => rows.some((row) => row.branch !== `${branchPrefix}${row.id}`);
+  let branchColumn = true; // left out while every branch is <prefix><name>
   const marker = (row: Row | null) => (skeleton?.current ? (row?.id === skeleton.current ? '* ' : '  ') : '');
-  const pick = (line: string[]) => line.filter((_, column) => column !== 1 || showBranch());
+  const pick = (line: string[]) => (branchColumn ? line : line.filter((_, column) => column !== 1));
   const widths = () => columnWidths(pick(HEADER), rows.map((row, i) => pick(cells(row, done[i] === true))), pick(MIN_WIDTHS.map(String)).map(Number));
   const fit = (line: string) => (width === undefined ? line : cut(line, width));
   const rowLine = (index: number, w: number[]) => fit(marker(rows[index] as Row) + layoutRow(pick(cells(rows[index] as Row, done[index] === true)), w));
@@ -80,20 +80,25 @@ export function statusView(branchPrefix: string, screen: Screen = stdoutScreen):
     timer ??= setTimeout(redraw, 40);
   };
   // Plain mode: the title and header once the main worktree is known, then each row once it and all before it are done.
+  // Column widths are fixed when the header is printed (from the skeleton, with room kept for the counts).
+  let frozen: number[] | undefined;
   const flush = () => {
     if (!main || !skeleton) return;
-    const w = widths();
-    if (printed < 0) {
-      screen.write(`${fit(titleLine(skeleton, main))}\n\n${headerLine(w)}\n`);
+    if (!frozen) {
+      frozen = widths();
+      screen.write(`${fit(titleLine(skeleton, main))}\n\n${headerLine(frozen)}\n`);
       printed = 0;
     }
-    while (printed < rows.length && done[printed]) screen.write(`${rowLine(printed++, w)}\n`);
+    let text = '';
+    while (printed < rows.length && done[printed]) text += `${rowLine(printed++, frozen)}\n`;
+    if (text) screen.write(text);
   };
 
   return {
     skeleton(value) {
       skeleton = value;
       rows = value.sessions;
+      branchColumn = rows.some((row) => row.branch !== `${branchPrefix}${row.id}`);
       const size = screen.size();
       width = size ? Math.max(20, size.columns - 1) : undefined;
       live = rows.length > 0 && size !== undefined && rows.length + 4 < size.rows;

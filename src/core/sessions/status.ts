@@ -114,6 +114,9 @@ export function findOrphans(project: Project, manifest: Manifest | null, worktre
 }
 
 
+/** Rows whose counts are asked for first, in a for-each-ref of their own: about a screenful. */
+const FIRST_ROWS = 10;
+
 /** A promise with its resolve function outside, for results that arrive by callback. */
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
@@ -143,10 +146,11 @@ export async function collectStatus(project: Project, opts: { all?: boolean; eve
   });
 
   const worktreesP = listWorktrees(repo.mainPath);
-  const trackedP = trackCounts(
-    repo.mainPath,
-    sessions.filter((session) => session.base).map((session) => ({ branch: session.branch, base: `refs/heads/${session.base}` })),
-  );
+  // The first rows' counts come from a small for-each-ref of their own, so they need not wait for all the others.
+  const pairs = sessions.filter((session) => session.base).map((session) => ({ branch: session.branch, base: `refs/heads/${session.base}` }));
+  const split = pairs.length > 2 * FIRST_ROWS ? FIRST_ROWS : pairs.length;
+  const firstTracked = trackCounts(repo.mainPath, pairs.slice(0, split));
+  const trackedP = Promise.all([firstTracked, trackCounts(repo.mainPath, pairs.slice(split))]).then(([first, rest]) => new Map([...first, ...rest]));
   const changes = new Map<string, ReturnType<typeof deferred<number | null>>>();
   const dirs = [repo.mainPath, ...new Set(paths.filter((path) => existsSync(path)))];
   for (const dir of dirs) changes.set(dir, deferred());
@@ -172,7 +176,7 @@ export async function collectStatus(project: Project, opts: { all?: boolean; eve
     return (await baseCommits.get(name)) ?? session.baseCommit ?? null;
   };
   const counts = async (session: SessionRecord, entry: WorktreeEntry): Promise<Counts | null> => {
-    const tracked = entry.branch === session.branch ? (await trackedP).get(session.branch) : undefined;
+    const tracked = entry.branch === session.branch ? ((await firstTracked).get(session.branch) ?? (await trackedP).get(session.branch)) : undefined;
     if (tracked) return tracked;
     const base = await baseCommit(session);
     return base && entry.head ? fallback(base, entry.head) : null;
