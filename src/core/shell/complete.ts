@@ -27,7 +27,7 @@ export interface CompletionWorld {
 }
 
 /** Commands whose first positional is a session name. */
-const SESSION_POSITIONAL = new Set(['remove', 'path']);
+const SESSION_POSITIONAL = new Set(['remove', 'path', 'sync', 'diff']);
 /** Other first positionals with a fixed set of values. */
 const FIXED_POSITIONAL: Record<string, string[]> = { 'shell-init': ['bash', 'zsh', 'fish'] };
 
@@ -63,7 +63,8 @@ export async function completeWords(world: CompletionWorld, words: readonly stri
   if (program === 'pcd') return before.length === 0 ? world.sessions() : [];
   // pend [name] [pwt remove flags]: a name only as the first word.
   if (program === 'pend') return completeArgs(world, ['remove'], before, current, async (index) => (index === 0 ? world.sessions() : []));
-  if (before.length === 0) return current.startsWith('-') ? ['--help', '--version'] : world.commands;
+  if (before.length === 0) return current.startsWith('-') ? ['--help', '--version'] : [...world.commands, 'help'];
+  if (before[0] === 'help') return before.length === 1 ? world.commands : world.subcommands(world.aliases[before[1] as string] ?? (before[1] as string));
   const command = world.aliases[before[0] as string] ?? (before[0] as string);
   const subcommands = await world.subcommands(command);
   if (subcommands.length > 0) {
