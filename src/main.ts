@@ -4,6 +4,8 @@ import { examples } from './commands/_examples.js';
 import { checkArgv } from './commands/_args.js';
 import { usageError } from './core/infra/errors.js';
 import { packageVersion } from './core/infra/package-root.js';
+import { connectUi } from './ui/connect.js';
+import { printLine } from './ui/log.js';
 
 /**
  * Command dispatch, loaded by src/cli.ts (which owns exit codes). Done here
@@ -36,6 +38,7 @@ function wantsHelp(args: readonly string[]): boolean {
 }
 
 export async function dispatch(argv: string[]): Promise<void> {
+  connectUi();
   const [first, ...rest] = argv;
   if (first === 'help' && rest.length > 0) {
     // `pwt help remove` is `pwt remove --help`; `pwt help hooks install` reaches the subcommand.
@@ -46,11 +49,11 @@ export async function dispatch(argv: string[]): Promise<void> {
     return;
   }
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    process.stdout.write(`${topHelp()}\n`);
+    printLine(topHelp());
     return;
   }
   if (first === '--version' || first === '-V' || first === '-v') {
-    process.stdout.write(`${packageVersion()}\n`);
+    printLine(packageVersion());
     return;
   }
   const name = aliases[first] ?? first;
@@ -101,5 +104,5 @@ async function printUsage(cmd: AnyCommand, path: string[]): Promise<void> {
   ];
   const text = lines.map((line) => line.trimEnd()).join('\n').replace(/\n+$/, '');
   const shown = examples[path.join(' ')];
-  process.stdout.write(`${text}\n${shown?.length ? ['', 'EXAMPLES', '', ...shown.map((example) => `  ${example}`)].join('\n') + '\n' : ''}`);
+  printLine(`${text}${shown?.length ? `\n${['', 'EXAMPLES', '', ...shown.map((example) => `  ${example}`)].join('\n')}` : ''}`);
 }

@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty';
 import { existsSync } from 'node:fs';
 import { PushRefused, postCheckout, prePush, trace } from '../core/hooks/run.js';
+import { errorLine } from '../ui/log.js';
 
 /**
  * `pwt _hook <hook> [args]`: the hidden entry the git hooks call (see
@@ -30,8 +31,8 @@ export default defineCommand({
       const message = error instanceof Error ? error.message : String(error);
       const hint = error instanceof Error && 'hint' in error && error.hint ? ` ${String(error.hint)}` : '';
       const outcome = args.hook === 'pre-push' ? 'the push goes on' : 'the checkout itself is done';
-      process.stderr.write(`pwt: warning: ${args.hook} hook: ${message}${hint} (${outcome}; PWT_HOOKS=0 turns pwt's hooks off)\n`);
-      if (process.env.PWT_DEBUG === '1' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+      errorLine(`pwt: warning: ${args.hook} hook: ${message}${hint} (${outcome}; PWT_HOOKS=0 turns pwt's hooks off)`);
+      if (process.env.PWT_DEBUG === '1' && error instanceof Error && error.stack) errorLine(error.stack);
     }
   },
 });

@@ -2,7 +2,7 @@ import { defineCommand } from 'citty';
 import { usageError } from '../core/infra/errors.js';
 import { detectShell, loadLine, parseShell, shellScript, SHELLS } from '../core/shell/integration.js';
 import { installRc, uninstallRc } from '../core/shell/install.js';
-import { log } from '../ui/log.js';
+import { log, printRaw } from '../ui/log.js';
 
 export default defineCommand({
   meta: {
@@ -18,7 +18,7 @@ export default defineCommand({
     if (args.install && args.uninstall) throw usageError('Use --install or --uninstall, not both.', 'Run: pwt shell-init --help');
     if (!args.install && !args.uninstall) {
       // stdout carries only shell code: it is eval'd / sourced as it is.
-      process.stdout.write(shellScript(parseShell(args.shell)));
+      printRaw(shellScript(parseShell(args.shell)));
       return;
     }
     const shell = parseShell(args.shell ?? detectShell() ?? undefined);

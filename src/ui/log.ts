@@ -27,6 +27,16 @@ export function printLine(text = ''): void {
   process.stdout.write(`${text}\n`);
 }
 
+/** Data on stdout exactly as given (shell code that is sourced as it is). */
+export function printRaw(text: string): void {
+  process.stdout.write(text);
+}
+
+/** One plain line on stderr, without the log's decoration (hooks' warnings, debugging traces). */
+export function errorLine(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
 const useColor = () => !process.env.NO_COLOR && process.stdout.isTTY === true && process.env.TERM !== 'dumb';
 const paint = (code: number) => (text: string) => (useColor() ? `\u001B[${code}m${text}\u001B[0m` : text);
 export const color = { dim: paint(2), bold: paint(1), red: paint(31), green: paint(32), yellow: paint(33), cyan: paint(36) };

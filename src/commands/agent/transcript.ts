@@ -3,7 +3,7 @@ import { agentTranscript, parseProvider } from '../../core/agents/lookup.js';
 import type { Transcript } from '../../core/agents/vendors/types.js';
 import { usageError } from '../../core/infra/errors.js';
 import { cutRecent } from '../../core/agents/transcript-render.js';
-import { printJson } from '../../ui/log.js';
+import { printJson, printRaw } from '../../ui/log.js';
 import { PROVIDERS } from '../../core/agents/vendors/types.js';
 
 const MIN_CHARS = 200;
@@ -50,6 +50,6 @@ export default defineCommand({
     const transcript = await agentTranscript(provider, args.id || undefined, process.cwd());
     if (args.json) return printJson(maxChars === null ? transcript : recentJson(transcript, maxChars));
     const text = markdown(transcript, maxChars);
-    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    printRaw(text.endsWith('\n') ? text : `${text}\n`);
   },
 });

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { run, gitVersion } from '../git/git.js';
+import { gitVersion } from '../git/git.js';
+import { runProcess as run } from '../infra/process.js';
 import { manifestPath } from '../manifest/manifest.js';
 import { lockPath, readManifest } from '../manifest/store.js';
 import type { Project } from '../project/project.js';

@@ -1,29 +1,15 @@
-import { spawn } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
-import { PwtError, Exit } from '../infra/errors.js';
+import { notInstalled, runProcess, type RunOptions, type RunResult } from '../infra/process.js';
 import type { WorkflowShell } from './workflow-shell.js';
 
 /**
  * The one door to git (and, through run(), to gh). On hot paths commands are
- * spawned without a shell with an argument array, so no value is ever parsed
- * by a shell and nothing needs quoting. The end-of-session workflow calls
+ * spawned without a shell with an argument array (infra/process.ts), so no
+ * value is ever parsed by a shell and nothing needs quoting. The end-of-session workflow calls
  * useWorkflowShell() first; from then on git and gh run through zx's `$`
  * (workflow-shell.ts), which quotes each argument for the shell. zx costs
  * about 90 ms to import, so status and the hooks never load it.
  */
-export interface RunResult {
-  stdout: string;
-  stderr: string;
-  code: number;
-}
-
-export interface RunOptions {
-  cwd: string;
-  env?: NodeJS.ProcessEnv;
-  input?: string;
-  /** Called with each piece of stdout as it arrives (for output read while the command runs). */
-  onStdout?: (text: string) => void;
-}
+export type { RunOptions, RunResult } from '../infra/process.js';
 
 let workflowShell: WorkflowShell | null = null;
 
@@ -36,46 +22,13 @@ export async function useWorkflowShell(): Promise<WorkflowShell> {
   return workflowShell;
 }
 
-const notInstalled = (cmd: string) => new PwtError(`${cmd} is not installed or not on PATH.`, Exit.precondition, `Install ${cmd} and try again.`);
-
 export async function run(cmd: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
   if (workflowShell && (cmd === 'git' || cmd === 'gh')) {
     const result = await workflowShell.run(cmd, args, opts);
     if (result.code === -127) throw notInstalled(cmd);
     return result;
   }
-  return spawnDirect(cmd, args, opts);
-}
-
-function spawnDirect(cmd: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {
-      cwd: opts.cwd,
-      env: opts.env ? { ...process.env, ...opts.env } : process.env,
-      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    // A chunk may end inside a multi-byte character; the decoder keeps the rest for the next one.
-    const decoder = new StringDecoder('utf8');
-    const err: Buffer[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (opts.onStdout) opts.onStdout(decoder.write(chunk));
-      else out.push(chunk);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') reject(notInstalled(cmd));
-      else reject(error);
-    });
-    child.on('close', (code, signal) => {
-      resolve({
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        code: code ?? (signal ? 128 : 1),
-      });
-    });
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
-  });
+  return runProcess(cmd, args, opts);
 }
 
 /** A git command that failed where it was expected to work. */

@@ -8,14 +8,14 @@ import { readManifest, updateManifest } from '../manifest/store.js';
 import { nameProblem } from '../project/names.js';
 import { openProject, type Project } from '../project/project.js';
 import { realPath } from '../git/repo.js';
-import { log } from '../../ui/log.js';
+import { notes } from '../infra/notes.js';
 
 /**
  * What the git hooks do once the sh dispatcher (hooks/dispatch.sh) decided
  * that Node is needed. Reached through the hidden `pwt _hook` command.
  */
 export const trace = (hook: string, message: string): void => {
-  if (process.env.PWT_DEBUG === '1') process.stderr.write(`pwt hook ${hook} (node): ${message}\n`);
+  if (process.env.PWT_DEBUG === '1') notes.trace(`pwt hook ${hook} (node): ${message}`);
 };
 
 /** Thrown only to refuse a push; the dispatcher turns exit 3 into a failed pre-push. */
@@ -42,7 +42,7 @@ export async function postCheckout(): Promise<void> {
       const session = sessionAt(project, manifest, here);
       if (session) session.branch = branch;
     });
-    log.warn(`Session ${known.id} is now on branch ${branch} (was ${known.branch}); recorded in the manifest. pwt remove ${known.id} will act on ${branch}.`);
+    notes.warn(`Session ${known.id} is now on branch ${branch} (was ${known.branch}); recorded in the manifest. pwt remove ${known.id} will act on ${branch}.`);
     return;
   }
   if (process.env[CREATING_ENV] === '1') return trace('post-checkout', 'pwt create registers this worktree itself');
@@ -53,20 +53,20 @@ async function adopt(project: Project, here: string, branch: string | null): Pro
   const id = basename(here);
   const problem = nameProblem(id);
   if (problem) {
-    log.warn(`Not registering ${here} as a session: ${problem}. Rename the folder (git worktree move) to a valid session name.`);
+    notes.warn(`Not registering ${here} as a session: ${problem}. Rename the folder (git worktree move) to a valid session name.`);
     return;
   }
   const session = adoptedSession(project.repo.mainPath, here, branch ?? (await resolveCommit(here, 'HEAD')) ?? 'HEAD', await guessBase(project.repo.mainPath, here));
   const added = await updateManifest(project, (manifest) => {
     if (sessionAt(project, manifest, here)) return false;
     if (manifest.sessions.some((entry) => entry.id === id)) {
-      log.warn(`Not registering ${here}: the manifest already has a session named ${id} elsewhere.`);
+      notes.warn(`Not registering ${here}: the manifest already has a session named ${id} elsewhere.`);
       return false;
     }
     manifest.sessions.push(session);
     return true;
   });
-  if (added) log.info(`pwt registered ${here} as session ${id} (branch ${session.branch}); see pwt status.`);
+  if (added) notes.info(`pwt registered ${here} as session ${id} (branch ${session.branch}); see pwt status.`);
 }
 
 interface PushedRef {

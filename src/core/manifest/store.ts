@@ -5,7 +5,7 @@ import { adoptedSession, emptyManifest, manifestPath, ManifestShapeError, valida
 import { listWorktrees } from '../git/worktrees.js';
 import { isInside, realPath, type Repo } from '../git/repo.js';
 import { utcStamp } from '../infra/time.js';
-import { log } from '../../ui/log.js';
+import { notes } from '../infra/notes.js';
 import { acquireLock } from '../infra/lock.js';
 import { guessBase } from './adopt.js';
 
@@ -106,7 +106,7 @@ async function recoverCorrupt(store: Store, file: string, reason: string): Promi
   const backup = `${file}.corrupt-${utcStamp()}`;
   renameSync(file, existsSync(backup) ? `${backup}-${process.pid}` : backup);
   const manifest = await rebuildFromGit(store);
-  log.warn(`The manifest was unreadable (${reason}); moved it to ${backup} and rebuilt ${manifest.sessions.length} session(s) from git. Goals are only in the backup.`);
+  notes.warn(`The manifest was unreadable (${reason}); moved it to ${backup} and rebuilt ${manifest.sessions.length} session(s) from git. Goals are only in the backup.`);
   return manifest;
 }
 

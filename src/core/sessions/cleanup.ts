@@ -9,7 +9,7 @@ import { nameProblem } from '../project/names.js';
 import { execute, type Action, type Step } from '../workflow/execute.js';
 import type { Project } from '../project/project.js';
 import { isMerged } from './remove/merge.js';
-import { confirm, select } from '../../ui/prompts.js';
+import { confirm, select } from '../infra/ask.js';
 import { takeSnapshot, type Orphan, type Snapshot } from './status.js';
 import { utcStamp } from '../infra/time.js';
 

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../../git/git.js';
+import { runProcess as run } from '../../infra/process.js';
 import { sessionPath, type SessionRecord } from '../../manifest/manifest.js';
 import type { Project } from '../../project/project.js';
 import { runDataDir } from './store.js';

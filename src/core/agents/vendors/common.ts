@@ -1,7 +1,7 @@
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import { run } from '../../git/git.js';
+import { runProcess as run } from '../../infra/process.js';
 import { preconditionError, PwtError } from '../../infra/errors.js';
 import type { AgentSessionInfo, Detection, Provider } from './types.js';
 import { realPath } from '../../git/repo-fast.js';

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { preconditionError } from '../../infra/errors.js';
+import { streamStdout } from '../../infra/process.js';
 import { findExecutable } from './common.js';
 
 /**
@@ -26,11 +26,5 @@ export function openZstd(file: string, env: NodeJS.ProcessEnv = process.env): Re
   if (!zstd) {
     throw preconditionError(`${file} is zstd-compressed and this Node has no zstd support.`, 'Install the zstd command (e.g. apt-get install zstd, brew install zstd) or use Node 22.15+.');
   }
-  const child = spawn(zstd, ['-d', '-c', '-q', '--', file], { stdio: ['ignore', 'pipe', 'ignore'] });
-  child.on('error', () => child.stdout.destroy());
-  child.stdout.on('close', () => {
-    if (child.exitCode === null) child.kill();
-  });
-  child.stdout.setEncoding('utf8');
-  return child.stdout;
+  return streamStdout(zstd, ['-d', '-c', '-q', '--', file]);
 }

@@ -4,7 +4,7 @@ import { execute, type Action } from '../../workflow/execute.js';
 import type { Project } from '../../project/project.js';
 import { gatherFacts, type RemoveFacts } from './facts.js';
 import { buildRemovePlan, type RemoveStepBuilder, type Strategy } from './plan.js';
-import { confirm, select, text } from '../../../ui/prompts.js';
+import { confirm, select, text } from '../../infra/ask.js';
 
 export { STRATEGIES, type Strategy, type RemoveStepBuilder } from './plan.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { preconditionError, usageError } from '../../../infra/errors.js';
-import { run } from '../../../git/git.js';
+import { runProcess as run } from '../../../infra/process.js';
 import { detectCli, homeOf, isRecord, newestFirst, realCwd, sessionNotFound, textOf, toIso } from '../common.js';
 import { readJsonl } from '../jsonl.js';
 import type { Adapter, AgentSessionInfo, CommandSpec, ToolCall, Transcript, TranscriptMessage } from '../types.js';

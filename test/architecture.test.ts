@@ -1,0 +1,117 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The layout's rules, checked on the source text (docs/architecture.md):
+ * imports go one way (infra <- doors <- domain <- commands/ui), only src/ui/
+ * writes for people, only the doors start processes, only the entry exits.
+ * Each failure names the file, the line and the rule.
+ */
+const SRC = resolve(import.meta.dirname, '../src');
+
+interface Source {
+  file: string; // relative to src/, with forward slashes
+  lines: string[];
+}
+
+function sources(dir = SRC): Source[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sources(path);
+    if (!entry.name.endsWith('.ts')) return [];
+    return [{ file: relative(SRC, path).split('\\').join('/'), lines: readFileSync(path, 'utf8').split('\n') }];
+  });
+}
+
+const ALL = sources();
+const inside = (file: string, ...folders: string[]) => folders.some((folder) => file === folder || file.startsWith(`${folder}/`));
+/** Code, not comments: a line that is only a comment says nothing about behaviour. */
+const isComment = (line: string) => /^\s*(\/\/|\*|\/\*)/.test(line);
+
+/** Every module a file imports (static, re-exported or dynamic), relative ones resolved to paths under src/. */
+function importsOf(source: Source): { line: number; target: string }[] {
+  const found: { line: number; target: string }[] = [];
+  source.lines.forEach((text, index) => {
+    if (isComment(text)) return;
+    for (const match of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/g)) {
+      const spec = match[1]!;
+      const target = spec.startsWith('.') ? relative(SRC, resolve(SRC, dirname(source.file), spec)).split('\\').join('/').replace(/\.js$/, '.ts') : spec;
+      found.push({ line: index + 1, target });
+    }
+  });
+  return found;
+}
+
+function violations(check: (source: Source) => string[]): string[] {
+  return ALL.flatMap(check);
+}
+
+const LAYERS: Record<string, number> = { infra: 0, git: 1, gh: 1, tmux: 1 };
+const layerOf = (file: string): number | null => {
+  const folder = /^core\/([^/]+)\//.exec(file)?.[1];
+  if (!folder) return null;
+  return LAYERS[folder] ?? 2;
+};
+
+describe('architecture', () => {
+  it('finds the sources', () => {
+    expect(ALL.length).toBeGreaterThan(50);
+    expect(ALL.some((source) => source.file === 'core/infra/process.ts')).toBe(true);
+  });
+
+  it('core imports neither commands/ nor ui/', () => {
+    const bad = violations((source) =>
+      inside(source.file, 'core')
+        ? importsOf(source).filter(({ target }) => inside(target, 'commands', 'ui')).map(({ line, target }) => `src/${source.file}:${line} imports src/${target}: core returns notes (infra/notes.ts) and asks through infra/ask.ts instead`)
+        : [],
+    );
+    expect(bad, bad.join('\n')).toEqual([]);
+  });
+
+  it('core imports one way: infra <- doors (git, gh, tmux) <- domain', () => {
+    const bad = violations((source) => {
+      const from = layerOf(source.file);
+      if (from === null) return [];
+      return importsOf(source)
+        .filter(({ target }) => {
+          const to = layerOf(target);
+          return to !== null && to > from;
+        })
+        .map(({ line, target }) => `src/${source.file}:${line} imports src/${target}, a higher layer (infra <- git/gh/tmux <- the rest)`);
+    });
+    expect(bad, bad.join('\n')).toEqual([]);
+  });
+
+  it('only src/ui/ writes to stdout or stderr (the entry src/cli.ts answers `pwt path` and prints the final error line)', () => {
+    const writes = /process\.(stdout|stderr)\.write\b|\bconsole\.(log|info|warn|error|debug)\b|\bwriteSync\(\s*[12]\b|from ['"]consola/;
+    const bad = violations((source) =>
+      inside(source.file, 'ui') || source.file === 'cli.ts'
+        ? []
+        : source.lines.flatMap((text, index) => (!isComment(text) && writes.test(text) ? [`src/${source.file}:${index + 1} writes for people: use src/ui/log.ts (commands) or infra/notes.ts (core)`] : [])),
+    );
+    expect(bad, bad.join('\n')).toEqual([]);
+  });
+
+  it('only infra/process.ts and the doors (git/, gh/, tmux/) start processes', () => {
+    const spawns = /\b(Bun\.spawn|Bun\.\$)\b/;
+    const doors = ['core/infra/process.ts', 'core/git', 'core/gh', 'core/tmux'];
+    const bad = violations((source) => {
+      if (inside(source.file, ...doors)) return [];
+      const viaImport = importsOf(source)
+        .filter(({ target }) => /^(node:)?child_process$|^execa$/.test(target) || (target === 'zx' && !source.lines.some((text) => /import\(['"]zx['"]\)/.test(text) && /\bspinner\b/.test(text))))
+        .map(({ line, target }) => `src/${source.file}:${line} imports ${target}: run programs through infra/process.ts or a door`);
+      const viaGlobal = source.lines.flatMap((text, index) => (!isComment(text) && spawns.test(text) ? [`src/${source.file}:${index + 1} spawns: run programs through infra/process.ts or a door`] : []));
+      return [...viaImport, ...viaGlobal];
+    });
+    expect(bad, bad.join('\n')).toEqual([]);
+  });
+
+  it('only the entry src/cli.ts ends the process or sets its exit code', () => {
+    const exits = /\bprocess\.exit\(|\bprocess\.exitCode\s*=/;
+    const bad = violations((source) =>
+      source.file === 'cli.ts' ? [] : source.lines.flatMap((text, index) => (!isComment(text) && exits.test(text) ? [`src/${source.file}:${index + 1} exits: throw a PwtError and let src/cli.ts set the exit code`] : [])),
+    );
+    expect(bad, bad.join('\n')).toEqual([]);
+  });
+});
