@@ -1,12 +1,21 @@
 import { defineCommand } from 'citty';
 
 /**
- * `pwt agent ...`: the vendor agent sessions of the current directory. One
- * file per subcommand under ./agent/, loaded only when used.
+ * `pwt agent ...`: run agent CLIs in a session (start, switch, stop, resume,
+ * in pwt's tmux) and read what they wrote (sessions, transcript). One file
+ * per subcommand under ./agent/, loaded only when used.
  */
 export default defineCommand({
-  meta: { name: 'agent', description: 'Agent CLI sessions of this directory: sessions | transcript' },
+  meta: { name: 'agent', description: 'Agents in a session: start | list | attach | stop | resume | switch | new | rm | sessions | transcript' },
   subCommands: {
+    start: () => import('./agent/start.js').then((m) => m.default),
+    list: () => import('./agent/list.js').then((m) => m.default),
+    attach: () => import('./agent/attach.js').then((m) => m.default),
+    stop: () => import('./agent/stop.js').then((m) => m.default),
+    resume: () => import('./agent/resume.js').then((m) => m.default),
+    switch: () => import('./agent/switch.js').then((m) => m.default),
+    new: () => import('./agent/new.js').then((m) => m.default),
+    rm: () => import('./agent/rm.js').then((m) => m.default),
     sessions: () => import('./agent/sessions.js').then((m) => m.default),
     transcript: () => import('./agent/transcript.js').then((m) => m.default),
   },

@@ -44,6 +44,6 @@ export const summaries: Record<string, string> = {
   sync: "Bring the base's new commits into a session (merge or --rebase)",
   diff: "A session's changes against its base, committed and uncommitted",
   hooks: 'Git hooks (post-checkout, pre-push): install | uninstall | status',
-  agent: 'Agent CLI sessions of this directory: sessions | transcript',
+  agent: 'Agents in a session: start | list | attach | stop | resume | switch | new | rm | sessions | transcript',
   run: 'Named runs of several agents: list | show | compare | pick | rm',
 };

@@ -111,3 +111,21 @@ export async function gitVersion(): Promise<string | null> {
     return null;
   }
 }
+
+/** One line per commit reachable from HEAD but not from `since` (newest first, at most `max`): "abc1234 subject". */
+export async function commitsSince(cwd: string, since: string, max = 50): Promise<string[]> {
+  const result = await gitProbe(cwd, ['log', '--oneline', '--no-decorate', `--max-count=${max}`, `${since}..HEAD`, '--']);
+  return result.code === 0 ? result.stdout.split('\n').filter(Boolean) : [];
+}
+
+/** `git diff --stat` of the worktree (committed and uncommitted) against `since`. */
+export async function diffStatSince(cwd: string, since: string): Promise<string> {
+  const result = await gitProbe(cwd, ['diff', '--stat', since, '--']);
+  return result.code === 0 ? result.stdout.trimEnd() : '';
+}
+
+/** `git status --short` lines (untracked files listed one by one). */
+export async function shortStatus(cwd: string): Promise<string[]> {
+  const result = await gitProbe(cwd, ['--no-optional-locks', 'status', '--short', '--untracked-files=all']);
+  return result.code === 0 ? result.stdout.split('\n').filter(Boolean) : [];
+}

@@ -35,7 +35,8 @@ export interface AgentPane {
 }
 
 const FIELDS = ['session_name', 'window_id', 'pane_id', 'window_name', '@pwt-agent', '@pwt-session', '@pwt-main', 'pane_pid', 'pane_dead', 'pane_dead_status', 'pane_current_command'];
-const SEPARATOR = '\t';
+/** Printable: under a non-UTF-8 locale (LC_ALL=C) tmux prints a tab in a format as '_'. */
+const SEPARATOR = '|:|';
 const FORMAT = FIELDS.map((field) => `#{${field}}`).join(SEPARATOR);
 
 function parsePane(line: string): AgentPane | null {
@@ -177,7 +178,7 @@ export async function newAgentWindow(opts: NewWindowOptions): Promise<NewWindow>
   const existing = await findTmuxSession(opts.main, opts.session);
   const { flags, unset } = environmentArgs(opts.env, await paneBaseEnvironment(existing));
   const argv = paneArgv(opts, unset);
-  const printed = ['-P', '-F', `#{session_name}${SEPARATOR}#{window_id}${SEPARATOR}#{pane_id}${SEPARATOR}#{pane_pid}${SEPARATOR}#{session_id}`];
+  const printed = ['-P', '-F', ['#{session_name}', '#{window_id}', '#{pane_id}', '#{pane_pid}', '#{session_id}'].join(SEPARATOR)];
   const size = ['-x', String(WINDOW_WIDTH), '-y', String(WINDOW_HEIGHT)];
   const server = ['start-server', ';', 'set-option', '-g', 'remain-on-exit', 'on', ';', 'set-option', '-g', 'default-size', `${WINDOW_WIDTH}x${WINDOW_HEIGHT}`, ';'];
   let args: string[];
@@ -262,4 +263,17 @@ export async function killTmuxSession(tmuxSession: string): Promise<void> {
 export async function attachWindow(tmuxSession: string, windowId: string): Promise<number> {
   await selectWindow(windowId);
   return tmuxInteractive(['attach-session', '-t', `=${tmuxSession}`]);
+}
+
+/** Is this process running inside a pane of pwt's own server? ($TMUX is "<socket>,<pid>,<session>".) */
+export function insidePwtTmux(env: NodeJS.ProcessEnv = process.env): boolean {
+  const socket = env.TMUX?.split(',')[0];
+  if (!socket) return false;
+  const dir = env.TMUX_TMPDIR || '/tmp';
+  return socket === `${dir.replace(/\/$/, '')}/tmux-${process.getuid?.() ?? 0}/pwt`;
+}
+
+/** From inside pwt's server: show that window in this client (no nested attach). */
+export async function switchClientTo(windowId: string): Promise<void> {
+  await tmux(['switch-client', '-t', windowId]);
 }

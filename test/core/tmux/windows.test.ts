@@ -11,10 +11,18 @@ import { isolateTmux } from '../../helpers/tmux.js';
 /** The tmux door against a real tmux server of its own (TMUX_TMPDIR per test). */
 const server = isolateTmux();
 let dir: string;
+let locale: string | undefined;
 beforeEach(() => {
   dir = realpathSync(mkdtempSync(join(tmpdir(), 'pwt-door-')));
+  // Under a non-UTF-8 locale tmux rewrites control characters (a tab) in its output: the door must not depend on them.
+  locale = process.env.LC_ALL;
+  process.env.LC_ALL = 'C';
 }, 60_000);
-afterEach(() => rmSync(dir, { recursive: true, force: true }), 60_000);
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+  if (locale === undefined) delete process.env.LC_ALL;
+  else process.env.LC_ALL = locale;
+}, 60_000);
 
 const base = () => ({ tmuxSession: 'app/s1', main: '/main/app', session: 's1', agentId: 's1-claude', windowName: 'claude', cwd: dir, env: process.env });
 

@@ -18,6 +18,8 @@ export type AgentState = 'running' | 'detached' | 'stopped' | 'exited';
 export interface HandoffInfo {
   /** The provider (and its vendor session id) whose transcript was handed over. */
   from: string;
+  /** The vendor session id of the transcript handed over. */
+  fromSessionId?: string;
   /** The saved handoff file (absolute path). */
   file: string;
   chars: number;
@@ -51,6 +53,8 @@ export interface AgentEntry {
   resumeArgs: string[] | null;
   spawnedAt: string;
   stoppedAt?: string;
+  /** When it was last resumed (spawnedAt is the conversation's first launch). */
+  resumedAt?: string;
   handoff?: HandoffInfo;
   tmux?: TmuxPlace;
   /** Fields other pwt versions or features add are kept. */

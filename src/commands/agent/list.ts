@@ -1,0 +1,30 @@
+import { defineCommand } from 'citty';
+import { listAgents } from '../../core/agents/runtime/index.js';
+import { age } from '../../core/infra/time.js';
+import { openProject } from '../../core/project/project.js';
+import { color, log, printJson, printLine } from '../../ui/log.js';
+import { table } from '../../ui/table.js';
+import { jsonArg } from '../_args.js';
+import { resolveSession, sessionArg } from './_shared.js';
+
+export default defineCommand({
+  meta: { name: 'list', description: "This session's agent sessions (--all: every session's), status checked against tmux" },
+  args: {
+    all: { type: 'boolean', description: 'Every session of the project' },
+    ...sessionArg,
+    ...jsonArg,
+  },
+  async run({ args }) {
+    const project = await openProject();
+    const session = args.all ? undefined : await resolveSession(project, args.session);
+    const agents = await listAgents(project, { session });
+    if (args.json) return printJson({ agents: agents.map(({ checked: _checked, tmuxSession: _tmux, ...view }) => view) });
+    if (agents.length === 0) {
+      log.info(session ? `No agent sessions in ${session}. Start one: pwt agent start [provider]` : 'No agent sessions in this project.');
+      return;
+    }
+    const paint = (status: string) => (status === 'running' ? color.green(status) : status === 'exited' ? color.yellow(status) : status);
+    const rows = agents.map((agent) => [agent.id, agent.session, agent.provider, paint(agent.status) + (agent.checked ? '' : ' (unchecked)'), agent.vendorSessionId ?? '-', age(agent.spawnedAt)]);
+    printLine(table(['AGENT', 'SESSION', 'PROVIDER', 'STATUS', 'VENDOR ID', 'STARTED'], rows));
+  },
+});

@@ -1,0 +1,468 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { preconditionError, usageError } from '../../infra/errors.js';
+import { findSession, sessionPath, type SessionRecord } from '../../manifest/manifest.js';
+import { readManifest } from '../../manifest/store.js';
+import type { Project } from '../../project/project.js';
+import { requireTmux } from '../../tmux/tmux.js';
+import { killWindow } from '../../tmux/windows.js';
+import { realCwd } from '../vendors/common.js';
+import { loadAdapter } from '../vendors/index.js';
+import { PROVIDERS, type Adapter, type Provider } from '../vendors/types.js';
+import { captureVendorId, takenIds, vendorSessionExists } from './capture.js';
+import { composeHandoffPrompt, gitFacts, newestOtherTranscript } from './handoff.js';
+import { closePlace, exitedAtOnce, launchInTmux } from './launch.js';
+import { withLifecycleLock } from './lock.js';
+import { agentIdFor, agentsOf, allAgents, patchAgent, updateAgents, type AgentEntry, type AgentState, type HandoffInfo } from './records.js';
+import { checkStatus, readLiveness, type Liveness } from './status.js';
+import { stopProcess, type StopStep } from './stop.js';
+
+/**
+ * Starting, stopping, switching and resuming agent CLIs in a session's
+ * worktree (one tmux window each). Every lifecycle change of one session runs
+ * under its lifecycle lock; records change through updateAgents. Nothing here
+ * prints: what a person should read comes back as notes.
+ */
+export type NoteKind = 'detached' | 'started' | 'resumed' | 'fresh' | 'handoff' | 'provider-mismatch' | 'already-running' | 'stopped' | 'no-handoff';
+export interface Note {
+  kind: NoteKind;
+  message: string;
+}
+
+export interface Launch {
+  agent: AgentEntry;
+  /** True when an existing conversation was resumed (not a new one). */
+  resumed: boolean;
+  /** True when the agent was already running (nothing was started). */
+  alreadyRunning: boolean;
+  notes: Note[];
+}
+
+export interface AgentView {
+  id: string;
+  session: string;
+  provider: Provider;
+  vendorSessionId: string | null;
+  status: AgentState;
+  cli: string;
+  resumeArgs: string[] | null;
+  spawnedAt: string;
+  stoppedAt?: string;
+  handoff?: HandoffInfo;
+  name?: string;
+  /** False when tmux could not be asked and `status` is the remembered one. */
+  checked: boolean;
+  tmuxSession?: string;
+}
+
+interface Ctx {
+  project: Project;
+  session: SessionRecord;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export function parseProviderName(value: string): Provider {
+  if ((PROVIDERS as readonly string[]).includes(value)) return value as Provider;
+  throw usageError(`Unknown provider "${value}".`, `Use one of: ${PROVIDERS.join(', ')}.`);
+}
+
+export function defaultProvider(project: Project): Provider {
+  return (project.config.defaultAgent as Provider | null) ?? 'claude';
+}
+
+async function openSession(project: Project, name: string, env: NodeJS.ProcessEnv): Promise<Ctx> {
+  const session = findSession(await readManifest(project), name);
+  if (!session) throw preconditionError(`No session named "${name}".`, 'See the sessions with: pwt status');
+  const path = sessionPath(project.repo.mainPath, session);
+  if (!existsSync(path)) throw preconditionError(`The worktree of "${name}" is gone (${path}).`, 'pwt status shows it as missing-worktree; pwt cleanup repairs it.');
+  return { project, session, cwd: realCwd(path), env };
+}
+
+/** An agent by pwt id, or by provider name when that is unambiguous in the session. */
+export function resolveAgent(agents: AgentEntry[], ref: string, session: string): AgentEntry {
+  const byId = agents.find((agent) => agent.id === ref);
+  if (byId) return byId;
+  const byProvider = agents.filter((agent) => agent.provider === ref || agent.name === ref);
+  if (byProvider.length === 1) return byProvider[0] as AgentEntry;
+  const known = agents.map((agent) => agent.id).join(', ') || 'none';
+  throw preconditionError(`No agent "${ref}" in session ${session} (agents: ${known}).`, `See them with: pwt agent list --session ${session}`);
+}
+
+function withStatus(agents: AgentEntry[], liveness: Liveness): { agent: AgentEntry; status: AgentState }[] {
+  return agents.map((agent) => ({ agent, status: checkStatus(agent, liveness).status }));
+}
+
+function mismatchNote(project: Project, provider: Provider): Note[] {
+  const preferred = project.config.defaultAgent;
+  if (!preferred || preferred === provider) return [];
+  return [{ kind: 'provider-mismatch', message: `Note: this agent session is ${provider}; the project's defaultAgent is ${preferred}.` }];
+}
+
+function resumeArgsFor(adapter: Adapter, id: string, cwd: string, env: NodeJS.ProcessEnv): string[] {
+  const spec = adapter.resumeCommand(id, { cwd }, env);
+  return [spec.cmd, ...spec.args];
+}
+
+/** Records a vendor id learned late (codex, opencode, pi), with the resume args it makes possible. */
+async function captureIfUnknown(ctx: Ctx, agent: AgentEntry): Promise<AgentEntry> {
+  if (agent.vendorSessionId) return agent;
+  const adapter = await loadAdapter(agent.provider);
+  const manifest = await readManifest(ctx.project);
+  const id = await captureVendorId(adapter, ctx.cwd, agent.spawnedAt, takenIds(allAgents(manifest), agent.id, agent.provider), ctx.env);
+  if (!id) return agent;
+  return (await patchAgent(ctx.project, ctx.session.id, agent.id, { vendorSessionId: id, resumeArgs: resumeArgsFor(adapter, id, ctx.cwd, ctx.env) })) ?? agent;
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/**
+ * Stops a running agent (the stop ladder), waits until the vendor has written
+ * its conversation (so the resume args work), closes its window and records
+ * `as` with the resume args.
+ */
+async function stopEntry(ctx: Ctx, agent: AgentEntry, as: AgentState): Promise<{ agent: AgentEntry; step: StopStep }> {
+  const step = agent.tmux ? await stopProcess(agent.provider, agent.tmux) : 'gone';
+  const adapter = await loadAdapter(agent.provider);
+  let current = agent;
+  // Flushed: the vendor lists the conversation (pinned ids) or it can be captured (the others).
+  for (let waited = 0; waited < 5_000; waited += 250) {
+    current = await captureIfUnknown(ctx, current);
+    if (current.vendorSessionId && (await vendorSessionExists(adapter, current.vendorSessionId, ctx.cwd, ctx.env))) break;
+    await sleep(250);
+  }
+  await closePlace(agent.tmux);
+  const vendorSessionId = current.vendorSessionId;
+  const patched = await patchAgent(ctx.project, ctx.session.id, agent.id, {
+    status: as,
+    stoppedAt: new Date().toISOString(),
+    vendorSessionId,
+    resumeArgs: vendorSessionId ? resumeArgsFor(adapter, vendorSessionId, ctx.cwd, ctx.env) : null,
+    tmux: undefined,
+  });
+  return { agent: patched ?? current, step };
+}
+
+/** Closes windows of this session's agents whose program ended (kept so pwt could read how it ended). */
+async function sweepDead(ctx: Ctx, agents: { agent: AgentEntry; status: AgentState }[], liveness: Liveness): Promise<void> {
+  for (const { agent, status } of agents) {
+    if (status === 'running' || !agent.tmux) continue;
+    const pane = checkStatus(agent, liveness).pane;
+    if (pane) await killWindow(pane.windowId);
+    if (agent.status === 'running') await patchAgent(ctx.project, ctx.session.id, agent.id, { status: 'exited', tmux: undefined });
+  }
+}
+
+interface FreshOptions {
+  provider: Provider;
+  prompt?: string;
+  name?: string;
+  /** false: no handoff; 'own': only from this provider's own old conversation. */
+  handoff: boolean | { provider: Provider; id: string };
+  extra?: Partial<AgentEntry>;
+}
+
+/** A new conversation of `provider` here, with a handoff when one is due. */
+async function startFresh(ctx: Ctx, opts: FreshOptions): Promise<{ agent: AgentEntry; notes: Note[] }> {
+  const adapter = await loadAdapter(opts.provider);
+  const notes: Note[] = [];
+  const agentId = agentIdFor(ctx.session.id, opts.provider);
+  let prompt = opts.prompt;
+  let handoff: HandoffInfo | undefined;
+  if (opts.handoff) {
+    const transcript = await newestOtherTranscript(ctx.cwd, opts.provider, ctx.env, typeof opts.handoff === 'object' ? opts.handoff : undefined);
+    if (transcript && transcript.messages.length > 0) {
+      const built = composeHandoffPrompt({ transcript, facts: await gitFacts(ctx.cwd, ctx.session), prompt: opts.prompt, sessionsDir: ctx.project.sessionsDir, session: ctx.session.id, provider: opts.provider });
+      prompt = built.text;
+      handoff = built.handoff;
+      notes.push({ kind: 'handoff', message: `Handed over ${transcript.provider}'s conversation (${transcript.messages.length} messages${built.handoff.truncated ? ', older ones left out' : ''}) and the git state: ${built.handoff.file}` });
+    }
+  }
+  // Pin the id where the CLI takes one: claude, gemini, copilot --session-id; pi's session file; cursor's create-chat.
+  const sessionId = adapter.createSession ? await adapter.createSession(ctx.cwd, ctx.env) : randomUUID();
+  const spec = adapter.startCommand({ cwd: ctx.cwd, prompt, sessionId, name: opts.name }, ctx.env);
+  const launched = await launchInTmux(ctx.project, { session: ctx.session.id, agentId, provider: opts.provider, cwd: ctx.cwd, spec, prompt, env: ctx.env });
+  const vendorSessionId = spec.sessionId ?? null;
+  const agent: AgentEntry = {
+    id: agentId,
+    provider: opts.provider,
+    ...(opts.name ? { name: opts.name } : {}),
+    vendorSessionId,
+    status: 'running',
+    cli: spec.cmd,
+    cliCommand: launched.cliCommand,
+    resumeArgs: vendorSessionId ? resumeArgsFor(adapter, vendorSessionId, ctx.cwd, ctx.env) : null,
+    spawnedAt: launched.spawnedAt,
+    ...(handoff ? { handoff } : {}),
+    tmux: launched.place,
+    ...opts.extra,
+  };
+  await updateAgents(ctx.project, ctx.session.id, (agents) => {
+    const index = agents.findIndex((each) => each.id === agentId);
+    // A new conversation replaces the old record of this provider: keep fields others added (e.g. run).
+    if (index >= 0) agents[index] = { ...pickKept(agents[index] as AgentEntry), ...agent };
+    else agents.push(agent);
+  });
+  notes.push({ kind: 'started', message: `Started ${opts.provider} in session ${ctx.session.id} (agent ${agentId}).` });
+  return { agent, notes };
+}
+
+/** Fields of an old record that a new conversation of the same provider keeps (anything pwt's runtime does not own). */
+function pickKept(old: AgentEntry): Partial<AgentEntry> {
+  const owned = new Set(['id', 'provider', 'name', 'vendorSessionId', 'status', 'cli', 'cliCommand', 'resumeArgs', 'spawnedAt', 'stoppedAt', 'resumedAt', 'handoff', 'tmux']);
+  return Object.fromEntries(Object.entries(old).filter(([key]) => !owned.has(key))) as Partial<AgentEntry>;
+}
+
+/**
+ * Resumes a recorded conversation by its vendor id. A conversation the
+ * vendor no longer has, or a resume that dies at once, starts the provider
+ * fresh once (handing over its own old transcript when it can be read).
+ */
+async function resumeEntry(ctx: Ctx, agent: AgentEntry, prompt?: string): Promise<{ agent: AgentEntry; notes: Note[]; resumed: boolean }> {
+  const adapter = await loadAdapter(agent.provider);
+  const current = await captureIfUnknown(ctx, agent);
+  const id = current.vendorSessionId;
+  if (!id || !(await vendorSessionExists(adapter, id, ctx.cwd, ctx.env))) {
+    const why = id ? `${agent.provider} no longer has conversation ${id}` : `the ${agent.provider} conversation was never saved`;
+    const fresh = await startFresh(ctx, { provider: agent.provider, prompt, name: agent.name, handoff: false });
+    return { agent: fresh.agent, resumed: false, notes: [{ kind: 'fresh', message: `Could not resume ${agent.id}: ${why}. Started ${agent.provider} fresh instead.` }, ...fresh.notes] };
+  }
+  const spec = adapter.resumeCommand(id, { cwd: ctx.cwd, prompt }, ctx.env);
+  const launched = await launchInTmux(ctx.project, { session: ctx.session.id, agentId: agent.id, provider: agent.provider, cwd: ctx.cwd, spec, prompt, env: ctx.env });
+  const resumed = await patchAgent(ctx.project, ctx.session.id, agent.id, { status: 'running', tmux: launched.place, stoppedAt: undefined, resumedAt: launched.spawnedAt, resumeArgs: resumeArgsFor(adapter, id, ctx.cwd, ctx.env), cliCommand: launched.cliCommand });
+  const died = await exitedAtOnce(launched.place);
+  if (died === null) return { agent: resumed ?? current, resumed: true, notes: [{ kind: 'resumed', message: `Resumed ${agent.provider} conversation ${id} in session ${ctx.session.id}.` }] };
+  await closePlace(launched.place);
+  const fresh = await startFresh(ctx, { provider: agent.provider, prompt, name: agent.name, handoff: { provider: agent.provider, id } });
+  const reason = died.split('\n').filter(Boolean).pop() ?? '';
+  return { agent: fresh.agent, resumed: false, notes: [{ kind: 'fresh', message: `The resume of ${agent.id} exited at once (${reason}). Started ${agent.provider} fresh instead, with its old conversation handed over.` }, ...fresh.notes] };
+}
+
+export interface StartOptions {
+  session: string;
+  provider: Provider;
+  prompt?: string;
+  name?: string;
+  /** Hand over the previous provider's conversation (default true). */
+  handoff?: boolean;
+  /** 'new' refuses what `pwt agent new` refuses; 'switch' requires nothing else. */
+  mode?: 'start' | 'new' | 'switch';
+  env?: NodeJS.ProcessEnv;
+  /** Fields to put on a new record (e.g. a run's name). */
+  extra?: Partial<AgentEntry>;
+}
+
+/**
+ * `pwt agent start|switch|new`: P's existing conversation here is resumed
+ * (no duplicate, no handoff: it has its own), a running other agent is
+ * detached first, and a provider new to the worktree starts with a handoff.
+ */
+export async function startAgent(project: Project, opts: StartOptions): Promise<Launch> {
+  await requireTmux();
+  const env = opts.env ?? process.env;
+  return withLifecycleLock(project, opts.session, async () => {
+    const ctx = await openSession(project, opts.session, env);
+    const liveness = await readLiveness();
+    const agents = withStatus(agentsOf(ctx.session), liveness);
+    const running = agents.filter((each) => each.status === 'running');
+    const existing = agents.find((each) => each.agent.provider === opts.provider)?.agent;
+    if (opts.mode === 'new') refuseNew(ctx, agents, opts.provider);
+    const same = running.find((each) => each.agent.provider === opts.provider);
+    if (same) return { agent: same.agent, resumed: false, alreadyRunning: true, notes: [{ kind: 'already-running', message: `${opts.provider} already runs in session ${ctx.session.id} (agent ${same.agent.id}).` }] };
+    await sweepDead(ctx, agents, liveness);
+    const notes: Note[] = [];
+    for (const { agent } of running) {
+      const stopped = await stopEntry(ctx, agent, 'detached');
+      notes.push({ kind: 'detached', message: `Detached ${agent.provider} (agent ${agent.id}); resume it with: pwt agent resume ${agent.id}` + (stopped.agent.vendorSessionId ? '' : ' (its conversation id is not known yet)') });
+    }
+    if (existing) {
+      const result = await resumeEntry(ctx, (await freshEntry(ctx, existing.id)) ?? existing, opts.prompt);
+      return { agent: result.agent, resumed: result.resumed, alreadyRunning: false, notes: [...notes, ...result.notes, ...mismatchNote(project, opts.provider)] };
+    }
+    const fresh = await startFresh(ctx, { provider: opts.provider, prompt: opts.prompt, name: opts.name, handoff: opts.handoff !== false, extra: opts.extra });
+    return { agent: fresh.agent, resumed: false, alreadyRunning: false, notes: [...notes, ...fresh.notes] };
+  });
+}
+
+/** The entry as the manifest has it now (after a detach changed it). */
+async function freshEntry(ctx: Ctx, agentId: string): Promise<AgentEntry | undefined> {
+  const session = findSession(await readManifest(ctx.project), ctx.session.id);
+  return session ? agentsOf(session).find((agent) => agent.id === agentId) : undefined;
+}
+
+function refuseNew(ctx: Ctx, agents: { agent: AgentEntry; status: AgentState }[], provider: Provider): void {
+  const running = agents.find((each) => each.status === 'running');
+  if (running) throw preconditionError(`${running.agent.provider} is running in session ${ctx.session.id}; pwt agent new starts another agent only when none runs.`, `Switch instead: pwt agent switch ${provider}`);
+  const latest = mostRecent(agents);
+  if (latest && latest.agent.provider === provider) throw preconditionError(`${provider} is the most recent agent of session ${ctx.session.id}.`, `Resume it: pwt agent resume ${latest.agent.id}`);
+  const existing = agents.find((each) => each.agent.provider === provider);
+  if (existing) throw preconditionError(`Session ${ctx.session.id} already has a ${provider} agent session (${existing.agent.id}).`, `Resume it: pwt agent resume ${existing.agent.id}`);
+}
+
+/** When an agent was last started, resumed or stopped. */
+const lastUsed = (agent: AgentEntry) => Math.max(...[agent.spawnedAt, agent.stoppedAt, agent.resumedAt as string | undefined].map((iso) => Date.parse(iso ?? '') || 0));
+
+function mostRecent<T extends { agent: AgentEntry }>(agents: T[]): T | undefined {
+  return [...agents].sort((a, b) => lastUsed(b.agent) - lastUsed(a.agent))[0];
+}
+
+export interface AgentRef {
+  session: string;
+  /** Agent id or provider; default: the running agent, else the most recent one. */
+  agent?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+function pickAgent(ctx: Ctx, agents: { agent: AgentEntry; status: AgentState }[], ref: string | undefined, prefer: 'running' | 'latest'): AgentEntry {
+  if (ref) return resolveAgent(agents.map((each) => each.agent), ref, ctx.session.id);
+  const running = agents.find((each) => each.status === 'running');
+  if (running) return running.agent;
+  if (prefer === 'running') throw preconditionError(`No agent runs in session ${ctx.session.id}.`, `See its agents with: pwt agent list --session ${ctx.session.id}`);
+  const latest = mostRecent(agents);
+  if (!latest) throw preconditionError(`Session ${ctx.session.id} has no agent sessions.`, `Start one: pwt agent start --session ${ctx.session.id}`);
+  return latest.agent;
+}
+
+/** `pwt agent resume [ID]` (and attach of an agent that is not running). */
+export async function resumeAgent(project: Project, opts: AgentRef & { prompt?: string }): Promise<Launch> {
+  await requireTmux();
+  const env = opts.env ?? process.env;
+  return withLifecycleLock(project, opts.session, async () => {
+    const ctx = await openSession(project, opts.session, env);
+    const liveness = await readLiveness();
+    const agents = withStatus(agentsOf(ctx.session), liveness);
+    const target = pickAgent(ctx, agents, opts.agent, 'latest');
+    if (agents.find((each) => each.agent.id === target.id)?.status === 'running') {
+      return { agent: target, resumed: false, alreadyRunning: true, notes: [{ kind: 'already-running', message: `${target.id} is already running.` }, ...mismatchNote(project, target.provider)] };
+    }
+    await sweepDead(ctx, agents, liveness);
+    const notes: Note[] = [];
+    for (const { agent, status } of agents) {
+      if (status !== 'running') continue;
+      await stopEntry(ctx, agent, 'detached');
+      notes.push({ kind: 'detached', message: `Detached ${agent.provider} (agent ${agent.id}); resume it with: pwt agent resume ${agent.id}` });
+    }
+    const result = await resumeEntry(ctx, (await freshEntry(ctx, target.id)) ?? target, opts.prompt);
+    return { agent: result.agent, resumed: result.resumed, alreadyRunning: false, notes: [...notes, ...result.notes, ...mismatchNote(project, target.provider)] };
+  });
+}
+
+/** `pwt agent stop [ID]`: the running agent (or the one named) stops; records how to resume it. */
+export async function stopAgent(project: Project, opts: AgentRef & { as?: AgentState }): Promise<{ agent: AgentEntry; step: StopStep; notes: Note[] }> {
+  await requireTmux();
+  const env = opts.env ?? process.env;
+  return withLifecycleLock(project, opts.session, async () => {
+    const ctx = await openSession(project, opts.session, env);
+    const agents = withStatus(agentsOf(ctx.session), await readLiveness());
+    const target = pickAgent(ctx, agents, opts.agent, 'running');
+    if (agents.find((each) => each.agent.id === target.id)?.status !== 'running') {
+      throw preconditionError(`${target.id} is not running.`, `Resume it with: pwt agent resume ${target.id}`);
+    }
+    const { agent, step } = await stopEntry(ctx, target, opts.as ?? 'stopped');
+    const how = step === 'quit' ? 'with its quit command' : step === 'interrupt' ? 'with interrupts' : step === 'term' ? 'with SIGTERM' : step === 'kill' ? 'with SIGKILL' : 'it had already ended';
+    const resume = agent.vendorSessionId ? ` Resume it with: pwt agent resume ${agent.id}` : '';
+    return { agent, step, notes: [{ kind: 'stopped', message: `Stopped ${agent.provider} (agent ${agent.id}, ${how}).${resume}` }] };
+  });
+}
+
+/**
+ * Stops every running agent of a session (before `pwt remove` or `cleanup`
+ * takes its worktree away); returns the session's agent entries afterwards,
+ * with their resume args, for the archive.
+ */
+export async function stopSessionAgents(project: Project, session: string, env: NodeJS.ProcessEnv = process.env): Promise<{ agents: AgentEntry[]; notes: Note[] }> {
+  const record = findSession(await readManifest(project), session);
+  if (!record || agentsOf(record).length === 0) return { agents: [], notes: [] };
+  return withLifecycleLock(project, session, async () => {
+    const manifest = await readManifest(project);
+    const current = findSession(manifest, session);
+    if (!current) return { agents: [], notes: [] };
+    const path = sessionPath(project.repo.mainPath, current);
+    const ctx: Ctx = { project, session: current, cwd: realCwd(path), env };
+    const liveness = await readLiveness();
+    const notes: Note[] = [];
+    for (const { agent, status } of withStatus(agentsOf(current), liveness)) {
+      if (status === 'running') {
+        await stopEntry(ctx, agent, 'stopped');
+        notes.push({ kind: 'stopped', message: `Stopped ${agent.provider} (agent ${agent.id}) first.` });
+      } else if (agent.status === 'running') {
+        await patchAgent(project, session, agent.id, { status: 'exited', tmux: undefined });
+      }
+    }
+    const after = findSession(await readManifest(project), session);
+    return { agents: after ? agentsOf(after) : [], notes };
+  });
+}
+
+/** `pwt agent rm ID`: stops it if it runs, deletes its record; says how many agent sessions the session has left. */
+export async function removeAgent(project: Project, opts: AgentRef & { agent: string }): Promise<{ removed: AgentEntry; remaining: number; notes: Note[] }> {
+  const env = opts.env ?? process.env;
+  return withLifecycleLock(project, opts.session, async () => {
+    const ctx = await openSession(project, opts.session, env);
+    const agents = withStatus(agentsOf(ctx.session), await readLiveness());
+    const target = resolveAgent(agents.map((each) => each.agent), opts.agent, ctx.session.id);
+    const notes: Note[] = [];
+    if (agents.find((each) => each.agent.id === target.id)?.status === 'running') {
+      await stopEntry(ctx, target, 'stopped');
+      notes.push({ kind: 'stopped', message: `Stopped ${target.provider} (agent ${target.id}) first.` });
+    } else await closePlace(target.tmux);
+    const remaining = await updateAgents(project, ctx.session.id, (list) => {
+      const index = list.findIndex((each) => each.id === target.id);
+      if (index >= 0) list.splice(index, 1);
+      return list.length;
+    });
+    return { removed: target, remaining: remaining ?? 0, notes };
+  });
+}
+
+/**
+ * Every agent of one session (or of all), status checked against tmux and
+ * the process. Vendor ids not known yet are captured, and a remembered
+ * `running` that died is recorded as `exited`.
+ */
+export async function listAgents(project: Project, opts: { session?: string; env?: NodeJS.ProcessEnv } = {}): Promise<AgentView[]> {
+  const env = opts.env ?? process.env;
+  const manifest = await readManifest(project);
+  const liveness = await readLiveness();
+  const views: AgentView[] = [];
+  for (const { session, agent } of allAgents(manifest)) {
+    if (opts.session && session.id !== opts.session) continue;
+    const checked = checkStatus(agent, liveness);
+    let current = agent;
+    if (!agent.vendorSessionId || (checked.checked && checked.status !== agent.status)) {
+      const ctx: Ctx = { project, session, cwd: realCwd(sessionPath(project.repo.mainPath, session)), env };
+      current = await captureIfUnknown(ctx, agent);
+      if (checked.checked && checked.status !== agent.status) current = (await patchAgent(project, session.id, agent.id, { status: checked.status })) ?? current;
+    }
+    views.push(viewOf(session.id, current, checked.status, checked.checked));
+  }
+  return views;
+}
+
+export function viewOf(session: string, agent: AgentEntry, status: AgentState, checked: boolean): AgentView {
+  return {
+    id: agent.id,
+    session,
+    provider: agent.provider,
+    vendorSessionId: agent.vendorSessionId,
+    status,
+    cli: agent.cli,
+    resumeArgs: agent.resumeArgs,
+    spawnedAt: agent.spawnedAt,
+    ...(agent.stoppedAt ? { stoppedAt: agent.stoppedAt } : {}),
+    ...(agent.handoff ? { handoff: agent.handoff } : {}),
+    ...(agent.name ? { name: agent.name } : {}),
+    checked,
+    ...(agent.tmux && status === 'running' ? { tmuxSession: agent.tmux.session } : {}),
+  };
+}
+
+/** The running agent of a session (or the one named) with its tmux place, or null when none runs. */
+export async function runningAgent(project: Project, session: string, ref?: string): Promise<AgentEntry | null> {
+  const record = findSession(await readManifest(project), session);
+  if (!record) throw preconditionError(`No session named "${session}".`, 'See the sessions with: pwt status');
+  const agents = withStatus(agentsOf(record), await readLiveness());
+  const target = ref ? resolveAgent(agents.map((each) => each.agent), ref, session) : agents.find((each) => each.status === 'running')?.agent;
+  if (!target) return null;
+  return agents.find((each) => each.agent.id === target.id)?.status === 'running' ? target : null;
+}
