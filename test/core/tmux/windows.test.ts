@@ -61,7 +61,7 @@ describe('tmux door', () => {
 
   it('keeps a dead pane with its exit status; no server means no panes', async () => {
     expect(await listPanes()).toEqual([]);
-    const made = await newAgentWindow({ ...base(), argv: ['sh', '-c', 'echo bye; exit 7'] });
+    const made = await newAgentWindow({ ...base(), argv: ['sh', '-c', 'echo bye; sleep 0.5; exit 7'] });
     const pane = await poll('the pane to die', async () => (await listAgentPanes()).find((each) => each.paneId === made.paneId && each.dead), 10_000, 50);
     expect(pane.deadStatus).toBe(7);
     expect(await capturePane(made.paneId)).toContain('bye');
