@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
-import { CLI } from '../helpers/sandbox.js';
+import { CLI, NODE } from '../helpers/sandbox.js';
 import { makeProject, type Project } from '../helpers/sandbox.js';
 import { killPwtServer } from '../helpers/tmux.js';
 import { CLI_BIN, poll, requireCli, runCommand, type AgentWorld, type CliName, type RunResult } from './harness.js';
@@ -77,7 +77,7 @@ export function useRuntimeWorlds(server: ModelServer, clis: CliName[]): { make()
         mkdirSync(join(sandbox.home, '.copilot'), { recursive: true });
         writeFileSync(join(sandbox.home, '.copilot', 'config.json'), JSON.stringify({ trusted_folders: trusted }));
       };
-      const run = (args: string[], cwd = project.main) => runCommand(process.execPath, [CLI, ...args], { cwd, env, timeoutMs: 120_000 });
+      const run = (args: string[], cwd = project.main) => runCommand(NODE, [CLI, ...args], { cwd, env, timeoutMs: 120_000 });
       const world: RuntimeWorld = {
         project,
         env,
