@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { openProject } from '../../core/project/project.js';
-import { recordedStatus, showRun } from '../../core/agents/runs/state.js';
+import { showRun } from '../../core/agents/runs/state.js';
 import { age } from '../../core/infra/time.js';
 import { color, printJson, printLine } from '../../ui/log.js';
 import { table } from '../../ui/table.js';
@@ -14,7 +14,7 @@ export default defineCommand({
   },
   async run({ args }) {
     const project = await openProject();
-    const state = await showRun(project, args.run, recordedStatus(project.sessionsDir));
+    const state = await showRun(project, args.run);
     if (args.json) {
       printJson(state);
       return;

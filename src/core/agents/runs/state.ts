@@ -1,29 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { collectStatus } from '../../sessions/status.js';
+import { collectStatus, type SessionStatus } from '../../sessions/status.js';
 import type { Project } from '../../project/project.js';
-import { listRuns, requireRun, type RunAgent, type RunFile } from './store.js';
+import { agentsOf, type AgentEntry } from '../runtime/records.js';
+import { checkStatus, readLiveness, type Liveness } from '../runtime/status.js';
+import { listRuns, requireRun, updateRun, type RunAgent, type RunFile } from './store.js';
 
 /**
  * What `pwt run show` and `pwt run list` report: the run file joined with
  * the sessions as they are now (a session removed since is `removed`, never
  * recreated) and each agent's status.
  */
-export type AgentStatusOf = (agent: RunAgent) => Promise<string | null>;
-
-/** The status the agent's own record file holds (`<sessions dir>/.pwt/agents/<id>.session.json`), or null. */
-export function recordedStatus(sessionsDir: string): AgentStatusOf {
-  return async (agent) => {
-    if (!agent.agentId) return null;
-    try {
-      const record = JSON.parse(readFileSync(join(sessionsDir, '.pwt', 'agents', `${agent.agentId}.session.json`), 'utf8')) as { status?: unknown };
-      return typeof record.status === 'string' ? record.status : null;
-    } catch {
-      return null;
-    }
-  };
-}
-
 export interface RunAgentState extends RunAgent {
   /** The agent's status (running, detached, stopped, exited), `failed` when it never started, `removed` when its session is gone. */
   status: string;
@@ -41,31 +26,63 @@ export interface RunState extends RunFile {
   agents: RunAgentState[];
 }
 
-export async function runState(project: Project, run: RunFile, statusOf: AgentStatusOf): Promise<RunState> {
+/** The runtime's entry for a run agent: the agent session of that id in its pwt session. */
+function entryOf(agent: RunAgent, session: SessionStatus | undefined): AgentEntry | undefined {
+  return session ? agentsOf(session).find((entry) => entry.id === agent.agentId) : undefined;
+}
+
+/** What the run file says, brought up to date from the runtime's records (vendor ids captured since). */
+function freshFields(agent: RunAgent, entry: AgentEntry | undefined): Partial<RunAgent> {
+  if (!entry) return {};
+  return {
+    vendorSessionId: entry.vendorSessionId ?? agent.vendorSessionId,
+    ...(entry.tmux ? { tmuxSession: entry.tmux.session } : {}),
+  };
+}
+
+export async function runState(project: Project, run: RunFile): Promise<RunState> {
   const report = await collectStatus(project);
   const sessions = new Map(report.sessions.map((session) => [session.id, session]));
-  const agents = await Promise.all(
-    run.agents.map(async (agent): Promise<RunAgentState> => {
-      const session = sessions.get(agent.session);
-      const known = session !== undefined && session.exists;
-      const status = agent.error !== undefined && !agent.agentId ? 'failed' : !known ? 'removed' : ((await statusOf(agent)) ?? 'unknown');
-      return {
-        ...agent,
-        status,
-        exists: known,
-        branch: session?.branch ?? null,
-        path: session?.path ?? null,
-        ahead: session?.ahead ?? null,
-        behind: session?.behind ?? null,
-        changes: session?.changes ?? 0,
-      };
-    }),
-  );
+  const entries = run.agents.map((agent) => entryOf(agent, sessions.get(agent.session)));
+  // One tmux call for every agent, and none when no agent was ever launched.
+  const liveness: Liveness = entries.some((entry) => entry?.tmux) ? await readLiveness() : { panes: [] };
+  const agents = run.agents.map((agent, index): RunAgentState => {
+    const session = sessions.get(agent.session);
+    const entry = entries[index];
+    const known = session !== undefined && session.exists;
+    const status = agent.error !== undefined && !agent.agentId ? 'failed' : !known ? 'removed' : entry ? checkStatus(entry, liveness).status : 'unknown';
+    return {
+      ...agent,
+      ...freshFields(agent, entry),
+      status,
+      exists: known,
+      branch: session?.branch ?? null,
+      path: session?.path ?? null,
+      ahead: session?.ahead ?? null,
+      behind: session?.behind ?? null,
+      changes: session?.changes ?? 0,
+    };
+  });
+  await syncVendorIds(project, run, agents);
   return { ...run, agents };
 }
 
-export async function showRun(project: Project, name: string, statusOf: AgentStatusOf): Promise<RunState> {
-  return runState(project, requireRun(project.sessionsDir, name), statusOf);
+/** Writes vendor ids the runtime captured since into the run file, so it holds what resume needs. */
+async function syncVendorIds(project: Project, run: RunFile, agents: RunAgentState[]): Promise<void> {
+  const learned = agents.filter((agent, index) => agent.vendorSessionId !== run.agents[index]?.vendorSessionId || agent.tmuxSession !== run.agents[index]?.tmuxSession);
+  if (learned.length === 0) return;
+  await updateRun(project.sessionsDir, run.name, (file) => {
+    for (const agent of learned) {
+      const entry = file.agents.find((each) => each.session === agent.session);
+      if (!entry) continue;
+      entry.vendorSessionId = agent.vendorSessionId;
+      entry.tmuxSession = agent.tmuxSession;
+    }
+  });
+}
+
+export async function showRun(project: Project, name: string): Promise<RunState> {
+  return runState(project, requireRun(project.sessionsDir, name));
 }
 
 export interface RunSummary {
