@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeWords, type CompletionWorld } from '../src/core/shell/complete.js';
 import { makeProject, type Project } from './helpers/sandbox.js';
@@ -7,15 +9,18 @@ import { loadInit, runShell, withPwtOnPath, type ShellName } from './shell-harne
 const world: CompletionWorld = {
   commands: ['create', 'status', 'path', 'remove', 'hooks', 'ls', 'rm'],
   aliases: { ls: 'status', rm: 'remove' },
-  subcommands: async (command) => (command === 'hooks' ? ['install', 'uninstall', 'status'] : []),
+  subcommands: async (command) => (command === 'hooks' ? ['install', 'uninstall', 'status'] : command === 'run' ? ['list', 'show', 'pick', 'start'] : []),
   flags: async (path) => {
     const key = path.join(' ');
     if (key === 'remove') return [{ name: 'strategy', takesValue: true, values: ['pr', 'merge', 'keep', 'abandon'] }, { name: 'yes', takesValue: false }, { name: 'commit', takesValue: true }];
     if (key === 'create') return [{ name: 'goal', takesValue: true }, { name: 'no-env', takesValue: false }];
     if (key === 'hooks install') return [{ name: 'force', takesValue: false }];
+    if (key === 'run pick') return [{ name: 'strategy', takesValue: true, values: ['merge', 'pr'] }];
     return [];
   },
   sessions: async () => ['alpha', 'beta'],
+  runs: async () => ['fix', 'try'],
+  runProviders: async (run) => (run === 'fix' ? ['claude', 'codex'] : []),
 };
 
 describe('completeWords', () => {
@@ -46,6 +51,15 @@ describe('completeWords', () => {
     [['pwt', 'hooks', 'install', '-'], ['--force', '--help']],
     [['pwt', 'hooks', 'nosuch', '-'], []],
     [['pwt', 'rm', '--', ''], []],
+    [['pwt', 'run', ''], ['list', 'show', 'pick', 'start']],
+    [['pwt', 'run', 'show', ''], ['fix', 'try']],
+    [['pwt', 'run', 'show', 'fix', ''], []],
+    [['pwt', 'run', 'pick', ''], ['fix', 'try']],
+    [['pwt', 'run', 'pick', 'fix', ''], ['claude', 'codex']],
+    [['pwt', 'run', 'pick', '--strategy', 'pr', 'fix', ''], ['claude', 'codex']],
+    [['pwt', 'run', 'pick', 'fix', 'codex', ''], []],
+    [['pwt', 'run', 'list', ''], []],
+    [['pwt', 'run', 'start', ''], []],
     [['pwt'], []],
   ])('%j -> %j', async (words, expected) => {
     expect(await completeWords(world, words)).toEqual(expected);
@@ -60,6 +74,11 @@ describe('completion in the real shells', () => {
     project = makeProject();
     env = withPwtOnPath(project.sandbox);
     for (const name of ['alpha', 'beta', 'other']) expect(project.sandbox.pwt(project.main, ['create', name]).code).toBe(0);
+    // A run file as pwt run start writes it (its sessions need not exist for completion).
+    const runs = join(project.sessionsDir, '.pwt', 'runs');
+    mkdirSync(runs, { recursive: true });
+    const agent = (provider: string) => ({ session: `fix-${provider}`, provider, agentId: null, vendorSessionId: null, cliCommand: null, tmuxSession: null, spawnedAt: null });
+    writeFileSync(join(runs, 'fix.json'), JSON.stringify({ version: 1, name: 'fix', createdAt: '2026-01-01T00:00:00.000Z', goals: [], prompt: null, agents: [agent('claude'), agent('pi')] }));
   }, 60_000);
   afterAll(() => project.sandbox.cleanup(), 60_000);
 
@@ -138,6 +157,12 @@ describe('completion in the real shells', () => {
       expect(complete[shell](['pwt', 'rm', 'alpha', '--strategy', ''])).toEqual(['abandon', 'keep', 'merge', 'pr']);
       expect(complete[shell](['pwt', 'templates', ''])).toEqual(['install']);
       expect(complete[shell](['pwt', 'templates', 'install', '--agent', ''])).toEqual(['all', 'claude', 'codex', 'copilot', 'cursor', 'gemini', 'opencode']);
+    }, 60_000);
+
+    it('completes run names and a run\'s providers for pwt run', () => {
+      expect(complete[shell](['pwt', 'run', 'show', ''])).toEqual(['fix']);
+      expect(complete[shell](['pwt', 'run', 'pick', 'fix', ''])).toEqual(['claude', 'pi']);
+      expect(complete[shell](['pwt', 'run', 'pick', 'nope', ''])).toEqual([]);
     }, 60_000);
 
     it('completes nothing outside a repository, without an error', () => {

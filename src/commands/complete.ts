@@ -3,6 +3,8 @@ import { preconditionError } from '../core/infra/errors.js';
 import { findRepo } from '../core/git/repo.js';
 import { loadConfig, PROVIDERS } from '../core/project/config.js';
 import { readManifest } from '../core/manifest/store.js';
+import { listRuns, readRun } from '../core/agents/runs/store.js';
+import { nameProblem } from '../core/project/names.js';
 import { completeWords, type CompletionWorld, type FlagInfo } from '../core/shell/complete.js';
 import { currentSessionName } from '../core/shell/integration.js';
 import { printLine } from '../ui/log.js';
@@ -37,6 +39,7 @@ const KNOWN_VALUES: Record<string, readonly string[]> = {
   strategy: ['pr', 'merge', 'keep', 'abandon'],
   agent: PROVIDERS,
   provider: PROVIDERS,
+  agents: PROVIDERS,
 };
 
 function flagsOf(def: ArgsDef): FlagInfo[] {
@@ -69,6 +72,16 @@ const world: CompletionWorld = {
     if (!repo) return [];
     const manifest = await readManifest({ repo, sessionsDir: loadConfig(repo).sessionsDir });
     return manifest?.sessions.map((session) => session.id) ?? [];
+  },
+  async runs() {
+    const repo = await findRepo();
+    if (!repo) return [];
+    return listRuns(loadConfig(repo).sessionsDir).runs.map((run) => run.name);
+  },
+  async runProviders(name) {
+    const repo = await findRepo();
+    if (!repo || nameProblem(name)) return [];
+    return readRun(loadConfig(repo).sessionsDir, name)?.agents.map((agent) => agent.provider) ?? [];
   },
 };
 

@@ -24,24 +24,30 @@ export interface CompletionWorld {
   flags(path: string[]): Promise<FlagInfo[]>;
   /** Session names from the manifest (no git status scan). */
   sessions(): Promise<string[]>;
+  /** Named runs (the run files' names). */
+  runs(): Promise<string[]>;
+  /** The providers of one run (for `pwt run pick <run> <provider>`). */
+  runProviders(run: string): Promise<string[]>;
 }
 
 /** Commands whose first positional is a session name. */
 const SESSION_POSITIONAL = new Set(['remove', 'path', 'sync', 'diff']);
+/** `pwt run` subcommands whose first positional is a run name. */
+const RUN_POSITIONAL = new Set(['show', 'compare', 'pick', 'rm', 'resume', 'stop', 'send']);
 /** Other first positionals with a fixed set of values. */
 const FIXED_POSITIONAL: Record<string, string[]> = { 'shell-init': ['bash', 'zsh', 'fish'] };
 
 const flagWords = (flags: FlagInfo[]) => [...flags.map((flag) => `--${flag.name}`), '--help'];
 
 /** Candidates for the argument part of a command line (after the command path). */
-async function completeArgs(world: CompletionWorld, path: string[], args: string[], current: string, positional: (index: number) => Promise<string[]>): Promise<string[]> {
+async function completeArgs(world: CompletionWorld, path: string[], args: string[], current: string, positional: (index: number, given: string[]) => Promise<string[]>): Promise<string[]> {
   const flags = await world.flags(path);
   const byName = new Map(flags.map((flag) => [flag.name, flag]));
   const previous = args.at(-1);
   const pending = previous?.startsWith('--') && !previous.includes('=') ? byName.get(previous.slice(2)) : undefined;
   if (pending?.takesValue) return pending.values ?? [];
   if (current.startsWith('-')) return flagWords(flags);
-  let index = 0;
+  const given: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const word = args[i] as string;
     if (word === '--') return [];
@@ -50,9 +56,9 @@ async function completeArgs(world: CompletionWorld, path: string[], args: string
       if (flag?.takesValue && !word.includes('=')) i++;
       continue;
     }
-    index++;
+    given.push(word);
   }
-  return positional(index);
+  return positional(given.length, given);
 }
 
 export async function completeWords(world: CompletionWorld, words: readonly string[]): Promise<string[]> {
@@ -71,7 +77,11 @@ export async function completeWords(world: CompletionWorld, words: readonly stri
     if (before.length === 1) return subcommands;
     const sub = before[1] as string;
     if (!subcommands.includes(sub)) return [];
-    return completeArgs(world, [command, sub], before.slice(2), current, async () => []);
+    return completeArgs(world, [command, sub], before.slice(2), current, async (index, given) => {
+      if (command !== 'run' || !RUN_POSITIONAL.has(sub)) return [];
+      if (index === 0) return world.runs();
+      return sub === 'pick' && index === 1 ? world.runProviders(given[0] as string) : [];
+    });
   }
   return completeArgs(world, [command], before.slice(1), current, async (index) => {
     if (index !== 0) return [];
