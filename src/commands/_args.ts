@@ -74,3 +74,9 @@ export function repeated(rawArgs: readonly string[], name: string): string[] {
 }
 
 export const jsonArg = { json: { type: 'boolean', description: 'Print JSON on stdout (and nothing else there)' } } as const;
+
+/** --no-hooks and --trust-hooks, for the commands that run project hooks. */
+export const hookArgs = {
+  hooks: { type: 'boolean', default: true, description: 'Run the project hooks from .pwt.json (--no-hooks skips them)' },
+  'trust-hooks': { type: 'boolean', description: 'Approve this repository\'s current project hooks without asking' },
+} as const;

@@ -4,7 +4,8 @@ import { assertNamePattern } from '../core/project/names.js';
 import { openProject } from '../core/project/project.js';
 import { log, printJson } from '../ui/log.js';
 import { shellIntegrationHint, writeCdTarget } from '../core/shell/integration.js';
-import { jsonArg, repeated } from './_args.js';
+import { hookArgs, jsonArg, repeated } from './_args.js';
+import { hookOptions, reportHookResult } from '../ui/hooks.js';
 import { relative } from 'node:path';
 
 export default defineCommand({
@@ -15,6 +16,7 @@ export default defineCommand({
     base: { type: 'string', description: 'Branch or commit to start from (default: the main worktree\'s branch)' },
     'allow-dirty': { type: 'boolean', description: 'Allow uncommitted changes in the main worktree' },
     env: { type: 'boolean', default: true, description: 'Copy env files into the session (--no-env to skip)' },
+    ...hookArgs,
     ...jsonArg,
   },
   async run({ args, rawArgs }) {
@@ -26,15 +28,19 @@ export default defineCommand({
       base: args.base,
       allowDirty: args['allow-dirty'],
       copyEnv: args.env !== false,
+      hooks: hookOptions(args),
     });
     writeCdTarget(result.path); // for pstart (shell/*): a raw path, never shell code
     if (args.json) {
-      printJson({ ...result.session, path: result.path });
+      reportHookResult(result);
+      printJson({ ...result.session, path: result.path, ...(result.hooks.length ? { hooks: result.hooks } : {}) });
       return;
     }
     log.success(`Created session ${result.session.id} on ${result.session.branch} (from ${result.session.base}).`);
     if (result.envCopied.length) log.info(`Copied env files: ${result.envCopied.join(', ')}`);
     if (result.envKept.length) log.info(`Kept the session's own: ${result.envKept.join(', ')} (never overwritten)`);
+    if (result.copied.length) log.info(`Copied from the main worktree: ${result.copied.join(', ')}`);
+    reportHookResult(result);
     log.info(`Path: ${result.path}`);
     log.info(`Go there: pcd ${result.session.id}   (or: cd ${relative(process.cwd(), result.path) || '.'})`);
     const tip = shellIntegrationHint();

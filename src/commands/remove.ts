@@ -5,7 +5,9 @@ import { assertNamePattern } from '../core/project/names.js';
 import { openProject } from '../core/project/project.js';
 import { removeSession, STRATEGIES, type RemoveResult, type Strategy } from '../core/sessions/remove/index.js';
 import { isInteractive, log, printJson } from '../ui/log.js';
-import { jsonArg } from './_args.js';
+import { hookArgs, jsonArg } from './_args.js';
+import { removeHooks } from '../core/sessions/remove/hooks.js';
+import { hookOptions } from '../ui/hooks.js';
 
 export default defineCommand({
   meta: { name: 'remove', description: 'End a session: open a PR, merge, keep the branch, or abandon it (archived)' },
@@ -18,6 +20,7 @@ export default defineCommand({
     commit: { type: 'string', description: 'Commit uncommitted work (untracked included) with this message first' },
     force: { type: 'boolean', description: 'With abandon: archive uncommitted work instead of asking to commit it' },
     'dry-run': { type: 'boolean', description: 'Print the plan and change nothing' },
+    ...hookArgs,
     ...jsonArg,
   },
   async run({ args }) {
@@ -29,6 +32,7 @@ export default defineCommand({
     if (args.squash && args.strategy !== undefined && args.strategy !== 'merge') throw usageError(`--squash goes with --strategy merge, not ${args.strategy}.`, 'Run: pwt remove <name> --strategy merge --squash');
     const project = await openProject();
     const dryRun = Boolean(args['dry-run']);
+    const hooks = removeHooks({ ...hookOptions(args), dryRun });
     const result = await removeSession(project, {
       name: args.name,
       // --squash alone means a squash merge.
@@ -41,7 +45,12 @@ export default defineCommand({
       // --json is for scripts: stdout stays pure JSON, so nothing is asked (clack draws prompts on stdout).
       interactive: isInteractive() && !args.json,
       onStep: args.json ? undefined : (title) => log.info(title),
+      before: [hooks.before],
+      after: [hooks.after],
     });
+    const hookNote = hooks.note();
+    if (hookNote) log.warn(hookNote);
+    for (const action of result.actions) if (action.op === 'hook' && action.failed) log.warn(String(action.failed));
     if (args.json) {
       printJson({ actions: result.actions, dryRun: result.dryRun });
       return;

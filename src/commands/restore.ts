@@ -3,7 +3,8 @@ import { assertNamePattern } from '../core/project/names.js';
 import { openProject } from '../core/project/project.js';
 import { restoreSession } from '../core/sessions/restore.js';
 import { log, printJson } from '../ui/log.js';
-import { jsonArg } from './_args.js';
+import { hookArgs, jsonArg } from './_args.js';
+import { hookOptions, reportHookResult } from '../ui/hooks.js';
 
 export default defineCommand({
   meta: { name: 'restore', description: 'Bring back a removed or abandoned session from its archive ref: branch, worktree, uncommitted work, manifest entry' },
@@ -11,6 +12,7 @@ export default defineCommand({
     name: { type: 'positional', description: 'Session name', required: true },
     at: { type: 'string', description: 'Archive stamp to restore (default: the newest; see git for-each-ref refs/pwt/archive/<name>/)' },
     'dry-run': { type: 'boolean', description: 'Print the plan and change nothing' },
+    ...hookArgs,
     ...jsonArg,
   },
   async run({ args }) {
@@ -22,7 +24,9 @@ export default defineCommand({
       ...(args.at !== undefined ? { at: args.at } : {}),
       dryRun,
       onStep: args.json ? undefined : (title) => log.info(title),
+      hooks: hookOptions(args),
     });
+    reportHookResult(result);
     if (args.json) {
       printJson({ actions: result.actions, dryRun, session: { ...result.session, path: result.path }, archive: result.entry.ref });
       return;
@@ -35,6 +39,8 @@ export default defineCommand({
     log.success(`Restored ${result.session.id} on ${result.session.branch} from ${result.entry.ref}${result.entry.meta.dirty ? ', uncommitted work included' : ''}.`);
     const env = result.actions.find((action) => action.op === 'copy-env') as { copied?: string[] } | undefined;
     if (env?.copied?.length) log.info(`Copied env files: ${env.copied.join(', ')}`);
+    const copy = result.actions.find((action) => action.op === 'copy') as { copied?: string[] } | undefined;
+    if (copy?.copied?.length) log.info(`Copied from the main worktree: ${copy.copied.join(', ')}`);
     log.info(`Path: ${result.path}`);
     log.info(`Go there: pcd ${result.session.id}   (the archive ref stays; delete it with git update-ref -d ${result.entry.ref})`);
   },

@@ -66,7 +66,12 @@ async function adopt(project: Project, here: string, branch: string | null): Pro
     manifest.sessions.push(session);
     return true;
   });
-  if (added) notes.info(`pwt registered ${here} as session ${id} (branch ${session.branch}); see pwt status.`);
+  if (!added) return;
+  notes.info(`pwt registered ${here} as session ${id} (branch ${session.branch}); see pwt status.`);
+  const { warmAdopted } = await import('../sessions/copy.js');
+  const warmed = await warmAdopted(project, here);
+  const copied = [...warmed.envCopied, ...warmed.copied];
+  if (copied.length) notes.info(`pwt copied into it from the main worktree: ${copied.join(', ')}`);
 }
 
 interface PushedRef {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { preconditionError } from '../infra/errors.js';
 import type { Repo } from '../git/repo.js';
 
@@ -12,7 +12,18 @@ export interface Config {
   defaultAgent: string | null;
   remote: string;
   protectBase: boolean;
+  /** Project hooks by event, each a list of command lines or `.mjs` zx scripts (see project-hooks/). */
+  hooks: ProjectHooks;
+  /** Globs of ignored files copied from the main worktree into a new session. */
+  copy: string[];
 }
+
+export const HOOK_EVENTS = ['post-create', 'pre-merge', 'pre-pr', 'pre-remove', 'post-remove'] as const;
+export type HookEvent = (typeof HOOK_EVENTS)[number];
+export type ProjectHooks = Partial<Record<HookEvent, string[]>>;
+
+/** A hook entry that is one path ending in .mjs is a zx script; anything else is a command line for sh. */
+export const isScriptHook = (entry: string): boolean => /^[^\s'"]+\.mjs$/.test(entry.trim());
 
 export const CONFIG_FILE = '.pwt.json';
 export const PROVIDERS = ['claude', 'codex', 'gemini', 'copilot', 'cursor', 'opencode', 'pi'] as const;
@@ -43,6 +54,31 @@ function stringList(raw: Raw, field: string, file: string): string[] | undefined
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === '')) bad(field, 'an array of non-empty strings', file);
   return value as string[];
+}
+
+/** Paths and globs pwt copies to or from must stay inside the repository: no absolute path, no `..`. */
+function insideRepo(field: string, values: string[] | undefined, file: string): string[] | undefined {
+  for (const value of values ?? []) {
+    if (isAbsolute(value) || value.startsWith('~') || value.split(/[\\/]/).includes('..')) {
+      throw preconditionError(`${file}: "${field}" has "${value}", which points outside the repository.`, `Use paths relative to the repository root, without ".." (fix "${field}" in ${file}).`);
+    }
+  }
+  return values;
+}
+
+function hooksField(raw: Raw, file: string): ProjectHooks {
+  const value = raw.hooks;
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) bad('hooks', `an object whose keys are ${HOOK_EVENTS.join(', ')}`, file);
+  const hooks: ProjectHooks = {};
+  for (const [event, entry] of Object.entries(value as Raw)) {
+    if (!(HOOK_EVENTS as readonly string[]).includes(event)) bad(`hooks.${event}`, `one of the events ${HOOK_EVENTS.join(', ')}`, file);
+    const list = typeof entry === 'string' ? [entry] : entry;
+    if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item.trim() === '')) bad(`hooks.${event}`, 'a command line, a list of them, or a path to a .mjs file', file);
+    insideRepo(`hooks.${event}`, (list as string[]).filter(isScriptHook), file);
+    if ((list as string[]).length > 0) hooks[event as HookEvent] = list as string[];
+  }
+  return hooks;
 }
 
 function readRaw(file: string): Raw {
@@ -89,10 +125,12 @@ export function loadConfig(repo: Repo, env: NodeJS.ProcessEnv = process.env): Co
   return {
     sessionsDir,
     branchPrefix,
-    envFiles: stringList(raw, 'envFiles', file) ?? DEFAULTS.envFiles,
-    artifacts: stringList(raw, 'artifacts', file) ?? DEFAULTS.artifacts,
+    envFiles: insideRepo('envFiles', stringList(raw, 'envFiles', file), file) ?? DEFAULTS.envFiles,
+    artifacts: insideRepo('artifacts', stringList(raw, 'artifacts', file), file) ?? DEFAULTS.artifacts,
     defaultAgent,
     remote: stringField(raw, 'remote', file) ?? DEFAULTS.remote,
     protectBase: (protectBase as boolean | undefined) ?? DEFAULTS.protectBase,
+    hooks: hooksField(raw, file),
+    copy: insideRepo('copy', stringList(raw, 'copy', file), file) ?? [],
   };
 }

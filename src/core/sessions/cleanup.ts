@@ -9,6 +9,7 @@ import { nameProblem } from '../project/names.js';
 import { execute, type Action, type Step } from '../workflow/execute.js';
 import type { Project } from '../project/project.js';
 import { isMerged } from './remove/merge.js';
+import { warmAdopted } from './copy.js';
 import { confirm, select } from '../infra/ask.js';
 import { takeSnapshot, type Orphan, type Snapshot } from './status.js';
 import { utcStamp } from '../infra/time.js';
@@ -139,14 +140,18 @@ function adoptStep(project: Project, snapshot: Snapshot, orphan: Orphan, takenId
   takenIds.add(id);
   const entry = snapshot.worktrees.find((each) => each.path === path);
   const session = adoptedSession(project.repo.mainPath, path, orphan.branch ?? entry?.head ?? 'HEAD', { id });
+  const action: Action = { op: 'adopt', id, path, branch: session.branch };
   return {
-    action: { op: 'adopt', id, path, branch: session.branch },
-    title: `adopt ${path} as session ${id}`,
+    action,
+    title: `adopt ${path} as session ${id}, with env files${project.config.copy.length ? ' and copy' : ''} from the main worktree`,
     run: async () => {
       const record = { ...session, ...(await guessBase(project.repo.mainPath, path)) };
-      await updateManifest(project, (manifest) => {
-        if (!findSession(manifest, id)) manifest.sessions.push(record);
+      const added = await updateManifest(project, (manifest) => {
+        if (findSession(manifest, id)) return false;
+        manifest.sessions.push(record);
+        return true;
       });
+      if (added) action.copied = Object.values(await warmAdopted(project, path)).flat();
     },
   };
 }

@@ -2,6 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { archivedNames, listArchives, type ArchiveEntry } from './archive.js';
 import { copyEnvStep, CREATING_ENV } from './create/index.js';
+import { approveHooks, runPostCreate, type HookFailed, type HookOptions, type HookOutcome } from '../project-hooks/run.js';
+import { copyStep } from './copy.js';
 import { preconditionError } from '../infra/errors.js';
 import { git, gitProbe, resolveCommit } from '../git/git.js';
 import { findSession, relativeWorktree, type SessionRecord } from '../manifest/manifest.js';
@@ -22,6 +24,8 @@ export interface RestoreOptions {
   at?: string;
   dryRun?: boolean;
   onStep?: (title: string) => void;
+  /** Project hooks (post-create runs after a restore too); without it none run. */
+  hooks?: HookOptions;
 }
 
 export interface RestoreResult {
@@ -30,6 +34,9 @@ export interface RestoreResult {
   entry: ArchiveEntry;
   actions: Action[];
   titles: string[];
+  hooks: HookOutcome[];
+  hookNote?: string;
+  hookFailure?: HookFailed;
 }
 
 async function pickArchive(project: Project, name: string, at: string | undefined): Promise<ArchiveEntry> {
@@ -66,6 +73,9 @@ export async function restoreSession(project: Project, opts: RestoreOptions): Pr
     throw preconditionError(`The branch ${branch} exists and points elsewhere (${existing.slice(0, 10)}, the archive has ${tip.slice(0, 10)}).`, `Rename or delete it first (git branch -m ${branch} <other>), then run pwt restore ${opts.name} again.`);
   }
 
+  const hookOptions = opts.hooks ?? { enabled: false };
+  const gate = opts.dryRun ? { events: [] } : await approveHooks(project, ['post-create'], hookOptions);
+
   const steps: Step[] = [];
   if (!existing) {
     steps.push({
@@ -100,6 +110,7 @@ export async function restoreSession(project: Project, opts: RestoreOptions): Pr
     });
   }
   steps.push(copyEnvStep(repo.mainPath, path, config.envFiles));
+  if (config.copy.length > 0) steps.push(copyStep(repo.mainPath, path, config.copy));
   const session = sessionRecord(project, entry, path, branch);
   steps.push({
     action: { op: 'register', id: opts.name },
@@ -115,7 +126,9 @@ export async function restoreSession(project: Project, opts: RestoreOptions): Pr
   });
 
   const actions = await execute(steps, { rollback: true, dryRun: opts.dryRun, onStep: opts.onStep });
-  return { session, path, entry, actions, titles: steps.map((step) => step.title) };
+  const result: RestoreResult = { session, path, entry, actions, titles: steps.map((step) => step.title), hooks: [], ...(gate.note ? { hookNote: gate.note } : {}) };
+  if (!opts.dryRun) await runPostCreate(project, gate, { id: session.id, path, branch, base: session.base ?? session.baseCommit ?? '' }, hookOptions, result);
+  return result;
 }
 
 /** The manifest entry as it was (goals, base, startedAt), marked as restored. */

@@ -19,6 +19,7 @@ const facts = (over: Partial<CreateFacts> = {}): CreateFacts => ({
   base: 'main',
   baseCommit: 'c0ffee',
   envFiles: ['.env'],
+  copy: [],
   now: new Date('2026-11-21T10:00:00.000Z'),
   ...over,
 });
@@ -41,6 +42,7 @@ describe('planCreate: operations', () => {
   const cases: [string, Partial<CreateFacts>, { copyEnv?: boolean }, CreateOp[]][] = [
     ['a plain create', {}, {}, [add, copy, register]],
     ['--no-env skips the copy', {}, { copyEnv: false }, [add, register]],
+    ['copy globs copy after the env files', { copy: ['node_modules'] }, {}, [add, copy, { op: 'copy', from: '/w/app', to: '/w/app-sessions/feat', globs: ['node_modules'] }, register]],
     ['a base by name keeps its name and pins its commit', { base: 'origin/dev', baseCommit: 'beef' }, {}, [
       { ...add, base: 'origin/dev', baseCommit: 'beef' },
       copy,

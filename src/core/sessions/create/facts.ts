@@ -24,6 +24,8 @@ export interface CreateFacts {
   /** The commit `base` names, or null when it names none. */
   baseCommit: string | null;
   envFiles: string[];
+  /** `.pwt.json` "copy" globs. */
+  copy: string[];
   now: Date;
 }
 
@@ -55,6 +57,7 @@ export async function gatherCreateFacts(project: Project, opts: { name: string; 
     base: baseName,
     baseCommit,
     envFiles: config.envFiles,
+    copy: config.copy,
     now: new Date(),
   };
 }

@@ -5,6 +5,7 @@ import type { Project } from '../../project/project.js';
 import { gatherCreateFacts } from './facts.js';
 import { planCreate } from './plan.js';
 import { createRunners } from './steps.js';
+import { approveHooks, runPostCreate, type HookFailed, type HookOptions, type HookOutcome } from '../../project-hooks/run.js';
 
 export { CREATING_ENV, copyEnvStep } from './steps.js';
 
@@ -15,6 +16,8 @@ export interface CreateOptions {
   allowDirty?: boolean;
   copyEnv?: boolean;
   onStep?: (title: string) => void;
+  /** Project hooks (post-create); without it none run. */
+  hooks?: HookOptions;
 }
 
 export interface CreateResult {
@@ -22,6 +25,13 @@ export interface CreateResult {
   path: string;
   envCopied: string[];
   envKept: string[];
+  /** Paths the `copy` globs brought over from the main worktree. */
+  copied: string[];
+  hooks: HookOutcome[];
+  /** Why hooks did not run (--no-hooks, not approved), for people. */
+  hookNote?: string;
+  /** The post-create hook failed; the session exists all the same. */
+  hookFailure?: HookFailed;
 }
 
 /** `pwt create`: facts, plan (refuses before anything changes), then the plan runs with rollback. */
@@ -29,12 +39,20 @@ export async function createSession(project: Project, opts: CreateOptions): Prom
   preloadLock();
   const facts = await gatherCreateFacts(project, opts);
   const plan = planCreate(facts, opts);
+  // Asked (or refused) before anything changes.
+  const hookOptions = opts.hooks ?? { enabled: false };
+  const gate = await approveHooks(project, ['post-create'], hookOptions);
   const done = await executePlan(plan.ops, createRunners, project, { rollback: true, onStep: opts.onStep });
-  const copied = done.find((op) => op.op === 'copy-env');
-  return {
+  const copiedEnv = done.find((op) => op.op === 'copy-env');
+  const result: CreateResult = {
     session: plan.session,
     path: facts.path,
-    envCopied: (copied?.copied as string[] | undefined) ?? [],
-    envKept: (copied?.kept as string[] | undefined) ?? [],
+    envCopied: (copiedEnv?.copied as string[] | undefined) ?? [],
+    envKept: (copiedEnv?.kept as string[] | undefined) ?? [],
+    copied: (done.find((op) => op.op === 'copy')?.copied as string[] | undefined) ?? [],
+    hooks: [],
+    ...(gate.note ? { hookNote: gate.note } : {}),
   };
+  await runPostCreate(project, gate, { id: plan.session.id, path: facts.path, branch: facts.branch, base: facts.base }, hookOptions, result);
+  return result;
 }

@@ -1,5 +1,6 @@
-import { chmodSync, constants, copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyEnvFiles, copyIgnored } from '../copy.js';
 import { preconditionError } from '../../infra/errors.js';
 import { withLock } from '../../infra/lock.js';
 import { GitError, gitProbe, refExists } from '../../git/git.js';
@@ -40,6 +41,10 @@ export const createRunners: Runners<CreateOp, Project> = {
     title: () => 'copy env files',
     run: async (op) => copyEnvFiles(op.from, op.to, op.files),
   },
+  copy: {
+    title: (op) => `copy ${op.globs.join(', ')} from the main worktree (copy-on-write where possible)`,
+    run: async (op) => ({ ...(await copyIgnored(op.from, op.to, op.globs)) }),
+  },
   register: {
     title: (op) => `register ${op.id} in the manifest`,
     run: async (op, project) => {
@@ -71,24 +76,4 @@ export function copyEnvStep(from: string, to: string, files: string[]): Step<{ o
       action.kept.push(...done.kept);
     },
   };
-}
-
-/** Copies env files that exist in the main worktree; an existing target is never overwritten. */
-function copyEnvFiles(from: string, to: string, files: string[]): { copied: string[]; kept: string[] } {
-  const copied: string[] = [];
-  const kept: string[] = [];
-  for (const file of files) {
-    const source = join(from, file);
-    if (!existsSync(source) || !statSync(source).isFile()) continue;
-    const target = join(to, file);
-    if (existsSync(target)) {
-      kept.push(file);
-      continue;
-    }
-    mkdirSync(dirname(target), { recursive: true });
-    copyFileSync(source, target, constants.COPYFILE_EXCL);
-    chmodSync(target, statSync(source).mode & 0o7777);
-    copied.push(file);
-  }
-  return { copied, kept };
 }

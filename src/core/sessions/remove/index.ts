@@ -24,8 +24,10 @@ export interface RemoveOptions {
   dryRun?: boolean;
   interactive: boolean;
   onStep?: (title: string) => void;
-  /** Steps to run before the strategy's own (the agents code stops agents here). */
+  /** Steps to run before the strategy's own (project hooks check here; the agents code stops agents here). */
   before?: RemoveStepBuilder[];
+  /** Steps to run once the session is gone (the post-remove project hook). */
+  after?: RemoveStepBuilder[];
 }
 
 export interface RemoveResult {
@@ -79,7 +81,7 @@ export async function removeSession(project: Project, opts: RemoveOptions): Prom
   const strategy = opts.strategy ?? (opts.interactive ? await select(`How do you want to end ${facts.session.id}?`, [...STRATEGY_OPTIONS], 'keep') : 'keep');
   const commitMessage = facts.worktreeExists ? await settleUncommitted(facts, strategy, opts) : undefined;
   if (strategy === 'abandon') await confirmAbandon(facts, opts);
-  const plan = await buildRemovePlan(facts, { strategy, ...(commitMessage !== undefined ? { commitMessage } : {}), ...(opts.squash ? { squash: opts.squash } : {}) }, opts.before);
+  const plan = await buildRemovePlan(facts, { strategy, ...(commitMessage !== undefined ? { commitMessage } : {}), ...(opts.squash ? { squash: opts.squash } : {}) }, opts.before, opts.after);
 
   let current = '';
   try {

@@ -94,7 +94,7 @@ export interface RemovePlan {
   mergePlan?: MergePlan;
 }
 
-export async function buildRemovePlan(facts: RemoveFacts, choice: RemoveChoice, before: RemoveStepBuilder[] = []): Promise<RemovePlan> {
+export async function buildRemovePlan(facts: RemoveFacts, choice: RemoveChoice, before: RemoveStepBuilder[] = [], after: RemoveStepBuilder[] = []): Promise<RemovePlan> {
   const steps: Step[] = [];
   const notes: string[] = [];
   const { strategy } = choice;
@@ -133,5 +133,6 @@ export async function buildRemovePlan(facts: RemoveFacts, choice: RemoveChoice, 
   if (facts.worktreeExists || facts.gitKnowsWorktree) steps.push(removeWorktreeStep(facts, strategy === 'abandon'));
   if ((strategy === 'merge' || strategy === 'abandon') && facts.branchTip) steps.push(deleteBranchStep(facts));
   steps.push(unregisterStep(facts));
+  for (const build of after) steps.push(...(await build(facts, choice)));
   return { steps, notes, ...(mergePlan ? { mergePlan } : {}) };
 }

@@ -1,0 +1,155 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PwtError, Exit, preconditionError } from '../infra/errors.js';
+import { runCommandLine, runZxScript, type StreamResult } from '../sh/sh.js';
+import { CONFIG_FILE, HOOK_EVENTS, isScriptHook, type HookEvent } from '../project/config.js';
+import type { Project } from '../project/project.js';
+import { hookSetHash, isApproved, recordApproval } from './trust.js';
+
+/**
+ * Project hooks (`.pwt.json` "hooks"): commands a team commits, run by pwt at
+ * points of a session's life. Two calls: `approveHooks` before a command
+ * changes anything (it may ask, or refuse with exit 3), then `runHooks` for
+ * each event at its place. Both report through callbacks; nothing here
+ * writes to the terminal.
+ */
+export interface HookOptions {
+  /** false for --no-hooks. */
+  enabled: boolean;
+  /** --trust-hooks: approve this hook set for the repository without asking. */
+  trust?: boolean;
+  /** Asks a person yes or no; absent when nobody can answer (not a TTY, CI, --json). */
+  ask?: (question: string) => Promise<boolean>;
+  onProgress?: (progress: HookProgress) => void;
+}
+
+export type HookProgress =
+  | { kind: 'start'; event: HookEvent; entry: string; cwd: string }
+  | { kind: 'output'; text: string }
+  | { kind: 'end'; event: HookEvent; entry: string; code: number; ms: number };
+
+/** What approveHooks decided: which events may run; a note for people when hooks were skipped. */
+export interface HookGate {
+  events: HookEvent[];
+  note?: string;
+}
+
+/** The session a hook runs for; `cwd` defaults to its worktree, or the main worktree once that is gone. */
+export interface HookTarget {
+  id: string;
+  path: string;
+  branch: string;
+  base: string;
+  cwd?: string;
+}
+
+export interface HookOutcome {
+  event: HookEvent;
+  entry: string;
+  code: number;
+  ms: number;
+}
+
+const listHooks = (project: Project, events: HookEvent[]) =>
+  events.map((event) => `${event}: ${(project.config.hooks[event] ?? []).join(' && ')}`).join('; ');
+
+/** Events among `events` that have hooks configured. */
+export function configuredEvents(project: Project, events: readonly HookEvent[] = HOOK_EVENTS): HookEvent[] {
+  return events.filter((event) => (project.config.hooks[event]?.length ?? 0) > 0);
+}
+
+export function hooksApproved(project: Project): boolean {
+  return isApproved(project.repo.mainPath, hookSetHash(project.config.hooks, project.repo.mainPath));
+}
+
+/**
+ * Decides, before anything changes, whether the hooks of `events` may run.
+ * Unapproved hooks are approved by --trust-hooks or by the person at the
+ * terminal; with nobody to ask this throws (exit 3) naming --trust-hooks.
+ */
+export async function approveHooks(project: Project, events: readonly HookEvent[], opts: HookOptions): Promise<HookGate> {
+  const wanted = configuredEvents(project, events);
+  if (!opts.enabled) return wanted.length ? { events: [], note: `Skipped the project hooks (--no-hooks): ${listHooks(project, wanted)}` } : { events: [] };
+  const { mainPath } = project.repo;
+  const hash = hookSetHash(project.config.hooks, mainPath);
+  // --trust-hooks approves the whole set, also from a command that runs none of it.
+  if (opts.trust && configuredEvents(project).length > 0 && !isApproved(mainPath, hash)) recordApproval(mainPath, hash);
+  if (wanted.length === 0 || isApproved(mainPath, hash)) return { events: wanted };
+  const all = listHooks(project, configuredEvents(project));
+  if (!opts.ask) {
+    throw preconditionError(
+      `${CONFIG_FILE} has project hooks you have not approved for this repository (${all}).`,
+      'Read them, then pass --trust-hooks to approve this hook set once (or --no-hooks to skip them).',
+    );
+  }
+  if (await opts.ask(`${CONFIG_FILE} in ${mainPath} asks pwt to run these commands (${all}). Approve this hook set for this repository?`)) {
+    recordApproval(mainPath, hash);
+    return { events: wanted };
+  }
+  return { events: [], note: `Did not run the project hooks (not approved): ${listHooks(project, wanted)}. pwt asks again next time; --trust-hooks approves them.` };
+}
+
+function hookEnv(project: Project, event: HookEvent, target: HookTarget): NodeJS.ProcessEnv {
+  return {
+    PWT_HOOK: event,
+    PWT_SESSION: target.id,
+    PWT_PATH: target.path,
+    PWT_BRANCH: target.branch,
+    PWT_BASE: target.base,
+    PWT_MAIN: project.repo.mainPath,
+  };
+}
+
+/** A hook that failed: exit 3, its last lines in the hint. */
+export class HookFailed extends PwtError {
+  constructor(
+    readonly outcome: HookOutcome,
+    readonly tail: string[],
+    consequence: string,
+    next: string,
+  ) {
+    super(`The ${outcome.event} hook "${outcome.entry}" failed (exit ${outcome.code}); ${consequence}`, Exit.precondition, `${next}${tail.length ? ` Its last lines:\n${tail.map((line) => `  | ${line}`).join('\n')}` : ''}`);
+    this.name = 'PwtError';
+  }
+}
+
+/**
+ * Runs one event's entries in order (when the gate allows it), stopping at
+ * the first failure, which throws HookFailed with `consequence` and `next`
+ * in its message. Scripts resolve from the main worktree, where `.pwt.json`
+ * and the approved hook set were read.
+ */
+export async function runHooks(
+  project: Project,
+  gate: HookGate,
+  event: HookEvent,
+  target: HookTarget,
+  opts: { onProgress?: (progress: HookProgress) => void; consequence: string; next: string },
+): Promise<HookOutcome[]> {
+  if (!gate.events.includes(event)) return [];
+  const cwd = target.cwd ?? (existsSync(target.path) ? target.path : project.repo.mainPath);
+  const env = hookEnv(project, event, target);
+  const outcomes: HookOutcome[] = [];
+  for (const entry of project.config.hooks[event] ?? []) {
+    opts.onProgress?.({ kind: 'start', event, entry, cwd });
+    const started = Date.now();
+    const stream = { cwd, env, onOutput: (text: string) => opts.onProgress?.({ kind: 'output', text }) };
+    const result: StreamResult = isScriptHook(entry) ? await runZxScript(join(project.repo.mainPath, entry.trim()), stream) : await runCommandLine(entry, stream);
+    const outcome = { event, entry, code: result.code, ms: Date.now() - started };
+    opts.onProgress?.({ kind: 'end', ...outcome });
+    outcomes.push(outcome);
+    if (result.code !== 0) throw new HookFailed(outcome, result.tail, opts.consequence, opts.next);
+  }
+  return outcomes;
+}
+
+/** post-create runs once the session is whole (after create, open, restore); a failure leaves the session in place and is reported. */
+export async function runPostCreate(project: Project, gate: HookGate, target: HookTarget, opts: HookOptions, result: { hooks: HookOutcome[]; hookFailure?: HookFailed }): Promise<void> {
+  try {
+    result.hooks.push(...(await runHooks(project, gate, 'post-create', target, { onProgress: opts.onProgress, consequence: 'the session is there all the same.', next: `Fix it and run it again in ${target.path}.` })));
+  } catch (error) {
+    if (!(error instanceof HookFailed)) throw error;
+    result.hooks.push(error.outcome);
+    result.hookFailure = error;
+  }
+}
