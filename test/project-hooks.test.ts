@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installFakeGh } from './helpers/fake-gh.js';
 import { commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
@@ -132,9 +132,9 @@ describe('project hooks: values', () => {
 });
 
 describe('project hooks around pwt remove and restore', () => {
-  function sessionWithWork(hooks: Record<string, unknown>): string {
+  function sessionWithWork(hooks: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
     project = makeProject();
-    withHooks(hooks);
+    withHooks(hooks, extra);
     expect(project.sandbox.pwt(project.main, ['create', 'feat', '--trust-hooks']).code).toBe(0);
     const path = join(project.sessionsDir, 'feat');
     commitFile(project.sandbox, path, 'feature.txt', 'feature\n');
@@ -204,5 +204,17 @@ describe('project hooks around pwt remove and restore', () => {
     expect(restored.code, restored.stderr).toBe(0);
     expect(hookLog()).toHaveLength(2);
     expect(hookLog()[1]).toMatch(/^post-create\|feat\|/);
+  }, 60_000);
+
+  it('open runs post-create and copy, as create does', () => {
+    sessionWithWork({ 'post-create': ENV_LINE }, { copy: ['cache'] });
+    mkdirSync(join(project.main, 'cache'));
+    writeFileSync(join(project.main, 'cache', 'warm.bin'), 'warm\n');
+    expect(project.sandbox.pwt(project.main, ['remove', 'feat', '--strategy', 'keep']).code).toBe(0);
+    const opened = project.sandbox.pwt(project.main, ['open', 'session/feat']);
+    expect(opened.code, opened.stderr).toBe(0);
+    const path = join(project.sessionsDir, 'feat');
+    expect(hookLog()[1]).toBe(`post-create|feat|${path}|session/feat|main|${project.main}|${path}`);
+    expect(readFileSync(join(path, 'cache', 'warm.bin'), 'utf8')).toBe('warm\n');
   }, 60_000);
 });

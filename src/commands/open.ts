@@ -6,7 +6,8 @@ import { openSession } from '../core/sessions/open.js';
 import { shellIntegrationHint, writeCdTarget } from '../core/shell/integration.js';
 import { log, printJson } from '../ui/log.js';
 import { stepSpinner } from '../ui/progress.js';
-import { jsonArg, repeated } from './_args.js';
+import { hookArgs, jsonArg, repeated } from './_args.js';
+import { hookOptions, reportHookResult } from '../ui/hooks.js';
 
 export default defineCommand({
   meta: {
@@ -18,6 +19,7 @@ export default defineCommand({
     goal: { type: 'string', description: 'A goal for the session (repeatable; default: the goals pwt remembers for the branch)' },
     name: { type: 'string', description: 'Session name (default: the kept session\'s name, else the branch with / as -)' },
     env: { type: 'boolean', default: true, description: 'Copy env files into the session (--no-env to skip)' },
+    ...hookArgs,
     ...jsonArg,
   },
   async run({ args, rawArgs }) {
@@ -30,7 +32,9 @@ export default defineCommand({
       copyEnv: args.env !== false,
       onStep: args.json ? undefined : (title) => log.info(title),
       spin: stepSpinner(args.json),
+      hooks: hookOptions(args),
     });
+    reportHookResult(result);
     writeCdTarget(result.path); // for shell functions: a raw path, never shell code
     if (args.json) {
       printJson({ ...result.session, path: result.path, alreadyOpen: result.alreadyOpen, actions: result.actions });
@@ -42,6 +46,8 @@ export default defineCommand({
     if (result.goalsFrom === 'manifest' || result.goalsFrom === 'archive') log.info(`Goals restored (from the ${result.goalsFrom === 'manifest' ? 'manifest' : 'archive'}): ${session.goals.join('; ')}`);
     const env = result.actions.find((action) => action.op === 'copy-env') as { copied?: string[] } | undefined;
     if (env?.copied?.length) log.info(`Copied env files: ${env.copied.join(', ')}`);
+    const copy = result.actions.find((action) => action.op === 'copy') as { copied?: string[] } | undefined;
+    if (copy?.copied?.length) log.info(`Copied from the main worktree: ${copy.copied.join(', ')}`);
     log.info(`Path: ${result.path}`);
     log.info(`Go there: pcd ${session.id}   (or: cd ${relative(process.cwd(), result.path) || '.'})`);
     const tip = shellIntegrationHint();

@@ -11,6 +11,8 @@ import { execute, type Action, type Spin, type Step } from '../workflow/execute.
 import type { Project } from '../project/project.js';
 import { listArchives } from './archive.js';
 import { copyEnvStep, CREATING_ENV } from './create/index.js';
+import { copyStep } from './copy.js';
+import { approveHooks, runPostCreate, type HookFailed, type HookOptions, type HookOutcome } from '../project-hooks/run.js';
 
 /**
  * `pwt open <branch|name>`: a session on a branch that exists already (a
@@ -28,6 +30,8 @@ export interface OpenOptions {
   copyEnv?: boolean;
   onStep?: (title: string) => void;
   spin?: Spin;
+  /** Project hooks (post-create runs after open too); without it none run. */
+  hooks?: HookOptions;
 }
 
 export interface OpenResult {
@@ -40,6 +44,9 @@ export interface OpenResult {
   /** The remote branch a new local branch now tracks. */
   tracking: string | null;
   actions: Action[];
+  hooks?: HookOutcome[];
+  hookNote?: string;
+  hookFailure?: HookFailed;
 }
 
 interface Target {
@@ -146,13 +153,18 @@ export async function openSession(project: Project, opts: OpenOptions): Promise<
   // Agent records of an earlier life of this branch are not running now.
   if (session.agents) session.agents = session.agents.map((agent) => (agent.status === 'running' ? { ...agent, status: 'stopped' } : agent));
 
+  // Asked (or refused) before anything changes.
+  const hookOptions = opts.hooks ?? { enabled: false };
+  const gate = await approveHooks(project, ['post-create'], hookOptions);
   const steps: Step[] = [addWorktreeStep(project, path, target)];
   const copyEnv = copyEnvStep(repo.mainPath, path, config.envFiles);
   if (opts.copyEnv !== false) steps.push(copyEnv);
-  // The project's `copy` globs and post-create hooks join here, as for create, once they exist.
+  if (config.copy.length > 0) steps.push(copyStep(repo.mainPath, path, config.copy));
   steps.push(registerStep(project, session));
   const actions = await execute(steps, { rollback: true, onStep: opts.onStep, spin: opts.spin });
-  return { session, path, alreadyOpen: false, goalsFrom, tracking: target.remoteRef, actions };
+  const result: OpenResult = { session, path, alreadyOpen: false, goalsFrom, tracking: target.remoteRef, actions, hooks: [], ...(gate.note ? { hookNote: gate.note } : {}) };
+  await runPostCreate(project, gate, { id: name, path, branch: target.branch, base: base ?? baseCommit ?? '' }, hookOptions, result as { hooks: HookOutcome[] });
+  return result;
 }
 
 function addWorktreeStep(project: Project, path: string, target: Target): Step {
