@@ -19,7 +19,7 @@ describe('a global install (npm install -g .)', () => {
     const created = sandbox.sh('pwt', ['create', 'g1', '--json'], main, env);
     expect(created.code, created.stderr).toBe(0);
     expect(sandbox.sh('pwt', ['path', 'g1'], main, env).stdout).toBe(`${resolve(project.sessionsDir, 'g1')}\n`);
-    expect(sandbox.sh('pwt', ['status'], main, env).stdout).toMatch(/g1\s+session\/g1/);
+    expect(sandbox.sh('pwt', ['status'], main, env).stdout).toMatch(/^g1\s+just now\s+clean/m);
   }, 120_000);
 });
 
