@@ -59,7 +59,10 @@ export function tmuxEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv
 
 function spawnTmux(args: readonly string[], input?: string): Promise<TmuxResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('tmux', ['-L', SOCKET_NAME, ...args], { env: tmuxEnv(), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    // -u: under a non-UTF-8 locale (LC_ALL=C, common in scripts and CI) tmux prints
+    // control characters in -F output as "_", which would turn the tab separators
+    // of list-panes into underscores (tmux(1), -u).
+    const child = spawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], { env: tmuxEnv(), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const timer = setTimeout(() => {
@@ -135,7 +138,10 @@ export async function requireTmux(): Promise<void> {
  */
 export function tmuxInteractive(args: readonly string[]): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn('tmux', ['-L', SOCKET_NAME, ...args], { env: tmuxEnv(), stdio: 'inherit' });
+    // -u: under a non-UTF-8 locale (LC_ALL=C, common in scripts and CI) tmux prints
+    // control characters in -F output as "_", which would turn the tab separators
+    // of list-panes into underscores (tmux(1), -u).
+    const child = spawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], { env: tmuxEnv(), stdio: 'inherit' });
     child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? tmuxMissing() : error));
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
