@@ -3,6 +3,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
 import { fingerprint, manifest } from './remove-harness.js';
+import { isolateTmux } from './helpers/tmux.js';
+import { openProject } from '../src/core/project/project.js';
+import { newAgentWindow } from '../src/core/tmux/windows.js';
+import { processStartTime } from '../src/core/infra/processes.js';
+import { updateAgents, type AgentEntry } from '../src/core/agents/runtime/records.js';
+
+const tmux = isolateTmux();
 
 let project: Project;
 afterEach(() => project?.sandbox.cleanup(), 60_000);
@@ -105,18 +112,29 @@ describe('pwt sync', () => {
     expect(fingerprint(p)).toBe(before);
   }, 60_000);
 
-  it('refuses while an agent runs in the session unless --force', () => {
-    const { project: p } = diverged();
-    const file = join(p.sessionsDir, '.manifest.json');
-    const data = parseJson(readFileSync(file, 'utf8'));
-    data.sessions[0].agents = [{ id: 'claude-1', provider: 'claude', status: 'running' }];
-    writeFileSync(file, JSON.stringify(data));
+  it('refuses while an agent runs in the session (checked in tmux) unless --force; an agent that exited does not block', async () => {
+    const { project: p, session } = diverged();
+    const core = await openProject(p.main);
+    // A real process in pwt's own tmux server, recorded as the session's agent the way the agent runtime records it.
+    const made = await newAgentWindow({ tmuxSession: 'app/s', main: p.main, session: 's', agentId: 's-claude', windowName: 'claude', cwd: session, env: process.env, argv: ['sleep', '60'] });
+    const agent: AgentEntry = { id: 's-claude', provider: 'claude', vendorSessionId: null, status: 'running', cli: 'claude', cliCommand: ['claude'], resumeArgs: null, spawnedAt: new Date().toISOString(), tmux: { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) } };
+    await updateAgents(core, 's', (agents) => void agents.push(agent));
+    const env = { TMUX_TMPDIR: tmux.dir() };
     const before = fingerprint(p);
-    const refused = p.sandbox.pwt(p.main, ['sync', 's']);
+    const refused = p.sandbox.pwt(p.main, ['sync', 's'], env);
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toMatch(/agent is running in s \(claude-1\).*--force/s);
+    expect(refused.stderr).toMatch(/agent is running in s \(s-claude\).*--force/s);
     expect(fingerprint(p)).toBe(before);
-    expect(p.sandbox.pwt(p.main, ['sync', 's', '--force']).code).toBe(0);
+    // The agent's process ends: remembered as running, but tmux says otherwise, so sync goes ahead.
+    tmux.tmux('kill-window', '-t', made.windowId);
+    const after = p.sandbox.pwt(p.main, ['sync', 's', '--dry-run'], env);
+    expect(after.code).toBe(0);
+    expect(after.stderr).toMatch(/merge main into session\/s/);
+    // --force goes past a running one.
+    const again = await newAgentWindow({ tmuxSession: 'app/s', main: p.main, session: 's', agentId: 's-claude', windowName: 'claude', cwd: session, env: process.env, argv: ['sleep', '60'] });
+    await updateAgents(core, 's', (agents) => void agents.splice(0, 1, { ...agent, tmux: { session: again.tmuxSession, window: again.windowId, pane: again.paneId, pid: again.panePid, pidStart: processStartTime(again.panePid) } }));
+    expect(p.sandbox.pwt(p.main, ['sync', 's'], env).code).toBe(3);
+    expect(p.sandbox.pwt(p.main, ['sync', 's', '--force'], env).code).toBe(0);
   }, 60_000);
 
   it('--dry-run lists the steps and changes nothing; usage errors are exit 2', () => {

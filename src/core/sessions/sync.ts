@@ -7,6 +7,8 @@ import type { SessionRecord } from '../manifest/manifest.js';
 import { execute, type Action, type Spin, type Step } from '../workflow/execute.js';
 import type { Project } from '../project/project.js';
 import { baseOf, sessionToActOn } from './lookup.js';
+import { agentsOf } from '../agents/runtime/records.js';
+import { checkStatus, readLiveness } from '../agents/runtime/status.js';
 
 /**
  * `pwt sync [name] [--merge|--rebase]`: the base's new commits into the
@@ -42,12 +44,15 @@ export interface SyncResult {
 }
 
 /**
- * Agents pwt started in the session that are running now. Until the agent
- * runtime checks tmux itself, the manifest's `agents` records are what pwt
- * knows; a runtime that lands replaces this one function.
+ * Agents pwt started in the session that run now: remembered as running and
+ * checked against tmux (the pane pwt recorded, with the very process it
+ * started). One tmux call, and only when some agent is remembered running.
  */
-export function runningAgents(session: SessionRecord): string[] {
-  return (session.agents ?? []).filter((agent) => agent.status === 'running').map((agent) => String(agent.id ?? agent.provider));
+export async function runningAgents(session: SessionRecord): Promise<string[]> {
+  const remembered = agentsOf(session).filter((agent) => agent.status === 'running');
+  if (remembered.length === 0) return [];
+  const liveness = await readLiveness();
+  return remembered.filter((agent) => checkStatus(agent, liveness).status === 'running').map((agent) => agent.id);
 }
 
 /** The base's commit now: a local branch wins over a tag or remote branch of the same name. */
@@ -75,7 +80,7 @@ export async function syncSession(project: Project, opts: SyncOptions): Promise<
   const base = baseOf(session);
   if (!base) throw preconditionError(`Session ${session.id} has no recorded base to sync from.`, `Merge the branch you want by hand in ${path} (git merge <branch>).`);
 
-  const agents = runningAgents(session);
+  const agents = await runningAgents(session);
   if (agents.length > 0 && !opts.force) {
     throw preconditionError(`An agent is running in ${session.id} (${agents.join(', ')}); changing its files under it would confuse it.`, `Stop it first (pwt agent stop), or pass --force to sync anyway.`);
   }
