@@ -104,15 +104,26 @@ describe('pwt status pipeline', () => {
     expect(sandbox.pwt(main, ['create', 'live']).code).toBe(0);
     commitFile(sandbox, join(sessionsDir, 'kept'), 'k.txt', 'k\n');
     expect(sandbox.pwt(main, ['remove', 'kept', '--strategy', 'keep']).code).toBe(0);
+    // A session based on dev, which has a commit main lacks: counted against dev, its recorded base.
+    sandbox.git(main, 'checkout', '--quiet', '-b', 'dev');
+    commitFile(sandbox, main, 'dev.txt', 'dev\n');
+    sandbox.git(main, 'checkout', '--quiet', 'main');
+    expect(sandbox.pwt(main, ['create', 'on-dev', '--base', 'dev']).code).toBe(0);
+    commitFile(sandbox, join(sessionsDir, 'on-dev'), 'd1.txt', '1\n');
+    commitFile(sandbox, join(sessionsDir, 'on-dev'), 'd2.txt', '2\n');
+    expect(sandbox.pwt(main, ['remove', 'on-dev', '--strategy', 'keep']).code).toBe(0);
     sandbox.git(main, 'branch', 'feature/not-a-session');
 
     expect(parseJson(sandbox.pwt(main, ['status', '--json']).stdout).kept).toBeUndefined();
     const report = parseJson(sandbox.pwt(main, ['status', '--all', '--json']).stdout);
-    expect(report.kept).toEqual([{ branch: 'session/kept', ahead: 1 }]);
+    expect(report.kept).toEqual([
+      { branch: 'session/kept', ahead: 1, base: 'main' },
+      { branch: 'session/on-dev', ahead: 2, base: 'dev' },
+    ]);
     expect(report.sessions.map((s: { id: string }) => s.id)).toEqual(['live']);
 
     const human = sandbox.pwt(main, ['status', '--all']);
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/Kept branches without a worktree \(1\):\nBRANCH\s+AHEAD OF main\nsession\/kept\s+1$/m);
+    expect(human.stdout).toMatch(/Kept branches without a worktree \(2\) - pwt open <branch> brings one back:\nBRANCH\s+BASE\s+AHEAD\nsession\/kept\s+main\s+\+1$/m);
   }, 60_000);
 });

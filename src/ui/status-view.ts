@@ -129,7 +129,7 @@ export function statusView(branchPrefix: string, screen: Screen = stdoutScreen):
         screen.write('No sessions in the manifest.\n');
       }
       if (report.orphans.length > 0) screen.write(orphansText(report.orphans, width));
-      if (report.kept?.length) screen.write(keptText(report.kept, report.main.branch, width));
+      if (report.kept?.length) screen.write(keptText(report.kept, width));
     },
   };
 }
@@ -139,7 +139,7 @@ function orphansText(orphans: Orphan[], width: number | undefined): string {
   return `\n${color.yellow(`Orphans (${orphans.length}) - pwt cleanup repairs them:`)}\n${table(['KIND', 'NAME', 'PATH', 'WHAT'], rows, { width })}\n`;
 }
 
-function keptText(kept: KeptBranch[], mainBranch: string | null, width: number | undefined): string {
-  const rows = kept.map((each) => [printable(each.branch), each.ahead === null ? '-' : String(each.ahead)]);
-  return `\nKept branches without a worktree (${kept.length}):\n${table(['BRANCH', `AHEAD OF ${printable(mainBranch ?? 'HEAD')}`], rows, { width })}\n`;
+function keptText(kept: KeptBranch[], width: number | undefined): string {
+  const rows = kept.map((each) => [printable(each.branch), printable(each.base ?? '-'), each.ahead === null ? '-' : `+${each.ahead}`]);
+  return `\nKept branches without a worktree (${kept.length}) - pwt open <branch> brings one back:\n${table(['BRANCH', 'BASE', 'AHEAD'], rows, { width })}\n`;
 }

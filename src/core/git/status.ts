@@ -69,12 +69,14 @@ export function aheadBehindMemo(cwd: string): (base: string, head: string) => Pr
   };
 }
 
-// core.preloadIndex=false: git would otherwise stat the index on several
-// threads per call, and with one loop per core those threads only fight the
-// other loop. --no-optional-locks: a status run in the background must not
-// take the index lock from the user's own git.
+// --no-optional-locks: a status run in the background must not take the
+// index lock from the user's own git. git's own preload threads
+// (core.preloadIndex, one thread per 500 index entries) stay on: turning them
+// off was measured slower on this 2-core machine while other work ran (10k
+// files x 100 worktrees: 1.33x the sequential loop instead of 0.64x), as
+// single-threaded loops get a smaller share of busy cores.
 const STATUS_LOOP = `for d do
-  git -C "$d" -c core.preloadIndex=false --no-optional-locks status --porcelain --untracked-files=normal 2>/dev/null
+  git -C "$d" --no-optional-locks status --porcelain --untracked-files=normal 2>/dev/null
   echo "@@pwt-end $?"
 done`;
 

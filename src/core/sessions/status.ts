@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { listBranches, resolveCommit } from '../git/git.js';
 import { aheadBehindMemo, streamChanges, trackCounts, type Counts } from '../git/status.js';
-import { sessionAtWorktree, sessionPath, type Manifest, type SessionRecord } from '../manifest/manifest.js';
+import { endedSession, sessionAtWorktree, sessionPath, type Manifest, type SessionRecord } from '../manifest/manifest.js';
 import { readManifest } from '../manifest/store.js';
 import type { Project } from '../project/project.js';
 import { isInside, realPath } from '../git/repo.js';
@@ -33,10 +33,11 @@ export interface MainStatus {
   dirty: boolean;
 }
 
-/** A `session/*` branch that no worktree has checked out (`status --all`); ahead of the main worktree's branch. */
+/** A `session/*` branch that no worktree has checked out (`status --all`): its commits not in `base`. */
 export interface KeptBranch {
   branch: string;
   ahead: number | null;
+  base: string | null;
 }
 
 export interface StatusReport {
@@ -209,11 +210,19 @@ export async function collectStatus(project: Project, opts: { all?: boolean; eve
   };
 }
 
-/** Branches under the session prefix that no worktree has checked out and no session claims. */
+/**
+ * Branches under the session prefix that no worktree has checked out and no
+ * session claims, with their commits not in their base: the ended session's
+ * recorded base when the manifest's history has it, else the main
+ * worktree's branch.
+ */
 async function keptBranches(project: Project, manifest: Manifest | null, worktrees: WorktreeEntry[]): Promise<KeptBranch[]> {
   const taken = new Set([...worktrees.map((entry) => entry.branch), ...(manifest?.sessions ?? []).map((session) => session.branch)]);
   const branches = (await listBranches(project.repo.mainPath, project.config.branchPrefix)).filter((branch) => !taken.has(branch));
-  const mainBranch = worktrees[0]?.branch;
-  const counts = mainBranch ? await trackCounts(project.repo.mainPath, branches.map((branch) => ({ branch, base: `refs/heads/${mainBranch}` }))) : new Map<string, Counts>();
-  return branches.map((branch) => ({ branch, ahead: counts.get(branch)?.ahead ?? null }));
+  const bases = new Map(branches.map((branch) => [branch, endedSession(manifest, branch)?.base ?? worktrees[0]?.branch ?? null]));
+  const counts = await trackCounts(
+    project.repo.mainPath,
+    branches.flatMap((branch) => (bases.get(branch) ? [{ branch, base: `refs/heads/${bases.get(branch)}` }] : [])),
+  );
+  return branches.map((branch) => ({ branch, ahead: counts.get(branch)?.ahead ?? null, base: bases.get(branch) ?? null }));
 }
