@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PWT_ENV } from '../src/core/infra/env.js';
 
 /**
  * The layout's rules, checked on the source text (docs/architecture.md):
@@ -111,6 +112,16 @@ describe('architecture', () => {
     const exits = /\bprocess\.exit\(|\bprocess\.exitCode\s*=/;
     const bad = violations((source) =>
       source.file === 'cli.ts' ? [] : source.lines.flatMap((text, index) => (!isComment(text) && exits.test(text) ? [`src/${source.file}:${index + 1} exits: throw a PwtError and let src/cli.ts set the exit code`] : [])),
+    );
+    expect(bad, bad.join('\n')).toEqual([]);
+  });
+
+  it('every PWT_* variable named in src/ is documented in src/core/infra/env.ts', () => {
+    const known = new Set<string>(Object.values(PWT_ENV));
+    const bad = violations((source) =>
+      source.file === 'core/infra/env.ts'
+        ? []
+        : source.lines.flatMap((text, index) => [...text.matchAll(/\bPWT_[A-Z][A-Z_]*\b/g)].filter((match) => match[0] !== 'PWT_ENV' && !known.has(match[0])).map((match) => `src/${source.file}:${index + 1} names ${match[0]}, which src/core/infra/env.ts does not document`)),
     );
     expect(bad, bad.join('\n')).toEqual([]);
   });

@@ -2,6 +2,7 @@ import { defineCommand } from 'citty';
 import { existsSync } from 'node:fs';
 import { PushRefused, postCheckout, prePush, trace } from '../core/hooks/run.js';
 import { errorLine } from '../ui/log.js';
+import { isOn, PWT_ENV } from '../core/infra/env.js';
 
 /**
  * `pwt _hook <hook> [args]`: the hidden entry the git hooks call (see
@@ -32,7 +33,7 @@ export default defineCommand({
       const hint = error instanceof Error && 'hint' in error && error.hint ? ` ${String(error.hint)}` : '';
       const outcome = args.hook === 'pre-push' ? 'the push goes on' : 'the checkout itself is done';
       errorLine(`pwt: warning: ${args.hook} hook: ${message}${hint} (${outcome}; PWT_HOOKS=0 turns pwt's hooks off)`);
-      if (process.env.PWT_DEBUG === '1' && error instanceof Error && error.stack) errorLine(error.stack);
+      if (isOn(PWT_ENV.debug) && error instanceof Error && error.stack) errorLine(error.stack);
     }
   },
 });

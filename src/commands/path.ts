@@ -12,6 +12,6 @@ export default defineCommand({
   },
   async run({ args }) {
     const project = await openProject();
-    printLine(args.name ? requireSessionPath(project.repo.mainPath, await readManifest(project), args.name) : project.repo.mainPath);
+    printLine(args.name ? requireSessionPath(project.repo.mainPath, project.sessionsDir, await readManifest(project), args.name) : project.repo.mainPath);
   },
 });

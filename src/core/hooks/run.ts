@@ -1,5 +1,4 @@
 import { basename, dirname } from 'node:path';
-import { CREATING_ENV } from '../sessions/create/index.js';
 import { PwtError } from '../infra/errors.js';
 import { currentBranch, refExists, resolveCommit } from '../git/git.js';
 import { guessBase } from '../manifest/adopt.js';
@@ -9,13 +8,14 @@ import { nameProblem } from '../project/names.js';
 import { openProject, type Project } from '../project/project.js';
 import { realPath } from '../git/repo.js';
 import { notes } from '../infra/notes.js';
+import { isOn, PWT_ENV } from '../infra/env.js';
 
 /**
  * What the git hooks do once the sh dispatcher (hooks/dispatch.sh) decided
  * that Node is needed. Reached through the hidden `pwt _hook` command.
  */
 export const trace = (hook: string, message: string): void => {
-  if (process.env.PWT_DEBUG === '1') notes.trace(`pwt hook ${hook} (node): ${message}`);
+  if (isOn(PWT_ENV.debug)) notes.trace(`pwt hook ${hook} (node): ${message}`);
 };
 
 /** Thrown only to refuse a push; the dispatcher turns exit 3 into a failed pre-push. */
@@ -45,7 +45,7 @@ export async function postCheckout(): Promise<void> {
     notes.warn(`Session ${known.id} is now on branch ${branch} (was ${known.branch}); recorded in the manifest. pwt remove ${known.id} will act on ${branch}.`);
     return;
   }
-  if (process.env[CREATING_ENV] === '1') return trace('post-checkout', 'pwt create registers this worktree itself');
+  if (isOn(PWT_ENV.creating)) return trace('post-checkout', 'pwt create registers this worktree itself');
   await adopt(project, here, branch);
 }
 
@@ -108,7 +108,7 @@ export async function prePush(remote: string, input: string): Promise<void> {
   const refs = parsePushedRefs(input);
   const manifest = await readManifest(project);
   const prefix = `refs/heads/${project.config.branchPrefix}`;
-  const allowed = process.env.PWT_ALLOW_BASE_PUSH === '1';
+  const allowed = isOn(PWT_ENV.allowBasePush);
   if (project.config.protectBase && !allowed) {
     for (const ref of refs) {
       if (ZERO_SHA.test(ref.localSha) || !ref.localRef.startsWith(prefix)) continue;

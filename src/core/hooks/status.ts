@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { HOOK_NAMES, ORIGINAL_SUFFIX, chainLine, hasChainLine, isOwnStub, parseDispatcherSettings, stubText, type DispatcherSettings, type HookName } from './files.js';
 import { currentDispatcher, locateHooks, type HookPlace } from './place.js';
 import type { Project } from '../project/project.js';
+import { PWT_ENV } from '../infra/env.js';
 
 /**
  * `installed`: pwt's own hook file; `chained`: pwt's line in the user's hook,
@@ -72,7 +73,7 @@ export async function hooksReport(project: Project): Promise<HooksReport> {
   return {
     ...place,
     installed: dispatcherState === 'current' && hooks.every((hook) => hook.state === 'installed' || hook.state === 'chained'),
-    disabled: process.env.PWT_HOOKS === '0',
+    disabled: process.env[PWT_ENV.hooks] === '0',
     dispatcherState,
     settings: text === null ? null : parseDispatcherSettings(text),
     hooks,

@@ -1,4 +1,5 @@
 import { preconditionError } from './errors.js';
+import { PWT_ENV } from './env.js';
 
 /**
  * Inter-process locks (proper-lockfile: a lock directory whose mtime is
@@ -24,7 +25,7 @@ export interface LockOptions {
 export async function acquireLock(target: string, lockPath: string, opts: LockOptions): Promise<() => Promise<void>> {
   preloadLock();
   const { default: lockfile } = await (lockModule as Promise<LockModule>);
-  const timeoutMs = Number(process.env.PWT_LOCK_TIMEOUT_MS) || opts.timeoutMs;
+  const timeoutMs = Number(process.env[PWT_ENV.lockTimeoutMs]) || opts.timeoutMs;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -8,6 +8,7 @@ import { utcStamp } from '../infra/time.js';
 import { notes } from '../infra/notes.js';
 import { acquireLock } from '../infra/lock.js';
 import { guessBase } from './adopt.js';
+import { PWT_ENV } from '../infra/env.js';
 
 /**
  * The one door to the manifest file (STYLE 7): reads validate, and every
@@ -86,7 +87,7 @@ export function writeAtomic(file: string, text: string): void {
   // pid + time + counter is unique among writers; node:crypto would cost startup time.
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.${++tempCounter}.tmp`);
   try {
-    if (process.env.PWT_FAULT === 'manifest-write') throw new PwtError(`Injected failure writing ${file} (PWT_FAULT=manifest-write).`, Exit.bug);
+    if (process.env[PWT_ENV.fault] === 'manifest-write') throw new PwtError(`Injected failure writing ${file} (PWT_FAULT=manifest-write).`, Exit.bug);
     const fd = openSync(temp, 'w', 0o644);
     try {
       writeSync(fd, text);

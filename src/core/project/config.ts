@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { preconditionError } from '../infra/errors.js';
 import type { Repo } from '../git/repo.js';
+import { PWT_ENV } from '../infra/env.js';
 
 /** `.pwt.json` at the main worktree's root (SPEC "Files"). */
 export interface Config {
@@ -99,7 +100,7 @@ export function loadConfig(repo: Repo, env: NodeJS.ProcessEnv = process.env): Co
   const file = join(repo.mainPath, CONFIG_FILE);
   const raw = readRaw(file);
 
-  const envDir = env.PWT_SESSIONS_DIR;
+  const envDir = env[PWT_ENV.sessionsDir];
   if (envDir !== undefined && envDir.trim() === '') {
     throw preconditionError('PWT_SESSIONS_DIR is set but empty.', 'Unset it or set it to a folder path.');
   }

@@ -3,6 +3,7 @@ import { loadConfig } from './config.js';
 import { preconditionError } from '../infra/errors.js';
 import { findSession, manifestPath, ManifestShapeError, sessionPath, validateManifest, type Manifest } from '../manifest/manifest.js';
 import { findRepoFast } from '../git/repo-fast.js';
+import { messages } from '../infra/messages.js';
 
 /**
  * `pwt path`, the command every `pcd` runs. Answered from files alone where it
@@ -11,9 +12,9 @@ import { findRepoFast } from '../git/repo-fast.js';
  */
 
 /** The worktree of a session in a read manifest, or a precondition error saying why not. */
-export function requireSessionPath(mainPath: string, manifest: Manifest | null, name: string): string {
+export function requireSessionPath(mainPath: string, sessionsDir: string, manifest: Manifest | null, name: string): string {
   const session = findSession(manifest, name);
-  if (!session) throw preconditionError(`No session named "${name}".`, 'See the sessions with: pwt status');
+  if (!session) throw messages.unknownSession(name, sessionsDir);
   const path = sessionPath(mainPath, session);
   if (!existsSync(path)) throw preconditionError(`The worktree of "${name}" is gone (${path}).`, 'pwt status shows it as missing-worktree; pwt cleanup repairs it.');
   return path;
@@ -29,12 +30,13 @@ export function sessionPathFromFiles(cwd: string, name: string | undefined): str
   if (repo === null || repo === 'not-a-repo') return null;
   if (name === undefined) return repo.mainPath;
   let manifest: Manifest;
+  const { sessionsDir } = loadConfig(repo);
   try {
-    const file = manifestPath(loadConfig(repo).sessionsDir);
+    const file = manifestPath(sessionsDir);
     manifest = validateManifest(JSON.parse(readFileSync(file, 'utf8')), file);
   } catch (error) {
     if (error instanceof ManifestShapeError || error instanceof SyntaxError || (error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
-  return requireSessionPath(repo.mainPath, manifest, name);
+  return requireSessionPath(repo.mainPath, sessionsDir, manifest, name);
 }

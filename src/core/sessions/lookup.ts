@@ -3,6 +3,7 @@ import { preconditionError, usageError } from '../infra/errors.js';
 import { findSession, sessionAtWorktree, sessionPath, type SessionRecord } from '../manifest/manifest.js';
 import { readManifest } from '../manifest/store.js';
 import type { Project } from '../project/project.js';
+import { messages } from '../infra/messages.js';
 
 export interface FoundSession {
   session: SessionRecord;
@@ -21,7 +22,7 @@ export async function sessionToActOn(project: Project, name: string | undefined,
   if (!session && name === undefined) {
     throw usageError(`pwt ${command} needs a session name here (this folder is not a session's worktree).`, `Run: pwt ${command} <name>  (pwt status lists them)`);
   }
-  if (!session) throw preconditionError(`No session named "${name}" in ${project.sessionsDir}.`, 'See the sessions with: pwt status');
+  if (!session) throw messages.unknownSession(name!, project.sessionsDir);
   const path = sessionPath(repo.mainPath, session);
   if (!existsSync(path)) {
     throw preconditionError(`The worktree of ${session.id} is gone (${path}).`, `pwt cleanup drops the entry; pwt open ${session.branch} makes a new worktree on its branch.`);

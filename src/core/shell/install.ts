@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Check } from '../doctor/doctor.js';
 import { detectShell, isShell, type Shell } from './integration.js';
+import { PWT_ENV } from '../infra/env.js';
 
 /**
  * `pwt shell-init --install|--uninstall <shell>`: one guarded line in the
@@ -61,11 +62,12 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 
 /** For `pwt doctor`: loaded in this shell, written in the rc file, or neither. */
 export function shellIntegrationState(env: NodeJS.ProcessEnv = process.env): { shell: Shell | null; loaded: boolean; rc: string | null; installed: boolean } {
-  const shell = env.PWT_SHELL && isShell(env.PWT_SHELL) ? env.PWT_SHELL : detectShell(env);
+  const loaded = env[PWT_ENV.shell];
+  const shell = loaded && isShell(loaded) ? loaded : detectShell(env);
   if (!shell) return { shell: null, loaded: false, rc: null, installed: false };
   const rc = rcFile(shell, env);
   const installed = existsSync(rc) && readFileSync(rc, 'utf8').split('\n').some(loadsPwt(shell));
-  return { shell, loaded: Boolean(env.PWT_SHELL), rc, installed };
+  return { shell, loaded: Boolean(loaded), rc, installed };
 }
 
 /** `pwt doctor`'s line for the shell integration. */

@@ -6,6 +6,7 @@ import { sessionAtWorktree } from '../manifest/manifest.js';
 import { readManifest } from '../manifest/store.js';
 import { loadConfig } from '../project/config.js';
 import { findRepo } from '../git/repo.js';
+import { PWT_ENV } from '../infra/env.js';
 
 /**
  * Shell integration (SPEC "Shell integration"). The shell functions never eval
@@ -48,7 +49,7 @@ export function loadLine(shell: Shell): string {
  * that cannot change the caller's directory. Null when they are loaded.
  */
 export function shellIntegrationHint(env: NodeJS.ProcessEnv = process.env): string | null {
-  if (env.PWT_SHELL) return null;
+  if (env[PWT_ENV.shell]) return null;
   const shell = detectShell(env) ?? 'bash';
   return `Tip: \`${loadLine(shell)}\` in your shell's rc file gives you pcd/pstart/pend (or run: pwt shell-init --install ${shell}).`;
 }
@@ -62,8 +63,8 @@ export function shellIntegrationHint(env: NodeJS.ProcessEnv = process.env): stri
  * somewhere unexpected.
  */
 export function writeCdTarget(path: string, env: NodeJS.ProcessEnv = process.env): void {
-  const file = env.PWT_CD_FILE;
-  delete env.PWT_CD_FILE;
+  const file = env[PWT_ENV.cdFile];
+  delete env[PWT_ENV.cdFile];
   if (!file || !existsSync(file)) return;
   writeFileSync(file, `${path}\n`);
 }

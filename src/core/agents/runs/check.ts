@@ -4,6 +4,7 @@ import { runProcess as run } from '../../infra/process.js';
 import { sessionPath, type SessionRecord } from '../../manifest/manifest.js';
 import type { Project } from '../../project/project.js';
 import { runDataDir } from './store.js';
+import { PWT_ENV } from '../../infra/env.js';
 
 /**
  * `pwt run compare --check CMD`: CMD runs in one session's worktree through
@@ -29,7 +30,7 @@ export function checkLogPath(project: Project, runName: string, session: string)
 
 export async function runCheck(project: Project, runName: string, session: SessionRecord, provider: string, command: string): Promise<CheckResult> {
   const path = sessionPath(project.repo.mainPath, session);
-  const env = { PWT_RUN: runName, PWT_PROVIDER: provider, PWT_SESSION: session.id, PWT_PATH: path, PWT_BRANCH: session.branch, PWT_MAIN: project.repo.mainPath };
+  const env = { [PWT_ENV.run]: runName, [PWT_ENV.provider]: provider, [PWT_ENV.session]: session.id, [PWT_ENV.path]: path, [PWT_ENV.branch]: session.branch, [PWT_ENV.main]: project.repo.mainPath };
   const result = await run('sh', ['-c', 'eval "$1" 2>&1', 'sh', command], { cwd: path, env });
   const output = result.stdout + result.stderr;
   const log = checkLogPath(project, runName, session.id);

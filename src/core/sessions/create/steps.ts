@@ -9,9 +9,10 @@ import { updateManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
 import type { Runners, Step } from '../../workflow/execute.js';
 import type { CreateOp } from './plan.js';
+import { PWT_ENV } from '../../infra/env.js';
 
-/** Env var set while pwt itself runs `git worktree add`, so the post-checkout hook does not adopt the same worktree. */
-export const CREATING_ENV = 'PWT_CREATING';
+/** Set while pwt itself runs `git worktree add` (see infra/env.ts). */
+export const CREATING_ENV = PWT_ENV.creating;
 
 /** The runners of create's operations; a failure after add-worktree undoes it (the plan runs with rollback). */
 export const createRunners: Runners<CreateOp, Project> = {

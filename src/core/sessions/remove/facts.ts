@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { findArtifacts } from '../archive.js';
-import { preconditionError } from '../../infra/errors.js';
 import { aheadBehind, changedPaths, currentBranch, resolveCommit, refExists } from '../../git/git.js';
 import { findSession, sessionPath, type SessionRecord } from '../../manifest/manifest.js';
 import type { Project } from '../../project/project.js';
@@ -8,6 +7,7 @@ import { isInside, realPath } from '../../git/repo.js';
 import { takeSnapshot } from '../status.js';
 import { utcStamp } from '../../infra/time.js';
 import type { WorktreeEntry } from '../../git/worktrees.js';
+import { messages } from '../../infra/messages.js';
 
 /**
  * Everything `pwt remove` decides from, read once before anything changes
@@ -40,7 +40,7 @@ export interface RemoveFacts {
 }
 
 export function unknownSession(project: Project, name: string) {
-  return preconditionError(`No session named "${name}" in ${project.sessionsDir}.`, 'See the sessions with: pwt status');
+  return messages.unknownSession(name, project.sessionsDir);
 }
 
 function worktreeAt(worktrees: WorktreeEntry[], path: string): WorktreeEntry | undefined {

@@ -1,0 +1,42 @@
+/**
+ * Every environment variable pwt reads or sets, documented once. Code reads
+ * them through these names; test/architecture.test.ts fails on a `PWT_`
+ * name used in src/ that is not listed here.
+ */
+export const PWT_ENV = {
+  /** Where sessions live (absolute, or relative to the main worktree); wins over `sessionsDir` in .pwt.json. */
+  sessionsDir: 'PWT_SESSIONS_DIR',
+  /** `0`: the git hooks do nothing (checked first by hooks/dispatch.sh, and by `pwt hooks status`). */
+  hooks: 'PWT_HOOKS',
+  /** `1`: the hooks trace what they decide, on stderr; a hook's unexpected error also prints its stack. */
+  debug: 'PWT_DEBUG',
+  /** `1`: the pre-push hook lets a session branch be pushed onto its base (protectBase). */
+  allowBasePush: 'PWT_ALLOW_BASE_PUSH',
+  /** Set by pwt while it runs `git worktree add` itself, so the post-checkout hook does not adopt that worktree too. */
+  creating: 'PWT_CREATING',
+  /** Exported by the shell functions (bash, zsh, fish): they are loaded, so pwt skips its setup tip; names the shell. */
+  shell: 'PWT_SHELL',
+  /** Set by `pstart` for one `pwt create`: a temp file pwt writes the new session's path to (a raw path, never shell code). */
+  cdFile: 'PWT_CD_FILE',
+  /** Milliseconds to wait for a lock (the manifest's, the worktree-add lock) before giving up, instead of each lock's own default; tests shorten it. */
+  lockTimeoutMs: 'PWT_LOCK_TIMEOUT_MS',
+  /** Fault injection for tests: `manifest-write` fails the manifest write after the temp file (a rollback test). */
+  fault: 'PWT_FAULT',
+  /** Set for `pwt run compare --check CMD` in each worktree: the run's name. */
+  run: 'PWT_RUN',
+  /** ...the provider of that worktree's agent. */
+  provider: 'PWT_PROVIDER',
+  /** ...the session's name. */
+  session: 'PWT_SESSION',
+  /** ...the session's worktree path. */
+  path: 'PWT_PATH',
+  /** ...the session's branch. */
+  branch: 'PWT_BRANCH',
+  /** ...the main worktree's path. */
+  main: 'PWT_MAIN',
+} as const;
+
+export type PwtEnvName = (typeof PWT_ENV)[keyof typeof PWT_ENV];
+
+/** A PWT_* switch is on when it is exactly `1`. */
+export const isOn = (name: PwtEnvName, env: NodeJS.ProcessEnv = process.env): boolean => env[name] === '1';
