@@ -22,17 +22,23 @@ export const PWT_ENV = {
   lockTimeoutMs: 'PWT_LOCK_TIMEOUT_MS',
   /** Fault injection for tests: `manifest-write` fails the manifest write after the temp file (a rollback test). */
   fault: 'PWT_FAULT',
-  /** Set for `pwt run compare --check CMD` in each worktree: the run's name. */
+  // Set for the commands pwt runs for a repository: project hooks (`.pwt.json`
+  // hooks) and `pwt run compare --check CMD`.
+  /** Project hooks: the event (post-create, pre-merge, pre-pr, pre-remove, post-remove). */
+  hook: 'PWT_HOOK',
+  /** run compare --check: the run's name. */
   run: 'PWT_RUN',
-  /** ...the provider of that worktree's agent. */
+  /** run compare --check: the provider of that worktree's agent. */
   provider: 'PWT_PROVIDER',
-  /** ...the session's name. */
+  /** Both: the session's name. */
   session: 'PWT_SESSION',
-  /** ...the session's worktree path. */
+  /** Both: the session's worktree path. */
   path: 'PWT_PATH',
-  /** ...the session's branch. */
+  /** Both: the session's branch. */
   branch: 'PWT_BRANCH',
-  /** ...the main worktree's path. */
+  /** Project hooks: the session's base. */
+  base: 'PWT_BASE',
+  /** Both: the main worktree's path. */
   main: 'PWT_MAIN',
 } as const;
 
