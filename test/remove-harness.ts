@@ -32,7 +32,8 @@ export function fingerprint(project: Project): string {
     worktrees,
     statuses,
     manifest: manifest(project),
-    sessionsDir: existsSync(sessionsDir) ? readdirSync(sessionsDir).sort() : [],
+    // .pwt/ holds pwt's own state (per-session locks), not the user's.
+    sessionsDir: existsSync(sessionsDir) ? readdirSync(sessionsDir).filter((name) => name !== '.pwt').sort() : [],
     merging: gitDirs.filter((dir) => existsSync(join(dir, 'MERGE_HEAD'))),
   });
 }

@@ -299,6 +299,7 @@ describe('pwt remove --strategy pr', () => {
     expect(sessionIds(project)).toEqual([]);
     const human = pwt(project.main, ['create', 'two']);
     expect(human.code).toBe(0);
+    commitFile(project.sandbox, join(project.sessionsDir, 'two'), 'two.txt', 'two\n');
     const second = pwt(project.main, ['rm', 'two', '--strategy', 'pr'], gh.env);
     expect(second.stderr).toContain('https://github.com/example/app/pull/2');
   }, 60_000);
@@ -365,7 +366,12 @@ describe('pwt remove --strategy pr', () => {
     const status = parseJson(project.sandbox.pwt(project.main, ['status', '--json']).stdout);
     expect(status.sessions).toMatchObject([{ id: 'feat', exists: true, dirty: false }]);
     rmSync(hook);
-    const retried = project.sandbox.pwt(project.main, ['rm', 'feat', '--strategy', 'pr'], gh.env);
+    // The killed pwt's git push still runs inside the session until its hook ends: remove refuses (changing nothing) until then.
+    let retried = project.sandbox.pwt(project.main, ['rm', 'feat', '--strategy', 'pr'], gh.env);
+    for (let i = 0; i < 100 && retried.code === 3 && /still run inside/.test(retried.stderr); i++) {
+      await new Promise((done) => setTimeout(done, 100));
+      retried = project.sandbox.pwt(project.main, ['rm', 'feat', '--strategy', 'pr'], gh.env);
+    }
     expect(retried.code, retried.stderr).toBe(0);
     expect(existsSync(session)).toBe(false);
     expect(sessionIds(project)).toEqual([]);

@@ -18,7 +18,7 @@ export default defineCommand({
     squash: { type: 'boolean', description: 'With merge: one commit on the base instead of a merge commit (the branch\'s commits are archived)' },
     message: { type: 'string', description: 'With --squash: the commit message (default: the session name, goals and squashed commits)' },
     commit: { type: 'string', description: 'Commit uncommitted work (untracked included) with this message first' },
-    force: { type: 'boolean', description: 'With abandon: archive uncommitted work instead of asking to commit it' },
+    force: { type: 'boolean', description: 'Go past a locked worktree, running processes, a detached HEAD or an operation in progress (archiving what would be lost); with abandon also archive uncommitted work' },
     'dry-run': { type: 'boolean', description: 'Print the plan and change nothing' },
     ...hookArgs,
     ...jsonArg,
@@ -52,7 +52,7 @@ export default defineCommand({
     if (hookNote) log.warn(hookNote);
     for (const action of result.actions) if (action.op === 'hook' && action.failed) log.warn(String(action.failed));
     if (args.json) {
-      printJson({ actions: result.actions, dryRun: result.dryRun });
+      printJson({ actions: result.actions, dryRun: result.dryRun, ...(result.inventory.length ? { inventory: result.inventory } : {}) });
       return;
     }
     report(result);
@@ -64,6 +64,7 @@ function report(result: RemoveResult): void {
   const id = facts.session.id;
   for (const note of result.notes) log.warn(note);
   if (result.dryRun) {
+    if (result.inventory.length) log.info(`The worktree of ${id} holds more than its branch:\n${result.inventory.map((line) => `  - ${line}`).join('\n')}`);
     log.info(`Dry run: pwt remove ${id} --strategy ${strategy} would do:`);
     result.titles.forEach((title, index) => log.log(`  ${index + 1}. ${title}`));
     return;
@@ -71,12 +72,21 @@ function report(result: RemoveResult): void {
   const archive = result.actions.find((action) => action.op === 'archive');
   const pr = result.actions.find((action) => action.op === 'create-pr')?.url ?? facts.session.pr;
   const artifacts = result.actions.find((action) => action.op === 'archive-artifacts');
-  if (strategy === 'pr' && pr) log.success(`Opened ${pr} and removed the worktree; the branch ${facts.session.branch} stays.`);
+  const merge = result.actions.find((action) => action.op === 'merge');
   const squashed = result.actions.find((action) => action.op === 'squash-merge');
+  const stays = result.branchTipAfter ? `the branch ${facts.session.branch} stays` : `the branch ${facts.session.branch} does not exist`;
+  if (strategy === 'pr' && pr) log.success(`Opened ${pr} and removed the worktree; ${stays}.`);
   if (squashed) log.success(`Squashed ${facts.session.branch} into one commit on ${String(squashed.into)}${squashed.commit ? ` (${String(squashed.commit).slice(0, 10)})` : ''} and deleted the branch (push the base yourself when ready).`);
-  else if (strategy === 'merge') log.success(`Merged ${facts.session.branch} into ${String(result.actions.find((action) => action.op === 'merge')?.into ?? 'the base')} and deleted the branch (push the base yourself when ready).`);
+  else if (strategy === 'merge' && merge) {
+    const how = merge.mode === 'already-merged' ? `${facts.session.branch} was already in ${String(merge.into)}: nothing to merge;` : `Merged ${facts.session.branch} into ${String(merge.into)} (${String(merge.commit ?? '').slice(0, 10)}) and`;
+    log.success(`${how} deleted the branch${merge.mode === 'already-merged' ? '' : ' (push the base yourself when ready)'}.`);
+  } else if (strategy === 'merge') log.success(`Removed the session ${id}; there was no branch ${facts.session.branch} to merge.`);
   if (squashed && archive) log.info(`The branch's own commits are archived as ${String(archive.ref)} (pwt restore ${id} brings them back).`);
-  if (strategy === 'keep') log.success(`Removed the worktree of ${id}; the branch ${facts.session.branch} stays.`);
+  if (strategy === 'keep') log.success(`Removed the worktree of ${id}; ${stays}.`);
+  if (strategy !== 'abandon' && !squashed && archive) log.info(`What only the worktree held is archived as ${String(archive.ref)} (git log ${String(archive.ref)}; pwt restore ${id} --at ${String(archive.ref).split('/').pop()}).`);
+  for (const action of result.actions.filter((each) => each.op === 'archive-nested' || each.op === 'archive-ignored')) {
+    log.info(`${action.op === 'archive-nested' ? 'Nested repositories' : 'Ignored files that differed from the main worktree'} copied to ${String(action.to)}`);
+  }
   if (strategy === 'abandon') {
     log.success(`Abandoned ${id}.`);
     if (archive) log.info(`Archived as ${String(archive.ref)}. Bring it back with: pwt restore ${id}`);

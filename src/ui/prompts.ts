@@ -52,18 +52,22 @@ export async function confirm(message: string, initial = false): Promise<boolean
   }
 }
 
-/** Asks for a non-empty line of text. */
-export async function text(message: string, placeholder?: string): Promise<string> {
+/** Asks for a non-empty line of text; Enter on an empty line takes `fallback` when there is one. */
+export async function text(message: string, placeholder?: string, fallback?: string): Promise<string> {
   const c = await consola();
   for (;;) {
-    let answer: string;
+    let answer: unknown;
     try {
-      answer = String(await c.prompt(message, { type: 'text', placeholder, cancel: 'reject' }));
+      answer = await c.prompt(message, { type: 'text', placeholder, ...(fallback !== undefined ? { default: fallback } : {}), cancel: 'reject' });
     } catch (error) {
       return cancelled(error);
     } finally {
       release();
     }
-    if (answer.trim()) return answer.trim();
+    // clack answers an untouched prompt with undefined, not with the placeholder.
+    const line = typeof answer === 'string' ? answer.trim() : '';
+    if (line) return line;
+    if (fallback !== undefined) return fallback;
   }
 }
+

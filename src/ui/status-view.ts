@@ -39,7 +39,7 @@ function cells(row: Row, done: boolean): string[] {
   const changes = !done ? color.dim(PENDING) : !row.exists ? color.red('missing') : row.dirty ? color.yellow(`${row.changes} changed`) : 'clean';
   const counts = !done ? color.dim(PENDING) : row.ahead === null || row.ahead === undefined ? '-' : `+${row.ahead}/-${row.behind}`;
   const agent = row.activeAgent ?? row.agents?.find((each) => each.status === 'running')?.provider ?? '-';
-  return [printable(row.id), printable(row.branch), age(row.startedAt), changes, counts, printable(agent), printable(row.goals[0] ?? '')];
+  return [printable(row.id) + (row.notes?.length ? color.yellow(' !') : ''), printable(row.branch), age(row.startedAt), changes, counts, printable(agent), printable(row.goals[0] ?? '')];
 }
 
 function titleLine(skeleton: StatusSkeleton, main: MainStatus | undefined): string {
@@ -128,10 +128,17 @@ export function statusView(branchPrefix: string, screen: Screen = stdoutScreen):
       } else if (report.sessions.length === 0) {
         screen.write('No sessions in the manifest.\n');
       }
+      if (report.sessions.some((session) => session.notes.length)) screen.write(notesText(report.sessions, width));
       if (report.orphans.length > 0) screen.write(orphansText(report.orphans, width));
       if (report.kept?.length) screen.write(keptText(report.kept, width));
     },
   };
+}
+
+/** The `!` rows: what a user should look at before ending those sessions. */
+function notesText(sessions: SessionStatus[], width: number | undefined): string {
+  const lines = sessions.flatMap((session) => session.notes.map((note) => `  ${printable(session.id)}: ${note.kind}: ${printable(note.detail)}`));
+  return `\n${color.yellow('! Look at these before ending the sessions:')}\n${lines.map((line) => (width === undefined ? line : cut(line, width))).join('\n')}\n`;
 }
 
 function orphansText(orphans: Orphan[], width: number | undefined): string {

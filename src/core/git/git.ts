@@ -50,8 +50,8 @@ export async function git(cwd: string, args: readonly string[], env?: NodeJS.Pro
 }
 
 /** Runs git and never throws for a non-zero exit (probes). */
-export function gitProbe(cwd: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<RunResult> {
-  return run('git', args, { cwd, env });
+export function gitProbe(cwd: string, args: readonly string[], env?: NodeJS.ProcessEnv, input?: string): Promise<RunResult> {
+  return run('git', args, { cwd, env, ...(input !== undefined ? { input } : {}) });
 }
 
 export async function refExists(cwd: string, ref: string): Promise<boolean> {

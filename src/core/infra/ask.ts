@@ -13,8 +13,8 @@ export interface Choice<T extends string> {
 export interface Ask {
   select<T extends string>(message: string, options: Choice<T>[], initial?: T): Promise<T>;
   confirm(message: string, initial?: boolean): Promise<boolean>;
-  /** A non-empty line of text. */
-  text(message: string, placeholder?: string): Promise<string>;
+  /** A non-empty line of text; Enter on an empty line takes `fallback` when given. */
+  text(message: string, placeholder?: string, fallback?: string): Promise<string>;
 }
 
 let asker: Ask | null = null;
@@ -30,4 +30,4 @@ function current(): Ask {
 
 export const select = <T extends string>(message: string, options: Choice<T>[], initial?: T): Promise<T> => current().select(message, options, initial);
 export const confirm = (message: string, initial?: boolean): Promise<boolean> => current().confirm(message, initial);
-export const text = (message: string, placeholder?: string): Promise<string> => current().text(message, placeholder);
+export const text = (message: string, placeholder?: string, fallback?: string): Promise<string> => current().text(message, placeholder, fallback);

@@ -1,4 +1,4 @@
-import { copyFileSync, chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, chmodSync, cpSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +33,8 @@ export interface ArchiveMeta {
   archivedAt: string;
   reason: string;
   session?: SessionRecord;
+  /** Further parents of W: commits that would otherwise have been lost. */
+  kept?: string[];
 }
 
 export interface ArchiveEntry {
@@ -49,18 +51,25 @@ export const archiveRef = (name: string, stamp: string) => `${ARCHIVE_NAMESPACE}
  * touching its real index: a copy of the index (so git can reuse stat data)
  * under GIT_INDEX_FILE, `git add -A`, `git write-tree`.
  */
-export async function worktreeTree(worktree: string): Promise<string> {
+export async function worktreeTree(worktree: string, exclude: string[] = []): Promise<string> {
   const realIndex = (await git(worktree, ['rev-parse', '--path-format=absolute', '--git-path', 'index'])).trim();
   const tempIndex = join(tmpdir(), `pwt-index-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     if (existsSync(realIndex)) copyFileSync(realIndex, tempIndex);
     const env = { GIT_INDEX_FILE: tempIndex };
-    await git(worktree, ['add', '--all', '--', '.'], env);
+    await git(worktree, ['add', '--all', '--', ...addPathspec(exclude)], env);
     return (await git(worktree, ['write-tree'], env)).trim();
   } finally {
     rmSync(tempIndex, { force: true });
   }
 }
+
+/**
+ * `git add --all` pathspec leaving out nested repositories: git would record
+ * them as a bare gitlink (a commit id it does not have), so pwt copies them
+ * into .archive/ instead (see archiveNested).
+ */
+export const addPathspec = (exclude: string[]) => ['.', ...exclude.map((path) => `:(exclude,literal)${path}`)];
 
 export interface ArchiveInput {
   /** Where git runs (the main worktree). */
@@ -72,6 +81,10 @@ export interface ArchiveInput {
   /** The session's worktree when it still exists; its state goes into the archive. */
   worktree: string | null;
   session?: SessionRecord;
+  /** More commits to keep reachable (ones only the worktree's HEAD or reflog reached): extra parents of W. */
+  keep?: string[];
+  /** Nested repositories to leave out of W's tree (archived as folders). */
+  exclude?: string[];
 }
 
 /** Writes the archive commit and its ref; returns the entry. Creates the ref only if it is new. */
@@ -80,7 +93,7 @@ export async function writeArchive(input: ArchiveInput): Promise<ArchiveEntry> {
   const head = input.worktree ? (await git(input.worktree, ['rev-parse', 'HEAD'])).trim() : tip;
   if (!head) throw new Error(`nothing to archive: ${input.branch} does not exist and there is no worktree`);
   const headTree = (await git(input.cwd, ['rev-parse', `${head}^{tree}`])).trim();
-  const tree = input.worktree ? await worktreeTree(input.worktree) : headTree;
+  const tree = input.worktree ? await worktreeTree(input.worktree, input.exclude) : headTree;
   const meta: ArchiveMeta = {
     version: 1,
     id: input.id,
@@ -92,15 +105,18 @@ export async function writeArchive(input: ArchiveInput): Promise<ArchiveEntry> {
     reason: input.reason,
     ...(input.session ? { session: input.session } : {}),
   };
+  const kept = [...new Set(input.keep ?? [])].filter((commit) => commit !== head && commit !== tip);
+  if (kept.length) meta.kept = kept;
   const message = [
     `pwt archive of session ${input.id} (${input.reason})`,
     '',
     `Branch ${input.branch} was at ${tip ?? '(gone)'}; the worktree had ${head} checked out${meta.dirty ? ' plus uncommitted work (this commit\'s tree)' : ''}.`,
+    ...(kept.length ? [`Also kept (only the worktree's HEAD or reflog reached them): ${kept.join(', ')}.`] : []),
     `Restore with: pwt restore ${input.id} --at ${input.stamp}`,
     '',
     `${META_PREFIX}${JSON.stringify(meta)}`,
   ].join('\n');
-  const parents = ['-p', head, ...(tip && tip !== head ? ['-p', tip] : [])];
+  const parents = ['-p', head, ...(tip && tip !== head ? ['-p', tip] : []), ...kept.flatMap((commit) => ['-p', commit])];
   const commit = (await git(input.cwd, ['commit-tree', tree, ...parents, '-m', message])).trim();
   let stamp = input.stamp;
   for (let n = 2; await refExists(input.cwd, archiveRef(input.id, stamp)); n++) stamp = `${input.stamp}-${n}`;
@@ -169,4 +185,25 @@ export function moveAside(sessionsDir: string, path: string, name: string, stamp
   for (let n = 2; existsSync(target); n++) target = join(folder, `${name}-${stamp}-${n}`);
   renameSync(path, target);
   return target;
+}
+
+/**
+ * Copies a nested repository (or initialised submodule) into `dest` as a
+ * repository of its own: a submodule's `.git` is a file pointing into the
+ * worktree's git dir, which goes with the worktree, so its git dir is copied
+ * in its place and the `core.worktree` it carries is dropped.
+ */
+export async function archiveNested(worktree: string, nested: string, dest: string): Promise<void> {
+  const source = join(worktree, nested);
+  const target = join(dest, nested);
+  mkdirSync(dirname(target), { recursive: true });
+  const dotGit = join(source, '.git');
+  const isGitFile = existsSync(dotGit) && !statSync(dotGit).isDirectory();
+  const gitDir = isGitFile ? (await git(source, ['rev-parse', '--absolute-git-dir'])).trim() : null;
+  cpSync(source, target, { recursive: true, verbatimSymlinks: true, filter: (path) => !(isGitFile && path === dotGit) });
+  if (gitDir) {
+    cpSync(gitDir, join(target, '.git'), { recursive: true, verbatimSymlinks: true });
+    // Run outside any repository: the copy's own config still names the old worktree, which git would chdir to.
+    await gitProbe('/', ['config', '--file', join(target, '.git', 'config'), '--unset', 'core.worktree']);
+  }
 }

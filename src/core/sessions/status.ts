@@ -7,6 +7,7 @@ import { readManifest } from '../manifest/store.js';
 import type { Project } from '../project/project.js';
 import { isInside, realPath } from '../git/repo.js';
 import { listWorktrees, type WorktreeEntry } from '../git/worktrees.js';
+import { processesInside, worktreeNotes, type Note } from './inventory.js';
 
 export type OrphanKind = 'missing-worktree' | 'unregistered-worktree' | 'stray-directory' | 'prunable';
 
@@ -25,6 +26,8 @@ export interface SessionStatus extends SessionRecord {
   ahead: number | null;
   behind: number | null;
   activeAgent: string | null;
+  /** What to look at before ending the session (detached HEAD, locked, processes...): see inventory.ts. */
+  notes: Note[];
 }
 
 export interface MainStatus {
@@ -171,10 +174,18 @@ export async function collectStatus(project: Project, opts: { all?: boolean; eve
 
   const fallback = aheadBehindMemo(repo.mainPath);
   const baseCommits = new Map<string, Promise<string | null>>();
-  const baseCommit = async (session: SessionRecord) => {
-    const name = session.base ?? session.baseCommit ?? '';
+  const resolveName = (name: string) => {
     if (!baseCommits.has(name)) baseCommits.set(name, resolveCommit(repo.mainPath, name));
-    return (await baseCommits.get(name)) ?? session.baseCommit ?? null;
+    return baseCommits.get(name) as Promise<string | null>;
+  };
+  const baseCommit = async (session: SessionRecord) => (await resolveName(session.base ?? session.baseCommit ?? '')) ?? session.baseCommit ?? null;
+  let processes: ReturnType<typeof processesInside> | undefined;
+  const notesOf = async (session: SessionRecord, path: string, entry: WorktreeEntry | undefined): Promise<Note[]> => {
+    // One /proc scan for all sessions, on the first row that needs it.
+    processes ??= processesInside(dirs.slice(1));
+    // One rev-parse per distinct base, shared with the ahead/behind fallback.
+    const baseExists = session.base === undefined || (await resolveName(session.base)) !== null;
+    return worktreeNotes({ path, recordedBranch: session.branch, entry, base: session.base, baseExists, processes: processes.get(path) ?? [] });
   };
   const counts = async (session: SessionRecord, entry: WorktreeEntry): Promise<Counts | null> => {
     const tracked = entry.branch === session.branch ? ((await firstTracked).get(session.branch) ?? (await trackedP).get(session.branch)) : undefined;
@@ -189,10 +200,10 @@ export async function collectStatus(project: Project, opts: { all?: boolean; eve
     const entry = changes.has(path) ? heads.get(realPath(path)) : undefined;
     let status: SessionStatus;
     if (!entry) {
-      status = { ...session, path, exists: false, dirty: false, changes: 0, ahead: null, behind: null, activeAgent };
+      status = { ...session, path, exists: false, dirty: false, changes: 0, ahead: null, behind: null, activeAgent, notes: await notesOf(session, path, undefined) };
     } else {
-      const [count, ab] = await Promise.all([changed(path), counts(session, entry)]);
-      status = { ...session, path, exists: true, dirty: (count ?? 0) > 0, changes: count ?? 0, ahead: ab?.ahead ?? null, behind: ab?.behind ?? null, activeAgent };
+      const [count, ab, notes] = await Promise.all([changed(path), counts(session, entry), notesOf(session, path, entry)]);
+      status = { ...session, path, exists: true, dirty: (count ?? 0) > 0, changes: count ?? 0, ahead: ab?.ahead ?? null, behind: ab?.behind ?? null, activeAgent, notes };
     }
     events.session?.(index, status);
     return status;

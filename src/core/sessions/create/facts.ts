@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { changedPaths, currentBranch, refExists, resolveCommit } from '../../git/git.js';
+import { changedPaths, currentBranch, gitProbe, refExists, resolveCommit } from '../../git/git.js';
 import { findSession } from '../../manifest/manifest.js';
 import { readManifest } from '../../manifest/store.js';
 import { validateName } from '../../project/names.js';
@@ -26,6 +26,8 @@ export interface CreateFacts {
   envFiles: string[];
   /** `.pwt.json` "copy" globs. */
   copy: string[];
+  /** The base commit has a .gitmodules: the new worktree's submodules need initialising. */
+  submodules?: boolean;
   now: Date;
 }
 
@@ -43,6 +45,7 @@ export async function gatherCreateFacts(project: Project, opts: { name: string; 
     base,
     base.then((ref) => resolveCommit(repo.mainPath, ref)),
   ]);
+  const submodules = baseCommit !== null && (await gitProbe(repo.mainPath, ['cat-file', '-e', `${baseCommit}:.gitmodules`])).code === 0;
   return {
     name: opts.name,
     mainPath: repo.mainPath,
@@ -58,6 +61,7 @@ export async function gatherCreateFacts(project: Project, opts: { name: string; 
     baseCommit,
     envFiles: config.envFiles,
     copy: config.copy,
+    ...(submodules ? { submodules } : {}),
     now: new Date(),
   };
 }

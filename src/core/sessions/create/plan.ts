@@ -5,6 +5,7 @@ import type { CreateFacts } from './facts.js';
 /** The operations `pwt create` is made of (runners: steps.ts). */
 export type CreateOp =
   | { op: 'add-worktree'; path: string; branch: string; base: string; baseCommit: string }
+  | { op: 'init-submodules'; path: string }
   | { op: 'copy-env'; from: string; to: string; files: string[] }
   | { op: 'copy'; from: string; to: string; globs: string[] }
   | { op: 'register'; id: string; session: SessionRecord };
@@ -56,6 +57,7 @@ export function planCreate(facts: CreateFacts, opts: { goals: string[]; copyEnv?
     baseCommit: facts.baseCommit,
   };
   const ops: CreateOp[] = [{ op: 'add-worktree', path: facts.path, branch: facts.branch, base: facts.base, baseCommit: facts.baseCommit }];
+  if (facts.submodules) ops.push({ op: 'init-submodules', path: facts.path });
   if (opts.copyEnv !== false) ops.push({ op: 'copy-env', from: facts.mainPath, to: facts.path, files: facts.envFiles });
   if (facts.copy.length > 0) ops.push({ op: 'copy', from: facts.mainPath, to: facts.path, globs: facts.copy });
   ops.push({ op: 'register', id: facts.name, session });

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyEnvFiles, copyIgnored } from '../copy.js';
 import { preconditionError } from '../../infra/errors.js';
+import { notes } from '../../infra/notes.js';
 import { withLock } from '../../infra/lock.js';
 import { GitError, gitProbe, refExists } from '../../git/git.js';
 import { findSession } from '../../manifest/manifest.js';
@@ -37,6 +38,17 @@ export const createRunners: Runners<CreateOp, Project> = {
       });
     },
     undo: (op, project) => removeWorktreeAndBranch(project.repo.mainPath, op.path, op.branch),
+  },
+  // `git worktree add` leaves submodules empty, a broken checkout for an agent. Best effort:
+  // one that cannot be fetched (offline, no access) is reported and the session stays.
+  'init-submodules': {
+    title: () => 'git submodule update --init --recursive',
+    slow: true,
+    run: async (op) => {
+      const result = await gitProbe(op.path, ['submodule', '--quiet', 'update', '--init', '--recursive']);
+      if (result.code !== 0) notes.warn(`Could not initialise the submodules of ${op.path}: ${result.stderr.trim().split('\n').pop() ?? ''} Run git submodule update --init --recursive there when you can.`);
+      return { initialised: result.code === 0 };
+    },
   },
   'copy-env': {
     title: () => 'copy env files',

@@ -8,6 +8,7 @@ import { takeSnapshot } from '../status.js';
 import { utcStamp } from '../../infra/time.js';
 import type { WorktreeEntry } from '../../git/worktrees.js';
 import { messages } from '../../infra/messages.js';
+import { takeInventory, type Inventory } from '../inventory.js';
 
 /**
  * Everything `pwt remove` decides from, read once before anything changes
@@ -36,6 +37,8 @@ export interface RemoveFacts {
   /** The shell that ran pwt sits inside the worktree that is about to go. */
   cwdInside: boolean;
   artifacts: string[];
+  /** What exists only in the worktree (null when it is gone). */
+  inventory: Inventory | null;
   stamp: string;
 }
 
@@ -65,12 +68,16 @@ export async function gatherFacts(project: Project, name: string, cwd = process.
 
   const base = session.base ?? (await currentBranch(repo.mainPath)) ?? session.baseCommit ?? 'HEAD';
   const baseBranch = await localBranch(repo.mainPath, base);
-  const [branchTip, baseTip, dirty, artifacts] = await Promise.all([
+  const [branchTip, baseTip, changed, artifacts, inventory] = await Promise.all([
     resolveCommit(repo.mainPath, `refs/heads/${session.branch}`),
     resolveCommit(repo.mainPath, baseBranch ? `refs/heads/${baseBranch}` : base),
     worktreeExists ? changedPaths(path, { untracked: 'normal' }) : Promise.resolve([]),
     worktreeExists ? findArtifacts(path, project.config.artifacts) : Promise.resolve([]),
+    worktreeExists ? takeInventory({ mainPath: repo.mainPath, path, recordedBranch: session.branch, entry }) : Promise.resolve(null),
   ]);
+  // A nested repository shows as one untracked "dir/"; it is archived as a folder, not committed as a gitlink.
+  const nestedRepos = new Set(inventory?.nested.filter((each) => each.kind === 'repo').map((each) => `${each.path}/`));
+  const dirty = changed.filter((file) => !nestedRepos.has(file));
   const counts = branchTip && baseTip ? await aheadBehind(repo.mainPath, baseTip, branchTip) : null;
   const baseCheckedOutAt = baseBranch ? (snapshot.worktrees.find((each) => each.branch === baseBranch && !each.prunable)?.path ?? null) : null;
 
@@ -88,9 +95,13 @@ export async function gatherFacts(project: Project, name: string, cwd = process.
     baseCheckedOutAt,
     cwdInside: worktreeExists && isInside(realPath(cwd), realPath(path)),
     artifacts,
+    inventory,
     stamp: utcStamp(),
   };
 }
 
 /** The base name people see in messages. */
 export const baseName = (facts: RemoveFacts) => facts.baseBranch ?? facts.session.base ?? facts.session.baseCommit ?? 'the base';
+
+/** Nested repositories that are not submodules (left out of commits and archive trees). */
+export const nestedRepoPaths = (facts: RemoveFacts) => facts.inventory?.nested.filter((each) => each.kind === 'repo').map((each) => each.path) ?? [];

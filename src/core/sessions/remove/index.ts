@@ -3,8 +3,11 @@ import { GitError } from '../../git/git.js';
 import { execute, type Action } from '../../workflow/execute.js';
 import type { Project } from '../../project/project.js';
 import { gatherFacts, type RemoveFacts } from './facts.js';
-import { buildRemovePlan, type RemoveStepBuilder, type Strategy } from './plan.js';
+import { buildRemovePlan, inventoryRefusal, type RemoveStepBuilder, type Strategy } from './plan.js';
 import { confirm, select, text } from '../../infra/ask.js';
+import { resolveCommit } from '../../git/git.js';
+import { describeInventory } from '../inventory.js';
+import { withSessionLock } from '../lock.js';
 
 export { STRATEGIES, type Strategy, type RemoveStepBuilder } from './plan.js';
 
@@ -38,6 +41,10 @@ export interface RemoveResult {
   dryRun: boolean;
   notes: string[];
   facts: RemoveFacts;
+  /** The session branch's tip once the steps ran (null: it is gone). */
+  branchTipAfter?: string | null;
+  /** What the worktree held beyond its branch, one line each (shown by --dry-run). */
+  inventory: string[];
 }
 
 const STRATEGY_OPTIONS = [
@@ -66,7 +73,7 @@ async function settleUncommitted(facts: RemoveFacts, strategy: Strategy, opts: R
   const answer = await select(`${what} What now?`, options, 'commit');
   if (answer === 'cancel') throw new PwtError('Cancelled; nothing was changed.', Exit.cancelled);
   if (answer === 'archive') return undefined;
-  return text('Commit message:', `wip: ${facts.session.id}`);
+  return text('Commit message:', `wip: ${facts.session.id}`, `wip: ${facts.session.id}`);
 }
 
 async function confirmAbandon(facts: RemoveFacts, opts: RemoveOptions): Promise<void> {
@@ -77,11 +84,19 @@ async function confirmAbandon(facts: RemoveFacts, opts: RemoveOptions): Promise<
 }
 
 export async function removeSession(project: Project, opts: RemoveOptions): Promise<RemoveResult> {
+  if (opts.dryRun) return removeLocked(project, opts);
+  return withSessionLock(project, opts.name, () => removeLocked(project, opts));
+}
+
+async function removeLocked(project: Project, opts: RemoveOptions): Promise<RemoveResult> {
   const facts = await gatherFacts(project, opts.name);
   const strategy = opts.strategy ?? (opts.interactive ? await select(`How do you want to end ${facts.session.id}?`, [...STRATEGY_OPTIONS], 'keep') : 'keep');
+  // What the worktree holds beyond its branch decides first: committing during a rebase would be the wrong answer.
+  const refusal = inventoryRefusal(facts, { strategy, force: Boolean(opts.force) });
+  if (refusal) throw refusal;
   const commitMessage = facts.worktreeExists ? await settleUncommitted(facts, strategy, opts) : undefined;
   if (strategy === 'abandon') await confirmAbandon(facts, opts);
-  const plan = await buildRemovePlan(facts, { strategy, ...(commitMessage !== undefined ? { commitMessage } : {}), ...(opts.squash ? { squash: opts.squash } : {}) }, opts.before, opts.after);
+  const plan = await buildRemovePlan(facts, { strategy, force: Boolean(opts.force), ...(commitMessage !== undefined ? { commitMessage } : {}), ...(opts.squash ? { squash: opts.squash } : {}) }, opts.before, opts.after);
 
   let current = '';
   try {
@@ -92,7 +107,9 @@ export async function removeSession(project: Project, opts: RemoveOptions): Prom
         opts.onStep?.(title);
       },
     });
-    return { strategy, actions, titles: plan.steps.map((step) => step.title), dryRun: Boolean(opts.dryRun), notes: plan.notes, facts };
+    // What the report may claim is checked against git after the steps, not assumed.
+    const branchTipAfter = await resolveCommit(project.repo.mainPath, `refs/heads/${facts.session.branch}`);
+    return { strategy, actions, titles: plan.steps.map((step) => step.title), dryRun: Boolean(opts.dryRun), notes: plan.notes, facts, branchTipAfter, inventory: facts.inventory ? describeInventory(facts.inventory) : [] };
   } catch (error) {
     throw stepFailure(error, current, facts);
   }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
-import { artifactDir, archiveRef, copyArtifacts, writeArchive } from '../archive.js';
+import { join, relative } from 'node:path';
+import { addPathspec, archiveNested, artifactDir, archiveRef, copyArtifacts, writeArchive } from '../archive.js';
 import { conflictError, preconditionError } from '../../infra/errors.js';
 import { createPullRequest } from '../../gh/gh.js';
 import { git, gitProbe, resolveCommit } from '../../git/git.js';
@@ -10,7 +10,8 @@ import type { Step } from '../../workflow/execute.js';
 import { realPath } from '../../git/repo.js';
 import { listWorktrees } from '../../git/worktrees.js';
 import { advanceBase, planMerge, writeMergeCommit, type MergePlan } from './merge.js';
-import type { RemoveFacts } from './facts.js';
+import { nestedRepoPaths, type RemoveFacts } from './facts.js';
+import { isAncestor } from './merge.js';
 
 /**
  * The small steps `pwt remove` is made of. Each one's `action` is what
@@ -27,7 +28,7 @@ export function commitStep(facts: RemoveFacts, message: string): Step {
     action: { op: 'commit', id: facts.session.id, branch: facts.session.branch, message, files: facts.dirty.length },
     title: `commit ${facts.dirty.length} uncommitted change(s) on ${facts.session.branch}`,
     run: async () => {
-      await git(facts.path, ['add', '--all', '--', '.']);
+      await git(facts.path, ['add', '--all', '--', ...addPathspec(nestedRepoPaths(facts))]);
       await git(facts.path, ['commit', '--quiet', '-m', message]);
     },
   };
@@ -84,16 +85,24 @@ export function mergeStep(facts: RemoveFacts, predicted: MergePlan): Step {
       const goals = facts.session.goals.map((goal) => `- ${goal}`).join('\n');
       const target = plan.kind === 'fast-forward' ? plan.target : await writeMergeCommit(mainPath, plan.tree, baseTip, branchTip, `Merge branch '${branch}' into ${baseBranch}${goals ? `\n\nSession goals:\n${goals}` : ''}`);
       await advanceBase(mainPath, baseBranch, baseTip, target, facts.baseCheckedOutAt, reason);
+      // Verify, not assume: the base must now hold the branch.
+      const after = await resolveCommit(mainPath, `refs/heads/${baseBranch}`);
+      if (!after || !(await isAncestor(mainPath, branchTip, after))) {
+        throw preconditionError(`${baseBranch} does not contain ${branch} after the merge step; the branch is kept.`, `Check with git log ${baseBranch}, then run pwt remove ${facts.session.id} --strategy merge again.`);
+      }
       action.commit = target;
     },
   };
 }
 
 export function archiveStep(facts: RemoveFacts, reason: string): Step {
-  const action: Step['action'] = { op: 'archive', id: facts.session.id, ref: archiveRef(facts.session.id, facts.stamp), uncommitted: facts.dirty.length };
+  const keep = facts.inventory?.unreachableTips ?? [];
+  const lost = facts.inventory?.unreachable.length ?? 0;
+  const action: Step['action'] = { op: 'archive', id: facts.session.id, ref: archiveRef(facts.session.id, facts.stamp), uncommitted: facts.dirty.length, ...(lost ? { unreachable: lost } : {}) };
+  const what = reason === 'abandon' ? 'the branch tip' : 'the worktree\'s HEAD';
   return {
     action,
-    title: `archive the branch tip${facts.dirty.length ? ` and ${facts.dirty.length} uncommitted change(s)` : ''} under ${action.ref}`,
+    title: `archive ${what}${facts.dirty.length ? ` and ${facts.dirty.length} uncommitted change(s)` : ''}${lost ? ` and ${lost} commit(s) only the worktree reaches` : ''} under ${action.ref}`,
     run: async () => {
       const entry = await writeArchive({
         cwd: facts.project.repo.mainPath,
@@ -103,6 +112,8 @@ export function archiveStep(facts: RemoveFacts, reason: string): Step {
         reason,
         worktree: facts.worktreeExists ? facts.path : null,
         session: facts.session,
+        keep,
+        exclude: nestedRepoPaths(facts),
       });
       action.ref = entry.ref;
       action.commit = entry.commit;
@@ -119,8 +130,35 @@ export function artifactsStep(facts: RemoveFacts): Step {
   };
 }
 
-/** `git worktree remove` from the main worktree, so it works while the user's shell sits inside the session. */
-export function removeWorktreeStep(facts: RemoveFacts, force: boolean): Step {
+/** Nested repositories and submodules with work of their own, copied whole (with their history) into .archive/. */
+export function archiveNestedStep(facts: RemoveFacts, paths: string[]): Step {
+  const to = join(artifactDir(facts.project.sessionsDir, facts.session.id, facts.stamp), 'nested');
+  return {
+    action: { op: 'archive-nested', paths, to },
+    title: `copy ${paths.length} nested repositor${paths.length === 1 ? 'y' : 'ies'} (${paths.join(', ')}) with their history to ${to}`,
+    run: async () => {
+      for (const path of paths) await archiveNested(facts.path, path, to);
+    },
+  };
+}
+
+/** Ignored files the main worktree does not have as they are here (a rotated .env, a local database). */
+export function archiveIgnoredStep(facts: RemoveFacts, files: string[]): Step {
+  const to = join(artifactDir(facts.project.sessionsDir, facts.session.id, facts.stamp), 'ignored');
+  return {
+    action: { op: 'archive-ignored', files, to },
+    title: `copy ${files.length} ignored file(s) that differ from the main worktree to ${to}`,
+    run: async () => copyArtifacts(facts.path, files, to),
+  };
+}
+
+/**
+ * `git worktree remove` from the main worktree, so it works while the user's
+ * shell sits inside the session. force 1: remove what pwt already saved
+ * (abandon's archive, nested repositories, submodules, which git never
+ * removes without it); 2: also a worktree someone locked (--force).
+ */
+export function removeWorktreeStep(facts: RemoveFacts, force: 0 | 1 | 2): Step {
   const mainPath = facts.project.repo.mainPath;
   if (!facts.worktreeExists) {
     return {
@@ -130,11 +168,10 @@ export function removeWorktreeStep(facts: RemoveFacts, force: boolean): Step {
     };
   }
   return {
-    action: { op: 'remove-worktree', path: facts.path, ...(force ? { force } : {}) },
-    title: `git worktree remove ${shown(facts)}`,
+    action: { op: 'remove-worktree', path: facts.path, ...(force ? { force: true } : {}) },
+    title: `git worktree remove ${force ? `${'--force '.repeat(force)}` : ''}${shown(facts)}`,
     run: async () => {
-      // --force: abandon removes a dirty worktree whose work the archive step already saved.
-      await git(mainPath, ['worktree', 'remove', ...(force ? ['--force'] : []), '--', facts.path]);
+      await git(mainPath, ['worktree', 'remove', ...Array<string>(force).fill('--force'), '--', facts.path]);
     },
   };
 }
