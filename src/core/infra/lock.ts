@@ -1,5 +1,6 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { preconditionError } from './errors.js';
+import { isAlive } from './processes.js';
 import { PWT_ENV } from './env.js';
 
 /**
@@ -36,15 +37,6 @@ function holderOf(lockPath: string): number | null {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * A lock whose holder was killed (kill -9 skips every cleanup) is taken over
  * at once instead of after the stale time. Renaming the directory away first
@@ -53,7 +45,7 @@ function alive(pid: number): boolean {
  */
 function takeOverDead(lockPath: string): boolean {
   const holder = holderOf(lockPath);
-  if (holder === null || holder === process.pid || alive(holder)) return false;
+  if (holder === null || holder === process.pid || isAlive(holder)) return false;
   // Forget the dead holder first, so other waiters keep waiting instead of taking over too.
   rmSync(pidFile(lockPath), { force: true });
   const aside = `${lockPath}.dead-${process.pid}-${Date.now()}`;
