@@ -2,7 +2,7 @@ import { defineCommand } from 'citty';
 import { usageError } from '../core/infra/errors.js';
 import { assertNamePattern } from '../core/project/names.js';
 import { openProject } from '../core/project/project.js';
-import { syncSession } from '../core/sessions/sync.js';
+import { syncSession } from '../core/sessions/sync/index.js';
 import { log, printJson } from '../ui/log.js';
 import { stepSpinner } from '../ui/progress.js';
 import { jsonArg } from './_args.js';
