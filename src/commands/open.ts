@@ -2,7 +2,7 @@ import { defineCommand } from 'citty';
 import { relative } from 'node:path';
 import { assertNamePattern } from '../core/project/names.js';
 import { openProject } from '../core/project/project.js';
-import { openSession } from '../core/sessions/open.js';
+import { openSession } from '../core/sessions/open/index.js';
 import { shellIntegrationHint, writeCdTarget } from '../core/shell/integration.js';
 import { log, printJson } from '../ui/log.js';
 import { stepSpinner } from '../ui/progress.js';
