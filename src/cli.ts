@@ -4,7 +4,7 @@ import { recordEvent } from './core/agents/runtime/activity/event-file.js';
 
 /**
  * The entry point (bin), and the only place that turns errors into exit codes
- * (STYLE 2). It is built as CommonJS on purpose: an ES module entry makes Node
+ * (docs/architecture.md). It is built as CommonJS on purpose: an ES module entry makes Node
  * start its ESM loader, ~25 ms before any of pwt runs, and `pwt path` runs on
  * every `pcd`. So `pwt path [name]` is answered here from files alone
  * (core/session-path.ts); everything else loads the ESM dispatcher (main.ts).

@@ -10,9 +10,8 @@ import { printLine } from './ui/log.js';
 /**
  * Command dispatch, loaded by src/cli.ts (which owns exit codes). Done here
  * rather than by citty's runMain so that unknown flags are usage errors and
- * every error reaches cli.ts with its SPEC exit code.
+ * every error reaches cli.ts with its exit code (README "Exit codes").
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyCommand = CommandDef<any>;
 
 function topHelp(): string {
@@ -94,7 +93,6 @@ async function runResolved(cmd: AnyCommand, rawArgs: string[], path: string[]): 
 
 /** citty's usage text, plain, naming the command as typed ("USAGE pwt agent sessions ..."). */
 async function printUsage(cmd: AnyCommand, path: string[]): Promise<void> {
-  // eslint-disable-next-line no-control-regex
   const plain = (await renderUsage(cmd)).replace(/\u001B\[[0-9;]*m/g, '');
   const [description = '', ...body] = plain.split('\n');
   const lines = [

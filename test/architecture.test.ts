@@ -125,4 +125,15 @@ describe('architecture', () => {
     );
     expect(bad, bad.join('\n')).toEqual([]);
   });
+
+  it('comments cite what a reader of the repository can open, and no linter that is not there', () => {
+    const bad = violations((source) =>
+      source.lines.flatMap((text, index) => {
+        if (/\b(SPEC|STYLE)\b/.test(text)) return [`src/${source.file}:${index + 1} cites a document outside the repository: say it in docs/ and cite that`];
+        if (/eslint-disable/.test(text)) return [`src/${source.file}:${index + 1} disables a linter this repository does not run`];
+        return [];
+      }),
+    );
+    expect(bad, bad.join('\n')).toEqual([]);
+  });
 });

@@ -15,7 +15,6 @@ describe('pwt (global behaviour)', () => {
       const result = sandbox.pwt(main, [command, '--help']);
       expect(result.code, command).toBe(0);
       expect(result.stdout, command).toContain(`USAGE pwt ${command === 'ls' ? 'status' : command}`);
-      // eslint-disable-next-line no-control-regex
       expect(result.stdout).not.toMatch(/\u001B\[/);
     }
     expect(sandbox.pwt(main, ['--version']).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
@@ -53,7 +52,6 @@ describe('pwt (global behaviour)', () => {
     const { sandbox, main } = project;
     sandbox.pwt(main, ['create', 'c']);
     const result = sandbox.pwt(main, ['status'], { NO_COLOR: '1', FORCE_COLOR: '1' });
-    // eslint-disable-next-line no-control-regex
     expect(result.stdout + result.stderr).not.toMatch(/\u001B\[/);
   }, 60_000);
 });

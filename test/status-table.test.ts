@@ -32,7 +32,6 @@ describe('pwt status table', () => {
 
     const fromMain = sandbox.pwt(main, ['status']);
     expect(fromMain.code, fromMain.stderr).toBe(0);
-    // eslint-disable-next-line no-control-regex
     expect(fromMain.stdout).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F]/);
     const lines = fromMain.stdout.split('\n');
     expect(lines[0]).toBe(`app  main worktree: main, clean  (${main})`);

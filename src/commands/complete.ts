@@ -16,7 +16,6 @@ import { aliases, commands, summaries } from './index.js';
  *   pwt complete --current                          the session the cwd is in (for pend)
  * Fast on purpose: reads the manifest only, never git status.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyCommand = CommandDef<any>;
 
 async function resolve<T>(value: T | (() => T | Promise<T>) | undefined): Promise<T | undefined> {
@@ -34,7 +33,7 @@ async function loadPath(path: string[]): Promise<AnyCommand | undefined> {
   return cmd;
 }
 
-/** Values of string flags that the commands check themselves (SPEC "Commands"), by flag name. */
+/** Values of string flags that the commands check themselves (README "Commands"), by flag name. */
 const KNOWN_VALUES: Record<string, readonly string[]> = {
   strategy: ['pr', 'merge', 'keep', 'abandon'],
   agent: PROVIDERS,

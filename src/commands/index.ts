@@ -1,7 +1,6 @@
 import type { CommandDef } from 'citty';
 
 /** Commands load lazily so a fast command never pays for a slow one's imports. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loader = () => Promise<CommandDef<any>>;
 
 export const commands: Record<string, Loader> = {

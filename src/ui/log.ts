@@ -1,7 +1,7 @@
 import { createConsola, type ConsolaInstance } from 'consola/basic';
 
 /**
- * People read stderr, scripts read stdout (STYLE 6). The basic build of
+ * People read stderr, scripts read stdout (docs/concepts.md). The basic build of
  * consola (the full one costs ~35 ms per start), created on first use so
  * commands that print nothing for people (path, hooks) never build it.
  */

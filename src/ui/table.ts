@@ -1,5 +1,4 @@
 // Escape sequences take no room on screen; strip them when measuring.
-// eslint-disable-next-line no-control-regex
 const ESCAPES = /\u001B\[[0-9;]*m/g;
 export const visible = (text: string) => text.replace(ESCAPES, '').length;
 
@@ -8,7 +7,6 @@ export const visible = (text: string) => text.replace(ESCAPES, '').length;
  * characters (newlines, tabs, escape sequences' ESC) would break the layout or
  * drive the terminal, so each becomes a space.
  */
-// eslint-disable-next-line no-control-regex
 export const printable = (text: string) => text.replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ');
 
 /** Cuts a line to `width` columns (escape sequences kept, a cut line ends in "…"); never wraps. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /**
- * Isolated test worlds (STYLE 10): a temp HOME, a git config of our own, no
+ * Isolated test worlds: a temp HOME, a git config of our own, no
  * system config, fixed author and dates, LC_ALL=C. Repos are real: a bare
  * origin and a clone of it.
  */

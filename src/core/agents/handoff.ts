@@ -2,7 +2,7 @@ import type { Provider, Transcript } from './vendors/types.js';
 import { cutRecent } from './transcript-render.js';
 
 /**
- * The "Previous Session Context" section (SPEC, Agents, Handoff) that pwt
+ * The "Previous Session Context" section (docs/agents.md, "Handoff") that pwt
  * puts before the first prompt of an agent taking over a worktree from
  * another provider. A pure function: the caller saves it under
  * `.pwt/handoff/` and passes it on.

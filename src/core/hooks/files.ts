@@ -10,7 +10,7 @@ import { packageRoot } from '../infra/package-root.js';
 export const HOOK_NAMES = ['post-checkout', 'pre-push'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
 
-/** Every file or line pwt writes carries this marker (STYLE: owned files marked). */
+/** Every file or line pwt writes carries this marker (so install, status and uninstall touch only what pwt wrote: docs/hooks.md). */
 export const MARKER = 'pwt-hooks';
 /** Ends the one line pwt adds to a hook it chains into; uninstall removes lines ending in it. */
 export const LINE_MARKER = `# ${MARKER}: added by pwt hooks install; pwt hooks uninstall removes this line`;

@@ -1,4 +1,4 @@
-/** Exit codes from SPEC.md ("Exit codes"). Only src/cli.ts turns them into process exits. */
+/** Exit codes (README "Exit codes"). Only src/cli.ts turns them into process exits. */
 export const Exit = {
   ok: 0,
   bug: 1,

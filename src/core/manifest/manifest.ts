@@ -4,7 +4,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { preconditionError } from '../infra/errors.js';
 
 /**
- * The manifest's shape (SPEC "Files", version 1). Fields pwt does not know are
+ * The manifest's shape (version 1; README "Files"). Fields pwt does not know are
  * kept as they are when the file is rewritten, so every type is open.
  */
 export const MANIFEST_VERSION = 1;

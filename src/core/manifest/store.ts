@@ -11,7 +11,7 @@ import { guessBase } from './adopt.js';
 import { PWT_ENV } from '../infra/env.js';
 
 /**
- * The one door to the manifest file (STYLE 7): reads validate, and every
+ * The one door to the manifest file (docs/concepts.md): reads validate, and every
  * change is a read-modify-write under an inter-process lock, written to a temp
  * file, fsynced and renamed over the old one.
  */

@@ -4,7 +4,7 @@ import { preconditionError } from '../infra/errors.js';
 import type { Repo } from '../git/repo.js';
 import { PWT_ENV } from '../infra/env.js';
 
-/** `.pwt.json` at the main worktree's root (SPEC "Files"). */
+/** `.pwt.json` at the main worktree's root (README "Files"). */
 export interface Config {
   sessionsDir: string;
   branchPrefix: string;

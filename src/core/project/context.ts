@@ -4,7 +4,7 @@ import { readManifest } from '../manifest/store.js';
 import { loadConfig } from './config.js';
 import { findRepo } from '../git/repo.js';
 
-/** SPEC `pwt context --json`. */
+/** `pwt context --json` (README "Commands"). */
 export interface Context {
   kind: 'main' | 'session' | 'none';
   project?: string;

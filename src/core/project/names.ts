@@ -3,7 +3,7 @@ import { usageError } from '../infra/errors.js';
 
 const ALLOWED = 'Session names are 1-64 characters: letters, digits, ".", "_" and "-", starting with a letter or digit, not ending in "." or ".lock", without "..".';
 
-/** The reason a session name is invalid, or null when the pattern accepts it (SPEC "Words"). */
+/** The reason a session name is invalid, or null when the pattern accepts it (README "Session names"). */
 export function nameProblem(name: string): string | null {
   if (name.length === 0) return 'the name is empty';
   if (name.length > 64) return `"${name.slice(0, 20)}..." is ${name.length} characters long`;

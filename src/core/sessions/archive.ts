@@ -6,7 +6,7 @@ import { git, gitProbe, refExists } from '../git/git.js';
 import type { SessionRecord } from '../manifest/manifest.js';
 
 /**
- * The archive (SPEC "Files"): refs under refs/pwt/archive/<name>/<stamp> for
+ * The archive (README "Files", docs/concepts.md): refs under refs/pwt/archive/<name>/<stamp> for
  * work pwt was told to discard, and <sessions dir>/.archive/ for files.
  *
  * An archive ref points at one commit W:

@@ -15,7 +15,7 @@ import { takeSnapshot, type Orphan, type Snapshot } from './status.js';
 import { utcStamp } from '../infra/time.js';
 
 /**
- * `pwt cleanup` (SPEC "Orphans"): one decision per orphan, then a plan.
+ * `pwt cleanup` (docs/ending-sessions.md): one decision per orphan, then a plan.
  * Nothing is deleted that is not archived first: stray folders move into
  * .archive/, unmerged branches and removed worktrees get an archive ref.
  */

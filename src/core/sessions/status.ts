@@ -84,7 +84,7 @@ export async function takeSnapshot(project: Project): Promise<Snapshot> {
   return { manifest, worktrees, orphans: findOrphans(project, manifest, worktrees) };
 }
 
-/** SPEC "Orphans": the four kinds, from data already read (no git calls). */
+/** Orphans (docs/concepts.md, docs/ending-sessions.md): the four kinds, from data already read (no git calls). */
 export function findOrphans(project: Project, manifest: Manifest | null, worktrees: WorktreeEntry[]): Orphan[] {
   const orphans: Orphan[] = [];
   const sessionsDir = realPath(project.sessionsDir);

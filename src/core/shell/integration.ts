@@ -9,7 +9,7 @@ import { findRepo } from '../git/repo.js';
 import { PWT_ENV } from '../infra/env.js';
 
 /**
- * Shell integration (SPEC "Shell integration"). The shell functions never eval
+ * Shell integration (docs/shell.md). The shell functions never eval
  * anything pwt prints (the worktrunk design): they read a raw path, from
  * `pwt path` on stdout or from the file named by PWT_CD_FILE, and cd there
  * with `builtin cd`. One template per shell lives in `shell/` at the package

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../infra/package-root.js';
 
 /**
- * The workflow prompts in `templates/` at the package root (SPEC "Workflow
+ * The workflow prompts in `templates/` at the package root (docs/templates.md; "Workflow
  * templates"), shipped in the npm package. Each has a
  * small frontmatter (description, argument-hint) and a body with two
  * placeholders that each agent's format fills in its own way:

@@ -1,5 +1,5 @@
 /**
- * The one interface every agent CLI adapter implements (SPEC "Agents"). Each
+ * The one interface every agent CLI adapter implements (docs/agents.md). Each
  * provider lives in src/core/agents/<provider>.ts and is loaded lazily through
  * ./index.ts. Adapters only read vendors' folders; they never write there.
  */
@@ -14,7 +14,7 @@ export interface ToolCall {
   output: string;
 }
 
-/** One normalized message (SPEC `pwt agent transcript --json`). */
+/** One normalized message (`pwt agent transcript --json`, docs/agents.md). */
 export interface TranscriptMessage {
   role: 'user' | 'assistant';
   text: string;
@@ -29,7 +29,7 @@ export interface Transcript {
   messages: TranscriptMessage[];
 }
 
-/** One vendor session found for a working directory (SPEC `pwt agent sessions --json`). */
+/** One vendor session found for a working directory (`pwt agent sessions --json`, docs/agents.md). */
 export interface AgentSessionInfo {
   provider: Provider;
   id: string;

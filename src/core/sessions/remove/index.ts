@@ -12,7 +12,7 @@ import { withSessionLock } from '../lock.js';
 export { STRATEGIES, type Strategy, type RemoveStepBuilder } from './plan.js';
 
 /**
- * `pwt remove` (SPEC "Ending a session"): snapshot, questions (only at a
+ * `pwt remove` (docs/ending-sessions.md): snapshot, questions (only at a
  * terminal), plan, execute. Everything that can refuse refuses before the
  * first step runs.
  */
@@ -56,7 +56,7 @@ const STRATEGY_OPTIONS = [
 
 const listed = (paths: string[]) => `${paths.slice(0, 5).join(', ')}${paths.length > 5 ? `, and ${paths.length - 5} more` : ''}`;
 
-/** Step 2 of the SPEC: uncommitted work is committed, archived (abandon) or the removal stops. Never discarded. */
+/** Uncommitted work is committed, archived (abandon) or the removal stops. Never discarded. */
 async function settleUncommitted(facts: RemoveFacts, strategy: Strategy, opts: RemoveOptions): Promise<string | undefined> {
   if (facts.dirty.length === 0) return undefined;
   if (opts.commit !== undefined) return opts.commit;

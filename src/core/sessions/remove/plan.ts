@@ -24,8 +24,8 @@ export interface RemoveChoice {
 }
 
 /**
- * Extra steps that run before the strategy's own. This is the seam for SPEC
- * "Ending a session" step 6 (stop the agents in the worktree first): the
+ * Extra steps that run before the strategy's own. This is the seam for
+ * stopping the agents in the worktree first (docs/ending-sessions.md): the
  * agents code passes its builder here.
  */
 export type RemoveStepBuilder = (facts: RemoveFacts, choice: RemoveChoice) => Step[] | Promise<Step[]>;
