@@ -1,5 +1,7 @@
 import { Exit, isPwtError, usageError } from './core/infra/errors.js';
 import { sessionPathFromFiles } from './core/project/session-path.js';
+import { currentFolder } from './core/project/lost-cwd.js';
+import { environmentProblem } from './core/infra/environment.js';
 import { recordEvent } from './core/agents/runtime/activity/event-file.js';
 
 /**
@@ -13,6 +15,9 @@ const isPathQuery = (argv: string[]) => argv[0] === 'path' && argv.length <= 2 &
 
 async function main(argv: string[]): Promise<number> {
   try {
+    // Run from a folder that was deleted (after `pwt remove` from inside the session): work from where the shell came from.
+    const here = currentFolder();
+    if (here.deleted !== null) process.chdir(here.cwd);
     // A vendor's event hook (docs/activity.md): answered here, from files, because the vendor waits for it.
     if (argv[0] === '_agent-event') {
       const [, agentsDir, agentId, event, payload] = argv;
@@ -39,6 +44,11 @@ function report(error: unknown): number {
   if (isPwtError(error)) {
     process.stderr.write(`pwt: ${error.message}${error.hint ? ` ${error.hint}` : ''}\n`);
     return error.exitCode;
+  }
+  const environment = environmentProblem(error);
+  if (environment) {
+    process.stderr.write(`pwt: ${environment}\n`);
+    return Exit.precondition;
   }
   process.stderr.write(`pwt: unexpected error (a bug, please report it with this output):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return Exit.bug;

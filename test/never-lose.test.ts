@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { installFakeGh } from './helpers/fake-gh.js';
-import { commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
+import { CLI, commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
 import { fingerprint, manifest, sessionIds } from './remove-harness.js';
 
 /**
@@ -238,5 +238,141 @@ describe('ignored files and running processes', () => {
     expect(git(project.main, 'rev-parse', `${ref}^1`)).toBe(rebasing);
     expect(reachable(git(project.main, 'rev-parse', `${ref}^2`))).toBe(true);
     expect(git(project.main, 'show', `${ref}:feature.txt`)).toMatch(/<<<<<<<[\s\S]*main side[\s\S]*feature/);
+  });
+});
+
+describe('creating again where a session was', () => {
+  it('after keep, create with the same name never advises git branch -D for a branch with unmerged commits', () => {
+    withSession();
+    expect(pwt(['rm', 'feat', '--strategy', 'keep']).code).toBe(0);
+    const again = pwt(['create', 'feat']);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toMatch(/The branch session\/feat already exists.*1 commit\(s\) no other branch holds.*pwt open feat/);
+    expect(again.stderr).not.toMatch(/branch -D/);
+  });
+
+  it('a create killed after git worktree add: the retry says it was interrupted and that pwt cleanup adopts it', () => {
+    project = makeProject();
+    const path = join(project.sessionsDir, 'half');
+    project.sandbox.git(project.main, 'worktree', 'add', '--quiet', '-b', 'session/half', path);
+    const again = pwt(['create', 'half']);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toMatch(/A previous pwt create half was interrupted.*pwt cleanup adopts it/);
+    expect(again.stderr).not.toMatch(/branch -D/);
+  });
+
+  it('a lock left by a killed create is taken over at once; a live one is waited for, saying so', () => {
+    project = makeProject();
+    mkdirSync(project.sessionsDir, { recursive: true });
+    const lock = join(project.sessionsDir, '.worktree-add.lock');
+    const dead = spawnSync('true').pid as number;
+    mkdirSync(lock);
+    writeFileSync(`${lock}.pid`, `${dead}\n`);
+    const started = Date.now();
+    const created = pwt(['create', 'after-kill']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(existsSync(lock)).toBe(false);
+
+    mkdirSync(lock);
+    writeFileSync(`${lock}.pid`, `${process.pid}\n`);
+    const waiting = pwt(['create', 'waits'], { PWT_LOCK_TIMEOUT_MS: '1000' });
+    expect(waiting.code).toBe(3);
+    expect(waiting.stderr).toMatch(/Waiting for git worktree add: .*held by another pwt \(pid \d+\)/);
+    expect(existsSync(join(project.sessionsDir, 'waits'))).toBe(false);
+  });
+});
+
+describe('base protection from inside a session', () => {
+  it('refuses git push origin HEAD:main and <sha>:main from a session; the main worktree still pushes main', () => {
+    const session = withSession();
+    expect(pwt(['hooks', 'install']).code).toBe(0);
+    const originMain = git(project.origin, 'rev-parse', 'refs/heads/main');
+    for (const source of ['HEAD', git(session, 'rev-parse', 'HEAD')]) {
+      const pushed = project.sandbox.sh('git', ['push', 'origin', `${source}:main`], session);
+      expect(pushed.code, source).not.toBe(0);
+      expect(pushed.stderr).toMatch(/Refusing to push .* to main on origin: main is the base of session feat/);
+    }
+    expect(git(project.origin, 'rev-parse', 'refs/heads/main')).toBe(originMain);
+    commitFile(project.sandbox, project.main, 'main.txt', 'main\n');
+    expect(project.sandbox.sh('git', ['push', '--quiet', 'origin', 'main'], project.main).code).toBe(0);
+  });
+});
+
+describe('bases are stored as meant', () => {
+  it('--base HEAD~1, --base origin/main and a detached main worktree all store the branch main plus the commit', () => {
+    project = makeProject();
+    const { sandbox, main } = project;
+    commitFile(sandbox, main, 'two.txt', 'two\n');
+    const first = git(main, 'rev-parse', 'HEAD~1');
+    expect(pwt(['create', 'older', '--base', 'HEAD~1']).code).toBe(0);
+    expect(pwt(['create', 'remote', '--base', 'origin/main']).code).toBe(0);
+    sandbox.git(main, 'checkout', '--quiet', '--detach');
+    expect(pwt(['create', 'detached']).code).toBe(0);
+    const sessions = manifest(project).sessions;
+    expect(sessions.map((each: { id: string; base: string; baseCommit: string }) => [each.id, each.base, each.baseCommit])).toEqual([
+      ['older', 'main', first],
+      ['remote', 'main', git(main, 'rev-parse', 'origin/main')],
+      ['detached', 'main', git(main, 'rev-parse', 'HEAD')],
+    ]);
+  });
+
+  it('a base branch deleted later shows as base-gone in status', () => {
+    project = makeProject();
+    project.sandbox.git(project.main, 'branch', 'doomed');
+    expect(pwt(['create', 'x', '--base', 'doomed']).code).toBe(0);
+    project.sandbox.git(project.main, 'branch', '-D', 'doomed');
+    expect(parseJson(pwt(['status', '--json']).stdout).sessions[0].notes).toContainEqual({ kind: 'base-gone', detail: 'the base branch doomed no longer exists' });
+  });
+});
+
+describe('refusals before anything changes', () => {
+  it('pr for a session with no commits beyond its base: exit 3, nothing pushed, gh never asked to create', () => {
+    project = makeProject();
+    expect(pwt(['create', 'empty']).code).toBe(0);
+    const gh = installFakeGh(project.sandbox);
+    const before = fingerprint(project);
+    const result = pwt(['rm', 'empty', '--strategy', 'pr'], gh.env);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/session\/empty has no commits beyond main: a pull request would be empty/);
+    expect(gh.calls().some((call) => call[0] === 'pr')).toBe(false);
+    expect(fingerprint(project)).toBe(before);
+  });
+
+  it('a committed .pwt.json with envFiles ["../x"] is refused, naming the field', () => {
+    project = makeProject();
+    writeFileSync(join(project.main, '.pwt.json'), JSON.stringify({ envFiles: ['../x'] }));
+    const result = pwt(['create', 'x']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/"envFiles" has "\.\.\/x", which points outside the repository/);
+  });
+});
+
+describe('environment problems are one line and exit 3', () => {
+  it('after pwt remove from inside the session, pwt path, pcd (no name) and pwt status still work', () => {
+    const session = withSession();
+    const script = `cd '${session}' && "$0" "$1" rm feat >/dev/null 2>&1; echo "rm=$?"; "$0" "$1" path; echo "path=$?"; "$0" "$1" status --json >/dev/null; echo "status=$?"`;
+    const result = project.sandbox.sh('sh', ['-c', script, process.execPath, CLI], project.main);
+    expect(result.stderr).not.toMatch(/uv_cwd|unexpected error/);
+    expect(result.stdout).toBe(`rm=0\n${project.main}\npath=0\nstatus=0\n`);
+    const bin = join(project.sandbox.root, 'bin');
+    mkdirSync(bin);
+    // As npm installs it: a link to the CLI (a sh wrapper would forget $PWD in a deleted folder).
+    symlinkSync(CLI, join(bin, 'pwt'));
+    const flow = `eval "$(pwt shell-init bash)"; pwt create tmp >/dev/null 2>&1; pcd tmp && pwt rm tmp >/dev/null 2>&1; pcd; pwd`;
+    const pcd = project.sandbox.sh('bash', ['--norc', '--noprofile', '-c', flow], project.main, { PATH: `${bin}:${project.sandbox.env.PATH}` });
+    expect(pcd.stdout.trim().split('\n').pop()).toBe(project.main);
+  });
+
+  it('a sessions dir that is a file: create and status exit 3 with one line, no stack', () => {
+    project = makeProject();
+    const file = join(project.sandbox.root, 'not-a-dir');
+    writeFileSync(file, 'x');
+    for (const args of [['create', 'x'], ['status']]) {
+      const result = pwt(args, { PWT_SESSIONS_DIR: file });
+      expect(result.code, args.join(' ')).toBe(3);
+      expect(result.stderr).not.toMatch(/unexpected error|    at /);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
   });
 });

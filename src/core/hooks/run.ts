@@ -109,18 +109,23 @@ export async function prePush(remote: string, input: string): Promise<void> {
   const manifest = await readManifest(project);
   const prefix = `refs/heads/${project.config.branchPrefix}`;
   const allowed = isOn(PWT_ENV.allowBasePush);
+  // Inside a session every push onto its base counts, whatever names the commit: agents type
+  // `git push origin HEAD:main` or `<sha>:main`, which reach the hook as "HEAD" or the bare id.
+  const here = project.repo.isMain ? undefined : sessionAt(project, manifest, project.repo.worktreePath);
   if (project.config.protectBase && !allowed) {
     for (const ref of refs) {
-      if (ZERO_SHA.test(ref.localSha) || !ref.localRef.startsWith(prefix)) continue;
-      const branch = ref.localRef.slice('refs/heads/'.length);
-      const session = manifest?.sessions.find((entry) => entry.branch === branch);
+      if (ZERO_SHA.test(ref.localSha)) continue;
+      const fromSessionBranch = ref.localRef.startsWith(prefix);
+      if (!fromSessionBranch && !here) continue;
+      const branch = fromSessionBranch ? ref.localRef.slice('refs/heads/'.length) : (here as SessionRecord).branch;
+      const session = fromSessionBranch ? manifest?.sessions.find((entry) => entry.branch === branch) : here;
       const target = await remoteBaseRef(project, session);
       trace('pre-push', `${ref.localRef} -> ${ref.remoteRef}; protected base on the remote: ${target ?? 'none'}`);
       if (target !== null && ref.remoteRef === target) {
         const name = session?.id ?? branch.slice(project.config.branchPrefix.length);
         const short = target.slice('refs/heads/'.length);
         throw new PushRefused(
-          `Refusing to push ${branch} to ${short} on ${remote}: ${short} is the base of session ${name} (protectBase is on).`,
+          `Refusing to push ${fromSessionBranch ? branch : `${ref.localRef.replace(/^refs\/heads\//, '')} (from session ${name})`} to ${short} on ${remote}: ${short} is the base of session ${name} (protectBase is on).`,
           3,
           `Open a pull request instead: pwt remove ${name} --strategy pr (or push anyway with PWT_ALLOW_BASE_PUSH=1).`,
         );

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { changedPaths, currentBranch, gitProbe, refExists, resolveCommit } from '../../git/git.js';
+import { changedPaths, gitProbe, refExists } from '../../git/git.js';
+import { ownCommits, resolveBase } from './base.js';
 import { findSession } from '../../manifest/manifest.js';
 import { readManifest } from '../../manifest/store.js';
 import { validateName } from '../../project/names.js';
@@ -26,6 +27,10 @@ export interface CreateFacts {
   envFiles: string[];
   /** `.pwt.json` "copy" globs. */
   copy: string[];
+  /** The branch and worktree exist but the manifest lacks them: an earlier create was killed midway. */
+  interrupted?: boolean;
+  /** Commits only the existing branch holds (no other branch or remote): deleting it would lose them. */
+  branchOwnCommits?: number;
   /** The base commit has a .gitmodules: the new worktree's submodules need initialising. */
   submodules?: boolean;
   now: Date;
@@ -35,16 +40,20 @@ export async function gatherCreateFacts(project: Project, opts: { name: string; 
   const { repo, config } = project;
   const branch = `${config.branchPrefix}${opts.name}`;
   const path = join(project.sessionsDir, opts.name);
-  const base = opts.base ? Promise.resolve(opts.base) : currentBranch(repo.mainPath).then((name) => name ?? 'HEAD');
+  const base = resolveBase(repo.mainPath, opts.base);
   // git status on a big repository dominates; everything else runs beside it.
   const [, manifest, branchTaken, changes, baseName, baseCommit] = await Promise.all([
     validateName(opts.name, config.branchPrefix, repo.mainPath),
     readManifest(project),
     refExists(repo.mainPath, `refs/heads/${branch}`),
     opts.allowDirty ? Promise.resolve([]) : changedPaths(repo.mainPath, { untracked: 'no' }),
-    base,
-    base.then((ref) => resolveCommit(repo.mainPath, ref)),
+    base.then((resolved) => resolved.base),
+    base.then((resolved) => resolved.baseCommit),
   ]);
+  const pathTaken = existsSync(path);
+  // A worktree and branch of that name that the manifest lacks: a create killed before it registered.
+  const interrupted = branchTaken && pathTaken && existsSync(join(path, '.git')) && !findSession(manifest, opts.name);
+  const branchOwnCommits = branchTaken && !interrupted ? await ownCommits(repo.mainPath, branch) : 0;
   const submodules = baseCommit !== null && (await gitProbe(repo.mainPath, ['cat-file', '-e', `${baseCommit}:.gitmodules`])).code === 0;
   return {
     name: opts.name,
@@ -55,7 +64,9 @@ export async function gatherCreateFacts(project: Project, opts: { name: string; 
     path,
     sessionTaken: Boolean(findSession(manifest, opts.name)),
     branchTaken,
-    pathTaken: existsSync(path),
+    ...(interrupted ? { interrupted } : {}),
+    ...(branchOwnCommits ? { branchOwnCommits } : {}),
+    pathTaken,
     changes: changes.length,
     base: baseName,
     baseCommit,

@@ -30,8 +30,18 @@ export function planCreate(facts: CreateFacts, opts: { goals: string[]; copyEnv?
   if (facts.sessionTaken) {
     throw preconditionError(`A session named "${facts.name}" already exists.`, `Pick another name, or go there with: pcd ${facts.name}`);
   }
+  if (facts.interrupted) {
+    throw preconditionError(
+      `A previous pwt create ${facts.name} was interrupted: its worktree ${facts.path} and branch ${facts.branch} exist but were never registered.`,
+      `pwt cleanup adopts it as a session (then pcd ${facts.name}, or pwt remove ${facts.name} to end it).`,
+    );
+  }
   if (facts.branchTaken) {
-    throw preconditionError(`The branch ${facts.branch} already exists.`, `Pick another name, or delete the branch first: git branch -D ${facts.branch}`);
+    const own = facts.branchOwnCommits ? ` It has ${facts.branchOwnCommits} commit(s) no other branch holds.` : '';
+    throw preconditionError(
+      `The branch ${facts.branch} already exists (kept from an earlier session?).${own}`,
+      `Continue it as a session with: pwt open ${facts.name}; or pick another name.${facts.branchOwnCommits ? '' : ` (git branch -d ${facts.branch} deletes it: nothing only it holds.)`}`,
+    );
   }
   if (facts.pathTaken) {
     throw preconditionError(`The folder ${facts.path} already exists.`, 'Pick another name, or move that folder away (pwt cleanup lists stray folders).');

@@ -4,7 +4,7 @@ import { copyEnvFiles, copyIgnored } from '../copy.js';
 import { preconditionError } from '../../infra/errors.js';
 import { notes } from '../../infra/notes.js';
 import { withLock } from '../../infra/lock.js';
-import { GitError, gitProbe, refExists } from '../../git/git.js';
+import { gitProbe, refExists } from '../../git/git.js';
 import { findSession } from '../../manifest/manifest.js';
 import { updateManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
@@ -24,7 +24,7 @@ export const createRunners: Runners<CreateOp, Project> = {
       mkdirSync(project.sessionsDir, { recursive: true });
       // Concurrent `git worktree add`s race inside git (one reads another's half-written
       // .git/worktrees/<name>/commondir and dies after creating its branch), so pwt adds one at a time.
-      await withLock(join(repo.commonDir, 'worktrees'), join(project.sessionsDir, '.worktree-add.lock'), { what: 'git worktree add', timeoutMs: 120_000 }, async () => {
+      await withLock(join(repo.commonDir, 'worktrees'), join(project.sessionsDir, '.worktree-add.lock'), { what: 'git worktree add', timeoutMs: 120_000, onWait: notes.warn }, async () => {
         if (await refExists(repo.mainPath, `refs/heads/${op.branch}`)) {
           throw preconditionError(`The branch ${op.branch} was created meanwhile.`, 'Pick another name.');
         }
@@ -33,7 +33,8 @@ export const createRunners: Runners<CreateOp, Project> = {
         if (added.code !== 0) {
           // git creates the branch before the worktree; take back what this failed add left.
           await removeWorktreeAndBranch(repo.mainPath, op.path, op.branch);
-          throw new GitError(['worktree', 'add', '-b', op.branch, op.path, op.baseCommit], added);
+          const said = added.stderr.trim().split('\n').pop() ?? `exit ${added.code}`;
+          throw preconditionError(`git worktree add failed: ${said}`, 'Nothing was left behind; fix what git says and run pwt create again.');
         }
       });
     },
