@@ -5,8 +5,11 @@ import { defineCommand } from 'citty';
  * (docs/runs.md). One file per subcommand under ./run/, loaded only when used.
  */
 export default defineCommand({
-  meta: { name: 'run', description: 'Named runs of several agents: list | show | compare | pick | rm' },
+  meta: { name: 'run', description: 'Named runs of several agents: start | resume | stop | list | show | compare | pick | rm' },
   subCommands: {
+    start: () => import('./run/start.js').then((m) => m.default),
+    resume: () => import('./run/resume.js').then((m) => m.default),
+    stop: () => import('./run/stop.js').then((m) => m.default),
     list: () => import('./run/list.js').then((m) => m.default),
     show: () => import('./run/show.js').then((m) => m.default),
     compare: () => import('./run/compare.js').then((m) => m.default),

@@ -5,6 +5,7 @@ import { findSession, sessionPath, type Manifest } from '../../manifest/manifest
 import { readManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
 import { removeSession, type RemoveResult, type Strategy } from '../../sessions/remove/index.js';
+import { stopSessionAgents } from '../runtime/index.js';
 import { deleteRun, requireRun, updateRun, type RunAgent, type RunFile } from './store.js';
 
 /**
@@ -63,6 +64,8 @@ async function removeAll(project: Project, planned: Planned[], mode: { dryRun: b
   for (const { agent, strategy } of planned) {
     const entry: EndedSession = { session: agent.session, provider: agent.provider, strategy };
     try {
+      // The agents stop first (resumable: their vendor ids and resume args are recorded), so none writes into a worktree that is going.
+      if (!dryRun) await stopSessionAgents(project, agent.session);
       // Abandon archives uncommitted work with the session (force), so nothing is lost and pwt restore brings it back.
       entry.result = await removeSession(project, { name: agent.session, strategy, yes: true, force: strategy === 'abandon', dryRun, interactive: false, onStep });
     } catch (error) {

@@ -1,7 +1,8 @@
 import { collectStatus, type SessionStatus } from '../../sessions/status.js';
 import type { Project } from '../../project/project.js';
-import { agentsOf, type AgentEntry } from '../runtime/records.js';
-import { checkStatus, readLiveness, type Liveness } from '../runtime/status.js';
+import { PwtError } from '../../infra/errors.js';
+import { listAgents } from '../runtime/index.js';
+import { agentsOf } from '../runtime/records.js';
 import { listRuns, requireRun, updateRun, type RunAgent, type RunFile } from './store.js';
 
 /**
@@ -26,34 +27,41 @@ export interface RunState extends RunFile {
   agents: RunAgentState[];
 }
 
-/** The runtime's entry for a run agent: the agent session of that id in its pwt session. */
-function entryOf(agent: RunAgent, session: SessionStatus | undefined): AgentEntry | undefined {
-  return session ? agentsOf(session).find((entry) => entry.id === agent.agentId) : undefined;
+/** What the runtime knows of an agent now: status checked against tmux, vendor id captured when it was still unknown. */
+interface Live {
+  status: string;
+  vendorSessionId: string | null;
+  tmuxSession: string | null;
 }
 
-/** What the run file says, brought up to date from the runtime's records (vendor ids captured since). */
-function freshFields(agent: RunAgent, entry: AgentEntry | undefined): Partial<RunAgent> {
-  if (!entry) return {};
-  return {
-    vendorSessionId: entry.vendorSessionId ?? agent.vendorSessionId,
-    ...(entry.tmux ? { tmuxSession: entry.tmux.session } : {}),
-  };
+/**
+ * The runtime's view of the run's agents. Without tmux (or when it cannot be
+ * asked) the statuses are the remembered ones from the manifest.
+ */
+async function liveAgents(project: Project, run: RunFile, sessions: Map<string, SessionStatus>): Promise<Map<string, Live>> {
+  const live = new Map<string, Live>();
+  if (!run.agents.some((agent) => agent.agentId)) return live;
+  try {
+    for (const view of await listAgents(project)) live.set(view.id, { status: view.status, vendorSessionId: view.vendorSessionId, tmuxSession: view.tmuxSession ?? null });
+  } catch (error) {
+    if (!(error instanceof PwtError)) throw error;
+    for (const session of sessions.values()) for (const entry of agentsOf(session)) live.set(entry.id, { status: entry.status, vendorSessionId: entry.vendorSessionId, tmuxSession: entry.tmux?.session ?? null });
+  }
+  return live;
 }
 
 export async function runState(project: Project, run: RunFile): Promise<RunState> {
   const report = await collectStatus(project);
   const sessions = new Map(report.sessions.map((session) => [session.id, session]));
-  const entries = run.agents.map((agent) => entryOf(agent, sessions.get(agent.session)));
-  // One tmux call for every agent, and none when no agent was ever launched.
-  const liveness: Liveness = entries.some((entry) => entry?.tmux) ? await readLiveness() : { panes: [] };
-  const agents = run.agents.map((agent, index): RunAgentState => {
+  const live = await liveAgents(project, run, sessions);
+  const agents = run.agents.map((agent): RunAgentState => {
     const session = sessions.get(agent.session);
-    const entry = entries[index];
+    const now = agent.agentId ? live.get(agent.agentId) : undefined;
     const known = session !== undefined && session.exists;
-    const status = agent.error !== undefined && !agent.agentId ? 'failed' : !known ? 'removed' : entry ? checkStatus(entry, liveness).status : 'unknown';
+    const status = agent.error !== undefined && !agent.agentId ? 'failed' : !known ? 'removed' : (now?.status ?? 'unknown');
     return {
       ...agent,
-      ...freshFields(agent, entry),
+      ...(now ? { vendorSessionId: now.vendorSessionId ?? agent.vendorSessionId, tmuxSession: now.tmuxSession ?? agent.tmuxSession } : {}),
       status,
       exists: known,
       branch: session?.branch ?? null,

@@ -18,7 +18,8 @@ export interface RunAgent {
   provider: string;
   agentId: string | null;
   vendorSessionId: string | null;
-  cliCommand: string | null;
+  /** The argument vector of the last launch (a prompt shows as "<prompt>"). */
+  cliCommand: string[] | null;
   tmuxSession: string | null;
   spawnedAt: string | null;
   /** Why this provider could not start (absent when it started). */

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { defineCommand } from 'citty';
+import { preconditionError, usageError } from '../../core/infra/errors.js';
+import { openProject } from '../../core/project/project.js';
+import { startRun } from '../../core/agents/runs/start.js';
+import { log, printJson } from '../../ui/log.js';
+import { jsonArg, repeated } from '../_args.js';
+import { printNotes } from '../agent/_shared.js';
+
+export default defineCommand({
+  meta: { name: 'start', description: 'Give one task to several agents: a session <run>-<provider> each, agents started detached' },
+  args: {
+    run: { type: 'positional', description: 'Run name (session-name rules)', required: true },
+    agents: { type: 'string', description: 'Comma-separated providers, e.g. claude,codex,pi', required: true },
+    goal: { type: 'string', description: 'A goal of the run (repeatable); the prompt when no --prompt is given' },
+    prompt: { type: 'string', description: 'The first prompt for every agent' },
+    'prompt-file': { type: 'string', description: 'Read the first prompt from this file' },
+    base: { type: 'string', description: 'Branch or commit the sessions start from (default: the main worktree\'s branch)' },
+    ...jsonArg,
+  },
+  async run({ args, rawArgs }) {
+    if (args.prompt !== undefined && args['prompt-file'] !== undefined) throw usageError('Pass --prompt or --prompt-file, not both.', 'Run: pwt run start --help');
+    let prompt = args.prompt;
+    if (args['prompt-file'] !== undefined) {
+      try {
+        prompt = readFileSync(args['prompt-file'], 'utf8');
+      } catch (error) {
+        throw preconditionError(`Cannot read the prompt file ${args['prompt-file']}: ${(error as Error).message}.`, 'Pass a readable file with --prompt-file.');
+      }
+    }
+    const project = await openProject();
+    const result = await startRun(project, {
+      name: args.run,
+      providers: repeated(rawArgs, 'agents').length > 0 ? repeated(rawArgs, 'agents') : [args.agents],
+      goals: repeated(rawArgs, 'goal'),
+      ...(prompt !== undefined ? { prompt } : {}),
+      ...(args.base !== undefined ? { base: args.base } : {}),
+      onProgress: args.json ? undefined : (message) => log.info(message),
+    });
+    if (args.json) printJson(result);
+    else {
+      printNotes(result.notes.filter((note) => note.kind !== 'started'));
+      for (const each of result.started) log.success(`${each.provider} started in session ${each.session} (agent ${each.agentId}).`);
+      if (result.started.length > 0) log.info(`See them with: pwt run show ${result.run}; attach to one with: pwt agent attach <agent>`);
+    }
+    if (result.failed.length > 0) {
+      throw preconditionError(
+        `Run ${result.run}: ${result.failed.map((each) => `${each.provider} did not start (${each.error})`).join('; ')}.`,
+        `Fix that (install the CLI), then start what is missing with: pwt run resume ${result.run}`,
+      );
+    }
+  },
+});
