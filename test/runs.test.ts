@@ -101,6 +101,37 @@ describe('pwt run list and show', () => {
   }, 60_000);
 });
 
+describe('pwt run start: refusals before anything is made', () => {
+  it('exits 2 for bad names, providers or prompts and 3 for a taken name or a dirty main worktree, changing nothing', () => {
+    project = makeProject();
+    expect(pwt(['create', 'try-pi']).code).toBe(0);
+    const before = fingerprint(project);
+    const cases: [string[], number, RegExp][] = [
+      [['run', 'start', 'bad..name', '--agents', 'pi', '--prompt', 'x'], 2, /Invalid run name/],
+      [['run', 'start', 'ok', '--agents', 'pi,nope', '--prompt', 'x'], 2, /Unknown provider: nope/],
+      [['run', 'start', 'ok', '--agents', 'pi,pi', '--prompt', 'x'], 2, /pi is listed twice/],
+      [['run', 'start', 'ok', '--agents', 'pi'], 2, /needs something to do.*--prompt/],
+      [['run', 'start', 'ok', '--prompt', 'x'], 2, /--agents/],
+      [['run', 'start', 'ok', '--agents', 'pi', '--prompt', 'x', '--prompt-file', 'f'], 2, /not both/],
+      [['run', 'start', 'ok', '--agents', 'pi', '--prompt-file', join(project.sandbox.root, 'missing.txt')], 3, /Cannot read the prompt file/],
+      [['run', 'start', 'try', '--agents', 'claude,pi', '--prompt', 'x'], 3, /A session named "try-pi" already exists/],
+      [['run', 'start', 'ok', '--agents', 'pi', '--prompt', 'x', '--base', 'nosuch'], 3, /The base "nosuch" does not name a commit/],
+    ];
+    for (const [args, code, message] of cases) {
+      const result = pwt(args);
+      expect(result.code, args.join(' ')).toBe(code);
+      expect(result.stderr, args.join(' ')).toMatch(message);
+    }
+    writeFileSync(join(project.main, 'README.md'), 'edited\n');
+    const dirty = pwt(['run', 'start', 'ok', '--agents', 'pi', '--prompt', 'x']);
+    expect(dirty.code).toBe(3);
+    expect(dirty.stderr).toMatch(/uncommitted change/);
+    git(project.main, 'checkout', '--', 'README.md');
+    expect(fingerprint(project)).toBe(before);
+    expect(existsSync(join(project.sessionsDir, '.pwt', 'runs', 'ok.json'))).toBe(false);
+  }, 60_000);
+});
+
 describe('pwt run compare', () => {
   it('shows commits, files, lines, shared files and which branch merges cleanly, touching nothing', () => {
     withRun({

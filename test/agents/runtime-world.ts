@@ -28,6 +28,8 @@ export interface RuntimeWorld {
   ok(args: string[], cwd?: string): Promise<RunResult>;
   /** Creates a session with pwt and trusts its folder for every CLI; returns its real path. */
   session(name: string): Promise<string>;
+  /** Trusts a folder for every CLI (one pwt will create, e.g. a run's sessions). */
+  trust(path: string): void;
   tmux(...args: string[]): { stdout: string; stderr: string; code: number };
   agents(session?: string): Promise<any[]>;
 }
@@ -94,6 +96,7 @@ export function useRuntimeWorlds(server: ModelServer, clis: CliName[]): { make()
           trust(path);
           return path;
         },
+        trust,
         tmux: (...args) => {
           const result = spawnSync('tmux', ['-L', 'pwt', ...args], { env: { ...process.env, TMUX_TMPDIR: tmuxDir, TMUX: '' }, encoding: 'utf8' });
           return { stdout: result.stdout ?? '', stderr: result.stderr ?? '', code: result.status ?? 1 };

@@ -126,6 +126,9 @@ async function missingClis(providers: Provider[], env: NodeJS.ProcessEnv): Promi
 
 /** Creates a run's session for one provider when it is not there yet, then starts (or resumes) its agent detached. */
 export async function startGroup(project: Project, run: RunFile, group: StartGroup, env: NodeJS.ProcessEnv): Promise<{ agent: AgentEntry; notes: Note[] }> {
+  const missing = (await missingClis([group.provider], env)).get(group.provider);
+  // Checked before the session is made: a provider that cannot start leaves no empty session behind.
+  if (missing) throw preconditionError(`${missing} is not installed or not on PATH.`, `Install ${group.provider}'s CLI (pwt doctor says how).`);
   if (!findSession(await readManifest(project), group.session)) {
     await createSession(project, { name: group.session, goals: run.goals, ...(run.base ? { base: run.base } : {}) });
   }
