@@ -1,5 +1,6 @@
 import { notInstalled, runProcess, type RunOptions, type RunResult } from '../infra/process.js';
 import type { WorkflowShell } from './workflow-shell.js';
+import { PWT_ENV } from '../infra/env.js';
 
 /**
  * The one door to git (and, through run(), to gh). On hot paths commands are
@@ -13,13 +14,13 @@ export type { RunOptions, RunResult } from '../infra/process.js';
 
 let workflowShell: WorkflowShell | null = null;
 
-/** Routes this process's git and gh calls through zx from now on (end-of-session commands only). */
-export async function useWorkflowShell(): Promise<WorkflowShell> {
+/** Routes this process's git and gh calls through zx from now on (open, sync and the end-of-session commands only). */
+export async function useWorkflowShell(): Promise<void> {
+  if (process.env[PWT_ENV.zx] === '0') return;
   if (!workflowShell) {
     const { loadWorkflowShell } = await import('./workflow-shell.js');
     workflowShell = await loadWorkflowShell();
   }
-  return workflowShell;
 }
 
 export async function run(cmd: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
@@ -93,6 +94,37 @@ export async function changedPaths(cwd: string, opts: { untracked: 'no' | 'norma
 export async function listBranches(cwd: string, prefix: string): Promise<string[]> {
   const out = await git(cwd, ['for-each-ref', '--format=%(refname:short)', `refs/heads/${prefix}`]);
   return out.split('\n').filter(Boolean);
+}
+
+/**
+ * What git prints when a push failed on the way rather than being refused:
+ * name resolution, a refused or dropped connection, an HTTP 5xx. Worth
+ * another try; a rejected push (non-fast-forward, a hook, permissions) is not.
+ */
+const TRANSIENT_PUSH = /Could not resolve host|Temporary failure in name resolution|Connection (timed out|refused|reset)|Operation timed out|Network is unreachable|early EOF|unexpected disconnect|remote end hung up unexpectedly|RPC failed|gnutls_handshake|SSL_ERROR_SYSCALL|returned error: 5\d\d|HTTP 5\d\d/i;
+
+/** Tries of a push that keeps failing on the way, one second apart. */
+export const PUSH_ATTEMPTS = 3;
+
+/**
+ * Pushes a local branch to the same name on `remote` and sets it as the
+ * upstream. Under the workflow shell, a push that fails on the way is tried
+ * again (zx's retry, PUSH_ATTEMPTS in all); any other failure throws at once.
+ */
+export async function pushBranch(cwd: string, remote: string, branch: string): Promise<{ attempts: number }> {
+  const args = ['push', '--quiet', '--set-upstream', remote, `refs/heads/${branch}:refs/heads/${branch}`];
+  let attempts = 0;
+  let refused: RunResult | null = null;
+  const once = async () => {
+    attempts++;
+    const result = await gitProbe(cwd, args);
+    if (result.code === 0) return;
+    if (!TRANSIENT_PUSH.test(result.stderr)) refused = result;
+    else throw new GitError(args, result);
+  };
+  await (workflowShell ? workflowShell.retry(PUSH_ATTEMPTS, 1000, once) : once());
+  if (refused) throw new GitError(args, refused);
+  return { attempts };
 }
 
 /** Commits in `branch` but not in `base` (ahead) and the other way round (behind). */

@@ -20,6 +20,8 @@ export const PWT_ENV = {
   cdFile: 'PWT_CD_FILE',
   /** Milliseconds to wait for a lock (the manifest's, the worktree-add lock) before giving up, instead of each lock's own default; tests shorten it. */
   lockTimeoutMs: 'PWT_LOCK_TIMEOUT_MS',
+  /** `0`: open, sync and the end-of-session commands spawn git and gh directly instead of through zx (for a machine where zx cannot run, and to measure what zx costs: bench/remove.bench.mjs). */
+  zx: 'PWT_ZX',
   /** Fault injection for tests: `manifest-write` fails the manifest write after the temp file (a rollback test). */
   fault: 'PWT_FAULT',
   // Set for the commands pwt runs for a repository: project hooks (`.pwt.json`
