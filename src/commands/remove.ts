@@ -5,6 +5,7 @@ import { assertNamePattern } from '../core/project/names.js';
 import { openProject } from '../core/project/project.js';
 import { removeSession, STRATEGIES, type RemoveResult, type Strategy } from '../core/sessions/remove/index.js';
 import { isInteractive, log, printJson } from '../ui/log.js';
+import { stepSpinner } from '../ui/progress.js';
 import { hookArgs, jsonArg } from './_args.js';
 import { removeHooks } from '../core/sessions/remove/hooks.js';
 import { hookOptions } from '../ui/hooks.js';
@@ -45,6 +46,7 @@ export default defineCommand({
       // --json is for scripts: stdout stays pure JSON, so nothing is asked (clack draws prompts on stdout).
       interactive: isInteractive() && !args.json,
       onStep: args.json ? undefined : (title) => log.info(title),
+      spin: stepSpinner(args.json),
       before: [hooks.before],
       after: [hooks.after],
     });

@@ -1,11 +1,11 @@
 import { PwtError, Exit, preconditionError } from '../../infra/errors.js';
 import { GitError } from '../../git/git.js';
-import { execute, type Action } from '../../workflow/execute.js';
+import { execute, type Action, type Spin } from '../../workflow/execute.js';
 import type { Project } from '../../project/project.js';
 import { gatherFacts, type RemoveFacts } from './facts.js';
 import { buildRemovePlan, inventoryRefusal, type RemoveStepBuilder, type Strategy } from './plan.js';
 import { confirm, select, text } from '../../infra/ask.js';
-import { resolveCommit } from '../../git/git.js';
+import { resolveCommit, useWorkflowShell } from '../../git/git.js';
 import { describeInventory } from '../inventory.js';
 import { withSessionLock } from '../lock.js';
 
@@ -27,6 +27,8 @@ export interface RemoveOptions {
   dryRun?: boolean;
   interactive: boolean;
   onStep?: (title: string) => void;
+  /** Progress for slow steps (push, gh, merge): zx's spinner at a terminal. */
+  spin?: Spin;
   /** Steps to run before the strategy's own (project hooks check here; the agents code stops agents here). */
   before?: RemoveStepBuilder[];
   /** Steps to run once the session is gone (the post-remove project hook). */
@@ -84,6 +86,8 @@ async function confirmAbandon(facts: RemoveFacts, opts: RemoveOptions): Promise<
 }
 
 export async function removeSession(project: Project, opts: RemoveOptions): Promise<RemoveResult> {
+  // The git and gh steps run through zx (git/workflow-shell.ts).
+  await useWorkflowShell();
   if (opts.dryRun) return removeLocked(project, opts);
   return withSessionLock(project, opts.name, () => removeLocked(project, opts));
 }
@@ -102,6 +106,7 @@ async function removeLocked(project: Project, opts: RemoveOptions): Promise<Remo
   try {
     const actions = await execute(plan.steps, {
       dryRun: opts.dryRun,
+      spin: opts.spin,
       onStep: (title) => {
         current = title;
         opts.onStep?.(title);

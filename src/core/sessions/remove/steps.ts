@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { addPathspec, archiveNested, artifactDir, archiveRef, copyArtifacts, writeArchive } from '../archive.js';
 import { conflictError, preconditionError } from '../../infra/errors.js';
 import { createPullRequest } from '../../gh/gh.js';
-import { git, gitProbe, resolveCommit } from '../../git/git.js';
+import { git, gitProbe, pushBranch, resolveCommit } from '../../git/git.js';
 import { updateManifest } from '../../manifest/store.js';
 import { rememberEnded } from '../../manifest/manifest.js';
 import type { Step } from '../../workflow/execute.js';
@@ -39,9 +39,9 @@ export function pushStep(facts: RemoveFacts, remote: string): Step {
   return {
     action: { op: 'push', remote, branch },
     title: `push ${branch} to ${remote} (with upstream)`,
-    run: async () => {
-      await git(at(facts), ['push', '--quiet', '--set-upstream', remote, `refs/heads/${branch}:refs/heads/${branch}`]);
-    },
+    slow: true,
+    // A push that fails on the way (network) is tried again, up to PUSH_ATTEMPTS times.
+    run: async () => pushBranch(at(facts), remote, branch),
   };
 }
 
@@ -50,6 +50,7 @@ export function pullRequestStep(facts: RemoveFacts, pr: { base: string; title: s
   return {
     action,
     title: `open a pull request ${facts.session.branch} -> ${pr.base} (gh pr create) and record its URL`,
+    slow: true,
     run: async () => {
       const url = await createPullRequest({ cwd: facts.project.repo.mainPath, base: pr.base, head: facts.session.branch, title: pr.title, body: pr.body });
       action.url = url;
@@ -74,6 +75,7 @@ export function mergeStep(facts: RemoveFacts, predicted: MergePlan): Step {
   return {
     action,
     title: `merge ${branch} into ${baseBranch} (${predicted.kind === 'fast-forward' ? 'fast-forward' : predicted.kind === 'already-merged' ? 'already merged: nothing to do' : 'merge commit'})`,
+    slow: true,
     run: async () => {
       const [branchTip, baseTip] = await Promise.all([resolveCommit(mainPath, `refs/heads/${branch}`), resolveCommit(mainPath, `refs/heads/${baseBranch}`)]);
       if (!branchTip || !baseTip) throw preconditionError(`${branchTip ? baseBranch : branch} disappeared while pwt remove ran; nothing was merged.`, `Check with git branch, then run pwt remove ${facts.session.id} again.`);
