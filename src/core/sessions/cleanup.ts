@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { archiveRef, moveAside, writeArchive } from './archive.js';
-import { currentBranch, git, resolveCommit } from '../git/git.js';
+import { currentBranch, git, resolveCommit, useWorkflowShell } from '../git/git.js';
 import { guessBase } from '../manifest/adopt.js';
 import { adoptedSession, findSession, type SessionRecord } from '../manifest/manifest.js';
 import { updateManifest } from '../manifest/store.js';
@@ -64,6 +64,8 @@ export async function cleanup(project: Project, opts: CleanupOptions): Promise<C
   const decisions: Array<[Orphan, Decision]> = [];
   for (const orphan of snapshot.orphans) decisions.push([orphan, asking ? await ask(orphan, Boolean(opts.deleteBranch)) : defaultDecision(orphan)]);
   const steps = await buildCleanupPlan(project, snapshot, decisions, Boolean(opts.deleteBranch));
+  // The steps' git calls run through zx (git/workflow-shell.ts); a report or a dry run only reads.
+  if (steps.length > 0 && !opts.dryRun && !reportOnly) await useWorkflowShell();
   const dryRun = Boolean(opts.dryRun) || reportOnly;
   const actions = await execute(steps, { dryRun, onStep: opts.onStep });
   return { orphans: snapshot.orphans, actions, titles: steps.map((step) => step.title), dryRun, reportOnly };

@@ -5,7 +5,7 @@ import { copyEnvStep, CREATING_ENV } from './create/index.js';
 import { approveHooks, runPostCreate, type HookFailed, type HookOptions, type HookOutcome } from '../project-hooks/run.js';
 import { copyStep } from './copy.js';
 import { preconditionError } from '../infra/errors.js';
-import { git, gitProbe, resolveCommit } from '../git/git.js';
+import { git, gitProbe, resolveCommit, useWorkflowShell } from '../git/git.js';
 import { findSession, relativeWorktree, type SessionRecord } from '../manifest/manifest.js';
 import { readManifest, updateManifest } from '../manifest/store.js';
 import { validateName } from '../project/names.js';
@@ -125,6 +125,8 @@ export async function restoreSession(project: Project, opts: RestoreOptions): Pr
     },
   });
 
+  // The steps' git calls run through zx (git/workflow-shell.ts).
+  if (!opts.dryRun) await useWorkflowShell();
   const actions = await execute(steps, { rollback: true, dryRun: opts.dryRun, onStep: opts.onStep });
   const result: RestoreResult = { session, path, entry, actions, titles: steps.map((step) => step.title), hooks: [], ...(gate.note ? { hookNote: gate.note } : {}) };
   if (!opts.dryRun) await runPostCreate(project, gate, { id: session.id, path, branch, base: session.base ?? session.baseCommit ?? '' }, hookOptions, result);
