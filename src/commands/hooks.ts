@@ -5,6 +5,33 @@ import { ORIGINAL_SUFFIX } from '../core/hooks/files.js';
 import { openProject } from '../core/project/project.js';
 import { log, printJson, printLine } from '../ui/log.js';
 import { jsonArg } from './_args.js';
+import { usageError } from '../core/infra/errors.js';
+import type { Project } from '../core/project/project.js';
+import type { Manager, ViaResult } from '../core/hooks/managers.js';
+
+const MANAGER_NAMES = ['simple-git-hooks', 'husky', 'lefthook'];
+const viaArg = { via: { type: 'string', description: 'simple-git-hooks | husky | lefthook: write into that hook manager\'s committed config instead of this clone\'s hooks folder' } } as const;
+
+function manager(via: string | undefined): Manager | null {
+  if (via === undefined) return null;
+  if (!MANAGER_NAMES.includes(via)) throw usageError(`Unknown hook manager "${via}".`, `Use one of: ${MANAGER_NAMES.join(', ')}.`);
+  return via as Manager;
+}
+
+function reportVia(result: ViaResult, installing: boolean): void {
+  for (const { hook, op } of result.hooks) log.info(`${hook}: ${op === 'added' ? `added to ${result.file}` : op === 'updated' ? `updated in ${result.file}` : op === 'removed' ? `removed from ${result.file}` : installing ? 'already there, unchanged' : 'not there, nothing to do'}`);
+  if (installing) {
+    log.success(`pwt's hooks are in ${result.manager}'s config (${result.file}): commit it, and every clone that installs ${result.manager}'s hooks gets them (they do nothing where pwt is not set up).`);
+    log.info(`This clone's dispatcher: ${result.dispatcher}. Other clones: run pwt hooks install --via ${result.manager} there once.`);
+  }
+  if (result.activate) log.info(`Let ${result.manager} update this clone's hooks: ${result.activate}`);
+}
+
+async function managerHint(project: Project): Promise<void> {
+  const { detectManagers } = await import('../core/hooks/managers.js');
+  const found = detectManagers(project.repo.worktreePath);
+  if (found.length) log.info(`This repository uses ${found.join(', ')}: pwt hooks install --via ${found[0]} puts pwt's hooks into its committed config, for every clone.`);
+}
 
 const INSTALLED: Record<InstallOp, string> = {
   created: 'installed',
@@ -29,21 +56,35 @@ function perWorktreeNote(report: { perWorktree: boolean; hooksPath: string | nul
 
 const install = defineCommand({
   meta: { name: 'install', description: 'Install the post-checkout and pre-push hooks into the hooks folder git uses (keeps and chains existing hooks)' },
-  args: { ...jsonArg },
+  args: { ...viaArg, ...jsonArg },
   async run({ args }) {
-    const result = await installHooks(await openProject());
+    const via = manager(args.via);
+    const project = await openProject();
+    if (via) {
+      const { installVia } = await import('../core/hooks/managers.js');
+      const done = await installVia(project, via);
+      return args.json ? printJson(done) : reportVia(done, true);
+    }
+    const result = await installHooks(project);
     if (args.json) return printJson(result);
     log.success(`pwt's git hooks are in ${result.hooksDir}${result.hooksPath ? ` (core.hooksPath = ${result.hooksPath})` : ''}:`);
     for (const action of result.actions) log.info(`${action.hook}: ${INSTALLED[action.op].replace('<hook>', action.hook)}`);
     perWorktreeNote(result);
     log.info('PWT_HOOKS=0 skips them, PWT_DEBUG=1 traces them; pwt hooks uninstall removes them.');
+    await managerHint(project);
   },
 });
 
 const uninstall = defineCommand({
   meta: { name: 'uninstall', description: 'Remove pwt\'s hooks and restore exactly the hooks that were there' },
-  args: { ...jsonArg },
+  args: { ...viaArg, ...jsonArg },
   async run({ args }) {
+    const via = manager(args.via);
+    if (via) {
+      const { uninstallVia } = await import('../core/hooks/managers.js');
+      const done = await uninstallVia(await openProject(), via);
+      return args.json ? printJson(done) : reportVia(done, false);
+    }
     const result = await uninstallHooks(await openProject());
     if (args.json) return printJson(result);
     for (const action of result.actions) log.info(`${action.hook}: ${UNINSTALLED[action.op]}`);
