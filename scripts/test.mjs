@@ -1,5 +1,5 @@
 // The full test suite: vitest with its normal output, then (with no file
-// arguments) the unit tests of test/core/ again under bun test, then one
+// arguments) the unit tests (test/core/, test/commands/) again under bun test, then one
 // summary line "N passed, N failed[, N skipped]" that CI reads: the two
 // runners' counts added up. Exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
@@ -26,8 +26,8 @@ let bunOk = true;
 if (args.length === 0) {
   const junit = 'test-results-bun.xml';
   rmSync(junit, { force: true });
-  console.log('\nbun test test/core (the unit tests under bun):');
-  const bun = spawnSync('npx', ['bun', 'test', '--reporter=junit', `--reporter-outfile=${junit}`, 'test/core'], { stdio: 'inherit' });
+  console.log('\nbun test test/core test/commands (the unit tests under bun):');
+  const bun = spawnSync('npx', ['bun', 'test', '--reporter=junit', `--reporter-outfile=${junit}`, 'test/core', 'test/commands'], { stdio: 'inherit' });
   const totals = existsSync(junit) ? /<testsuites\b[^>]*\btests="(\d+)"[^>]*\bfailures="(\d+)"[^>]*\bskipped="(\d+)"/.exec(readFileSync(junit, 'utf8')) : null;
   const [tests, failures, skips] = totals ? totals.slice(1).map(Number) : [0, 1, 0];
   passed += tests - failures - skips;

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classifyScreen } from '../../../src/core/agents/runtime/activity/screen.js';
+import { classifyScreen } from '../../../../../src/core/agents/runtime/activity/screen.js';
 
 /** Screens captured from the pinned CLIs in tmux against the test model server (docs/activity.md). */
-const screen = (name: string) => readFileSync(join(import.meta.dirname, '../../fixtures/activity', `${name}.txt`), 'utf8');
+const screen = (name: string) => readFileSync(join(import.meta.dirname, '../../../../fixtures/activity', `${name}.txt`), 'utf8');
 
 describe('screen patterns of the real CLIs', () => {
   const table: [string, 'claude' | 'codex' | 'pi', string | null][] = [

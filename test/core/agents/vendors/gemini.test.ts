@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import gemini from '../../../src/core/agents/vendors/gemini/adapter.js';
-import { readGeminiChat } from '../../../src/core/agents/vendors/gemini/records.js';
-import { geminiMessages } from '../../../src/core/agents/vendors/gemini/transcript.js';
-import { geminiRetentionWarning, geminiSessionRetention, stripJsonComments } from '../../../src/core/agents/vendors/gemini/settings.js';
+import gemini from '../../../../src/core/agents/vendors/gemini/adapter.js';
+import { readGeminiChat } from '../../../../src/core/agents/vendors/gemini/records.js';
+import { geminiMessages } from '../../../../src/core/agents/vendors/gemini/transcript.js';
+import { geminiRetentionWarning, geminiSessionRetention, stripJsonComments } from '../../../../src/core/agents/vendors/gemini/settings.js';
 import { FIXTURES, FIXTURE_CWD, tempHome, type TempHome } from './fixture-home.js';
 
 /**

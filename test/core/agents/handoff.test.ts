@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Transcript, TranscriptMessage } from '../../src/core/agents/vendors/types.js';
-import { buildHandoff, MIN_HANDOFF_CHARS } from '../../src/core/agents/handoff.js';
-import { renderMessage, summarizeTool } from '../../src/core/agents/transcript-render.js';
+import type { Transcript, TranscriptMessage } from '../../../src/core/agents/vendors/types.js';
+import { buildHandoff, MIN_HANDOFF_CHARS } from '../../../src/core/agents/handoff.js';
+import { renderMessage, summarizeTool } from '../../../src/core/agents/transcript-render.js';
 
 const user = (text: string): TranscriptMessage => ({ role: 'user', text, tools: [], at: null });
 const assistant = (text: string, tools: TranscriptMessage['tools'] = []): TranscriptMessage => ({ role: 'assistant', text, tools, at: null });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ManifestShapeError, validateManifest } from '../../src/core/manifest/manifest.js';
-import { PwtError } from '../../src/core/infra/errors.js';
+import { ManifestShapeError, validateManifest } from '../../../src/core/manifest/manifest.js';
+import { PwtError } from '../../../src/core/infra/errors.js';
 
 const session = { id: 'a', branch: 'session/a', worktree: '../app-sessions/a', startedAt: '2026-01-01T00:00:00Z', goals: [], status: 'active' };
 

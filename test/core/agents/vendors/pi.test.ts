@@ -1,7 +1,7 @@
 import { appendFileSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import pi, { piFolderName } from '../../../src/core/agents/vendors/pi/adapter.js';
+import pi, { piFolderName } from '../../../../src/core/agents/vendors/pi/adapter.js';
 import { FIXTURES, FIXTURE_CWD, tempHome, type TempHome } from './fixture-home.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameProblem } from '../../src/core/project/names.js';
+import { nameProblem } from '../../../src/core/project/names.js';
 
 describe('nameProblem', () => {
   const valid = ['a', 'feat-1', 'Fix_bug.2', '9lives', 'a'.repeat(64)];

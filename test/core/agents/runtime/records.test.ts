@@ -1,15 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { agentRecordPath, patchAgent, updateAgents, type AgentEntry } from '../../../src/core/agents/runtime/records.js';
-import { checkStatus, readLiveness } from '../../../src/core/agents/runtime/status.js';
-import { processStartTime } from '../../../src/core/infra/processes.js';
-import { readManifest, updateManifest } from '../../../src/core/manifest/store.js';
-import { openProject, type Project } from '../../../src/core/project/project.js';
-import { newAgentWindow } from '../../../src/core/tmux/windows.js';
-import { makeProject, type Project as TestProject } from '../../helpers/sandbox.js';
-import { isolateTmux } from '../../helpers/tmux.js';
-import { poll } from '../../agents/harness.js';
+import { agentRecordPath, patchAgent, updateAgents, type AgentEntry } from '../../../../src/core/agents/runtime/records.js';
+import { checkStatus, readLiveness } from '../../../../src/core/agents/runtime/status.js';
+import { processStartTime } from '../../../../src/core/infra/processes.js';
+import { readManifest, updateManifest } from '../../../../src/core/manifest/store.js';
+import { openProject, type Project } from '../../../../src/core/project/project.js';
+import { newAgentWindow } from '../../../../src/core/tmux/windows.js';
+import { makeProject, type Project as TestProject } from '../../../helpers/sandbox.js';
+import { isolateTmux } from '../../../helpers/tmux.js';
+import { poll } from '../../../agents/harness.js';
 
 const server = isolateTmux();
 const worlds: TestProject[] = [];

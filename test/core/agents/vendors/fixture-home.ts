@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
  * test/fixtures/agents/<vendor>/home in a temp folder, so a test can add
  * files next to the fixture's without touching the repository.
  */
-export const FIXTURES = resolve(import.meta.dirname, '../../fixtures/agents');
+export const FIXTURES = resolve(import.meta.dirname, '../../../fixtures/agents');
 
 /** The working directory every hand-written fixture session was recorded in. */
 export const FIXTURE_CWD = '/home/dev/work/acme-app';

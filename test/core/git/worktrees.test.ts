@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseWorktreeList } from '../../src/core/git/worktrees.js';
-import { age, utcStamp } from '../../src/core/infra/time.js';
-import { table } from '../../src/ui/table.js';
+import { parseWorktreeList } from '../../../src/core/git/worktrees.js';
+import { age, utcStamp } from '../../../src/core/infra/time.js';
+import { table } from '../../../src/ui/table.js';
 
 describe('parseWorktreeList', () => {
   it('reads -z records: branch, detached, locked, prunable', () => {

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import opencode from '../../../src/core/agents/vendors/opencode/adapter.js';
-import { openDatabase } from '../../../src/core/infra/sqlite.js';
+import opencode from '../../../../src/core/agents/vendors/opencode/adapter.js';
+import { openDatabase } from '../../../../src/core/infra/sqlite.js';
 import { FIXTURES, FIXTURE_CWD, tempHome, type TempHome } from './fixture-home.js';
 
 /**

@@ -3,14 +3,14 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import codex, { threadIdFromExecJson } from '../../src/core/agents/vendors/codex/adapter.js';
-import { PwtError } from '../../src/core/infra/errors.js';
+import codex, { threadIdFromExecJson } from '../../../../src/core/agents/vendors/codex/adapter.js';
+import { PwtError } from '../../../../src/core/infra/errors.js';
 
 /**
  * The codex adapter on rollouts codex-cli 0.169.0 wrote (fixtures) and on
  * hand-written rollouts in the older layouts, laid out in a temp CODEX_HOME.
  */
-const FIXTURES = resolve(import.meta.dirname, '../fixtures/agents/codex');
+const FIXTURES = resolve(import.meta.dirname, '../../../fixtures/agents/codex');
 const CWD = '/home/dev/work/proj';
 const EXEC_ID = '01a1fd67-edbf-76a2-8522-77a5d409763e';
 const TUI_ID = '01a1fd68-4d10-77a1-a7c1-d452fcb8b86e';

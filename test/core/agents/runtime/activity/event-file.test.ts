@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hookFile, readHookState, recordEvent } from '../../../src/core/agents/runtime/activity/event-file.js';
+import { hookFile, readHookState, recordEvent } from '../../../../../src/core/agents/runtime/activity/event-file.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -51,7 +51,7 @@ describe('hook events into the per-agent hook file', () => {
 describe('pwt _agent-event (the built CLI)', () => {
   it('writes the hook file from the CommonJS entry; missing arguments are a usage error', async () => {
     const { spawnSync } = await import('node:child_process');
-    const { CLI } = await import('../../helpers/sandbox.js');
+    const { CLI } = await import('../../../../helpers/sandbox.js');
     const dir = tempDir();
     const run = (...args: string[]) => spawnSync(process.execPath, [CLI, '_agent-event', ...args], { encoding: 'utf8' });
     const ok = run(dir, 'a1', 'UserPromptSubmit');

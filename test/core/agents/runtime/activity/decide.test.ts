@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decide, STABLE_MS, type Evidence } from '../../../src/core/agents/runtime/activity/decide.js';
-import type { Activity } from '../../../src/core/agents/runtime/activity/types.js';
+import { decide, STABLE_MS, type Evidence } from '../../../../../src/core/agents/runtime/activity/decide.js';
+import type { Activity } from '../../../../../src/core/agents/runtime/activity/types.js';
 
 const NOW = 1_000_000;
 const hook = (activity: Activity, at: number) => ({ event: 'x', activity, at, since: at });

@@ -2,16 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import claude, { projectFolderName } from '../../src/core/agents/vendors/claude/adapter.js';
-import { cleanUserText } from '../../src/core/agents/vendors/claude/transcript.js';
-import { inChainOrder } from '../../src/core/agents/vendors/claude/order.js';
-import { PwtError } from '../../src/core/infra/errors.js';
+import claude, { projectFolderName } from '../../../../src/core/agents/vendors/claude/adapter.js';
+import { cleanUserText } from '../../../../src/core/agents/vendors/claude/transcript.js';
+import { inChainOrder } from '../../../../src/core/agents/vendors/claude/order.js';
+import { PwtError } from '../../../../src/core/infra/errors.js';
 
 /**
  * The claude adapter on session files claude-code 2.1.197 wrote (fixtures),
  * laid out in a temp CLAUDE_CONFIG_DIR the way the CLI lays them out.
  */
-const FIXTURES = resolve(import.meta.dirname, '../fixtures/agents/claude');
+const FIXTURES = resolve(import.meta.dirname, '../../../fixtures/agents/claude');
 const CWD = '/home/dev/work/proj'; // the cwd recorded in the fixtures (absent here: realCwd keeps it as is)
 const PRINT_ID = '11111111-1111-4111-8111-111111111111';
 const INTERACTIVE_ID = '33333333-3333-4333-8333-333333333333';

@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import copilot, { parseWorkspaceYaml } from '../../../src/core/agents/vendors/copilot/adapter.js';
+import copilot, { parseWorkspaceYaml } from '../../../../src/core/agents/vendors/copilot/adapter.js';
 import { FIXTURES, FIXTURE_CWD, tempHome, type TempHome } from './fixture-home.js';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import cursor, { cursorSlug } from '../../../src/core/agents/vendors/cursor/adapter.js';
+import cursor, { cursorSlug } from '../../../../src/core/agents/vendors/cursor/adapter.js';
 import { FIXTURE_CWD, tempHome, type TempHome } from './fixture-home.js';
 
 /**
