@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeSandbox, type Sandbox } from './helpers/sandbox.js';
 
 let sandbox: Sandbox;
-afterEach(() => sandbox?.cleanup());
+afterEach(() => sandbox?.cleanup(), 60_000);
 
 /** The command names listed under "Commands:" in pwt --help. */
 function listedCommands(help: string): string[] {
@@ -37,7 +37,7 @@ describe('pwt help', () => {
     const unknown = sandbox.pwt(sandbox.root, ['help', 'frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe('pwt: Unknown command "frobnicate". Run: pwt help\n');
-  });
+  }, 60_000);
 
   it('-V and --version print the version alone', () => {
     sandbox = makeSandbox();
@@ -46,5 +46,5 @@ describe('pwt help', () => {
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     }
-  });
+  }, 60_000);
 });

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { installFakeGh } from './helpers/fake-gh.js';
-import { CLI, commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
+import { CLI, NODE, commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
 import { fingerprint, manifest, sessionIds } from './remove-harness.js';
 
 /**
@@ -12,7 +12,7 @@ import { fingerprint, manifest, sessionIds } from './remove-harness.js';
  * ref (`git rev-list --all`), every file is somewhere pwt said it would be.
  */
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 function withSession(name = 'feat'): string {
   project = makeProject();
@@ -50,7 +50,7 @@ describe('a detached HEAD', () => {
     expect(reachable(detached)).toBe(true);
     expect(git(project.main, 'show', `${archiveRefs()[0]}^1:detached.txt`)).toBe('only here');
     expect(git(project.main, 'rev-parse', 'session/feat')).not.toBe(detached);
-  });
+  }, 60_000);
 
   it('at the branch tip (nothing of its own): keep goes ahead and the branch stays', () => {
     const session = withSession();
@@ -60,7 +60,7 @@ describe('a detached HEAD', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/the branch session\/feat stays/);
     expect(git(project.main, 'rev-parse', 'session/feat')).toBe(tip);
-  });
+  }, 60_000);
 
   it('of a worktree adopted by the post-checkout hook: merge refuses (no branch), keep archives its commit', () => {
     project = makeProject();
@@ -82,7 +82,7 @@ describe('a detached HEAD', () => {
     expect(keep.code, keep.stderr).toBe(0);
     expect(reachable(commit)).toBe(true);
     expect(existsSync(path)).toBe(false);
-  });
+  }, 60_000);
 });
 
 describe('a worktree whose HEAD moved to another branch (no hooks)', () => {
@@ -98,14 +98,14 @@ describe('a worktree whose HEAD moved to another branch (no hooks)', () => {
     expect(merge.stderr).not.toMatch(/already merged|Merged/);
     expect(fingerprint(project)).toBe(before);
     expect(git(project.main, 'rev-parse', 'session/feat')).toBe(sessionTip);
-  });
+  }, 60_000);
 
   it('status marks it (other-branch) in the table and in --json notes', () => {
     const session = withSession();
     git(session, 'switch', '--quiet', '-c', 'feature-two');
     const status = parseJson(pwt(['status', '--json']).stdout);
     expect(status.sessions[0].notes).toContainEqual({ kind: 'other-branch', detail: expect.stringContaining('feature-two') });
-  });
+  }, 60_000);
 });
 
 describe('commits only the reflog holds', () => {
@@ -117,7 +117,7 @@ describe('commits only the reflog holds', () => {
     const result = pwt(['rm', 'feat', '--strategy', 'keep']);
     expect(result.code, result.stderr).toBe(0);
     expect(reachable(dropped)).toBe(true);
-  });
+  }, 60_000);
 });
 
 describe('nested repositories and submodules', () => {
@@ -135,7 +135,7 @@ describe('nested repositories and submodules', () => {
     expect(git(kept, 'rev-parse', 'HEAD')).toBe(nestedCommit);
     expect(readFileSync(join(kept, 'lib.txt'), 'utf8')).toBe('lib\n');
     expect(existsSync(session)).toBe(false);
-  });
+  }, 60_000);
 
   it('an untracked nested repository does not count as uncommitted work of the session, and keep keeps it', () => {
     const session = withSession();
@@ -147,7 +147,7 @@ describe('nested repositories and submodules', () => {
     expect(readFileSync(join(copy.to, 'scratch', 'a.txt'), 'utf8')).toBe('a\n');
     // The session branch got no gitlink of it.
     expect(git(project.main, 'ls-tree', '-r', '--name-only', 'session/feat')).not.toMatch(/scratch/);
-  });
+  }, 60_000);
 
   it('initialised submodules: create initialises them, keep removes the worktree, unpushed submodule commits are kept', () => {
     project = makeProject();
@@ -170,7 +170,7 @@ describe('nested repositories and submodules', () => {
     const copy = parseJson(result.stdout).actions.find((action: { op: string }) => action.op === 'archive-nested');
     expect(git(join(copy.to, 'lib'), 'rev-parse', 'HEAD')).toBe(subCommit);
     expect(git(join(copy.to, 'lib'), 'status', '--porcelain')).toBe('');
-  });
+  }, 60_000);
 });
 
 describe('ignored files and running processes', () => {
@@ -184,7 +184,7 @@ describe('ignored files and running processes', () => {
     const copy = parseJson(result.stdout).actions.find((action: { op: string }) => action.op === 'archive-ignored');
     expect(copy.files).toEqual(['.env', '.env.local']);
     expect(readFileSync(join(copy.to, '.env'), 'utf8')).toBe('TOKEN=rotated\n');
-  });
+  }, 60_000);
 
   it('a process running inside the worktree blocks removal (exit 3 naming it) until --force', async () => {
     const session = withSession();
@@ -219,7 +219,7 @@ describe('ignored files and running processes', () => {
     expect(forced.code, forced.stderr).toBe(0);
     expect(existsSync(session)).toBe(false);
     expect(manifest(project).sessions).toEqual([]);
-  });
+  }, 60_000);
 
   it('a rebase in progress is refused for keep, and abandon archives it', () => {
     const session = withSession();
@@ -238,7 +238,7 @@ describe('ignored files and running processes', () => {
     expect(git(project.main, 'rev-parse', `${ref}^1`)).toBe(rebasing);
     expect(reachable(git(project.main, 'rev-parse', `${ref}^2`))).toBe(true);
     expect(git(project.main, 'show', `${ref}:feature.txt`)).toMatch(/<<<<<<<[\s\S]*main side[\s\S]*feature/);
-  });
+  }, 60_000);
 });
 
 describe('creating again where a session was', () => {
@@ -249,7 +249,7 @@ describe('creating again where a session was', () => {
     expect(again.code).toBe(3);
     expect(again.stderr).toMatch(/The branch session\/feat already exists.*1 commit\(s\) no other branch holds.*pwt open feat/);
     expect(again.stderr).not.toMatch(/branch -D/);
-  });
+  }, 60_000);
 
   it('a create killed after git worktree add: the retry says it was interrupted and that pwt cleanup adopts it', () => {
     project = makeProject();
@@ -259,7 +259,7 @@ describe('creating again where a session was', () => {
     expect(again.code).toBe(3);
     expect(again.stderr).toMatch(/A previous pwt create half was interrupted.*pwt cleanup adopts it/);
     expect(again.stderr).not.toMatch(/branch -D/);
-  });
+  }, 60_000);
 
   it('a lock left by a killed create is taken over at once; a live one is waited for, saying so', () => {
     project = makeProject();
@@ -280,7 +280,7 @@ describe('creating again where a session was', () => {
     expect(waiting.code).toBe(3);
     expect(waiting.stderr).toMatch(/Waiting for git worktree add: .*held by another pwt \(pid \d+\)/);
     expect(existsSync(join(project.sessionsDir, 'waits'))).toBe(false);
-  });
+  }, 60_000);
 });
 
 describe('base protection from inside a session', () => {
@@ -296,7 +296,7 @@ describe('base protection from inside a session', () => {
     expect(git(project.origin, 'rev-parse', 'refs/heads/main')).toBe(originMain);
     commitFile(project.sandbox, project.main, 'main.txt', 'main\n');
     expect(project.sandbox.sh('git', ['push', '--quiet', 'origin', 'main'], project.main).code).toBe(0);
-  });
+  }, 60_000);
 });
 
 describe('bases are stored as meant', () => {
@@ -315,7 +315,7 @@ describe('bases are stored as meant', () => {
       ['remote', 'main', git(main, 'rev-parse', 'origin/main')],
       ['detached', 'main', git(main, 'rev-parse', 'HEAD')],
     ]);
-  });
+  }, 60_000);
 
   it('a base branch deleted later shows as base-gone in status', () => {
     project = makeProject();
@@ -323,7 +323,7 @@ describe('bases are stored as meant', () => {
     expect(pwt(['create', 'x', '--base', 'doomed']).code).toBe(0);
     project.sandbox.git(project.main, 'branch', '-D', 'doomed');
     expect(parseJson(pwt(['status', '--json']).stdout).sessions[0].notes).toContainEqual({ kind: 'base-gone', detail: 'the base branch doomed no longer exists' });
-  });
+  }, 60_000);
 });
 
 describe('refusals before anything changes', () => {
@@ -337,7 +337,7 @@ describe('refusals before anything changes', () => {
     expect(result.stderr).toMatch(/session\/empty has no commits beyond main: a pull request would be empty/);
     expect(gh.calls().some((call) => call[0] === 'pr')).toBe(false);
     expect(fingerprint(project)).toBe(before);
-  });
+  }, 60_000);
 
   it('a committed .pwt.json with envFiles ["../x"] is refused, naming the field', () => {
     project = makeProject();
@@ -345,14 +345,14 @@ describe('refusals before anything changes', () => {
     const result = pwt(['create', 'x']);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/"envFiles" has "\.\.\/x", which points outside the repository/);
-  });
+  }, 60_000);
 });
 
 describe('environment problems are one line and exit 3', () => {
   it('after pwt remove from inside the session, pwt path, pcd (no name) and pwt status still work', () => {
     const session = withSession();
     const script = `cd '${session}' && "$0" "$1" rm feat >/dev/null 2>&1; echo "rm=$?"; "$0" "$1" path; echo "path=$?"; "$0" "$1" status --json >/dev/null; echo "status=$?"`;
-    const result = project.sandbox.sh('sh', ['-c', script, process.execPath, CLI], project.main);
+    const result = project.sandbox.sh('sh', ['-c', script, NODE, CLI], project.main);
     expect(result.stderr).not.toMatch(/uv_cwd|unexpected error/);
     expect(result.stdout).toBe(`rm=0\n${project.main}\npath=0\nstatus=0\n`);
     const bin = join(project.sandbox.root, 'bin');
@@ -362,7 +362,7 @@ describe('environment problems are one line and exit 3', () => {
     const flow = `eval "$(pwt shell-init bash)"; pwt create tmp >/dev/null 2>&1; pcd tmp && pwt rm tmp >/dev/null 2>&1; pcd; pwd`;
     const pcd = project.sandbox.sh('bash', ['--norc', '--noprofile', '-c', flow], project.main, { PATH: `${bin}:${project.sandbox.env.PATH}` });
     expect(pcd.stdout.trim().split('\n').pop()).toBe(project.main);
-  });
+  }, 60_000);
 
   it('a sessions dir that is a file: create and status exit 3 with one line, no stack', () => {
     project = makeProject();
@@ -374,5 +374,5 @@ describe('environment problems are one line and exit 3', () => {
       expect(result.stderr).not.toMatch(/unexpected error|    at /);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
     }
-  });
+  }, 60_000);
 });

@@ -6,7 +6,7 @@ import { commitFile, makeProject, parseJson, type Project } from './helpers/sand
 
 /** `.pwt.json` "hooks": run at create, restore and remove, only once approved, in real repositories. */
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 const git = (cwd: string, ...args: string[]) => project.sandbox.git(cwd, ...args).trim();
 

@@ -5,7 +5,7 @@ import { commitFile, makeProject, parseJson, type Project } from './helpers/sand
 import { fingerprint, sessionIds } from './remove-harness.js';
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 /** Session sq with three commits of its own. */
 function threeCommits(): { project: Project; tip: string } {
@@ -42,7 +42,7 @@ describe('pwt remove --strategy merge --squash', () => {
     const archived = sandbox.git(main, 'for-each-ref', '--format=%(refname)', 'refs/pwt/archive/sq/').trim();
     expect(archived).toMatch(/^refs\/pwt\/archive\/sq\//);
     expect(sandbox.sh('git', ['merge-base', '--is-ancestor', tip, archived], main).code).toBe(0);
-  });
+  }, 60_000);
 
   it('--message sets the message; a base that moved on gets the merged tree on top of it', () => {
     const { project: p } = threeCommits();
@@ -57,7 +57,7 @@ describe('pwt remove --strategy merge --squash', () => {
     expect(sandbox.git(main, 'rev-parse', 'main^').trim()).toBe(baseBefore);
     expect(sandbox.git(main, 'ls-tree', '--name-only', 'main').split('\n')).toEqual(expect.arrayContaining(['a.txt', 'b.txt', 'other.txt']));
     expect(existsSync(join(p.sessionsDir, 'sq'))).toBe(false);
-  });
+  }, 60_000);
 
   it('a conflict is exit 4 and changes nothing; --squash with another strategy or --message alone is a usage error', () => {
     const { project: p } = threeCommits();
@@ -71,5 +71,5 @@ describe('pwt remove --strategy merge --squash', () => {
     expect(sandbox.pwt(main, ['remove', 'sq', '--strategy', 'keep', '--squash']).code).toBe(2);
     expect(sandbox.pwt(main, ['remove', 'sq', '--message', 'x']).code).toBe(2);
     expect(fingerprint(p)).toBe(before);
-  });
+  }, 60_000);
 });

@@ -51,9 +51,9 @@ describe('hook events into the per-agent hook file', () => {
 describe('pwt _agent-event (the built CLI)', () => {
   it('writes the hook file from the CommonJS entry; missing arguments are a usage error', async () => {
     const { spawnSync } = await import('node:child_process');
-    const { CLI } = await import('../../../../helpers/sandbox.js');
+    const { CLI, NODE } = await import('../../../../helpers/sandbox.js');
     const dir = tempDir();
-    const run = (...args: string[]) => spawnSync(process.execPath, [CLI, '_agent-event', ...args], { encoding: 'utf8' });
+    const run = (...args: string[]) => spawnSync(NODE, [CLI, '_agent-event', ...args], { encoding: 'utf8' });
     const ok = run(dir, 'a1', 'UserPromptSubmit');
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toBe('');
