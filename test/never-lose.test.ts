@@ -376,3 +376,31 @@ describe('environment problems are one line and exit 3', () => {
     }
   }, 60_000);
 });
+
+describe('a damaged manifest', () => {
+  it('one wrong-typed field sets aside only that entry, by name; the others keep goals and bases; status rewrites nothing', () => {
+    project = makeProject();
+    for (const name of ['a', 'b', 'c']) expect(pwt(['create', name, '--goal', `goal ${name}`]).code).toBe(0);
+    const file = join(project.sessionsDir, '.manifest.json');
+    const data = parseJson(readFileSync(file, 'utf8'));
+    data.sessions[1].goals = 'not a list';
+    const text = JSON.stringify(data, null, 2);
+    writeFileSync(file, text);
+    const status = pwt(['status', '--json']);
+    expect(status.code).toBe(0);
+    expect(status.stderr).toMatch(/unusable entries: "b": sessions\[1\]\.goals is not an array of strings/);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    const rows = parseJson(status.stdout).sessions;
+    expect(rows.map((row: { id: string; goals: string[]; base: string; baseCommit: string }) => [row.id, row.goals, row.base, Boolean(row.baseCommit)])).toEqual([
+      ['a', ['goal a'], 'main', true],
+      ['c', ['goal c'], 'main', true],
+    ]);
+    // The next change keeps b under setAside (and a copy of the file), where the user can fix it and move it back.
+    const created = pwt(['create', 'd']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toMatch(/under "setAside" in the manifest/);
+    const after = parseJson(readFileSync(file, 'utf8'));
+    expect(after.sessions.map((s: { id: string }) => s.id)).toEqual(['a', 'c', 'd']);
+    expect(after.setAside).toMatchObject([{ entry: { id: 'b', goals: 'not a list' }, reason: expect.stringContaining('"b"') }]);
+  });
+});

@@ -87,24 +87,32 @@ describe('pwt status', () => {
     expect(existsSync(join(sessionsDir, 'stray', 'keep.txt'))).toBe(true);
   }, 60_000);
 
-  it('recovers a corrupt manifest: backup, rebuild from git, warning naming the backup', () => {
+  it('reads a manifest cut short without rewriting it; the next change keeps a copy, naming it', () => {
     project = makeProject();
     const { sandbox, main, sessionsDir } = project;
-    expect(sandbox.pwt(main, ['create', 'a', '--goal', 'lost goal']).code).toBe(0);
+    expect(sandbox.pwt(main, ['create', 'a', '--goal', 'kept goal']).code).toBe(0);
     expect(sandbox.pwt(main, ['create', 'b']).code).toBe(0);
     const file = join(sessionsDir, '.manifest.json');
-    writeFileSync(file, '{"version": 1, "project": "app", "sessions": [ {"id": ');
+    const whole = readFileSync(file, 'utf8');
+    // Cut inside the second entry: the first is complete and keeps its goal and base.
+    const cut = whole.slice(0, whole.indexOf('"id": "b"') + 4);
+    writeFileSync(file, cut);
     const result = sandbox.pwt(main, ['status', '--json']);
     expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/manifest .* is damaged \(it is not valid JSON/);
+    expect(readFileSync(file, 'utf8')).toBe(cut);
+    const report = parseJson(result.stdout);
+    expect(report.sessions.map((s: { id: string; goals: string[]; base?: string }) => [s.id, s.goals, s.base])).toEqual([['a', ['kept goal'], 'main']]);
+    // b's entry was after the cut: its worktree shows as unregistered until the next change adopts it.
+    expect(report.orphans).toMatchObject([{ kind: 'unregistered-worktree', id: 'b' }]);
+    const changed = sandbox.pwt(main, ['create', 'c']);
+    expect(changed.code, changed.stderr).toBe(0);
     const backups = readdirSync(sessionsDir).filter((f) => f.startsWith('.manifest.json.corrupt-'));
     expect(backups).toHaveLength(1);
     expect(backups[0]).toMatch(/^\.manifest\.json\.corrupt-\d{8}T\d{6}Z$/);
-    expect(result.stderr).toContain(backups[0]);
-    expect(readFileSync(join(sessionsDir, backups[0] as string), 'utf8')).toContain('"sessions": [ {"id": ');
-    const report = parseJson(result.stdout);
-    expect(report.sessions.map((s: { id: string; branch: string }) => `${s.id}=${s.branch}`).sort()).toEqual(['a=session/a', 'b=session/b']);
-    expect(report.orphans).toEqual([]);
-    expect(parseJson(readFileSync(file, 'utf8')).sessions).toHaveLength(2);
+    expect(changed.stderr).toContain(backups[0]);
+    expect(readFileSync(join(sessionsDir, backups[0] as string), 'utf8')).toBe(cut);
+    expect(parseJson(readFileSync(file, 'utf8')).sessions.map((s: { id: string }) => s.id)).toEqual(['a', 'b', 'c']);
   }, 60_000);
 
   it('treats a manifest that parses but breaks the schema as corrupt', () => {
@@ -114,7 +122,7 @@ describe('pwt status', () => {
     writeFileSync(join(sessionsDir, '.manifest.json'), JSON.stringify({ version: 1, project: 'app', sessions: { a: 1 } }));
     const result = sandbox.pwt(main, ['create', 'b']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/unreadable \("sessions" is not an array\)/);
+    expect(result.stderr).toMatch(/is damaged \("sessions" is not an array\)/);
     expect(statusJson(project).sessions.map((s: { id: string }) => s.id).sort()).toEqual(['a', 'b']);
   }, 60_000);
 

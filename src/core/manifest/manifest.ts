@@ -72,16 +72,22 @@ export function validateManifest(data: unknown, file: string): Manifest {
   if (!Array.isArray(data.sessions)) throw new ManifestShapeError('"sessions" is not an array');
   const seen = new Set<string>();
   data.sessions.forEach((session, index) => {
-    const where = `sessions[${index}]`;
-    if (!isObject(session)) throw new ManifestShapeError(`${where} is not an object`);
-    for (const field of ['id', 'branch', 'worktree', 'startedAt', 'status'] as const) {
-      if (typeof session[field] !== 'string' || session[field] === '') throw new ManifestShapeError(`${where}.${field} is not a non-empty string`);
-    }
-    if (!Array.isArray(session.goals) || session.goals.some((goal) => typeof goal !== 'string')) throw new ManifestShapeError(`${where}.goals is not an array of strings`);
-    if (seen.has(session.id as string)) throw new ManifestShapeError(`${where}.id "${session.id}" appears twice`);
-    seen.add(session.id as string);
+    const problem = sessionProblem(session, seen);
+    if (problem) throw new ManifestShapeError(`sessions[${index}]${problem}`);
   });
   return data as Manifest;
+}
+
+/** What is wrong with one session entry (".goals is not ..."), or null; `seen` collects ids to find duplicates. */
+export function sessionProblem(session: unknown, seen: Set<string>): string | null {
+  if (!isObject(session)) return ' is not an object';
+  for (const field of ['id', 'branch', 'worktree', 'startedAt', 'status'] as const) {
+    if (typeof session[field] !== 'string' || session[field] === '') return `.${field} is not a non-empty string`;
+  }
+  if (!Array.isArray(session.goals) || session.goals.some((goal) => typeof goal !== 'string')) return '.goals is not an array of strings';
+  if (seen.has(session.id as string)) return `.id "${session.id}" appears twice`;
+  seen.add(session.id as string);
+  return null;
 }
 
 /** A session's absolute worktree path. */

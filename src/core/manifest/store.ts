@@ -1,7 +1,8 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Exit, PwtError } from '../infra/errors.js';
-import { adoptedSession, emptyManifest, manifestPath, ManifestShapeError, validateManifest, type Manifest } from './manifest.js';
+import { adoptedSession, emptyManifest, manifestPath, ManifestShapeError, sessionPath, validateManifest, type Manifest } from './manifest.js';
+import { salvageManifest, type Salvage } from './salvage.js';
 import { listWorktrees } from '../git/worktrees.js';
 import { isInside, realPath, type Repo } from '../git/repo.js';
 import { utcStamp } from '../infra/time.js';
@@ -24,53 +25,54 @@ export function lockPath(sessionsDir: string): string {
   return `${manifestPath(sessionsDir)}.lock`;
 }
 
-type ReadResult = { kind: 'missing' } | { kind: 'ok'; manifest: Manifest } | { kind: 'corrupt'; reason: string };
+type ReadResult = { kind: 'missing' } | { kind: 'ok'; manifest: Manifest } | { kind: 'damaged'; salvage: Salvage };
 
-function readRaw(file: string): ReadResult {
+function readRaw(file: string, project: string): ReadResult {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    if ((error as NodeJS.ErrnoException).code === 'EISDIR') return { kind: 'corrupt', reason: 'it is a directory' };
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') return { kind: 'damaged', salvage: { manifest: emptyManifest(project), setAside: [], complete: false, reason: 'it is a directory' } };
     throw error;
   }
-  let data: unknown;
   try {
-    data = JSON.parse(text);
+    return { kind: 'ok', manifest: validateManifest(JSON.parse(text), file) };
   } catch (error) {
-    return { kind: 'corrupt', reason: `it is not valid JSON (${(error as Error).message})` };
+    if (!(error instanceof ManifestShapeError) && !(error instanceof SyntaxError)) throw error;
   }
-  try {
-    return { kind: 'ok', manifest: validateManifest(data, file) };
-  } catch (error) {
-    if (error instanceof ManifestShapeError) return { kind: 'corrupt', reason: error.message };
-    throw error;
-  }
+  return { kind: 'damaged', salvage: salvageManifest(text, file, project) };
 }
 
 /**
  * Reads the manifest without taking the lock (renames make reads safe). A
- * corrupt file is moved aside and rebuilt under the lock. Null when missing.
+ * damaged file is salvaged in memory (its intact entries) and reported; it
+ * is only rewritten by the next change (updateManifest), so a read-only
+ * command never moves it.
+ * Null when missing.
  */
 export async function readManifest(store: Store): Promise<Manifest | null> {
-  const result = readRaw(manifestPath(store.sessionsDir));
+  const file = manifestPath(store.sessionsDir);
+  const result = readRaw(file, store.repo.project);
   if (result.kind === 'missing') return null;
   if (result.kind === 'ok') return result.manifest;
-  return updateManifest(store, (manifest) => manifest);
+  // Only what the file holds: worktrees it lost show as unregistered until the next change adopts them.
+  const { manifest } = result.salvage;
+  notes.warn(`${describeDamage(file, result.salvage)} Using the ${manifest.sessions.length} intact session(s); the next change to the manifest keeps a copy of the file, sets the rest aside and registers lost worktrees again (nothing is deleted).`);
+  return manifest;
 }
 
-/** Lock, read (recovering a corrupt file), apply fn, write atomically, unlock. */
+/** Lock, read (salvaging a damaged file), apply fn, write atomically, unlock. */
 export async function updateManifest<T = Manifest>(store: Store, fn: (manifest: Manifest) => T | Promise<T>): Promise<T> {
   mkdirSync(store.sessionsDir, { recursive: true });
   const file = manifestPath(store.sessionsDir);
   const release = await acquireLock(file, lockPath(store.sessionsDir), { what: 'the manifest', timeoutMs: 10_000 });
   try {
-    const result = readRaw(file);
+    const result = readRaw(file, store.repo.project);
     let manifest: Manifest;
     if (result.kind === 'ok') manifest = result.manifest;
     else if (result.kind === 'missing') manifest = emptyManifest(store.repo.project);
-    else manifest = await recoverCorrupt(store, file, result.reason);
+    else manifest = await setAsideDamaged(store, file, result.salvage);
     const before = JSON.stringify(manifest);
     const returned = await fn(manifest);
     if (JSON.stringify(manifest) !== before || result.kind !== 'ok') writeAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`);
@@ -78,6 +80,45 @@ export async function updateManifest<T = Manifest>(store: Store, fn: (manifest: 
   } finally {
     await release();
   }
+}
+
+function describeDamage(file: string, salvage: Salvage): string {
+  const names = salvage.setAside.map((each) => each.reason);
+  return `The manifest ${file} is damaged (${salvage.reason})${names.length ? `; unusable entries: ${names.join('; ')}` : ''}.`;
+}
+
+/** A file cut short lost the entries after the cut: git's worktree list brings back those sessions (without goals). */
+async function completeFromGit(store: Store, salvage: Salvage): Promise<Manifest> {
+  const manifest: Manifest = { ...salvage.manifest, sessions: [...salvage.manifest.sessions] };
+  if (salvage.complete) return manifest;
+  const known = new Set(manifest.sessions.map((session) => realPath(sessionPath(store.repo.mainPath, session))));
+  const ids = new Set(manifest.sessions.map((session) => session.id));
+  for (const rebuilt of (await rebuildFromGit(store)).sessions) {
+    if (known.has(realPath(sessionPath(store.repo.mainPath, rebuilt))) || ids.has(rebuilt.id)) continue;
+    manifest.sessions.push(rebuilt);
+  }
+  return manifest;
+}
+
+/**
+ * Keeps a copy of the damaged file (`.manifest.json.corrupt-<stamp>`), and
+ * the entries that cannot be used in the manifest's own `setAside` list
+ * (with the reason), where `cat` shows them and an edit moves one back.
+ */
+async function setAsideDamaged(store: Store, file: string, salvage: Salvage): Promise<Manifest> {
+  let backup = `${file}.corrupt-${utcStamp()}`;
+  if (existsSync(backup)) backup = `${backup}-${process.pid}`;
+  if (existsSync(file) && !statSync(file).isDirectory()) copyFileSync(file, backup);
+  else if (existsSync(file)) renameSync(file, backup);
+  const manifest = await completeFromGit(store, salvage);
+  if (salvage.setAside.length) {
+    const earlier = Array.isArray(manifest.setAside) ? (manifest.setAside as unknown[]) : [];
+    manifest.setAside = [...earlier, ...salvage.setAside.map((each) => ({ ...each, at: new Date().toISOString() }))];
+  }
+  notes.warn(
+    `${describeDamage(file, salvage)} Kept ${salvage.manifest.sessions.length} intact session(s)${manifest.sessions.length > salvage.manifest.sessions.length ? ` and found ${manifest.sessions.length - salvage.manifest.sessions.length} more from git` : ''}; a copy of the file is ${backup}${salvage.setAside.length ? '; the unusable entries are under "setAside" in the manifest: fix one and move it back into "sessions" to restore it' : ''}.`,
+  );
+  return manifest;
 }
 
 let tempCounter = 0;
@@ -100,15 +141,6 @@ export function writeAtomic(file: string, text: string): void {
     rmSync(temp, { force: true });
     throw error;
   }
-}
-
-/** Moves a corrupt manifest aside and rebuilds one from git's worktree list. */
-async function recoverCorrupt(store: Store, file: string, reason: string): Promise<Manifest> {
-  const backup = `${file}.corrupt-${utcStamp()}`;
-  renameSync(file, existsSync(backup) ? `${backup}-${process.pid}` : backup);
-  const manifest = await rebuildFromGit(store);
-  notes.warn(`The manifest was unreadable (${reason}); moved it to ${backup} and rebuilt ${manifest.sessions.length} session(s) from git. Goals are only in the backup.`);
-  return manifest;
 }
 
 export async function rebuildFromGit(store: Store): Promise<Manifest> {
