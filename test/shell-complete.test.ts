@@ -9,18 +9,21 @@ import { loadInit, runShell, withPwtOnPath, type ShellName } from './shell-harne
 const world: CompletionWorld = {
   commands: ['create', 'status', 'path', 'remove', 'hooks', 'ls', 'rm'],
   aliases: { ls: 'status', rm: 'remove' },
-  subcommands: async (command) => (command === 'hooks' ? ['install', 'uninstall', 'status'] : command === 'run' ? ['list', 'show', 'pick', 'start'] : []),
+  subcommands: async (command) => (command === 'hooks' ? ['install', 'uninstall', 'status'] : command === 'run' ? ['list', 'show', 'pick', 'start'] : command === 'agent' ? ['start', 'stop', 'switch', 'list'] : []),
   flags: async (path) => {
     const key = path.join(' ');
     if (key === 'remove') return [{ name: 'strategy', takesValue: true, values: ['pr', 'merge', 'keep', 'abandon'] }, { name: 'yes', takesValue: false }, { name: 'commit', takesValue: true }];
     if (key === 'create') return [{ name: 'goal', takesValue: true }, { name: 'no-env', takesValue: false }];
     if (key === 'hooks install') return [{ name: 'force', takesValue: false }];
     if (key === 'run pick') return [{ name: 'strategy', takesValue: true, values: ['merge', 'pr'] }];
+    if (key.startsWith('agent ')) return [{ name: 'session', takesValue: true }, { name: 'detach', takesValue: false }];
     return [];
   },
   sessions: async () => ['alpha', 'beta'],
   runs: async () => ['fix', 'try'],
   runProviders: async (run) => (run === 'fix' ? ['claude', 'codex'] : []),
+  agentIds: async () => ['alpha-claude'],
+  providers: ['claude', 'codex'],
 };
 
 describe('completeWords', () => {
@@ -61,6 +64,12 @@ describe('completeWords', () => {
     [['pwt', 'run', 'list', ''], []],
     [['pwt', 'run', 'start', ''], []],
     [['pwt'], []],
+    [['pwt', 'agent', 'start', ''], ['claude', 'codex']],
+    [['pwt', 'agent', 'switch', '--detach', ''], ['claude', 'codex']],
+    [['pwt', 'agent', 'stop', ''], ['alpha-claude', 'claude', 'codex']],
+    [['pwt', 'agent', 'stop', '--session', ''], ['alpha', 'beta']],
+    [['pwt', 'agent', 'start', 'claude', ''], []],
+    [['pwt', 'agent', 'list', ''], []],
   ])('%j -> %j', async (words, expected) => {
     expect(await completeWords(world, words)).toEqual(expected);
   }, 60_000);

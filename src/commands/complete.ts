@@ -82,6 +82,13 @@ const world: CompletionWorld = {
     if (!repo || nameProblem(name)) return [];
     return readRun(loadConfig(repo).sessionsDir, name)?.agents.map((agent) => agent.provider) ?? [];
   },
+  async agentIds() {
+    const repo = await findRepo();
+    if (!repo) return [];
+    const manifest = await readManifest({ repo, sessionsDir: loadConfig(repo).sessionsDir });
+    return manifest?.sessions.flatMap((session) => (session.agents ?? []).map((agent) => agent.id)) ?? [];
+  },
+  providers: PROVIDERS,
 };
 
 /**

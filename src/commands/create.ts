@@ -1,7 +1,8 @@
 import { defineCommand } from 'citty';
 import { createSession } from '../core/sessions/create/index.js';
 import { assertNamePattern } from '../core/project/names.js';
-import { openProject } from '../core/project/project.js';
+import { openProject, type Project } from '../core/project/project.js';
+import { isPwtError, PwtError, usageError } from '../core/infra/errors.js';
 import { log, printJson } from '../ui/log.js';
 import { shellIntegrationHint, writeCdTarget } from '../core/shell/integration.js';
 import { hookArgs, jsonArg, repeated } from './_args.js';
@@ -17,10 +18,16 @@ export default defineCommand({
     'allow-dirty': { type: 'boolean', description: 'Allow uncommitted changes in the main worktree' },
     env: { type: 'boolean', default: true, description: 'Copy env files into the session (--no-env to skip)' },
     ...hookArgs,
+    agent: { type: 'string', description: 'Start this agent CLI in the new session (claude|codex|gemini|copilot|cursor|opencode|pi)' },
+    prompt: { type: 'string', description: 'With --agent: its first prompt' },
+    detach: { type: 'boolean', description: 'With --agent: leave it running in the background; do not attach this terminal' },
     ...jsonArg,
   },
   async run({ args, rawArgs }) {
     assertNamePattern(args.name);
+    if ((args.prompt !== undefined || args.detach) && !args.agent) throw usageError('--prompt and --detach go with --agent.', 'Add --agent <provider>, e.g. pwt create x --agent claude --prompt "..."');
+    // Checked before anything is made: an unknown provider or a missing tmux leaves no half-started session.
+    const agent = args.agent ? await prepareAgent(args.agent) : null;
     const project = await openProject();
     const result = await createSession(project, {
       name: args.name,
@@ -31,9 +38,10 @@ export default defineCommand({
       hooks: hookOptions(args),
     });
     writeCdTarget(result.path); // for pstart (shell/*): a raw path, never shell code
+    const launch = agent ? await agent.start(project, result.session.id, args.prompt) : null;
     if (args.json) {
       reportHookResult(result);
-      printJson({ ...result.session, path: result.path, ...(result.hooks.length ? { hooks: result.hooks } : {}) });
+      printJson({ ...result.session, ...(launch ? { agents: [launch.agent] } : {}), path: result.path, ...(result.hooks.length ? { hooks: result.hooks } : {}) });
       return;
     }
     log.success(`Created session ${result.session.id} on ${result.session.branch} (from ${result.session.base}).`);
@@ -45,5 +53,28 @@ export default defineCommand({
     log.info(`Go there: pcd ${result.session.id}   (or: cd ${relative(process.cwd(), result.path) || '.'})`);
     const tip = shellIntegrationHint();
     if (tip) log.info(tip);
+    if (launch) {
+      const { printNotes, showAgent } = await import('./agent/_shared.js');
+      printNotes(launch.notes);
+      await showAgent(launch, args.detach);
+    }
   },
 });
+
+/** Validates --agent and tmux up front; returns how to start it once the session exists. */
+async function prepareAgent(name: string) {
+  const runtime = await import('../core/agents/runtime/index.js');
+  const provider = runtime.parseProviderName(name);
+  const { requireTmux } = await import('../core/tmux/tmux.js');
+  await requireTmux();
+  return {
+    async start(project: Project, session: string, prompt: string | undefined) {
+      try {
+        return await runtime.startAgent(project, { session, provider, prompt });
+      } catch (error) {
+        if (isPwtError(error)) throw new PwtError(`Created session ${session}, but could not start ${provider}: ${error.message}`, error.exitCode, error.hint ?? `Start it later with: pwt agent start ${provider} --session ${session}`);
+        throw error;
+      }
+    },
+  };
+}

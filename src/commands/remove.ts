@@ -47,7 +47,8 @@ export default defineCommand({
       interactive: isInteractive() && !args.json,
       onStep: args.json ? undefined : (title) => log.info(title),
       spin: stepSpinner(args.json),
-      before: [hooks.before],
+      // Agents running in the worktree are stopped first, after the pre-remove hooks (their resume args stay in the ended session's record).
+      before: [hooks.before, async (facts) => (facts.session.agents?.length ? (await import('../core/agents/runtime/session-end.js')).stopAgentsSteps(project, facts.session) : [])],
       after: [hooks.after],
     });
     const hookNote = hooks.note();

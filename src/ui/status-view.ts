@@ -38,7 +38,8 @@ type Row = StatusSkeleton['sessions'][number] & Partial<SessionStatus>;
 function cells(row: Row, done: boolean): string[] {
   const changes = !done ? color.dim(PENDING) : !row.exists ? color.red('missing') : row.dirty ? color.yellow(`${row.changes} changed`) : 'clean';
   const counts = !done ? color.dim(PENDING) : row.ahead === null || row.ahead === undefined ? '-' : `+${row.ahead}/-${row.behind}`;
-  const agent = row.activeAgent ?? row.agents?.find((each) => each.status === 'running')?.provider ?? '-';
+  // Only the checked answer: a remembered "running" may be a dead agent.
+  const agent = row.activeAgent ?? '-';
   return [printable(row.id) + (row.notes?.length ? color.yellow(' !') : ''), printable(row.branch), age(row.startedAt), changes, counts, printable(agent), printable(row.goals[0] ?? '')];
 }
 

@@ -52,7 +52,7 @@ async function checkTool(name: string, why: string, install: string, versionArgs
 
 export const toolChecks = (): Promise<Check>[] => [
   checkTool('gh', 'needed for `pwt remove --strategy pr`', 'Install the GitHub CLI and run `gh auth login`.'),
-  checkTool('tmux', 'needed for detached agents', 'Install tmux (e.g. apt-get install tmux).', ['-V']),
+  import('./tmux.js').then((m) => m.checkTmux()),
   checkTool('zsh', 'only if you use zsh', 'Install zsh if you want pcd in zsh.'),
   checkTool('fish', 'only if you use fish', 'Install fish if you want pcd in fish.'),
 ];

@@ -10,7 +10,9 @@ import { preconditionError } from '../infra/errors.js';
 export const MANIFEST_VERSION = 1;
 export const MANIFEST_FILE = '.manifest.json';
 
+/** One agent session of a session (the full shape: AgentEntry in core/agents/runtime/records.ts). */
 export interface AgentRecord {
+  id: string;
   provider: string;
   status?: string;
   [key: string]: unknown;

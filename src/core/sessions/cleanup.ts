@@ -98,6 +98,8 @@ async function missingWorktreeSteps(project: Project, snapshot: Snapshot, orphan
   const mainPath = project.repo.mainPath;
   const session = findSession(snapshot.manifest, orphan.id as string) as SessionRecord;
   const steps: Step[] = [
+    // Agents still running for a session whose folder is gone are stopped first.
+    ...(session.agents?.length ? await (await import('../agents/runtime/session-end.js')).stopAgentsSteps(project, session) : []),
     {
       action: { op: 'unregister', id: session.id },
       title: `drop ${session.id} from the manifest (its worktree is gone)`,

@@ -122,6 +122,8 @@ export async function restoreSession(project: Project, opts: RestoreOptions): Pr
         manifest.sessions = manifest.sessions.filter((each) => each.worktree !== session.worktree);
         manifest.sessions.push(session);
       });
+      // The agents' record files follow the manifest (status stopped, resumable by their vendor ids).
+      if (session.agents?.length) (await import('../agents/runtime/records.js')).rewriteRecordFiles(project.sessionsDir, session);
     },
   });
 

@@ -18,6 +18,14 @@ export interface Orphan {
   branch?: string;
 }
 
+export interface AgentSummary {
+  id: string;
+  provider: string;
+  /** Checked (running, detached, stopped, exited); optional only so a manifest record fits the type. */
+  status?: string;
+  [key: string]: unknown;
+}
+
 export interface SessionStatus extends SessionRecord {
   path: string;
   exists: boolean;
@@ -28,6 +36,8 @@ export interface SessionStatus extends SessionRecord {
   activeAgent: string | null;
   /** What to look at before ending the session (detached HEAD, locked, processes...): see inventory.ts. */
   notes: Note[];
+  /** The session's agent sessions, status checked against tmux and the process. */
+  agents: AgentSummary[];
 }
 
 export interface MainStatus {
@@ -194,16 +204,26 @@ export async function collectStatus(project: Project, opts: { all?: boolean; eve
     return base && entry.head ? fallback(base, entry.head) : null;
   };
 
+  // Agent statuses are checked against pwt's tmux (one call for all sessions), loaded only when some session has agents.
+  const agentsP = sessions.some((session) => session.agents?.length) ? import('../agents/runtime/status.js').then(async (m) => ({ check: m.checkStatus, liveness: await m.readLiveness() })) : null;
+  agentsP?.catch(() => undefined);
+  const agentSummary = async (session: SessionRecord): Promise<{ agents: AgentSummary[]; activeAgent: string | null }> => {
+    if (!agentsP || !session.agents?.length) return { agents: [], activeAgent: null };
+    const { check, liveness } = await agentsP;
+    const agents = (session.agents as unknown as Parameters<typeof check>[0][]).map((agent) => ({ id: agent.id, provider: agent.provider, status: check(agent, liveness).status }));
+    return { agents, activeAgent: agents.find((agent) => agent.status === 'running')?.provider ?? null };
+  };
+
   const sessionStatus = async (session: SessionRecord, index: number): Promise<SessionStatus> => {
     const path = paths[index] as string;
-    const activeAgent = session.agents?.find((agent) => agent.status === 'running')?.provider ?? null;
+    const { agents, activeAgent } = await agentSummary(session);
     const entry = changes.has(path) ? heads.get(realPath(path)) : undefined;
     let status: SessionStatus;
     if (!entry) {
-      status = { ...session, path, exists: false, dirty: false, changes: 0, ahead: null, behind: null, activeAgent, notes: await notesOf(session, path, undefined) };
+      status = { ...session, path, exists: false, dirty: false, changes: 0, ahead: null, behind: null, activeAgent, agents, notes: await notesOf(session, path, undefined) };
     } else {
       const [count, ab, notes] = await Promise.all([changed(path), counts(session, entry), notesOf(session, path, entry)]);
-      status = { ...session, path, exists: true, dirty: (count ?? 0) > 0, changes: count ?? 0, ahead: ab?.ahead ?? null, behind: ab?.behind ?? null, activeAgent, notes };
+      status = { ...session, path, exists: true, dirty: (count ?? 0) > 0, changes: count ?? 0, ahead: ab?.ahead ?? null, behind: ab?.behind ?? null, activeAgent, agents, notes };
     }
     events.session?.(index, status);
     return status;

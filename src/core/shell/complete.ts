@@ -28,7 +28,14 @@ export interface CompletionWorld {
   runs(): Promise<string[]>;
   /** The providers of one run (for `pwt run pick <run> <provider>`). */
   runProviders(run: string): Promise<string[]>;
+  /** pwt agent ids from the manifest. */
+  agentIds(): Promise<string[]>;
+  /** Provider names (claude, codex, ...). */
+  providers: readonly string[];
 }
+
+/** `pwt agent <sub>` first positionals: a provider, or an agent (its id or its provider). */
+const AGENT_POSITIONAL: Record<string, 'provider' | 'agent'> = { start: 'provider', switch: 'provider', new: 'provider', transcript: 'provider', attach: 'agent', stop: 'agent', resume: 'agent', rm: 'agent' };
 
 /** Commands whose first positional is a session name. */
 const SESSION_POSITIONAL = new Set(['remove', 'path', 'sync', 'diff']);
@@ -45,7 +52,7 @@ async function completeArgs(world: CompletionWorld, path: string[], args: string
   const byName = new Map(flags.map((flag) => [flag.name, flag]));
   const previous = args.at(-1);
   const pending = previous?.startsWith('--') && !previous.includes('=') ? byName.get(previous.slice(2)) : undefined;
-  if (pending?.takesValue) return pending.values ?? [];
+  if (pending?.takesValue) return pending.name === 'session' ? world.sessions() : (pending.values ?? []);
   if (current.startsWith('-')) return flagWords(flags);
   const given: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -78,6 +85,9 @@ export async function completeWords(world: CompletionWorld, words: readonly stri
     const sub = before[1] as string;
     if (!subcommands.includes(sub)) return [];
     return completeArgs(world, [command, sub], before.slice(2), current, async (index, given) => {
+      const kind = command === 'agent' && index === 0 ? AGENT_POSITIONAL[sub] : undefined;
+      if (kind === 'provider') return [...world.providers];
+      if (kind === 'agent') return [...(await world.agentIds()), ...world.providers];
       if (command !== 'run' || !RUN_POSITIONAL.has(sub)) return [];
       if (index === 0) return world.runs();
       return sub === 'pick' && index === 1 ? world.runProviders(given[0] as string) : [];

@@ -38,7 +38,7 @@ describe('planOpen', () => {
   });
 
   it('remembered goals, base and start come back; --goal wins; ended-at and running agents do not carry over', () => {
-    const remembered = { from: 'manifest' as const, record: { goals: ['old goal'], base: 'develop', startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-02-01T00:00:00.000Z', pr: 'https://x/pull/1', agents: [{ provider: 'claude', status: 'running' }] } };
+    const remembered = { from: 'manifest' as const, record: { goals: ['old goal'], base: 'develop', startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-02-01T00:00:00.000Z', pr: 'https://x/pull/1', agents: [{ id: 'x-claude', provider: 'claude', status: 'running' }] } };
     const plan = planOpen(facts({ remembered, base: 'develop' }), { goals: [] });
     expect(plan.kind === 'open' && plan.session).toMatchObject({ goals: ['old goal'], base: 'develop', startedAt: '2026-01-01T00:00:00.000Z', pr: 'https://x/pull/1', agents: [{ provider: 'claude', status: 'stopped' }] });
     expect(plan.kind === 'open' && plan.session.endedAt).toBeUndefined();

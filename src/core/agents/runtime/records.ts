@@ -117,6 +117,11 @@ export function removeAgentRecordFile(sessionsDir: string, agentId: string): voi
   rmSync(agentRecordPath(sessionsDir, agentId), { force: true });
 }
 
+/** Rewrites the record files of every agent of a session record (e.g. after `pwt restore`). */
+export function rewriteRecordFiles(sessionsDir: string, session: SessionRecord): void {
+  for (const agent of agentsOf(session)) writeAgentRecordFile(sessionsDir, recordFileOf(session.id, agent));
+}
+
 /** The agent entries of a session record (typed view of the manifest's open `agents` field). */
 export function agentsOf(session: SessionRecord): AgentEntry[] {
   return (session.agents ?? []) as unknown as AgentEntry[];

@@ -1,6 +1,7 @@
 import { isSameProcess } from '../../infra/processes.js';
 import { listAgentPanes, type AgentPane } from '../../tmux/windows.js';
 import { TmuxUnavailable } from '../../tmux/tmux.js';
+import { Exit, PwtError } from '../../infra/errors.js';
 import type { AgentEntry, AgentState } from './records.js';
 
 /**
@@ -22,6 +23,8 @@ export async function readLiveness(): Promise<Liveness> {
     return { panes: await listAgentPanes() };
   } catch (error) {
     if (error instanceof TmuxUnavailable) return { panes: null };
+    // No tmux installed: nothing of pwt's can be running.
+    if (error instanceof PwtError && error.exitCode === Exit.precondition) return { panes: [] };
     throw error;
   }
 }

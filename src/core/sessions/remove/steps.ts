@@ -4,8 +4,8 @@ import { addPathspec, archiveNested, artifactDir, archiveRef, copyArtifacts, wri
 import { conflictError, preconditionError } from '../../infra/errors.js';
 import { createPullRequest } from '../../gh/gh.js';
 import { git, gitProbe, pushBranch, resolveCommit } from '../../git/git.js';
-import { updateManifest } from '../../manifest/store.js';
-import { rememberEnded } from '../../manifest/manifest.js';
+import { readManifest, updateManifest } from '../../manifest/store.js';
+import { findSession, rememberEnded } from '../../manifest/manifest.js';
 import type { Step } from '../../workflow/execute.js';
 import { realPath } from '../../git/repo.js';
 import { listWorktrees } from '../../git/worktrees.js';
@@ -113,7 +113,8 @@ export function archiveStep(facts: RemoveFacts, reason: string): Step {
         stamp: facts.stamp,
         reason,
         worktree: facts.worktreeExists ? facts.path : null,
-        session: facts.session,
+        // The record as it is now: a step before this one may have stopped agents and recorded their resume args.
+        session: findSession(await readManifest(facts.project), facts.session.id) ?? facts.session,
         keep,
         exclude: nestedRepoPaths(facts),
       });
@@ -203,8 +204,10 @@ export function unregisterStep(facts: RemoveFacts): Step {
         throw preconditionError(`The worktree ${facts.path} still exists, so ${id} stays in the manifest.`, `Close what holds it open, then run pwt remove ${id} again.`);
       }
       await updateManifest(facts.project, (manifest) => {
+        // The record as it is now: earlier steps may have changed it (stopped agents record their resume args).
+        const current = manifest.sessions.find((session) => session.id === id) ?? facts.session;
         manifest.sessions = manifest.sessions.filter((session) => session.id !== id);
-        rememberEnded(manifest, facts.session);
+        rememberEnded(manifest, current);
       });
     },
   };

@@ -1,0 +1,33 @@
+import type { SessionRecord } from '../../manifest/manifest.js';
+import type { Project } from '../../project/project.js';
+import type { Step } from '../../workflow/execute.js';
+import { agentsOf } from './records.js';
+import { checkStatus, readLiveness } from './status.js';
+
+/**
+ * Ending a session stops its agents first (`pwt remove`, `pwt cleanup`): one
+ * step, planned only when an agent of the session runs, that stops each with
+ * the stop ladder and records its resume args, which the ended session's
+ * record then keeps (the manifest's history; `pwt restore` brings the agent
+ * records back as stopped).
+ */
+export async function stopAgentsSteps(project: Project, session: SessionRecord): Promise<Step[]> {
+  const agents = agentsOf(session);
+  if (agents.length === 0) return [];
+  const liveness = await readLiveness();
+  const running = agents.filter((agent) => checkStatus(agent, liveness).status === 'running');
+  if (running.length === 0) return [];
+  const names = running.map((agent) => `${agent.id} (${agent.provider})`).join(', ');
+  return [
+    {
+      action: { op: 'stop-agents', id: session.id, agents: running.map((agent) => agent.id) },
+      title: `stop the running agent ${names} and record how to resume it`,
+      slow: true,
+      run: async () => {
+        const { stopSessionAgents } = await import('./index.js');
+        const stopped = await stopSessionAgents(project, session.id);
+        return { resumeArgs: Object.fromEntries(stopped.agents.map((agent) => [agent.id, agent.resumeArgs])) };
+      },
+    },
+  ];
+}
