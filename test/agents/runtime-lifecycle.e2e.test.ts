@@ -35,7 +35,8 @@ describe('agents across the session lifecycle', () => {
     const status = JSON.parse((await world.ok(['status', '--json'])).stdout);
     expect(status.sessions[0]).toMatchObject({ id: 'feat', activeAgent: 'claude', agents: [{ id: 'feat-claude', provider: 'claude', status: 'running' }] });
 
-    const removed = await world.ok(['remove', 'feat', '--strategy', 'abandon', '--yes', '--json']);
+    const removed = await world.pwt(['remove', 'feat', '--strategy', 'abandon', '--yes', '--json']);
+    expect(removed.code, removed.stderr + removed.stdout).toBe(0);
     const actions = JSON.parse(removed.stdout).actions;
     expect(actions[0]).toMatchObject({ op: 'stop-agents', agents: ['feat-claude'], resumeArgs: { 'feat-claude': ['claude', '--resume', vendorId] } });
     expect(existsSync(cwd)).toBe(false);

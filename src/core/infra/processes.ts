@@ -52,6 +52,18 @@ export function isSameProcess(pid: number, startTime: string | null): boolean {
   return startTime === null || fields[19] === startTime;
 }
 
+/** The process itself and its parents up to init (empty when it is gone). */
+export function ancestors(pid: number): number[] {
+  const chain: number[] = [];
+  for (let current = pid; current > 1 && chain.length < 100; ) {
+    const parent = Number(statFields(current)?.[1]);
+    if (!Number.isFinite(parent)) break;
+    chain.push(current);
+    current = parent;
+  }
+  return chain;
+}
+
 /** Every pid under `pid` (children, their children...), from /proc. */
 export function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();

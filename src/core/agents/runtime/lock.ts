@@ -12,13 +12,14 @@ import { pwtStateDir } from './records.js';
  */
 const LIFECYCLE_TIMEOUT_MS = 60_000;
 
+/** `.pwt/locks/<session>.agents.lock`: apart from `<session>.lock`, which remove/restore/cleanup hold while they may stop agents under this one. */
 export function lifecycleLockPath(sessionsDir: string, session: string): string {
-  return join(pwtStateDir(sessionsDir), 'locks', `${session}.lock`);
+  return join(pwtStateDir(sessionsDir), 'locks', `${session}.agents.lock`);
 }
 
 export async function withLifecycleLock<T>(store: Store, session: string, fn: () => Promise<T>): Promise<T> {
   const dir = join(pwtStateDir(store.sessionsDir), 'locks');
   mkdirSync(dir, { recursive: true });
   const lock = lifecycleLockPath(store.sessionsDir, session);
-  return withLock(join(dir, session), lock, { what: `the agents of session ${session}`, timeoutMs: LIFECYCLE_TIMEOUT_MS }, fn);
+  return withLock(join(dir, `${session}.agents`), lock, { what: `the agents of session ${session}`, timeoutMs: LIFECYCLE_TIMEOUT_MS }, fn);
 }

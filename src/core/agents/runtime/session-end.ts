@@ -1,6 +1,7 @@
 import type { SessionRecord } from '../../manifest/manifest.js';
 import type { Project } from '../../project/project.js';
 import type { Step } from '../../workflow/execute.js';
+import { ancestors, isAlive, isSameProcess } from '../../infra/processes.js';
 import { agentsOf } from './records.js';
 import { checkStatus, readLiveness } from './status.js';
 
@@ -30,4 +31,14 @@ export async function stopAgentsSteps(project: Project, session: SessionRecord):
       },
     },
   ];
+}
+
+/**
+ * Tells the processes of a session's running agents (each CLI and anything
+ * started under it, e.g. the git a CLI runs in the background) from others:
+ * what the stop step ends. A process already gone is not in the way either.
+ */
+export function agentProcessFilter(session: SessionRecord): (pid: number) => boolean {
+  const roots = new Set(agentsOf(session).flatMap((agent) => (agent.tmux && isSameProcess(agent.tmux.pid, agent.tmux.pidStart) ? [agent.tmux.pid] : [])));
+  return (pid) => !isAlive(pid) || ancestors(pid).some((each) => roots.has(each));
 }

@@ -76,6 +76,11 @@ export async function gatherFacts(project: Project, name: string, cwd = process.
     worktreeExists ? takeInventory({ mainPath: repo.mainPath, path, recordedBranch: session.branch, entry }) : Promise.resolve(null),
   ]);
   // A nested repository shows as one untracked "dir/"; it is archived as a folder, not committed as a gitlink.
+  // pwt's own running agents are not in the way: the removal stops them first (agents/runtime/session-end.ts).
+  if (inventory?.processes.length && session.agents?.length) {
+    const ours = (await import('../../agents/runtime/session-end.js')).agentProcessFilter(session);
+    inventory.processes = inventory.processes.filter((each) => !ours(each.pid));
+  }
   const nestedRepos = new Set(inventory?.nested.filter((each) => each.kind === 'repo').map((each) => `${each.path}/`));
   const dirty = changed.filter((file) => !nestedRepos.has(file));
   const counts = branchTip && baseTip ? await aheadBehind(repo.mainPath, baseTip, branchTip) : null;
