@@ -26,8 +26,6 @@ export interface RuntimeWorld {
   pwt(args: string[], cwd?: string): Promise<RunResult>;
   /** pwt that must succeed; returns stdout. */
   ok(args: string[], cwd?: string): Promise<RunResult>;
-  /** Marks a folder trusted for every CLI (their first-run questions). */
-  trust(path: string): Promise<void>;
   /** Creates a session with pwt and trusts its folder for every CLI; returns its real path. */
   session(name: string): Promise<string>;
   /** Trusts a folder for every CLI (one pwt will create, e.g. a run's sessions). */
@@ -91,9 +89,6 @@ export function useRuntimeWorlds(server: ModelServer, clis: CliName[]): { make()
           const result = await run(args, cwd);
           expect(result.code, `pwt ${args.join(' ')}\n${result.stderr}`).toBe(0);
           return result;
-        },
-        async trust(path) {
-          trust(path);
         },
         async session(name) {
           await world.ok(['create', name]);
