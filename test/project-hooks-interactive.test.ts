@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { commitFile, makeProject, type Project } from './helpers/sandbox.js';
+import { TmuxPwt } from './remove-harness.js';
+
+/** Approving project hooks at a real terminal (tmux, CI unset): asked once per hook set. */
+let project: Project;
+let term: TmuxPwt | undefined;
+afterEach(() => {
+  term?.kill();
+  term = undefined;
+  project?.sandbox.cleanup();
+});
+
+const marker = () => join(project.sandbox.root, 'hook-ran.txt');
+const ASKED = /asks pwt to run these commands \(post-create: echo "\$PWT_SESSION" >> .*\)\. Approve this hook set for this repository\?/s;
+
+function withHook(): void {
+  project = makeProject();
+  commitFile(project.sandbox, project.main, '.pwt.json', JSON.stringify({ hooks: { 'post-create': 'echo "$PWT_SESSION" >> "$PWT_MAIN/../hook-ran.txt"' } }), 'hooks');
+}
+
+describe('project hooks at a terminal', () => {
+  it('asks once; yes runs the hooks and is remembered', async () => {
+    withHook();
+    term = new TmuxPwt(project.sandbox, project.main, ['create', 's1']);
+    await term.waitFor(ASKED);
+    term.keys(['Left']);
+    await term.waitFor(/● Yes/);
+    term.keys(['Enter']);
+    const first = await term.exit();
+    expect(first.code, first.screen).toBe(0);
+    expect(first.screen).toMatch(/post-create hook: echo .*\(\d+\.\d s\)/);
+    expect(readFileSync(marker(), 'utf8')).toBe('s1\n');
+    term.kill();
+
+    term = new TmuxPwt(project.sandbox, project.main, ['create', 's2']);
+    const second = await term.exit();
+    expect(second.code, second.screen).toBe(0);
+    expect(second.screen).not.toMatch(/Approve this hook set/);
+    expect(readFileSync(marker(), 'utf8')).toBe('s1\ns2\n');
+  }, 60_000);
+
+  it('no creates the session without running them, and asks again next time', async () => {
+    withHook();
+    term = new TmuxPwt(project.sandbox, project.main, ['create', 's1']);
+    await term.waitFor(ASKED);
+    term.keys(['Enter']);
+    const { code, screen } = await term.exit();
+    expect(code, screen).toBe(0);
+    expect(screen).toMatch(/Did not run the project hooks \(not approved\)/);
+    expect(existsSync(join(project.sessionsDir, 's1'))).toBe(true);
+    expect(existsSync(marker())).toBe(false);
+    term.kill();
+
+    term = new TmuxPwt(project.sandbox, project.main, ['create', 's2']);
+    await term.waitFor(ASKED);
+    term.keys(['Escape']);
+    const cancelled = await term.exit();
+    expect(cancelled.code, cancelled.screen).toBe(130);
+    expect(existsSync(join(project.sessionsDir, 's2'))).toBe(false);
+  }, 60_000);
+});
