@@ -1,5 +1,5 @@
-// Issue 2's speed goals: path, create, status and concurrent creates, each
-// against a plain baseline measured in the same run.
+// Issue 2's speed goals: path, create and concurrent creates, each against
+// a plain baseline measured in the same run (status: status.bench.mjs).
 import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,19 +26,7 @@ const pwt = (args, cwd) => w.run(node, [CLI, ...args], cwd);
   row('pwt create (10k files)', ours, 'git worktree add + cp .env', base, 1.3);
 }
 
-// 3. `pwt status` with 100 sessions vs a sequential loop of git status.
-{
-  const repo = makeRepo(w, 'many', 1_000);
-  for (let batch = 0; batch < 100; batch += 10) {
-    await Promise.all(Array.from({ length: 10 }, (_, i) => run(['create', `s${batch + i}`], repo)));
-  }
-  const loop = join(w.root, 'status-loop.sh');
-  writeFileSync(loop, `for d in ${join(w.root, 'many-sessions')}/s*; do git -C "$d" status --porcelain >/dev/null; done\n`);
-  const { base, ours } = compare(() => w.run('sh', [loop], repo), () => pwt(['status', '--json'], repo), 7);
-  row('pwt status (100 sessions)', ours, 'sequential git status loop', base, 0.5);
-}
-
-// 4. 50 concurrent creates vs 50 sequential ones.
+// 3. 50 concurrent creates vs 50 sequential ones.
 {
   const seqRepo = makeRepo(w, 'seq', 100);
   const parRepo = makeRepo(w, 'par', 100);
