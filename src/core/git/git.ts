@@ -161,3 +161,19 @@ export async function shortStatus(cwd: string): Promise<string[]> {
   const result = await gitProbe(cwd, ['--no-optional-locks', 'status', '--short', '--untracked-files=all']);
   return result.code === 0 ? result.stdout.split('\n').filter(Boolean) : [];
 }
+
+/** `git merge-base a b`: their best common ancestor, or null when they share no history (or a name is unknown). */
+export async function mergeBase(cwd: string, a: string, b: string): Promise<string | null> {
+  const result = await gitProbe(cwd, ['merge-base', a, b]);
+  return result.code === 0 ? result.stdout.trim() : null;
+}
+
+/** `git rev-parse --git-path`, absolute: where git keeps `name` for this worktree (core.hooksPath applied). */
+export async function gitPath(cwd: string, name: string): Promise<string> {
+  return (await git(cwd, ['rev-parse', '--path-format=absolute', '--git-path', name])).trim();
+}
+
+/** Whether git accepts `branch` as a branch name (`git check-ref-format --branch`). */
+export async function isValidBranchName(cwd: string, branch: string): Promise<boolean> {
+  return (await gitProbe(cwd, ['check-ref-format', '--branch', branch])).code === 0;
+}

@@ -1,4 +1,4 @@
-import { git } from './git.js';
+import { git, gitProbe, type RunResult } from './git.js';
 
 export interface WorktreeEntry {
   path: string;
@@ -36,4 +36,32 @@ export function parseWorktreeList(text: string): WorktreeEntry[] {
 
 export async function listWorktrees(cwd: string): Promise<WorktreeEntry[]> {
   return parseWorktreeList(await git(cwd, ['worktree', 'list', '--porcelain', '-z']));
+}
+
+/** How a new worktree gets its branch: a new one at a commit, a new one tracking a remote branch, or an existing one. */
+export type WorktreeBranch = { create: string; at: string } | { create: string; tracking: string } | { existing: string };
+
+/**
+ * `git worktree add` (quiet). `env` is added for git and its hooks (pwt marks
+ * its own adds so its post-checkout hook does not adopt them twice).
+ */
+export async function addWorktree(mainPath: string, path: string, branch: WorktreeBranch, env?: NodeJS.ProcessEnv): Promise<RunResult & { args: string[] }> {
+  const args =
+    'existing' in branch
+      ? ['worktree', 'add', '--quiet', '--', path, branch.existing]
+      : 'tracking' in branch
+        ? ['worktree', 'add', '--quiet', '--track', '-b', branch.create, '--', path, branch.tracking]
+        : ['worktree', 'add', '--quiet', '-b', branch.create, '--', path, branch.at];
+  return { ...(await gitProbe(mainPath, args, env)), args };
+}
+
+/** Takes back a worktree pwt just added: removed even with changes (double force: also a locked one), then pruned. Never fails. */
+export async function discardNewWorktree(mainPath: string, path: string): Promise<void> {
+  await gitProbe(mainPath, ['worktree', 'remove', '--force', '--force', '--', path]);
+  await gitProbe(mainPath, ['worktree', 'prune']);
+}
+
+/** `git branch -D`: for branches pwt just made and is taking back. Never fails. */
+export async function discardNewBranch(mainPath: string, branch: string): Promise<void> {
+  await gitProbe(mainPath, ['branch', '-D', '--', branch]);
 }

@@ -1,6 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { git, gitProbe } from '../git/git.js';
+import { gitPath, gitProbe } from '../git/git.js';
 import { dispatcherText, type DispatcherSettings, cliPath } from './files.js';
 import type { Project } from '../project/project.js';
 
@@ -23,7 +23,7 @@ export interface HookPlace {
 export async function locateHooks(project: Project): Promise<HookPlace> {
   const { repo } = project;
   // --git-path applies core.hooksPath for us (git's adjust_git_path).
-  const hooksDir = (await git(repo.worktreePath, ['rev-parse', '--path-format=absolute', '--git-path', 'hooks'])).trim();
+  const hooksDir = await gitPath(repo.worktreePath, 'hooks');
   const configured = await gitProbe(repo.worktreePath, ['config', '--get', 'core.hooksPath']);
   const hooksPath = configured.code === 0 ? configured.stdout.trim() || null : null;
   return {

@@ -1,4 +1,4 @@
-import { currentBranch, gitProbe } from '../git/git.js';
+import { currentBranch, mergeBase } from '../git/git.js';
 
 /**
  * For a worktree pwt did not create (adopted by `pwt cleanup` or the
@@ -10,6 +10,6 @@ import { currentBranch, gitProbe } from '../git/git.js';
 export async function guessBase(mainPath: string, worktreePath: string): Promise<{ base?: string; baseCommit?: string }> {
   const base = await currentBranch(mainPath);
   if (!base) return {};
-  const mergeBase = await gitProbe(worktreePath, ['merge-base', base, 'HEAD']);
-  return mergeBase.code === 0 ? { base, baseCommit: mergeBase.stdout.trim() } : { base };
+  const baseCommit = await mergeBase(worktreePath, base, 'HEAD');
+  return baseCommit ? { base, baseCommit } : { base };
 }

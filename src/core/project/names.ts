@@ -1,4 +1,4 @@
-import { gitProbe } from '../git/git.js';
+import { isValidBranchName } from '../git/git.js';
 import { usageError } from '../infra/errors.js';
 
 const ALLOWED = 'Session names are 1-64 characters: letters, digits, ".", "_" and "-", starting with a letter or digit, not ending in "." or ".lock", without "..".';
@@ -23,6 +23,5 @@ export function assertNamePattern(name: string): void {
 /** The pattern plus git's own ref check with the configured prefix. */
 export async function validateName(name: string, branchPrefix: string, cwd: string): Promise<void> {
   assertNamePattern(name);
-  const check = await gitProbe(cwd, ['check-ref-format', '--branch', `${branchPrefix}${name}`]);
-  if (check.code !== 0) throw usageError(`Invalid session name: git rejects the branch "${branchPrefix}${name}".`, ALLOWED);
+  if (!(await isValidBranchName(cwd, `${branchPrefix}${name}`))) throw usageError(`Invalid session name: git rejects the branch "${branchPrefix}${name}".`, ALLOWED);
 }

@@ -5,6 +5,7 @@ import { preconditionError } from '../../infra/errors.js';
 import { notes } from '../../infra/notes.js';
 import { withLock } from '../../infra/lock.js';
 import { gitProbe, refExists } from '../../git/git.js';
+import { addWorktree, discardNewBranch, discardNewWorktree } from '../../git/worktrees.js';
 import { findSession } from '../../manifest/manifest.js';
 import { updateManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
@@ -29,7 +30,7 @@ export const createRunners: Runners<CreateOp, Project> = {
           throw preconditionError(`The branch ${op.branch} was created meanwhile.`, 'Pick another name.');
         }
         // The commit, not the ref: a remote-tracking base would otherwise become the upstream.
-        const added = await gitProbe(repo.mainPath, ['worktree', 'add', '--quiet', '-b', op.branch, '--', op.path, op.baseCommit], { [CREATING_ENV]: '1' });
+        const added = await addWorktree(repo.mainPath, op.path, { create: op.branch, at: op.baseCommit }, { [CREATING_ENV]: '1' });
         if (added.code !== 0) {
           // git creates the branch before the worktree; take back what this failed add left.
           await removeWorktreeAndBranch(repo.mainPath, op.path, op.branch);
@@ -73,9 +74,8 @@ export const createRunners: Runners<CreateOp, Project> = {
 };
 
 async function removeWorktreeAndBranch(mainPath: string, path: string, branch: string): Promise<void> {
-  await gitProbe(mainPath, ['worktree', 'remove', '--force', '--force', '--', path]);
-  await gitProbe(mainPath, ['worktree', 'prune']);
-  await gitProbe(mainPath, ['branch', '-D', '--', branch]);
+  await discardNewWorktree(mainPath, path);
+  await discardNewBranch(mainPath, branch);
 }
 
 /** The env-copy step of restore (a closure step); its action lists what was copied and what was kept once it ran. */

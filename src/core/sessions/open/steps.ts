@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { preconditionError } from '../../infra/errors.js';
-import { git, gitProbe } from '../../git/git.js';
+import { GitError } from '../../git/git.js';
+import { addWorktree, discardNewBranch, discardNewWorktree } from '../../git/worktrees.js';
 import { findSession } from '../../manifest/manifest.js';
 import { updateManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
@@ -14,15 +15,14 @@ export const openRunners: Runners<OpenOp, Project> = {
     title: (op) => (op.tracking ? `git worktree add ${op.path} on a new ${op.branch} tracking ${op.tracking}` : `git worktree add ${op.path} ${op.branch}`),
     run: async (op, project) => {
       mkdirSync(project.sessionsDir, { recursive: true });
-      const args = op.tracking ? ['worktree', 'add', '--quiet', '--track', '-b', op.branch, '--', op.path, op.tracking] : ['worktree', 'add', '--quiet', '--', op.path, op.branch];
-      await git(project.repo.mainPath, args, { [CREATING_ENV]: '1' });
+      const added = await addWorktree(project.repo.mainPath, op.path, op.tracking ? { create: op.branch, tracking: op.tracking } : { existing: op.branch }, { [CREATING_ENV]: '1' });
+      if (added.code !== 0) throw new GitError(added.args, added);
     },
     undo: async (op, project) => {
       const mainPath = project.repo.mainPath;
-      await gitProbe(mainPath, ['worktree', 'remove', '--force', '--force', '--', op.path]);
-      await gitProbe(mainPath, ['worktree', 'prune']);
+      await discardNewWorktree(mainPath, op.path);
       // Only a branch this step made goes again; an existing one stays whatever happens.
-      if (op.tracking) await gitProbe(mainPath, ['branch', '-D', '--', op.branch]);
+      if (op.tracking) await discardNewBranch(mainPath, op.branch);
     },
   },
   'copy-env': createRunners['copy-env'],
