@@ -402,5 +402,5 @@ describe('a damaged manifest', () => {
     const after = parseJson(readFileSync(file, 'utf8'));
     expect(after.sessions.map((s: { id: string }) => s.id)).toEqual(['a', 'c', 'd']);
     expect(after.setAside).toMatchObject([{ entry: { id: 'b', goals: 'not a list' }, reason: expect.stringContaining('"b"') }]);
-  });
+  }, 60_000);
 });

@@ -24,6 +24,20 @@ function release(): void {
   process.stdin.pause();
 }
 
+/**
+ * A prompt nobody can answer any more: Ctrl-D makes clack's readline close
+ * without settling the prompt, so Node would find nothing left to do and
+ * exit 0 in silence. 'beforeExit' fires exactly then (the event loop is
+ * empty while the question waits): the question ends as cancelled.
+ */
+function ask<T>(prompt: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abandoned = () => reject(cancelledError('Cancelled (input closed); nothing was changed.'));
+    process.once('beforeExit', abandoned);
+    prompt.then(resolve, reject).finally(() => process.off('beforeExit', abandoned));
+  });
+}
+
 function cancelled(error: unknown): never {
   if (error instanceof Error && error.name === 'ConsolaPromptCancelledError') throw cancelledError('Cancelled; nothing was changed.');
   throw error;
@@ -32,7 +46,7 @@ function cancelled(error: unknown): never {
 export async function select<T extends string>(message: string, options: Option<T>[], initial?: T): Promise<T> {
   const c = await consola();
   try {
-    const answer = await c.prompt(message, { type: 'select', options, initial, cancel: 'reject' });
+    const answer = await ask(c.prompt(message, { type: 'select', options, initial, cancel: 'reject' }));
     return (typeof answer === 'string' ? answer : (answer as unknown as Option<T>).value) as T;
   } catch (error) {
     return cancelled(error);
@@ -44,7 +58,7 @@ export async function select<T extends string>(message: string, options: Option<
 export async function confirm(message: string, initial = false): Promise<boolean> {
   const c = await consola();
   try {
-    return Boolean(await c.prompt(message, { type: 'confirm', initial, cancel: 'reject' }));
+    return Boolean(await ask(c.prompt(message, { type: 'confirm', initial, cancel: 'reject' })));
   } catch (error) {
     return cancelled(error);
   } finally {
@@ -58,7 +72,7 @@ export async function text(message: string, placeholder?: string, fallback?: str
   for (;;) {
     let answer: unknown;
     try {
-      answer = await c.prompt(message, { type: 'text', placeholder, ...(fallback !== undefined ? { default: fallback } : {}), cancel: 'reject' });
+      answer = await ask(c.prompt(message, { type: 'text', placeholder, ...(fallback !== undefined ? { default: fallback } : {}), cancel: 'reject' }));
     } catch (error) {
       return cancelled(error);
     } finally {
