@@ -3,24 +3,36 @@ import type { WorkflowShell } from './workflow-shell.js';
 import { PWT_ENV } from '../infra/env.js';
 
 /**
- * The one door to git (and, through run(), to gh). On hot paths commands are
- * spawned without a shell with an argument array (infra/process.ts), so no
- * value is ever parsed by a shell and nothing needs quoting. The end-of-session workflow calls
- * useWorkflowShell() first; from then on git and gh run through zx's `$`
- * (workflow-shell.ts), which quotes each argument for the shell. zx costs
- * about 90 ms to import, so status and the hooks never load it.
+ * The one door to git (and, through run(), to gh). Commands are spawned
+ * without a shell with an argument array (infra/process.ts), so no value is
+ * ever parsed by a shell and nothing needs quoting. The steps of open, sync
+ * and the end-of-session workflow (remove, cleanup, restore) run through zx's
+ * `$` instead (workflow-shell.ts, which quotes each argument for the shell):
+ * those commands call useWorkflowShell() before their steps. zx costs time to
+ * load, so status, path, completion and the hooks never load it.
  */
 export type { RunOptions, RunResult } from '../infra/process.js';
 
 let workflowShell: WorkflowShell | null = null;
+let loading: Promise<WorkflowShell> | null = null;
 
-/** Routes this process's git and gh calls through zx from now on (open, sync and the end-of-session commands only). */
-export async function useWorkflowShell(): Promise<void> {
+/** Starts loading zx in the background, so it is ready when the steps start (PWT_ZX=0: never). */
+export function preloadWorkflowShell(): void {
   if (process.env[PWT_ENV.zx] === '0') return;
-  if (!workflowShell) {
-    const { loadWorkflowShell } = await import('./workflow-shell.js');
-    workflowShell = await loadWorkflowShell();
-  }
+  if (loading) return;
+  loading = import('./workflow-shell.js').then((module) => module.loadWorkflowShell());
+  // A workflow that refuses before its steps never awaits it: a failed load must not crash the process then.
+  loading.catch(() => {});
+}
+
+/**
+ * From now on this process's git and gh calls run through zx. Workflows call
+ * it after reading their facts, right before their steps, so only the steps
+ * pay zx's shell per call.
+ */
+export async function useWorkflowShell(): Promise<void> {
+  preloadWorkflowShell();
+  if (loading) workflowShell = await loading;
 }
 
 export async function run(cmd: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
@@ -105,6 +117,7 @@ const TRANSIENT_PUSH = /Could not resolve host|Temporary failure in name resolut
 
 /** Tries of a push that keeps failing on the way, one second apart. */
 export const PUSH_ATTEMPTS = 3;
+const PUSH_RETRY_DELAY_MS = 1000;
 
 /**
  * Pushes a local branch to the same name on `remote` and sets it as the
@@ -122,7 +135,14 @@ export async function pushBranch(cwd: string, remote: string, branch: string): P
     if (!TRANSIENT_PUSH.test(result.stderr)) refused = result;
     else throw new GitError(args, result);
   };
-  await (workflowShell ? workflowShell.retry(PUSH_ATTEMPTS, 1000, once) : once());
+  try {
+    await once();
+  } catch (error) {
+    if (!workflowShell) throw error;
+    // Failed on the way: wait, then the remaining tries through zx's retry.
+    await new Promise((done) => setTimeout(done, PUSH_RETRY_DELAY_MS));
+    await workflowShell.retry(PUSH_ATTEMPTS - 1, PUSH_RETRY_DELAY_MS, once);
+  }
   if (refused) throw new GitError(args, refused);
   return { attempts };
 }

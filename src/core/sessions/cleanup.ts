@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { archiveRef, moveAside, writeArchive } from './archive.js';
-import { currentBranch, git, resolveCommit, useWorkflowShell } from '../git/git.js';
+import { currentBranch, git, preloadWorkflowShell, resolveCommit, useWorkflowShell } from '../git/git.js';
 import { guessBase } from '../manifest/adopt.js';
 import { adoptedSession, findSession, type SessionRecord } from '../manifest/manifest.js';
 import { updateManifest } from '../manifest/store.js';
@@ -58,6 +58,7 @@ async function ask(orphan: Orphan, deleteBranch: boolean): Promise<Decision> {
 const defaultDecision = (orphan: Orphan): Decision => (orphan.kind === 'unregistered-worktree' ? 'adopt' : 'fix');
 
 export async function cleanup(project: Project, opts: CleanupOptions): Promise<CleanupResult> {
+  if (opts.force && !opts.dryRun) preloadWorkflowShell();
   const snapshot = await takeSnapshot(project);
   const reportOnly = !opts.force && !opts.dryRun && !opts.interactive;
   const asking = !opts.force && !opts.dryRun && opts.interactive;

@@ -5,7 +5,7 @@ import { copyEnvStep, CREATING_ENV } from './create/index.js';
 import { approveHooks, runPostCreate, type HookFailed, type HookOptions, type HookOutcome } from '../project-hooks/run.js';
 import { copyStep } from './copy.js';
 import { preconditionError } from '../infra/errors.js';
-import { git, gitProbe, resolveCommit, useWorkflowShell } from '../git/git.js';
+import { git, gitProbe, preloadWorkflowShell, resolveCommit, useWorkflowShell } from '../git/git.js';
 import { findSession, relativeWorktree, type SessionRecord } from '../manifest/manifest.js';
 import { readManifest, updateManifest } from '../manifest/store.js';
 import { validateName } from '../project/names.js';
@@ -55,6 +55,7 @@ async function pickArchive(project: Project, name: string, at: string | undefine
 }
 
 export async function restoreSession(project: Project, opts: RestoreOptions): Promise<RestoreResult> {
+  if (!opts.dryRun) preloadWorkflowShell();
   const { repo, config } = project;
   await validateName(opts.name, config.branchPrefix, repo.mainPath);
   const entry = await pickArchive(project, opts.name, opts.at);

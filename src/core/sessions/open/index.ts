@@ -1,4 +1,4 @@
-import { useWorkflowShell } from '../../git/git.js';
+import { preloadWorkflowShell, useWorkflowShell } from '../../git/git.js';
 import type { SessionRecord } from '../../manifest/manifest.js';
 import { executePlan, type Reported, type Spin } from '../../workflow/execute.js';
 import type { Project } from '../../project/project.js';
@@ -46,13 +46,15 @@ export interface OpenResult {
 }
 
 export async function openSession(project: Project, opts: OpenOptions): Promise<OpenResult> {
-  await useWorkflowShell();
+  // The steps' git runs through zx (git/workflow-shell.ts): it loads while the facts are read.
+  preloadWorkflowShell();
   const facts = await gatherOpenFacts(project, opts);
   const plan = planOpen(facts, opts);
   if (plan.kind === 'already-open') return { session: plan.session, path: plan.path, alreadyOpen: true, goalsFrom: null, tracking: null, actions: [], hooks: [] };
   // Asked (or refused) before anything changes.
   const hookOptions = opts.hooks ?? { enabled: false };
   const gate = await approveHooks(project, ['post-create'], hookOptions);
+  await useWorkflowShell();
   const actions = await executePlan(plan.ops, openRunners, project, { rollback: true, onStep: opts.onStep, spin: opts.spin });
   const result: OpenResult = { session: plan.session, path: facts.path, alreadyOpen: false, goalsFrom: plan.goalsFrom, tracking: facts.target.remoteRef, actions, hooks: [], ...(gate.note ? { hookNote: gate.note } : {}) };
   await runPostCreate(project, gate, { id: facts.name, path: facts.path, branch: facts.target.branch, base: facts.base ?? facts.baseCommit ?? '' }, hookOptions, result);

@@ -5,7 +5,7 @@ import type { Project } from '../../project/project.js';
 import { gatherFacts, type RemoveFacts } from './facts.js';
 import { buildRemovePlan, inventoryRefusal, type RemoveStepBuilder, type Strategy } from './plan.js';
 import { confirm, select, text } from '../../infra/ask.js';
-import { resolveCommit, useWorkflowShell } from '../../git/git.js';
+import { preloadWorkflowShell, resolveCommit, useWorkflowShell } from '../../git/git.js';
 import { describeInventory } from '../inventory.js';
 import { withSessionLock } from '../lock.js';
 
@@ -86,8 +86,8 @@ async function confirmAbandon(facts: RemoveFacts, opts: RemoveOptions): Promise<
 }
 
 export async function removeSession(project: Project, opts: RemoveOptions): Promise<RemoveResult> {
-  // The git and gh steps run through zx (git/workflow-shell.ts).
-  await useWorkflowShell();
+  // The steps' git and gh run through zx (git/workflow-shell.ts): it loads while the facts are read.
+  if (!opts.dryRun) preloadWorkflowShell();
   if (opts.dryRun) return removeLocked(project, opts);
   return withSessionLock(project, opts.name, () => removeLocked(project, opts));
 }
@@ -102,6 +102,7 @@ async function removeLocked(project: Project, opts: RemoveOptions): Promise<Remo
   if (strategy === 'abandon') await confirmAbandon(facts, opts);
   const plan = await buildRemovePlan(facts, { strategy, force: Boolean(opts.force), ...(commitMessage !== undefined ? { commitMessage } : {}), ...(opts.squash ? { squash: opts.squash } : {}) }, opts.before, opts.after);
 
+  if (!opts.dryRun) await useWorkflowShell();
   let current = '';
   try {
     const actions = await execute(plan.steps, {

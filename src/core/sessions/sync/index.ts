@@ -1,4 +1,4 @@
-import { useWorkflowShell } from '../../git/git.js';
+import { preloadWorkflowShell, useWorkflowShell } from '../../git/git.js';
 import type { SessionRecord } from '../../manifest/manifest.js';
 import { executePlan, planTitles, type Reported, type Spin } from '../../workflow/execute.js';
 import type { Project } from '../../project/project.js';
@@ -39,9 +39,11 @@ export interface SyncResult {
 }
 
 export async function syncSession(project: Project, opts: SyncOptions): Promise<SyncResult> {
-  await useWorkflowShell();
+  // The steps' git runs through zx (git/workflow-shell.ts): it loads while the facts are read.
+  if (!opts.dryRun) preloadWorkflowShell();
   const facts = await gatherSyncFacts(project, opts.name);
   const plan = planSync(facts, opts);
+  if (plan.ops.length > 0 && !opts.dryRun) await useWorkflowShell();
   const actions = await executePlan(plan.ops, syncRunners, project, { dryRun: opts.dryRun, onStep: opts.onStep, spin: opts.spin });
   return { session: facts.session, path: facts.path, base: facts.base as string, behind: facts.behind, actions, titles: planTitles(plan.ops, syncRunners), dryRun: Boolean(opts.dryRun), notes: plan.notes };
 }
