@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
-import { fingerprint, sessionIds } from './remove-harness.js';
+import { fingerprint, sessionIds, TmuxPwt } from './remove-harness.js';
 
 /**
  * `pwt run list|show|compare|pick|rm` on real repositories. The run file is
@@ -231,6 +231,31 @@ describe('pwt run pick', () => {
     expect(dirty.stderr).toMatch(/fix-codex has 1 uncommitted change.*Commit them first/);
     expect(sessionIds(project)).toEqual(['fix-claude', 'fix-codex', 'fix-pi']);
   }, 90_000);
+});
+
+describe('pwt run pick at a terminal', () => {
+  let term: TmuxPwt | undefined;
+  afterEach(() => term?.kill());
+
+  it('asks once for the whole pick; "no" changes nothing, "yes" does it all', async () => {
+    withRun({ claude: [['claude.txt', 'c\n']], codex: [['codex.txt', 'x\n']] });
+    const before = fingerprint(project);
+    term = new TmuxPwt(project.sandbox, project.main, ['run', 'pick', 'fix', 'codex']);
+    await term.waitFor(/Pick codex in run fix: end fix-codex with merge, abandon fix-claude, fix-pi.*Go ahead\?/);
+    term.keys(['n']);
+    expect((await term.exit()).code).toBe(130);
+    expect(fingerprint(project)).toBe(before);
+    term.kill();
+
+    term = new TmuxPwt(project.sandbox, project.main, ['run', 'pick', 'fix', 'codex']);
+    await term.waitFor(/Go ahead\?/);
+    term.keys(['y']);
+    const { code, screen } = await term.exit();
+    expect(code, screen).toBe(0);
+    expect(screen).toMatch(/pwt restore fix-claude/);
+    expect(git(project.main, 'show', 'main:codex.txt')).toBe('x');
+    expect(sessionIds(project)).toEqual([]);
+  }, 60_000);
 });
 
 describe('pwt run rm', () => {
