@@ -176,4 +176,20 @@ describe('pwt run with claude, codex and pi', () => {
     expect(JSON.parse(after.stdout).agents[0]).toMatchObject({ provider: 'pi', outcome: 'removed' });
     expect(existsSync(join(project.sessionsDir, 'half-pi'))).toBe(false);
   }, 300_000);
+
+  it('run rm stops a running agent, keeps its branch and removes the run file', async () => {
+    const world = worlds.make();
+    const { project } = world;
+    const path = join(project.sessionsDir, 'solo-pi');
+    world.trust(path);
+    await world.ok(['run', 'start', 'solo', '--agents', 'pi', '--prompt', 'solo prompt gamma']);
+    await waitForRequest(server, 'solo prompt gamma');
+    expect(processesIn(path)).not.toEqual([]);
+    const rm = await world.ok(['run', 'rm', 'solo', '--json']);
+    expect(JSON.parse(rm.stdout).kept.map((each: any) => each.session)).toEqual(['solo-pi']);
+    expect(existsSync(path)).toBe(false);
+    expect(processesIn(path)).toEqual([]);
+    expect(project.sandbox.git(project.main, 'branch', '--list', 'session/solo-pi').trim()).toBe('session/solo-pi');
+    expect(existsSync(join(project.sessionsDir, '.pwt', 'runs', 'solo.json'))).toBe(false);
+  }, 120_000);
 });
