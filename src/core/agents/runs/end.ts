@@ -64,8 +64,6 @@ async function removeAll(project: Project, planned: Planned[], mode: { dryRun: b
   for (const { agent, strategy } of planned) {
     const entry: EndedSession = { session: agent.session, provider: agent.provider, strategy };
     try {
-      // The agents stop first (resumable: their vendor ids and resume args are recorded), so none writes into a worktree that is going.
-      if (!dryRun) await stopSessionAgents(project, agent.session);
       // Abandon archives uncommitted work with the session (force), so nothing is lost and pwt restore brings it back.
       entry.result = await removeSession(project, { name: agent.session, strategy, yes: true, force: strategy === 'abandon', dryRun, interactive: false, onStep });
     } catch (error) {
@@ -75,6 +73,27 @@ async function removeAll(project: Project, planned: Planned[], mode: { dryRun: b
     ended.push(entry);
   }
   return ended;
+}
+
+/**
+ * Stops the agents of the sessions about to end (resumable: their vendor ids
+ * and resume args are recorded), so none writes into a worktree that is
+ * going and remove finds no process inside. Returns how many were running.
+ */
+async function stopAgents(project: Project, agents: RunAgent[]): Promise<number> {
+  let stopped = 0;
+  for (const agent of agents) stopped += (await stopSessionAgents(project, agent.session)).notes.filter((note) => note.kind === 'stopped').length;
+  return stopped;
+}
+
+/** Plans every removal (all of remove's checks, nothing changed); a refusal says that the agents were stopped, if they were. */
+async function checkAll(project: Project, run: string, planned: Planned[], stopped: number): Promise<void> {
+  try {
+    await removeAll(project, planned, { dryRun: true });
+  } catch (error) {
+    if (!(error instanceof PwtError) || stopped === 0) throw error;
+    throw new PwtError(error.message, error.exitCode, `${error.hint ?? ''} (The run's ${stopped} running agent(s) were stopped first; pwt run resume ${run} brings them back.)`.trim());
+  }
 }
 
 export interface PickOptions {
@@ -109,7 +128,6 @@ export async function pickRun(project: Project, name: string, opts: PickOptions)
     );
   }
   const planned: Planned[] = [{ agent: chosen, strategy: opts.strategy }, ...live.filter((agent) => agent !== chosen).map((agent) => ({ agent, strategy: 'abandon' as const }))];
-  await removeAll(project, planned, { dryRun: true });
 
   if (!opts.yes) {
     const others = planned.slice(1).map((each) => each.agent.session);
@@ -117,6 +135,7 @@ export async function pickRun(project: Project, name: string, opts: PickOptions)
     if (!opts.confirm) throw preconditionError(`${what} This needs confirmation.`, 'Pass --yes to confirm.');
     if (!(await opts.confirm(`${what} Go ahead?`))) throw cancelledError('Cancelled; nothing was changed.');
   }
+  await checkAll(project, name, planned, await stopAgents(project, live));
 
   // The chosen session first: if its merge or PR fails, the others stay as they are.
   const [picked] = await removeAll(project, planned.slice(0, 1), { dryRun: false, stopOnError: true, onStep: opts.onStep });
@@ -146,7 +165,7 @@ export async function removeRun(project: Project, name: string, onStep?: (title:
     );
   }
   const planned = live.map((agent) => ({ agent, strategy: 'keep' as const }));
-  await removeAll(project, planned, { dryRun: true });
+  await checkAll(project, name, planned, await stopAgents(project, live));
   const kept = await removeAll(project, planned, { dryRun: false, onStep });
   const failed = kept.filter((each) => each.error);
   if (failed.length > 0) {
