@@ -62,7 +62,8 @@ function spawnTmux(args: readonly string[], input?: string): Promise<TmuxResult>
     // -u: under a non-UTF-8 locale (LC_ALL=C, common in scripts and CI) tmux prints
     // control characters in -F output as "_", which would turn the tab separators
     // of list-panes into underscores (tmux(1), -u).
-    const child = spawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], { env: tmuxEnv(), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    // cwd '/': a server this call starts keeps its folder for life, and must never sit in a worktree that may be removed.
+    const child = spawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], { cwd: '/', env: tmuxEnv(), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const timer = setTimeout(() => {
