@@ -114,6 +114,24 @@ function ownLineage(): Set<number> {
 }
 
 /**
+ * Whether `pid` was started by this pwt, directly or further down: its own
+ * git calls (status runs `git -C <worktree>` while it looks) are not
+ * processes inside a worktree.
+ */
+function isOwnDescendant(pid: number): boolean {
+  for (let hops = 0; pid > 1 && hops < 64; hops++) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      return false;
+    }
+    if (pid === process.pid) return true;
+  }
+  return false;
+}
+
+/**
  * Processes whose current folder is inside one of `folders` (Linux /proc; an
  * empty answer elsewhere). Processes of other users cannot be read and are
  * not listed.
@@ -133,7 +151,7 @@ export function processesInside(folders: string[]): Map<string, RunningProcess[]
       continue;
     }
     const match = real.find(([, folder]) => cwd === folder || isInside(cwd, folder));
-    if (!match) continue;
+    if (!match || isOwnDescendant(pid)) continue;
     let command = '';
     try {
       command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
