@@ -10,8 +10,8 @@ describe('npm run demo', () => {
     const root = result.stdout.match(/Remove it all with: rm -rf (\S+)/)?.[1];
     try {
       expect(result.status, result.stderr).toBe(0);
-      expect(result.stdout).toMatch(/checkout-flow\s+session\/checkout-flow\s+just now\s+clean\s+\+1\/-0/);
-      expect(result.stdout).toMatch(/fix-prices\s+session\/fix-prices\s+just now\s+1 changed/);
+      expect(result.stdout).toMatch(/checkout-flow\s+just now\s+clean\s+\+1\/-0/);
+      expect(result.stdout).toMatch(/fix-prices\s+just now\s+1 changed/);
       expect(result.stdout).toMatch(/"kind": "session"/);
       expect(root).toBeTruthy();
     } finally {

@@ -102,8 +102,11 @@ describe('pwt hooks install --via simple-git-hooks', () => {
     expect(silent).toEqual({ code: 0, stdout: '', stderr: '' });
     const push = sandbox.sh('git', ['push', '-q', 'origin', 'quiet'], clone);
     expect(push.code, push.stderr).toBe(0);
-    // pwt set up in that clone: the committed config is already right, only the dispatcher is new.
+    // pwt doctor there names the one step left; after it, the committed config is already right and only the dispatcher is new.
+    const hooksCheck = (cwd: string) => (parseJson(sandbox.pwt(cwd, ['doctor', '--json']).stdout).checks as Array<{ name: string; level: string; detail: string; fix?: string }>).find((check) => check.name === 'hooks');
+    expect(hooksCheck(clone)).toEqual(expect.objectContaining({ level: 'warn', fix: 'Run pwt hooks install --via simple-git-hooks (it writes only this clone\'s dispatcher).' }));
     expect(parseJson(sandbox.pwt(clone, ['hooks', 'install', '--via', 'simple-git-hooks', '--json']).stdout).hooks.map((each: { op: string }) => each.op)).toEqual(['unchanged', 'unchanged']);
+    expect(hooksCheck(clone)).toEqual(expect.objectContaining({ level: 'ok', detail: "post-checkout and pre-push through simple-git-hooks's committed config" }));
     expect(git(clone, 'status', '--porcelain')).toBe('');
     git(clone, 'checkout', '-q', 'main');
     refusedBasePush(clone);

@@ -12,6 +12,17 @@ export async function checkHooks(project: Project): Promise<Check> {
   }
   const where = `${report.hooksDir}${report.hooksPath ? ` (core.hooksPath)` : ''}`;
   if (report.installed) return { name: 'hooks', level: 'ok', detail: `post-checkout and pre-push installed in ${where}` };
+  const { managersWithPwt } = await import('./managers.js');
+  const via = managersWithPwt(project.repo.worktreePath)[0];
+  if (via && report.dispatcherState === 'current') return { name: 'hooks', level: 'ok', detail: `post-checkout and pre-push through ${via}'s committed config` };
+  if (via) {
+    return {
+      name: 'hooks',
+      level: 'warn',
+      detail: `${via}'s committed config runs pwt's hooks, but this clone's dispatcher is ${report.dispatcherState}`,
+      fix: `Run pwt hooks install --via ${via} (it writes only this clone's dispatcher).`,
+    };
+  }
   const states = report.hooks.map((hook) => `${hook.name} ${hook.state}`).join(', ');
   const outdated = report.dispatcherState === 'outdated' || report.hooks.some((hook) => hook.state === 'outdated');
   return {

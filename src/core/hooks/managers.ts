@@ -254,3 +254,15 @@ export async function uninstallVia(project: Project, manager: Manager): Promise<
   if (!plainUses) rmSync(place.dispatcher, { force: true });
   return { manager, file: editor.file, hooks, dispatcher: place.dispatcher, activate: editor.activate };
 }
+
+/** The managers whose committed config carries pwt's lines for both hooks (for doctor and status). */
+export function managersWithPwt(root: string): Manager[] {
+  return detectManagers(root).filter((manager) => {
+    try {
+      const editor = EDITORS[manager](root);
+      return HOOK_NAMES.every((hook) => editor.has(hook));
+    } catch {
+      return false;
+    }
+  });
+}
