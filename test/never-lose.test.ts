@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { installFakeGh } from './helpers/fake-gh.js';
 import { CLI, NODE, commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
-import { fingerprint, manifest, sessionIds } from './remove-harness.js';
+import { fingerprint, manifest, sessionIds, TmuxPwt } from './remove-harness.js';
 
 /**
  * What agents really leave in a worktree, and proof with git itself that
@@ -402,5 +402,49 @@ describe('a damaged manifest', () => {
     const after = parseJson(readFileSync(file, 'utf8'));
     expect(after.sessions.map((s: { id: string }) => s.id)).toEqual(['a', 'c', 'd']);
     expect(after.setAside).toMatchObject([{ entry: { id: 'b', goals: 'not a list' }, reason: expect.stringContaining('"b"') }]);
+  }, 60_000);
+});
+
+describe('one pwt per session', () => {
+  it('remove, restore and cleanup refuse while another pwt holds the session, changing nothing', () => {
+    withSession();
+    const locks = join(project.sessionsDir, '.pwt', 'locks');
+    mkdirSync(join(locks, 'feat.lock'), { recursive: true });
+    // This test process stands for the other pwt: alive, so its lock is not taken over.
+    writeFileSync(join(locks, 'feat.lock.pid'), `${process.pid}\n`);
+    const before = fingerprint(project);
+    const removed = pwt(['rm', 'feat', '--strategy', 'keep']);
+    expect(removed.code).toBe(3);
+    expect(removed.stderr).toMatch(/Another pwt is working on session feat right now/);
+    expect(pwt(['restore', 'feat']).stderr).toMatch(/Another pwt is working on session feat/);
+    expect(fingerprint(project)).toBe(before);
+  }, 60_000);
+});
+
+describe('cleanup removing an unregistered worktree (at a terminal)', () => {
+  it('archives a detached commit and a differing ignored file, like pwt remove', async () => {
+    project = makeProject();
+    const { sandbox, main, sessionsDir } = project;
+    const path = join(sessionsDir, 'handmade');
+    sandbox.git(main, 'worktree', 'add', '-q', '--detach', path);
+    commitFile(sandbox, path, 'hand.txt', 'committed\n', 'detached, on no branch');
+    const commit = git(path, 'rev-parse', 'HEAD');
+    writeFileSync(join(path, '.env'), 'SECRET=only-here\n');
+    const term = new TmuxPwt(sandbox, main, ['cleanup']);
+    try {
+      await term.waitFor(/Unregistered worktree .*handmade \(detached\):[\s\S]*● adopt/);
+      term.keys(['Down']);
+      await term.waitFor(/● remove/);
+      term.keys(['Enter']);
+      const { code, screen } = await term.exit();
+      expect(code, screen).toBe(0);
+    } finally {
+      term.kill();
+    }
+    expect(existsSync(path)).toBe(false);
+    expect(reachable(commit)).toBe(true);
+    const [ref] = archiveRefs();
+    const stamp = (ref as string).split('/').pop() as string;
+    expect(readFileSync(join(sessionsDir, '.archive', 'handmade', stamp, 'ignored', '.env'), 'utf8')).toBe('SECRET=only-here\n');
   }, 60_000);
 });

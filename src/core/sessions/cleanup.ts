@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
-import { archiveRef, moveAside, writeArchive } from './archive.js';
+import { basename, join } from 'node:path';
+import { archiveNested, archiveRef, artifactDir, copyArtifacts, moveAside, writeArchive } from './archive.js';
+import { takeInventory } from './inventory.js';
+import { withSessionLocks } from './lock.js';
+import { realPath } from '../git/repo.js';
 import { currentBranch, git, preloadWorkflowShell, resolveCommit, useWorkflowShell } from '../git/git.js';
 import { guessBase } from '../manifest/adopt.js';
 import { adoptedSession, findSession, type SessionRecord } from '../manifest/manifest.js';
@@ -68,7 +71,9 @@ export async function cleanup(project: Project, opts: CleanupOptions): Promise<C
   // The steps' git calls run through zx (git/workflow-shell.ts); a report or a dry run only reads.
   if (steps.length > 0 && !opts.dryRun && !reportOnly) await useWorkflowShell();
   const dryRun = Boolean(opts.dryRun) || reportOnly;
-  const actions = await execute(steps, { dryRun, onStep: opts.onStep });
+  // The sessions it touches stay its own while it works (remove and restore wait for no one: they refuse).
+  const ids = snapshot.orphans.filter((orphan) => orphan.kind === 'missing-worktree' || orphan.kind === 'unregistered-worktree').map((orphan) => orphan.id ?? basename(orphan.path ?? ''));
+  const actions = dryRun ? await execute(steps, { dryRun, onStep: opts.onStep }) : await withSessionLocks(project, ids, () => execute(steps, { dryRun, onStep: opts.onStep }));
   return { orphans: snapshot.orphans, actions, titles: steps.map((step) => step.title), dryRun, reportOnly };
 }
 
@@ -90,7 +95,7 @@ export async function buildCleanupPlan(project: Project, snapshot: Snapshot, dec
       steps.push({ action: { op: 'move-stray', path, to: `${project.sessionsDir}/.archive/strays/` }, title: `move stray folder ${path} into .archive/strays/`, run: async () => void moveAside(project.sessionsDir, path, name, stamp) });
     }
     if (orphan.kind === 'unregistered-worktree' && decision === 'adopt') steps.push(adoptStep(project, snapshot, orphan, takenIds));
-    if (orphan.kind === 'unregistered-worktree' && decision === 'remove') steps.push(...removeUnregisteredSteps(project, orphan, stamp));
+    if (orphan.kind === 'unregistered-worktree' && decision === 'remove') steps.push(...(await removeUnregisteredSteps(project, snapshot, orphan, stamp)));
   }
   return steps;
 }
@@ -161,24 +166,51 @@ function adoptStep(project: Project, snapshot: Snapshot, orphan: Orphan, takenId
   };
 }
 
-function removeUnregisteredSteps(project: Project, orphan: Orphan, stamp: string): Step[] {
+/**
+ * Removing a worktree pwt never registered: the same inventory as pwt remove
+ * decides. A locked worktree or one with processes inside is skipped (with
+ * the reason); commits only it reaches go into the archive ref, nested
+ * repositories and ignored files that differ are copied into .archive/.
+ */
+async function removeUnregisteredSteps(project: Project, snapshot: Snapshot, orphan: Orphan, stamp: string): Promise<Step[]> {
   const mainPath = project.repo.mainPath;
   const path = orphan.path as string;
   const id = orphan.id ?? basename(path);
-  const action: Action = { op: 'archive', id, ref: archiveRef(id, stamp) };
-  return [
+  const entry = snapshot.worktrees.find((each) => realPath(each.path) === realPath(path));
+  const inventory = await takeInventory({ mainPath, path, recordedBranch: orphan.branch ?? entry?.head ?? 'HEAD', entry });
+  const blocker = inventory.locked !== null ? `it is locked${inventory.locked ? ` (${inventory.locked})` : ''}` : inventory.processes.length ? `${inventory.processes.length} process(es) run inside it` : null;
+  if (blocker) return [{ action: { op: 'skip', path, reason: blocker }, title: `cannot remove ${path}: ${blocker}`, run: async () => {} }];
+  const nestedRepos = inventory.nested.filter((each) => each.kind === 'repo').map((each) => each.path);
+  const action: Action = { op: 'archive', id, ref: archiveRef(id, stamp), ...(inventory.unreachable.length ? { unreachable: inventory.unreachable.length } : {}) };
+  const steps: Step[] = [
     {
       action,
       title: `archive the state of ${path} under ${action.ref}`,
       run: async () => {
-        const entry = await writeArchive({ cwd: mainPath, id, branch: orphan.branch ?? 'HEAD', stamp, reason: 'cleanup remove', worktree: path });
-        action.ref = entry.ref;
+        const written = await writeArchive({ cwd: mainPath, id, branch: orphan.branch ?? 'HEAD', stamp, reason: 'cleanup remove', worktree: path, keep: inventory.unreachableTips, exclude: nestedRepos });
+        action.ref = written.ref;
       },
     },
-    {
-      action: { op: 'remove-worktree', path, force: true },
-      title: `git worktree remove ${path} (branch ${orphan.branch ?? '-'} kept)`,
-      run: async () => void (await git(mainPath, ['worktree', 'remove', '--force', '--', path])),
-    },
   ];
+  const to = artifactDir(project.sessionsDir, id, stamp);
+  const nested = inventory.nested.filter((each) => each.unsaved).map((each) => each.path);
+  if (nested.length) {
+    steps.push({
+      action: { op: 'archive-nested', paths: nested, to: join(to, 'nested') },
+      title: `copy nested repositories ${nested.join(', ')} to ${join(to, 'nested')}`,
+      run: async () => {
+        for (const each of nested) await archiveNested(path, each, join(to, 'nested'));
+      },
+    });
+  }
+  if (inventory.ignoredDiffering.length) {
+    const files = inventory.ignoredDiffering;
+    steps.push({ action: { op: 'archive-ignored', files, to: join(to, 'ignored') }, title: `copy ${files.length} ignored file(s) that differ from the main worktree to ${join(to, 'ignored')}`, run: async () => copyArtifacts(path, files, join(to, 'ignored')) });
+  }
+  steps.push({
+    action: { op: 'remove-worktree', path, force: true },
+    title: `git worktree remove ${path} (branch ${orphan.branch ?? '-'} kept)`,
+    run: async () => void (await git(mainPath, ['worktree', 'remove', '--force', '--', path])),
+  });
+  return steps;
 }

@@ -28,3 +28,10 @@ export async function withSessionLock<T>(project: Project, id: string, fn: () =>
     await release();
   }
 }
+
+/** Several sessions' locks, taken in name order (two cleanups never wait on each other crosswise). */
+export async function withSessionLocks<T>(project: Project, ids: string[], fn: () => Promise<T>): Promise<T> {
+  const [first, ...rest] = [...new Set(ids.filter(Boolean))].sort();
+  if (first === undefined) return fn();
+  return withSessionLock(project, first, () => withSessionLocks(project, rest, fn));
+}

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { withSessionLock } from './lock.js';
 import { archivedNames, listArchives, type ArchiveEntry } from './archive.js';
 import { copyEnvStep, CREATING_ENV } from './create/index.js';
 import { approveHooks, runPostCreate, type HookFailed, type HookOptions, type HookOutcome } from '../project-hooks/run.js';
@@ -56,8 +57,13 @@ async function pickArchive(project: Project, name: string, at: string | undefine
 
 export async function restoreSession(project: Project, opts: RestoreOptions): Promise<RestoreResult> {
   if (!opts.dryRun) preloadWorkflowShell();
+  await validateName(opts.name, project.config.branchPrefix, project.repo.mainPath);
+  if (opts.dryRun) return restoreLocked(project, opts);
+  return withSessionLock(project, opts.name, () => restoreLocked(project, opts));
+}
+
+async function restoreLocked(project: Project, opts: RestoreOptions): Promise<RestoreResult> {
   const { repo, config } = project;
-  await validateName(opts.name, config.branchPrefix, repo.mainPath);
   const entry = await pickArchive(project, opts.name, opts.at);
   const { meta } = entry;
   // A worktree archived with a detached HEAD has no branch of its own: give it the session's.
