@@ -136,4 +136,28 @@ describe('architecture', () => {
     );
     expect(bad, bad.join('\n')).toEqual([]);
   });
+
+  it('tests use only what vitest and bun test both have', () => {
+    const TEST = resolve(import.meta.dirname);
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) return entry.name === 'fixtures' ? [] : files(path);
+        return entry.name.endsWith('.ts') ? [path] : [];
+      });
+    const allowed = new Set(['describe', 'it', 'expect', 'beforeAll', 'afterAll', 'beforeEach', 'afterEach', 'type']);
+    const vitestOnly = /\bvi\.|\.toMatch(Inline)?Snapshot\(|\.toSatisfy\(|expect\.(soft|poll)\(|\bonTest(Finished|Failed)\(|\b(it|describe|test)\.(skip|todo|only|concurrent|fails|runIf|skipIf)\b/;
+    const bad = files(TEST).flatMap((path) => {
+      const name = relative(TEST, path);
+      if (name === 'architecture.test.ts') return [];
+      const text = readFileSync(path, 'utf8');
+      const imported = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'vitest'/g)].flatMap((match) => match[1]!.split(',').map((part) => part.trim().split(/\s+/)[0]!).filter(Boolean));
+      const problems = imported.filter((what) => !allowed.has(what)).map((what) => `test/${name} imports ${what} from vitest (bun test has no such export)`);
+      text.split('\n').forEach((line, index) => {
+        if (vitestOnly.test(line) && !isComment(line)) problems.push(`test/${name}:${index + 1} uses a vitest-only API; bun test fails on it`);
+      });
+      return problems;
+    });
+    expect(bad, bad.join('\n')).toEqual([]);
+  });
 });
