@@ -72,6 +72,24 @@ describe('pwt status pipeline', () => {
     );
   }, 60_000);
 
+  it('notes a nested repository among the untracked folders git lists, and nothing for pwt\'s own git calls', () => {
+    project = makeProject();
+    const { sandbox, main, sessionsDir } = project;
+    expect(sandbox.pwt(main, ['create', 'nest']).code).toBe(0);
+    expect(sandbox.pwt(main, ['create', 'plain']).code).toBe(0);
+    const nest = join(sessionsDir, 'nest');
+    sandbox.git(main, 'init', '--quiet', join(nest, 'vendor-lib'));
+    sandbox.git(main, 'init', '--quiet', join(nest, 'deep', 'inner'));
+    mkdirSync(join(nest, 'just-files'));
+    writeFileSync(join(nest, 'just-files', 'a.txt'), 'a\n');
+    mkdirSync(join(sessionsDir, 'plain', 'scratch'));
+    writeFileSync(join(sessionsDir, 'plain', 'scratch', 'b.txt'), 'b\n');
+
+    const report = parseJson(sandbox.pwt(main, ['status', '--json']).stdout);
+    expect(report.sessions[0]).toMatchObject({ id: 'nest', changes: 3, notes: [{ kind: 'nested-repo', detail: 'deep/inner, vendor-lib' }] });
+    expect(report.sessions[1]).toMatchObject({ id: 'plain', changes: 1, notes: [] });
+  }, 60_000);
+
   it('many sessions: the first rows and the rest are counted apart, each row still its own', () => {
     project = makeProject();
     const { sandbox, main, sessionsDir } = project;

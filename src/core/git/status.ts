@@ -80,20 +80,30 @@ const STATUS_LOOP = `for d do
   echo "@@pwt-end $?"
 done`;
 
+/** One worktree's changes: how many paths `git status --porcelain` lists, and which of them are untracked folders. */
+export interface Changes {
+  count: number;
+  /** Untracked folders as git lists them (`dir/`, relative, topmost only): where a nested repository would show. */
+  untrackedDirs: string[];
+}
+
+/** A porcelain v1 path: C-quoted when it holds unusual characters (only the quotes are undone; escapes stay). */
+const porcelainPath = (text: string) => (text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text);
+
 /**
- * The number of changed paths (as `git status --porcelain` lists them, an
- * untracked folder once) in each of many worktrees, reported through
- * `onCount` as each one finishes (null where git failed). One shell per core
+ * The changed paths (as `git status --porcelain` lists them, an untracked
+ * folder once) in each of many worktrees, reported through `onChanges` as
+ * each one finishes (null where git failed). One shell per core
  * runs git in a loop, worktrees dealt out in turn (0, 2, 4... and 1, 3,
  * 5...) so results arrive roughly in the given order. Folders reach the shell
  * as arguments, never as script text.
  */
-export async function streamChanges(dirs: readonly string[], onCount: (dir: string, count: number | null) => void, loops = Math.max(1, availableParallelism())): Promise<void> {
+export async function streamChanges(dirs: readonly string[], onChanges: (dir: string, changes: Changes | null) => void, loops = Math.max(1, availableParallelism())): Promise<void> {
   const batches = Array.from({ length: Math.min(loops, dirs.length) }, (_, loop) => dirs.filter((_, i) => i % loops === loop));
   await Promise.all(
     batches.map(async (batch) => {
       let index = 0;
-      let lines = 0;
+      let current: Changes = { count: 0, untrackedDirs: [] };
       let rest = '';
       // Porcelain v1 quotes unusual paths, so every entry is one line.
       const onStdout = (text: string) => {
@@ -102,11 +112,16 @@ export async function streamChanges(dirs: readonly string[], onCount: (dir: stri
         for (const line of parts) {
           const end = /^@@pwt-end (\d+)$/.exec(line);
           if (!end) {
-            if (line) lines++;
+            if (!line) continue;
+            current.count++;
+            if (line.startsWith('?? ')) {
+              const path = porcelainPath(line.slice(3));
+              if (path.endsWith('/')) current.untrackedDirs.push(path);
+            }
             continue;
           }
-          onCount(batch[index++] as string, end[1] === '0' ? lines : null);
-          lines = 0;
+          onChanges(batch[index++] as string, end[1] === '0' ? current : null);
+          current = { count: 0, untrackedDirs: [] };
         }
       };
       await run('sh', ['-c', STATUS_LOOP, 'sh', ...batch], { cwd: process.cwd(), onStdout });

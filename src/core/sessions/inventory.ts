@@ -175,6 +175,8 @@ export function worktreeNotes(input: {
   base: string | undefined;
   baseExists: boolean;
   processes: RunningProcess[];
+  /** Untracked folders from the worktree's `git status` (where a nested repository shows): looked in instead of every folder. */
+  untrackedDirs?: string[];
 }): Note[] {
   const notes: Note[] = [];
   const { entry } = input;
@@ -187,12 +189,40 @@ export function worktreeNotes(input: {
       const reason = lockReason(input.path);
       notes.push({ kind: 'locked', detail: `git worktree lock${reason ? `: ${reason}` : ''}` });
     }
-    const nested = nestedRepoHints(input.path);
+    const nested = input.untrackedDirs ? nestedRepoIn(input.path, input.untrackedDirs) : nestedRepoHints(input.path);
     if (nested.length) notes.push({ kind: 'nested-repo', detail: nested.join(', ') });
   }
   if (input.base && !input.baseExists) notes.push({ kind: 'base-gone', detail: `the base branch ${input.base} no longer exists` });
   if (input.processes.length) notes.push({ kind: 'processes-running', detail: input.processes.map((each) => `${each.pid} ${each.command}`).join('; ') });
   return notes;
+}
+
+/**
+ * Nested repositories among the untracked folders git listed (`dir/`): git
+ * does not go into a folder holding a `.git`, so a nested repository shows
+ * as one, at any depth; one below it is looked for too. Far cheaper than
+ * reading every folder of a big worktree; it does not see repositories in
+ * ignored folders (the full inventory does).
+ */
+function nestedRepoIn(worktree: string, untrackedDirs: string[]): string[] {
+  const found: string[] = [];
+  for (const dir of untrackedDirs) {
+    const relative = dir.replace(/\/$/, '');
+    if (existsSync(join(worktree, relative, '.git'))) {
+      found.push(relative);
+      continue;
+    }
+    let entries;
+    try {
+      entries = readdirSync(join(worktree, relative), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory() && entry.name !== 'node_modules' && existsSync(join(worktree, relative, entry.name, '.git'))) found.push(`${relative}/${entry.name}`);
+    }
+  }
+  return found;
 }
 
 /** Nested repositories one or two folders down (cheap: a readdir per folder; the full inventory finds all). */

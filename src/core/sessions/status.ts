@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { listBranches, resolveCommit } from '../git/git.js';
-import { aheadBehindMemo, streamChanges, trackCounts, type Counts } from '../git/status.js';
+import { aheadBehindMemo, streamChanges, trackCounts, type Changes, type Counts } from '../git/status.js';
 import { endedSession, sessionAtWorktree, sessionPath, type Manifest, type SessionRecord } from '../manifest/manifest.js';
 import { readManifest } from '../manifest/store.js';
 import type { Project } from '../project/project.js';
@@ -165,10 +165,10 @@ export async function collectStatus(project: Project, opts: { all?: boolean; eve
   const split = pairs.length > 2 * FIRST_ROWS ? FIRST_ROWS : pairs.length;
   const firstTracked = trackCounts(repo.mainPath, pairs.slice(0, split));
   const trackedP = Promise.all([firstTracked, trackCounts(repo.mainPath, pairs.slice(split))]).then(([first, rest]) => new Map([...first, ...rest]));
-  const changes = new Map<string, ReturnType<typeof deferred<number | null>>>();
+  const changes = new Map<string, ReturnType<typeof deferred<Changes | null>>>();
   const dirs = [repo.mainPath, ...new Set(paths.filter((path) => existsSync(path)))];
   for (const dir of dirs) changes.set(dir, deferred());
-  const changesDone = streamChanges(dirs, (dir, count) => changes.get(dir)?.resolve(count));
+  const changesDone = streamChanges(dirs, (dir, found) => changes.get(dir)?.resolve(found));
   // Awaited later; until then a failure must not count as unhandled.
   trackedP.catch(() => undefined);
   changesDone.catch(() => undefined);
@@ -176,8 +176,8 @@ export async function collectStatus(project: Project, opts: { all?: boolean; eve
 
   const worktrees = await worktreesP;
   const heads = new Map(worktrees.filter((entry) => !entry.prunable).map((entry) => [realPath(entry.path), entry]));
-  const mainP = changed(repo.mainPath).then((count) => {
-    const main: MainStatus = { path: repo.mainPath, branch: worktrees[0]?.branch ?? null, dirty: (count ?? 0) > 0 };
+  const mainP = changed(repo.mainPath).then((found) => {
+    const main: MainStatus = { path: repo.mainPath, branch: worktrees[0]?.branch ?? null, dirty: (found?.count ?? 0) > 0 };
     events.main?.(main);
     return main;
   });
@@ -190,12 +190,12 @@ export async function collectStatus(project: Project, opts: { all?: boolean; eve
   };
   const baseCommit = async (session: SessionRecord) => (await resolveName(session.base ?? session.baseCommit ?? '')) ?? session.baseCommit ?? null;
   let processes: ReturnType<typeof processesInside> | undefined;
-  const notesOf = async (session: SessionRecord, path: string, entry: WorktreeEntry | undefined): Promise<Note[]> => {
+  const notesOf = async (session: SessionRecord, path: string, entry: WorktreeEntry | undefined, untrackedDirs?: string[]): Promise<Note[]> => {
     // One /proc scan for all sessions, on the first row that needs it.
     processes ??= processesInside(dirs.slice(1));
     // One rev-parse per distinct base, shared with the ahead/behind fallback.
     const baseExists = session.base === undefined || (await resolveName(session.base)) !== null;
-    return worktreeNotes({ path, recordedBranch: session.branch, entry, base: session.base, baseExists, processes: processes.get(path) ?? [] });
+    return worktreeNotes({ path, recordedBranch: session.branch, entry, base: session.base, baseExists, processes: processes.get(path) ?? [], untrackedDirs });
   };
   const counts = async (session: SessionRecord, entry: WorktreeEntry): Promise<Counts | null> => {
     const tracked = entry.branch === session.branch ? ((await firstTracked).get(session.branch) ?? (await trackedP).get(session.branch)) : undefined;
@@ -222,8 +222,12 @@ export async function collectStatus(project: Project, opts: { all?: boolean; eve
     if (!entry) {
       status = { ...session, path, exists: false, dirty: false, changes: 0, ahead: null, behind: null, activeAgent, agents, notes: await notesOf(session, path, undefined) };
     } else {
-      const [count, ab, notes] = await Promise.all([changed(path), counts(session, entry), notesOf(session, path, entry)]);
-      status = { ...session, path, exists: true, dirty: (count ?? 0) > 0, changes: count ?? 0, ahead: ab?.ahead ?? null, behind: ab?.behind ?? null, activeAgent, agents, notes };
+      const [found, ab] = await Promise.all([changed(path), counts(session, entry)]);
+      // Notes read files synchronously: each row's once its status is in (nested repositories are looked for
+      // only in the untracked folders git listed), so that work never holds up the rows still to come.
+      const notes = await notesOf(session, path, entry, found?.untrackedDirs);
+      const count = found?.count ?? 0;
+      status = { ...session, path, exists: true, dirty: count > 0, changes: count, ahead: ab?.ahead ?? null, behind: ab?.behind ?? null, activeAgent, agents, notes };
     }
     events.session?.(index, status);
     return status;
