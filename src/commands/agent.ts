@@ -18,5 +18,7 @@ export default defineCommand({
     rm: () => import('./agent/rm.js').then((m) => m.default),
     sessions: () => import('./agent/sessions.js').then((m) => m.default),
     transcript: () => import('./agent/transcript.js').then((m) => m.default),
+    wait: () => import('./agent/wait.js').then((m) => m.default),
+    send: () => import('./agent/send.js').then((m) => m.default),
   },
 });

@@ -15,5 +15,6 @@ export default defineCommand({
     compare: () => import('./run/compare.js').then((m) => m.default),
     pick: () => import('./run/pick.js').then((m) => m.default),
     rm: () => import('./run/rm.js').then((m) => m.default),
+    send: () => import('./run/send.js').then((m) => m.default),
   },
 });

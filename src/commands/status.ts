@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty';
 import { openProject } from '../core/project/project.js';
 import { collectStatus } from '../core/sessions/status.js';
+import { agentSummaries } from '../core/agents/runtime/activity/summary.js';
 import { printJson } from '../ui/log.js';
 import { statusView } from '../ui/status-view.js';
 import { jsonArg } from './_args.js';
@@ -14,7 +15,9 @@ export default defineCommand({
   async run({ args }) {
     const project = await openProject();
     if (args.json) {
-      printJson(await collectStatus(project, { all: args.all }));
+      const report = await collectStatus(project, { all: args.all });
+      const agents = await agentSummaries(project, report.sessions);
+      printJson({ ...report, sessions: report.sessions.map((session) => (agents.has(session.id) ? { ...session, agents: agents.get(session.id) } : session)) });
       return;
     }
     const view = statusView(project.config.branchPrefix);

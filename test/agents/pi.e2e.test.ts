@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pi, { agentDir, piFolderName } from '../../src/core/agents/vendors/pi/adapter.js';
-import { poll, type AgentWorld } from './harness.js';
+import { poll } from './harness.js';
+import { piRecipe } from './recipes.js';
 import { converseOnce, expectCliFace, expectPinnedVersion, expectResumeAddsTurn, expectToolTurn, replyTurn, runHeadless, turns, useFreshWorlds, useModelServer } from './e2e.js';
 import { MARKER, TOOL_COMMAND } from './server/script.js';
 
@@ -14,18 +15,7 @@ import { MARKER, TOOL_COMMAND } from './server/script.js';
  */
 const server = useModelServer();
 
-/** The offline recipe (shared/agents/recipes/pi): a custom provider in models.json, PI_OFFLINE so it downloads no fd/ripgrep. */
-function piRecipe(world: AgentWorld): NodeJS.ProcessEnv {
-  const env = { ...world.env, PI_OFFLINE: '1' };
-  const dir = agentDir(env);
-  mkdirSync(dir, { recursive: true });
-  const model = { id: 'mock-model', name: 'Mock', reasoning: false, input: ['text'], contextWindow: 128000, maxTokens: 4096 };
-  const provider = { baseUrl: `${server.url}/v1`, api: 'openai-completions', apiKey: 'sk-fake', compat: { supportsDeveloperRole: false, supportsReasoningEffort: false }, models: [model] };
-  writeFileSync(join(dir, 'models.json'), JSON.stringify({ providers: { mock: provider } }, null, 2));
-  writeFileSync(join(dir, 'settings.json'), JSON.stringify({ defaultProvider: 'mock', defaultModel: 'mock-model', lastChangelogVersion: '0.73.1' }, null, 2));
-  return env;
-}
-const worlds = useFreshWorlds('pi', piRecipe);
+const worlds = useFreshWorlds('pi', (world) => piRecipe(world, server.url));
 
 /** pi's shell tool. */
 const TOOL = { name: 'bash', input: { command: TOOL_COMMAND } };

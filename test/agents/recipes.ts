@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { agentDir } from '../../src/core/agents/vendors/pi/adapter.js';
 import { CLI_CACHE, type AgentWorld } from './harness.js';
 
 /**
@@ -86,4 +87,16 @@ export function opencodeRecipe(world: AgentWorld, serverUrl: string): NodeJS.Pro
     OPENCODE_DISABLE_DEFAULT_PLUGINS: '1',
     OPENCODE_DISABLE_SHARE: '1',
   };
+}
+
+/** pi: a custom provider in models.json, PI_OFFLINE so it downloads no fd/ripgrep. */
+export function piRecipe(world: AgentWorld, serverUrl: string): NodeJS.ProcessEnv {
+  const env = { ...world.env, PI_OFFLINE: '1' };
+  const dir = agentDir(env);
+  mkdirSync(dir, { recursive: true });
+  const model = { id: 'mock-model', name: 'Mock', reasoning: false, input: ['text'], contextWindow: 128000, maxTokens: 4096 };
+  const provider = { baseUrl: `${serverUrl}/v1`, api: 'openai-completions', apiKey: 'sk-fake', compat: { supportsDeveloperRole: false, supportsReasoningEffort: false }, models: [model] };
+  writeFileSync(join(dir, 'models.json'), JSON.stringify({ providers: { mock: provider } }, null, 2));
+  writeFileSync(join(dir, 'settings.json'), JSON.stringify({ defaultProvider: 'mock', defaultModel: 'mock-model', lastChangelogVersion: '0.73.1' }, null, 2));
+  return env;
 }

@@ -32,9 +32,11 @@ export interface AgentPane {
   /** Exit status of a dead pane's process, when tmux knows it. */
   deadStatus: number | null;
   currentCommand: string;
+  /** tmux's `window_activity`: epoch seconds of the window's last output (activity reads the screen only after it changes). */
+  windowActivity: number;
 }
 
-const FIELDS = ['session_name', 'window_id', 'pane_id', 'window_name', '@pwt-agent', '@pwt-session', '@pwt-main', 'pane_pid', 'pane_dead', 'pane_dead_status', 'pane_current_command'];
+const FIELDS = ['session_name', 'window_id', 'pane_id', 'window_name', '@pwt-agent', '@pwt-session', '@pwt-main', 'pane_pid', 'pane_dead', 'pane_dead_status', 'pane_current_command', 'window_activity'];
 /** Printable: under a non-UTF-8 locale (LC_ALL=C) tmux prints a tab in a format as '_'. */
 const SEPARATOR = '|:|';
 const FORMAT = FIELDS.map((field) => `#{${field}}`).join(SEPARATOR);
@@ -42,8 +44,8 @@ const FORMAT = FIELDS.map((field) => `#{${field}}`).join(SEPARATOR);
 function parsePane(line: string): AgentPane | null {
   const parts = line.split(SEPARATOR);
   if (parts.length < FIELDS.length) return null;
-  const [tmuxSession, windowId, paneId, windowName, agentId, session, main, pid, dead, deadStatus, currentCommand] = parts as string[] as [string, string, string, string, string, string, string, string, string, string, string];
-  return { tmuxSession, windowId, paneId, windowName, agentId, session, main, panePid: Number(pid), dead: dead === '1', deadStatus: deadStatus === '' ? null : Number(deadStatus), currentCommand };
+  const [tmuxSession, windowId, paneId, windowName, agentId, session, main, pid, dead, deadStatus, currentCommand, windowActivity] = parts as string[] as [string, string, string, string, string, string, string, string, string, string, string, string];
+  return { tmuxSession, windowId, paneId, windowName, agentId, session, main, panePid: Number(pid), dead: dead === '1', deadStatus: deadStatus === '' ? null : Number(deadStatus), currentCommand, windowActivity: Number(windowActivity) || 0 };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { observeActivity, type Observed } from './activity/observe.js';
+import type { ActivityState } from './activity/types.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { preconditionError, usageError } from '../../infra/errors.js';
@@ -53,6 +55,10 @@ export interface AgentView {
   /** False when tmux could not be asked and `status` is the remembered one. */
   checked: boolean;
   tmuxSession?: string;
+  /** Running agents only: working | waiting | idle, which source said so, and since when. */
+  activity?: ActivityState['activity'];
+  activitySource?: ActivityState['activitySource'];
+  activitySince?: string;
 }
 
 interface Ctx {
@@ -425,9 +431,11 @@ export async function listAgents(project: Project, opts: { session?: string; env
   const manifest = await readManifest(project);
   const liveness = await readLiveness();
   const views: AgentView[] = [];
+  const observed: Observed[] = [];
   for (const { session, agent } of allAgents(manifest)) {
     if (opts.session && session.id !== opts.session) continue;
     const checked = checkStatus(agent, liveness);
+    observed.push({ agent, checked });
     let current = agent;
     if (!agent.vendorSessionId || (checked.checked && checked.status !== agent.status)) {
       const ctx: Ctx = { project, session, cwd: realCwd(sessionPath(project.repo.mainPath, session)), env };
@@ -436,7 +444,9 @@ export async function listAgents(project: Project, opts: { session?: string; env
     }
     views.push(viewOf(session.id, current, checked.status, checked.checked));
   }
-  return views;
+  // What each running agent is doing (docs/activity.md); a stopped or exited one has no activity.
+  const activity = await observeActivity(project.sessionsDir, observed);
+  return views.map((view) => ({ ...view, ...(activity.get(view.id) ?? {}) }));
 }
 
 export function viewOf(session: string, agent: AgentEntry, status: AgentState, checked: boolean): AgentView {

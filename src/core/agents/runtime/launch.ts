@@ -1,5 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { activityLaunch, withActivityArgs } from './activity/launch.js';
+import { agentsDir } from './activity/observe.js';
 import { processStartTime } from '../../infra/processes.js';
 import type { Project } from '../../project/project.js';
 import { capturePane, killWindow, listAgentPanes, newAgentWindow, PROMPT_PLACEHOLDER, tmuxSessionName } from '../../tmux/windows.js';
@@ -19,7 +21,13 @@ export interface Launched {
 }
 
 export async function launchInTmux(project: Project, opts: { session: string; agentId: string; provider: Provider; cwd: string; spec: CommandSpec; prompt?: string; env: NodeJS.ProcessEnv }): Promise<Launched> {
-  const argv = [opts.spec.cmd, ...opts.spec.args];
+  // The vendor's own event hooks report to `pwt _agent-event` for this launch only (docs/activity.md).
+  const activity = activityLaunch(opts.provider, agentsDir(project.sessionsDir), opts.agentId);
+  for (const file of activity.files) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, file.content);
+  }
+  const argv = [opts.spec.cmd, ...withActivityArgs(opts.spec.args, activity)];
   let promptFile: string | undefined;
   const shown = [...argv];
   if (opts.prompt) {

@@ -71,3 +71,9 @@ export function activityLaunch(provider: Provider, agentsDir: string, agentId: s
       return { args: [], files: [] };
   }
 }
+
+/** `argv` with the launch's flags added before a `--` that ends the options (the prompt follows it), else at the end. */
+export function withActivityArgs(argv: string[], launch: ActivityLaunch): string[] {
+  const end = argv.indexOf('--');
+  return end < 0 ? [...argv, ...launch.args] : [...argv.slice(0, end), ...launch.args, ...argv.slice(end)];
+}
