@@ -29,7 +29,12 @@ const result = await build({
   splitting: true,
   format: 'esm',
   // Native or CommonJS-heavy packages stay outside the bundle and load from node_modules.
-  external: ['better-sqlite3', 'proper-lockfile', 'zx', 'zx/*'],
+  // react-devtools-core: Ink imports it only when DEV=true (never in pwt).
+  external: ['better-sqlite3', 'proper-lockfile', 'zx', 'zx/*', 'react-devtools-core'],
+  // React (bundled for `pwt watch` only) picks its production build by this at run time; fix it at build time.
+  define: { 'process.env.NODE_ENV': '"production"' },
+  // CommonJS packages bundled into ES modules (Ink's signal-exit) call require() for Node built-ins: give them one.
+  banner: { js: "import { createRequire as __pwtCreateRequire } from 'node:module'; const require = __pwtCreateRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
 });
 

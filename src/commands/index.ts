@@ -22,6 +22,7 @@ export const commands: Record<string, Loader> = {
   hooks: () => import('./hooks.js').then((m) => m.default),
   agent: () => import('./agent.js').then((m) => m.default),
   run: () => import('./run.js').then((m) => m.default),
+  watch: () => import('./watch.js').then((m) => m.default),
   // Hidden: what pwt's git hooks run (hooks/dispatch.sh).
   _hook: () => import('./hook.js').then((m) => m.default),
 };
@@ -31,6 +32,7 @@ export const aliases: Record<string, string> = { ls: 'status', rm: 'remove' };
 export const summaries: Record<string, string> = {
   create: 'Create a session: a worktree on its own branch',
   status: 'Sessions, their changes and orphans (alias: ls)',
+  watch: 'Live view of every session and agent: who is working, who waits for you (--notify)',
   path: 'Print the path of a session (or the main worktree)',
   context: 'Where the current directory is: main, session or none',
   doctor: 'Check tools, manifest and lock',

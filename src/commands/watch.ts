@@ -1,0 +1,64 @@
+import { defineCommand } from 'citty';
+import { preconditionError } from '../core/infra/errors.js';
+import { openProject } from '../core/project/project.js';
+import { diffSession } from '../core/sessions/diff.js';
+import { requireTmux } from '../core/tmux/tmux.js';
+import { attachWindow } from '../core/tmux/windows.js';
+import { WatchModel, type WatchFrame } from '../core/watch/model.js';
+import { newlyWaiting, type Line } from '../core/watch/rows.js';
+import { desktopNotify } from '../core/notify/notify.js';
+
+/**
+ * `pwt watch [--notify]`: the live view of every session and its agents
+ * (docs/watch.md). The terminal UI library loads only here.
+ */
+export default defineCommand({
+  meta: { name: 'watch', description: 'A live full-screen view of every session and its agents; Enter attaches' },
+  args: {
+    notify: { type: 'boolean', description: 'Ring the bell (and notify-send when present) when an agent starts waiting for you' },
+  },
+  async run({ args }) {
+    if (!process.stdout.isTTY || !process.stdin.isTTY) throw preconditionError('pwt watch needs a terminal.', 'For scripts use: pwt status --json, pwt agent list --all --json');
+    await requireTmux();
+    const project = await openProject();
+    const model = new WatchModel(project);
+    let latest: WatchFrame | null = null;
+    const agentOf = (line: Line) => latest?.sessions.find((row) => row.session.id === line.sessionId)?.agents.find((a) => (line.agentId ? a.agent.id === line.agentId : a.status === 'running'));
+    const { runWatchView } = await import('../ui/watch/run.js');
+    await runWatchView({
+      color: !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+      load: async () => (latest = await model.frame()),
+      onFrame(previous, next) {
+        if (!args.notify || previous === null) return;
+        for (const row of newlyWaiting(previous, next)) {
+          process.stdout.write('\u0007');
+          desktopNotify('pwt: an agent is waiting', `${row.agent.id} (${row.agent.provider}) needs you`);
+        }
+      },
+      async act(action, line, provider) {
+        if (action === 'diff') {
+          const result = await diffSession(project, { name: line.sessionId, stat: true });
+          return result.text.trim() || `${line.sessionId}: no changes since ${result.base}`;
+        }
+        const { resumeAgent, startAgent, stopAgent } = await import('../core/agents/runtime/index.js');
+        const ref = { session: line.sessionId, ...(line.agentId ? { agent: line.agentId } : {}) };
+        if (action === 'stop') {
+          const { agent } = await stopAgent(project, ref);
+          return `Stopped ${agent.id}.`;
+        }
+        if (action === 'resume') {
+          const launch = await resumeAgent(project, ref);
+          return launch.alreadyRunning ? `${launch.agent.id} is already running.` : `Resumed ${launch.agent.id}.`;
+        }
+        if (!provider) return '';
+        const launch = await startAgent(project, { session: line.sessionId, provider, mode: 'switch' });
+        return [...launch.notes.map((note) => note.message), `${launch.agent.id} runs now.`].join(' ');
+      },
+      async attach(line) {
+        const row = agentOf(line);
+        if (!row || row.status !== 'running' || !row.agent.tmux) return;
+        await attachWindow(row.agent.tmux.session, row.agent.tmux.window);
+      },
+    });
+  },
+});

@@ -1,0 +1,16 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * The door to `notify-send` (libnotify), for `pwt watch --notify`. Best
+ * effort: fire and forget, never waits, and a missing notify-send is not an
+ * error (the terminal bell still rings).
+ */
+export function desktopNotify(title: string, body: string): void {
+  try {
+    const child = spawn('notify-send', ['--app-name=pwt', title, body], { stdio: 'ignore', detached: true });
+    child.on('error', () => undefined);
+    child.unref();
+  } catch {
+    // not installed: nothing to do
+  }
+}

@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import pi from '../src/core/agents/vendors/pi/adapter.js';
+import { readManifest } from '../src/core/manifest/store.js';
+import { agentsOf } from '../src/core/agents/runtime/records.js';
+import { CLI } from './helpers/sandbox.js';
+import { isolateTmux } from './helpers/tmux.js';
+import { poll, requireCli, TmuxSession, type AgentWorld } from './agents/harness.js';
+import { useFreshWorlds, useModelServer } from './agents/e2e.js';
+import { piRecipe } from './agents/recipes.js';
+import { registerSession, startRealAgent, type RunningAgent } from './agents/activity-world.js';
+
+/**
+ * `pwt watch` driven in a real terminal: the view runs in a tmux pane of its
+ * own (the "user's terminal"), pwt's agents run in pwt's isolated tmux server;
+ * keys are sent to the view and its screen is read back.
+ */
+const server = useModelServer();
+const worlds = useFreshWorlds();
+const tmux = isolateTmux();
+const views: TmuxSession[] = [];
+const agents: RunningAgent[] = [];
+afterEach(() => {
+  for (const view of views.splice(0)) view.kill();
+  for (const agent of agents.splice(0)) {
+    try {
+      process.kill(agent.agent.tmux!.pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+});
+
+const LONG_NAME = 'a-very-long-session-name-that-goes-on-and-on';
+const LONG_GOAL = 'A goal long enough to be cut at sixty columns, and it ends with THE-END';
+
+async function setUp(name: string): Promise<{ world: AgentWorld; agent: RunningAgent; env: NodeJS.ProcessEnv }> {
+  const bin = requireCli('pi');
+  const { world } = worlds.make(name);
+  const env = piRecipe(world, server.url);
+  const start = pi.startCommand({ cwd: world.cwd }, env);
+  const agent = await startRealAgent(world, name, 'pi', [bin, ...start.args], { ...env, ...start.env });
+  agents.push(agent);
+  await agent.waitForScreen(/mock-model/);
+  const project = await registerSession(world, LONG_NAME, [LONG_GOAL]);
+  void project;
+  return { world, agent, env };
+}
+
+function openView(world: AgentWorld, width: number, extraEnv: NodeJS.ProcessEnv = {}): TmuxSession {
+  const env: NodeJS.ProcessEnv = { ...world.sandbox.env, TMUX_TMPDIR: tmux.dir(), TERM: 'xterm-256color', ...extraEnv };
+  delete env.CI;
+  for (const [key, value] of Object.entries(extraEnv)) if (value === undefined) delete env[key];
+  const view = TmuxSession.start(world, process.execPath, [CLI, 'watch'], { cwd: world.project.main, env, width, height: 20 });
+  views.push(view);
+  return view;
+}
+
+/** The screen with its colour escapes (capture-pane -e). */
+function coloured(view: TmuxSession): string {
+  return spawnSync('tmux', ['-S', view.socket, 'capture-pane', '-e', '-p', '-t', 'agent'], { encoding: 'utf8' }).stdout;
+}
+
+describe('pwt watch in a real terminal', () => {
+  it('60 columns, NO_COLOR: rows cut not wrapped, attach and come back on detach, s stops, q restores the screen', async () => {
+    const { world, agent } = await setUp('watch-pi');
+    const view = openView(world, 60);
+    const screen = await view.waitForScreen(/pi\s+running\s+idle/, 30_000);
+    const lines = screen.split('\n');
+    // The session with a running agent comes first; the long one is cut with an ellipsis, never wrapped.
+    expect(lines.findIndex((l) => l.includes('watch-pi'))).toBeLessThan(lines.findIndex((l) => l.includes('a-very-long')));
+    expect(screen).not.toContain('THE-END');
+    expect(lines.filter((l) => l.includes('a-very-long'))).toHaveLength(1);
+    expect(screen).toMatch(/↑↓\/jk move/);
+    expect(coloured(view)).not.toMatch(/\u001b\[(3\d|9\d|7)m/); // NO_COLOR (the sandbox sets it): no colour, no inverse
+
+    // Select the agent line and attach: pi's own screen shows; detach (C-b d) brings the view back.
+    view.keys('j');
+    await view.waitForScreen(/^>\s+pi\s+running/m);
+    view.keys('Enter');
+    await view.waitForScreen(/mock-model/, 20_000);
+    view.keys('C-b', 'd');
+    await view.waitForScreen(/pwt watch · app/, 20_000);
+    await view.waitForScreen(/^>\s+pi\s+running/m); // the selection is kept
+
+    // s stops the selected agent; the row says so.
+    view.keys('s');
+    await view.waitForScreen(/pi\s+stopped/, 30_000);
+    const manifest = await readManifest(agent.project);
+    expect(agentsOf(manifest!.sessions.find((s) => s.id === 'watch-pi')!)[0]).toMatchObject({ status: 'stopped' });
+
+    view.keys('q');
+    await view.waitForExit(10_000);
+    expect(view.screen()).not.toContain('pwt watch ·'); // the alternate screen is gone: the terminal is as before
+  }, 180_000);
+
+  it('200 columns with colour: whole goals, the waiting-first order, d shows the diff stat', async () => {
+    const { world } = await setUp('watch-wide');
+    const view = openView(world, 200, { NO_COLOR: undefined });
+    const screen = await view.waitForScreen(/pi\s+running\s+idle/, 30_000);
+    expect(screen).toContain('THE-END');
+    await poll('colour on screen', () => /\u001b\[(1|3\d)m/.test(coloured(view)), 10_000);
+    // d on the long session: its diff stat (nothing changed yet).
+    view.keys('j', 'j');
+    await view.waitForScreen(/^>\s+a-very-long/m);
+    view.keys('d');
+    await view.waitForScreen(/no changes since main/, 20_000);
+    view.keys('x');
+    await view.waitForScreen(/↑↓\/jk move/);
+    view.keys('C-c');
+    await view.waitForExit(10_000);
+    expect(view.screen()).not.toContain('pwt watch ·');
+  }, 180_000);
+});
