@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { openProject } from '../core/project/project.js';
 import { collectStatus } from '../core/sessions/status.js';
-import { agentSummaries } from '../core/agents/runtime/activity/summary.js';
+import { activityByAgent } from '../core/agents/runtime/activity/summary.js';
 import { printJson } from '../ui/log.js';
 import { statusView } from '../ui/status-view.js';
 import { jsonArg } from './_args.js';
@@ -16,8 +16,8 @@ export default defineCommand({
     const project = await openProject();
     if (args.json) {
       const report = await collectStatus(project, { all: args.all });
-      const agents = await agentSummaries(project, report.sessions);
-      printJson({ ...report, sessions: report.sessions.map((session) => (agents.has(session.id) ? { ...session, agents: agents.get(session.id) } : session)) });
+      const activity = report.sessions.some((session) => session.agents.length > 0) ? await activityByAgent(project) : new Map();
+      printJson({ ...report, sessions: report.sessions.map((session) => ({ ...session, agents: session.agents.map((agent) => ({ ...agent, ...(agent.status === 'running' ? activity.get(agent.id) : {}) })) })) });
       return;
     }
     const view = statusView(project.config.branchPrefix);
