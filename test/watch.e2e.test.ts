@@ -78,7 +78,7 @@ describe('pwt watch in a real terminal', () => {
     view.keys('j');
     await view.waitForScreen(/^>\s+pi\s+running/m);
     view.keys('Enter');
-    await view.waitForScreen(/mock-model/, 20_000);
+    await view.waitForScreen(/mock-model|\(session\/watch-pi\)/, 30_000); // pi's footer
     view.keys('C-b', 'd');
     await view.waitForScreen(/pwt watch · app/, 20_000);
     await view.waitForScreen(/^>\s+pi\s+running/m); // the selection is kept

@@ -56,8 +56,9 @@ export default defineCommand({
       },
       async attach(line) {
         const row = agentOf(line);
-        if (!row || row.status !== 'running' || !row.agent.tmux) return;
-        await attachWindow(row.agent.tmux.session, row.agent.tmux.window);
+        if (!row || row.status !== 'running' || !row.agent.tmux) return `No agent runs in ${line.sessionId}: r resumes one.`;
+        const code = await attachWindow(row.agent.tmux.session, row.agent.tmux.window);
+        return code === 0 ? '' : `tmux attach ended with exit ${code}.`;
       },
     });
   },

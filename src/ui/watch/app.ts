@@ -22,6 +22,8 @@ export interface AppProps {
   color: boolean;
   /** The line selected when the view (re)opens, by key. */
   selected: string | null;
+  /** A line to show first (what happened while the view was away). */
+  message?: string;
   intervalMs: number;
 }
 
@@ -32,7 +34,7 @@ export function App(props: AppProps) {
   const { stdout } = useStdout();
   const [frame, setFrame] = useState<WatchFrame | null>(null);
   const [selectedKey, setSelectedKey] = useState<string | null>(props.selected);
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useState(props.message ?? '');
   const [overlay, setOverlay] = useState<string[] | null>(null);
   const [picking, setPicking] = useState(false);
   const previous = useRef<WatchFrame | null>(null);

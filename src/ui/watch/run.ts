@@ -18,8 +18,8 @@ export interface WatchHandlers {
   load(): Promise<WatchFrame>;
   act(action: Action, line: Line, provider?: Provider): Promise<string>;
   onFrame(previous: WatchFrame | null, next: WatchFrame): void;
-  /** Attaches the terminal to the line's agent; resolves when the user detaches. */
-  attach(line: Line): Promise<void>;
+  /** Attaches the terminal to the line's agent; resolves when the user detaches, with a message for the view ('' for none). */
+  attach(line: Line): Promise<string>;
   color: boolean;
   intervalMs?: number;
 }
@@ -43,6 +43,7 @@ export async function runWatchView(handlers: WatchHandlers): Promise<void> {
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
   let selected: string | null = null;
+  let message = '';
   try {
     for (;;) {
       enter();
@@ -55,6 +56,7 @@ export async function runWatchView(handlers: WatchHandlers): Promise<void> {
           onDone: (outcome) => (done.outcome = outcome),
           color: handlers.color,
           selected,
+          message,
           intervalMs: handlers.intervalMs ?? 1000,
         }),
         { exitOnCtrlC: true, patchConsole: false },
@@ -65,7 +67,7 @@ export async function runWatchView(handlers: WatchHandlers): Promise<void> {
       if ('quit' in outcome) return;
       selected = lineKey(outcome.attach);
       leave();
-      await handlers.attach(outcome.attach);
+      message = await handlers.attach(outcome.attach).catch((error: Error) => `attach failed: ${error.message}`);
     }
   } finally {
     leave();
