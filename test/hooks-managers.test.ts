@@ -65,7 +65,7 @@ describe('pwt hooks install --via simple-git-hooks', () => {
   it('adds pwt to package.json beside the team\'s own hooks; every clone gets them; uninstall takes exactly them out', () => {
     const before = nodeProject('simple-git-hooks', { scripts: { prepare: 'simple-git-hooks' }, 'simple-git-hooks': { 'pre-commit': 'echo team-pre-commit', 'pre-push': 'echo team-pre-push >&2' } });
     const { main, sandbox } = project;
-    expect(parseJson(sandbox.pwt(main, ['hooks', 'status', '--json']).stdout)).toBeDefined();
+    expect(parseJson(sandbox.pwt(main, ['hooks', 'status', '--json']).stdout)).toEqual(expect.objectContaining({ managers: ['simple-git-hooks'], via: [] }));
 
     const installed = sandbox.pwt(main, ['hooks', 'install', '--via', 'simple-git-hooks', '--json']);
     expect(installed.code, installed.stderr).toBe(0);
@@ -78,6 +78,7 @@ describe('pwt hooks install --via simple-git-hooks', () => {
     // Re-installing changes nothing.
     expect(sandbox.pwt(main, ['hooks', 'install', '--via', 'simple-git-hooks']).code).toBe(0);
     expect(parseJson(sandbox.pwt(main, ['hooks', 'install', '--via', 'simple-git-hooks', '--json']).stdout).hooks.map((each: { op: string }) => each.op)).toEqual(['unchanged', 'unchanged']);
+    expect(parseJson(sandbox.pwt(main, ['hooks', 'status', '--json']).stdout)).toEqual(expect.objectContaining({ via: ['simple-git-hooks'] }));
     commitAndPush('pwt hooks via simple-git-hooks');
     expect(sandbox.sh('npx', ['--no-install', 'simple-git-hooks'], main).code).toBe(0);
 

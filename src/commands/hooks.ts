@@ -108,9 +108,13 @@ const status = defineCommand({
   meta: { name: 'status', description: 'Where git runs hooks from and which of pwt\'s hooks are installed' },
   args: { ...jsonArg },
   async run({ args }) {
-    const report = await hooksReport(await openProject());
-    if (args.json) printJson(report);
-    else printStatus(report);
+    const project = await openProject();
+    const report = await hooksReport(project);
+    const { detectManagers, managersWithPwt } = await import('../core/hooks/managers.js');
+    const managers = { managers: detectManagers(project.repo.worktreePath), via: managersWithPwt(project.repo.worktreePath) };
+    if (args.json) return printJson({ ...report, ...managers });
+    printStatus(report);
+    if (managers.managers.length) printLine(`hook managers: ${managers.managers.join(', ')}${managers.via.length ? `; pwt's hooks are in the committed config of ${managers.via.join(', ')}` : ''}`);
   },
 });
 
