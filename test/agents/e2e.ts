@@ -179,9 +179,7 @@ export function expectEveryRequestRouted(server: ModelServer): void {
  */
 export async function converseOnce(tui: TmuxSession, text: string, { ready, quit }: { ready: RegExp | string; quit: string }): Promise<void> {
   await tui.waitForScreen(ready, 60_000);
-  await tui.submit(text);
-  await tui.waitForScreen(`Reply to: ${text}`, 60_000);
-  await tui.submit(quit);
-  await tui.waitForExit(30_000);
+  await tui.submitUntil(text, (screen) => screen.includes(`Reply to: ${text}`));
+  await tui.submitUntil(quit, () => tui.exited());
   tui.kill();
 }

@@ -150,6 +150,29 @@ export class TmuxSession {
     this.keys('Enter');
   }
 
+  /**
+   * Submits text and waits until `done` holds for the screen. A TUI under
+   * load can take the Enter as part of the typing burst (gemini did: the text
+   * stayed in its input box), so while the text still sits near the bottom
+   * (the input area) and `done` does not hold, Enter is pressed again. The
+   * text is never typed twice, so a slow answer cannot turn into two turns.
+   */
+  async submitUntil(text: string, done: (screen: string) => boolean, { tries = 4, waitMs = 15_000 } = {}): Promise<string> {
+    await this.submit(text);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await poll(`the screen after submitting ${JSON.stringify(text)}`, () => {
+          const screen = this.screen();
+          return done(screen) ? screen : null;
+        }, waitMs, 250);
+      } catch (error) {
+        const bottom = this.screen().trimEnd().split('\n').slice(-6).join('\n');
+        if (attempt >= tries || !bottom.includes(text.slice(0, 24))) throw new Error(`${(error as Error).message}\n--- screen ---\n${this.screen()}`);
+        this.keys('Enter');
+      }
+    }
+  }
+
   screen(): string {
     return this.tmux(['capture-pane', '-p', '-t', 'agent', '-S', '-200']);
   }
