@@ -10,7 +10,7 @@ import { commitFile, makeProject, parseJson, type Project } from './helpers/sand
  * a second clone that only runs `npm install`.
  */
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const git = (cwd: string, ...args: string[]) => project.sandbox.git(cwd, ...args).trim();

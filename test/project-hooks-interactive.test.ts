@@ -11,7 +11,7 @@ afterEach(() => {
   term?.kill();
   term = undefined;
   project?.sandbox.cleanup();
-});
+}, 60_000);
 
 const marker = () => join(project.sandbox.root, 'hook-ran.txt');
 const ASKED = /asks pwt to run these commands \(post-create: echo "\$PWT_SESSION" >> .*\)\. Approve this hook set for this repository\?/s;

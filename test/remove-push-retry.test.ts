@@ -5,7 +5,7 @@ import { commitFile, makeProject, parseJson, type Project } from './helpers/sand
 import { installFakeGh } from './helpers/fake-gh.js';
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 /**
  * A remote reached through a stand-in ssh (core.sshCommand): it refuses the

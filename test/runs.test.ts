@@ -235,7 +235,7 @@ describe('pwt run pick', () => {
 
 describe('pwt run pick at a terminal', () => {
   let term: TmuxPwt | undefined;
-  afterEach(() => term?.kill());
+  afterEach(() => term?.kill(), 60_000);
 
   it('asks once for the whole pick; "no" changes nothing, "yes" does it all', async () => {
     withRun({ claude: [['claude.txt', 'c\n']], codex: [['codex.txt', 'x\n']] });

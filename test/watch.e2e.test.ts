@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import pi from '../src/core/agents/vendors/pi/adapter.js';
 import { readManifest } from '../src/core/manifest/store.js';
 import { agentsOf } from '../src/core/agents/runtime/records.js';
-import { CLI } from './helpers/sandbox.js';
+import { CLI, NODE } from './helpers/sandbox.js';
 import { isolateTmux } from './helpers/tmux.js';
 import { poll, requireCli, TmuxSession, type AgentWorld } from './agents/harness.js';
 import { useFreshWorlds, useModelServer } from './agents/e2e.js';
@@ -29,7 +29,7 @@ afterEach(() => {
       // gone
     }
   }
-});
+}, 60_000);
 
 const LONG_NAME = 'a-very-long-session-name-that-goes-on-and-on';
 const LONG_GOAL = 'A goal long enough to be cut at sixty columns, and it ends with THE-END';
@@ -51,7 +51,7 @@ function openView(world: AgentWorld, width: number, extraEnv: NodeJS.ProcessEnv 
   const env: NodeJS.ProcessEnv = { ...world.sandbox.env, TMUX_TMPDIR: tmux.dir(), TERM: 'xterm-256color', ...extraEnv };
   delete env.CI;
   for (const [key, value] of Object.entries(extraEnv)) if (value === undefined) delete env[key];
-  const view = TmuxSession.start(world, process.execPath, [CLI, 'watch'], { cwd: world.project.main, env, width, height: 20 });
+  const view = TmuxSession.start(world, NODE, [CLI, 'watch'], { cwd: world.project.main, env, width, height: 20 });
   views.push(view);
   return view;
 }

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { commitFile, makeProject, type Project } from './helpers/sandbox.js';
 
 let project: Project;
-afterEach(() => project?.sandbox.cleanup());
+afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 /**
  * A `git` first on PATH that writes down whether a shell started it (and

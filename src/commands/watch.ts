@@ -7,6 +7,7 @@ import { attachWindow } from '../core/tmux/windows.js';
 import { WatchModel, type WatchFrame } from '../core/watch/model.js';
 import { newlyWaiting, type Line } from '../core/watch/rows.js';
 import { desktopNotify } from '../core/notify/notify.js';
+import { bell } from '../ui/log.js';
 
 /**
  * `pwt watch [--notify]`: the live view of every session and its agents
@@ -31,7 +32,7 @@ export default defineCommand({
       onFrame(previous, next) {
         if (!args.notify || previous === null) return;
         for (const row of newlyWaiting(previous, next)) {
-          process.stdout.write('\u0007');
+          bell();
           desktopNotify('pwt: an agent is waiting', `${row.agent.id} (${row.agent.provider}) needs you`);
         }
       },

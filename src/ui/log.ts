@@ -32,6 +32,11 @@ export function printRaw(text: string): void {
   process.stdout.write(text);
 }
 
+/** The terminal bell (on stdout, where the full-screen view draws). */
+export function bell(): void {
+  process.stdout.write('\u0007');
+}
+
 /** One plain line on stderr, without the log's decoration (hooks' warnings, debugging traces). */
 export function errorLine(text: string): void {
   process.stderr.write(`${text}\n`);

@@ -10,7 +10,7 @@ import { hookFile, readHookState } from '../../src/core/agents/runtime/activity/
 import { agentsDir } from '../../src/core/agents/runtime/activity/observe.js';
 import type { Activity } from '../../src/core/agents/runtime/activity/types.js';
 import { isolateTmux } from '../helpers/tmux.js';
-import { CLI, parseJson } from '../helpers/sandbox.js';
+import { CLI, NODE, parseJson } from '../helpers/sandbox.js';
 import { poll, requireCli, runCommand, type AgentWorld } from './harness.js';
 import { useFreshWorlds, useModelServer } from './e2e.js';
 import { claudeRecipe, codexRecipe, piRecipe } from './recipes.js';
@@ -42,7 +42,7 @@ afterEach(() => {
 
 /** pwt as a child process, without blocking: the model server answers from this very process. */
 function pwt(world: AgentWorld, args: string[]) {
-  return runCommand(process.execPath, [CLI, ...args], { cwd: world.project.main, env: { ...world.sandbox.env, TMUX_TMPDIR: tmux.dir() }, timeoutMs: 200_000 });
+  return runCommand(NODE, [CLI, ...args], { cwd: world.project.main, env: { ...world.sandbox.env, TMUX_TMPDIR: tmux.dir() }, timeoutMs: 200_000 });
 }
 
 async function activityOf(agent: RunningAgent) {
