@@ -141,6 +141,7 @@ describe('nested repositories and submodules', () => {
     const session = withSession();
     project.sandbox.git(session, 'init', '--quiet', 'scratch');
     commitFile(project.sandbox, join(session, 'scratch'), 'a.txt', 'a\n');
+    expect(parseJson(pwt(['status', '--json']).stdout).sessions[0].notes).toContainEqual({ kind: 'nested-repo', detail: 'scratch' });
     const result = pwt(['rm', 'feat', '--strategy', 'keep', '--json']);
     expect(result.code, result.stderr).toBe(0);
     const copy = parseJson(result.stdout).actions.find((action: { op: string }) => action.op === 'archive-nested');
