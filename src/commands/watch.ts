@@ -25,7 +25,7 @@ export default defineCommand({
     const model = new WatchModel(project);
     let latest: WatchFrame | null = null;
     const agentOf = (line: Line) => latest?.sessions.find((row) => row.session.id === line.sessionId)?.agents.find((a) => (line.agentId ? a.agent.id === line.agentId : a.status === 'running'));
-    const { runWatchView } = await import('../ui/watch/run.js');
+    const { runWatchView } = await loadViewOutsideCi();
     await runWatchView({
       color: !process.env.NO_COLOR && process.env.TERM !== 'dumb',
       load: async () => (latest = await model.frame()),
@@ -64,3 +64,20 @@ export default defineCommand({
     });
   },
 });
+
+/**
+ * Ink decides once, when it loads, whether it runs "in CI" (the CI or
+ * CONTINUOUS_INTEGRATION variable), and then draws only the last frame. The
+ * view is for a person at a terminal (checked above), so load it with those
+ * variables hidden and put them back for everything else (git, tmux, agents).
+ */
+async function loadViewOutsideCi(): Promise<typeof import('../ui/watch/run.js')> {
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  try {
+    return await import('../ui/watch/run.js');
+  } finally {
+    for (const [key, value] of Object.entries(saved)) if (value !== undefined) process.env[key] = value;
+  }
+}

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { writeAtomic } from '../../../manifest/store.js';
 import { capturePane, type AgentPane } from '../../../tmux/windows.js';
 import { pwtStateDir, type AgentEntry } from '../records.js';
@@ -31,6 +31,7 @@ function readScreenState(file: string): ScreenState | null {
 
 function writeScreenState(file: string, state: ScreenState): void {
   try {
+    mkdirSync(dirname(file), { recursive: true });
     writeAtomic(file, `${JSON.stringify(state)}\n`);
   } catch {
     // A vanished agents folder only costs the next call a capture.
