@@ -48,7 +48,7 @@ const view = (...args) => w.run('tmux', ['-S', viewSocket, '-f', '/dev/null', ..
 const viewPid = Number(view('new-session', '-d', '-s', 'view', '-P', '-F', '#{pane_pid}', '-x', '80', '-y', '30', '-c', main, '--', process.execPath, CLI, 'watch'));
 view('set-option', '-t', 'view', 'remain-on-exit', 'on');
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
-for (let i = 0; i < 100 && !view('capture-pane', '-p', '-t', 'view').includes('s2-claude'); i++) await sleep(100);
+for (let i = 0; i < 100 && !view('capture-pane', '-p', '-t', 'view').includes('idle'); i++) await sleep(100);
 await sleep(3000); // past start-up: measure the steady state
 const hz = Number(w.run('getconf', ['CLK_TCK'], main).trim()) || 100;
 const before = ticks(viewPid);
@@ -64,4 +64,4 @@ const own = after.own - before.own;
 const all = own + (after.children - before.children);
 console.log(`pwt watch, 10 sessions, 3 running agents (one repainting 10x/s), ${SECONDS} s:`);
 console.log(`  the watch process: ${pct(own)}% of one core; with the git and tmux it ran: ${pct(all)}%   (target < 5%: ${Number(pct(all)) < 5 ? 'met' : 'MISSED'})`);
-if (!screen.includes('s0-claude')) console.log('  (the view did not show the sessions: the figure is not valid)\n' + screen);
+if (!/s0 .*\n\s+claude\s+running/.test(screen)) console.log('  (the view did not show the sessions: the figure is not valid)\n' + screen);

@@ -94,9 +94,10 @@ describe('pwt watch in a real terminal', () => {
     expect(view.screen()).not.toContain('pwt watch ·'); // the alternate screen is gone: the terminal is as before
   }, 180_000);
 
-  it('200 columns with colour: whole goals, the waiting-first order, d shows the diff stat', async () => {
+  it('200 columns with colour, CI set: whole goals, d shows the diff stat, Ctrl-C restores the screen', async () => {
     const { world } = await setUp('watch-wide');
-    const view = openView(world, 200, { NO_COLOR: undefined });
+    // CI set in the user's shell must not turn the live view into a last-frame-only one.
+    const view = openView(world, 200, { NO_COLOR: undefined, CI: '1' });
     const screen = await view.waitForScreen(/pi\s+running\s+idle/, 30_000);
     expect(screen).toContain('THE-END');
     await poll('colour on screen', () => /\u001b\[(1|3\d)m/.test(coloured(view)), 10_000);

@@ -24,7 +24,8 @@ export default defineCommand({
       return;
     }
     const paint = (status: string) => (status === 'running' ? color.green(status) : status === 'exited' ? color.yellow(status) : status);
-    const rows = agents.map((agent) => [agent.id, agent.session, agent.provider, paint(agent.status) + (agent.checked ? '' : ' (unchecked)'), agent.vendorSessionId ?? '-', age(agent.spawnedAt)]);
-    printLine(table(['AGENT', 'SESSION', 'PROVIDER', 'STATUS', 'VENDOR ID', 'STARTED'], rows));
+    const doing = (agent: (typeof agents)[number]) => (agent.activity ? `${agent.activity === 'waiting' ? color.yellow('waiting') : agent.activity} (${agent.activitySource}, ${age(agent.activitySince!)})` : '-');
+    const rows = agents.map((agent) => [agent.id, agent.session, agent.provider, paint(agent.status) + (agent.checked ? '' : ' (unchecked)'), doing(agent), agent.vendorSessionId ?? '-', age(agent.spawnedAt)]);
+    printLine(table(['AGENT', 'SESSION', 'PROVIDER', 'STATUS', 'ACTIVITY', 'VENDOR ID', 'STARTED'], rows));
   },
 });
