@@ -1,13 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import claude from '../src/core/agents/vendors/claude/adapter.js';
 import pi from '../src/core/agents/vendors/pi/adapter.js';
 import { readManifest } from '../src/core/manifest/store.js';
 import { agentsOf } from '../src/core/agents/runtime/records.js';
 import { CLI, NODE } from './helpers/sandbox.js';
 import { isolateTmux } from './helpers/tmux.js';
-import { poll, requireCli, TmuxSession, type AgentWorld } from './agents/harness.js';
+import { poll, requireCli, runCommand, TmuxSession, type AgentWorld } from './agents/harness.js';
 import { useFreshWorlds, useModelServer } from './agents/e2e.js';
-import { piRecipe } from './agents/recipes.js';
+import { claudeRecipe, piRecipe } from './agents/recipes.js';
+import { ASK_MARKER } from './agents/server/script.js';
 import { registerSession, startRealAgent, type RunningAgent } from './agents/activity-world.js';
 
 /**
@@ -47,11 +52,11 @@ async function setUp(name: string): Promise<{ world: AgentWorld; agent: RunningA
   return { world, agent, env };
 }
 
-function openView(world: AgentWorld, width: number, extraEnv: NodeJS.ProcessEnv = {}): TmuxSession {
+function openView(world: AgentWorld, width: number, extraEnv: NodeJS.ProcessEnv = {}, args: string[] = []): TmuxSession {
   const env: NodeJS.ProcessEnv = { ...world.sandbox.env, TMUX_TMPDIR: tmux.dir(), TERM: 'xterm-256color', ...extraEnv };
   delete env.CI;
   for (const [key, value] of Object.entries(extraEnv)) if (value === undefined) delete env[key];
-  const view = TmuxSession.start(world, NODE, [CLI, 'watch'], { cwd: world.project.main, env, width, height: 20 });
+  const view = TmuxSession.start(world, NODE, [CLI, 'watch', ...args], { cwd: world.project.main, env, width, height: 20 });
   views.push(view);
   return view;
 }
@@ -111,5 +116,31 @@ describe('pwt watch in a real terminal', () => {
     view.keys('C-c');
     await view.waitForExit(10_000);
     expect(view.screen()).not.toContain('pwt watch ·');
+  }, 180_000);
+
+  it('--notify: an agent asking for a permission moves its session up, is marked, and rings the bell', async () => {
+    const bin = requireCli('claude');
+    const { world } = worlds.make('watch-claude');
+    const env = claudeRecipe(world, server.url);
+    writeFileSync(join(world.home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, customApiKeyResponses: { approved: ['sk-fake'], rejected: [] }, projects: { [world.cwd]: { hasTrustDialogAccepted: true } } }));
+    await registerSession(world, 'aaa-first', ['listed first while nobody waits']);
+    const start = claude.startCommand({ cwd: world.cwd, sessionId: randomUUID() });
+    const agent = await startRealAgent(world, 'watch-claude', 'claude', [bin, ...start.args], env);
+    agents.push(agent);
+    await agent.waitForScreen(/❯/);
+    const view = openView(world, 100, {}, ['--notify']);
+    await view.waitForScreen(/claude\s+running\s+idle/, 30_000);
+    const bell = () => spawnSync('tmux', ['-S', view.socket, 'display-message', '-p', '-t', 'agent', '#{window_bell_flag}'], { encoding: 'utf8' }).stdout.trim();
+    expect(bell()).toBe('0');
+
+    const sent = await runCommand(process.execPath, [CLI, 'agent', 'send', '--session', 'watch-claude', `please ${ASK_MARKER}`], { cwd: world.project.main, env: { ...world.sandbox.env, TMUX_TMPDIR: tmux.dir() } });
+    expect(sent.code, sent.stderr).toBe(0);
+    const screen = await view.waitForScreen(/!\s+claude\s+running\s+waiting/, 60_000);
+    const lines = screen.split('\n');
+    // The waiting session is now above the one that came first in the manifest, its lines marked "!".
+    expect(lines.findIndex((l) => l.includes('watch-claude'))).toBeLessThan(lines.findIndex((l) => l.includes('aaa-first')));
+    expect(lines.find((l) => l.includes('watch-claude'))).toMatch(/^.!/);
+    expect(screen).toMatch(/1 waiting/);
+    await poll('the bell', () => bell() === '1', 10_000);
   }, 180_000);
 });
