@@ -168,7 +168,10 @@ export async function collectStatus(project: Project, opts: { all?: boolean; eve
   const changes = new Map<string, ReturnType<typeof deferred<Changes | null>>>();
   const dirs = [repo.mainPath, ...new Set(paths.filter((path) => existsSync(path)))];
   for (const dir of dirs) changes.set(dir, deferred());
-  const changesDone = streamChanges(dirs, (dir, found) => changes.get(dir)?.resolve(found));
+  // A loop that died early leaves its remaining worktrees unanswered: they count as failed (null), never as waiting forever.
+  const changesDone = streamChanges(dirs, (dir, found) => changes.get(dir)?.resolve(found)).finally(() => {
+    for (const each of changes.values()) each.resolve(null);
+  });
   // Awaited later; until then a failure must not count as unhandled.
   trackedP.catch(() => undefined);
   changesDone.catch(() => undefined);
