@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { activityLaunch, withActivityArgs } from './activity/launch.js';
-import { agentsDir } from './activity/observe.js';
+import { agentsDir, screenFile } from './activity/observe.js';
+import { hookFile } from './activity/event-file.js';
 import { processStartTime } from '../../infra/processes.js';
 import type { Project } from '../../project/project.js';
 import { capturePane, killWindow, listAgentPanes, newAgentWindow, PROMPT_PLACEHOLDER, tmuxSessionName } from '../../tmux/windows.js';
@@ -23,6 +24,8 @@ export interface Launched {
 export async function launchInTmux(project: Project, opts: { session: string; agentId: string; provider: Provider; cwd: string; spec: CommandSpec; prompt?: string; env: NodeJS.ProcessEnv }): Promise<Launched> {
   // The vendor's own event hooks report to `pwt _agent-event` for this launch only (docs/activity.md).
   const activity = activityLaunch(opts.provider, agentsDir(project.sessionsDir), opts.agentId);
+  // A new process: what the previous one's hooks and screen said no longer holds.
+  for (const stale of [hookFile(agentsDir(project.sessionsDir), opts.agentId), screenFile(agentsDir(project.sessionsDir), opts.agentId)]) rmSync(stale, { force: true });
   for (const file of activity.files) {
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, file.content);

@@ -63,3 +63,16 @@ describe('pwt _agent-event (the built CLI)', () => {
     expect(bad.stderr).toMatch(/^pwt: pwt _agent-event needs/);
   }, 30_000);
 });
+
+describe('activity files go with the agent record', () => {
+  it('removeAgentRecordFile also removes the hook, screen and claude settings files of that agent only', async () => {
+    const { removeAgentRecordFile } = await import('../../../../../src/core/agents/runtime/records.js');
+    const sessionsDir = tempDir();
+    const dir = join(sessionsDir, '.pwt', 'agents');
+    recordEvent(dir, 'a1', 'Stop');
+    recordEvent(dir, 'a2', 'Stop');
+    for (const name of ['a1.session.json', 'a1.screen.json', 'a1.claude-settings.json']) writeFileSync(join(dir, name), '{}');
+    removeAgentRecordFile(sessionsDir, 'a1');
+    expect(readdirSync(dir)).toEqual(['a2.hook.json']);
+  });
+});
