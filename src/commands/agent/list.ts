@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { listAgents } from '../../core/agents/runtime/index.js';
+import { listAgents } from '../../core/agents/runtime/list.js';
 import { age } from '../../core/infra/time.js';
 import { openProject } from '../../core/project/project.js';
 import { color, log, printJson, printLine } from '../../ui/log.js';

@@ -1,5 +1,3 @@
-import { observeActivity, type Observed } from './activity/observe.js';
-import type { ActivityState } from './activity/types.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { preconditionError, usageError } from '../../infra/errors.js';
@@ -31,6 +29,8 @@ export interface Note {
   message: string;
 }
 
+export { listAgents, viewOf, type AgentView } from './list.js';
+
 export interface Launch {
   agent: AgentEntry;
   /** True when an existing conversation was resumed (not a new one). */
@@ -40,28 +40,7 @@ export interface Launch {
   notes: Note[];
 }
 
-export interface AgentView {
-  id: string;
-  session: string;
-  provider: Provider;
-  vendorSessionId: string | null;
-  status: AgentState;
-  cli: string;
-  resumeArgs: string[] | null;
-  spawnedAt: string;
-  stoppedAt?: string;
-  handoff?: HandoffInfo;
-  name?: string;
-  /** False when tmux could not be asked and `status` is the remembered one. */
-  checked: boolean;
-  tmuxSession?: string;
-  /** Running agents only: working | waiting | idle, which source said so, and since when. */
-  activity?: ActivityState['activity'];
-  activitySource?: ActivityState['activitySource'];
-  activitySince?: string;
-}
-
-interface Ctx {
+export interface Ctx {
   project: Project;
   session: SessionRecord;
   cwd: string;
@@ -111,7 +90,7 @@ function resumeArgsFor(adapter: Adapter, id: string, cwd: string, env: NodeJS.Pr
 }
 
 /** Records a vendor id learned late (codex, opencode, pi), with the resume args it makes possible. */
-async function captureIfUnknown(ctx: Ctx, agent: AgentEntry): Promise<AgentEntry> {
+export async function captureIfUnknown(ctx: Ctx, agent: AgentEntry): Promise<AgentEntry> {
   if (agent.vendorSessionId) return agent;
   const adapter = await loadAdapter(agent.provider);
   const manifest = await readManifest(ctx.project);
@@ -419,52 +398,6 @@ export async function removeAgent(project: Project, opts: AgentRef & { agent: st
     });
     return { removed: target, remaining: remaining ?? 0, notes };
   });
-}
-
-/**
- * Every agent of one session (or of all), status checked against tmux and
- * the process. Vendor ids not known yet are captured, and a remembered
- * `running` that died is recorded as `exited`.
- */
-export async function listAgents(project: Project, opts: { session?: string; env?: NodeJS.ProcessEnv } = {}): Promise<AgentView[]> {
-  const env = opts.env ?? process.env;
-  const manifest = await readManifest(project);
-  const liveness = await readLiveness();
-  const views: AgentView[] = [];
-  const observed: Observed[] = [];
-  for (const { session, agent } of allAgents(manifest)) {
-    if (opts.session && session.id !== opts.session) continue;
-    const checked = checkStatus(agent, liveness);
-    observed.push({ agent, checked });
-    let current = agent;
-    if (!agent.vendorSessionId || (checked.checked && checked.status !== agent.status)) {
-      const ctx: Ctx = { project, session, cwd: realCwd(sessionPath(project.repo.mainPath, session)), env };
-      current = await captureIfUnknown(ctx, agent);
-      if (checked.checked && checked.status !== agent.status) current = (await patchAgent(project, session.id, agent.id, { status: checked.status })) ?? current;
-    }
-    views.push(viewOf(session.id, current, checked.status, checked.checked));
-  }
-  // What each running agent is doing (docs/activity.md); a stopped or exited one has no activity.
-  const activity = await observeActivity(project.sessionsDir, observed);
-  return views.map((view) => ({ ...view, ...(activity.get(view.id) ?? {}) }));
-}
-
-export function viewOf(session: string, agent: AgentEntry, status: AgentState, checked: boolean): AgentView {
-  return {
-    id: agent.id,
-    session,
-    provider: agent.provider,
-    vendorSessionId: agent.vendorSessionId,
-    status,
-    cli: agent.cli,
-    resumeArgs: agent.resumeArgs,
-    spawnedAt: agent.spawnedAt,
-    ...(agent.stoppedAt ? { stoppedAt: agent.stoppedAt } : {}),
-    ...(agent.handoff ? { handoff: agent.handoff } : {}),
-    ...(agent.name ? { name: agent.name } : {}),
-    checked,
-    ...(agent.tmux && status === 'running' ? { tmuxSession: agent.tmux.session } : {}),
-  };
 }
 
 /** The running agent of a session (or the one named) with its tmux place, or null when none runs. */

@@ -1,0 +1,84 @@
+import { realPath } from '../../git/repo-fast.js';
+import { sessionPath } from '../../manifest/manifest.js';
+import { readManifest } from '../../manifest/store.js';
+import type { Project } from '../../project/project.js';
+import type { Provider } from '../vendors/types.js';
+import { allAgents, patchAgent, type AgentEntry, type AgentState, type HandoffInfo } from './records.js';
+import { checkStatus, readLiveness } from './status.js';
+import { observeActivity, type Observed } from './activity/observe.js';
+import type { ActivityState } from './activity/types.js';
+
+/**
+ * `pwt agent list`: kept apart from the lifecycle code so listing loads no
+ * adapter, handoff or crypto code (one tmux call, one manifest read).
+ */
+export interface AgentView {
+  id: string;
+  session: string;
+  provider: Provider;
+  vendorSessionId: string | null;
+  status: AgentState;
+  cli: string;
+  resumeArgs: string[] | null;
+  spawnedAt: string;
+  stoppedAt?: string;
+  handoff?: HandoffInfo;
+  name?: string;
+  /** False when tmux could not be asked and `status` is the remembered one. */
+  checked: boolean;
+  tmuxSession?: string;
+  /** Running agents only: working | waiting | idle, which source said so, and since when. */
+  activity?: ActivityState['activity'];
+  activitySource?: ActivityState['activitySource'];
+  activitySince?: string;
+}
+
+/**
+ * Every agent of one session (or of all), status checked against tmux and
+ * the process. Vendor ids not known yet are captured, and a remembered
+ * `running` that died is recorded as `exited`.
+ */
+export async function listAgents(project: Project, opts: { session?: string; env?: NodeJS.ProcessEnv } = {}): Promise<AgentView[]> {
+  const env = opts.env ?? process.env;
+  const manifest = await readManifest(project);
+  const liveness = await readLiveness();
+  const views: AgentView[] = [];
+  const observed: Observed[] = [];
+  for (const { session, agent } of allAgents(manifest)) {
+    if (opts.session && session.id !== opts.session) continue;
+    const checked = checkStatus(agent, liveness);
+    observed.push({ agent, checked });
+    let current = agent;
+    if (!agent.vendorSessionId || (checked.checked && checked.status !== agent.status)) {
+      // Only a record without its vendor id needs the adapters (loaded lazily: list stays light).
+      if (!agent.vendorSessionId) {
+        const { captureIfUnknown } = await import('./index.js');
+        current = await captureIfUnknown({ project, session, cwd: realPath(sessionPath(project.repo.mainPath, session)), env }, agent);
+      }
+      if (checked.checked && checked.status !== agent.status) current = (await patchAgent(project, session.id, agent.id, { status: checked.status })) ?? current;
+    }
+    views.push(viewOf(session.id, current, checked.status, checked.checked));
+  }
+  // What each running agent is doing (docs/activity.md); a stopped or exited one has no activity.
+  const activity = await observeActivity(project.sessionsDir, observed);
+  return views.map((view) => ({ ...view, ...(activity.get(view.id) ?? {}) }));
+}
+
+export function viewOf(session: string, agent: AgentEntry, status: AgentState, checked: boolean): AgentView {
+  return {
+    id: agent.id,
+    session,
+    provider: agent.provider,
+    vendorSessionId: agent.vendorSessionId,
+    status,
+    cli: agent.cli,
+    resumeArgs: agent.resumeArgs,
+    spawnedAt: agent.spawnedAt,
+    ...(agent.stoppedAt ? { stoppedAt: agent.stoppedAt } : {}),
+    ...(agent.handoff ? { handoff: agent.handoff } : {}),
+    ...(agent.name ? { name: agent.name } : {}),
+    checked,
+    ...(agent.tmux && status === 'running' ? { tmuxSession: agent.tmux.session } : {}),
+  };
+}
+
