@@ -4,6 +4,7 @@ import { afterEach, expect } from 'vitest';
 import { CLI, NODE } from '../helpers/sandbox.js';
 import { makeProject, type Project } from '../helpers/sandbox.js';
 import { killPwtServer } from '../helpers/tmux.js';
+import { processesIn } from '../../src/core/infra/processes.js';
 import { CLI_BIN, poll, requireCli, runCommand, type AgentWorld, type CliName, type RunResult } from './harness.js';
 import { claudeRecipe, codexRecipe, copilotRecipe, geminiRecipe, opencodeRecipe } from './recipes.js';
 import type { ModelServer, RecordedRequest } from './server/index.js';
@@ -110,8 +111,16 @@ export function useRuntimeWorlds(server: ModelServer, clis: CliName[]): { make()
         world,
         cleanup() {
           killPwtServer(tmuxDir);
+          // claude ignores the SIGHUP of a closing pane and may still write under HOME: end what this test started (its processes run inside the sandbox).
+          for (const pid of processesIn(sandbox.root)) {
+            try {
+              process.kill(pid, 'SIGKILL');
+            } catch {
+              // already gone
+            }
+          }
           rmSync(tmuxDir, { recursive: true, force: true });
-          sandbox.cleanup();
+          rmSync(sandbox.root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
         },
       });
       return world;
