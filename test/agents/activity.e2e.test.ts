@@ -16,6 +16,7 @@ import { useFreshWorlds, useModelServer } from './e2e.js';
 import { claudeRecipe, codexRecipe, piRecipe } from './recipes.js';
 
 import { ASK_MARKER } from './server/script.js';
+import { createRun } from '../../src/core/agents/runs/store.js';
 import { startRealAgent, type RunningAgent } from './activity-world.js';
 
 /**
@@ -162,4 +163,24 @@ describe('activity of real agent CLIs', () => {
     const killWhileWorking = await workIdleKill(world, agent, { workingSource: 'screen' });
     await killWhileWorking();
   }, 300_000);
+
+  it('pwt run send types into every running agent of the run; none running is exit 3', async () => {
+    const bin = requireCli('pi');
+    const { world } = worlds.make('act-run');
+    const env = piRecipe(world, server.url);
+    const start = pi.startCommand({ cwd: world.cwd }, env);
+    const agent = await startRealAgent(world, 'act-run', 'pi', [bin, ...start.args], { ...env, ...start.env });
+    started.push(agent);
+    await agent.waitForScreen(/mock-model/);
+    const member = { session: 'act-run', provider: 'pi', agentId: agent.agent.id, vendorSessionId: null, cliCommand: null, tmuxSession: agent.agent.tmux!.session, spawnedAt: agent.agent.spawnedAt };
+    await createRun(agent.project.sessionsDir, { version: 1, name: 'r1', createdAt: new Date().toISOString(), goals: [], prompt: null, agents: [member] });
+    const sent = await pwt(world, ['run', 'send', 'r1', 'hello from the run']);
+    expect(sent.code, sent.stderr).toBe(0);
+    await agent.waitForScreen(/Reply to: hello from the run/);
+    process.kill(agent.agent.tmux!.pid, 'SIGKILL');
+    await poll('exited', async () => (await agentNow(agent.project, agent.agent)).checked.status === 'exited');
+    const none = await pwt(world, ['run', 'send', 'r1', 'anyone?']);
+    expect(none.code).toBe(3);
+    expect(none.stderr).toMatch(/No agent of run r1 is running/);
+  }, 180_000);
 });
