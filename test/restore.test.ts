@@ -103,13 +103,13 @@ describe('pwt restore', () => {
     expect(clash.stderr).toMatch(/branch session\/feat exists and points elsewhere/);
   }, 60_000);
 
-  it('points a kept branch (no archive) at git worktree add', () => {
+  it('points a kept branch (no archive) at pwt open', () => {
     project = makeProject();
     const { sandbox, main } = project;
     expect(sandbox.pwt(main, ['create', 'kept']).code).toBe(0);
     expect(sandbox.pwt(main, ['rm', 'kept']).code).toBe(0);
     const result = sandbox.pwt(main, ['restore', 'kept']);
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/The branch session\/kept still exists: git worktree add .*kept session\/kept/);
+    expect(result.stderr).toMatch(/The branch session\/kept still exists: pwt open kept makes it a session again/);
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { assertNamePattern } from '../core/project/names.js';
 import { openProject } from '../core/project/project.js';
-import { restoreSession } from '../core/sessions/restore.js';
+import { restoreSession } from '../core/sessions/restore/index.js';
 import { log, printJson } from '../ui/log.js';
 import { hookArgs, jsonArg } from './_args.js';
 import { hookOptions, reportHookResult } from '../ui/hooks.js';

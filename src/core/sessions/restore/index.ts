@@ -1,0 +1,67 @@
+import { withSessionLock } from '../lock.js';
+import type { ArchiveEntry } from '../archive.js';
+import { approveHooks, runPostCreate, type HookFailed, type HookOptions, type HookOutcome } from '../../project-hooks/run.js';
+import { preloadWorkflowShell, useWorkflowShell } from '../../git/git.js';
+import type { SessionRecord } from '../../manifest/manifest.js';
+import { validateName } from '../../project/names.js';
+import { executePlan, planTitles, type Action } from '../../workflow/execute.js';
+import type { Project } from '../../project/project.js';
+import { gatherRestoreFacts } from './facts.js';
+import { planRestore, type RestoreOp } from './plan.js';
+import { restoreRunners } from './steps.js';
+
+/**
+ * `pwt restore <name> [--at STAMP]`: the reverse of an archive (see
+ * ../archive.ts for its layout). The branch comes back at the archived tip, the
+ * worktree at that commit, then the archived tree is laid over the files
+ * (uncommitted edits, deletions and untracked files exactly as they were)
+ * while the index stays at HEAD, so they show up as uncommitted again.
+ */
+export interface RestoreOptions {
+  name: string;
+  at?: string;
+  dryRun?: boolean;
+  onStep?: (title: string) => void;
+  /** Project hooks (post-create runs after a restore too); without it none run. */
+  hooks?: HookOptions;
+}
+
+export interface RestoreResult {
+  session: SessionRecord;
+  path: string;
+  entry: ArchiveEntry;
+  actions: Action[];
+  titles: string[];
+  hooks: HookOutcome[];
+  hookNote?: string;
+  hookFailure?: HookFailed;
+}
+
+export async function restoreSession(project: Project, opts: RestoreOptions): Promise<RestoreResult> {
+  if (!opts.dryRun) preloadWorkflowShell();
+  await validateName(opts.name, project.config.branchPrefix, project.repo.mainPath);
+  if (opts.dryRun) return restoreLocked(project, opts);
+  return withSessionLock(project, opts.name, () => restoreLocked(project, opts));
+}
+
+async function restoreLocked(project: Project, opts: RestoreOptions): Promise<RestoreResult> {
+  const facts = await gatherRestoreFacts(project, opts);
+  const plan = planRestore(facts);
+  const hookOptions = opts.hooks ?? { enabled: false };
+  const gate = opts.dryRun ? { events: [] } : await approveHooks(project, ['post-create'], hookOptions);
+  // The steps' git calls run through zx (git/workflow-shell.ts).
+  if (!opts.dryRun) await useWorkflowShell();
+  const actions = await executePlan(plan.ops, restoreRunners, project, { rollback: true, dryRun: opts.dryRun, onStep: opts.onStep });
+  const { session } = plan;
+  const path = facts.path;
+  const result: RestoreResult = { session, path, entry: facts.entry, actions: actions.map(reported), titles: planTitles(plan.ops, restoreRunners), hooks: [], ...(gate.note ? { hookNote: gate.note } : {}) };
+  if (!opts.dryRun) await runPostCreate(project, gate, { id: session.id, path, branch: plan.branch, base: session.base ?? session.baseCommit ?? '' }, hookOptions, result);
+  return result;
+}
+
+/** The --json action: the operation without the record register carries (the result has it as `session`). */
+function reported(action: RestoreOp & Record<string, unknown>): Action {
+  if (action.op !== 'register') return action;
+  const { session: _session, ...rest } = action;
+  return rest as Action;
+}

@@ -1,0 +1,69 @@
+import { mkdirSync } from 'node:fs';
+import { preconditionError } from '../../infra/errors.js';
+import { git, gitProbe } from '../../git/git.js';
+import { findSession } from '../../manifest/manifest.js';
+import { updateManifest } from '../../manifest/store.js';
+import type { Project } from '../../project/project.js';
+import type { Runners } from '../../workflow/execute.js';
+import { copyEnvStep, CREATING_ENV } from '../create/index.js';
+import { copyStep } from '../copy.js';
+import type { RestoreOp } from './plan.js';
+
+/** The runners of restore's operations; the plan runs with rollback, so a failure takes back the branch and worktree. */
+export const restoreRunners: Runners<RestoreOp, Project> = {
+  'create-branch': {
+    title: (op) => `create branch ${op.branch} at ${op.commit.slice(0, 10)}`,
+    run: async (op, project) => void (await git(project.repo.mainPath, ['branch', '--', op.branch, op.commit])),
+    undo: async (op, project) => void (await gitProbe(project.repo.mainPath, ['branch', '-D', '--', op.branch])),
+  },
+  'add-worktree': {
+    title: (op) => `git worktree add ${op.path} ${op.branch}`,
+    run: async (op, project) => {
+      mkdirSync(project.sessionsDir, { recursive: true });
+      const added = await gitProbe(project.repo.mainPath, ['worktree', 'add', '--quiet', '--', op.path, op.branch], { [CREATING_ENV]: '1' });
+      if (added.code !== 0) throw preconditionError(`git worktree add failed: ${added.stderr.trim().split('\n').pop() ?? `exit ${added.code}`}`, 'Nothing was left behind; fix what git says and run pwt restore again.');
+    },
+    undo: async (op, project) => {
+      await gitProbe(project.repo.mainPath, ['worktree', 'remove', '--force', '--force', '--', op.path]);
+      await gitProbe(project.repo.mainPath, ['worktree', 'prune']);
+    },
+  },
+  'restore-uncommitted': {
+    title: () => 'put back the uncommitted and untracked files',
+    run: async (op) => {
+      // read-tree -u --reset lays the archived tree over the files (and removes
+      // what was deleted); reset --mixed then points the index back at HEAD.
+      await git(op.path, ['read-tree', '-u', '--reset', op.commit]);
+      await git(op.path, ['reset', '--quiet', '--mixed', 'HEAD']);
+    },
+  },
+  'copy-env': {
+    title: () => 'copy env files',
+    run: async (op) => {
+      const step = copyEnvStep(op.from, op.to, op.files);
+      await step.run();
+      return { copied: step.action.copied, kept: step.action.kept };
+    },
+  },
+  copy: {
+    title: (op) => copyStep(op.from, op.to, op.globs).title,
+    run: async (op) => {
+      const step = copyStep(op.from, op.to, op.globs);
+      await step.run();
+      return { copied: step.action.copied, kept: step.action.kept };
+    },
+  },
+  register: {
+    title: (op) => `register ${op.id} in the manifest`,
+    run: async (op, project) => {
+      await updateManifest(project, (manifest) => {
+        if (findSession(manifest, op.id)) throw preconditionError(`A session named "${op.id}" was registered meanwhile.`, 'Run pwt status.');
+        // The post-checkout hook may have adopted the worktree before we got here.
+        manifest.sessions = manifest.sessions.filter((each) => each.worktree !== op.session.worktree);
+        manifest.sessions.push(op.session);
+      });
+      // The agents' record files follow the manifest (status stopped, resumable by their vendor ids).
+      if (op.session.agents?.length) (await import('../../agents/runtime/records.js')).rewriteRecordFiles(project.sessionsDir, op.session);
+    },
+  },
+};
