@@ -134,7 +134,7 @@ describe('pwt watch in a real terminal', () => {
     const bell = () => spawnSync('tmux', ['-S', view.socket, 'display-message', '-p', '-t', 'agent', '#{window_bell_flag}'], { encoding: 'utf8' }).stdout.trim();
     expect(bell()).toBe('0');
 
-    const sent = await runCommand(process.execPath, [CLI, 'agent', 'send', '--session', 'watch-claude', `please ${ASK_MARKER}`], { cwd: world.project.main, env: { ...world.sandbox.env, TMUX_TMPDIR: tmux.dir() } });
+    const sent = await runCommand(NODE, [CLI, 'agent', 'send', '--session', 'watch-claude', `please ${ASK_MARKER}`], { cwd: world.project.main, env: { ...world.sandbox.env, TMUX_TMPDIR: tmux.dir() } });
     expect(sent.code, sent.stderr).toBe(0);
     const screen = await view.waitForScreen(/!\s+claude\s+running\s+waiting/, 60_000);
     const lines = screen.split('\n');
