@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { CLI } from '../helpers/sandbox.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processesIn } from '../../src/core/infra/processes.js';
@@ -52,4 +54,30 @@ describe('pwt runs opencode and cursor', () => {
     const stop = await world.ok(['agent', 'stop'], cwd);
     expect(stop.stderr).toMatch(/Stopped cursor \(agent cu-cursor, with its quit command\)/);
   }, 120_000);
+
+  it('inside your own tmux: start does not nest (it says how to attach), attach nests on request and shows the agent (stand-in cursor-agent)', async () => {
+    const world = worlds.make();
+    const cwd = await world.session('nest');
+    const bin = join(world.project.sandbox.root, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'cursor-agent'), ['#!/bin/sh', 'if [ "$1" = create-chat ]; then echo 99998888-7777-4666-8555-444433332222; exit 0; fi', "trap 'exit 130' INT", 'echo cursor stand-in ready', 'while :; do sleep 1; done', ''].join('\n'));
+    chmodSync(join(bin, 'cursor-agent'), 0o755);
+    world.env.PATH = `${bin}:${world.env.PATH}`;
+    // "Your own tmux": another server (-L outer), whose pane is a terminal with $TMUX set.
+    const outer = (...args: string[]) => spawnSync('tmux', ['-L', 'outer', ...args], { env: { ...world.env, TMUX: '' }, encoding: 'utf8', cwd: '/' });
+    const node = process.versions.bun ? 'node' : process.execPath;
+    const pwt = (args: string) => `${node} ${CLI} ${args}`;
+    try {
+      outer('new-session', '-d', '-s', 'mine', '-x', '150', '-y', '40', '-c', cwd, '--', 'sh', '-c', `${pwt('agent start cursor --prompt hello')}; echo start-done; exec sleep 600`);
+      const screen = () => outer('capture-pane', '-p', '-J', '-t', 'mine', '-S', '-50').stdout;
+      await poll('the start to finish', () => screen().includes('start-done'), 60_000);
+      expect(screen()).toMatch(/You are inside tmux: pwt does not nest tmux on its own/);
+      expect((await world.agents('nest'))[0]).toMatchObject({ id: 'nest-cursor', status: 'running' });
+
+      outer('new-window', '-t', 'mine', '-c', cwd, '--', 'sh', '-c', `${pwt('agent attach')}; exec sleep 600`);
+      await poll('the nested attach to show the agent', () => outer('capture-pane', '-p', '-J', '-t', 'mine:1').stdout.includes('cursor stand-in ready'), 60_000);
+    } finally {
+      outer('kill-server');
+    }
+  }, 180_000);
 });
