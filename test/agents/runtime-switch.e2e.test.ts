@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isSameProcess, processesIn } from '../../src/core/infra/processes.js';
@@ -61,8 +61,11 @@ describe('pwt agent start / switch / stop / resume with claude and codex', () =>
     // 3. switch back to claude with a prompt: it resumes its own conversation (earlier turns sent again), no handoff.
     const codexPane = world.tmux('list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}').stdout.split('\n').find((line) => line.endsWith(' task-codex'))!.split(' ')[0]!;
     await poll('codex to answer', () => /Reply to: ## Previous Session Context/.test(screenOf(world, codexPane)), 60_000);
+    // The project prefers codex from now on: reconnecting to claude says so (a note, not an error).
+    writeFileSync(join(world.project.main, '.pwt.json'), JSON.stringify({ defaultAgent: 'codex' }));
     const mark = server.requests.length;
     const back = await at(['agent', 'switch', 'claude', '--prompt', 'back to claude now']);
+    expect(back.stderr).toMatch(/this agent session is claude; the project's defaultAgent is codex/);
     expect(back.stderr).toMatch(/Detached codex/);
     expect(back.stderr).toMatch(/Resumed claude conversation/);
     const resumed = await waitForRequest(server, 'back to claude now', mark);
@@ -105,5 +108,10 @@ describe('pwt agent start / switch / stop / resume with claude and codex', () =>
     const last = await at(['agent', 'rm', 'task-claude', '--yes']);
     expect(last.stderr).toMatch(/last agent session of task; the worktree and branch stay/);
     expect(existsSync(cwd)).toBe(true);
+
+    // 8. new with no agent here: starts (the conversations on disk are handed over).
+    const fresh = await at(['agent', 'new', 'codex', '--prompt', 'a new codex']);
+    expect(fresh.stderr).toMatch(/Started codex in session task \(agent task-codex\)/);
+    expect((await world.agents('task')).map((a: any) => [a.id, a.status])).toEqual([['task-codex', 'running']]);
   }, 400_000);
 });
