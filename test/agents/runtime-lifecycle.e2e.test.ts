@@ -34,6 +34,8 @@ describe('agents across the session lifecycle', () => {
 
     const status = JSON.parse((await world.ok(['status', '--json'])).stdout);
     expect(status.sessions[0]).toMatchObject({ id: 'feat', activeAgent: 'claude', agents: [{ id: 'feat-claude', provider: 'claude', status: 'running' }] });
+    // The agent's own processes in the worktree are expected, not a note.
+    expect(status.sessions[0].notes.filter((note: { kind: string }) => note.kind === 'processes-running')).toEqual([]);
 
     const removed = await world.pwt(['remove', 'feat', '--strategy', 'abandon', '--yes', '--json']);
     expect(removed.code, removed.stderr + removed.stdout).toBe(0);

@@ -198,7 +198,13 @@ export async function collectStatus(project: Project, opts: { all?: boolean; eve
     processes ??= processesInside(dirs.slice(1));
     // One rev-parse per distinct base, shared with the ahead/behind fallback.
     const baseExists = session.base === undefined || (await resolveName(session.base)) !== null;
-    return worktreeNotes({ path, recordedBranch: session.branch, entry, base: session.base, baseExists, processes: processes.get(path) ?? [], untrackedDirs });
+    let inside = processes.get(path) ?? [];
+    // pwt's own running agents (and what runs under them) are expected there, not a note.
+    if (inside.length && session.agents?.length) {
+      const ours = (await import('../agents/runtime/session-end.js')).agentProcessFilter(session);
+      inside = inside.filter((each) => !ours(each.pid));
+    }
+    return worktreeNotes({ path, recordedBranch: session.branch, entry, base: session.base, baseExists, processes: inside, untrackedDirs });
   };
   const counts = async (session: SessionRecord, entry: WorktreeEntry): Promise<Counts | null> => {
     const tracked = entry.branch === session.branch ? ((await firstTracked).get(session.branch) ?? (await trackedP).get(session.branch)) : undefined;
