@@ -46,5 +46,5 @@ export const summaries: Record<string, string> = {
   diff: "A session's changes against its base, committed and uncommitted",
   hooks: 'Git hooks (post-checkout, pre-push): install | uninstall | status',
   agent: 'Agents in a session: start | list | attach | stop | resume | switch | new | rm | sessions | transcript',
-  run: 'Named runs of several agents: start | resume | stop | list | show | compare | pick | rm',
+  run: 'Named runs of several agents: start | resume | stop | send | list | show | compare | pick | rm',
 };

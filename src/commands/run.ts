@@ -5,7 +5,7 @@ import { defineCommand } from 'citty';
  * (docs/runs.md). One file per subcommand under ./run/, loaded only when used.
  */
 export default defineCommand({
-  meta: { name: 'run', description: 'Named runs of several agents: start | resume | stop | list | show | compare | pick | rm' },
+  meta: { name: 'run', description: 'Named runs of several agents: start | resume | stop | send | list | show | compare | pick | rm' },
   subCommands: {
     start: () => import('./run/start.js').then((m) => m.default),
     resume: () => import('./run/resume.js').then((m) => m.default),
