@@ -72,8 +72,12 @@ export function activityLaunch(provider: Provider, agentsDir: string, agentId: s
   }
 }
 
-/** `argv` with the launch's flags added before a `--` that ends the options (the prompt follows it), else at the end. */
-export function withActivityArgs(argv: string[], launch: ActivityLaunch): string[] {
-  const end = argv.indexOf('--');
-  return end < 0 ? [...argv, ...launch.args] : [...argv.slice(0, end), ...launch.args, ...argv.slice(end)];
+/**
+ * The CLI's arguments (without the program) with the launch's flags added:
+ * before a `--` that ends the options (the prompt follows it), else first,
+ * so a command line still ends with what the adapter built (`--resume <id>`).
+ */
+export function withActivityArgs(args: string[], launch: ActivityLaunch): string[] {
+  const end = args.indexOf('--');
+  return end < 0 ? [...launch.args, ...args] : [...args.slice(0, end), ...launch.args, ...args.slice(end)];
 }
