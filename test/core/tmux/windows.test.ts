@@ -59,11 +59,12 @@ describe('tmux door', () => {
     expect(await listPanes()).toEqual([]);
   }, 60_000);
 
-  it('keeps a dead pane with its exit status; no server means no panes', async () => {
+  it('keeps a dead pane (with its exit status when tmux knows it); no server means no panes', async () => {
     expect(await listPanes()).toEqual([]);
     const made = await newAgentWindow({ ...base(), argv: ['sh', '-c', 'echo bye; sleep 0.5; exit 7'] });
     const pane = await poll('the pane to die', async () => (await listAgentPanes()).find((each) => each.paneId === made.paneId && each.dead), 10_000, 50);
-    expect(pane.deadStatus).toBe(7);
+    // tmux 3.3a does not always know the status (the pane can die on the terminal's end before the process is reaped): pwt never relies on it.
+    expect([7, null]).toContain(pane.deadStatus);
     expect(await capturePane(made.paneId)).toContain('bye');
     server.killServer();
     expect(await listPanes()).toEqual([]);
