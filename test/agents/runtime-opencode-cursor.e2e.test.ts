@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { CLI } from '../helpers/sandbox.js';
+import { CLI, NODE } from '../helpers/sandbox.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processesIn } from '../../src/core/infra/processes.js';
@@ -65,8 +65,7 @@ describe('pwt runs opencode and cursor', () => {
     world.env.PATH = `${bin}:${world.env.PATH}`;
     // "Your own tmux": another server (-L outer), whose pane is a terminal with $TMUX set.
     const outer = (...args: string[]) => spawnSync('tmux', ['-L', 'outer', ...args], { env: { ...world.env, TMUX: '' }, encoding: 'utf8', cwd: '/' });
-    const node = process.versions.bun ? 'node' : process.execPath;
-    const pwt = (args: string) => `${node} ${CLI} ${args}`;
+    const pwt = (args: string) => `${NODE} ${CLI} ${args}`;
     try {
       outer('new-session', '-d', '-s', 'mine', '-x', '150', '-y', '40', '-c', cwd, '--', 'sh', '-c', `${pwt('agent start cursor --prompt hello')}; echo start-done; exec sleep 600`);
       const screen = () => outer('capture-pane', '-p', '-J', '-t', 'mine', '-S', '-50').stdout;
