@@ -1,4 +1,5 @@
-import { git, gitProbe } from '../../git/git.js';
+import { git, gitProbe, resolveCommit } from '../../git/git.js';
+import { preconditionError } from '../../infra/errors.js';
 
 /**
  * Merging without a checkout. `git merge-tree --write-tree` (git 2.38+)
@@ -67,4 +68,15 @@ export async function advanceBase(cwd: string, baseBranch: string, baseTip: stri
     return;
   }
   await git(cwd, ['update-ref', '-m', reason, `refs/heads/${baseBranch}`, target, baseTip]);
+}
+
+/**
+ * The merge of `branch` into `baseBranch` as their tips stand now. Merge
+ * steps plan again when they run: an earlier step (a commit) can have moved
+ * the branch since the plan was printed.
+ */
+export async function planMergeNow(cwd: string, branch: string, baseBranch: string, sessionId: string): Promise<{ plan: MergePlan; branchTip: string; baseTip: string }> {
+  const [branchTip, baseTip] = await Promise.all([resolveCommit(cwd, `refs/heads/${branch}`), resolveCommit(cwd, `refs/heads/${baseBranch}`)]);
+  if (!branchTip || !baseTip) throw preconditionError(`${branchTip ? baseBranch : branch} disappeared while pwt remove ran; nothing was merged.`, `Check with git branch, then run pwt remove ${sessionId} again.`);
+  return { plan: await planMerge(cwd, baseTip, branchTip), branchTip, baseTip };
 }

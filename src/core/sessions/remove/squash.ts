@@ -1,8 +1,8 @@
-import { conflictError, preconditionError } from '../../infra/errors.js';
-import { git, resolveCommit } from '../../git/git.js';
+import { conflictError } from '../../infra/errors.js';
+import { git } from '../../git/git.js';
 import type { Step } from '../../workflow/execute.js';
 import type { RemoveFacts } from './facts.js';
-import { advanceBase, planMerge, type MergePlan } from './merge.js';
+import { advanceBase, planMergeNow, type MergePlan } from './merge.js';
 
 /**
  * `pwt remove --strategy merge --squash [--message M]`: the session's work
@@ -41,10 +41,7 @@ export function squashStep(facts: RemoveFacts, predicted: MergePlan, choice: Squ
     title: predicted.kind === 'already-merged' ? `squash ${branch} into ${baseBranch} (already merged: nothing to do)` : `squash ${branch} into one commit on ${baseBranch}`,
     slow: true,
     run: async () => {
-      // Planned again with the tips of now: a commit step may have moved the branch.
-      const [branchTip, baseTip] = await Promise.all([resolveCommit(mainPath, `refs/heads/${branch}`), resolveCommit(mainPath, `refs/heads/${baseBranch}`)]);
-      if (!branchTip || !baseTip) throw preconditionError(`${branchTip ? baseBranch : branch} disappeared while pwt remove ran; nothing was merged.`, `Check with git branch, then run pwt remove ${facts.session.id} again.`);
-      const plan = await planMerge(mainPath, baseTip, branchTip);
+      const { plan, branchTip, baseTip } = await planMergeNow(mainPath, branch, baseBranch, facts.session.id);
       action.mode = plan.kind;
       if (plan.kind === 'conflicts') throw conflictError(`Squashing ${branch} into ${baseBranch} conflicts in: ${plan.files.join(', ')}. Nothing was merged.`, `Resolve it in the session (git merge ${baseBranch}), commit, and run pwt remove ${facts.session.id} --strategy merge --squash again.`);
       if (plan.kind === 'already-merged') return;

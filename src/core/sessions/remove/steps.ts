@@ -9,7 +9,7 @@ import { findSession, rememberEnded } from '../../manifest/manifest.js';
 import type { Step } from '../../workflow/execute.js';
 import { realPath } from '../../git/repo.js';
 import { listWorktrees } from '../../git/worktrees.js';
-import { advanceBase, planMerge, writeMergeCommit, type MergePlan } from './merge.js';
+import { advanceBase, planMergeNow, writeMergeCommit, type MergePlan } from './merge.js';
 import { nestedRepoPaths, type RemoveFacts } from './facts.js';
 import { isAncestor } from './merge.js';
 
@@ -77,9 +77,7 @@ export function mergeStep(facts: RemoveFacts, predicted: MergePlan): Step {
     title: `merge ${branch} into ${baseBranch} (${predicted.kind === 'fast-forward' ? 'fast-forward' : predicted.kind === 'already-merged' ? 'already merged: nothing to do' : 'merge commit'})`,
     slow: true,
     run: async () => {
-      const [branchTip, baseTip] = await Promise.all([resolveCommit(mainPath, `refs/heads/${branch}`), resolveCommit(mainPath, `refs/heads/${baseBranch}`)]);
-      if (!branchTip || !baseTip) throw preconditionError(`${branchTip ? baseBranch : branch} disappeared while pwt remove ran; nothing was merged.`, `Check with git branch, then run pwt remove ${facts.session.id} again.`);
-      const plan = await planMerge(mainPath, baseTip, branchTip);
+      const { plan, branchTip, baseTip } = await planMergeNow(mainPath, branch, baseBranch, facts.session.id);
       action.mode = plan.kind;
       const reason = `pwt: merge ${branch} into ${baseBranch}`;
       if (plan.kind === 'conflicts') throw conflictError(`Merging ${branch} into ${baseBranch} conflicts in: ${plan.files.join(', ')}. Nothing was merged.`, `Resolve it in the session (git merge ${baseBranch}), commit, and run pwt remove ${facts.session.id} --strategy merge again.`);
