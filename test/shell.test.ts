@@ -69,6 +69,9 @@ describe.each(SHELL_NAMES)('%s integration', (shell) => {
     const result = run(`pstart gamma --goal 'two words' --goal second\n${report(shell)}`);
     const gamma = join(project.sessionsDir, 'gamma');
     expect(result.steps).toEqual([{ rc: 0, pwd: gamma }]);
+    // It is already there: no advice to go there.
+    expect(result.stderr).toContain('Created session gamma');
+    expect(result.stderr).not.toContain('Go there');
     const context = parseJson(project.sandbox.pwt(gamma, ['context', '--json']).stdout);
     expect(context.session.goals).toEqual(['two words', 'second']);
   }, 60_000);

@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import { shellWord } from '../core/infra/shell-word.js';
 import { createSession } from '../core/sessions/create/index.js';
 import { assertNamePattern } from '../core/project/names.js';
 import { openProject, type Project } from '../core/project/project.js';
@@ -37,7 +38,7 @@ export default defineCommand({
       copyEnv: args.env !== false,
       hooks: hookOptions(args),
     });
-    writeCdTarget(result.path); // for pstart (shell/*): a raw path, never shell code
+    const entering = writeCdTarget(result.path); // for pstart (shell/*): a raw path, never shell code
     const launch = agent ? await agent.start(project, result.session.id, args.prompt) : null;
     if (args.json) {
       reportHookResult(result);
@@ -50,7 +51,7 @@ export default defineCommand({
     if (result.copied.length) log.info(`Copied from the main worktree: ${result.copied.join(', ')}`);
     reportHookResult(result);
     log.info(`Path: ${result.path}`);
-    log.info(`Go there: pcd ${result.session.id}   (or: cd ${relative(process.cwd(), result.path) || '.'})`);
+    if (!entering) log.info(`Go there: pcd ${result.session.id}   (or: cd ${shellWord(relative(process.cwd(), result.path) || '.')})`);
     const tip = shellIntegrationHint();
     if (tip) log.info(tip);
     if (launch) {

@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import { shellWord } from '../core/infra/shell-word.js';
 import { relative } from 'node:path';
 import { assertNamePattern } from '../core/project/names.js';
 import { openProject } from '../core/project/project.js';
@@ -49,7 +50,7 @@ export default defineCommand({
     const copy = result.actions.find((action) => action.op === 'copy') as { copied?: string[] } | undefined;
     if (copy?.copied?.length) log.info(`Copied from the main worktree: ${copy.copied.join(', ')}`);
     log.info(`Path: ${result.path}`);
-    log.info(`Go there: pcd ${session.id}   (or: cd ${relative(process.cwd(), result.path) || '.'})`);
+    log.info(`Go there: pcd ${session.id}   (or: cd ${shellWord(relative(process.cwd(), result.path) || '.')})`);
     const tip = shellIntegrationHint();
     if (tip && !result.alreadyOpen) log.info(tip);
   },

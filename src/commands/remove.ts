@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import { shellWord } from '../core/infra/shell-word.js';
 import { shellIntegrationHint } from '../core/shell/integration.js';
 import { usageError } from '../core/infra/errors.js';
 import { assertNamePattern } from '../core/project/names.js';
@@ -96,7 +97,7 @@ function report(result: RemoveResult): void {
   }
   if (artifacts) log.info(`Artifacts kept in ${String(artifacts.to)}`);
   if (facts.cwdInside) {
-    log.info(`Your shell is still inside the removed folder: cd ${facts.project.repo.mainPath}  (pend does this for you)`);
+    log.info(`Your shell is still inside the removed folder: cd ${shellWord(facts.project.repo.mainPath)}  (pend does this for you)`);
     const tip = shellIntegrationHint();
     if (tip) log.info(tip);
   }

@@ -60,13 +60,14 @@ export function shellIntegrationHint(env: NodeJS.ProcessEnv = process.env): stri
  * dropped afterwards so an agent started by the same process, running its own
  * `pwt create`, cannot overwrite the answer. Only an existing file is written:
  * pstart creates it with mktemp, so a stale variable cannot make pwt write
- * somewhere unexpected.
+ * somewhere unexpected. True when the shell function will cd there.
  */
-export function writeCdTarget(path: string, env: NodeJS.ProcessEnv = process.env): void {
+export function writeCdTarget(path: string, env: NodeJS.ProcessEnv = process.env): boolean {
   const file = env[PWT_ENV.cdFile];
   delete env[PWT_ENV.cdFile];
-  if (!file || !existsSync(file)) return;
+  if (!file || !existsSync(file)) return false;
   writeFileSync(file, `${path}\n`);
+  return true;
 }
 
 /**

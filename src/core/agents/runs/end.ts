@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { changedPaths } from '../../git/git.js';
 import { cancelledError, preconditionError, PwtError } from '../../infra/errors.js';
+import { shellWord } from '../../infra/shell-word.js';
 import { findSession, sessionPath, type Manifest } from '../../manifest/manifest.js';
 import { readManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
@@ -124,7 +125,7 @@ export async function pickRun(project: Project, name: string, opts: PickOptions)
   if (dirtyChosen) {
     throw preconditionError(
       `${chosen.session} has ${dirtyChosen.count} uncommitted change(s); pick ends it with ${opts.strategy}, which takes commits only.`,
-      `Commit them first (cd ${dirtyChosen.path} && git add -A && git commit), then run pwt run pick ${name} ${opts.provider} again.`,
+      `Commit them first (cd ${shellWord(dirtyChosen.path)} && git add -A && git commit), then run pwt run pick ${name} ${opts.provider} again.`,
     );
   }
   const planned: Planned[] = [{ agent: chosen, strategy: opts.strategy }, ...live.filter((agent) => agent !== chosen).map((agent) => ({ agent, strategy: 'abandon' as const }))];
