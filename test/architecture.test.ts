@@ -48,7 +48,7 @@ function violations(check: (source: Source) => string[]): string[] {
   return ALL.flatMap(check);
 }
 
-const LAYERS: Record<string, number> = { infra: 0, git: 1, gh: 1, tmux: 1, sh: 1, notify: 1 };
+const LAYERS: Record<string, number> = { infra: 0, git: 1, gh: 1, tmux: 1, sh: 1 };
 const layerOf = (file: string): number | null => {
   const folder = /^core\/([^/]+)\//.exec(file)?.[1];
   if (!folder) return null;
@@ -70,7 +70,7 @@ describe('architecture', () => {
     expect(bad, bad.join('\n')).toEqual([]);
   });
 
-  it('core imports one way: infra <- doors (git, gh, tmux, sh, notify) <- domain', () => {
+  it('core imports one way: infra <- doors (git, gh, tmux, sh) <- domain', () => {
     const bad = violations((source) => {
       const from = layerOf(source.file);
       if (from === null) return [];
@@ -79,7 +79,7 @@ describe('architecture', () => {
           const to = layerOf(target);
           return to !== null && to > from;
         })
-        .map(({ line, target }) => `src/${source.file}:${line} imports src/${target}, a higher layer (infra <- git/gh/tmux/sh/notify <- the rest)`);
+        .map(({ line, target }) => `src/${source.file}:${line} imports src/${target}, a higher layer (infra <- git/gh/tmux/sh <- the rest)`);
     });
     expect(bad, bad.join('\n')).toEqual([]);
   });
@@ -94,9 +94,9 @@ describe('architecture', () => {
     expect(bad, bad.join('\n')).toEqual([]);
   });
 
-  it('only infra/process.ts and the doors (git/, gh/, tmux/, sh/, notify/) start processes', () => {
+  it('only infra/process.ts and the doors (git/, gh/, tmux/, sh/) start processes', () => {
     const spawns = /\b(Bun\.spawn|Bun\.\$)\b/;
-    const doors = ['core/infra/process.ts', 'core/git', 'core/gh', 'core/tmux', 'core/sh', 'core/notify'];
+    const doors = ['core/infra/process.ts', 'core/git', 'core/gh', 'core/tmux', 'core/sh'];
     const bad = violations((source) => {
       if (inside(source.file, ...doors)) return [];
       const viaImport = importsOf(source)

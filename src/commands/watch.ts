@@ -4,9 +4,9 @@ import { openProject } from '../core/project/project.js';
 import { diffSession } from '../core/sessions/diff.js';
 import { requireTmux } from '../core/tmux/tmux.js';
 import { attachWindow } from '../core/tmux/windows.js';
-import { WatchModel, type WatchFrame } from '../core/watch/model.js';
-import { newlyWaiting, type Line } from '../core/watch/rows.js';
-import { desktopNotify } from '../core/notify/notify.js';
+import { WatchModel, type WatchFrame } from '../core/sessions/watch/model.js';
+import { newlyWaiting, type Line } from '../core/sessions/watch/rows.js';
+import { desktopNotify } from '../core/sh/notify.js';
 import { bell } from '../ui/log.js';
 
 /**

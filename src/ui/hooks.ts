@@ -1,4 +1,4 @@
-import type { HookFailed, HookOptions, HookProgress } from '../core/project-hooks/run.js';
+import type { HookFailed, HookOptions, HookProgress } from '../core/project/hooks/run.js';
 import { isInteractive, log } from './log.js';
 import { confirm } from './prompts.js';
 

@@ -111,6 +111,6 @@ async function projectChecks(repo: Repo): Promise<Check[]> {
     throw error;
   }
   const { checkHooks } = await import('../hooks/doctor.js');
-  const { checkProjectHooks } = await import('../project-hooks/doctor.js');
+  const { checkProjectHooks } = await import('../project/hooks/doctor.js');
   return [{ name: 'config', level: 'ok', detail: `sessions dir ${project.sessionsDir}` }, await checkManifest(project), checkLock(project), await checkHooks(project), checkProjectHooks(project)];
 }

@@ -13,7 +13,7 @@ export interface Config {
   defaultAgent: string | null;
   remote: string;
   protectBase: boolean;
-  /** Project hooks by event, each a list of command lines or `.mjs` zx scripts (see project-hooks/). */
+  /** Project hooks by event, each a list of command lines or `.mjs` zx scripts (see project/hooks/). */
   hooks: ProjectHooks;
   /** Globs of ignored files copied from the main worktree into a new session. */
   copy: string[];

@@ -1,8 +1,8 @@
 import { createElement as h, useEffect, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { PROVIDERS, type Provider } from '../../core/agents/vendors/types.js';
-import type { WatchFrame } from '../../core/watch/model.js';
-import { frameLines, HELP, type Line } from '../../core/watch/rows.js';
+import type { WatchFrame } from '../../core/sessions/watch/model.js';
+import { frameLines, HELP, type Line } from '../../core/sessions/watch/rows.js';
 
 /**
  * The `pwt watch` screen (Ink): a header, one line per session and agent

@@ -2,8 +2,8 @@ import ansiEscapes from 'ansi-escapes';
 import { createElement as h } from 'react';
 import { render } from 'ink';
 import type { Provider } from '../../core/agents/vendors/types.js';
-import type { WatchFrame } from '../../core/watch/model.js';
-import type { Line } from '../../core/watch/rows.js';
+import type { WatchFrame } from '../../core/sessions/watch/model.js';
+import type { Line } from '../../core/sessions/watch/rows.js';
 import { App, lineKey, type Action } from './app.js';
 
 /**

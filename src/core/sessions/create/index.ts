@@ -5,7 +5,7 @@ import type { Project } from '../../project/project.js';
 import { gatherCreateFacts } from './facts.js';
 import { planCreate } from './plan.js';
 import { createRunners } from './steps.js';
-import { approveHooks, runPostCreate, type HookFailed, type HookOptions, type HookOutcome } from '../../project-hooks/run.js';
+import { approveHooks, runPostCreate, type HookFailed, type HookOptions, type HookOutcome } from '../../project/hooks/run.js';
 
 export { CREATING_ENV, copyEnvStep } from './steps.js';
 

@@ -1,4 +1,4 @@
-import { approveHooks, configuredEvents, HookFailed, runHooks, type HookGate, type HookOptions, type HookTarget } from '../../project-hooks/run.js';
+import { approveHooks, configuredEvents, HookFailed, runHooks, type HookGate, type HookOptions, type HookTarget } from '../../project/hooks/run.js';
 import type { HookEvent } from '../../project/config.js';
 import type { Step } from '../../workflow/execute.js';
 import { baseName, type RemoveFacts } from './facts.js';

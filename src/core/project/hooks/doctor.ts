@@ -1,6 +1,6 @@
-import type { Check } from '../doctor/doctor.js';
-import { CONFIG_FILE, isScriptHook } from '../project/config.js';
-import type { Project } from '../project/project.js';
+import type { Check } from '../../doctor/doctor.js';
+import { CONFIG_FILE, isScriptHook } from '../config.js';
+import type { Project } from '../project.js';
 import { configuredEvents, hooksApproved } from './run.js';
 
 /** `pwt doctor`: the project hooks of `.pwt.json`, and whether this user approved them for this repository. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentRow, SessionRow, WatchFrame } from '../../../src/core/watch/model.js';
-import { frameLines, newlyWaiting, orderSessions, shortAge } from '../../../src/core/watch/rows.js';
-import type { Activity } from '../../../src/core/agents/runtime/activity/types.js';
+import type { AgentRow, SessionRow, WatchFrame } from '../../../../src/core/sessions/watch/model.js';
+import { frameLines, newlyWaiting, orderSessions, shortAge } from '../../../../src/core/sessions/watch/rows.js';
+import type { Activity } from '../../../../src/core/agents/runtime/activity/types.js';
 
 const NOW = Date.parse('2026-12-01T07:00:00Z');
 const agent = (id: string, activity: Activity | null): AgentRow => ({

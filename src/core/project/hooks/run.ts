@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PwtError, Exit, preconditionError } from '../infra/errors.js';
-import { runCommandLine, runZxScript, type StreamResult } from '../sh/sh.js';
-import { CONFIG_FILE, HOOK_EVENTS, isScriptHook, type HookEvent } from '../project/config.js';
-import type { Project } from '../project/project.js';
+import { PwtError, Exit, preconditionError } from '../../infra/errors.js';
+import { runCommandLine, runZxScript, type StreamResult } from '../../sh/sh.js';
+import { CONFIG_FILE, HOOK_EVENTS, isScriptHook, type HookEvent } from '../config.js';
+import type { Project } from '../project.js';
 import { hookSetHash, isApproved, recordApproval } from './trust.js';
 
 /**

@@ -1,13 +1,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { aheadBehind, changedPaths } from '../git/git.js';
-import { sessionAtWorktree, sessionPath, type SessionRecord } from '../manifest/manifest.js';
-import { readManifest } from '../manifest/store.js';
-import type { Project } from '../project/project.js';
-import { observeActivity } from '../agents/runtime/activity/observe.js';
-import type { ActivityState } from '../agents/runtime/activity/types.js';
-import { agentsOf, type AgentEntry, type AgentState } from '../agents/runtime/records.js';
-import { checkStatus, readLiveness } from '../agents/runtime/status.js';
+import { aheadBehind, changedPaths } from '../../git/git.js';
+import { sessionAtWorktree, sessionPath, type SessionRecord } from '../../manifest/manifest.js';
+import { readManifest } from '../../manifest/store.js';
+import type { Project } from '../../project/project.js';
+import { observeActivity } from '../../agents/runtime/activity/observe.js';
+import type { ActivityState } from '../../agents/runtime/activity/types.js';
+import { agentsOf, type AgentEntry, type AgentState } from '../../agents/runtime/records.js';
+import { checkStatus, readLiveness } from '../../agents/runtime/status.js';
 
 /**
  * What `pwt watch` shows, read cheaply once a second: the manifest (one file),

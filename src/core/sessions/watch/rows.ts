@@ -1,4 +1,4 @@
-import type { Activity } from '../agents/runtime/activity/types.js';
+import type { Activity } from '../../agents/runtime/activity/types.js';
 import type { AgentRow, SessionRow, WatchFrame } from './model.js';
 
 /**

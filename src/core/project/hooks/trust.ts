@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { HOOK_EVENTS, isScriptHook, type ProjectHooks } from '../project/config.js';
+import { HOOK_EVENTS, isScriptHook, type ProjectHooks } from '../config.js';
 
 /**
  * Project hooks are code from the repository, so a clone never runs them
