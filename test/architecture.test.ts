@@ -108,10 +108,9 @@ describe('architecture', () => {
     expect(bad, bad.join('\n')).toEqual([]);
   });
 
-  it('only the entry src/cli.ts ends the process or sets its exit code (and the full-screen view on a signal)', () => {
+  it('only the entry src/cli.ts ends the process or sets its exit code', () => {
     const exits = /\bprocess\.exit\(|\bprocess\.exitCode\s*=/;
-    // pwt watch restores the terminal in its SIGTERM/SIGHUP handler and must end there: no caller is left to return to.
-    const allowed = new Set(['cli.ts', 'ui/watch/run.ts']);
+    const allowed = new Set(['cli.ts']);
     const bad = violations((source) =>
       allowed.has(source.file) ? [] : source.lines.flatMap((text, index) => (!isComment(text) && exits.test(text) ? [`src/${source.file}:${index + 1} exits: throw a PwtError and let src/cli.ts set the exit code`] : [])),
     );

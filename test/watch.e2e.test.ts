@@ -119,6 +119,19 @@ describe('pwt watch in a real terminal', () => {
     expect(view.screen()).not.toContain('pwt watch ·');
   }, 180_000);
 
+  it('SIGTERM restores the screen and ends the view by that signal', async () => {
+    const { world } = await setUp('watch-term');
+    const view = openView(world, 100);
+    await view.waitForScreen(/pi\s+running\s+idle/, 30_000);
+    // tmux execs the command directly: the pane's process is pwt watch itself.
+    const pid = Number(spawnSync('tmux', ['-S', view.socket, 'display-message', '-p', '-t', 'agent', '#{pane_pid}'], { encoding: 'utf8' }).stdout.trim());
+    process.kill(pid, 'SIGTERM');
+    await view.waitForExit(10_000);
+    expect(view.screen()).not.toContain('pwt watch ·');
+    const status = spawnSync('tmux', ['-S', view.socket, 'display-message', '-p', '-t', 'agent', '#{pane_dead_signal}#{pane_dead_status}'], { encoding: 'utf8' }).stdout.trim();
+    expect(['15', '143', '']).toContain(status); // killed by SIGTERM (tmux 3.3a may not know how a pane ended)
+  }, 180_000);
+
   it('--notify: an agent asking for a permission moves its session up, is marked, and rings the bell', async () => {
     const bin = requireCli('claude');
     const { world } = worlds.make('watch-claude');

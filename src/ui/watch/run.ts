@@ -35,9 +35,13 @@ export async function runWatchView(handlers: WatchHandlers): Promise<void> {
     if (inAlternate) out.write(ansiEscapes.exitAlternativeScreen + ansiEscapes.cursorShow);
     inAlternate = false;
   };
-  const onSignal = () => {
+  // Restore the terminal, then die of the same signal as an unhandled one
+  // would (the caller sees 128+n), so nothing here sets an exit code.
+  const onSignal = (signal: NodeJS.Signals) => {
     leave();
-    process.exit(130);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    process.kill(process.pid, signal);
   };
   process.on('exit', leave);
   process.on('SIGTERM', onSignal);
