@@ -1,4 +1,4 @@
-import type { RunLifecycleResult } from '../../core/agents/runs/lifecycle.js';
+import type { RunLifecycleResult } from '../../core/runs/lifecycle.js';
 import { log, printJson } from '../../ui/log.js';
 
 /** How run resume and run stop report each agent. */

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { openProject } from '../../core/project/project.js';
-import { showRun } from '../../core/agents/runs/state.js';
+import { showRun } from '../../core/runs/state.js';
 import { age } from '../../core/infra/time.js';
 import { color, printJson, printLine } from '../../ui/log.js';
 import { table } from '../../ui/table.js';

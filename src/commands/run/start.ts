@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { defineCommand } from 'citty';
 import { preconditionError, usageError } from '../../core/infra/errors.js';
 import { openProject } from '../../core/project/project.js';
-import { startRun } from '../../core/agents/runs/start.js';
+import { startRun } from '../../core/runs/start.js';
 import { log, printJson } from '../../ui/log.js';
 import { jsonArg, repeated } from '../_args.js';
 import { printNotes } from '../agent/_shared.js';

@@ -1,5 +1,5 @@
 import { loadConfig } from '../project/config.js';
-import type { Check } from '../doctor/doctor.js';
+import type { Check } from '../doctor/check.js';
 import type { Repo } from '../git/repo.js';
 import { geminiRetentionWarning } from './vendors/gemini/settings.js';
 import { hasAdapter, loadAdapter } from './vendors/index.js';

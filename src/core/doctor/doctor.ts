@@ -8,15 +8,8 @@ import { loadConfig } from '../project/config.js';
 import { findRepo, type Repo } from '../git/repo.js';
 import { PwtError } from '../infra/errors.js';
 
-export type CheckLevel = 'ok' | 'warn' | 'fail';
-
-export interface Check {
-  name: string;
-  level: CheckLevel;
-  detail: string;
-  /** What to do about a warn or fail. */
-  fix?: string;
-}
+import type { Check } from './check.js';
+export type { Check, CheckLevel } from './check.js';
 
 const MIN_GIT: [number, number] = [2, 38];
 

@@ -1,4 +1,4 @@
-import type { Check } from '../doctor/doctor.js';
+import type { Check } from '../doctor/check.js';
 import { hooksReport } from './status.js';
 import type { Project } from '../project/project.js';
 

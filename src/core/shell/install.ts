@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Check } from '../doctor/doctor.js';
+import type { Check } from '../doctor/check.js';
 import { detectShell, isShell, type Shell } from './integration.js';
 import { PWT_ENV } from '../infra/env.js';
 

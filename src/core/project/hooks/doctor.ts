@@ -1,4 +1,4 @@
-import type { Check } from '../../doctor/doctor.js';
+import type { Check } from '../../doctor/check.js';
 import { CONFIG_FILE, isScriptHook } from '../config.js';
 import type { Project } from '../project.js';
 import { configuredEvents, hooksApproved } from './run.js';

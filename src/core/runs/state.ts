@@ -1,8 +1,8 @@
-import { collectStatus, type SessionStatus } from '../../sessions/status.js';
-import type { Project } from '../../project/project.js';
-import { PwtError } from '../../infra/errors.js';
-import { listAgents } from '../runtime/index.js';
-import { agentsOf } from '../runtime/records.js';
+import { collectStatus, type SessionStatus } from '../sessions/status.js';
+import type { Project } from '../project/project.js';
+import { PwtError } from '../infra/errors.js';
+import { listAgents } from '../agents/runtime/index.js';
+import { agentsOf } from '../agents/runtime/records.js';
 import { listRuns, requireRun, updateRun, type RunAgent, type RunFile } from './store.js';
 
 /**
