@@ -65,7 +65,7 @@ describe('post-checkout hook', () => {
     expect(manifest(project).sessions).toHaveLength(1);
   }, 60_000);
 
-  it('never fails a checkout: a corrupt manifest is recovered, a broken config becomes one warning line', () => {
+  it('never fails a checkout: a corrupt manifest is recovered, a broken config is one warning and the hook goes on', () => {
     const { sandbox, main, sessionsDir } = installed();
     expect(sandbox.pwt(main, ['create', 'keep', '--goal', 'g']).code).toBe(0);
     writeFileSync(join(sessionsDir, '.manifest.json'), '{ not json');
@@ -78,7 +78,8 @@ describe('post-checkout hook', () => {
     writeFileSync(join(main, '.pwt.json'), '{ "protectBase": "yes" }');
     const add2 = sandbox.sh('git', ['worktree', 'add', '--quiet', '../app-sessions/z', '-b', 'session/z'], main);
     expect(add2.code).toBe(0);
-    expect(add2.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^pwt: warning: post-checkout hook: .*protectBase.* \(the checkout itself is done/)]);
+    // The hook only reads the config: the broken part is one warning and the rest goes on (z is registered).
+    expect(add2.stderr.trim().split('\n')).toEqual([expect.stringMatching(/"protectBase" must be true or false\. Going on with the default/), expect.stringMatching(/registered .* as session z/)]);
   }, 60_000);
 
   it('does nothing with PWT_HOOKS=0, and traces with PWT_DEBUG=1 without starting node outside the sessions dir', () => {

@@ -55,10 +55,16 @@ describe('pwt path', () => {
     ];
     for (const [text, message] of bad) {
       writeFileSync(join(main, '.pwt.json'), text);
-      const result = sandbox.pwt(main, ['path', 'c1']);
+      // A command that changes things needs the config: exit 3, one line.
+      const result = sandbox.pwt(main, ['create', 'c2', '--allow-dirty']);
       expect(result.code, text).toBe(3);
       expect(result.stderr).toMatch(message);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      // `pwt status` only reads: one warning, and it goes on.
+      const status = sandbox.pwt(main, ['status']);
+      expect(status.code, text).toBe(0);
+      expect(status.stderr).toMatch(message);
+      expect(status.stderr.trim().split('\n')).toHaveLength(1);
     }
     rmSync(join(main, '.pwt.json'));
     const empty = sandbox.pwt(main, ['status'], { PWT_SESSIONS_DIR: '' });

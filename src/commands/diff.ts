@@ -12,7 +12,7 @@ export default defineCommand({
   },
   async run({ args }) {
     if (args.name !== undefined) assertNamePattern(args.name);
-    const project = await openProject();
+    const project = await openProject(process.cwd(), { readOnly: true });
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const result = await diffSession(project, { ...(args.name !== undefined ? { name: args.name } : {}), stat: args.stat, color });
     if (!result.text) {

@@ -11,7 +11,7 @@ export default defineCommand({
     name: { type: 'positional', description: 'Session name', required: false },
   },
   async run({ args }) {
-    const project = await openProject();
+    const project = await openProject(process.cwd(), { readOnly: true });
     printLine(args.name ? requireSessionPath(project.repo.mainPath, project.sessionsDir, await readManifest(project), args.name) : project.repo.mainPath);
   },
 });

@@ -13,7 +13,7 @@ export default defineCommand({
     ...jsonArg,
   },
   async run({ args }) {
-    const project = await openProject();
+    const project = await openProject(process.cwd(), { readOnly: true });
     if (args.json) {
       const report = await collectStatus(project, { all: args.all });
       const activity = report.sessions.some((session) => session.agents.length > 0) ? await activityByAgent(project) : new Map();

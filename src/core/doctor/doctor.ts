@@ -94,6 +94,16 @@ export async function runChecks(cwd = process.cwd()): Promise<Check[]> {
   return checks;
 }
 
+/** `.pwt.json`: each broken part (the rest of doctor goes on with its default), each unknown key, or ok. */
+function configChecks(project: Project): Check[] {
+  const { problems, warnings } = project.config;
+  const checks: Check[] = [
+    ...problems.map((problem): Check => ({ name: 'config', level: 'fail', detail: `${problem.error.message} (doctor goes on with the default${problem.field ? ` for "${problem.field}"` : 's'})`, fix: problem.error.hint })),
+    ...warnings.map((line): Check => ({ name: 'config', level: 'warn', detail: line, fix: 'Rename or remove the key: pwt ignores it.' })),
+  ];
+  return checks.length > 0 ? checks : [{ name: 'config', level: 'ok', detail: `sessions dir ${project.sessionsDir}` }];
+}
+
 async function projectChecks(repo: Repo): Promise<Check[]> {
   let project: Project;
   try {
@@ -105,5 +115,5 @@ async function projectChecks(repo: Repo): Promise<Check[]> {
   }
   const { checkHooks } = await import('../hooks/doctor.js');
   const { checkProjectHooks } = await import('../project/hooks/doctor.js');
-  return [{ name: 'config', level: 'ok', detail: `sessions dir ${project.sessionsDir}` }, await checkManifest(project), checkLock(project), await checkHooks(project), checkProjectHooks(project)];
+  return [...configChecks(project), await checkManifest(project), checkLock(project), await checkHooks(project), checkProjectHooks(project)];
 }

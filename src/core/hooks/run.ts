@@ -27,7 +27,7 @@ const sessionAt = (project: Project, manifest: Manifest | null, worktree: string
 
 /** post-checkout <prev HEAD> <new HEAD> <flag>: adopt a plain `git worktree add`, or record a branch change. */
 export async function postCheckout(): Promise<void> {
-  const project = await openProject();
+  const project = await openProject(process.cwd(), { readOnly: true });
   const here = project.repo.worktreePath;
   if (dirname(here) !== realPath(project.sessionsDir) || basename(here).startsWith('.')) {
     trace('post-checkout', `${here} is not a session folder of ${project.sessionsDir}: nothing to do`);
@@ -104,7 +104,7 @@ async function remoteBaseRef(project: Project, session: SessionRecord | undefine
 
 /** pre-push <remote> <url>, refs on stdin: refuse a session branch onto its base; record the push. */
 export async function prePush(remote: string, input: string): Promise<void> {
-  const project = await openProject();
+  const project = await openProject(process.cwd(), { readOnly: true });
   const refs = parsePushedRefs(input);
   const manifest = await readManifest(project);
   const prefix = `refs/heads/${project.config.branchPrefix}`;

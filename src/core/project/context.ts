@@ -3,6 +3,7 @@ import { sessionAtWorktree, type SessionRecord } from '../manifest/manifest.js';
 import { readManifest } from '../manifest/store.js';
 import { loadConfig } from './config.js';
 import { findRepo } from '../git/repo.js';
+import { warnAboutConfig } from './project.js';
 
 /** `pwt context --json` (README "Commands"). */
 export interface Context {
@@ -20,7 +21,9 @@ export async function describeContext(cwd = process.cwd()): Promise<Context> {
   const branch = await currentBranch(repo.worktreePath);
   const where = { project: repo.project, path: repo.worktreePath, branch };
   if (repo.isMain) return { kind: 'main', ...where };
-  const sessionsDir = loadConfig(repo).sessionsDir;
+  const config = loadConfig(repo);
+  warnAboutConfig(config);
+  const sessionsDir = config.sessionsDir;
   const manifest = await readManifest({ repo, sessionsDir });
   const session = sessionAtWorktree(repo.mainPath, manifest, repo.worktreePath);
   if (!session) return { kind: 'none', ...where };

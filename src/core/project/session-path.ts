@@ -30,7 +30,10 @@ export function sessionPathFromFiles(cwd: string, name: string | undefined): str
   if (repo === null || repo === 'not-a-repo') return null;
   if (name === undefined) return repo.mainPath;
   let manifest: Manifest;
-  const { sessionsDir } = loadConfig(repo);
+  const config = loadConfig(repo);
+  // A .pwt.json with something to say about it: the full route prints it.
+  if (config.problems.length > 0 || config.warnings.length > 0) return null;
+  const { sessionsDir } = config;
   try {
     const file = manifestPath(sessionsDir);
     manifest = validateManifest(JSON.parse(readFileSync(file, 'utf8')), file);
