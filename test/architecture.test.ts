@@ -48,7 +48,7 @@ function violations(check: (source: Source) => string[]): string[] {
   return ALL.flatMap(check);
 }
 
-const LAYERS: Record<string, number> = { infra: 0, git: 1, gh: 1, tmux: 1, sh: 1 };
+const LAYERS: Record<string, number> = { infra: 0, git: 1, gh: 1, tmux: 1, sh: 1, ssh: 1 };
 const layerOf = (file: string): number | null => {
   const folder = /^core\/([^/]+)\//.exec(file)?.[1];
   if (!folder) return null;
@@ -94,9 +94,9 @@ describe('architecture', () => {
     expect(bad, bad.join('\n')).toEqual([]);
   });
 
-  it('only infra/process.ts and the doors (git/, gh/, tmux/, sh/) start processes', () => {
+  it('only infra/process.ts and the doors (git/, gh/, tmux/, sh/, ssh/) start processes', () => {
     const spawns = /\b(Bun\.spawn|Bun\.\$)\b/;
-    const doors = ['core/infra/process.ts', 'core/git', 'core/gh', 'core/tmux', 'core/sh'];
+    const doors = ['core/infra/process.ts', 'core/git', 'core/gh', 'core/tmux', 'core/sh', 'core/ssh'];
     const bad = violations((source) => {
       if (inside(source.file, ...doors)) return [];
       const viaImport = importsOf(source)

@@ -23,6 +23,7 @@ export const commands: Record<string, Loader> = {
   agent: () => import('./agent.js').then((m) => m.default),
   run: () => import('./run.js').then((m) => m.default),
   watch: () => import('./watch.js').then((m) => m.default),
+  host: () => import('./host.js').then((m) => m.default),
   // Hidden: what pwt's git hooks run (hooks/dispatch.sh).
   _hook: () => import('./hook.js').then((m) => m.default),
 };
@@ -46,5 +47,6 @@ export const summaries: Record<string, string> = {
   diff: "A session's changes against its base, committed and uncommitted",
   hooks: 'Git hooks (post-checkout, pre-push): install | uninstall | status',
   agent: 'Agents in a session: start | list | attach | stop | resume | switch | new | rm | sessions | transcript',
+  host: 'Machines reached over ssh where sessions and agents live: add | list | rm | doctor',
   run: 'Named runs of several agents: start | resume | stop | send | list | show | compare | pick | rm',
 };

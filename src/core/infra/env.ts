@@ -20,6 +20,10 @@ export const PWT_ENV = {
   cdFile: 'PWT_CD_FILE',
   /** Milliseconds to wait for a lock (the manifest's, the worktree-add lock) before giving up, instead of each lock's own default; tests shorten it. */
   lockTimeoutMs: 'PWT_LOCK_TIMEOUT_MS',
+  /** A file ssh reads instead of ~/.ssh/config when pwt reaches a host (`ssh -F`); unset: the user's normal ssh setup. */
+  sshConfig: 'PWT_SSH_CONFIG',
+  /** Milliseconds a host may take to answer (connection and reply) before pwt counts it unreachable; default 5000. */
+  hostTimeoutMs: 'PWT_HOST_TIMEOUT_MS',
   /** `0`: open, sync and the end-of-session commands spawn git and gh directly instead of through zx (for a machine where zx cannot run, and to measure what zx costs: bench/remove.bench.mjs). */
   zx: 'PWT_ZX',
   /** Fault injection for tests: `manifest-write` fails the manifest write after the temp file (a rollback test). */
