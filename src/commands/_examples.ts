@@ -35,4 +35,9 @@ export const examples: Record<string, string[]> = {
   'run compare': ['pwt run compare login --check "npm test"'],
   'run pick': ['pwt run pick login claude --strategy merge --yes'],
   'run rm': ['pwt run rm login'],
+  host: ['pwt host add box me@gpu-box --repo /home/me/src/shop', 'pwt host doctor box'],
+  'host add': ['pwt host add box me@gpu-box --repo /home/me/src/shop', "pwt host add box gpu --repo '~/src/shop' --pwt 'npx pwt'"],
+  'host list': ['pwt host list --json'],
+  'host rm': ['pwt host rm box'],
+  'host doctor': ['pwt host doctor', 'pwt host doctor box --json'],
 };

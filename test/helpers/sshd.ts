@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { createServer, connect, type Server } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { NODE } from './sandbox.js';
 import { killPwtServer } from './tmux.js';
 
 /**
@@ -96,7 +97,7 @@ export async function silentServer(): Promise<{ port: number; close(): Promise<v
   };
 }
 
-export async function startSshd(root: string, options: { nodeBin: string; hostEnv?: Record<string, string>; extraHosts?: Record<string, number> } = { nodeBin: process.execPath }): Promise<TestSshd> {
+export async function startSshd(root: string, options: { nodeBin: string; hostEnv?: Record<string, string>; extraHosts?: Record<string, number> } = { nodeBin: NODE }): Promise<TestSshd> {
   const dir = join(root, 'sshd');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const hostHome = join(root, 'host-home');
