@@ -62,3 +62,19 @@ describe('project hooks at a terminal', () => {
     expect(existsSync(join(project.sessionsDir, 's2'))).toBe(false);
   }, 60_000);
 });
+
+describe('the approval question after the hooks changed', () => {
+  it('shows what changed since the approved set', async () => {
+    withHook();
+    expect(project.sandbox.pwt(project.main, ['hooks', 'approve']).code).toBe(0);
+    commitFile(project.sandbox, project.main, '.pwt.json', JSON.stringify({ hooks: { 'post-create': ['echo "$PWT_SESSION" >> "$PWT_MAIN/../hook-ran.txt"', 'echo added-line'] } }), 'more hooks');
+    term = new TmuxPwt(project.sandbox, project.main, ['create', 's1']);
+    await term.waitFor(/changed its hooks since you approved them:\s+post-create:\s+\+ echo added-line\s+Approve this hook set/);
+    term.keys(['Left']);
+    await term.waitFor(/● Yes/);
+    term.keys(['Enter']);
+    const done = await term.exit();
+    expect(done.code, done.screen).toBe(0);
+    expect(readFileSync(marker(), 'utf8')).toBe('s1\n');
+  }, 60_000);
+});

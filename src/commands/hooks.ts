@@ -8,6 +8,8 @@ import { jsonArg } from './_args.js';
 import { usageError } from '../core/infra/errors.js';
 import type { Project } from '../core/project/project.js';
 import type { Manager, ViaResult } from '../core/hooks/managers.js';
+import type { HookReview } from '../core/project/hooks/review.js';
+import { describeChanges } from '../core/project/hooks/trust.js';
 
 const MANAGER_NAMES = ['simple-git-hooks', 'husky', 'lefthook'];
 const viaArg = { via: { type: 'string', description: 'simple-git-hooks | husky | lefthook: write into that hook manager\'s committed config instead of this clone\'s hooks folder' } } as const;
@@ -118,7 +120,66 @@ const status = defineCommand({
   },
 });
 
+function printReview(review: HookReview): void {
+  const events = Object.entries(review.hooks);
+  if (events.length === 0) {
+    printLine(`${review.file}: no project hooks.`);
+    return;
+  }
+  printLine(`${review.file}: project hooks ${review.approved ? 'approved for this repository' : review.changed ? 'changed since you approved them' : 'not approved for this repository'}`);
+  for (const [event, entries] of events) for (const entry of entries ?? []) printLine(`  ${event.padEnd(12)} ${entry}`);
+  if (review.changed) {
+    printLine('Changed since the approved set:');
+    for (const line of describeChanges(review.changed)) printLine(`  ${line}`);
+  }
+  if (!review.approved) printLine('pwt hooks approve approves this set (or pass --trust-hooks to the command that runs them).');
+}
+
+const show = defineCommand({
+  meta: { name: 'show', description: 'The project hooks of .pwt.json, whether you approved them, and what changed since the approved set' },
+  args: { ...jsonArg },
+  async run({ args }) {
+    const { reviewHooks } = await import('../core/project/hooks/review.js');
+    const review = reviewHooks(await openProject());
+    if (args.json) {
+      const { approvedAt: _at, ...rest } = review;
+      return printJson({ ...rest, ...(review.changed ? { changed: Object.fromEntries(Object.entries(review.changed).map(([event, change]) => [event, { approved: change?.approved, now: change?.now }])) } : {}) });
+    }
+    printReview(review);
+  },
+});
+
+const approve = defineCommand({
+  meta: { name: 'approve', description: 'Approve the current project hooks of .pwt.json for this repository (no question: running this is the approval)' },
+  args: { ...jsonArg },
+  async run({ args }) {
+    const { approveCurrentHooks, reviewHooks } = await import('../core/project/hooks/review.js');
+    const project = await openProject();
+    const before = reviewHooks(project);
+    if (Object.keys(before.hooks).length === 0) {
+      if (args.json) return printJson({ ...before, approved: false });
+      return log.info(`${before.file} has no project hooks: nothing to approve.`);
+    }
+    const done = approveCurrentHooks(project);
+    if (args.json) return printJson(reviewHooks(project));
+    if (before.changed) for (const line of describeChanges(before.changed)) log.info(line);
+    log.success(done.alreadyApproved ? 'These project hooks were already approved for this repository.' : `Approved the project hooks of ${before.file} for this repository; pwt runs them without asking until they change.`);
+  },
+});
+
+const revoke = defineCommand({
+  meta: { name: 'revoke', description: 'Withdraw your approval of this repository\'s project hooks: pwt asks again before running them' },
+  args: { ...jsonArg },
+  async run({ args }) {
+    const { revokeHooks, reviewHooks } = await import('../core/project/hooks/review.js');
+    const project = await openProject(process.cwd(), { readOnly: true });
+    const revoked = revokeHooks(project);
+    if (args.json) return printJson({ revoked, ...reviewHooks(project) });
+    log.success(revoked ? 'Revoked: pwt asks before running this repository\'s project hooks again (without a terminal it refuses, naming --trust-hooks).' : 'Nothing to revoke: no project hooks are approved for this repository.');
+  },
+});
+
 export default defineCommand({
-  meta: { name: 'hooks', description: 'Git hooks that keep the manifest true: install, uninstall, status' },
-  subCommands: { install, uninstall, status },
+  meta: { name: 'hooks', description: 'Git hooks that keep the manifest true (install, uninstall, status); project hooks you approve (show, approve, revoke)' },
+  subCommands: { install, uninstall, status, show, approve, revoke },
 });

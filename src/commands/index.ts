@@ -45,7 +45,7 @@ export const summaries: Record<string, string> = {
   open: 'A session on an existing branch (a kept session, a PR branch, a remote branch)',
   sync: "Bring the base's new commits into a session (merge or --rebase)",
   diff: "A session's changes against its base, committed and uncommitted",
-  hooks: 'Git hooks (post-checkout, pre-push): install | uninstall | status',
+  hooks: 'Git hooks (post-checkout, pre-push): install | uninstall | status; project hooks: show | approve | revoke',
   agent: 'Agents in a session: start | list | attach | stop | resume | switch | new | rm | sessions | transcript',
   host: 'Machines reached over ssh where sessions and agents live: add | list | rm | doctor',
   run: 'Named runs of several agents: start | resume | stop | send | list | show | compare | pick | rm',

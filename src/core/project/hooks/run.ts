@@ -5,6 +5,7 @@ import { runCommandLine, runZxScript, type StreamResult } from '../../sh/sh.js';
 import { CONFIG_FILE, HOOK_EVENTS, isScriptHook, type HookEvent } from '../config.js';
 import type { Project } from '../project.js';
 import { hookSetHash, isApproved, recordApproval } from './trust.js';
+import { changedSinceApproval } from './review.js';
 
 /**
  * Project hooks (`.pwt.json` "hooks"): commands a team commits, run by pwt at
@@ -73,20 +74,28 @@ export async function approveHooks(project: Project, events: readonly HookEvent[
   const { mainPath } = project.repo;
   const hash = hookSetHash(project.config.hooks, mainPath);
   // --trust-hooks approves the whole set, also from a command that runs none of it.
-  if (opts.trust && configuredEvents(project).length > 0 && !isApproved(mainPath, hash)) recordApproval(mainPath, hash);
+  if (opts.trust && configuredEvents(project).length > 0 && !isApproved(mainPath, hash)) recordApproval(mainPath, project.config.hooks, mainPath);
   if (wanted.length === 0 || isApproved(mainPath, hash)) return { events: wanted };
   const all = listHooks(project, configuredEvents(project));
+  const changed = changedSinceApproval(project);
   if (!opts.ask) {
     throw preconditionError(
-      `${CONFIG_FILE} has project hooks you have not approved for this repository (${all}).`,
-      'Read them, then pass --trust-hooks to approve this hook set once (or --no-hooks to skip them).',
+      `${CONFIG_FILE} has project hooks you have not approved for this repository (${all})${changed.length ? '; they changed since you approved them' : ''}.`,
+      `Read them (pwt hooks show${changed.length ? ' shows what changed' : ''}), then run pwt hooks approve or pass --trust-hooks to approve this hook set once (or --no-hooks to skip them).`,
     );
   }
-  if (await opts.ask(`${CONFIG_FILE} in ${mainPath} asks pwt to run these commands (${all}). Approve this hook set for this repository?`)) {
-    recordApproval(mainPath, hash);
+  if (await opts.ask(approvalQuestion(project, all, changed))) {
+    recordApproval(mainPath, project.config.hooks, mainPath);
     return { events: wanted };
   }
   return { events: [], note: `Did not run the project hooks (not approved): ${listHooks(project, wanted)}. pwt asks again next time; --trust-hooks approves them.` };
+}
+
+/** The approval question: the commands, and what changed since the last approved set when there was one. */
+export function approvalQuestion(project: Project, all: string, changed: string[]): string {
+  const where = `${CONFIG_FILE} in ${project.repo.mainPath}`;
+  if (changed.length === 0) return `${where} asks pwt to run these commands (${all}). Approve this hook set for this repository?`;
+  return `${where} changed its hooks since you approved them:\n${changed.map((line) => `  ${line}`).join('\n')}\nApprove this hook set for this repository?`;
 }
 
 function hookEnv(project: Project, event: HookEvent, target: HookTarget): NodeJS.ProcessEnv {
