@@ -5,6 +5,7 @@
  */
 export const examples: Record<string, string[]> = {
   create: ['pwt create checkout --goal "Add a checkout page" --goal "Cover it with tests"', 'pwt create hotfix --base release/1.2 --json'],
+  mcp: ['pwt mcp install claude      # agents in this project get pwt\'s tools', 'pwt mcp --check "npm test"   # what the client runs; compare_run may run npm test'],
   status: ['pwt status', 'pwt status --json | jq -r \'.sessions[] | select(.dirty) | .id\''],
   path: ['cd "$(pwt path checkout)"', 'pwt path            # the main worktree'],
   context: ['pwt context', 'pwt context --json   # for agents and prompts'],

@@ -24,6 +24,7 @@ export const commands: Record<string, Loader> = {
   run: () => import('./run.js').then((m) => m.default),
   watch: () => import('./watch.js').then((m) => m.default),
   host: () => import('./host.js').then((m) => m.default),
+  mcp: () => import('./mcp.js').then((m) => m.default),
   // Hidden: what pwt's git hooks run (hooks/dispatch.sh).
   _hook: () => import('./hook.js').then((m) => m.default),
 };
@@ -49,4 +50,5 @@ export const summaries: Record<string, string> = {
   agent: 'Agents in a session: start | list | attach | stop | resume | switch | new | rm | sessions | transcript',
   host: 'Machines reached over ssh where sessions and agents live: add | list | rm | doctor',
   run: 'Named runs of several agents: start | resume | stop | send | list | show | compare | pick | rm',
+  mcp: 'pwt as an MCP server for agents (stdio); install <client> registers it in claude, codex, gemini, copilot, opencode',
 };

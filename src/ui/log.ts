@@ -1,3 +1,5 @@
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { createConsola, type ConsolaInstance } from 'consola/basic';
 
 /**
@@ -45,3 +47,14 @@ export function errorLine(text: string): void {
 const useColor = () => !process.env.NO_COLOR && process.stdout.isTTY === true && process.env.TERM !== 'dumb';
 const paint = (code: number) => (text: string) => (useColor() ? `\u001B[${code}m${text}\u001B[0m` : text);
 export const color = { dim: paint(2), bold: paint(1), red: paint(31), green: paint(32), yellow: paint(33), cyan: paint(36) };
+
+/**
+ * stdout as the channel of a protocol (`pwt mcp`): a stream of its own on
+ * file descriptor 1 whose write errors (the client went away) are dropped,
+ * so a gone reader never ends the process while an operation finishes.
+ */
+export function protocolOutput(): Writable {
+  const stream = createWriteStream('', { fd: 1, autoClose: false });
+  stream.on('error', () => undefined);
+  return stream;
+}

@@ -2,7 +2,7 @@ import { defineCommand } from 'citty';
 import { agentTranscript, parseProvider } from '../../core/agents/lookup.js';
 import type { Transcript } from '../../core/agents/vendors/types.js';
 import { usageError } from '../../core/infra/errors.js';
-import { cutRecent } from '../../core/agents/transcript-render.js';
+import { cutRecent, recentJson } from '../../core/agents/transcript-render.js';
 import { printJson, printRaw } from '../../ui/log.js';
 import { PROVIDERS } from '../../core/agents/vendors/types.js';
 
@@ -19,19 +19,6 @@ function markdown(transcript: Transcript, maxChars: number | null): string {
   const header = `# ${transcript.provider} session ${transcript.id}\n\n`;
   if (transcript.messages.length === 0) return `${header}(no messages)\n`;
   return `${header}${cutRecent(transcript.messages, (maxChars ?? Infinity) - header.length).text}`;
-}
-
-/** The most recent messages whose JSON fits in maxChars (at least the newest), and how many were left out. */
-function recentJson(transcript: Transcript, maxChars: number | null) {
-  let start = transcript.messages.length;
-  let used = 0;
-  while (start > 0) {
-    const size = JSON.stringify(transcript.messages[start - 1]).length;
-    if (maxChars !== null && used + size > maxChars && start < transcript.messages.length) break;
-    used += size;
-    start--;
-  }
-  return { ...transcript, messages: transcript.messages.slice(start), omitted: start };
 }
 
 export default defineCommand({

@@ -1,4 +1,4 @@
-import type { ToolCall, TranscriptMessage } from './vendors/types.js';
+import type { ToolCall, Transcript, TranscriptMessage } from './vendors/types.js';
 
 /**
  * Markdown for normalized transcripts, shared by the handoff section and
@@ -85,4 +85,17 @@ export function cutRecent(messages: TranscriptMessage[], budget: number): Cut {
   }
   const text = (omitted > 0 ? [omittedMarker(omitted), ...kept] : kept).join('\n');
   return { text, kept: kept.length, omitted, truncated: false };
+}
+
+/** The most recent messages whose JSON fits in maxChars (at least the newest), and how many were left out (`--json --max-chars`, the MCP read_transcript). */
+export function recentJson(transcript: Transcript, maxChars: number | null): Transcript & { omitted: number } {
+  let start = transcript.messages.length;
+  let used = 0;
+  while (start > 0) {
+    const size = JSON.stringify(transcript.messages[start - 1]).length;
+    if (maxChars !== null && used + size > maxChars && start < transcript.messages.length) break;
+    used += size;
+    start--;
+  }
+  return { ...transcript, messages: transcript.messages.slice(start), omitted: start };
 }

@@ -1,4 +1,4 @@
-import { preconditionError, usageError } from '../../../infra/errors.js';
+import { cancelledError, preconditionError, usageError } from '../../../infra/errors.js';
 import { findSession } from '../../../manifest/manifest.js';
 import { readManifest } from '../../../manifest/store.js';
 import type { Project } from '../../../project/project.js';
@@ -52,15 +52,23 @@ export async function agentNow(project: Project, agent: AgentEntry): Promise<{ c
 const notRunning = (agent: AgentEntry) => preconditionError(`${agent.id} is not running.`, `Resume it with: pwt agent resume ${agent.id}`);
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/** Who watches a wait: each poll's activity (progress for `pwt mcp`), and a signal that gives up (exit 130). */
+export interface WaitWatch {
+  onPoll?: (activity: ActivityState | null) => void;
+  signal?: AbortSignal;
+}
+
 /** Polls until the agent's activity is `want` (returns it); exit 3 on timeout or when the agent is not running. */
-export async function waitForActivity(project: Project, target: AgentTarget, want: Activity, timeoutMs: number, pollMs = 250): Promise<ActivityState> {
+export async function waitForActivity(project: Project, target: AgentTarget, want: Activity, timeoutMs: number, pollMs = 250, watch: WaitWatch = {}): Promise<ActivityState> {
   const deadline = Date.now() + timeoutMs;
   let last: ActivityState | null = null;
   for (;;) {
+    if (watch.signal?.aborted) throw cancelledError(`Stopped waiting for ${target.agent.id}.`);
     const { checked, activity } = await agentNow(project, target.agent);
     if (checked.checked && checked.status !== 'running') throw notRunning(target.agent);
     if (activity?.activity === want) return activity;
     last = activity ?? last;
+    watch.onPoll?.(activity);
     if (Date.now() >= deadline) {
       throw preconditionError(`${target.agent.id} was not ${want} within ${Math.round(timeoutMs / 1000)} s (it is ${last?.activity ?? 'unknown'}).`, 'Wait longer with --timeout S, or look: pwt agent attach');
     }
