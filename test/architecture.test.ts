@@ -117,6 +117,18 @@ describe('architecture', () => {
     expect(bad, bad.join('\n')).toEqual([]);
   });
 
+  it('the MCP SDK loads only for pwt mcp: imported under core/mcp/ alone, and that only by a dynamic import', () => {
+    const bad = violations((source) =>
+      importsOf(source).flatMap(({ line, target }) => {
+        if (target.startsWith('@modelcontextprotocol/') && !inside(source.file, 'core/mcp')) return [`src/${source.file}:${line} imports ${target}: only core/mcp/ uses the MCP SDK`];
+        const dynamic = new RegExp(`import\\(\\s*['"][^'"]*${target.split('/').pop()!.replace(/\.ts$/, '')}\\.js['"]`).test(source.lines[line - 1]!);
+        if (inside(target, 'core/mcp') && !inside(source.file, 'core/mcp') && !dynamic) return [`src/${source.file}:${line} imports src/${target} statically: load it with import() so other commands never pay for the SDK`];
+        return [];
+      }),
+    );
+    expect(bad, bad.join('\n')).toEqual([]);
+  });
+
   it('every PWT_* variable named in src/ is documented in src/core/infra/env.ts', () => {
     const known = new Set<string>(Object.values(PWT_ENV));
     const bad = violations((source) =>

@@ -103,11 +103,15 @@ export async function serveMcp(opts: ServeOptions): Promise<void> {
         const args = checkArgs(tool.name, tool.args, request.params.arguments);
         const token = extra._meta?.progressToken;
         let step = 0;
+        // Sent in order, and all before the result (the client stops listening once it has the result).
+        let sent = Promise.resolve();
         const progress = (message: string) => {
           step++;
-          if (token !== undefined) safely(() => extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: step, message } }));
+          const params = { progressToken: token as string | number, progress: step, message };
+          if (token !== undefined) sent = sent.then(() => (connected ? extra.sendNotification({ method: 'notifications/progress', params }) : undefined)).catch(() => undefined);
         };
         const value = await tool.run(args, { project, caller, checks: opts.checks, allowEnd: opts.allowEnd, progress, confirm, signal: extra.signal });
+        await sent;
         return { content: [{ type: 'text', text: JSON.stringify(value, null, 2) }], structuredContent: value };
       } catch (error) {
         return refusal(error);
