@@ -131,6 +131,21 @@ describe('pwt run with claude, codex and pi', () => {
     for (const provider of PROVIDERS) expect(processesIn(join(project.sessionsDir, `fix-${provider}`))).toEqual([]);
     const stopped = JSON.parse((await world.ok(['run', 'show', 'fix', '--json'])).stdout);
     expect(stopped.agents.map((agent: any) => [agent.status, agent.vendorSessionId])).toEqual(PROVIDERS.map((provider) => ['stopped', vendorIds[provider]]));
+    // Usage comes from each vendor's own files: pi wrote one assistant message per request the
+    // model server answered (10 input, 5 output tokens each), and the run's total adds the agents up.
+    const piRequests = server.requests.filter((request) => request.protocol === PROTOCOL.pi).length;
+    const usageOf = (provider: string) => stopped.agents.find((agent: any) => agent.provider === provider).usage;
+    expect(piRequests).toBeGreaterThanOrEqual(2);
+    expect(usageOf('pi')).toMatchObject({ input: 10 * piRequests, output: 5 * piRequests, cached: 0 });
+    for (const provider of ['claude', 'codex']) expect(usageOf(provider)).toMatchObject({ input: expect.any(Number), output: expect.any(Number) });
+    for (const provider of ['claude', 'codex']) expect(usageOf(provider).output).toBeGreaterThanOrEqual(10);
+    expect(stopped.usage.input).toBe(PROVIDERS.reduce((sum, provider) => sum + usageOf(provider).input, 0));
+    const listed = JSON.parse((await world.ok(['agent', 'list', '--all', '--json'])).stdout).agents;
+    const statusAgents = JSON.parse((await world.ok(['status', '--json'])).stdout).sessions.flatMap((session: any) => session.agents);
+    for (const provider of PROVIDERS) {
+      expect(listed.find((agent: any) => agent.provider === provider).usage).toEqual(usageOf(provider));
+      expect(statusAgents.find((agent: any) => agent.provider === provider).usage).toEqual(usageOf(provider));
+    }
 
     // 6. Compare the branches (committed here by hand: the mock model writes no code), then pick claude's.
     commitFile(project.sandbox, join(project.sessionsDir, 'fix-claude'), 'fix.txt', 'claude fix\n', 'claude: fix');

@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty';
 import { listAgents } from '../../core/agents/runtime/list.js';
+import { usageByAgent } from '../../core/agents/usage.js';
 import { age } from '../../core/infra/time.js';
 import { openProject } from '../../core/project/project.js';
 import { color, log, printJson, printLine } from '../../ui/log.js';
@@ -18,7 +19,10 @@ export default defineCommand({
     const project = await openProject();
     const session = args.all ? undefined : await resolveSession(project, args.session);
     const agents = await listAgents(project, { session });
-    if (args.json) return printJson({ agents: agents.map(({ checked: _checked, tmuxSession: _tmux, ...view }) => view) });
+    if (args.json) {
+      const usage = await usageByAgent(project, session ? new Set([session]) : undefined);
+      return printJson({ agents: agents.map(({ checked: _checked, tmuxSession: _tmux, ...view }) => (usage.has(view.id) ? { ...view, usage: usage.get(view.id) } : view)) });
+    }
     if (agents.length === 0) {
       log.info(session ? `No agent sessions in ${session}. Start one: pwt agent start [provider]` : 'No agent sessions in this project.');
       return;

@@ -3,6 +3,7 @@ import { openProject } from '../../core/project/project.js';
 import { compareRun, type BranchComparison, type RunComparison } from '../../core/runs/compare.js';
 import { assertRunName } from '../../core/runs/store.js';
 import { color, log, printJson, printLine } from '../../ui/log.js';
+import { usageCost, usageTokens, usageTotalLine } from '../../ui/usage.js';
 import { table } from '../../ui/table.js';
 import { jsonArg } from '../_args.js';
 
@@ -48,9 +49,11 @@ function printHuman(comparison: RunComparison): void {
     ];
   });
   printLine(table(['PROVIDER', 'SESSION', 'COMMITS', 'FILES', 'LINES', 'UNCOMMITTED', 'MERGE', ...(withCheck ? ['CHECK'] : [])], rows));
+  const total = usageTotalLine(comparison.usage);
+  if (total) printLine(total);
   for (const agent of comparison.agents.filter((each) => each.exists)) {
     printLine();
-    printLine(color.bold(`${agent.provider} (${agent.branch})`));
+    printLine(color.bold(`${agent.provider} (${agent.branch})`) + (agent.usage ? color.dim(`  ${usageTokens(agent.usage)}${agent.usage.costUsd === undefined ? '' : `, ${usageCost(agent.usage)}`}`) : ''));
     for (const commit of agent.commits) printLine(`  ${commit.sha.slice(0, 8)} ${commit.subject}`);
     for (const file of agent.files) printLine(`  ${file.added === null ? 'binary' : `+${file.added} -${file.removed}`}  ${file.path}`);
     if (agent.conflicts.length > 0) printLine(color.red(`  conflicts with ${agent.base} in: ${agent.conflicts.join(', ')}`));

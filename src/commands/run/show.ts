@@ -3,6 +3,7 @@ import { openProject } from '../../core/project/project.js';
 import { showRun } from '../../core/runs/state.js';
 import { age } from '../../core/infra/time.js';
 import { color, printJson, printLine } from '../../ui/log.js';
+import { usageCost, usageTokens, usageTotalLine } from '../../ui/usage.js';
 import { table } from '../../ui/table.js';
 import { jsonArg } from '../_args.js';
 
@@ -29,8 +30,12 @@ export default defineCommand({
       agent.vendorSessionId ?? '-',
       agent.ahead === null ? '-' : `+${agent.ahead}`,
       agent.exists ? (agent.changes > 0 ? color.yellow(`${agent.changes} changed`) : 'clean') : '-',
+      usageTokens(agent.usage),
+      usageCost(agent.usage),
     ]);
-    printLine(table(['PROVIDER', 'SESSION', 'STATUS', 'VENDOR ID', 'AHEAD', 'CHANGES'], rows));
+    printLine(table(['PROVIDER', 'SESSION', 'STATUS', 'VENDOR ID', 'AHEAD', 'CHANGES', 'TOKENS', 'COST'], rows));
+    const total = usageTotalLine(state.usage);
+    if (total) printLine(total);
     for (const agent of state.agents.filter((each) => each.error)) printLine(color.red(`${agent.provider}: ${agent.error}`));
   },
 });

@@ -1,3 +1,4 @@
+import { totalOf, usageByAgent, type Usage } from '../agents/usage.js';
 import { existsSync } from 'node:fs';
 import { changedPaths, resolveCommit } from '../git/git.js';
 import { commitsBetween, diffNumstat, type CommitLine, type FileStat } from '../git/history.js';
@@ -31,11 +32,15 @@ export interface BranchComparison {
   merge: MergeVerdict;
   conflicts: string[];
   check?: CheckResult;
+  /** Tokens and cost of the session's agent, from its vendor's files, when they can be read. */
+  usage?: Usage;
 }
 
 export interface RunComparison {
   run: string;
   agents: BranchComparison[];
+  /** The agents' usage added up. */
+  usage?: Usage;
   /** Files changed by more than one of the run's branches. */
   shared: { path: string; sessions: string[] }[];
 }
@@ -114,5 +119,11 @@ export async function compareRun(project: Project, name: string, opts: CompareOp
       agent.check = await runCheck(project, run.name, session, agent.provider, opts.check);
     }
   }
-  return { run: run.name, agents, shared: sharedFiles(agents) };
+  const usage = await usageByAgent(project, new Set(run.agents.map((agent) => agent.session)));
+  run.agents.forEach((agent, index) => {
+    const found = agent.agentId ? usage.get(agent.agentId) : undefined;
+    if (found) agents[index]!.usage = found;
+  });
+  const total = totalOf(agents.map((agent) => agent.usage));
+  return { run: run.name, agents, shared: sharedFiles(agents), ...(total ? { usage: total } : {}) };
 }

@@ -1,3 +1,4 @@
+import { totalOf, usageByAgent, type Usage } from '../agents/usage.js';
 import { collectStatus, type SessionStatus } from '../sessions/status.js';
 import type { Project } from '../project/project.js';
 import { PwtError } from '../infra/errors.js';
@@ -21,10 +22,14 @@ export interface RunAgentState extends RunAgent {
   behind: number | null;
   /** Uncommitted changed paths in the worktree (untracked included). */
   changes: number;
+  /** Tokens and cost from the vendor's files, when they can be read (`pwt run show`). */
+  usage?: Usage;
 }
 
 export interface RunState extends RunFile {
   agents: RunAgentState[];
+  /** The agents' usage added up (`pwt run show`). */
+  usage?: Usage;
 }
 
 /** What the runtime knows of an agent now: status checked against tmux, vendor id captured when it was still unknown. */
@@ -90,7 +95,11 @@ async function syncVendorIds(project: Project, run: RunFile, agents: RunAgentSta
 }
 
 export async function showRun(project: Project, name: string): Promise<RunState> {
-  return runState(project, requireRun(project.sessionsDir, name));
+  const state = await runState(project, requireRun(project.sessionsDir, name));
+  const usage = await usageByAgent(project, new Set(state.agents.map((agent) => agent.session)));
+  const agents = state.agents.map((agent) => (agent.agentId && usage.has(agent.agentId) ? { ...agent, usage: usage.get(agent.agentId)! } : agent));
+  const total = totalOf(agents.map((agent) => agent.usage));
+  return { ...state, agents, ...(total ? { usage: total } : {}) };
 }
 
 export interface RunSummary {

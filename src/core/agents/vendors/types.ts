@@ -3,6 +3,8 @@
  * provider lives in src/core/agents/<provider>.ts and is loaded lazily through
  * ./index.ts. Adapters only read vendors' folders; they never write there.
  */
+import type { Usage } from './usage.js';
+
 export const PROVIDERS = ['claude', 'codex', 'gemini', 'copilot', 'cursor', 'opencode', 'pi'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
@@ -103,6 +105,8 @@ export interface Adapter {
    * --max-chars) stays small on very large sessions. Throws like readTranscript.
    */
   streamTranscript?(id: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv }): AsyncIterable<TranscriptMessage>;
+  /** Tokens (and cost where known) of this session, from the vendor's own files (./usage.ts). Absent where the vendor records none (cursor). Throws like readTranscript. */
+  readUsage?(id: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<Usage>;
   /**
    * For CLIs that mint an id in a separate call before the start (cursor-agent
    * create-chat): runs it and returns the id to pass as StartOptions.sessionId.

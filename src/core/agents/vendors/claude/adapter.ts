@@ -1,3 +1,4 @@
+import { claudeUsageRecord, lastPerId, totalUsage } from '../usage.js';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectCli, homeOf, newestFirst, realCwd, sessionNotFound } from '../common.js';
@@ -142,6 +143,12 @@ const claude: Adapter = {
   },
 
   streamTranscript: (id, opts) => streamClaude(id, opts),
+
+  async readUsage(id, { cwd, env = process.env }) {
+    const file = findSessionFile(id, cwd, env);
+    if (!file) throw sessionNotFound('claude', id, join(claudeHome(env), 'projects'));
+    return totalUsage(await lastPerId(file, claudeUsageRecord, (line) => line.includes('"usage"')));
+  },
 };
 
 export default claude;

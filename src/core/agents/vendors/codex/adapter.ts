@@ -1,3 +1,4 @@
+import { codexUsage } from '../usage.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectCli, homeOf, newestFirst, realCwd, sessionNotFound } from '../common.js';
@@ -128,6 +129,12 @@ const codex: Adapter = {
       sessions.push({ provider: 'codex', id: meta.id, cwd: want, startedAt: meta.startedAt, updatedAt: read.updatedAt, messages: read.messages.length, source: file });
     }
     return newestFirst(sessions);
+  },
+
+  async readUsage(id, { env = process.env }) {
+    const file = findRollout(id, env);
+    if (!file) throw sessionNotFound('codex', id, join(codexHome(env), 'sessions'));
+    return codexUsage(file);
   },
 
   async readTranscript(id, opts): Promise<Transcript> {

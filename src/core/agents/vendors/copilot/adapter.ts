@@ -1,3 +1,4 @@
+import { copilotUsage } from '../usage.js';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -138,16 +139,25 @@ const copilot: Adapter = {
   },
 
   async readTranscript(id, { env = process.env }): Promise<Transcript> {
-    // Ids are global in copilot's store: the folder is not needed to find one.
+    const files = findFiles(id, env);
+    const events = await readCopilotEvents(files.events);
+    return { provider: 'copilot', id: events.sessionId ?? files.id, messages: events.messages };
+  },
+
+  async readUsage(id, { env = process.env }) {
+    return copilotUsage(findFiles(id, env).events);
+  },
+};
+
+/** A session's files by id or unique prefix: ids are global in copilot's store, so the folder is not needed. */
+function findFiles(id: string, env: NodeJS.ProcessEnv): SessionFiles {
     const candidates = sessionFiles(env).filter((files) => files.id === id || (id.length >= 8 && files.id.startsWith(id)));
     if (candidates.length > 1 && !candidates.some((files) => files.id === id)) {
       throw usageError(`Several copilot sessions start with ${id}.`, 'Pass more of the id (pwt agent sessions --provider copilot lists them).');
     }
     const files = candidates.find((f) => f.id === id) ?? candidates[0];
     if (!files) throw sessionNotFound('copilot', id, join(copilotHome(env), 'session-state'));
-    const events = await readCopilotEvents(files.events);
-    return { provider: 'copilot', id: events.sessionId ?? files.id, messages: events.messages };
-  },
-};
+    return files;
+}
 
 export default copilot;

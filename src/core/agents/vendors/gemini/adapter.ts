@@ -1,3 +1,4 @@
+import { geminiUsageRecord, lastPerId, totalUsage } from '../usage.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -175,6 +176,12 @@ const gemini: Adapter = {
     const match = (cwd && (await findChat(id, projectDirs(cwdForms(cwd), env), hashesOf(cwd)))) || (await findChat(id, allProjectDirs(env), null));
     if (!match) throw sessionNotFound('gemini', id, join(geminiDir(env), 'tmp'));
     return { provider: 'gemini', id: match.summary.sessionId, messages: match.messages };
+  },
+
+  async readUsage(id, { cwd, env = process.env }) {
+    const match = (cwd && (await findChat(id, projectDirs(cwdForms(cwd), env), hashesOf(cwd)))) || (await findChat(id, allProjectDirs(env), null));
+    if (!match) throw sessionNotFound('gemini', id, join(geminiDir(env), 'tmp'));
+    return totalUsage(await lastPerId(match.summary.file, geminiUsageRecord, (line) => line.includes('"tokens"')));
   },
 };
 

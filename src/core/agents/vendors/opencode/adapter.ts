@@ -1,3 +1,4 @@
+import { opencodeUsage } from '../usage.js';
 import { usageError } from '../../../infra/errors.js';
 import { detectCli, isRecord, newestFirst, realCwd, sessionNotFound, toIso } from '../common.js';
 import { databaseSession, databaseSessions, dataDir, legacySession, legacySessions, type RawMessage, type RawSession } from './store.js';
@@ -110,6 +111,12 @@ const opencode: Adapter = {
     const loaded = await loadSession(id, opts.env);
     if (!loaded) throw sessionNotFound('opencode', id, dataDir(opts.env));
     return { provider: 'opencode', id, messages: normalizeOpencode(loaded.messages) };
+  },
+
+  async readUsage(id, opts) {
+    const loaded = await loadSession(id, opts.env);
+    if (!loaded) throw sessionNotFound('opencode', id, dataDir(opts.env));
+    return opencodeUsage(loaded.messages);
   },
 };
 

@@ -1,3 +1,4 @@
+import { piUsage } from '../usage.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { usageError } from '../../../infra/errors.js';
@@ -134,6 +135,12 @@ const pi: Adapter = {
     if (!file) throw sessionNotFound('pi', id, join(agentDir(opts.env), 'sessions'));
     const header = readPiHeader(file);
     return { provider: 'pi', id: header?.id ?? id, messages: (await readPiTranscript(file)).messages };
+  },
+
+  async readUsage(id, opts) {
+    const file = findFile(id, opts.cwd, opts.env);
+    if (!file) throw sessionNotFound('pi', id, join(agentDir(opts.env), 'sessions'));
+    return piUsage(file);
   },
 };
 
