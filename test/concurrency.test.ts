@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { makeProject, parseJson, type Project } from './helpers/sandbox.js';
 
 let project: Project;
@@ -51,6 +51,7 @@ describe('concurrent pwt processes', () => {
     // Hold the manifest lock so the create stops right before it registers.
     const lock = join(sessionsDir, '.manifest.json.lock');
     mkdirSync(lock);
+    writeFileSync(join(lock, 'pid'), `${process.pid}\n`);
     const child = sandbox.pwtAsync(main, ['create', 'victim']);
     const done = exited(child);
     await waitFor(() => existsSync(join(sessionsDir, 'victim', '.git')));
@@ -70,6 +71,7 @@ describe('concurrent pwt processes', () => {
     mkdirSync(sessionsDir);
     const lock = join(sessionsDir, '.manifest.json.lock');
     mkdirSync(lock);
+    writeFileSync(join(lock, 'pid'), `${process.pid}\n`);
     const held = sandbox.pwt(main, ['create', 'blocked'], { PWT_LOCK_TIMEOUT_MS: '800' });
     expect(held.code).toBe(3);
     expect(held.stderr).toContain(lock);
@@ -94,5 +96,33 @@ describe('concurrent pwt processes', () => {
     expect(doctor.checks.find((c: { name: string }) => c.name === 'lock')).toMatchObject({ level: 'warn', detail: expect.stringMatching(/stale lock/) });
     expect(sandbox.pwt(main, ['create', 'after-stale']).code).toBe(0);
     expect(existsSync(lock)).toBe(false);
+  }, 60_000);
+  it('a lock folder whose holder is unknown or gone is taken over at once (manifest lock, session lock); dead writers\' leftovers are swept', () => {
+    project = makeProject();
+    const { sandbox, main, sessionsDir } = project;
+    expect(sandbox.pwt(main, ['create', 'first']).code).toBe(0);
+    const locks = join(sessionsDir, '.pwt', 'locks');
+    mkdirSync(locks, { recursive: true });
+    const manifestLock = join(sessionsDir, '.manifest.json.lock');
+    const dead = spawnSync('true').pid as number;
+    // No pid inside (as a kill between mkdir and the pid write left it with the old scheme), and a dead holder.
+    mkdirSync(manifestLock);
+    mkdirSync(join(locks, 'first.lock'));
+    writeFileSync(join(locks, 'first.lock', 'pid'), `${dead}\n`);
+    // A temp manifest and a half-made lock folder of a killed writer.
+    const temp = join(sessionsDir, `..manifest.json.${dead}.1.1.tmp`);
+    writeFileSync(temp, '{');
+    mkdirSync(join(sessionsDir, `.manifest.json.lock.new-${dead}-1`));
+    const started = Date.now();
+    const created = sandbox.pwt(main, ['create', 'second']);
+    expect(created.code, created.stderr).toBe(0);
+    const removed = sandbox.pwt(main, ['rm', 'first', '--strategy', 'keep']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(existsSync(manifestLock)).toBe(false);
+    expect(existsSync(join(locks, 'first.lock'))).toBe(false);
+    expect(existsSync(temp)).toBe(false);
+    expect(existsSync(join(sessionsDir, `.manifest.json.lock.new-${dead}-1`))).toBe(false);
+    expect(sandbox.git(main, 'branch', '--list', 'session/first').trim()).toBe('session/first');
   }, 60_000);
 });

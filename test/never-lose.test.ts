@@ -268,7 +268,7 @@ describe('creating again where a session was', () => {
     const lock = join(project.sessionsDir, '.worktree-add.lock');
     const dead = spawnSync('true').pid as number;
     mkdirSync(lock);
-    writeFileSync(`${lock}.pid`, `${dead}\n`);
+    writeFileSync(join(lock, 'pid'), `${dead}\n`);
     const started = Date.now();
     const created = pwt(['create', 'after-kill']);
     expect(created.code, created.stderr).toBe(0);
@@ -276,7 +276,7 @@ describe('creating again where a session was', () => {
     expect(existsSync(lock)).toBe(false);
 
     mkdirSync(lock);
-    writeFileSync(`${lock}.pid`, `${process.pid}\n`);
+    writeFileSync(join(lock, 'pid'), `${process.pid}\n`);
     const waiting = pwt(['create', 'waits'], { PWT_LOCK_TIMEOUT_MS: '1000' });
     expect(waiting.code).toBe(3);
     expect(waiting.stderr).toMatch(/Waiting for git worktree add: .*held by another pwt \(pid \d+\)/);
@@ -412,7 +412,7 @@ describe('one pwt per session', () => {
     const locks = join(project.sessionsDir, '.pwt', 'locks');
     mkdirSync(join(locks, 'feat.lock'), { recursive: true });
     // This test process stands for the other pwt: alive, so its lock is not taken over.
-    writeFileSync(join(locks, 'feat.lock.pid'), `${process.pid}\n`);
+    writeFileSync(join(locks, 'feat.lock', 'pid'), `${process.pid}\n`);
     const before = fingerprint(project);
     const removed = pwt(['rm', 'feat', '--strategy', 'keep']);
     expect(removed.code).toBe(3);

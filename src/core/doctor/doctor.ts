@@ -7,6 +7,7 @@ import type { Project } from '../project/project.js';
 import { loadConfig } from '../project/config.js';
 import { findRepo, type Repo } from '../git/repo.js';
 import { PwtError } from '../infra/errors.js';
+import { lockHolder, lockIsLive } from '../infra/lock.js';
 
 import type { Check } from './check.js';
 export type { Check, CheckLevel } from './check.js';
@@ -71,10 +72,11 @@ export async function checkManifest(project: Project): Promise<Check> {
 export function checkLock(project: Project): Check {
   const lock = lockPath(project.sessionsDir);
   if (!existsSync(lock)) return { name: 'lock', level: 'ok', detail: 'manifest not locked' };
+  const holder = lockHolder(lock);
+  if (lockIsLive(lock)) return { name: 'lock', level: 'ok', detail: `held right now by a running pwt (pid ${holder?.pid}, ${lock})` };
   const ageMs = Date.now() - statSync(lock).mtimeMs;
-  // proper-lockfile refreshes a held lock's mtime every few seconds; an old one is stale.
-  if (ageMs > 10_000) return { name: 'lock', level: 'warn', detail: `stale lock ${lock} (${Math.round(ageMs / 1000)} s old)`, fix: 'The next pwt write recovers it; or delete it if no pwt runs.' };
-  return { name: 'lock', level: 'ok', detail: `held right now by a running pwt (${lock})` };
+  const whose = holder ? `its holder, pid ${holder.pid}, is gone` : 'it names no holder';
+  return { name: 'lock', level: 'warn', detail: `stale lock ${lock} (${whose}; ${Math.round(ageMs / 1000)} s old)`, fix: 'The next pwt write takes it over at once; or delete it.' };
 }
 
 /**

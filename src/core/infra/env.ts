@@ -26,7 +26,7 @@ export const PWT_ENV = {
   hostTimeoutMs: 'PWT_HOST_TIMEOUT_MS',
   /** `0`: open, sync and the end-of-session commands spawn git and gh directly instead of through zx (for a machine where zx cannot run, and to measure what zx costs: bench/remove.bench.mjs). */
   zx: 'PWT_ZX',
-  /** Fault injection for tests: `manifest-write` fails the manifest write after the temp file (a rollback test). */
+  /** Fault injection for tests: `manifest-write` fails the manifest write after the temp file (a rollback test); `kill-before-change:K` kills pwt (SIGKILL) right before its K-th file change (infra/atomic.ts: the crash tests). */
   fault: 'PWT_FAULT',
   // Set for the commands pwt runs for a repository: project hooks (`.pwt.json`
   // hooks) and `pwt run compare --check CMD`.

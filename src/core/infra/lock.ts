@@ -1,22 +1,18 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { preconditionError } from './errors.js';
-import { isAlive } from './processes.js';
+import { isSameProcess, processStartTime } from './processes.js';
 import { PWT_ENV } from './env.js';
 
 /**
- * Inter-process locks (proper-lockfile: a lock directory whose mtime is
- * refreshed while held; one older than `stale` is taken over, so a killed
- * pwt never blocks the others for long).
+ * Inter-process locks. A lock is a directory holding a `pid` file that names
+ * its holder. It comes into being whole: the directory is made under a temp
+ * name, the pid written inside, then renamed into place (rename(2) fails on a
+ * directory that exists with content), so a lock is never seen without its
+ * owner. A lock whose holder is gone (killed with kill -9, which skips every
+ * cleanup) is taken over at once; so is one with no readable pid (left by an
+ * older pwt, or edited by hand), since no running pwt writes one like that.
  */
-type LockModule = { default: typeof import('proper-lockfile') };
-let lockModule: Promise<LockModule> | undefined;
-const STALE_MS = 10_000;
-
-/** Starts loading proper-lockfile (~20 ms) early, so it overlaps with git work. */
-export function preloadLock(): void {
-  lockModule ??= import('proper-lockfile');
-}
-
 export interface LockOptions {
   /** What the lock protects, for the error message ("the manifest"). */
   what: string;
@@ -25,81 +21,146 @@ export interface LockOptions {
   onWait?: (message: string) => void;
 }
 
-/** `<lock>.pid` beside the lock directory names its holder (proper-lockfile removes the directory with rmdir, so nothing may go inside). */
-const pidFile = (lockPath: string) => `${lockPath}.pid`;
+export interface LockHolder {
+  pid: number;
+  /** The holder's start time (/proc), so a reused pid is not taken for the holder. */
+  start: string | null;
+}
 
-function holderOf(lockPath: string): number | null {
+const holderFile = (lockPath: string) => join(lockPath, 'pid');
+
+/** Who holds the lock: null when the directory is missing or names no one. */
+export function lockHolder(lockPath: string): LockHolder | null {
   try {
-    const pid = Number(readFileSync(pidFile(lockPath), 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
+    const [pidText, start] = readFileSync(holderFile(lockPath), 'utf8').trim().split(/\s+/);
+    const pid = Number(pidText);
+    return Number.isInteger(pid) && pid > 0 ? { pid, start: start || null } : null;
   } catch {
     return null;
   }
 }
 
+/** The lock exists and its holder is a running process. */
+export function lockIsLive(lockPath: string): boolean {
+  const holder = lockHolder(lockPath);
+  return holder !== null && isSameProcess(holder.pid, holder.start);
+}
+
+let counter = 0;
+
+/** Leftovers of this lock's temp and set-aside directories whose makers are gone. */
+function sweepLeftovers(lockPath: string): void {
+  const prefix = `${basename(lockPath)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(lockPath));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = name.startsWith(prefix) ? /^(?:new|dead)-(\d+)-/.exec(name.slice(prefix.length)) : null;
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || isSameProcess(pid, null)) continue;
+    rmSync(join(dirname(lockPath), name), { recursive: true, force: true });
+  }
+}
+
+/** One attempt: true when this process now holds the lock. */
+function tryLock(lockPath: string): boolean {
+  const temp = `${lockPath}.new-${process.pid}-${++counter}`;
+  mkdirSync(temp);
+  try {
+    writeFileSync(holderFile(temp), `${process.pid} ${processStartTime(process.pid) ?? ''}\n`);
+    renameSync(temp, lockPath);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EISDIR') return false;
+    if (code === 'ENOTDIR') {
+      throw preconditionError(`${lockPath} is in the way: it should be a lock directory but is a file.`, `If no pwt is running, delete it (rm ${lockPath}) and run the command again.`);
+    }
+    throw error;
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
 /**
- * A lock whose holder was killed (kill -9 skips every cleanup) is taken over
- * at once instead of after the stale time. Renaming the directory away first
- * makes the takeover atomic: of two pwt processes seeing the same dead
- * holder, only one rename succeeds.
+ * Takes over a lock whose holder is gone. Renaming it aside first makes the
+ * takeover atomic: of two pwt processes seeing the same dead holder, only one
+ * rename succeeds. Should the one set aside turn out to be live (a new holder
+ * came between the look and the rename), it goes back.
  */
 function takeOverDead(lockPath: string): boolean {
-  const holder = holderOf(lockPath);
-  if (holder === null || holder === process.pid || isAlive(holder)) return false;
-  // Forget the dead holder first, so other waiters keep waiting instead of taking over too.
-  rmSync(pidFile(lockPath), { force: true });
-  const aside = `${lockPath}.dead-${process.pid}-${Date.now()}`;
+  const holder = lockHolder(lockPath);
+  if (holder !== null && (holder.pid === process.pid || isSameProcess(holder.pid, holder.start))) return false;
+  // An empty directory without a pid may be a lock being renamed into place right now: rename(2) replaces an empty one anyway.
+  const aside = `${lockPath}.dead-${process.pid}-${++counter}`;
   try {
     renameSync(lockPath, aside);
   } catch {
     return false;
   }
+  const moved = lockHolder(aside);
+  if (moved !== null && moved.pid !== holder?.pid && isSameProcess(moved.pid, moved.start)) {
+    try {
+      renameSync(aside, lockPath);
+      return false;
+    } catch {
+      // Someone holds it again; the displaced one's release finds it gone and does nothing.
+    }
+  }
   rmSync(aside, { recursive: true, force: true });
   return true;
 }
 
-/** Takes the lock (directory `lockPath` guarding `target`), waiting up to timeoutMs; returns the release function. */
-export async function acquireLock(target: string, lockPath: string, opts: LockOptions): Promise<() => Promise<void>> {
-  preloadLock();
-  const { default: lockfile } = await (lockModule as Promise<LockModule>);
+/** Takes the lock (directory `lockPath`), waiting up to timeoutMs; returns the release function. */
+export async function acquireLock(lockPath: string, opts: LockOptions): Promise<() => Promise<void>> {
   const timeoutMs = Number(process.env[PWT_ENV.lockTimeoutMs]) || opts.timeoutMs;
   const deadline = Date.now() + timeoutMs;
   let told = false;
+  let swept = false;
   for (;;) {
-    try {
-      // realpath: false lets us lock a file that does not exist yet.
-      const release = await lockfile.lock(target, { realpath: false, stale: STALE_MS, lockfilePath: lockPath, onCompromised: () => {} });
-      writeFileSync(pidFile(lockPath), `${process.pid}\n`);
-      return async () => {
-        if (holderOf(lockPath) === process.pid) rmSync(pidFile(lockPath), { force: true });
-        await release();
-      };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // proper-lockfile's lock is a directory; a file of that name (ENOTDIR) is in the way.
-      if (code === 'ENOTDIR' || code === 'EEXIST') {
-        throw preconditionError(`${lockPath} is in the way: it should be a lock directory but is a file.`, `If no pwt is running, delete it (rm ${lockPath}) and run the command again.`);
-      }
-      if (code !== 'ELOCKED') throw error;
-      if (takeOverDead(lockPath)) continue;
-      if (!told && opts.onWait) {
-        told = true;
-        const holder = holderOf(lockPath);
-        opts.onWait(`Waiting for ${opts.what}: ${lockPath} is held by another pwt${holder ? ` (pid ${holder})` : ''}; giving up after ${Math.round(timeoutMs / 1000)} s.`);
-      }
-      if (Date.now() >= deadline) {
-        throw preconditionError(
-          `Could not lock ${opts.what} within ${Math.round(timeoutMs / 1000)} s: ${lockPath} is held by another pwt.`,
-          `Wait for the other pwt to finish; if none is running, delete ${lockPath}.`,
-        );
-      }
-      await new Promise((done) => setTimeout(done, 20 + Math.random() * 60));
+    if (fileInTheWay(lockPath)) {
+      throw preconditionError(`${lockPath} is in the way: it should be a lock directory but is a file.`, `If no pwt is running, delete it (rm ${lockPath}) and run the command again.`);
     }
+    if (tryLock(lockPath)) {
+      if (!swept) sweepLeftovers(lockPath);
+      return async () => {
+        if (lockHolder(lockPath)?.pid === process.pid) rmSync(lockPath, { recursive: true, force: true });
+      };
+    }
+    if (!swept) {
+      swept = true;
+      sweepLeftovers(lockPath);
+    }
+    if (takeOverDead(lockPath)) continue;
+    const holder = lockHolder(lockPath);
+    if (!told && opts.onWait) {
+      told = true;
+      opts.onWait(`Waiting for ${opts.what}: ${lockPath} is held by another pwt${holder ? ` (pid ${holder.pid})` : ''}; giving up after ${Math.round(timeoutMs / 1000)} s.`);
+    }
+    if (Date.now() >= deadline) {
+      throw preconditionError(
+        `Could not lock ${opts.what} within ${Math.round(timeoutMs / 1000)} s: ${lockPath} is held by another pwt${holder ? ` (pid ${holder.pid})` : ''}.`,
+        `Wait for the other pwt to finish; if none is running, delete ${lockPath}.`,
+      );
+    }
+    await new Promise((done) => setTimeout(done, 20 + Math.random() * 60));
   }
 }
 
-export async function withLock<T>(target: string, lockPath: string, opts: LockOptions, fn: () => Promise<T>): Promise<T> {
-  const release = await acquireLock(target, lockPath, opts);
+function fileInTheWay(lockPath: string): boolean {
+  try {
+    return !statSync(lockPath).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export async function withLock<T>(lockPath: string, opts: LockOptions, fn: () => Promise<T>): Promise<T> {
+  const release = await acquireLock(lockPath, opts);
   try {
     return await fn();
   } finally {

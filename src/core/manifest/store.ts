@@ -1,6 +1,5 @@
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { Exit, PwtError } from '../infra/errors.js';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { adoptedSession, emptyManifest, manifestPath, ManifestShapeError, sessionPath, validateManifest, type Manifest } from './manifest.js';
 import { salvageManifest, type Salvage } from './salvage.js';
 import { listWorktrees } from '../git/worktrees.js';
@@ -9,7 +8,9 @@ import { utcStamp } from '../infra/time.js';
 import { notes } from '../infra/notes.js';
 import { acquireLock } from '../infra/lock.js';
 import { guessBase } from './adopt.js';
-import { PWT_ENV } from '../infra/env.js';
+import { sweepTemps, writeAtomic } from '../infra/atomic.js';
+
+export { writeAtomic };
 
 /**
  * The one door to the manifest file (docs/concepts.md): reads validate, and every
@@ -66,8 +67,9 @@ export async function readManifest(store: Store): Promise<Manifest | null> {
 export async function updateManifest<T = Manifest>(store: Store, fn: (manifest: Manifest) => T | Promise<T>): Promise<T> {
   mkdirSync(store.sessionsDir, { recursive: true });
   const file = manifestPath(store.sessionsDir);
-  const release = await acquireLock(file, lockPath(store.sessionsDir), { what: 'the manifest', timeoutMs: 10_000 });
+  const release = await acquireLock(lockPath(store.sessionsDir), { what: 'the manifest', timeoutMs: 10_000 });
   try {
+    sweepTemps(file);
     const result = readRaw(file, store.repo.project);
     let manifest: Manifest;
     if (result.kind === 'ok') manifest = result.manifest;
@@ -119,28 +121,6 @@ async function setAsideDamaged(store: Store, file: string, salvage: Salvage): Pr
     `${describeDamage(file, salvage)} Kept ${salvage.manifest.sessions.length} intact session(s)${manifest.sessions.length > salvage.manifest.sessions.length ? ` and found ${manifest.sessions.length - salvage.manifest.sessions.length} more from git` : ''}; a copy of the file is ${backup}${salvage.setAside.length ? '; the unusable entries are under "setAside" in the manifest: fix one and move it back into "sessions" to restore it' : ''}.`,
   );
   return manifest;
-}
-
-let tempCounter = 0;
-
-/** Write to a temp file in the same folder, fsync, rename: readers see old or new, never half. */
-export function writeAtomic(file: string, text: string): void {
-  // pid + time + counter is unique among writers; node:crypto would cost startup time.
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.${++tempCounter}.tmp`);
-  try {
-    if (process.env[PWT_ENV.fault] === 'manifest-write') throw new PwtError(`Injected failure writing ${file} (PWT_FAULT=manifest-write).`, Exit.bug);
-    const fd = openSync(temp, 'w', 0o644);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
 }
 
 export async function rebuildFromGit(store: Store): Promise<Manifest> {

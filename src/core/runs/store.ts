@@ -125,7 +125,7 @@ export function listRuns(sessionsDir: string): { runs: RunFile[]; unreadable: { 
 async function locked<T>(sessionsDir: string, name: string, fn: (file: string) => T | Promise<T>): Promise<T> {
   mkdirSync(runsDir(sessionsDir), { recursive: true });
   const file = runFilePath(sessionsDir, name);
-  const release = await acquireLock(file, `${file}.lock`, { what: `the run file of ${name}`, timeoutMs: 10_000 });
+  const release = await acquireLock(`${file}.lock`, { what: `the run file of ${name}`, timeoutMs: 10_000 });
   try {
     return await fn(file);
   } finally {

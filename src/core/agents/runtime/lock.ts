@@ -21,5 +21,5 @@ export async function withLifecycleLock<T>(store: Store, session: string, fn: ()
   const dir = join(pwtStateDir(store.sessionsDir), 'locks');
   mkdirSync(dir, { recursive: true });
   const lock = lifecycleLockPath(store.sessionsDir, session);
-  return withLock(join(dir, `${session}.agents`), lock, { what: `the agents of session ${session}`, timeoutMs: LIFECYCLE_TIMEOUT_MS }, fn);
+  return withLock(lock, { what: `the agents of session ${session}`, timeoutMs: LIFECYCLE_TIMEOUT_MS }, fn);
 }

@@ -1,5 +1,4 @@
 import type { SessionRecord } from '../../manifest/manifest.js';
-import { preloadLock } from '../../infra/lock.js';
 import { executePlan } from '../../workflow/execute.js';
 import type { Project } from '../../project/project.js';
 import { gatherCreateFacts } from './facts.js';
@@ -36,7 +35,6 @@ export interface CreateResult {
 
 /** `pwt create`: facts, plan (refuses before anything changes), then the plan runs with rollback. */
 export async function createSession(project: Project, opts: CreateOptions): Promise<CreateResult> {
-  preloadLock();
   const facts = await gatherCreateFacts(project, opts);
   const plan = planCreate(facts, opts);
   // Asked (or refused) before anything changes.
