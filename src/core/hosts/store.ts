@@ -51,7 +51,7 @@ export function readHosts(sessionsDir: string): Host[] {
 export async function updateHosts<T>(sessionsDir: string, fn: (hosts: Host[]) => T): Promise<T> {
   const file = hostsFile(sessionsDir);
   mkdirSync(join(sessionsDir, '.pwt'), { recursive: true });
-  const release = await acquireLock(file, `${file}.lock`, { what: 'the hosts file', timeoutMs: 10_000 });
+  const release = await acquireLock(`${file}.lock`, { what: 'the hosts file', timeoutMs: 10_000 });
   try {
     const hosts = readHosts(sessionsDir);
     const result = fn(hosts);
