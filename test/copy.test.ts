@@ -50,8 +50,32 @@ describe('copy: warm sessions', () => {
     warmMain(['node_modules', '**/.cache']);
     const created = project.sandbox.pwt(project.main, ['create', 's1']);
     expect(created.code, created.stderr).toBe(0);
-    expect(created.stderr).toContain('Copied from the main worktree: node_modules, packages/ui/.cache');
+    expect(created.stderr).toMatch(/Copied node_modules, packages\/ui\/\.cache from the main worktree: 9 entries, 1 KB, (by reflink|byte by byte)/);
     expectWarm(join(project.sessionsDir, 's1'));
+  }, 60_000);
+
+  it('says how the copy was made (reflink or bytes), its size, entries and time, before the post-create hook runs, and in --json', () => {
+    warmMain(['node_modules']);
+    commitFile(project.sandbox, project.main, '.pwt.json', JSON.stringify({ copy: ['node_modules'], hooks: { 'post-create': 'echo post-create-ran' } }), 'hook');
+    const created = project.sandbox.pwt(project.main, ['create', 's1', '--trust-hooks', '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    const report = parseJson(created.stdout).copy;
+    expect(report).toEqual({ paths: ['node_modules'], mode: expect.stringMatching(/^(reflink|bytes)$/), bytes: 42, entries: 7, ms: expect.any(Number) });
+    // The mode agrees with what cp finds on this filesystem.
+    const probe = project.sandbox.sh('cp', ['--reflink=always', join(project.main, 'node_modules', 'left-pad', 'index.js'), join(project.sandbox.root, 'probe.js')], project.main);
+    expect(report.mode).toBe(probe.code === 0 ? 'reflink' : 'bytes');
+    const line = created.stderr.indexOf('Copied node_modules from the main worktree: 7 entries');
+    expect(line).toBeGreaterThan(-1);
+    expect(created.stderr.indexOf('post-create-ran')).toBeGreaterThan(line);
+  }, 60_000);
+
+  it('pwt doctor warns on copy of node_modules paired with npm ci (which deletes the copy)', () => {
+    warmMain(['node_modules']);
+    commitFile(project.sandbox, project.main, '.pwt.json', JSON.stringify({ copy: ['node_modules'], hooks: { 'post-create': 'npm ci --prefer-offline' } }), 'ci');
+    const checks = parseJson(project.sandbox.pwt(project.main, ['doctor', '--json']).stdout).checks;
+    expect(checks).toContainEqual(expect.objectContaining({ name: 'copy', level: 'warn', fix: expect.stringMatching(/npm install --prefer-offline/) }));
+    commitFile(project.sandbox, project.main, '.pwt.json', JSON.stringify({ copy: ['node_modules'], hooks: { 'post-create': 'npm install --prefer-offline' } }), 'install');
+    expect(parseJson(project.sandbox.pwt(project.main, ['doctor', '--json']).stdout).checks.map((check: { name: string }) => check.name)).not.toContain('copy');
   }, 60_000);
 
   it('never overwrites what the checkout already has', () => {

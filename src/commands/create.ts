@@ -42,13 +42,12 @@ export default defineCommand({
     const launch = agent ? await agent.start(project, result.session.id, args.prompt) : null;
     if (args.json) {
       reportHookResult(result);
-      printJson({ ...result.session, ...(launch ? { agents: [launch.agent] } : {}), path: result.path, ...(result.hooks.length ? { hooks: result.hooks } : {}) });
+      printJson({ ...result.session, ...(launch ? { agents: [launch.agent] } : {}), path: result.path, ...(result.copy ? { copy: { paths: result.copied, ...result.copy } } : {}), ...(result.hooks.length ? { hooks: result.hooks } : {}) });
       return;
     }
     log.success(`Created session ${result.session.id} on ${result.session.branch} (from ${result.session.base}).`);
     if (result.envCopied.length) log.info(`Copied env files: ${result.envCopied.join(', ')}`);
     if (result.envKept.length) log.info(`Kept the session's own: ${result.envKept.join(', ')} (never overwritten)`);
-    if (result.copied.length) log.info(`Copied from the main worktree: ${result.copied.join(', ')}`);
     reportHookResult(result);
     log.info(`Path: ${result.path}`);
     if (!entering) log.info(`Go there: pcd ${result.session.id}   (or: cd ${shellWord(relative(process.cwd(), result.path) || '.')})`);

@@ -47,8 +47,6 @@ export default defineCommand({
     if (result.goalsFrom === 'manifest' || result.goalsFrom === 'archive') log.info(`Goals restored (from the ${result.goalsFrom === 'manifest' ? 'manifest' : 'archive'}): ${session.goals.join('; ')}`);
     const env = result.actions.find((action) => action.op === 'copy-env') as { copied?: string[] } | undefined;
     if (env?.copied?.length) log.info(`Copied env files: ${env.copied.join(', ')}`);
-    const copy = result.actions.find((action) => action.op === 'copy') as { copied?: string[] } | undefined;
-    if (copy?.copied?.length) log.info(`Copied from the main worktree: ${copy.copied.join(', ')}`);
     log.info(`Path: ${result.path}`);
     log.info(`Go there: pcd ${session.id}   (or: cd ${shellWord(relative(process.cwd(), result.path) || '.')})`);
     const tip = shellIntegrationHint();

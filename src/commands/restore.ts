@@ -39,8 +39,6 @@ export default defineCommand({
     log.success(`Restored ${result.session.id} on ${result.session.branch} from ${result.entry.ref}${result.entry.meta.dirty ? ', uncommitted work included' : ''}.`);
     const env = result.actions.find((action) => action.op === 'copy-env') as { copied?: string[] } | undefined;
     if (env?.copied?.length) log.info(`Copied env files: ${env.copied.join(', ')}`);
-    const copy = result.actions.find((action) => action.op === 'copy') as { copied?: string[] } | undefined;
-    if (copy?.copied?.length) log.info(`Copied from the main worktree: ${copy.copied.join(', ')}`);
     log.info(`Path: ${result.path}`);
     log.info(`Go there: pcd ${result.session.id}   (the archive ref stays; delete it with git update-ref -d ${result.entry.ref})`);
   },

@@ -116,6 +116,7 @@ async function projectChecks(repo: Repo): Promise<Check[]> {
     throw error;
   }
   const { checkHooks } = await import('../hooks/doctor.js');
-  const { checkProjectHooks } = await import('../project/hooks/doctor.js');
-  return [...configChecks(project), await checkManifest(project), checkLock(project), await checkHooks(project), checkProjectHooks(project)];
+  const { checkProjectHooks, checkCopyWithCi } = await import('../project/hooks/doctor.js');
+  const copyWithCi = checkCopyWithCi(project);
+  return [...configChecks(project), await checkManifest(project), checkLock(project), await checkHooks(project), checkProjectHooks(project), ...(copyWithCi ? [copyWithCi] : [])];
 }

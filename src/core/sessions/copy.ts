@@ -1,7 +1,8 @@
-import { chmodSync, constants, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Step } from '../workflow/execute.js';
 import type { Project } from '../project/project.js';
+import { notes } from '../infra/notes.js';
 
 /**
  * `.pwt.json` "copy": ignored files (node_modules, build caches) brought from
@@ -18,6 +19,64 @@ export interface CopyResult {
   copied: string[];
   /** Matched paths that already existed in the session, left alone. */
   kept: string[];
+  /** How the copy went, when something was copied. */
+  report?: CopyReport;
+}
+
+/** How a copy was made: by reflink (blocks shared, copy-on-write) or byte by byte; its size, entries and time. */
+export interface CopyReport {
+  mode: 'reflink' | 'bytes';
+  bytes: number;
+  entries: number;
+  ms: number;
+}
+
+/** Files, folders and symlinks under `path` (itself included) and the bytes of its files. */
+function measure(path: string): { entries: number; bytes: number; firstFile: string | null } {
+  let entries = 0;
+  let bytes = 0;
+  let firstFile: string | null = null;
+  const stack = [path];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    const stat = lstatSync(current, { throwIfNoEntry: false });
+    if (!stat) continue;
+    entries++;
+    if (stat.isDirectory()) for (const name of readdirSync(current)) stack.push(join(current, name));
+    else if (stat.isFile()) {
+      bytes += stat.size;
+      if (firstFile === null && stat.size > 0) firstFile = current;
+    }
+  }
+  return { entries, bytes, firstFile };
+}
+
+/**
+ * Whether this filesystem pair shares blocks: one file copied with
+ * COPYFILE_FICLONE_FORCE (which fails where a reflink is impossible, where
+ * COPYFILE_FICLONE would silently copy the bytes), then removed.
+ */
+function reflinks(file: string, toDir: string): boolean {
+  const probe = join(toDir, `.pwt-reflink-probe-${process.pid}`);
+  try {
+    copyFileSync(file, probe, constants.COPYFILE_FICLONE_FORCE);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    try {
+      unlinkSync(probe);
+    } catch {
+      // Never made.
+    }
+  }
+}
+
+const megabytes = (bytes: number) => (bytes >= 1024 * 1024 * 1024 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : bytes >= 1024 * 1024 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);
+
+/** One line for people: what was copied, how, how big, how long. */
+export function describeCopy(copied: string[], report: CopyReport): string {
+  return `Copied ${copied.join(', ')} from the main worktree: ${report.entries} entries, ${megabytes(report.bytes)}, ${report.mode === 'reflink' ? 'by reflink (blocks shared, copy-on-write)' : 'byte by byte (this filesystem has no reflinks)'}, in ${(report.ms / 1000).toFixed(1)} s.`;
 }
 
 /** Paths matching the globs in `from`, folders taken whole (nothing inside a matched folder is listed again). */
@@ -31,8 +90,11 @@ export async function matchCopyGlobs(from: string, globs: string[]): Promise<str
   return tops;
 }
 
+/** Copies the matches of `globs` from `from` into `to`; says how (a note) before anything runs after it, such as the post-create hook. */
 export async function copyIgnored(from: string, to: string, globs: string[]): Promise<CopyResult> {
   const result: CopyResult = { copied: [], kept: [] };
+  const started = Date.now();
+  let mode: CopyReport['mode'] | null = null;
   for (const path of await matchCopyGlobs(from, globs)) {
     const target = join(to, path);
     if (existsSync(target) && !lstatSync(target).isDirectory()) {
@@ -40,6 +102,10 @@ export async function copyIgnored(from: string, to: string, globs: string[]): Pr
       continue;
     }
     mkdirSync(dirname(target), { recursive: true });
+    if (mode === null) {
+      const sample = measure(join(from, path)).firstFile;
+      if (sample !== null) mode = reflinks(sample, dirname(target)) ? 'reflink' : 'bytes';
+    }
     cpSync(join(from, path), target, {
       recursive: true,
       force: false,
@@ -50,12 +116,18 @@ export async function copyIgnored(from: string, to: string, globs: string[]): Pr
     });
     result.copied.push(path);
   }
+  if (result.copied.length > 0) {
+    const ms = Date.now() - started;
+    const size = result.copied.map((path) => measure(join(to, path))).reduce((sum, each) => ({ entries: sum.entries + each.entries, bytes: sum.bytes + each.bytes }), { entries: 0, bytes: 0 });
+    result.report = { mode: mode ?? 'bytes', bytes: size.bytes, entries: size.entries, ms };
+    notes.info(describeCopy(result.copied, result.report));
+  }
   return result;
 }
 
 /** The copy step of create and restore; its action lists what was copied once it ran. */
-export function copyStep(from: string, to: string, globs: string[]): Step<{ op: 'copy'; globs: string[]; copied: string[]; kept: string[] }> {
-  const action = { op: 'copy' as const, globs, copied: [] as string[], kept: [] as string[] };
+export function copyStep(from: string, to: string, globs: string[]): Step<{ op: 'copy'; globs: string[]; copied: string[]; kept: string[]; report?: CopyReport }> {
+  const action: { op: 'copy'; globs: string[]; copied: string[]; kept: string[]; report?: CopyReport } = { op: 'copy' as const, globs, copied: [] as string[], kept: [] as string[] };
   return {
     action,
     title: `copy ${globs.join(', ')} from the main worktree (copy-on-write where possible)`,
@@ -63,6 +135,7 @@ export function copyStep(from: string, to: string, globs: string[]): Step<{ op: 
       const done = await copyIgnored(from, to, globs);
       action.copied.push(...done.copied);
       action.kept.push(...done.kept);
+      if (done.report) action.report = done.report;
     },
   };
 }

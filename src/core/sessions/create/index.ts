@@ -4,6 +4,7 @@ import type { Project } from '../../project/project.js';
 import { gatherCreateFacts } from './facts.js';
 import { planCreate } from './plan.js';
 import { createRunners } from './steps.js';
+import type { CopyReport } from '../copy.js';
 import { approveHooks, runPostCreate, type HookFailed, type HookOptions, type HookOutcome } from '../../project/hooks/run.js';
 
 export { CREATING_ENV, copyEnvStep } from './steps.js';
@@ -26,6 +27,8 @@ export interface CreateResult {
   envKept: string[];
   /** Paths the `copy` globs brought over from the main worktree. */
   copied: string[];
+  /** How that copy went (reflink or bytes, size, entries, time). */
+  copy?: CopyReport;
   hooks: HookOutcome[];
   /** Why hooks did not run (--no-hooks, not approved), for people. */
   hookNote?: string;
@@ -48,6 +51,7 @@ export async function createSession(project: Project, opts: CreateOptions): Prom
     envCopied: (copiedEnv?.copied as string[] | undefined) ?? [],
     envKept: (copiedEnv?.kept as string[] | undefined) ?? [],
     copied: (done.find((op) => op.op === 'copy')?.copied as string[] | undefined) ?? [],
+    ...(done.find((op) => op.op === 'copy')?.report ? { copy: done.find((op) => op.op === 'copy')?.report as CopyReport } : {}),
     hooks: [],
     ...(gate.note ? { hookNote: gate.note } : {}),
   };
