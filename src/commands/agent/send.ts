@@ -5,18 +5,19 @@ import { findAgent, sendText } from '../../core/agents/runtime/activity/control.
 import { log } from '../../ui/log.js';
 
 export default defineCommand({
-  meta: { name: 'send', description: 'Type TEXT into the running agent and submit it (Enter as its own key)' },
+  meta: { name: 'send', description: 'Paste TEXT into the running agent as one message and submit it; refused while it waits on a question' },
   args: {
     first: { type: 'positional', description: 'Agent id or provider (optional), then TEXT', required: true },
     second: { type: 'positional', description: 'TEXT, when an agent is named first', required: false },
     session: { type: 'string', description: 'The session (default: the one of this folder)' },
+    answer: { type: 'boolean', description: 'Send even while the agent waits on a question (the text and Enter answer it)' },
   },
   async run({ args }) {
     const [id, text] = args.second === undefined ? [undefined, args.first] : [args.first, args.second];
     if (!text) throw usageError('pwt agent send needs the text to send.', 'Run: pwt agent send [ID] "text"');
     const project = await openProject();
     const target = await findAgent(project, { session: args.session, id });
-    await sendText(project, target, text);
+    await sendText(project, target, text, { answer: args.answer });
     log.success(`Sent to ${target.agent.id}.`);
   },
 });

@@ -6,10 +6,11 @@ import { findAgent, sendText } from '../../core/agents/runtime/activity/control.
 import { log } from '../../ui/log.js';
 
 export default defineCommand({
-  meta: { name: 'send', description: 'Type TEXT into every running agent of a run and submit it' },
+  meta: { name: 'send', description: 'Paste TEXT into every running agent of a run and submit it (not into one waiting on a question)' },
   args: {
     run: { type: 'positional', description: 'Run name', required: true },
     text: { type: 'positional', description: 'The text to send', required: true },
+    answer: { type: 'boolean', description: 'Send even to agents that wait on a question (the text and Enter answer it)' },
   },
   async run({ args }) {
     const project = await openProject();
@@ -20,7 +21,7 @@ export default defineCommand({
       if (!member.agentId) continue;
       try {
         const target = await findAgent(project, { session: member.session, id: member.agentId });
-        await sendText(project, target, args.text);
+        await sendText(project, target, args.text, { answer: args.answer });
         sent++;
         log.success(`Sent to ${member.agentId}.`);
       } catch (error) {

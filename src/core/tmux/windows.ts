@@ -229,6 +229,23 @@ export async function typeText(paneId: string, text: string): Promise<boolean> {
   return sendKeys(paneId, '-l', '--', text);
 }
 
+/**
+ * Pastes `text` into a pane as one paste: through a tmux buffer loaded from
+ * stdin (no length limit, nothing parsed as a key name), with bracketed-paste
+ * markers around it when the program asked for them (tmux's `-p`), so tabs
+ * and newlines stay inside one message. The buffer is deleted after the
+ * paste. False when the pane is gone.
+ */
+export async function pasteText(paneId: string, text: string): Promise<boolean> {
+  const buffer = `pwt-paste-${process.pid}-${Date.now().toString(36)}`;
+  await tmux(['load-buffer', '-b', buffer, '-'], text);
+  const result = await tmuxRaw(['paste-buffer', '-d', '-p', '-r', '-b', buffer, '-t', paneId]);
+  if (result.code === 0) return true;
+  await tmuxRaw(['delete-buffer', '-b', buffer]);
+  if (isNoTarget(result) || isNoServer(result)) return false;
+  throw new TmuxError(['paste-buffer'], result);
+}
+
 /** The pane's screen and `lines` of history as text ('' when the pane is gone). */
 export async function capturePane(paneId: string, lines = 200): Promise<string> {
   const result = await tmuxRaw(['capture-pane', '-p', '-J', '-t', paneId, '-S', `-${lines}`]);

@@ -16,6 +16,7 @@ import { withLifecycleLock } from './lock.js';
 import { agentIdFor, agentsOf, allAgents, patchAgent, updateAgents, type AgentEntry, type AgentState, type HandoffInfo } from './records.js';
 import { checkStatus, readLiveness, type Liveness } from './status.js';
 import { stopProcess, type StopStep } from './stop.js';
+import { observeActivity } from './activity/observe.js';
 
 /**
  * Starting, stopping, switching and resuming agent CLIs in a session's
@@ -100,6 +101,14 @@ export async function captureIfUnknown(ctx: Ctx, agent: AgentEntry): Promise<Age
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+const FLUSH_MS = 1_000;
+
+/** Does the agent wait on a question now (its hooks or its screen)? A stop must then not answer it. */
+async function isWaiting(ctx: Ctx, agent: AgentEntry): Promise<boolean> {
+  const checked = checkStatus(agent, await readLiveness());
+  if (checked.status !== 'running') return false;
+  return (await observeActivity(ctx.project.sessionsDir, [{ agent, checked }])).get(agent.id)?.activity === 'waiting';
+}
 
 /**
  * Stops a running agent (the stop ladder), waits until the vendor has written
@@ -107,11 +116,13 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
  * `as` with the resume args.
  */
 async function stopEntry(ctx: Ctx, agent: AgentEntry, as: AgentState): Promise<{ agent: AgentEntry; step: StopStep }> {
-  const step = agent.tmux ? await stopProcess(agent.provider, agent.tmux) : 'gone';
+  const step = agent.tmux ? await stopProcess(agent.provider, agent.tmux, { waiting: await isWaiting(ctx, agent) }) : 'gone';
   const adapter = await loadAdapter(agent.provider);
   let current = agent;
   // Flushed: the vendor lists the conversation (pinned ids) or it can be captured (the others).
-  for (let waited = 0; waited < 5_000; waited += 250) {
+  // The process is gone by now, so what it wrote is written: a short grace, not a long wait
+  // (an agent that never got a prompt has no conversation to wait for).
+  for (let waited = 0; waited < FLUSH_MS; waited += 250) {
     current = await captureIfUnknown(ctx, current);
     if (current.vendorSessionId && (await vendorSessionExists(adapter, current.vendorSessionId, ctx.cwd, ctx.env))) break;
     await sleep(250);

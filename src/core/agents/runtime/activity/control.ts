@@ -1,13 +1,14 @@
-import { cancelledError, preconditionError, usageError } from '../../../infra/errors.js';
+import { cancelledError, preconditionError, usageError, type PwtError } from '../../../infra/errors.js';
 import { findSession } from '../../../manifest/manifest.js';
 import { readManifest } from '../../../manifest/store.js';
 import type { Project } from '../../../project/project.js';
 import { sessionToActOn } from '../../../sessions/lookup.js';
-import { capturePane, sendKeys, typeText } from '../../../tmux/windows.js';
+import { capturePane, pasteText, sendKeys } from '../../../tmux/windows.js';
 import { PROVIDERS } from '../../vendors/types.js';
 import { agentsOf, type AgentEntry } from '../records.js';
 import { checkStatus, readLiveness, type CheckedStatus } from '../status.js';
 import { observeActivity } from './observe.js';
+import { classifyScreen, questionOf } from './screen.js';
 import type { Activity, ActivityState } from './types.js';
 
 /**
@@ -76,22 +77,33 @@ export async function waitForActivity(project: Project, target: AgentTarget, wan
   }
 }
 
+/** An agent waiting on a question: sending would answer it (Enter confirms "1. Yes"). */
+export function waitingOnQuestion(agent: AgentEntry, question: string | null): PwtError {
+  return preconditionError(
+    `${agent.id} is waiting on a question${question ? `: ${question}` : ''}; sending text now would answer it.`,
+    `Answer it yourself: pwt agent attach ${agent.id} (or send with --answer to type into the question on purpose).`,
+  );
+}
+
 /**
- * Types `text` literally into the agent's pane, waits until the screen shows
- * its start (a busy machine lags), pauses, then presses Enter as its own key:
- * claude and codex take an Enter that arrives inside the typed burst as part
- * of a paste.
+ * Pastes `text` into the agent's pane as one paste (a tmux buffer, bracketed
+ * where the CLI asked for it: any length, tabs and newlines stay one
+ * message), waits until the screen changed (a busy machine lags; a long
+ * paste may show as a placeholder), pauses, then presses Enter as its own
+ * key: claude and codex take an Enter that arrives inside a paste as part of
+ * it. Refuses while the agent waits on a question unless `answer` is set.
  */
-export async function sendText(project: Project, target: AgentTarget, text: string, pauseMs = 300): Promise<void> {
-  const { checked } = await agentNow(project, target.agent);
+export async function sendText(project: Project, target: AgentTarget, text: string, { answer = false, pauseMs = 300 }: { answer?: boolean; pauseMs?: number } = {}): Promise<void> {
+  const { checked, activity } = await agentNow(project, target.agent);
   const pane = checked.pane;
   if (checked.status !== 'running' || !pane) throw notRunning(target.agent);
-  const probe = text.split('\n')[0]!.slice(0, 24);
-  const count = async () => (await capturePane(pane.paneId, 0)).split(probe).length;
-  const before = await count();
-  if (!(await typeText(pane.paneId, text))) throw notRunning(target.agent);
+  const screen = await capturePane(pane.paneId, 0);
+  if (!answer && (activity?.activity === 'waiting' || classifyScreen(target.agent.provider, screen) === 'waiting')) throw waitingOnQuestion(target.agent, questionOf(target.agent.provider, screen));
+  if (!(await pasteText(pane.paneId, text))) throw notRunning(target.agent);
   const deadline = Date.now() + 5000;
-  while (probe && (await count()) <= before && Date.now() < deadline) await sleep(100);
+  while ((await capturePane(pane.paneId, 0)) === screen && Date.now() < deadline) await sleep(100);
   await sleep(pauseMs);
+  // The paste may have opened nothing, but a question that opened meanwhile must not get this Enter.
+  if (!answer && classifyScreen(target.agent.provider, await capturePane(pane.paneId, 0)) === 'waiting') throw waitingOnQuestion(target.agent, questionOf(target.agent.provider, await capturePane(pane.paneId, 0)));
   if (!(await sendKeys(pane.paneId, 'Enter'))) throw notRunning(target.agent);
 }

@@ -30,6 +30,16 @@ const PATTERNS: Partial<Record<Provider, Patterns>> = {
     // "• Working (3s • esc to interrupt)".
     working: [/esc to interrupt/i],
   },
+  gemini: {
+    // "Allow execution of [Shell]?" then "● 1. Allow once"; "3. No, suggest changes (esc)". Its busy line is not known.
+    waiting: [/Allow execution of/, /^[\s│]*●\s*1\.\s*Allow once/m, /No, suggest changes \(esc\)/],
+    working: [],
+  },
+  copilot: {
+    // "Do you want to run this command?" then "❯ 1. Yes"; "↑/↓ to navigate · enter to select · esc to cancel". Its busy line is not known.
+    waiting: [/Do you want to (run|allow|proceed)/, /^[\s│]*❯\s*1\.\s*Yes/m, /enter to select · esc to cancel/],
+    working: [],
+  },
   pi: {
     // pi runs tools without asking: it has no permission prompt.
     waiting: [],
@@ -41,18 +51,43 @@ const PATTERNS: Partial<Record<Provider, Patterns>> = {
 /** How many lines from the bottom of the pane the patterns look at. */
 const TAIL_LINES = 25;
 
+/** Whether pwt knows the vendor's busy line (then a still screen without it means idle). */
 export function hasScreenPatterns(provider: Provider): boolean {
-  return provider in PATTERNS;
+  return (PATTERNS[provider]?.working.length ?? 0) > 0;
 }
+
+/** Whether pwt knows how the vendor's questions look on screen (opencode and pi run tools without asking; cursor is not measured). */
+export function knowsQuestions(provider: Provider): boolean {
+  return (PATTERNS[provider]?.waiting.length ?? 0) > 0;
+}
+
+const tailOf = (text: string) => text.replace(/\s+$/, '').split('\n').slice(-TAIL_LINES).join('\n');
 
 /** The vendor's patterns on the bottom of the pane: waiting wins over working; null when neither matches. */
 export function classifyScreen(provider: Provider, text: string): Activity | null {
   const patterns = PATTERNS[provider];
   if (!patterns) return null;
-  const tail = text.replace(/\s+$/, '').split('\n').slice(-TAIL_LINES).join('\n');
+  const tail = tailOf(text);
   if (patterns.waiting.some((re) => re.test(tail))) return 'waiting';
   if (patterns.working.some((re) => re.test(tail))) return 'working';
   return null;
+}
+
+/**
+ * The question an open dialog asks, as one line ("Do you want to proceed?"
+ * with the command above it when the vendor shows one), or null.
+ */
+export function questionOf(provider: Provider, text: string): string | null {
+  const patterns = PATTERNS[provider];
+  if (!patterns || classifyScreen(provider, text) !== 'waiting') return null;
+  const lines = tailOf(text).split('\n').map((line) => line.replace(/[│╭╮╰╯─]/g, '').trim());
+  const first = patterns.waiting[0] as RegExp;
+  const index = lines.findIndex((line) => first.test(line));
+  if (index < 0) return null;
+  // The command it is about: the nearest line that reads like one (not a label, an option or a sentence).
+  const near = [...lines.slice(Math.max(0, index - 6), index).reverse(), ...lines.slice(index + 1, index + 8)];
+  const command = near.find((line) => /^(\$ )?[a-z][\w./-]*( |$)/.test(line) && !/[?:]$|^(Environment|Reason|Bash command|Run shell command)\b/.test(line));
+  return command ? `${lines[index]} (${command.replace(/^\$\s*/, '')})` : (lines[index] as string);
 }
 
 export function screenHash(text: string): string {

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classifyScreen } from '../../../../../src/core/agents/runtime/activity/screen.js';
+import { classifyScreen, questionOf } from '../../../../../src/core/agents/runtime/activity/screen.js';
 
 /** Screens captured from the pinned CLIs in tmux against the test model server (docs/activity.md). */
 const screen = (name: string) => readFileSync(join(import.meta.dirname, '../../../../fixtures/activity', `${name}.txt`), 'utf8');
 
 describe('screen patterns of the real CLIs', () => {
-  const table: [string, 'claude' | 'codex' | 'pi', string | null][] = [
+  const table: [string, 'claude' | 'codex' | 'pi' | 'gemini' | 'copilot', string | null][] = [
     ['claude-1-idle', 'claude', null],
     ['claude-2-working', 'claude', 'working'],
     ['claude-3-after', 'claude', null],
@@ -22,6 +22,10 @@ describe('screen patterns of the real CLIs', () => {
     ['pi-1-idle', 'pi', null],
     ['pi-2-working', 'pi', 'working'],
     ['pi-3-after', 'pi', null],
+    ['gemini-4-permission', 'gemini', 'waiting'],
+    ['gemini-6-cancelled', 'gemini', null],
+    ['copilot-4-permission', 'copilot', 'waiting'],
+    ['copilot-6-cancelled', 'copilot', null],
   ];
   for (const [name, provider, expected] of table) {
     it(`${name}: ${expected ?? 'no pattern (input box)'}`, () => {
@@ -34,7 +38,19 @@ describe('screen patterns of the real CLIs', () => {
     expect(classifyScreen('claude', quoted)).toBe(null);
   });
 
-  it('vendors without patterns classify nothing', () => {
+  it("one vendor's question is not another's; vendors without patterns classify nothing", () => {
     expect(classifyScreen('gemini', screen('claude-4-permission'))).toBe(null);
+    expect(classifyScreen('claude', screen('gemini-4-permission'))).toBe(null);
+    expect(classifyScreen('opencode', screen('copilot-4-permission'))).toBe(null);
+  });
+
+  it('says what an open question asks, with the command it is about; nothing on an input box', () => {
+    const asks = 'touch pwt-asked.txt && echo pwt-tool-output';
+    expect(questionOf('claude', screen('claude-4-permission'))).toBe(`Do you want to proceed? (${asks})`);
+    expect(questionOf('codex', screen('codex-4-permission'))).toBe(`Would you like to run the following command? (${asks})`);
+    expect(questionOf('gemini', screen('gemini-4-permission'))).toBe(`Allow execution of [Shell]? (${asks})`);
+    expect(questionOf('copilot', screen('copilot-4-permission'))).toBe(`Do you want to run this command? (${asks})`);
+    expect(questionOf('claude', screen('claude-1-idle'))).toBe(null);
+    expect(questionOf('gemini', screen('gemini-6-cancelled'))).toBe(null);
   });
 });
