@@ -22,11 +22,17 @@ export default defineCommand({
     agent: { type: 'string', description: 'Start this agent CLI in the new session (claude|codex|gemini|copilot|cursor|opencode|pi)' },
     prompt: { type: 'string', description: 'With --agent: its first prompt' },
     detach: { type: 'boolean', description: 'With --agent: leave it running in the background; do not attach this terminal' },
+    host: { type: 'string', description: 'Make it on this host (pwt host list): in its clone, by the pwt there (docs/hosts.md)' },
     ...jsonArg,
   },
   async run({ args, rawArgs }) {
     assertNamePattern(args.name);
     if ((args.prompt !== undefined || args.detach) && !args.agent) throw usageError('--prompt and --detach go with --agent.', 'Add --agent <provider>, e.g. pwt create x --agent claude --prompt "..."');
+    if (args.host !== undefined) {
+      const { createOnHostCommand } = await import('./_host-create.js');
+      await createOnHostCommand(args, repeated(rawArgs, 'goal'));
+      return;
+    }
     // Checked before anything is made: an unknown provider or a missing tmux leaves no half-started session.
     const agent = args.agent ? await prepareAgent(args.agent) : null;
     const project = await openProject();

@@ -4,6 +4,7 @@ import { shellIntegrationHint } from '../core/shell/integration.js';
 import { usageError } from '../core/infra/errors.js';
 import { assertNamePattern } from '../core/project/names.js';
 import { openProject } from '../core/project/project.js';
+import { endedOnHost, runOnHostIfThere } from './_host.js';
 import { removeSession, STRATEGIES, type RemoveResult, type Strategy } from '../core/sessions/remove/index.js';
 import { isInteractive, log, printJson } from '../ui/log.js';
 import { stepSpinner } from '../ui/progress.js';
@@ -25,7 +26,7 @@ export default defineCommand({
     ...hookArgs,
     ...jsonArg,
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     assertNamePattern(args.name);
     if (args.strategy !== undefined && !(STRATEGIES as readonly string[]).includes(args.strategy)) {
       throw usageError(`Unknown strategy "${args.strategy}".`, `Use one of: ${STRATEGIES.join(', ')}.`);
@@ -33,6 +34,8 @@ export default defineCommand({
     if (args.message !== undefined && !args.squash) throw usageError('--message goes with --squash.', 'Run: pwt remove <name> --strategy merge --squash --message "..."');
     if (args.squash && args.strategy !== undefined && args.strategy !== 'merge') throw usageError(`--squash goes with --strategy merge, not ${args.strategy}.`, 'Run: pwt remove <name> --strategy merge --squash');
     const project = await openProject();
+    // A session on a host ends there, by the same ending sequence run by the pwt there (docs/hosts.md).
+    if (await runOnHostIfThere(project, args.name, ['remove', ...rawArgs], { json: args.json, after: args['dry-run'] ? undefined : () => endedOnHost(project, args.name, args.strategy) })) return;
     const dryRun = Boolean(args['dry-run']);
     const hooks = removeHooks({ ...hookOptions(args), dryRun });
     const result = await removeSession(project, {

@@ -6,6 +6,7 @@ import { usageByAgent } from '../core/agents/usage.js';
 import { printJson } from '../ui/log.js';
 import { statusView } from '../ui/status-view.js';
 import { jsonArg } from './_args.js';
+import { hasHosts } from '../core/hosts/store.js';
 
 export default defineCommand({
   meta: { name: 'status', description: 'The main worktree, every session (changes, ahead/behind, age, goal) and orphans' },
@@ -15,15 +16,21 @@ export default defineCommand({
   },
   async run({ args }) {
     const project = await openProject(process.cwd(), { readOnly: true });
+    // Hosts are asked in parallel with the local scan (one round trip each); none configured: nothing loaded.
+    const hosts = hasHosts(project.sessionsDir) ? import('../core/hosts/sessions.js').then((m) => m.collectHostStatus(project)) : Promise.resolve([]);
     if (args.json) {
       const report = await collectStatus(project, { all: args.all });
       const withAgents = report.sessions.some((session) => session.agents.length > 0);
       const [activity, usage] = withAgents ? await Promise.all([activityByAgent(project), usageByAgent(project)]) : [new Map(), new Map()];
       const agentJson = (agent: (typeof report.sessions)[number]['agents'][number]) => ({ ...agent, ...(agent.status === 'running' ? activity.get(agent.id) : {}), ...(usage.has(agent.id) ? { usage: usage.get(agent.id) } : {}) });
-      printJson({ ...report, sessions: report.sessions.map((session) => ({ ...session, agents: session.agents.map(agentJson) })) });
+      // Host sessions follow the local ones, each with "host" and "reachable" (docs/hosts.md).
+      const onHosts = (await hosts).flatMap((host) => host.sessions);
+      printJson({ ...report, sessions: [...report.sessions.map((session) => ({ ...session, agents: session.agents.map(agentJson) })), ...onHosts] });
       return;
     }
     const view = statusView(project.config.branchPrefix);
     view.finish(await collectStatus(project, { all: args.all, events: view }));
+    const onHosts = await hosts;
+    if (onHosts.length) (await import('../ui/hosts-view.js')).printHostSessions(onHosts);
   },
 });

@@ -2,6 +2,7 @@ import { defineCommand } from 'citty';
 import { usageError } from '../core/infra/errors.js';
 import { assertNamePattern } from '../core/project/names.js';
 import { openProject } from '../core/project/project.js';
+import { runOnHostIfThere } from './_host.js';
 import { syncSession } from '../core/sessions/sync/index.js';
 import { log, printJson } from '../ui/log.js';
 import { stepSpinner } from '../ui/progress.js';
@@ -20,10 +21,11 @@ export default defineCommand({
     'dry-run': { type: 'boolean', description: 'Print the plan and change nothing' },
     ...jsonArg,
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     if (args.name !== undefined) assertNamePattern(args.name);
     if (args.merge && args.rebase) throw usageError('--merge and --rebase exclude each other.', 'Pass one of them (merge is the default).');
     const project = await openProject();
+    if (await runOnHostIfThere(project, args.name, ['sync', ...rawArgs], { json: args.json })) return;
     const result = await syncSession(project, {
       ...(args.name !== undefined ? { name: args.name } : {}),
       mode: args.rebase ? 'rebase' : 'merge',

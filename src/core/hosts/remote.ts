@@ -70,6 +70,27 @@ export async function remotePwt(host: Host, args: readonly string[], options: Re
   return result;
 }
 
+/**
+ * `pwt <args>` on the host with its output handed back as it is (for
+ * commands pwt passes through: diff, remove, agent ...). Only a host that
+ * cannot be reached or runs another pwt throws; the command's own failure is
+ * in `code`.
+ */
+export async function remotePassThrough(host: Host, args: readonly string[]): Promise<SshResult> {
+  const result = await sshRun(host, pwtScript(host, args));
+  if (result.code === 255) throw unreachableError(host, lastLine(result.stderr) || 'ssh could not connect');
+  const setup = setupError(host, result.stderr);
+  if (setup) throw setup;
+  return result;
+}
+
+/** The error for a passed-through command that failed on the host, keeping its exit code. */
+export function passThroughError(host: Host, args: readonly string[], code: number, stderr = ''): PwtError {
+  const known = ([Exit.usage, Exit.precondition, Exit.conflict, Exit.cancelled] as number[]).includes(code);
+  const why = lastLine(stderr);
+  return new PwtError(`pwt ${args[0] ?? ''}${args[0] === 'agent' ? ` ${args[1] ?? ''}` : ''} failed on host "${host.name}" (exit ${code})${why ? `: ${why.replace(/^pwt:\s*/, '')}` : ''}`, (known ? code : Exit.precondition) as (typeof Exit)[keyof typeof Exit]);
+}
+
 /** `pwt <args> --json` on the host, parsed. */
 export async function remoteJson<T>(host: Host, args: readonly string[], options: RemoteOptions = {}): Promise<T> {
   const result = await remotePwt(host, [...args, '--json'], options);

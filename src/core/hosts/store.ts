@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { preconditionError, usageError } from '../infra/errors.js';
 import { acquireLock } from '../infra/lock.js';
@@ -27,6 +27,9 @@ interface HostsFile {
 export const DEFAULT_PWT = 'pwt';
 
 export const hostsFile = (sessionsDir: string): string => join(sessionsDir, '.pwt', 'hosts.json');
+
+/** Cheap: whether any host is configured (no parse), so commands without hosts load nothing of this. */
+export const hasHosts = (sessionsDir: string): boolean => existsSync(hostsFile(sessionsDir));
 
 export function readHosts(sessionsDir: string): Host[] {
   let text: string;

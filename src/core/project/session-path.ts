@@ -4,6 +4,7 @@ import { preconditionError } from '../infra/errors.js';
 import { findSession, manifestPath, ManifestShapeError, sessionPath, validateManifest, type Manifest } from '../manifest/manifest.js';
 import { findRepoFast } from '../git/repo-fast.js';
 import { messages } from '../infra/messages.js';
+import { hostPath, hostSessions } from '../hosts/host-sessions.js';
 
 /**
  * `pwt path`, the command every `pcd` runs. Answered from files alone where it
@@ -14,7 +15,12 @@ import { messages } from '../infra/messages.js';
 /** The worktree of a session in a read manifest, or a precondition error saying why not. */
 export function requireSessionPath(mainPath: string, sessionsDir: string, manifest: Manifest | null, name: string): string {
   const session = findSession(manifest, name);
-  if (!session) throw messages.unknownSession(name, sessionsDir);
+  if (!session) {
+    // A session on a host: `<host>:<path>` from the record, without any network (docs/hosts.md).
+    const remote = hostSessions(manifest).find((entry) => entry.id === name);
+    if (remote) return hostPath(remote);
+    throw messages.unknownSession(name, sessionsDir);
+  }
   const path = sessionPath(mainPath, session);
   if (!existsSync(path)) throw preconditionError(`The worktree of "${name}" is gone (${path}).`, 'pwt status shows it as missing-worktree; pwt cleanup repairs it.');
   return path;

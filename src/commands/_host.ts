@@ -1,0 +1,45 @@
+import { hostSessionNamed, publishAfterRemove } from '../core/hosts/sessions.js';
+import { forgetHostSession } from '../core/hosts/records.js';
+import { passThroughError, remoteInteractive, remotePassThrough } from '../core/hosts/remote.js';
+import type { Project } from '../core/project/project.js';
+import { errorLine, log, printRaw } from '../ui/log.js';
+
+/**
+ * A command aimed at a session that lives on a host runs there: the same pwt
+ * with the same arguments, over ssh (`ssh -t` at a terminal, so prompts and
+ * attaching work as here). Returns false when the session is not a host
+ * session (the command then runs here as usual).
+ */
+export async function runOnHostIfThere(project: Project, name: string | undefined, argv: string[], options: { json?: boolean; after?: () => Promise<void> } = {}): Promise<boolean> {
+  if (!name) return false;
+  const found = await hostSessionNamed(project, name);
+  if (!found) return false;
+  const { host } = found;
+  const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI && !options.json;
+  if (terminal) {
+    const code = await remoteInteractive(host, argv);
+    if (code !== 0) throw passThroughError(host, argv, code);
+  } else {
+    const result = await remotePassThrough(host, argv);
+    if (result.stdout) printRaw(result.stdout);
+    if (result.stderr && result.code === 0) errorLine(result.stderr.replace(/\n$/, ''));
+    if (result.code !== 0) {
+      // Everything the host said but its last line (which the error repeats).
+      const lines = result.stderr.replace(/\n$/, '').split('\n');
+      if (lines.length > 1) errorLine(lines.slice(0, -1).join('\n'));
+      throw passThroughError(host, argv, result.code, result.stderr);
+    }
+  }
+  await options.after?.();
+  return true;
+}
+
+/** After `pwt remove` ended a host session there: its branch (or merged base) to the shared remote, then the local record goes. */
+export async function endedOnHost(project: Project, name: string, strategy: string | undefined): Promise<void> {
+  const found = await hostSessionNamed(project, name);
+  if (!found) return;
+  const published = await publishAfterRemove(found.host, found.record, project.config.remote, strategy);
+  if (published.warning) log.warn(published.warning);
+  else if (published.pushed.length) log.info(`Pushed from host ${found.host.name} to ${project.config.remote}: ${published.pushed.join(', ')}`);
+  await forgetHostSession(project, name);
+}

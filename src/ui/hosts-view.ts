@@ -1,0 +1,23 @@
+import type { HostReport } from '../core/hosts/sessions.js';
+import { age } from '../core/infra/time.js';
+import { color, printLine } from './log.js';
+import { printable, table } from './table.js';
+
+/** The sessions on hosts, under the local table of `pwt status`: a HOST column, unreachable hosts named. */
+export function printHostSessions(reports: HostReport[]): void {
+  const rows = reports.flatMap((report) =>
+    report.sessions.map((session) => {
+      const s = session as Record<string, any>;
+      if (!report.reachable) return [report.host, printable(session.id) + color.yellow(' !'), typeof s.startedAt === 'string' ? age(s.startedAt) : '', color.red('unreachable'), '-', '-', printable(s.goals?.[0] ?? '')];
+      const changes = s.exists === false ? color.red('missing') : s.dirty ? color.yellow(`${s.changes} changed`) : 'clean';
+      const counts = s.ahead === null || s.ahead === undefined ? '-' : `+${s.ahead}/-${s.behind}`;
+      return [report.host, printable(session.id) + (session.notes.length ? color.yellow(' !') : ''), typeof s.startedAt === 'string' ? age(s.startedAt) : '', changes, counts, printable(s.activeAgent ?? '-'), printable(s.goals?.[0] ?? '')];
+    }),
+  );
+  printLine();
+  if (rows.length) printLine(table(['HOST', 'SESSION', 'AGE', 'CHANGES', 'AHEAD/BEHIND', 'AGENT', 'GOAL'], rows));
+  for (const report of reports) {
+    if (!report.reachable) printLine(color.yellow(`${report.host}: ${report.error ?? 'unreachable'}`));
+    else if (report.sessions.length === 0) printLine(color.dim(`${report.host}: no sessions`));
+  }
+}
