@@ -1,6 +1,7 @@
 import { hostSessionNamed, publishAfterRemove } from '../core/hosts/sessions.js';
 import { forgetHostSession } from '../core/hosts/records.js';
 import { passThroughError, remoteInteractive, remotePassThrough } from '../core/hosts/remote.js';
+import { hasHosts } from '../core/hosts/store.js';
 import type { Project } from '../core/project/project.js';
 import { errorLine, log, printRaw } from '../ui/log.js';
 
@@ -11,7 +12,8 @@ import { errorLine, log, printRaw } from '../ui/log.js';
  * session (the command then runs here as usual).
  */
 export async function runOnHostIfThere(project: Project, name: string | undefined, argv: string[], options: { json?: boolean; after?: () => Promise<void> } = {}): Promise<boolean> {
-  if (!name) return false;
+  // No host configured (the usual case): not even the manifest is read again.
+  if (!name || !hasHosts(project.sessionsDir)) return false;
   const found = await hostSessionNamed(project, name);
   if (!found) return false;
   const { host } = found;
