@@ -16,9 +16,15 @@ export const log = new Proxy({} as ConsolaInstance, {
   },
 });
 
-/** Prompts only when a person can answer: stdin is a TTY and CI is unset. */
+/**
+ * Prompts only when a person can see the question and answer it: stdin and
+ * stdout (where the prompts draw) are terminals, and CI is unset. With
+ * stdout in a pipe (`pwt create x 2>&1 | tail`, `pwt remove s | cat`) the
+ * question would be drawn where nobody sees it, so pwt acts as without a
+ * terminal (its defaults, or a refusal that names the flag).
+ */
 export function isInteractive(): boolean {
-  return Boolean(process.stdin.isTTY) && !process.env.CI;
+  return Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY) && !process.env.CI;
 }
 
 export function printJson(value: unknown): void {
