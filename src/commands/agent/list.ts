@@ -27,9 +27,12 @@ export default defineCommand({
       log.info(session ? `No agent sessions in ${session}. Start one: pwt agent start [provider]` : 'No agent sessions in this project.');
       return;
     }
-    const paint = (status: string) => (status === 'running' ? color.green(status) : status === 'exited' ? color.yellow(status) : status);
+    const paint = (status: string) => (status === 'running' ? color.green(status) : status === 'exited' || status === 'unknown' ? color.yellow(status) : status);
     const doing = (agent: (typeof agents)[number]) => (agent.activity ? `${agent.activity === 'waiting' ? color.yellow('waiting') : agent.activity} (${agent.activitySource}, ${age(agent.activitySince!)})` : '-');
-    const rows = agents.map((agent) => [agent.id, agent.session, agent.provider, paint(agent.status) + (agent.checked ? '' : ' (unchecked)'), doing(agent), agent.vendorSessionId ?? '-', age(agent.spawnedAt)]);
+    const rows = agents.map((agent) => [agent.id, agent.session, agent.provider, paint(agent.status) + (agent.checked || agent.status === 'unknown' ? '' : ' (unchecked)'), doing(agent), agent.vendorSessionId ?? '-', age(agent.spawnedAt)]);
     printLine(table(['AGENT', 'SESSION', 'PROVIDER', 'STATUS', 'ACTIVITY', 'VENDOR ID', 'STARTED'], rows));
+    for (const agent of agents.filter((each) => each.status === 'unknown')) {
+      log.warn(`${agent.id} is unknown: its process is alive, but pwt's tmux cannot show it (tmux not on PATH or not answering, or another TMUX_TMPDIR). Run pwt where it was started, or end it: pwt agent stop ${agent.id}`);
+    }
   },
 });

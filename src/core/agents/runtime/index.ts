@@ -14,7 +14,7 @@ import { composeHandoffPrompt, gitFacts, newestOtherTranscript } from './handoff
 import { closePlace, exitedAtOnce, launchInTmux } from './launch.js';
 import { withLifecycleLock } from './lock.js';
 import { agentIdFor, agentsOf, allAgents, patchAgent, updateAgents, type AgentEntry, type AgentState, type HandoffInfo } from './records.js';
-import { checkStatus, readLiveness, type Liveness } from './status.js';
+import { checkStatus, readLiveness, unknownAgent, type Liveness, type SeenStatus } from './status.js';
 import { stopProcess, type StopStep } from './stop.js';
 import { observeActivity } from './activity/observe.js';
 
@@ -75,7 +75,9 @@ export function resolveAgent(agents: AgentEntry[], ref: string, session: string)
   throw preconditionError(`No agent "${ref}" in session ${session} (agents: ${known}).`, `See them with: pwt agent list --session ${session}`);
 }
 
-function withStatus(agents: AgentEntry[], liveness: Liveness): { agent: AgentEntry; status: AgentState }[] {
+type Seen = { agent: AgentEntry; status: SeenStatus };
+
+function withStatus(agents: AgentEntry[], liveness: Liveness): Seen[] {
   return agents.map((agent) => ({ agent, status: checkStatus(agent, liveness).status }));
 }
 
@@ -115,8 +117,8 @@ async function isWaiting(ctx: Ctx, agent: AgentEntry): Promise<boolean> {
  * its conversation (so the resume args work), closes its window and records
  * `as` with the resume args.
  */
-async function stopEntry(ctx: Ctx, agent: AgentEntry, as: AgentState): Promise<{ agent: AgentEntry; step: StopStep }> {
-  const step = agent.tmux ? await stopProcess(agent.provider, agent.tmux, { waiting: await isWaiting(ctx, agent) }) : 'gone';
+async function stopEntry(ctx: Ctx, agent: AgentEntry, as: AgentState, { signalsOnly = false } = {}): Promise<{ agent: AgentEntry; step: StopStep }> {
+  const step = agent.tmux ? await stopProcess(agent.provider, agent.tmux, signalsOnly ? { signalsOnly } : { waiting: await isWaiting(ctx, agent) }) : 'gone';
   const adapter = await loadAdapter(agent.provider);
   let current = agent;
   // Flushed: the vendor lists the conversation (pinned ids) or it can be captured (the others).
@@ -127,7 +129,7 @@ async function stopEntry(ctx: Ctx, agent: AgentEntry, as: AgentState): Promise<{
     if (current.vendorSessionId && (await vendorSessionExists(adapter, current.vendorSessionId, ctx.cwd, ctx.env))) break;
     await sleep(250);
   }
-  await closePlace(agent.tmux);
+  if (!signalsOnly) await closePlace(agent.tmux);
   const vendorSessionId = current.vendorSessionId;
   const patched = await patchAgent(ctx.project, ctx.session.id, agent.id, {
     status: as,
@@ -140,9 +142,9 @@ async function stopEntry(ctx: Ctx, agent: AgentEntry, as: AgentState): Promise<{
 }
 
 /** Closes windows of this session's agents whose program ended (kept so pwt could read how it ended). */
-async function sweepDead(ctx: Ctx, agents: { agent: AgentEntry; status: AgentState }[], liveness: Liveness): Promise<void> {
+async function sweepDead(ctx: Ctx, agents: Seen[], liveness: Liveness): Promise<void> {
   for (const { agent, status } of agents) {
-    if (status === 'running' || !agent.tmux) continue;
+    if (status === 'running' || status === 'unknown' || !agent.tmux) continue;
     const pane = checkStatus(agent, liveness).pane;
     if (pane) await killWindow(pane.windowId);
     if (agent.status === 'running') await patchAgent(ctx.project, ctx.session.id, agent.id, { status: 'exited', tmux: undefined });
@@ -260,6 +262,7 @@ export async function startAgent(project: Project, opts: StartOptions): Promise<
     const ctx = await openSession(project, opts.session, env);
     const liveness = await readLiveness();
     const agents = withStatus(agentsOf(ctx.session), liveness);
+    refuseUnknown(agents);
     const running = agents.filter((each) => each.status === 'running');
     const existing = agents.find((each) => each.agent.provider === opts.provider)?.agent;
     if (opts.mode === 'new') refuseNew(ctx, agents, opts.provider);
@@ -280,13 +283,19 @@ export async function startAgent(project: Project, opts: StartOptions): Promise<
   });
 }
 
+/** Refuses to act on a guess: an agent whose process lives where pwt cannot see it may be using this worktree and conversation. */
+function refuseUnknown(agents: Seen[]): void {
+  const unknown = agents.find((each) => each.status === 'unknown');
+  if (unknown) throw unknownAgent(unknown.agent);
+}
+
 /** The entry as the manifest has it now (after a detach changed it). */
 async function freshEntry(ctx: Ctx, agentId: string): Promise<AgentEntry | undefined> {
   const session = findSession(await readManifest(ctx.project), ctx.session.id);
   return session ? agentsOf(session).find((agent) => agent.id === agentId) : undefined;
 }
 
-function refuseNew(ctx: Ctx, agents: { agent: AgentEntry; status: AgentState }[], provider: Provider): void {
+function refuseNew(ctx: Ctx, agents: Seen[], provider: Provider): void {
   const running = agents.find((each) => each.status === 'running');
   if (running) throw preconditionError(`${running.agent.provider} is running in session ${ctx.session.id}; pwt agent new starts another agent only when none runs.`, `Switch instead: pwt agent switch ${provider}`);
   const latest = mostRecent(agents);
@@ -309,7 +318,7 @@ export interface AgentRef {
   env?: NodeJS.ProcessEnv;
 }
 
-function pickAgent(ctx: Ctx, agents: { agent: AgentEntry; status: AgentState }[], ref: string | undefined, prefer: 'running' | 'latest'): AgentEntry {
+function pickAgent(ctx: Ctx, agents: Seen[], ref: string | undefined, prefer: 'running' | 'latest'): AgentEntry {
   if (ref) return resolveAgent(agents.map((each) => each.agent), ref, ctx.session.id);
   const running = agents.find((each) => each.status === 'running');
   if (running) return running.agent;
@@ -327,6 +336,7 @@ export async function resumeAgent(project: Project, opts: AgentRef & { prompt?: 
     const ctx = await openSession(project, opts.session, env);
     const liveness = await readLiveness();
     const agents = withStatus(agentsOf(ctx.session), liveness);
+    refuseUnknown(agents);
     const target = pickAgent(ctx, agents, opts.agent, 'latest');
     if (agents.find((each) => each.agent.id === target.id)?.status === 'running') {
       return { agent: target, resumed: false, alreadyRunning: true, notes: [{ kind: 'already-running', message: `${target.id} is already running.` }, ...mismatchNote(project, target.provider)] };
@@ -345,16 +355,18 @@ export async function resumeAgent(project: Project, opts: AgentRef & { prompt?: 
 
 /** `pwt agent stop [ID]`: the running agent (or the one named) stops; records how to resume it. */
 export async function stopAgent(project: Project, opts: AgentRef & { as?: AgentState }): Promise<{ agent: AgentEntry; step: StopStep; notes: Note[] }> {
-  await requireTmux();
   const env = opts.env ?? process.env;
   return withLifecycleLock(project, opts.session, async () => {
     const ctx = await openSession(project, opts.session, env);
     const agents = withStatus(agentsOf(ctx.session), await readLiveness());
-    const target = pickAgent(ctx, agents, opts.agent, 'running');
-    if (agents.find((each) => each.agent.id === target.id)?.status !== 'running') {
+    const unknown = !opts.agent ? agents.find((each) => each.status === 'unknown') : undefined;
+    const target = unknown?.agent ?? pickAgent(ctx, agents, opts.agent, 'running');
+    const status = agents.find((each) => each.agent.id === target.id)?.status;
+    if (status !== 'running' && status !== 'unknown') {
       throw preconditionError(`${target.id} is not running.`, `Resume it with: pwt agent resume ${target.id}`);
     }
-    const { agent, step } = await stopEntry(ctx, target, opts.as ?? 'stopped');
+    // Unknown: its process lives where pwt's tmux cannot show it; no keys can reach it, signals can (pid + start time checked).
+    const { agent, step } = await stopEntry(ctx, target, opts.as ?? 'stopped', { signalsOnly: status === 'unknown' });
     const how = step === 'quit' ? 'with its quit command' : step === 'interrupt' ? 'with interrupts' : step === 'term' ? 'with SIGTERM' : step === 'kill' ? 'with SIGKILL' : 'it had already ended';
     const resume = agent.vendorSessionId ? ` Resume it with: pwt agent resume ${agent.id}` : '';
     return { agent, step, notes: [{ kind: 'stopped', message: `Stopped ${agent.provider} (agent ${agent.id}, ${how}).${resume}` }] };
@@ -377,7 +389,10 @@ export async function stopSessionAgents(project: Project, session: string, env: 
     const ctx: Ctx = { project, session: current, cwd: realCwd(path), env };
     const liveness = await readLiveness();
     const notes: Note[] = [];
-    for (const { agent, status } of withStatus(agentsOf(current), liveness)) {
+    const seen = withStatus(agentsOf(current), liveness);
+    // Ending a session while one of its agents may still run in it would take its worktree from under it.
+    refuseUnknown(seen);
+    for (const { agent, status } of seen) {
       if (status === 'running') {
         await stopEntry(ctx, agent, 'stopped');
         notes.push({ kind: 'stopped', message: `Stopped ${agent.provider} (agent ${agent.id}) first.` });
@@ -397,6 +412,7 @@ export async function removeAgent(project: Project, opts: AgentRef & { agent: st
     const ctx = await openSession(project, opts.session, env);
     const agents = withStatus(agentsOf(ctx.session), await readLiveness());
     const target = resolveAgent(agents.map((each) => each.agent), opts.agent, ctx.session.id);
+    if (agents.find((each) => each.agent.id === target.id)?.status === 'unknown') throw unknownAgent(target);
     const notes: Note[] = [];
     if (agents.find((each) => each.agent.id === target.id)?.status === 'running') {
       await stopEntry(ctx, target, 'stopped');

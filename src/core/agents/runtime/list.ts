@@ -3,8 +3,8 @@ import { sessionPath } from '../../manifest/manifest.js';
 import { readManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
 import type { Provider } from '../vendors/types.js';
-import { allAgents, patchAgent, type AgentEntry, type AgentState, type HandoffInfo } from './records.js';
-import { checkStatus, readLiveness } from './status.js';
+import { allAgents, patchAgent, type AgentEntry, type HandoffInfo } from './records.js';
+import { checkStatus, readLiveness, type SeenStatus } from './status.js';
 import { observeActivity, type Observed } from './activity/observe.js';
 import type { ActivityState } from './activity/types.js';
 
@@ -17,7 +17,8 @@ export interface AgentView {
   session: string;
   provider: Provider;
   vendorSessionId: string | null;
-  status: AgentState;
+  /** `unknown`: its process lives but pwt's tmux cannot show it (never recorded). */
+  status: SeenStatus;
   cli: string;
   resumeArgs: string[] | null;
   spawnedAt: string;
@@ -49,13 +50,14 @@ export async function listAgents(project: Project, opts: { session?: string; env
     const checked = checkStatus(agent, liveness);
     observed.push({ agent, checked });
     let current = agent;
-    if (!agent.vendorSessionId || (checked.checked && checked.status !== agent.status)) {
+    const seen = checked.checked && checked.status !== 'unknown' ? checked.status : null;
+    if (!agent.vendorSessionId || (seen && seen !== agent.status)) {
       // Only a record without its vendor id needs the adapters (loaded lazily: list stays light).
       if (!agent.vendorSessionId) {
         const { captureIfUnknown } = await import('./index.js');
         current = await captureIfUnknown({ project, session, cwd: realPath(sessionPath(project.repo.mainPath, session)), env }, agent);
       }
-      if (checked.checked && checked.status !== agent.status) current = (await patchAgent(project, session.id, agent.id, { status: checked.status })) ?? current;
+      if (seen && seen !== agent.status) current = (await patchAgent(project, session.id, agent.id, { status: seen })) ?? current;
     }
     views.push(viewOf(session.id, current, checked.status, checked.checked));
   }
@@ -64,7 +66,7 @@ export async function listAgents(project: Project, opts: { session?: string; env
   return views.map((view) => ({ ...view, ...(activity.get(view.id) ?? {}) }));
 }
 
-export function viewOf(session: string, agent: AgentEntry, status: AgentState, checked: boolean): AgentView {
+export function viewOf(session: string, agent: AgentEntry, status: SeenStatus, checked: boolean): AgentView {
   return {
     id: agent.id,
     session,

@@ -3,19 +3,23 @@ import type { Project } from '../../project/project.js';
 import type { Step } from '../../workflow/execute.js';
 import { ancestors, isAlive, isSameProcess } from '../../infra/processes.js';
 import { agentsOf } from './records.js';
-import { checkStatus, readLiveness } from './status.js';
+import { checkStatus, readLiveness, unknownAgent } from './status.js';
 
 /**
  * Ending a session stops its agents first (`pwt remove`, `pwt cleanup`): one
  * step, planned only when an agent of the session runs, that stops each with
  * the stop ladder and records its resume args, which the ended session's
  * record then keeps (the manifest's history; `pwt restore` brings the agent
- * records back as stopped).
+ * records back as stopped). An agent whose status is unknown (its process
+ * lives, tmux cannot show it) makes this refuse before anything changes.
  */
 export async function stopAgentsSteps(project: Project, session: SessionRecord): Promise<Step[]> {
   const agents = agentsOf(session);
   if (agents.length === 0) return [];
   const liveness = await readLiveness();
+  // An agent that may still run where pwt cannot see it: ending the session would take the worktree from under it.
+  const unknown = agents.find((agent) => checkStatus(agent, liveness).status === 'unknown');
+  if (unknown) throw unknownAgent(unknown);
   const running = agents.filter((agent) => checkStatus(agent, liveness).status === 'running');
   if (running.length === 0) return [];
   const names = running.map((agent) => `${agent.id} (${agent.provider})`).join(', ');

@@ -114,11 +114,16 @@ async function typedQuit(provider: Provider, place: TmuxPlace, text: string): Pr
  * Stops the agent's process in `place`; returns the step that ended it.
  * `waiting`: the caller saw the agent wait on a question (its activity).
  */
-export async function stopProcess(provider: Provider, place: TmuxPlace, opts: { waiting?: boolean } = {}): Promise<StopStep> {
+export async function stopProcess(provider: Provider, place: TmuxPlace, opts: { waiting?: boolean; signalsOnly?: boolean } = {}): Promise<StopStep> {
   if (!isSameProcess(place.pid, place.pidStart)) return 'gone';
   const started = Date.now();
   // Children that leave the group (MCP servers, daemons) are remembered now and reaped at the end.
   const family = descendants(place.pid).map((pid) => ({ pid, start: processStartTime(pid) }));
+  if (opts.signalsOnly) {
+    const step = await signalLadder(place, TOTAL_MS);
+    reap(family, step);
+    return step;
+  }
   const quit = QUIT[provider];
   // An open question is dismissed first; one that stays open gets no typed quit (its Enter would answer it).
   const open = opts.waiting || (await asking(provider, place));
@@ -138,17 +143,23 @@ export async function stopProcess(provider: Provider, place: TmuxPlace, opts: { 
     await sendKeys(place.pane, 'C-c');
     await sleep(300);
     await sendKeys(place.pane, 'C-c');
-    if (!(await waitGone(place, INTERRUPT_MS))) {
-      step = 'term';
-      const group = processGroup(place.pid);
-      if (group !== null && isSameProcess(place.pid, place.pidStart)) signalGroup(group, 'SIGTERM');
-      if (!(await waitGone(place, Math.min(TERM_MS, TOTAL_MS - (Date.now() - started))))) {
-        step = 'kill';
-        if (group !== null && isSameProcess(place.pid, place.pidStart)) signalGroup(group, 'SIGKILL');
-        await waitGone(place, 1_000);
-      }
-    }
+    if (!(await waitGone(place, INTERRUPT_MS))) step = await signalLadder(place, TOTAL_MS - (Date.now() - started));
   }
-  for (const child of family) if (child.start !== null && isSameProcess(child.pid, child.start)) signalProcess(child.pid, step === 'kill' ? 'SIGKILL' : 'SIGTERM');
+  reap(family, step);
   return step;
+}
+
+/** SIGTERM, then SIGKILL, to the process group (only while it is still the process pwt started). */
+async function signalLadder(place: TmuxPlace, budgetMs: number): Promise<StopStep> {
+  const group = processGroup(place.pid);
+  if (group !== null && isSameProcess(place.pid, place.pidStart)) signalGroup(group, 'SIGTERM');
+  if (await waitGone(place, Math.min(TERM_MS, Math.max(budgetMs, 500)))) return 'term';
+  if (group !== null && isSameProcess(place.pid, place.pidStart)) signalGroup(group, 'SIGKILL');
+  await waitGone(place, 1_000);
+  return 'kill';
+}
+
+/** Children that left the group are ended too (SIGKILL after a kill, else SIGTERM). */
+function reap(family: { pid: number; start: string | null }[], step: StopStep): void {
+  for (const child of family) if (child.start !== null && isSameProcess(child.pid, child.start)) signalProcess(child.pid, step === 'kill' ? 'SIGKILL' : 'SIGTERM');
 }

@@ -6,8 +6,8 @@ import { readManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
 import { observeActivity } from '../../agents/runtime/activity/observe.js';
 import type { ActivityState } from '../../agents/runtime/activity/types.js';
-import { agentsOf, type AgentEntry, type AgentState } from '../../agents/runtime/records.js';
-import { checkStatus, readLiveness } from '../../agents/runtime/status.js';
+import { agentsOf, type AgentEntry } from '../../agents/runtime/records.js';
+import { checkStatus, readLiveness, type SeenStatus } from '../../agents/runtime/status.js';
 
 /**
  * What `pwt watch` shows, read cheaply once a second: the manifest (one file),
@@ -18,7 +18,7 @@ import { checkStatus, readLiveness } from '../../agents/runtime/status.js';
  */
 export interface AgentRow {
   agent: AgentEntry;
-  status: AgentState;
+  status: SeenStatus;
   activity: ActivityState | null;
 }
 

@@ -70,7 +70,7 @@ describe('agent record store', () => {
 });
 
 describe('checked status', () => {
-  it('running only while the recorded process lives in the tagged pane; exited after a crash or a killed server', async () => {
+  it('running only while the recorded process lives in the tagged pane; exited after a crash or a killed server; unknown while its process lives where tmux cannot show it', async () => {
     const { test } = await world();
     const launch = async (agentId: string, argv: string[]) => {
       const made = await newAgentWindow({ tmuxSession: 'app/a', main: test.main, session: 'a', agentId, windowName: 'claude', cwd: test.main, env: process.env, argv });
@@ -90,9 +90,18 @@ describe('checked status', () => {
     await poll('the crash to show', async () => checkStatus(crashing, await readLiveness()).status === 'exited', 10_000, 50);
     expect(checkStatus(long, await readLiveness()).status).toBe('running');
 
+    // A process alive that tmux does not show (tmux unreachable, another server, a killed server it survived): unknown, never exited.
+    const elsewhere = { ...long, tmux: { ...long.tmux!, pid: process.pid, pidStart: processStartTime(process.pid) } };
+    expect(checkStatus(elsewhere, await readLiveness())).toMatchObject({ status: 'unknown', checked: false });
+    expect(checkStatus(elsewhere, { panes: null })).toMatchObject({ status: 'unknown', checked: false });
+    expect(checkStatus(elsewhere, { panes: [] })).toMatchObject({ status: 'unknown', checked: false });
+
     server.killServer();
+    await poll('the killed server to end its process', async () => checkStatus(long, await readLiveness()).status === 'exited', 10_000, 50);
     expect(checkStatus(long, await readLiveness())).toMatchObject({ status: 'exited', checked: true });
-    // tmux unreachable: the remembered status, marked unchecked.
-    expect(checkStatus(long, { panes: null })).toMatchObject({ status: 'running', checked: false });
+    // tmux unreachable: only the process check decides; its process is gone, so it exited.
+    expect(checkStatus(long, { panes: null })).toMatchObject({ status: 'exited', checked: true });
+    // A remembered status other than running stands, unchecked.
+    expect(checkStatus({ ...long, status: 'stopped' }, { panes: null })).toMatchObject({ status: 'stopped', checked: false });
   }, 30_000);
 });
