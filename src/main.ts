@@ -14,6 +14,10 @@ import { printLine } from './ui/log.js';
  */
 type AnyCommand = CommandDef<any>;
 
+/** Hidden (not in summaries): candidates and the current session for the shell functions. It reads the table, so it is not in it. */
+const hidden: Record<string, () => Promise<AnyCommand>> = { complete: () => import('./commands/complete.js').then((m) => m.default) };
+const loaderOf = (name: string) => commands[name] ?? hidden[name];
+
 function topHelp(): string {
   const width = Math.max(...Object.keys(summaries).map((name) => name.length));
   const lines = Object.entries(summaries).map(([name, text]) => `  ${name.padEnd(width)}  ${text}`);
@@ -42,7 +46,7 @@ export async function dispatch(argv: string[]): Promise<void> {
   if (first === 'help' && rest.length > 0) {
     // `pwt help remove` is `pwt remove --help`; `pwt help hooks install` reaches the subcommand.
     const [command, ...sub] = rest as [string, ...string[]];
-    const load = commands[aliases[command] ?? command];
+    const load = loaderOf(aliases[command] ?? command);
     if (!load) throw usageError(`Unknown command "${command}".`, 'Run: pwt help');
     await runResolved(await load(), [...sub, '--help'], [aliases[command] ?? command]);
     return;
@@ -56,7 +60,7 @@ export async function dispatch(argv: string[]): Promise<void> {
     return;
   }
   const name = aliases[first] ?? first;
-  const load = commands[name];
+  const load = loaderOf(name);
   if (!load) throw usageError(`Unknown command "${first}".`, 'Run: pwt --help');
   await runResolved(await load(), rest, [name]);
 }

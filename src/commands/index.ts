@@ -1,6 +1,9 @@
 import type { CommandDef } from 'citty';
 
-/** Commands load lazily so a fast command never pays for a slow one's imports. */
+/**
+ * Commands load lazily so a fast command never pays for a slow one's imports.
+ * `pwt complete` reads this table, so src/main.ts loads it, not this file.
+ */
 type Loader = () => Promise<CommandDef<any>>;
 
 export const commands: Record<string, Loader> = {
@@ -16,8 +19,6 @@ export const commands: Record<string, Loader> = {
   sync: () => import('./sync.js').then((m) => m.default),
   diff: () => import('./diff.js').then((m) => m.default),
   'shell-init': () => import('./shell-init.js').then((m) => m.default),
-  // Hidden (not in summaries): candidates and the current session for the shell functions.
-  complete: () => import('./complete.js').then((m) => m.default),
   templates: () => import('./templates.js').then((m) => m.default),
   hooks: () => import('./hooks.js').then((m) => m.default),
   agent: () => import('./agent.js').then((m) => m.default),

@@ -1,8 +1,6 @@
 import type { ArgsDef } from 'citty';
-import { preconditionError } from '../../core/infra/errors.js';
-import { sessionAtWorktree } from '../../core/manifest/manifest.js';
-import { readManifest } from '../../core/manifest/store.js';
 import type { Project } from '../../core/project/project.js';
+import { whichSession } from '../../core/project/which-session.js';
 import type { Launch, Note } from '../../core/agents/runtime/index.js';
 import { attachArgv, attachWindow, insidePwtTmux, switchClientTo } from '../../core/tmux/windows.js';
 import { PROVIDERS } from '../../core/agents/vendors/types.js';
@@ -18,9 +16,7 @@ export const providerList = PROVIDERS.join('|');
 /** --session, else the session whose worktree holds the current directory. */
 export async function resolveSession(project: Project, given: string | undefined): Promise<string> {
   if (given) return given;
-  const session = sessionAtWorktree(project.repo.mainPath, await readManifest(project), project.repo.worktreePath);
-  if (session) return session.id;
-  throw preconditionError('The current directory is not in a session.', 'cd into a session (pcd <name>) or pass --session <name>.');
+  return (await whichSession(project, { name: undefined, command: 'agent', flag: '--session', worktree: 'any' })).session.id;
 }
 
 export function printNotes(notes: Note[]): void {

@@ -9,8 +9,8 @@ import { findRepo, type Repo } from '../git/repo.js';
 import { PwtError } from '../infra/errors.js';
 import { lockHolder, lockIsLive } from '../infra/lock.js';
 
-import type { Check } from './check.js';
-export type { Check, CheckLevel } from './check.js';
+import type { Check } from '../infra/check.js';
+export type { Check, CheckLevel } from '../infra/check.js';
 
 const MIN_GIT: [number, number] = [2, 38];
 
@@ -86,12 +86,12 @@ export function checkLock(project: Project): Check {
  */
 export async function runChecks(cwd = process.cwd()): Promise<Check[]> {
   const checks: Check[] = await Promise.all([checkGit(), ...toolChecks()]);
-  const { checkShellIntegration } = await import('../shell/install.js');
+  const { checkShellIntegration } = await import('./shell.js');
   checks.push(checkShellIntegration());
   const repo = await findRepo(cwd);
   if (!repo) checks.push({ name: 'repository', level: 'warn', detail: 'not inside a git repository', fix: 'Run pwt doctor inside your project to check its manifest.' });
   else checks.push(...(await projectChecks(repo)));
-  const { agentChecks } = await import('../agents/doctor.js');
+  const { agentChecks } = await import('./agents.js');
   checks.push(...(await agentChecks({ repo, cwd })));
   return checks;
 }
@@ -115,8 +115,8 @@ async function projectChecks(repo: Repo): Promise<Check[]> {
     if (error instanceof PwtError) return [{ name: 'config', level: 'fail', detail: error.message, fix: error.hint }];
     throw error;
   }
-  const { checkHooks } = await import('../hooks/doctor.js');
-  const { checkProjectHooks, checkCopyWithCi } = await import('../project/hooks/doctor.js');
+  const { checkHooks } = await import('./hooks.js');
+  const { checkProjectHooks, checkCopyWithCi } = await import('./project-hooks.js');
   const copyWithCi = checkCopyWithCi(project);
   return [...configChecks(project), await checkManifest(project), checkLock(project), await checkHooks(project), checkProjectHooks(project), ...(copyWithCi ? [copyWithCi] : [])];
 }

@@ -1,6 +1,6 @@
 import { listPanes } from '../tmux/windows.js';
 import { SOCKET_NAME, tmuxVersion, TmuxUnavailable } from '../tmux/tmux.js';
-import type { Check } from './check.js';
+import type { Check } from '../infra/check.js';
 
 /**
  * tmux for the agent commands: installed, new enough (`new-window -e` needs

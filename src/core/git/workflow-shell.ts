@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { RunOptions, RunResult } from './git.js';
+import type { RunOptions, RunResult } from '../infra/process.js';
 
 const requireFromHere = createRequire(import.meta.url);
 

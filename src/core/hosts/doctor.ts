@@ -1,4 +1,4 @@
-import type { Check } from '../doctor/check.js';
+import type { Check } from '../infra/check.js';
 import { gitProbe } from '../git/git.js';
 import { packageVersion } from '../infra/package-root.js';
 import { hostTimeoutMs, shQuote, sshRun } from '../ssh/ssh.js';

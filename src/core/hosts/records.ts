@@ -1,7 +1,7 @@
 import { readManifest, updateManifest, type Store } from '../manifest/store.js';
-import { hostSessions, type HostSessionRecord } from './host-sessions.js';
+import { hostSessions, type HostSessionRecord } from '../manifest/host-sessions.js';
 
-export { hostSessions, type HostSessionRecord } from './host-sessions.js';
+export { hostSessions, type HostSessionRecord } from '../manifest/host-sessions.js';
 
 export async function findHostSession(store: Store, name: string): Promise<HostSessionRecord | null> {
   return hostSessions(await readManifest(store)).find((entry) => entry.id === name) ?? null;

@@ -149,3 +149,8 @@ export function endedSession(manifest: Manifest | null, branch: string): Session
 export function findSession(manifest: Manifest | null, id: string): SessionRecord | undefined {
   return manifest?.sessions.find((session) => session.id === id);
 }
+
+/** The session's base as a commit and a name to show: its recorded base, else the commit it started from. */
+export function baseOf(session: SessionRecord): string | undefined {
+  return session.base ?? session.baseCommit;
+}

@@ -9,13 +9,13 @@ import { findSession, sessionPath } from '../manifest/manifest.js';
 import { readManifest } from '../manifest/store.js';
 import { assertNamePattern } from '../project/names.js';
 import type { Project } from '../project/project.js';
+import { whichSession } from '../project/which-session.js';
 import { compareRun } from '../runs/compare.js';
 import { PICK_STRATEGIES, pickRun, type PickStrategy } from '../runs/end.js';
 import { startRun } from '../runs/start.js';
 import { assertRunName } from '../runs/store.js';
 import { createSession } from '../sessions/create/index.js';
 import { diffSession } from '../sessions/diff.js';
-import { sessionToActOn } from '../sessions/lookup.js';
 import { removeSession, STRATEGIES, type Strategy } from '../sessions/remove/index.js';
 import { removeHooks } from '../sessions/remove/hooks.js';
 import { collectStatus } from '../sessions/status.js';
@@ -264,7 +264,7 @@ export const TOOLS: Tool[] = [
     async run(args, ctx) {
       assertNamePattern(args.session);
       const strategy = args.strategy as Strategy;
-      const { session } = await sessionToActOn(ctx.project, args.session, 'remove');
+      const { session } = await whichSession(ctx.project, { name: args.session, command: 'remove' });
       const words: Record<Strategy, string> = {
         pr: 'push its branch and open a pull request, then remove the worktree',
         merge: `merge ${session.branch} into ${session.base ?? 'its base'} and delete the branch`,

@@ -1,9 +1,9 @@
 import { preconditionError } from '../infra/errors.js';
 import { git, gitProbe, refExists, resolveCommit } from '../git/git.js';
-import type { SessionRecord } from '../manifest/manifest.js';
+import { baseOf, type SessionRecord } from '../manifest/manifest.js';
 import type { Project } from '../project/project.js';
 import { worktreeTree } from './archive.js';
-import { baseOf, sessionToActOn } from './lookup.js';
+import { whichSession } from '../project/which-session.js';
 
 /**
  * `pwt diff [name] [--stat]`: what the session changed since it left its base,
@@ -33,7 +33,7 @@ async function baseTip(mainPath: string, base: string): Promise<string | null> {
 }
 
 export async function diffSession(project: Project, opts: DiffOptions): Promise<DiffResult> {
-  const { session, path } = await sessionToActOn(project, opts.name, 'diff');
+  const { session, path } = await whichSession(project, { name: opts.name, command: 'diff' });
   const base = baseOf(session);
   const tip = base ? await baseTip(project.repo.mainPath, base) : null;
   const fallback = session.baseCommit ? await resolveCommit(project.repo.mainPath, session.baseCommit) : null;

@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Check } from '../doctor/check.js';
 import { detectShell, isShell, type Shell } from './integration.js';
 import { PWT_ENV } from '../infra/env.js';
 
@@ -68,13 +67,4 @@ export function shellIntegrationState(env: NodeJS.ProcessEnv = process.env): { s
   const rc = rcFile(shell, env);
   const installed = existsSync(rc) && readFileSync(rc, 'utf8').split('\n').some(loadsPwt(shell));
   return { shell, loaded: Boolean(loaded), rc, installed };
-}
-
-/** `pwt doctor`'s line for the shell integration. */
-export function checkShellIntegration(env: NodeJS.ProcessEnv = process.env): Check {
-  const state = shellIntegrationState(env);
-  if (!state.shell) return { name: 'shell', level: 'warn', detail: `shell ${env.SHELL ?? '(unknown)'}: pcd/pstart/pend exist for bash, zsh and fish only`, fix: 'In bash, zsh or fish: pwt shell-init --install <shell>' };
-  if (state.loaded) return { name: 'shell', level: 'ok', detail: `pcd/pstart/pend loaded in this ${state.shell}${state.installed ? ` (from ${state.rc})` : ''}` };
-  if (state.installed) return { name: 'shell', level: 'ok', detail: `${state.rc} loads pcd/pstart/pend (open a new ${state.shell} to use them)` };
-  return { name: 'shell', level: 'warn', detail: `pcd/pstart/pend not set up for ${state.shell}`, fix: `pwt shell-init --install ${state.shell}` };
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { preconditionError, usageError } from '../../infra/errors.js';
 import { findSession, sessionPath, type SessionRecord } from '../../manifest/manifest.js';
 import { readManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
+import { whichSession } from '../../project/which-session.js';
 import { requireTmux } from '../../tmux/tmux.js';
 import { killWindow } from '../../tmux/windows.js';
 import { realCwd } from '../vendors/common.js';
@@ -58,10 +58,7 @@ export function defaultProvider(project: Project): Provider {
 }
 
 async function openSession(project: Project, name: string, env: NodeJS.ProcessEnv): Promise<Ctx> {
-  const session = findSession(await readManifest(project), name);
-  if (!session) throw preconditionError(`No session named "${name}".`, 'See the sessions with: pwt status');
-  const path = sessionPath(project.repo.mainPath, session);
-  if (!existsSync(path)) throw preconditionError(`The worktree of "${name}" is gone (${path}).`, 'pwt status shows it as missing-worktree; pwt cleanup repairs it.');
+  const { session, path } = await whichSession(project, { name, command: 'agent' });
   return { project, session, cwd: realCwd(path), env };
 }
 
@@ -429,8 +426,7 @@ export async function removeAgent(project: Project, opts: AgentRef & { agent: st
 
 /** The running agent of a session (or the one named) with its tmux place, or null when none runs. */
 export async function runningAgent(project: Project, session: string, ref?: string): Promise<AgentEntry | null> {
-  const record = findSession(await readManifest(project), session);
-  if (!record) throw preconditionError(`No session named "${session}".`, 'See the sessions with: pwt status');
+  const { session: record } = await whichSession(project, { name: session, command: 'agent', worktree: 'any' });
   const agents = withStatus(agentsOf(record), await readLiveness());
   const target = ref ? resolveAgent(agents.map((each) => each.agent), ref, session) : agents.find((each) => each.status === 'running')?.agent;
   if (!target) return null;

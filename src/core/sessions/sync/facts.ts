@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { aheadBehind, changedPaths, currentBranch, git, gitProbe, refExists, resolveCommit } from '../../git/git.js';
-import type { SessionRecord } from '../../manifest/manifest.js';
+import { baseOf, type SessionRecord } from '../../manifest/manifest.js';
 import type { Project } from '../../project/project.js';
 import { agentsOf } from '../../agents/runtime/records.js';
 import { checkStatus, readLiveness } from '../../agents/runtime/status.js';
 import { mergeTree } from '../remove/merge.js';
-import { baseOf, sessionToActOn } from '../lookup.js';
+import { whichSession } from '../../project/which-session.js';
 
 /** What `pwt sync` reads before deciding anything. */
 export interface SyncFacts {
@@ -61,7 +61,7 @@ async function operationInProgress(path: string): Promise<string | null> {
 }
 
 export async function gatherSyncFacts(project: Project, name: string | undefined): Promise<SyncFacts> {
-  const { session, path } = await sessionToActOn(project, name, 'sync');
+  const { session, path } = await whichSession(project, { name, command: 'sync' });
   const mainPath = project.repo.mainPath;
   const base = baseOf(session) ?? null;
   const [headBranch, changes, operation, baseTip, tip, agents, upstream] = await Promise.all([

@@ -1,8 +1,7 @@
 import { cancelledError, preconditionError, usageError, type PwtError } from '../../../infra/errors.js';
-import { findSession } from '../../../manifest/manifest.js';
 import { readManifest } from '../../../manifest/store.js';
 import type { Project } from '../../../project/project.js';
-import { sessionToActOn } from '../../../sessions/lookup.js';
+import { whichSession } from '../../../project/which-session.js';
 import { capturePane, pasteText, sendKeys } from '../../../tmux/windows.js';
 import { PROVIDERS } from '../../vendors/types.js';
 import { agentsOf, type AgentEntry } from '../records.js';
@@ -29,8 +28,7 @@ export async function findAgent(project: Project, opts: { session?: string; id?:
   const manifest = await readManifest(project);
   const byId = opts.id && !(PROVIDERS as readonly string[]).includes(opts.id) ? manifest?.sessions.flatMap((s) => agentsOf(s).map((agent) => ({ session: s.id, agent }))).find((each) => each.agent.id === opts.id) : undefined;
   if (byId) return byId;
-  const { session } = opts.session ? { session: findSession(manifest, opts.session) } : await sessionToActOn(project, undefined, 'agent');
-  if (!session) throw preconditionError(`No session named "${opts.session}".`, 'See the sessions with: pwt status');
+  const { session } = await whichSession(project, { name: opts.session, command: 'agent', flag: '--session', worktree: 'any' }, manifest);
   const agents = agentsOf(session);
   if (opts.id) {
     const matches = agents.filter((agent) => agent.provider === opts.id || agent.id === opts.id);

@@ -1,5 +1,5 @@
-import type { Check } from '../doctor/check.js';
-import { hooksReport } from './status.js';
+import type { Check } from '../infra/check.js';
+import { hooksReport } from '../hooks/status.js';
 import type { Project } from '../project/project.js';
 
 /** `pwt doctor`'s "hooks installed?" line. Missing hooks are a warning: pwt works without them. */
@@ -12,7 +12,7 @@ export async function checkHooks(project: Project): Promise<Check> {
   }
   const where = `${report.hooksDir}${report.hooksPath ? ` (core.hooksPath)` : ''}`;
   if (report.installed) return { name: 'hooks', level: 'ok', detail: `post-checkout and pre-push installed in ${where}` };
-  const { managersWithPwt } = await import('./managers.js');
+  const { managersWithPwt } = await import('../hooks/managers.js');
   const via = managersWithPwt(project.repo.worktreePath)[0];
   if (via && report.dispatcherState === 'current') return { name: 'hooks', level: 'ok', detail: `post-checkout and pre-push through ${via}'s committed config` };
   if (via) {

@@ -1,14 +1,14 @@
 import { loadConfig } from '../project/config.js';
-import type { Check } from '../doctor/check.js';
+import type { Check } from '../infra/check.js';
 import type { Repo } from '../git/repo.js';
-import { geminiRetentionWarning } from './vendors/gemini/settings.js';
-import { hasAdapter, loadAdapter } from './vendors/index.js';
-import { PROVIDERS, type Provider } from './vendors/types.js';
+import { geminiRetentionWarning } from '../agents/vendors/gemini/settings.js';
+import { hasAdapter, loadAdapter } from '../agents/vendors/index.js';
+import { PROVIDERS, type Provider } from '../agents/vendors/types.js';
 
 /**
  * `pwt doctor`'s agent lines: one per provider (found or not, version, where),
  * plus a warning when gemini's session cleanup can delete resumed
- * conversations (see gemini-settings.ts). A CLI the user does not use is not
+ * conversations (see agents/vendors/gemini/settings.ts). A CLI the user does not use is not
  * a problem: a missing one is only a warning when it is the project's
  * defaultAgent.
  */

@@ -1,7 +1,7 @@
-import type { Check } from '../../doctor/check.js';
-import { CONFIG_FILE, isScriptHook } from '../config.js';
-import type { Project } from '../project.js';
-import { configuredEvents, hooksApproved } from './run.js';
+import type { Check } from '../infra/check.js';
+import { CONFIG_FILE, isScriptHook } from '../project/config.js';
+import type { Project } from '../project/project.js';
+import { configuredEvents, hooksApproved } from '../project/hooks/run.js';
 
 /** `pwt doctor`: the project hooks of `.pwt.json`, and whether this user approved them for this repository. */
 export function checkProjectHooks(project: Project): Check {
