@@ -3,7 +3,6 @@
  * provider lives in src/core/agents/<provider>.ts and is loaded lazily through
  * ./index.ts. Adapters only read vendors' folders; they never write there.
  */
-import type { Usage } from './usage.js';
 
 export const PROVIDERS = ['claude', 'codex', 'gemini', 'copilot', 'cursor', 'opencode', 'pi'] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -112,4 +111,21 @@ export interface Adapter {
    * create-chat): runs it and returns the id to pass as StartOptions.sessionId.
    */
   createSession?(cwd: string, env?: NodeJS.ProcessEnv): Promise<string>;
+}
+
+/**
+ * Tokens one agent session used, read from the vendor's own files
+ * (docs/usage.md). `input` counts prompt tokens that were not read from the
+ * vendor's cache (cache writes included), `cached` the ones that were, and
+ * `output` everything the model generated (reasoning included). `costUsd` is
+ * the vendor's own figure where its files carry one (pi, opencode), else the
+ * price table's (usage.ts, prices.ts) when it knows every model the session used.
+ */
+export interface Usage {
+  input: number;
+  output: number;
+  cached: number;
+  costUsd?: number;
+  /** The model(s) the session used, as the vendor named them. */
+  models: string[];
 }

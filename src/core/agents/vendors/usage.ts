@@ -1,23 +1,9 @@
 import { readJsonl } from './jsonl.js';
 import { priceOf } from './prices.js';
 import { isRecord } from './common.js';
+import type { Usage } from './types.js';
 
-/**
- * Tokens one agent session used, read from the vendor's own files
- * (docs/usage.md). `input` counts prompt tokens that were not read from the
- * vendor's cache (cache writes included), `cached` the ones that were, and
- * `output` everything the model generated (reasoning included). `costUsd` is
- * the vendor's own figure where its files carry one (pi, opencode), else the
- * price table's (./prices.ts) when it knows every model the session used.
- */
-export interface Usage {
-  input: number;
-  output: number;
-  cached: number;
-  costUsd?: number;
-  /** The model(s) the session used, as the vendor named them. */
-  models: string[];
-}
+export type { Usage } from './types.js';
 
 /** One model call's tokens, before they are added up. */
 export interface UsageRecord {
