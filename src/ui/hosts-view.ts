@@ -1,3 +1,4 @@
+import type { HostAgents } from '../core/hosts/agents.js';
 import type { HostReport } from '../core/hosts/sessions.js';
 import { age } from '../core/infra/time.js';
 import { color, printLine } from './log.js';
@@ -20,4 +21,13 @@ export function printHostSessions(reports: HostReport[]): void {
     if (!report.reachable) printLine(color.yellow(`${report.host}: ${report.error ?? 'unreachable'}`));
     else if (report.sessions.length === 0) printLine(color.dim(`${report.host}: no sessions`));
   }
+}
+
+/** `pwt agent list --all` with hosts: one table, a HOST column (`-` for this machine). */
+export function printHostAgents(local: { id: string; session: string; provider: string; status: string; vendorSessionId?: string | null | undefined; spawnedAt: string }[], hosts: HostAgents[]): void {
+  const row = (host: string, agent: Record<string, any>) => [host, printable(String(agent.id)), printable(String(agent.session)), String(agent.provider), agent.status === 'running' ? color.green(agent.status) : String(agent.status), printable(String(agent.vendorSessionId ?? '-')), typeof agent.spawnedAt === 'string' ? age(agent.spawnedAt) : ''];
+  const rows = [...local.map((agent) => row('-', agent)), ...hosts.flatMap((host) => host.agents.map((agent) => row(host.host, agent)))];
+  if (rows.length) printLine(table(['HOST', 'AGENT', 'SESSION', 'PROVIDER', 'STATUS', 'VENDOR ID', 'STARTED'], rows));
+  else printLine(color.dim('No agent sessions in this project or on its hosts.'));
+  for (const host of hosts) if (!host.reachable) printLine(color.yellow(`${host.host}: ${host.error ?? 'unreachable'}`));
 }

@@ -127,6 +127,8 @@ export async function startSshd(root: string, options: { nodeBin: string; hostEn
     CI: '1',
     ...options.hostEnv,
   };
+  // An empty value drops the variable (e.g. CI for agents that behave differently under it).
+  for (const key of Object.keys(env)) if (env[key] === '') delete env[key];
   for (const [key, value] of Object.entries(env)) if (/[\s"]/.test(value)) throw new Error(`host env ${key} holds a space or quote: ${value}`);
   let port = 0;
   let child: ChildProcess | undefined;

@@ -6,6 +6,7 @@ import { openProject } from '../../core/project/project.js';
 import { color, log, printJson, printLine } from '../../ui/log.js';
 import { table } from '../../ui/table.js';
 import { jsonArg } from '../_args.js';
+import { hasHosts } from '../../core/hosts/store.js';
 import { resolveSession, sessionArg } from './_shared.js';
 
 export default defineCommand({
@@ -18,15 +19,20 @@ export default defineCommand({
   async run({ args }) {
     const project = await openProject();
     const session = args.all ? undefined : await resolveSession(project, args.session);
+    // --all with hosts: each host's agents too, asked in parallel with the local list.
+    const onHosts = args.all && hasHosts(project.sessionsDir) ? import('../../core/hosts/agents.js').then((m) => m.hostAgents(project)) : Promise.resolve([]);
     const agents = await listAgents(project, { session });
     if (args.json) {
       const usage = await usageByAgent(project, session ? new Set([session]) : undefined);
-      return printJson({ agents: agents.map(({ checked: _checked, tmuxSession: _tmux, ...view }) => (usage.has(view.id) ? { ...view, usage: usage.get(view.id) } : view)) });
+      return printJson({ agents: [...agents.map(({ checked: _checked, tmuxSession: _tmux, ...view }) => (usage.has(view.id) ? { ...view, usage: usage.get(view.id) } : view)), ...(await onHosts).flatMap((host) => host.agents)] });
     }
-    if (agents.length === 0) {
+    const hosts = await onHosts;
+    if (hosts.length) (await import('../../ui/hosts-view.js')).printHostAgents(agents, hosts);
+    else if (agents.length === 0) {
       log.info(session ? `No agent sessions in ${session}. Start one: pwt agent start [provider]` : 'No agent sessions in this project.');
       return;
     }
+    if (hosts.length) return;
     const paint = (status: string) => (status === 'running' ? color.green(status) : status === 'exited' || status === 'unknown' ? color.yellow(status) : status);
     const doing = (agent: (typeof agents)[number]) => (agent.activity ? `${agent.activity === 'waiting' ? color.yellow('waiting') : agent.activity} (${agent.activitySource}, ${age(agent.activitySince!)})` : '-');
     const rows = agents.map((agent) => [agent.id, agent.session, agent.provider, paint(agent.status) + (agent.checked || agent.status === 'unknown' ? '' : ' (unchecked)'), doing(agent), agent.vendorSessionId ?? '-', age(agent.spawnedAt)]);
