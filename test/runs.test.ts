@@ -233,6 +233,69 @@ describe('pwt run pick', () => {
   }, 90_000);
 });
 
+describe('pwt run pick: the project hooks of the ending sequence', () => {
+  const hookLog = () => join(project.sandbox.root, 'hooks.log');
+  const logged = () => (existsSync(hookLog()) ? readFileSync(hookLog(), 'utf8').trim().split('\n') : []);
+  const LOG = (event: string) => `echo "${event} $PWT_SESSION $(git rev-parse HEAD) $PWD" >> "$PWT_MAIN/../hooks.log"`;
+  const hooks = (preMerge: string) => JSON.stringify({ hooks: { 'pre-merge': [LOG('pre-merge'), preMerge], 'pre-remove': LOG('pre-remove'), 'post-remove': LOG('post-remove') } });
+
+  it('a failing (approved) pre-merge refuses and changes nothing; a passing one gates the merge result, and every session runs pre-remove and post-remove', () => {
+    withRun({ claude: [['claude.txt', 'c\n']], codex: [['codex.txt', 'x\n']] });
+    // The hooks arrive on main after the sessions started: main moved on, so the merge is a new commit.
+    commitFile(project.sandbox, project.main, '.pwt.json', hooks('echo "tests failed"; exit 1'), 'hooks');
+    const before = fingerprint(project);
+    const refused = pwt(['run', 'pick', 'fix', 'claude', '--yes', '--trust-hooks']);
+    expect(refused.code, refused.stderr).toBe(3);
+    expect(refused.stderr).toMatch(/The pre-merge hook .* failed \(exit 1\); nothing was merged and nothing was changed\..*\| tests failed/s);
+    expect(fingerprint(project)).toBe(before);
+    expect(sessionIds(project)).toEqual(['fix-claude', 'fix-codex', 'fix-pi']);
+    // It ran once, on the merge result in a temporary worktree, and nothing else ran.
+    const [gate, ...rest] = logged();
+    expect(rest).toEqual([]);
+    expect(gate).toMatch(new RegExp(`^pre-merge fix-claude [0-9a-f]{40} ${join(project.sessionsDir, '.pwt', 'land').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`));
+    const tested = gate!.split(' ')[2]!;
+    expect(git(project.main, 'rev-parse', `${tested}^1`)).toBe(git(project.main, 'rev-parse', 'main'));
+    expect(git(project.main, 'rev-parse', `${tested}^2`)).toBe(git(project.main, 'rev-parse', 'session/fix-claude'));
+    expect(git(project.main, 'worktree', 'list', '--porcelain')).not.toMatch(/\.pwt\/land/);
+
+    // --no-hooks is not needed here: the fixed hook set is approved again with --trust-hooks.
+    commitFile(project.sandbox, project.main, '.pwt.json', hooks('test -f claude.txt'), 'hooks pass');
+    writeFileSync(hookLog(), '');
+    const picked = pwt(['run', 'pick', 'fix', 'claude', '--yes', '--trust-hooks']);
+    expect(picked.code, picked.stderr).toBe(0);
+    const lines = logged().filter(Boolean);
+    const passed = lines.find((line) => line.startsWith('pre-merge '))!;
+    // main is exactly the commit the gate tested.
+    expect(passed.split(' ')[2]).toBe(git(project.main, 'rev-parse', 'main'));
+    expect(git(project.main, 'show', 'main:claude.txt')).toBe('c');
+    expect(lines.map((line) => line.split(' ').slice(0, 2).join(' '))).toEqual([
+      'pre-merge fix-claude',
+      'pre-remove fix-claude',
+      'post-remove fix-claude',
+      'pre-remove fix-codex',
+      'post-remove fix-codex',
+      'pre-remove fix-pi',
+      'post-remove fix-pi',
+    ]);
+    expect(sessionIds(project)).toEqual([]);
+  }, 90_000);
+
+  it('refuses, changing nothing, when the hooks are not approved and nobody can be asked; --no-hooks goes ahead without them', () => {
+    withRun({ claude: [['claude.txt', 'c\n']] });
+    commitFile(project.sandbox, project.main, '.pwt.json', hooks('exit 1'), 'hooks');
+    const before = fingerprint(project);
+    const refused = pwt(['run', 'pick', 'fix', 'claude', '--yes']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/--trust-hooks/);
+    expect(fingerprint(project)).toBe(before);
+    const skipped = pwt(['run', 'pick', 'fix', 'claude', '--yes', '--no-hooks']);
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stderr).toMatch(/Skipped the project hooks \(--no-hooks\)/);
+    expect(logged()).toEqual([]);
+    expect(git(project.main, 'show', 'main:claude.txt')).toBe('c');
+  }, 90_000);
+});
+
 describe('pwt run pick at a terminal', () => {
   let term: TmuxPwt | undefined;
   afterEach(() => term?.kill(), 60_000);

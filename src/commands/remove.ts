@@ -5,11 +5,10 @@ import { usageError } from '../core/infra/errors.js';
 import { assertNamePattern } from '../core/project/names.js';
 import { openProject } from '../core/project/project.js';
 import { endedOnHost, runOnHostIfThere } from './_host.js';
-import { removeSession, STRATEGIES, type RemoveResult, type Strategy } from '../core/sessions/remove/index.js';
+import { removeSession, STRATEGIES, type RemoveOp, type RemoveResult, type Strategy } from '../core/sessions/remove/index.js';
 import { isInteractive, log, printJson } from '../ui/log.js';
 import { stepSpinner } from '../ui/progress.js';
 import { hookArgs, jsonArg } from './_args.js';
-import { removeHooks } from '../core/sessions/remove/hooks.js';
 import { hookOptions } from '../ui/hooks.js';
 
 export default defineCommand({
@@ -37,7 +36,6 @@ export default defineCommand({
     // A session on a host ends there, by the same ending sequence run by the pwt there (docs/hosts.md).
     if (await runOnHostIfThere(project, args.name, ['remove', ...rawArgs], { json: args.json, after: args['dry-run'] ? undefined : () => endedOnHost(project, args.name, args.strategy) })) return;
     const dryRun = Boolean(args['dry-run']);
-    const hooks = removeHooks({ ...hookOptions(args), dryRun });
     const result = await removeSession(project, {
       name: args.name,
       // --squash alone means a squash merge.
@@ -51,13 +49,10 @@ export default defineCommand({
       interactive: isInteractive() && !args.json,
       onStep: args.json ? undefined : (title) => log.info(title),
       spin: stepSpinner(args.json),
-      // Agents running in the worktree are stopped first, after the pre-remove hooks (their resume args stay in the ended session's record).
-      before: [hooks.before, async (facts) => (facts.session.agents?.length ? (await import('../core/agents/runtime/session-end.js')).stopAgentsSteps(project, facts.session) : [])],
-      after: [hooks.after],
+      hooks: hookOptions(args),
     });
-    const hookNote = hooks.note();
-    if (hookNote) log.warn(hookNote);
-    for (const action of result.actions) if (action.op === 'hook' && action.failed) log.warn(String(action.failed));
+    if (result.hookNote) log.warn(result.hookNote);
+    for (const action of result.actions) if (action.op === 'hook' && action.failed) log.warn(action.failed);
     if (args.json) {
       printJson({ actions: result.actions, dryRun: result.dryRun, ...(result.inventory.length ? { inventory: result.inventory } : {}) });
       return;
@@ -76,11 +71,12 @@ function report(result: RemoveResult): void {
     result.titles.forEach((title, index) => log.log(`  ${index + 1}. ${title}`));
     return;
   }
-  const archive = result.actions.find((action) => action.op === 'archive');
-  const pr = result.actions.find((action) => action.op === 'create-pr')?.url ?? facts.session.pr;
-  const artifacts = result.actions.find((action) => action.op === 'archive-artifacts');
-  const merge = result.actions.find((action) => action.op === 'merge');
-  const squashed = result.actions.find((action) => action.op === 'squash-merge');
+  const find = <K extends RemoveOp['op']>(op: K) => result.actions.find((action): action is Extract<RemoveOp, { op: K }> => action.op === op);
+  const archive = find('archive');
+  const pr = find('create-pr')?.url ?? facts.session.pr;
+  const artifacts = find('archive-artifacts');
+  const merge = find('merge');
+  const squashed = find('squash-merge');
   const stays = result.branchTipAfter ? `the branch ${facts.session.branch} stays` : `the branch ${facts.session.branch} does not exist`;
   if (strategy === 'pr' && pr) log.success(`Opened ${pr} and removed the worktree; ${stays}.`);
   if (squashed) log.success(`Squashed ${facts.session.branch} into one commit on ${String(squashed.into)}${squashed.commit ? ` (${String(squashed.commit).slice(0, 10)})` : ''} and deleted the branch (push the base yourself when ready).`);
@@ -91,8 +87,8 @@ function report(result: RemoveResult): void {
   if (squashed && archive) log.info(`The branch's own commits are archived as ${String(archive.ref)} (pwt restore ${id} brings them back).`);
   if (strategy === 'keep') log.success(`Removed the worktree of ${id}; ${stays}.`);
   if (strategy !== 'abandon' && !squashed && archive) log.info(`What only the worktree held is archived as ${String(archive.ref)} (git log ${String(archive.ref)}; pwt restore ${id} --at ${String(archive.ref).split('/').pop()}).`);
-  for (const action of result.actions.filter((each) => each.op === 'archive-nested' || each.op === 'archive-ignored')) {
-    log.info(`${action.op === 'archive-nested' ? 'Nested repositories' : 'Ignored files that differed from the main worktree'} copied to ${String(action.to)}`);
+  for (const action of result.actions) {
+    if (action.op === 'archive-nested' || action.op === 'archive-ignored') log.info(`${action.op === 'archive-nested' ? 'Nested repositories' : 'Ignored files that differed from the main worktree'} copied to ${action.to}`);
   }
   if (strategy === 'abandon') {
     log.success(`Abandoned ${id}.`);

@@ -6,7 +6,9 @@ import { assertRunName } from '../../core/runs/store.js';
 import { preconditionError } from '../../core/infra/errors.js';
 import { isInteractive, log, printJson } from '../../ui/log.js';
 import { confirm } from '../../ui/prompts.js';
-import { jsonArg } from '../_args.js';
+import { hookArgs, jsonArg } from '../_args.js';
+import { hookOptions } from '../../ui/hooks.js';
+import { reportEnded } from './_outcomes.js';
 
 export default defineCommand({
   meta: { name: 'pick', description: "Keep one agent's branch (merge or pr); abandon the run's other sessions (archived, restorable)" },
@@ -15,6 +17,7 @@ export default defineCommand({
     provider: { type: 'positional', description: 'The provider whose session to keep', required: true },
     strategy: { type: 'string', description: 'merge (default) | pr' },
     yes: { type: 'boolean', alias: 'y', description: 'Confirm without asking' },
+    ...hookArgs,
     ...jsonArg,
   },
   async run({ args }) {
@@ -28,7 +31,9 @@ export default defineCommand({
       yes: Boolean(args.yes),
       ...(isInteractive() && !args.json ? { confirm } : {}),
       onStep: args.json ? undefined : (title) => log.info(title),
+      hooks: hookOptions(args),
     });
+    reportEnded([result.picked, ...result.abandoned]);
     const failed = result.abandoned.filter((each) => each.error);
     if (args.json) {
       const actions = (each: (typeof result.abandoned)[number]) => ({ session: each.session, provider: each.provider, strategy: each.strategy, actions: each.result?.actions ?? [], ...(each.error ? { error: each.error } : {}) });

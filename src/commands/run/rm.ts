@@ -3,18 +3,22 @@ import { openProject } from '../../core/project/project.js';
 import { removeRun } from '../../core/runs/end.js';
 import { assertRunName } from '../../core/runs/store.js';
 import { log, printJson } from '../../ui/log.js';
-import { jsonArg } from '../_args.js';
+import { hookArgs, jsonArg } from '../_args.js';
+import { hookOptions } from '../../ui/hooks.js';
+import { reportEnded } from './_outcomes.js';
 
 export default defineCommand({
   meta: { name: 'rm', description: "End the run's sessions the safe way (keep: worktrees go, branches stay) and remove the run file" },
   args: {
     run: { type: 'positional', description: 'Run name', required: true },
+    ...hookArgs,
     ...jsonArg,
   },
   async run({ args }) {
     assertRunName(args.run);
     const project = await openProject();
-    const result = await removeRun(project, args.run, args.json ? undefined : (title) => log.info(title));
+    const result = await removeRun(project, args.run, args.json ? undefined : (title) => log.info(title), hookOptions(args));
+    reportEnded(result.kept);
     if (args.json) {
       printJson({ run: result.run, kept: result.kept.map((each) => ({ session: each.session, provider: each.provider, actions: each.result?.actions ?? [] })), gone: result.gone });
       return;

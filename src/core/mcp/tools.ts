@@ -17,7 +17,6 @@ import { assertRunName } from '../runs/store.js';
 import { createSession } from '../sessions/create/index.js';
 import { diffSession } from '../sessions/diff.js';
 import { removeSession, STRATEGIES, type Strategy } from '../sessions/remove/index.js';
-import { removeHooks } from '../sessions/remove/hooks.js';
 import { collectStatus } from '../sessions/status.js';
 import { requireTmux } from '../tmux/tmux.js';
 import { PROVIDERS } from '../agents/vendors/types.js';
@@ -275,17 +274,16 @@ export const TOOLS: Tool[] = [
       if (!ctx.allowEnd && !(await ctx.confirm(question, { action: `Ending ${session.id} with ${strategy}`, cli: `pwt remove ${session.id} --strategy ${strategy}` }))) {
         throw cancelledError(`The user said no: ${session.id} was not ended; nothing changed.`);
       }
-      const hooks = removeHooks({ enabled: true });
+      // The one ending sequence: hooks, refusals, agents stopped, archive, worktree, manifest.
       const result = await removeSession(ctx.project, {
         name: session.id,
         strategy,
         yes: true,
         interactive: false,
         onStep: ctx.progress,
-        before: [hooks.before, async (facts) => (facts.session.agents?.length ? (await import('../agents/runtime/session-end.js')).stopAgentsSteps(ctx.project, facts.session) : [])],
-        after: [hooks.after],
+        hooks: { enabled: true },
       });
-      const hookNote = hooks.note();
+      const hookNote = result.hookNote;
       return { session: session.id, strategy, actions: result.actions, notes: [...result.notes, ...(hookNote ? [hookNote] : [])], ...(result.inventory.length ? { inventory: result.inventory } : {}) };
     },
   },

@@ -6,15 +6,17 @@ import { findSession, sessionPath, type Manifest } from '../manifest/manifest.js
 import { readManifest } from '../manifest/store.js';
 import type { Project } from '../project/project.js';
 import { removeSession, type RemoveResult, type Strategy } from '../sessions/remove/index.js';
-import { stopSessionAgents } from '../agents/runtime/index.js';
+import type { HookOptions } from '../project/hooks/run.js';
 import { deleteRun, requireRun, updateRun, type RunAgent, type RunFile } from './store.js';
 
 /**
- * Ending a run's sessions through the ordinary remove workflow: `pwt run
- * pick` (the chosen session with merge or pr, the others abandoned, which
- * archives them) and `pwt run rm` (every session kept). Every session is
- * planned (a dry run of its removal, which runs all of remove's checks)
- * before any of them changes, so a refusal leaves the whole run as it was.
+ * Ending a run's sessions through the one ending sequence (`removeSession`,
+ * the same as `pwt remove`: project hooks, refusals, agents stopped,
+ * archive, worktree, manifest): `pwt run pick` (the chosen session with
+ * merge or pr, the others abandoned, which archives them) and `pwt run rm`
+ * (every session kept). Every session is planned (a dry run of its removal,
+ * which runs all of remove's checks) before any of them changes, so a
+ * refusal leaves the whole run as it was, its agents still running.
  */
 export const PICK_STRATEGIES = ['merge', 'pr'] as const;
 export type PickStrategy = (typeof PICK_STRATEGIES)[number];
@@ -58,15 +60,22 @@ async function dirtySessions(project: Project, manifest: Manifest | null, agents
   return dirty;
 }
 
+interface RemoveMode {
+  dryRun: boolean;
+  stopOnError?: boolean;
+  onStep?: (title: string) => void;
+  hooks?: HookOptions;
+}
+
 /** Removes each planned session in turn. A dry run, or `stopOnError`, throws at the first refusal; otherwise a failure is recorded and the rest go on. */
-async function removeAll(project: Project, planned: Planned[], mode: { dryRun: boolean; stopOnError?: boolean; onStep?: (title: string) => void }): Promise<EndedSession[]> {
+async function removeAll(project: Project, planned: Planned[], mode: RemoveMode): Promise<EndedSession[]> {
   const { dryRun, onStep } = mode;
   const ended: EndedSession[] = [];
   for (const { agent, strategy } of planned) {
     const entry: EndedSession = { session: agent.session, provider: agent.provider, strategy };
     try {
       // Abandon archives uncommitted work with the session (force), so nothing is lost and pwt restore brings it back.
-      entry.result = await removeSession(project, { name: agent.session, strategy, yes: true, force: strategy === 'abandon', dryRun, interactive: false, onStep });
+      entry.result = await removeSession(project, { name: agent.session, strategy, yes: true, force: strategy === 'abandon', dryRun, interactive: false, onStep, ...(mode.hooks ? { hooks: mode.hooks } : {}) });
     } catch (error) {
       if (dryRun || mode.stopOnError || !(error instanceof PwtError)) throw error;
       entry.error = `${error.message}${error.hint ? ` ${error.hint}` : ''}`;
@@ -76,25 +85,9 @@ async function removeAll(project: Project, planned: Planned[], mode: { dryRun: b
   return ended;
 }
 
-/**
- * Stops the agents of the sessions about to end (resumable: their vendor ids
- * and resume args are recorded), so none writes into a worktree that is
- * going and remove finds no process inside. Returns how many were running.
- */
-async function stopAgents(project: Project, agents: RunAgent[]): Promise<number> {
-  let stopped = 0;
-  for (const agent of agents) stopped += (await stopSessionAgents(project, agent.session)).notes.filter((note) => note.kind === 'stopped').length;
-  return stopped;
-}
-
-/** Plans every removal (all of remove's checks, nothing changed); a refusal says that the agents were stopped, if they were. */
-async function checkAll(project: Project, run: string, planned: Planned[], stopped: number): Promise<void> {
-  try {
-    await removeAll(project, planned, { dryRun: true });
-  } catch (error) {
-    if (!(error instanceof PwtError) || stopped === 0) throw error;
-    throw new PwtError(error.message, error.exitCode, `${error.hint ?? ''} (The run's ${stopped} running agent(s) were stopped first; pwt run resume ${run} brings them back.)`.trim());
-  }
+/** Plans every removal (all of remove's checks, nothing changed, no agent stopped). */
+async function checkAll(project: Project, planned: Planned[], hooks: HookOptions | undefined): Promise<void> {
+  await removeAll(project, planned, { dryRun: true, ...(hooks ? { hooks } : {}) });
 }
 
 export interface PickOptions {
@@ -104,6 +97,8 @@ export interface PickOptions {
   /** Asks a person to confirm (only called when they can answer). */
   confirm?: (message: string) => Promise<boolean>;
   onStep?: (title: string) => void;
+  /** Project hooks, as for pwt remove (--no-hooks, --trust-hooks, who can approve them). */
+  hooks?: HookOptions;
 }
 
 export interface PickResult {
@@ -136,11 +131,12 @@ export async function pickRun(project: Project, name: string, opts: PickOptions)
     if (!opts.confirm) throw preconditionError(`${what} This needs confirmation.`, 'Pass --yes to confirm.');
     if (!(await opts.confirm(`${what} Go ahead?`))) throw cancelledError('Cancelled; nothing was changed.');
   }
-  await checkAll(project, name, planned, await stopAgents(project, live));
+  await checkAll(project, planned, opts.hooks);
 
-  // The chosen session first: if its merge or PR fails, the others stay as they are.
-  const [picked] = await removeAll(project, planned.slice(0, 1), { dryRun: false, stopOnError: true, onStep: opts.onStep });
-  const abandoned = await removeAll(project, planned.slice(1), { dryRun: false, onStep: opts.onStep });
+  // The chosen session first: if its hooks, merge or PR fail, the others stay as they are.
+  const hooks = opts.hooks ? { hooks: opts.hooks } : {};
+  const [picked] = await removeAll(project, planned.slice(0, 1), { dryRun: false, stopOnError: true, onStep: opts.onStep, ...hooks });
+  const abandoned = await removeAll(project, planned.slice(1), { dryRun: false, onStep: opts.onStep, ...hooks });
   await updateRun(project.sessionsDir, name, (file) => {
     file.picked = { provider: chosen.provider, session: chosen.session, strategy: opts.strategy, at: new Date().toISOString() };
   });
@@ -154,7 +150,7 @@ export interface RemoveRunResult {
 }
 
 /** `pwt run rm`: every session of the run ends with keep (worktree removed, branch kept), then the run file goes. */
-export async function removeRun(project: Project, name: string, onStep?: (title: string) => void): Promise<RemoveRunResult> {
+export async function removeRun(project: Project, name: string, onStep?: (title: string) => void, hooks?: HookOptions): Promise<RemoveRunResult> {
   const run = requireRun(project.sessionsDir, name);
   const manifest = await readManifest(project);
   const { live, gone } = liveAgents(project, run, manifest);
@@ -166,8 +162,8 @@ export async function removeRun(project: Project, name: string, onStep?: (title:
     );
   }
   const planned = live.map((agent) => ({ agent, strategy: 'keep' as const }));
-  await checkAll(project, name, planned, await stopAgents(project, live));
-  const kept = await removeAll(project, planned, { dryRun: false, onStep });
+  await checkAll(project, planned, hooks);
+  const kept = await removeAll(project, planned, { dryRun: false, onStep, ...(hooks ? { hooks } : {}) });
   const failed = kept.filter((each) => each.error);
   if (failed.length > 0) {
     throw preconditionError(`Could not end ${failed.map((each) => `${each.session}: ${each.error}`).join('; ')}. The run file stays.`, `Fix that, then run pwt run rm ${name} again.`);

@@ -1,26 +1,31 @@
-import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { archiveNested, archiveRef, artifactDir, copyArtifacts, moveAside, writeArchive } from './archive.js';
-import { takeInventory } from './inventory.js';
+import { archiveRef, artifactDir, moveAside } from './archive.js';
+import { takeInventory, type Inventory } from './inventory.js';
 import { withSessionLocks } from './lock.js';
 import { realPath } from '../git/repo.js';
-import { currentBranch, git, preloadWorkflowShell, resolveCommit, useWorkflowShell } from '../git/git.js';
+import { currentBranch, preloadWorkflowShell, resolveCommit, useWorkflowShell } from '../git/git.js';
 import { guessBase } from '../manifest/adopt.js';
 import { adoptedSession, findSession, type SessionRecord } from '../manifest/manifest.js';
 import { updateManifest } from '../manifest/store.js';
 import { nameProblem } from '../project/names.js';
-import { execute, type Action, type Step } from '../workflow/execute.js';
+import { executePlan, planTitles, type Runners } from '../workflow/execute.js';
 import type { Project } from '../project/project.js';
 import { isMerged } from './remove/merge.js';
 import { warmAdopted } from './copy.js';
 import { confirm, select } from '../infra/ask.js';
 import { takeSnapshot, type Orphan, type Snapshot } from './status.js';
 import { utcStamp } from '../infra/time.js';
+import { runningAgents, type RunningAgent } from '../agents/runtime/session-end.js';
+import type { ArchiveOp, DeleteBranchOp, IgnoredOp, NestedOp, PruneOp, RemoveWorktreeOp, StopAgentsOp, UnregisterOp } from './remove/plan.js';
+import { removeRunners, type EndingContext } from './remove/steps.js';
 
 /**
- * `pwt cleanup` (docs/ending-sessions.md): one decision per orphan, then a plan.
- * Nothing is deleted that is not archived first: stray folders move into
- * .archive/, unmerged branches and removed worktrees get an archive ref.
+ * `pwt cleanup` (docs/ending-sessions.md): one decision per orphan, then the
+ * facts those decisions need, a pure plan, the executor. Nothing is deleted
+ * that is not archived first: stray folders move into .archive/, unmerged
+ * branches and removed worktrees get an archive ref. The operations it
+ * shares with the ending sequence (stop the agents, archive, worktree,
+ * branch, manifest) run through the same runners.
  */
 export type Decision = 'fix' | 'adopt' | 'remove' | 'skip';
 
@@ -34,7 +39,7 @@ export interface CleanupOptions {
 
 export interface CleanupResult {
   orphans: Orphan[];
-  actions: Action[];
+  actions: CleanupOp[];
   titles: string[];
   dryRun: boolean;
   /** Not interactive and no --force: the plan was only reported. */
@@ -60,6 +65,63 @@ async function ask(orphan: Orphan, deleteBranch: boolean): Promise<Decision> {
 
 const defaultDecision = (orphan: Orphan): Decision => (orphan.kind === 'unregistered-worktree' ? 'adopt' : 'fix');
 
+/** The operations of cleanup: the ending sequence's own, plus adopting and moving strays aside. */
+export type CleanupOp =
+  | PruneOp
+  | StopAgentsOp
+  | UnregisterOp
+  | ArchiveOp
+  | DeleteBranchOp
+  | NestedOp
+  | IgnoredOp
+  | RemoveWorktreeOp
+  | { op: 'move-stray'; path: string; name: string; to: string; stamp: string; movedTo?: string }
+  | { op: 'adopt'; id: string; path: string; branch: string; withCopy: boolean; copied?: string[] }
+  | { op: 'skip'; path: string; reason: string; why: string };
+
+/** A session whose worktree is gone, as cleanup needs it. */
+export interface MissingFacts {
+  session: SessionRecord;
+  runningAgents: RunningAgent[];
+  /** The branch tip (read only with --delete-branch). */
+  tip: string | null;
+  base: string | null;
+  /** Everything on the branch is in the base (by ancestry or tree). */
+  merged: boolean;
+}
+
+/** Everything cleanup decides from, read before anything changes. */
+export interface CleanupFacts {
+  sessionsDir: string;
+  withCopy: boolean;
+  snapshot: Snapshot;
+  stamp: string;
+  /** By session id. */
+  missing: Record<string, MissingFacts>;
+  /** By worktree path: what an unregistered worktree to remove holds. */
+  unregistered: Record<string, Inventory>;
+}
+
+export async function gatherCleanupFacts(project: Project, snapshot: Snapshot, decisions: Array<[Orphan, Decision]>, deleteBranch: boolean): Promise<CleanupFacts> {
+  const mainPath = project.repo.mainPath;
+  const facts: CleanupFacts = { sessionsDir: project.sessionsDir, withCopy: project.config.copy.length > 0, snapshot, stamp: utcStamp(), missing: {}, unregistered: {} };
+  for (const [orphan, decision] of decisions) {
+    if (decision === 'skip') continue;
+    if (orphan.kind === 'missing-worktree') {
+      const session = findSession(snapshot.manifest, orphan.id as string) as SessionRecord;
+      const tip = deleteBranch ? await resolveCommit(mainPath, `refs/heads/${session.branch}`) : null;
+      const base = tip ? (session.base ?? (await currentBranch(mainPath)) ?? session.baseCommit ?? null) : null;
+      facts.missing[session.id] = { session, runningAgents: await runningAgents(session), tip, base, merged: tip && base ? await isMerged(mainPath, base, tip) : false };
+    }
+    if (orphan.kind === 'unregistered-worktree' && decision === 'remove') {
+      const path = orphan.path as string;
+      const entry = snapshot.worktrees.find((each) => realPath(each.path) === realPath(path));
+      facts.unregistered[path] = await takeInventory({ mainPath, path, recordedBranch: orphan.branch ?? entry?.head ?? 'HEAD', entry });
+    }
+  }
+  return facts;
+}
+
 export async function cleanup(project: Project, opts: CleanupOptions): Promise<CleanupResult> {
   if (opts.force && !opts.dryRun) preloadWorkflowShell();
   const snapshot = await takeSnapshot(project);
@@ -67,103 +129,60 @@ export async function cleanup(project: Project, opts: CleanupOptions): Promise<C
   const asking = !opts.force && !opts.dryRun && opts.interactive;
   const decisions: Array<[Orphan, Decision]> = [];
   for (const orphan of snapshot.orphans) decisions.push([orphan, asking ? await ask(orphan, Boolean(opts.deleteBranch)) : defaultDecision(orphan)]);
-  const steps = await buildCleanupPlan(project, snapshot, decisions, Boolean(opts.deleteBranch));
+  const facts = await gatherCleanupFacts(project, snapshot, decisions, Boolean(opts.deleteBranch));
+  const ops = planCleanup(facts, decisions, { deleteBranch: Boolean(opts.deleteBranch) });
   // The steps' git calls run through zx (git/workflow-shell.ts); a report or a dry run only reads.
-  if (steps.length > 0 && !opts.dryRun && !reportOnly) await useWorkflowShell();
+  if (ops.length > 0 && !opts.dryRun && !reportOnly) await useWorkflowShell();
   const dryRun = Boolean(opts.dryRun) || reportOnly;
+  const context: EndingContext = { project, records: new Map(Object.values(facts.missing).map((each) => [each.session.id, each.session])) };
+  const run = () => executePlan(ops, cleanupRunners, context, { dryRun, onStep: opts.onStep });
   // The sessions it touches stay its own while it works (remove and restore wait for no one: they refuse).
   const ids = snapshot.orphans.filter((orphan) => orphan.kind === 'missing-worktree' || orphan.kind === 'unregistered-worktree').map((orphan) => orphan.id ?? basename(orphan.path ?? ''));
-  const actions = dryRun ? await execute(steps, { dryRun, onStep: opts.onStep }) : await withSessionLocks(project, ids, () => execute(steps, { dryRun, onStep: opts.onStep }));
-  return { orphans: snapshot.orphans, actions, titles: steps.map((step) => step.title), dryRun, reportOnly };
+  const actions = dryRun ? await run() : await withSessionLocks(project, ids, run);
+  return { orphans: snapshot.orphans, actions, titles: planTitles(ops, cleanupRunners), dryRun, reportOnly };
 }
 
-export async function buildCleanupPlan(project: Project, snapshot: Snapshot, decisions: Array<[Orphan, Decision]>, deleteBranch: boolean): Promise<Step[]> {
-  const mainPath = project.repo.mainPath;
-  const stamp = utcStamp();
-  const steps: Step[] = [];
+/** From the facts and the decisions to the plan, with no I/O. */
+export function planCleanup(facts: CleanupFacts, decisions: Array<[Orphan, Decision]>, opts: { deleteBranch: boolean }): CleanupOp[] {
+  const ops: CleanupOp[] = [];
   const needsPrune = decisions.some(([orphan, decision]) => decision === 'fix' && (orphan.kind === 'prunable' || orphan.kind === 'missing-worktree'));
-  if (needsPrune) {
-    steps.push({ action: { op: 'prune-worktrees' }, title: 'git worktree prune', run: async () => void (await git(mainPath, ['worktree', 'prune'])) });
-  }
-  const takenIds = new Set(snapshot.manifest?.sessions.map((session) => session.id) ?? []);
+  if (needsPrune) ops.push({ op: 'prune-worktrees' });
+  const takenIds = new Set(facts.snapshot.manifest?.sessions.map((session) => session.id) ?? []);
   for (const [orphan, decision] of decisions) {
     if (decision === 'skip') continue;
-    if (orphan.kind === 'missing-worktree') steps.push(...(await missingWorktreeSteps(project, snapshot, orphan, deleteBranch, stamp)));
+    if (orphan.kind === 'missing-worktree') ops.push(...missingWorktreeOps(facts, facts.missing[orphan.id as string] as MissingFacts, orphan.path as string, opts.deleteBranch));
     if (orphan.kind === 'stray-directory' && orphan.path) {
-      const path = orphan.path;
-      const name = orphan.id ?? basename(path);
-      steps.push({ action: { op: 'move-stray', path, to: `${project.sessionsDir}/.archive/strays/` }, title: `move stray folder ${path} into .archive/strays/`, run: async () => void moveAside(project.sessionsDir, path, name, stamp) });
+      ops.push({ op: 'move-stray', path: orphan.path, name: orphan.id ?? basename(orphan.path), to: `${facts.sessionsDir}/.archive/strays/`, stamp: facts.stamp });
     }
-    if (orphan.kind === 'unregistered-worktree' && decision === 'adopt') steps.push(adoptStep(project, snapshot, orphan, takenIds));
-    if (orphan.kind === 'unregistered-worktree' && decision === 'remove') steps.push(...(await removeUnregisteredSteps(project, snapshot, orphan, stamp)));
+    if (orphan.kind === 'unregistered-worktree' && decision === 'adopt') ops.push(adoptOp(facts, orphan, takenIds));
+    if (orphan.kind === 'unregistered-worktree' && decision === 'remove') ops.push(...removeUnregisteredOps(facts, orphan, facts.unregistered[orphan.path as string] as Inventory));
   }
-  return steps;
+  return ops;
 }
 
-async function missingWorktreeSteps(project: Project, snapshot: Snapshot, orphan: Orphan, deleteBranch: boolean, stamp: string): Promise<Step[]> {
-  const mainPath = project.repo.mainPath;
-  const session = findSession(snapshot.manifest, orphan.id as string) as SessionRecord;
-  const steps: Step[] = [
+function missingWorktreeOps(facts: CleanupFacts, missing: MissingFacts, path: string, deleteBranch: boolean): CleanupOp[] {
+  const { session } = missing;
+  const ops: CleanupOp[] = [
     // Agents still running for a session whose folder is gone are stopped first.
-    ...(session.agents?.length ? await (await import('../agents/runtime/session-end.js')).stopAgentsSteps(project, session) : []),
-    {
-      action: { op: 'unregister', id: session.id },
-      title: `drop ${session.id} from the manifest (its worktree is gone)`,
-      run: async () => {
-        await updateManifest(project, (manifest) => {
-          manifest.sessions = manifest.sessions.filter((each) => !(each.id === session.id && !existsSync(orphan.path as string)));
-        });
-      },
-    },
+    ...(missing.runningAgents.length ? [{ op: 'stop-agents' as const, id: session.id, agents: missing.runningAgents.map((agent) => agent.id), providers: missing.runningAgents.map((agent) => agent.provider) }] : []),
+    { op: 'unregister', id: session.id, path, gone: true },
   ];
-  const tip = deleteBranch ? await resolveCommit(mainPath, `refs/heads/${session.branch}`) : null;
-  if (!tip) return steps;
-  const base = session.base ?? (await currentBranch(mainPath)) ?? session.baseCommit;
-  const merged = base ? await isMerged(mainPath, base, tip) : false;
-  if (!merged) {
-    const action: Action = { op: 'archive', id: session.id, ref: archiveRef(session.id, stamp), branch: session.branch };
-    steps.push({
-      action,
-      title: `archive unmerged ${session.branch} under ${action.ref}`,
-      run: async () => {
-        const entry = await writeArchive({ cwd: mainPath, id: session.id, branch: session.branch, stamp, reason: 'cleanup --delete-branch', worktree: null, session });
-        action.ref = entry.ref;
-      },
-    });
+  if (!deleteBranch || !missing.tip) return ops;
+  if (!missing.merged) {
+    ops.push({ op: 'archive', id: session.id, branch: session.branch, ref: archiveRef(session.id, facts.stamp), stamp: facts.stamp, reason: 'cleanup --delete-branch', worktree: null, what: `unmerged ${session.branch}` });
   }
-  steps.push({
-    action: { op: 'delete-branch', branch: session.branch, merged },
-    title: `delete branch ${session.branch}${merged ? ` (merged into ${base})` : ''}`,
-    // -D: git's own -d knows nothing of squash merges; merged or archived is checked above.
-    run: async () => void (await git(mainPath, ['branch', '--quiet', '-D', '--', session.branch])),
-  });
-  return steps;
+  ops.push({ op: 'delete-branch', branch: session.branch, merged: missing.merged });
+  return ops;
 }
 
-function adoptStep(project: Project, snapshot: Snapshot, orphan: Orphan, takenIds: Set<string>): Step {
+function adoptOp(facts: CleanupFacts, orphan: Orphan, takenIds: Set<string>): CleanupOp {
   const path = orphan.path as string;
   const id = orphan.id ?? basename(path);
   const problem = nameProblem(id) ?? (takenIds.has(id) ? `a session named ${id} exists already` : null);
-  if (problem) {
-    return { action: { op: 'skip', path, reason: problem }, title: `cannot adopt ${path}: ${problem} (git worktree move it to another name)`, run: async () => {} };
-  }
+  if (problem) return { op: 'skip', path, reason: problem, why: `cannot adopt ${path}: ${problem} (git worktree move it to another name)` };
   takenIds.add(id);
-  const entry = snapshot.worktrees.find((each) => each.path === path);
-  const session = adoptedSession(project.repo.mainPath, path, orphan.branch ?? entry?.head ?? 'HEAD', { id });
-  const action: Action = { op: 'adopt', id, path, branch: session.branch };
-  return {
-    action,
-    title: `adopt ${path} as session ${id}, with env files${project.config.copy.length ? ' and copy' : ''} from the main worktree`,
-    run: async () => {
-      const record = { ...session, ...(await guessBase(project.repo.mainPath, path)) };
-      const added = await updateManifest(project, (manifest) => {
-        if (findSession(manifest, id)) return false;
-        manifest.sessions.push(record);
-        return true;
-      });
-      if (added) action.copied = Object.values(await warmAdopted(project, path)).flat();
-    },
-  };
+  const entry = facts.snapshot.worktrees.find((each) => each.path === path);
+  return { op: 'adopt', id, path, branch: orphan.branch ?? entry?.head ?? 'HEAD', withCopy: facts.withCopy };
 }
 
 /**
@@ -172,45 +191,61 @@ function adoptStep(project: Project, snapshot: Snapshot, orphan: Orphan, takenId
  * the reason); commits only it reaches go into the archive ref, nested
  * repositories and ignored files that differ are copied into .archive/.
  */
-async function removeUnregisteredSteps(project: Project, snapshot: Snapshot, orphan: Orphan, stamp: string): Promise<Step[]> {
-  const mainPath = project.repo.mainPath;
+function removeUnregisteredOps(facts: CleanupFacts, orphan: Orphan, inventory: Inventory): CleanupOp[] {
   const path = orphan.path as string;
   const id = orphan.id ?? basename(path);
-  const entry = snapshot.worktrees.find((each) => realPath(each.path) === realPath(path));
-  const inventory = await takeInventory({ mainPath, path, recordedBranch: orphan.branch ?? entry?.head ?? 'HEAD', entry });
   const blocker = inventory.locked !== null ? `it is locked${inventory.locked ? ` (${inventory.locked})` : ''}` : inventory.processes.length ? `${inventory.processes.length} process(es) run inside it` : null;
-  if (blocker) return [{ action: { op: 'skip', path, reason: blocker }, title: `cannot remove ${path}: ${blocker}`, run: async () => {} }];
-  const nestedRepos = inventory.nested.filter((each) => each.kind === 'repo').map((each) => each.path);
-  const action: Action = { op: 'archive', id, ref: archiveRef(id, stamp), ...(inventory.unreachable.length ? { unreachable: inventory.unreachable.length } : {}) };
-  const steps: Step[] = [
+  if (blocker) return [{ op: 'skip', path, reason: blocker, why: `cannot remove ${path}: ${blocker}` }];
+  const ops: CleanupOp[] = [
     {
-      action,
-      title: `archive the state of ${path} under ${action.ref}`,
-      run: async () => {
-        const written = await writeArchive({ cwd: mainPath, id, branch: orphan.branch ?? 'HEAD', stamp, reason: 'cleanup remove', worktree: path, keep: inventory.unreachableTips, exclude: nestedRepos });
-        action.ref = written.ref;
-      },
+      op: 'archive',
+      id,
+      branch: orphan.branch ?? 'HEAD',
+      ref: archiveRef(id, facts.stamp),
+      stamp: facts.stamp,
+      reason: 'cleanup remove',
+      worktree: path,
+      keep: inventory.unreachableTips,
+      exclude: inventory.nested.filter((each) => each.kind === 'repo').map((each) => each.path),
+      ...(inventory.unreachable.length ? { unreachable: inventory.unreachable.length } : {}),
+      what: `the state of ${path}`,
     },
   ];
-  const to = artifactDir(project.sessionsDir, id, stamp);
+  const to = artifactDir(facts.sessionsDir, id, facts.stamp);
   const nested = inventory.nested.filter((each) => each.unsaved).map((each) => each.path);
-  if (nested.length) {
-    steps.push({
-      action: { op: 'archive-nested', paths: nested, to: join(to, 'nested') },
-      title: `copy nested repositories ${nested.join(', ')} to ${join(to, 'nested')}`,
-      run: async () => {
-        for (const each of nested) await archiveNested(path, each, join(to, 'nested'));
-      },
-    });
-  }
-  if (inventory.ignoredDiffering.length) {
-    const files = inventory.ignoredDiffering;
-    steps.push({ action: { op: 'archive-ignored', files, to: join(to, 'ignored') }, title: `copy ${files.length} ignored file(s) that differ from the main worktree to ${join(to, 'ignored')}`, run: async () => copyArtifacts(path, files, join(to, 'ignored')) });
-  }
-  steps.push({
-    action: { op: 'remove-worktree', path, force: true },
-    title: `git worktree remove ${path} (branch ${orphan.branch ?? '-'} kept)`,
-    run: async () => void (await git(mainPath, ['worktree', 'remove', '--force', '--', path])),
-  });
-  return steps;
+  if (nested.length) ops.push({ op: 'archive-nested', from: path, paths: nested, to: join(to, 'nested') });
+  if (inventory.ignoredDiffering.length) ops.push({ op: 'archive-ignored', from: path, files: inventory.ignoredDiffering, to: join(to, 'ignored') });
+  ops.push({ op: 'remove-worktree', path, shown: path, force: 1, branch: orphan.branch ?? '-' });
+  return ops;
 }
+
+const cleanupRunners: Runners<CleanupOp, EndingContext> = {
+  'prune-worktrees': removeRunners['prune-worktrees'],
+  'stop-agents': removeRunners['stop-agents'],
+  unregister: removeRunners.unregister,
+  archive: removeRunners.archive,
+  'delete-branch': removeRunners['delete-branch'],
+  'archive-nested': removeRunners['archive-nested'],
+  'archive-ignored': removeRunners['archive-ignored'],
+  'remove-worktree': removeRunners['remove-worktree'],
+  'move-stray': {
+    title: (op) => `move stray folder ${op.path} into .archive/strays/`,
+    run: async (op, { project }) => ({ movedTo: moveAside(project.sessionsDir, op.path, op.name, op.stamp) }),
+  },
+  adopt: {
+    title: (op) => `adopt ${op.path} as session ${op.id}, with env files${op.withCopy ? ' and copy' : ''} from the main worktree`,
+    run: async (op, { project }) => {
+      const record = { ...adoptedSession(project.repo.mainPath, op.path, op.branch, { id: op.id }), ...(await guessBase(project.repo.mainPath, op.path)) };
+      const added = await updateManifest(project, (manifest) => {
+        if (findSession(manifest, op.id)) return false;
+        manifest.sessions.push(record);
+        return true;
+      });
+      if (added) return { copied: Object.values(await warmAdopted(project, op.path)).flat() };
+    },
+  },
+  skip: {
+    title: (op) => op.why,
+    run: async () => {},
+  },
+};

@@ -1,6 +1,5 @@
 import { chmodSync, constants, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Step } from '../workflow/execute.js';
 import type { Project } from '../project/project.js';
 import { notes } from '../infra/notes.js';
 
@@ -125,20 +124,8 @@ export async function copyIgnored(from: string, to: string, globs: string[]): Pr
   return result;
 }
 
-/** The copy step of create and restore; its action lists what was copied once it ran. */
-export function copyStep(from: string, to: string, globs: string[]): Step<{ op: 'copy'; globs: string[]; copied: string[]; kept: string[]; report?: CopyReport }> {
-  const action: { op: 'copy'; globs: string[]; copied: string[]; kept: string[]; report?: CopyReport } = { op: 'copy' as const, globs, copied: [] as string[], kept: [] as string[] };
-  return {
-    action,
-    title: `copy ${globs.join(', ')} from the main worktree (copy-on-write where possible)`,
-    run: async () => {
-      const done = await copyIgnored(from, to, globs);
-      action.copied.push(...done.copied);
-      action.kept.push(...done.kept);
-      if (done.report) action.report = done.report;
-    },
-  };
-}
+/** The title of the copy step of create and restore. */
+export const copyTitle = (globs: string[]) => `copy ${globs.join(', ')} from the main worktree (copy-on-write where possible)`;
 
 /** What a session pwt did not create (adopted by the git hook or cleanup) gets: env files and `copy`. */
 export async function warmAdopted(project: Project, path: string): Promise<{ envCopied: string[]; copied: string[] }> {

@@ -113,6 +113,8 @@ export function findOrphans(project: Project, manifest: Manifest | null, worktre
       continue;
     }
     const path = realPath(entry.path);
+    // pwt's own temporary worktrees (a gate testing a merge result under .pwt/land/) are no sessions.
+    if (isInside(path, join(sessionsDir, '.pwt'))) continue;
     if (path !== sessionsDir && isInside(path, sessionsDir) && !registered.has(path)) {
       orphans.push({ kind: 'unregistered-worktree', id: basename(path), path, ...(entry.branch ? { branch: entry.branch } : {}) });
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { execute, executePlan, type Runners } from '../../../src/core/workflow/execute.js';
+import { executePlan, type Runners } from '../../../src/core/workflow/execute.js';
 
-type Op = { op: 'write'; key: string; value: string } | { op: 'fail'; why: string };
+type Op = { op: 'write'; key: string; value: string; before?: string | null } | { op: 'fail'; why: string };
 
 /** A toy workflow over a map, to pin the executor's contract. */
 const runners: Runners<Op, Map<string, string>> = {
@@ -52,10 +52,4 @@ describe('executePlan', () => {
     expect([...store]).toEqual([['a', '1']]);
   });
 
-  it('closure steps run through the same loop', async () => {
-    const ran: string[] = [];
-    const done = await execute([{ action: { op: 'x' }, title: 'x', run: async () => void ran.push('x') }]);
-    expect(done).toEqual([{ op: 'x' }]);
-    expect(ran).toEqual(['x']);
-  });
 });

@@ -1,40 +1,30 @@
 import type { SessionRecord } from '../../manifest/manifest.js';
-import type { Project } from '../../project/project.js';
-import type { Step } from '../../workflow/execute.js';
 import { ancestors, isAlive, isSameProcess } from '../../infra/processes.js';
 import { agentsOf } from './records.js';
 import { checkStatus, readLiveness, unknownAgent } from './status.js';
 
 /**
- * Ending a session stops its agents first (`pwt remove`, `pwt cleanup`): one
- * step, planned only when an agent of the session runs, that stops each with
- * the stop ladder and records its resume args, which the ended session's
- * record then keeps (the manifest's history; `pwt restore` brings the agent
- * records back as stopped). An agent whose status is unknown (its process
- * lives, tmux cannot show it) makes this refuse before anything changes.
+ * Ending a session stops its agents first (`pwt remove`, `pwt cleanup`, `pwt
+ * run pick`): the ending sequence reads which of them run (a fact), plans a
+ * `stop-agents` operation after every refusal was checked, and its runner
+ * calls `stopSessionAgents`, which stops each with the stop ladder and
+ * records its resume args (the ended session's record keeps them; `pwt
+ * restore` brings the agent records back as stopped).
  */
-export async function stopAgentsSteps(project: Project, session: SessionRecord): Promise<Step[]> {
+export interface RunningAgent {
+  id: string;
+  provider: string;
+}
+
+/** The session's agents that run now (none read when it has none recorded). */
+export async function runningAgents(session: SessionRecord): Promise<RunningAgent[]> {
   const agents = agentsOf(session);
   if (agents.length === 0) return [];
   const liveness = await readLiveness();
   // An agent that may still run where pwt cannot see it: ending the session would take the worktree from under it.
   const unknown = agents.find((agent) => checkStatus(agent, liveness).status === 'unknown');
   if (unknown) throw unknownAgent(unknown);
-  const running = agents.filter((agent) => checkStatus(agent, liveness).status === 'running');
-  if (running.length === 0) return [];
-  const names = running.map((agent) => `${agent.id} (${agent.provider})`).join(', ');
-  return [
-    {
-      action: { op: 'stop-agents', id: session.id, agents: running.map((agent) => agent.id) },
-      title: `stop the running agent ${names} and record how to resume it`,
-      slow: true,
-      run: async () => {
-        const { stopSessionAgents } = await import('./index.js');
-        const stopped = await stopSessionAgents(project, session.id);
-        return { resumeArgs: Object.fromEntries(stopped.agents.map((agent) => [agent.id, agent.resumeArgs])) };
-      },
-    },
-  ];
+  return agents.filter((agent) => checkStatus(agent, liveness).status === 'running').map((agent) => ({ id: agent.id, provider: agent.provider }));
 }
 
 /**

@@ -7,7 +7,7 @@ import { createRunners } from './steps.js';
 import type { CopyReport } from '../copy.js';
 import { approveHooks, runPostCreate, type HookFailed, type HookOptions, type HookOutcome } from '../../project/hooks/run.js';
 
-export { CREATING_ENV, copyEnvStep } from './steps.js';
+export { CREATING_ENV } from './steps.js';
 
 export interface CreateOptions {
   name: string;

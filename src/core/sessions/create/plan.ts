@@ -1,13 +1,14 @@
 import { preconditionError } from '../../infra/errors.js';
 import { relativeWorktree, type SessionRecord } from '../../manifest/manifest.js';
+import type { CopyReport } from '../copy.js';
 import type { CreateFacts } from './facts.js';
 
 /** The operations `pwt create` is made of (runners: steps.ts). */
 export type CreateOp =
   | { op: 'add-worktree'; path: string; branch: string; base: string; baseCommit: string }
-  | { op: 'init-submodules'; path: string }
-  | { op: 'copy-env'; from: string; to: string; files: string[] }
-  | { op: 'copy'; from: string; to: string; globs: string[] }
+  | { op: 'init-submodules'; path: string; initialised?: boolean }
+  | { op: 'copy-env'; from: string; to: string; files: string[]; copied?: string[]; kept?: string[] }
+  | { op: 'copy'; from: string; to: string; globs: string[]; copied?: string[]; kept?: string[]; report?: CopyReport }
   | { op: 'register'; id: string; session: SessionRecord };
 
 export interface CreatePlan {

@@ -9,7 +9,7 @@ import { addWorktree, discardNewBranch, discardNewWorktree } from '../../git/wor
 import { findSession } from '../../manifest/manifest.js';
 import { updateManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
-import type { Runners, Step } from '../../workflow/execute.js';
+import type { Runners } from '../../workflow/execute.js';
 import type { CreateOp } from './plan.js';
 import { PWT_ENV } from '../../infra/env.js';
 
@@ -78,16 +78,3 @@ async function removeWorktreeAndBranch(mainPath: string, path: string, branch: s
   await discardNewBranch(mainPath, branch);
 }
 
-/** The env-copy step of restore (a closure step); its action lists what was copied and what was kept once it ran. */
-export function copyEnvStep(from: string, to: string, files: string[]): Step<{ op: 'copy-env'; files: string[]; copied: string[]; kept: string[] }> {
-  const action = { op: 'copy-env' as const, files, copied: [] as string[], kept: [] as string[] };
-  return {
-    action,
-    title: 'copy env files',
-    run: async () => {
-      const done = copyEnvFiles(from, to, files);
-      action.copied.push(...done.copied);
-      action.kept.push(...done.kept);
-    },
-  };
-}

@@ -1,12 +1,13 @@
 import { preconditionError } from '../../infra/errors.js';
 import { relativeWorktree, type SessionRecord } from '../../manifest/manifest.js';
+import type { CopyReport } from '../copy.js';
 import type { OpenFacts } from './facts.js';
 
 /** The operations `pwt open` is made of (runners: steps.ts). */
 export type OpenOp =
   | { op: 'add-worktree'; path: string; branch: string; tracking: string | null }
-  | { op: 'copy-env'; from: string; to: string; files: string[] }
-  | { op: 'copy'; from: string; to: string; globs: string[] }
+  | { op: 'copy-env'; from: string; to: string; files: string[]; copied?: string[]; kept?: string[] }
+  | { op: 'copy'; from: string; to: string; globs: string[]; copied?: string[]; kept?: string[]; report?: CopyReport }
   | { op: 'register'; id: string; session: SessionRecord };
 
 export type OpenPlan =

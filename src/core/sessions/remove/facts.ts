@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { findArtifacts } from '../archive.js';
-import { aheadBehind, changedPaths, currentBranch, resolveCommit, refExists } from '../../git/git.js';
+import { findArtifacts, worktreeTree } from '../archive.js';
+import { aheadBehind, changedPaths, currentBranch, git, gitProbe, resolveCommit, refExists } from '../../git/git.js';
 import { findSession, sessionPath, type SessionRecord } from '../../manifest/manifest.js';
 import type { Project } from '../../project/project.js';
 import { isInside, realPath } from '../../git/repo.js';
@@ -9,6 +9,10 @@ import { utcStamp } from '../../infra/time.js';
 import type { WorktreeEntry } from '../../git/worktrees.js';
 import { messages } from '../../infra/messages.js';
 import { takeInventory, type Inventory } from '../inventory.js';
+import { agentProcessFilter, runningAgents, type RunningAgent } from '../../agents/runtime/session-end.js';
+import { buildLanding, commitTree, gitDateNow, type Landing } from '../gate.js';
+import { PwtError } from '../../infra/errors.js';
+import { requireGh } from '../../gh/gh.js';
 
 /**
  * Everything `pwt remove` decides from, read once before anything changes
@@ -40,6 +44,32 @@ export interface RemoveFacts {
   /** What exists only in the worktree (null when it is gone). */
   inventory: Inventory | null;
   stamp: string;
+  /** The session's agents that run now: stopped once every refusal was checked. */
+  runningAgents: RunningAgent[];
+  /** Author and committer date of the commits the removal makes (git's format): building one again gives the same id. */
+  date: string;
+}
+
+/**
+ * The second half of the facts, read once the strategy, the commit message
+ * and squash are chosen: what the strategy would do, computed now, so the
+ * plan is a pure function of facts and choices.
+ */
+export interface StrategyFacts {
+  /** The commit `--commit` will make (same tree, parent, message and dates as the `git commit` that makes it). */
+  commit?: string;
+  /** The branch tip the strategy sees: `commit` when there is one. */
+  tip: string | null;
+  /** pr: the remote exists. */
+  remoteExists?: boolean;
+  /** pr: why gh cannot open the PR (missing, not logged in), when it cannot. */
+  ghProblem?: PwtError;
+  /** merge: what landing the tip on the base makes (the exact commit, built and not referenced yet). */
+  landing?: Landing;
+  /** merge: uncommitted changes where the base is checked out. */
+  baseChanges?: number;
+  /** keep, pr: the tip is already in the base (how), so deleting the branch would lose nothing. */
+  alreadyMerged?: 'ancestor' | 'same-tree';
 }
 
 export function unknownSession(project: Project, name: string) {
@@ -68,17 +98,18 @@ export async function gatherFacts(project: Project, name: string, cwd = process.
 
   const base = session.base ?? (await currentBranch(repo.mainPath)) ?? session.baseCommit ?? 'HEAD';
   const baseBranch = await localBranch(repo.mainPath, base);
-  const [branchTip, baseTip, changed, artifacts, inventory] = await Promise.all([
+  const [branchTip, baseTip, changed, artifacts, inventory, agents] = await Promise.all([
     resolveCommit(repo.mainPath, `refs/heads/${session.branch}`),
     resolveCommit(repo.mainPath, baseBranch ? `refs/heads/${baseBranch}` : base),
     worktreeExists ? changedPaths(path, { untracked: 'normal' }) : Promise.resolve([]),
     worktreeExists ? findArtifacts(path, project.config.artifacts) : Promise.resolve([]),
     worktreeExists ? takeInventory({ mainPath: repo.mainPath, path, recordedBranch: session.branch, entry }) : Promise.resolve(null),
+    runningAgents(session),
   ]);
   // A nested repository shows as one untracked "dir/"; it is archived as a folder, not committed as a gitlink.
   // pwt's own running agents are not in the way: the removal stops them first (agents/runtime/session-end.ts).
   if (inventory?.processes.length && session.agents?.length) {
-    const ours = (await import('../../agents/runtime/session-end.js')).agentProcessFilter(session);
+    const ours = agentProcessFilter(session);
     inventory.processes = inventory.processes.filter((each) => !ours(each.pid));
   }
   const nestedRepos = new Set(inventory?.nested.filter((each) => each.kind === 'repo').map((each) => `${each.path}/`));
@@ -102,7 +133,75 @@ export async function gatherFacts(project: Project, name: string, cwd = process.
     artifacts,
     inventory,
     stamp: utcStamp(),
+    runningAgents: agents,
+    date: gitDateNow(),
   };
+}
+
+/** The merge commit's message. */
+export const mergeMessage = (facts: RemoveFacts, into: string) => {
+  const goals = facts.session.goals.map((goal) => `- ${goal}`).join('\n');
+  return `Merge branch '${facts.session.branch}' into ${into}${goals ? `\n\nSession goals:\n${goals}` : ''}`;
+};
+
+/** The squash commit's default message: the session's name and goals and the squashed commits' subjects. */
+async function squashMessage(facts: RemoveFacts, baseTip: string, tip: string, into: string): Promise<string> {
+  const { session } = facts;
+  const subjects = (await git(facts.project.repo.mainPath, ['log', '--format=%s', '--reverse', `${baseTip}..${tip}`, '--'])).split('\n').filter(Boolean);
+  const goals = session.goals.map((goal) => `- ${goal}`).join('\n');
+  const listed = subjects.slice(0, 30).map((subject) => `* ${subject}`).join('\n');
+  return [
+    session.goals[0] ? `${session.id}: ${session.goals[0]}` : `Squash-merge ${session.branch} into ${into}`,
+    ...(goals ? ['', `Session goals:\n${goals}`] : []),
+    '',
+    `Squashed from ${session.branch} (${subjects.length} commit(s)):`,
+    listed + (subjects.length > 30 ? `\n* ... and ${subjects.length - 30} more` : ''),
+  ].join('\n');
+}
+
+/**
+ * What the chosen strategy would do, read now (the plan only decides). With
+ * `--commit` and uncommitted work the tip is about to move: the commit it
+ * will become is made here (same tree, parent, message and dates; referenced
+ * by nothing yet), so checks and the merge judge the real result.
+ */
+export async function gatherStrategyFacts(facts: RemoveFacts, choice: { strategy: 'pr' | 'merge' | 'keep' | 'abandon'; commitMessage?: string; squash?: { message?: string } }): Promise<StrategyFacts> {
+  const mainPath = facts.project.repo.mainPath;
+  const { strategy } = choice;
+  let tip = facts.branchTip;
+  let commit: string | undefined;
+  if (tip && choice.commitMessage && facts.dirty.length > 0 && facts.worktreeExists) {
+    const tree = await worktreeTree(facts.path, nestedRepoPaths(facts));
+    commit = await commitTree(mainPath, tree, [tip], choice.commitMessage, facts.date);
+    tip = commit;
+  }
+  const out: StrategyFacts = { tip, ...(commit ? { commit } : {}) };
+  if (strategy === 'pr') {
+    const remote = facts.session.remote ?? facts.project.config.remote;
+    out.remoteExists = (await gitProbe(mainPath, ['remote', 'get-url', '--', remote])).code === 0;
+    if (!facts.session.pr) {
+      const problem = await requireGh(mainPath).then(
+        () => undefined,
+        (error: unknown) => {
+          if (error instanceof PwtError) return error;
+          throw error;
+        },
+      );
+      if (problem) out.ghProblem = problem;
+    }
+  }
+  if (strategy === 'merge' && facts.baseBranch && facts.baseTip && tip) {
+    const into = facts.baseBranch;
+    const message = choice.squash ? (choice.squash.message ?? (await squashMessage(facts, facts.baseTip, tip, into))) : mergeMessage(facts, into);
+    out.landing = await buildLanding(mainPath, { baseTip: facts.baseTip, tip, squash: Boolean(choice.squash), message, date: facts.date });
+    if (facts.baseCheckedOutAt && out.landing.kind !== 'already-merged') out.baseChanges = (await changedPaths(facts.baseCheckedOutAt, { untracked: 'no' })).length;
+  }
+  if ((strategy === 'keep' || strategy === 'pr') && tip && facts.baseTip) {
+    // Trees, not only ancestry: a squash-merged branch counts as merged.
+    const landing = await buildLanding(mainPath, { baseTip: facts.baseTip, tip, message: 'probe', date: facts.date }).catch(() => null);
+    if (landing?.kind === 'already-merged') out.alreadyMerged = landing.how;
+  }
+  return out;
 }
 
 /** The base name people see in messages. */

@@ -1,20 +1,25 @@
 import { PwtError, Exit, preconditionError } from '../../infra/errors.js';
 import { GitError } from '../../git/git.js';
-import { execute, type Action, type Spin } from '../../workflow/execute.js';
+import { executePlan, planTitles, type Reported, type Spin } from '../../workflow/execute.js';
 import type { Project } from '../../project/project.js';
-import { gatherFacts, type RemoveFacts } from './facts.js';
-import { buildRemovePlan, inventoryRefusal, type RemoveStepBuilder, type Strategy } from './plan.js';
+import { approveHooks, configuredEvents, type HookOptions } from '../../project/hooks/run.js';
+import { baseName, gatherFacts, gatherStrategyFacts, type RemoveFacts } from './facts.js';
+import { inventoryRefusal, planRemove, removeEvents, type RemoveChoice, type RemoveOp, type SquashChoice, type Strategy } from './plan.js';
+import { removeRunners } from './steps.js';
 import { confirm, select, text } from '../../infra/ask.js';
 import { preloadWorkflowShell, resolveCommit, useWorkflowShell } from '../../git/git.js';
 import { describeInventory } from '../inventory.js';
 import { withSessionLock } from '../lock.js';
 
-export { STRATEGIES, type Strategy, type RemoveStepBuilder } from './plan.js';
+export { STRATEGIES, removeEvents, type RemoveOp, type Strategy, type SquashChoice } from './plan.js';
 
 /**
- * `pwt remove` (docs/ending-sessions.md): snapshot, questions (only at a
- * terminal), plan, execute. Everything that can refuse refuses before the
- * first step runs.
+ * The ending sequence (docs/ending-sessions.md): the one way a session ends,
+ * for `pwt remove`, `pwt run pick|rm`, `pwt land` and the MCP server. Facts
+ * (the session, its worktree, its running agents, the configured hooks),
+ * the caller's choices (and questions, only at a terminal), the approval of
+ * the project hooks, a pure plan, the executor. Everything that can refuse
+ * refuses before the first operation runs; agents are stopped only after.
  */
 export interface RemoveOptions {
   name: string;
@@ -22,22 +27,21 @@ export interface RemoveOptions {
   yes?: boolean;
   commit?: string;
   /** With merge: one commit on the base (message optional). */
-  squash?: { message?: string };
+  squash?: SquashChoice;
   force?: boolean;
   dryRun?: boolean;
   interactive: boolean;
+  /** Project hooks: --no-hooks (enabled: false), --trust-hooks, who can approve them, progress. Default: enabled, nobody asked. */
+  hooks?: HookOptions;
   onStep?: (title: string) => void;
   /** Progress for slow steps (push, gh, merge): zx's spinner at a terminal. */
   spin?: Spin;
-  /** Steps to run before the strategy's own (project hooks check here; the agents code stops agents here). */
-  before?: RemoveStepBuilder[];
-  /** Steps to run once the session is gone (the post-remove project hook). */
-  after?: RemoveStepBuilder[];
 }
 
 export interface RemoveResult {
   strategy: Strategy;
-  actions: Action[];
+  /** The plan's operations; after a real run, with what each learned (a dry run: as planned). */
+  actions: Reported<RemoveOp>[];
   /** One line per planned step, for people. */
   titles: string[];
   dryRun: boolean;
@@ -47,8 +51,9 @@ export interface RemoveResult {
   branchTipAfter?: string | null;
   /** What the worktree held beyond its branch, one line each (shown by --dry-run). */
   inventory: string[];
+  /** Why project hooks did not run (--no-hooks), when they did not. */
+  hookNote?: string;
 }
-
 const STRATEGY_OPTIONS = [
   { value: 'pr', label: 'pr', hint: 'push the branch and open a pull request; keep the branch' },
   { value: 'merge', label: 'merge', hint: 'merge into the base here, then delete the branch' },
@@ -99,13 +104,27 @@ async function removeLocked(project: Project, opts: RemoveOptions): Promise<Remo
   const refusal = inventoryRefusal(facts, { strategy, force: Boolean(opts.force) });
   if (refusal) throw refusal;
   const commitMessage = facts.worktreeExists ? await settleUncommitted(facts, strategy, opts) : undefined;
+  const choice: RemoveChoice = { strategy, force: Boolean(opts.force), ...(commitMessage !== undefined ? { commitMessage } : {}), ...(opts.squash ? { squash: opts.squash } : {}) };
+  const strategyFacts = await gatherStrategyFacts(facts, choice);
+  // Every refusal first (the plan is pure: planning twice costs nothing), then the questions that commit to going on.
+  const hookOptions: HookOptions = opts.hooks ?? { enabled: true };
+  const events = removeEvents(strategy);
+  planRemove(facts, strategyFacts, { ...choice, hooks: hookOptions.enabled ? configuredEvents(project, events) : [] });
   if (strategy === 'abandon') await confirmAbandon(facts, opts);
-  const plan = await buildRemovePlan(facts, { strategy, force: Boolean(opts.force), ...(commitMessage !== undefined ? { commitMessage } : {}), ...(opts.squash ? { squash: opts.squash } : {}) }, opts.before, opts.after);
+  // A dry run asks nothing: it shows the hooks that would run once approved.
+  const gate = opts.dryRun && hookOptions.enabled ? { events: configuredEvents(project, events) } : await approveHooks(project, events, hookOptions);
+  const plan = planRemove(facts, strategyFacts, { ...choice, hooks: gate.events });
+  const context = {
+    project,
+    session: facts.session,
+    hookTarget: { id: facts.session.id, path: facts.path, branch: facts.session.branch, base: baseName(facts) },
+    ...(hookOptions.onProgress ? { onHookProgress: hookOptions.onProgress } : {}),
+  };
 
   if (!opts.dryRun) await useWorkflowShell();
   let current = '';
   try {
-    const actions = await execute(plan.steps, {
+    const actions = await executePlan(plan.ops, removeRunners, context, {
       dryRun: opts.dryRun,
       spin: opts.spin,
       onStep: (title) => {
@@ -115,7 +134,17 @@ async function removeLocked(project: Project, opts: RemoveOptions): Promise<Remo
     });
     // What the report may claim is checked against git after the steps, not assumed.
     const branchTipAfter = await resolveCommit(project.repo.mainPath, `refs/heads/${facts.session.branch}`);
-    return { strategy, actions, titles: plan.steps.map((step) => step.title), dryRun: Boolean(opts.dryRun), notes: plan.notes, facts, branchTipAfter, inventory: facts.inventory ? describeInventory(facts.inventory) : [] };
+    return {
+      strategy,
+      actions,
+      titles: planTitles(plan.ops, removeRunners),
+      dryRun: Boolean(opts.dryRun),
+      notes: plan.notes,
+      facts,
+      branchTipAfter,
+      inventory: facts.inventory ? describeInventory(facts.inventory) : [],
+      ...(gate.note ? { hookNote: gate.note } : {}),
+    };
   } catch (error) {
     throw stepFailure(error, current, facts);
   }

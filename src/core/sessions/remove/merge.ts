@@ -1,5 +1,4 @@
-import { git, gitProbe, resolveCommit } from '../../git/git.js';
-import { preconditionError } from '../../infra/errors.js';
+import { git, gitProbe } from '../../git/git.js';
 
 /**
  * Merging without a checkout. `git merge-tree --write-tree` (git 2.38+)
@@ -51,11 +50,6 @@ export async function isMerged(cwd: string, base: string, branch: string): Promi
   return plan?.kind === 'already-merged';
 }
 
-/** Writes the merge commit for a planned merge-commit: parents base then branch, like `git merge`. */
-export async function writeMergeCommit(cwd: string, tree: string, baseTip: string, branchTip: string, message: string): Promise<string> {
-  return (await git(cwd, ['commit-tree', tree, '-p', baseTip, '-p', branchTip, '-m', message])).trim();
-}
-
 /**
  * Moves the base branch to `target`, a descendant of its tip. Where the base
  * is checked out, `git merge --ff-only` moves branch, index and files together
@@ -68,15 +62,4 @@ export async function advanceBase(cwd: string, baseBranch: string, baseTip: stri
     return;
   }
   await git(cwd, ['update-ref', '-m', reason, `refs/heads/${baseBranch}`, target, baseTip]);
-}
-
-/**
- * The merge of `branch` into `baseBranch` as their tips stand now. Merge
- * steps plan again when they run: an earlier step (a commit) can have moved
- * the branch since the plan was printed.
- */
-export async function planMergeNow(cwd: string, branch: string, baseBranch: string, sessionId: string): Promise<{ plan: MergePlan; branchTip: string; baseTip: string }> {
-  const [branchTip, baseTip] = await Promise.all([resolveCommit(cwd, `refs/heads/${branch}`), resolveCommit(cwd, `refs/heads/${baseBranch}`)]);
-  if (!branchTip || !baseTip) throw preconditionError(`${branchTip ? baseBranch : branch} disappeared while pwt remove ran; nothing was merged.`, `Check with git branch, then run pwt remove ${sessionId} again.`);
-  return { plan: await planMerge(cwd, baseTip, branchTip), branchTip, baseTip };
 }

@@ -1,16 +1,18 @@
 import { conflictError, preconditionError, type PwtError } from '../../infra/errors.js';
-import { requireGh } from '../../gh/gh.js';
-import { changedPaths, gitProbe } from '../../git/git.js';
-import type { Step } from '../../workflow/execute.js';
-import { baseName, type RemoveFacts } from './facts.js';
-import { planMerge, type MergePlan } from './merge.js';
-import { squashStep, type SquashChoice } from './squash.js';
+import type { HookEvent } from '../../project/config.js';
+import type { HookOutcome } from '../../project/hooks/run.js';
+import { archiveRef, artifactDir } from '../archive.js';
 import { headProblem } from '../inventory.js';
-import { isAncestor } from './merge.js';
-import { archiveIgnoredStep, archiveNestedStep, archiveStep, artifactsStep, commitStep, deleteBranchStep, mergeStep, pullRequestStep, pushStep, removeWorktreeStep, unregisterStep } from './steps.js';
+import { baseName, nestedRepoPaths, type RemoveFacts, type StrategyFacts } from './facts.js';
+import { join } from 'node:path';
 
 export const STRATEGIES = ['pr', 'merge', 'keep', 'abandon'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
+
+/** `--squash`: one commit on the base; the message is optional. */
+export interface SquashChoice {
+  message?: string;
+}
 
 /** What the user chose (by flags or prompts) on top of the facts. */
 export interface RemoveChoice {
@@ -21,28 +23,87 @@ export interface RemoveChoice {
   squash?: SquashChoice;
   /** --force: go past a locked worktree, running processes, a detached HEAD or an operation in progress, archiving what would be lost. */
   force?: boolean;
+  /** The project-hook events that may run (configured, approved, not --no-hooks). */
+  hooks?: readonly HookEvent[];
 }
 
 /**
- * Extra steps that run before the strategy's own. This is the seam for
- * stopping the agents in the worktree first (docs/ending-sessions.md): the
- * agents code passes its builder here.
+ * The operations that end a session (runners: steps.ts). `pwt cleanup` plans
+ * some of the same ones (its own ops are in cleanup.ts). Optional fields
+ * after the comment "learned" are filled in by the runner.
  */
-export type RemoveStepBuilder = (facts: RemoveFacts, choice: RemoveChoice) => Step[] | Promise<Step[]>;
+export type HookOp = {
+  op: 'hook';
+  event: HookEvent;
+  commands: string[];
+  /** Where it runs: the session's worktree, or the main worktree (post-remove, or once the worktree is gone). */
+  cwd: string;
+  /** pre-merge on the merge result: this commit, checked out in a temporary detached worktree. */
+  commit?: string;
+  /** A failure stops the removal (gates, pre-remove) or is only reported (post-remove). */
+  fatal: boolean;
+  // learned
+  outcomes?: HookOutcome[];
+  failed?: string;
+};
+export type StopAgentsOp = { op: 'stop-agents'; id: string; agents: string[]; providers: string[]; resumeArgs?: Record<string, string[] | null> };
+export type CommitOp = { op: 'commit'; id: string; path: string; branch: string; message: string; files: number; exclude: string[]; date: string; expect?: string };
+export type PushOp = { op: 'push'; remote: string; branch: string; cwd: string; attempts?: number };
+export type CreatePrOp = { op: 'create-pr'; id: string; base: string; head: string; title: string; body: string; url?: string };
+type Landing = {
+  branch: string;
+  into: string;
+  mode: 'fast-forward' | 'merge-commit' | 'squash' | 'already-merged';
+  /** The base tip the merge was built on, the branch tip it takes, the commit the base moves to. */
+  from?: string;
+  tip?: string;
+  target?: string;
+  checkedOutAt?: string;
+  message?: string;
+  id: string;
+  // learned
+  commit?: string;
+};
+export type MergeOp = Landing & { op: 'merge' };
+export type SquashOp = Landing & { op: 'squash-merge' };
+export type ArchiveOp = {
+  op: 'archive';
+  id: string;
+  branch: string;
+  ref: string;
+  stamp: string;
+  reason: string;
+  /** The worktree whose state goes into the archive (null: the branch tip only). */
+  worktree: string | null;
+  keep?: string[];
+  exclude?: string[];
+  uncommitted?: number;
+  unreachable?: number;
+  /** What the archive's title calls the tip ("the branch tip", "the worktree's HEAD", "unmerged session/x"). */
+  what: string;
+  // learned
+  commit?: string;
+};
+export type ArtifactsOp = { op: 'archive-artifacts'; from: string; files: string[]; to: string };
+export type IgnoredOp = { op: 'archive-ignored'; from: string; files: string[]; to: string };
+export type NestedOp = { op: 'archive-nested'; from: string; paths: string[]; to: string };
+export type RemoveWorktreeOp = { op: 'remove-worktree'; path: string; shown: string; force?: 1 | 2; branch?: string };
+export type PruneOp = { op: 'prune-worktrees'; path?: string; shown?: string };
+export type DeleteBranchOp = { op: 'delete-branch'; branch: string; merged?: boolean; into?: string };
+export type UnregisterOp = { op: 'unregister'; id: string; path: string; gone?: boolean };
 
-/**
- * The branch tip the strategy will see. With --commit and uncommitted work the
- * tip is about to move: this is the commit it will become (same tree, made
- * with commit-tree, referenced by nothing), so checks judge the real result.
- */
-async function tipAfterCommit(facts: RemoveFacts, commitMessage: string | undefined): Promise<string> {
-  const tip = facts.branchTip as string;
-  if (!commitMessage || facts.dirty.length === 0 || !facts.worktreeExists) return tip;
-  const { worktreeTree } = await import('../archive.js');
-  const tree = await worktreeTree(facts.path);
-  const commit = await gitProbe(facts.project.repo.mainPath, ['commit-tree', tree, '-p', tip, '-m', commitMessage]);
-  return commit.code === 0 ? commit.stdout.trim() : tip;
+export type RemoveOp = HookOp | StopAgentsOp | CommitOp | PushOp | CreatePrOp | MergeOp | SquashOp | ArchiveOp | ArtifactsOp | IgnoredOp | NestedOp | RemoveWorktreeOp | PruneOp | DeleteBranchOp | UnregisterOp;
+
+export interface RemovePlan {
+  ops: RemoveOp[];
+  /** Things to tell the user before running (e.g. the base moved on). */
+  notes: string[];
 }
+
+/** The events a strategy runs before anything changes (gates, then pre-remove). */
+export const preEvents = (strategy: Strategy): HookEvent[] => [...(strategy === 'merge' ? ['pre-merge' as const] : strategy === 'pr' ? ['pre-pr' as const] : []), 'pre-remove'];
+/** Every hook event a strategy may run: what the approval is asked for. */
+export const removeEvents = (strategy: Strategy): HookEvent[] => [...preEvents(strategy), 'post-remove'];
 
 /**
  * What the inventory found that the strategy cannot carry: each refuses (exit
@@ -50,7 +111,7 @@ async function tipAfterCommit(facts: RemoveFacts, commitMessage: string | undefi
  * rest (commits only the worktree reaches, nested repositories, ignored files
  * that differ) is archived by the plan instead.
  */
-export function inventoryRefusal(facts: RemoveFacts, choice: RemoveChoice): PwtError | null {
+export function inventoryRefusal(facts: RemoveFacts, choice: Pick<RemoveChoice, 'strategy' | 'force'>): PwtError | null {
   const inventory = facts.inventory;
   if (!inventory) return null;
   const { strategy, force } = choice;
@@ -87,20 +148,26 @@ export function inventoryRefusal(facts: RemoveFacts, choice: RemoveChoice): PwtE
   return null;
 }
 
-/** Strategy preconditions; each throws before anything changes. */
-async function preparePr(facts: RemoveFacts, commitMessage: string | undefined) {
-  const { repo, config } = facts.project;
-  const remote = facts.session.remote ?? config.remote;
-  if ((await gitProbe(repo.mainPath, ['remote', 'get-url', '--', remote])).code !== 0) {
+interface PrTarget {
+  remote: string;
+  base: string;
+  title: string;
+  body: string;
+}
+
+/** pr's preconditions; each throws before anything changes. */
+function preparePr(facts: RemoveFacts, strategyFacts: StrategyFacts): PrTarget {
+  const remote = facts.session.remote ?? facts.project.config.remote;
+  if (!strategyFacts.remoteExists) {
     throw preconditionError(`There is no remote "${remote}" to push ${facts.session.branch} to.`, `Add it (git remote add ${remote} <url>) or set "remote" in .pwt.json; or end with --strategy keep.`);
   }
   if (!facts.branchTip) throw preconditionError(`The branch ${facts.session.branch} no longer exists; there is nothing to open a pull request from.`, `End the session with: pwt remove ${facts.session.id} --strategy keep`);
   const base = facts.baseBranch ?? (facts.session.base?.startsWith(`${remote}/`) ? facts.session.base.slice(remote.length + 1) : null);
   if (!base) throw preconditionError(`The session's base "${baseName(facts)}" is not a branch, so a pull request has nothing to target.`, `End with --strategy keep and open the PR yourself: gh pr create --head ${facts.session.branch} --base <branch>`);
-  if (!facts.session.pr && facts.baseTip && (await isAncestor(repo.mainPath, await tipAfterCommit(facts, commitMessage), facts.baseTip))) {
+  if (!facts.session.pr && strategyFacts.alreadyMerged === 'ancestor') {
     throw preconditionError(`${facts.session.branch} has no commits beyond ${baseName(facts)}: a pull request would be empty. Nothing was changed.`, `End it with --strategy keep (or abandon), or commit work in the session first.`);
   }
-  if (!facts.session.pr) await requireGh(repo.mainPath);
+  if (!facts.session.pr && strategyFacts.ghProblem) throw strategyFacts.ghProblem;
   const goals = facts.session.goals;
   const title = goals[0] ? `${facts.session.id}: ${goals[0]}` : facts.session.id;
   const body = [
@@ -111,87 +178,144 @@ async function preparePr(facts: RemoveFacts, commitMessage: string | undefined) 
   return { remote, base, title, body };
 }
 
-async function prepareMerge(facts: RemoveFacts, commitMessage: string | undefined): Promise<MergePlan> {
+/** merge's preconditions; each throws before anything changes. */
+function checkMerge(facts: RemoveFacts, strategyFacts: StrategyFacts): void {
   const { session } = facts;
-  const mainPath = facts.project.repo.mainPath;
   if (!facts.baseBranch || !facts.baseTip) {
     throw preconditionError(`The session's base "${baseName(facts)}" is not a local branch, so there is nothing to merge into.`, `Open a PR instead (--strategy pr), or merge by hand and then run: pwt remove ${session.id} --strategy keep`);
   }
-  if (!facts.branchTip) return { kind: 'already-merged', how: 'ancestor' };
-  const plan = await planMerge(mainPath, facts.baseTip, await tipAfterCommit(facts, commitMessage));
-  if (plan.kind === 'conflicts') {
+  const landing = strategyFacts.landing;
+  if (landing?.kind === 'conflicts') {
+    const what = facts.baseAhead > 0 ? `${facts.baseBranch} moved on and merging ${session.branch} into it` : `Merging ${session.branch} into ${facts.baseBranch}`;
     throw conflictError(
-      `${facts.baseBranch} moved on and merging ${session.branch} into it conflicts in: ${plan.files.join(', ')}. Nothing was changed.`,
+      `${what} conflicts in: ${landing.files.join(', ')}. Nothing was changed.`,
       `In the session, run git merge ${facts.baseBranch}, resolve and commit; then pwt remove ${session.id} --strategy merge. Or open a PR: --strategy pr.`,
     );
   }
-  if (facts.baseCheckedOutAt && plan.kind !== 'already-merged') {
-    const changes = await changedPaths(facts.baseCheckedOutAt, { untracked: 'no' });
-    if (changes.length > 0) {
-      throw preconditionError(
-        `${facts.baseBranch} is checked out in ${facts.baseCheckedOutAt} with ${changes.length} uncommitted change(s); merging would have to touch them.`,
-        `Commit or stash them there first, then run pwt remove ${session.id} --strategy merge again.`,
-      );
-    }
+  if (facts.baseCheckedOutAt && strategyFacts.baseChanges) {
+    throw preconditionError(
+      `${facts.baseBranch} is checked out in ${facts.baseCheckedOutAt} with ${strategyFacts.baseChanges} uncommitted change(s); merging would have to touch them.`,
+      `Commit or stash them there first, then run pwt remove ${session.id} --strategy merge again.`,
+    );
   }
-  return plan;
 }
 
-export interface RemovePlan {
-  steps: Step[];
-  /** Things to tell the user before running (e.g. the base moved on). */
-  notes: string[];
-  mergePlan?: MergePlan;
+const shownPath = (facts: RemoveFacts) => {
+  const main = facts.project.repo.mainPath;
+  return facts.path.startsWith(`${main}/`) ? facts.path.slice(main.length + 1) : facts.path;
+};
+
+/** The archive of the session's state (abandon, squash, or what only the worktree reaches). */
+function archiveOp(facts: RemoveFacts, reason: string): ArchiveOp {
+  const lost = facts.inventory?.unreachable.length ?? 0;
+  return {
+    op: 'archive',
+    id: facts.session.id,
+    branch: facts.session.branch,
+    ref: archiveRef(facts.session.id, facts.stamp),
+    stamp: facts.stamp,
+    reason,
+    worktree: facts.worktreeExists ? facts.path : null,
+    keep: facts.inventory?.unreachableTips ?? [],
+    exclude: nestedRepoPaths(facts),
+    uncommitted: facts.dirty.length,
+    ...(lost ? { unreachable: lost } : {}),
+    what: reason === 'abandon' ? 'the branch tip' : "the worktree's HEAD",
+  };
 }
 
-export async function buildRemovePlan(facts: RemoveFacts, choice: RemoveChoice, before: RemoveStepBuilder[] = [], after: RemoveStepBuilder[] = []): Promise<RemovePlan> {
-  const steps: Step[] = [];
+function hookOp(facts: RemoveFacts, event: HookEvent, where: { cwd: string; commit?: string; fatal: boolean }): HookOp {
+  return { op: 'hook', event, commands: facts.project.config.hooks[event] ?? [], cwd: where.cwd, ...(where.commit ? { commit: where.commit } : {}), fatal: where.fatal };
+}
+
+/**
+ * From the facts and the choices to the plan, with no I/O. Refuses (exit 3,
+ * or 4 for conflicts) before anything changes; else lists the operations in
+ * one fixed order: gate hooks and pre-remove, stop the agents, commit, the
+ * strategy's own operations, archive, worktree, branch, manifest,
+ * post-remove.
+ */
+export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, choice: RemoveChoice): RemovePlan {
+  const ops: RemoveOp[] = [];
   const notes: string[] = [];
   const { strategy } = choice;
-  let pr: Awaited<ReturnType<typeof preparePr>> | undefined;
-  let mergePlan: MergePlan | undefined;
+  const { session, project } = facts;
+  const mainPath = project.repo.mainPath;
   // A PR recorded by an earlier, interrupted run needs no gh; a gone branch then needs no push either.
-  if (strategy === 'pr' && (facts.branchTip || !facts.session.pr)) pr = await preparePr(facts, choice.commitMessage);
+  const pr = strategy === 'pr' && (facts.branchTip || !session.pr) ? preparePr(facts, strategyFacts) : undefined;
   const refusal = inventoryRefusal(facts, choice);
   if (refusal) throw refusal;
-  if (strategy === 'merge') mergePlan = await prepareMerge(facts, choice.commitMessage);
+  if (strategy === 'merge') checkMerge(facts, strategyFacts);
+  const landing = strategy === 'merge' && facts.branchTip ? strategyFacts.landing : undefined;
   const inventory = facts.inventory;
+  const hooks = new Set(choice.hooks ?? []);
+  const here = facts.worktreeExists ? facts.path : mainPath;
 
-  for (const build of before) steps.push(...(await build(facts, choice)));
-  if (choice.commitMessage && facts.dirty.length > 0 && facts.worktreeExists) steps.push(commitStep(facts, choice.commitMessage));
-
+  // 1. Gates and pre-remove: a failure stops everything before anything changed.
+  for (const event of preEvents(strategy)) {
+    if (!hooks.has(event) || !(project.config.hooks[event]?.length)) continue;
+    // pre-merge tests what lands: with a base that moved on, the merge (or squash) commit in a temporary worktree.
+    const onResult = event === 'pre-merge' && facts.baseAhead > 0 && (landing?.kind === 'merge-commit' || landing?.kind === 'squash');
+    ops.push(hookOp(facts, event, { cwd: here, fatal: true, ...(onResult ? { commit: landing.commit } : {}) }));
+  }
+  // 2. The agents stop only once nothing can refuse any more.
+  if (facts.runningAgents.length) ops.push({ op: 'stop-agents', id: session.id, agents: facts.runningAgents.map((agent) => agent.id), providers: facts.runningAgents.map((agent) => agent.provider) });
+  // 3. Uncommitted work becomes the commit the facts predicted.
+  if (choice.commitMessage && facts.dirty.length > 0 && facts.worktreeExists) {
+    ops.push({
+      op: 'commit',
+      id: session.id,
+      path: facts.path,
+      branch: session.branch,
+      message: choice.commitMessage,
+      files: facts.dirty.length,
+      exclude: nestedRepoPaths(facts),
+      date: facts.date,
+      ...(strategyFacts.commit ? { expect: strategyFacts.commit } : {}),
+    });
+  }
+  // 4. The strategy's own operations.
   if (strategy === 'pr' && pr) {
-    if (facts.baseAhead > 0) notes.push(`${pr.base} has ${facts.baseAhead} commit(s) that ${facts.session.branch} lacks: the pull request may need a rebase or merge of ${pr.base}.`);
-    steps.push(pushStep(facts, pr.remote));
-    if (!facts.session.pr) steps.push(pullRequestStep(facts, pr));
-    else notes.push(`The pull request is already open: ${facts.session.pr}`);
+    if (facts.baseAhead > 0) notes.push(`${pr.base} has ${facts.baseAhead} commit(s) that ${session.branch} lacks: the pull request may need a rebase or merge of ${pr.base}.`);
+    ops.push({ op: 'push', remote: pr.remote, branch: session.branch, cwd: here });
+    if (!session.pr) ops.push({ op: 'create-pr', id: session.id, base: pr.base, head: session.branch, title: pr.title, body: pr.body });
+    else notes.push(`The pull request is already open: ${session.pr}`);
   }
-  if (strategy === 'merge' && mergePlan && facts.branchTip) {
+  if (strategy === 'merge' && facts.branchTip && facts.baseBranch && facts.baseTip) {
+    const mode = !landing || landing.kind === 'already-merged' ? 'already-merged' : landing.kind === 'conflicts' ? 'already-merged' : landing.kind;
+    const moving = landing && (landing.kind === 'fast-forward' || landing.kind === 'merge-commit' || landing.kind === 'squash') ? landing : undefined;
     // A squash leaves the branch's own commits out of the base: archived first, since the branch goes.
-    if (choice.squash && mergePlan.kind !== 'already-merged') steps.push(archiveStep(facts, 'squash-merge'));
-    steps.push(choice.squash ? squashStep(facts, mergePlan, choice.squash) : mergeStep(facts, mergePlan));
+    if (choice.squash && moving) ops.push(archiveOp(facts, 'squash-merge'));
+    ops.push({
+      op: (choice.squash ? 'squash-merge' : 'merge') as 'merge',
+      id: session.id,
+      branch: session.branch,
+      into: facts.baseBranch,
+      mode,
+      ...(moving ? { from: facts.baseTip, tip: strategyFacts.tip as string, target: moving.commit } : {}),
+      ...(facts.baseCheckedOutAt ? { checkedOutAt: facts.baseCheckedOutAt } : {}),
+      ...(choice.squash?.message !== undefined ? { message: choice.squash.message } : {}),
+    });
   }
-  if ((strategy === 'keep' || strategy === 'pr') && facts.branchTip && facts.baseTip) {
-    // Trees, not only ancestry: a squash-merged branch counts as merged.
-    const tip = await tipAfterCommit(facts, choice.commitMessage);
-    const merged = await planMerge(facts.project.repo.mainPath, facts.baseTip, tip).catch(() => null);
-    if (merged?.kind === 'already-merged') {
-      const how = merged.how === 'same-tree' ? ' (squash-merged or cherry-picked)' : '';
-      notes.push(`Everything on ${facts.session.branch} is already in ${baseName(facts)}${how}; deleting the branch would lose nothing: git branch -D ${facts.session.branch}`);
-    }
+  if ((strategy === 'keep' || strategy === 'pr') && strategyFacts.alreadyMerged) {
+    const how = strategyFacts.alreadyMerged === 'same-tree' ? ' (squash-merged or cherry-picked)' : '';
+    notes.push(`Everything on ${session.branch} is already in ${baseName(facts)}${how}; deleting the branch would lose nothing: git branch -D ${session.branch}`);
   }
-  if (strategy === 'abandon' && (facts.branchTip || facts.worktreeExists)) steps.push(archiveStep(facts, 'abandon'));
-  // Commits only this worktree reaches (a detached HEAD, a reset, an amend) would die with it: archive them.
-  else if (inventory && (inventory.unreachable.length > 0 || inventory.operation) && !steps.some((step) => step.action.op === 'archive')) steps.push(archiveStep(facts, strategy));
-
+  // 5. Archive: abandon's, and commits only this worktree reaches (a detached HEAD, a reset, an amend), which would die with it.
+  if (strategy === 'abandon' && (facts.branchTip || facts.worktreeExists)) ops.push(archiveOp(facts, 'abandon'));
+  else if (inventory && (inventory.unreachable.length > 0 || inventory.operation) && !ops.some((op) => op.op === 'archive')) ops.push(archiveOp(facts, strategy));
+  const saved = artifactDir(project.sessionsDir, session.id, facts.stamp);
   const nested = inventory?.nested.filter((each) => each.unsaved).map((each) => each.path) ?? [];
-  if (nested.length) steps.push(archiveNestedStep(facts, nested));
-  if (inventory?.ignoredDiffering.length) steps.push(archiveIgnoredStep(facts, inventory.ignoredDiffering));
-  if (facts.artifacts.length > 0) steps.push(artifactsStep(facts));
+  if (nested.length) ops.push({ op: 'archive-nested', from: facts.path, paths: nested, to: join(saved, 'nested') });
+  if (inventory?.ignoredDiffering.length) ops.push({ op: 'archive-ignored', from: facts.path, files: inventory.ignoredDiffering, to: join(saved, 'ignored') });
+  if (facts.artifacts.length > 0) ops.push({ op: 'archive-artifacts', from: facts.path, files: facts.artifacts, to: saved });
+  // 6. The worktree, the branch, the manifest entry (last, once the worktree is really gone).
   const force = inventory?.locked !== null && inventory?.locked !== undefined ? 2 : strategy === 'abandon' || (inventory?.nested.length ?? 0) > 0 || inventory?.operation ? 1 : 0;
-  if (facts.worktreeExists || facts.gitKnowsWorktree) steps.push(removeWorktreeStep(facts, force));
-  if ((strategy === 'merge' || strategy === 'abandon') && facts.branchTip) steps.push(deleteBranchStep(facts));
-  steps.push(unregisterStep(facts));
-  for (const build of after) steps.push(...(await build(facts, choice)));
-  return { steps, notes, ...(mergePlan ? { mergePlan } : {}) };
+  if (facts.worktreeExists) ops.push({ op: 'remove-worktree', path: facts.path, shown: shownPath(facts), ...(force ? { force } : {}) });
+  else if (facts.gitKnowsWorktree) ops.push({ op: 'prune-worktrees', path: facts.path, shown: shownPath(facts) });
+  if ((strategy === 'merge' || strategy === 'abandon') && facts.branchTip) ops.push({ op: 'delete-branch', branch: session.branch });
+  ops.push({ op: 'unregister', id: session.id, path: facts.path });
+  // 7. post-remove, in the main worktree: a failure is reported, the session is gone all the same.
+  if (hooks.has('post-remove') && project.config.hooks['post-remove']?.length) ops.push(hookOp(facts, 'post-remove', { cwd: mainPath, fatal: false }));
+  return { ops, notes };
 }

@@ -1,212 +1,217 @@
 import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { addPathspec, archiveNested, artifactDir, archiveRef, copyArtifacts, writeArchive } from '../archive.js';
-import { conflictError, preconditionError } from '../../infra/errors.js';
+import { addPathspec, archiveNested, copyArtifacts, writeArchive } from '../archive.js';
+import { preconditionError } from '../../infra/errors.js';
 import { createPullRequest } from '../../gh/gh.js';
 import { git, gitProbe, pushBranch, resolveCommit } from '../../git/git.js';
 import { readManifest, updateManifest } from '../../manifest/store.js';
-import { findSession, rememberEnded } from '../../manifest/manifest.js';
-import type { Step } from '../../workflow/execute.js';
+import { findSession, rememberEnded, type SessionRecord } from '../../manifest/manifest.js';
+import type { Project } from '../../project/project.js';
+import { HookFailed, runHooks, type HookProgress, type HookTarget } from '../../project/hooks/run.js';
+import type { Runners } from '../../workflow/execute.js';
 import { realPath } from '../../git/repo.js';
 import { listWorktrees } from '../../git/worktrees.js';
-import { advanceBase, planMergeNow, writeMergeCommit, type MergePlan } from './merge.js';
-import { nestedRepoPaths, type RemoveFacts } from './facts.js';
+import { inLandingWorktree, moveBase } from '../gate.js';
 import { isAncestor } from './merge.js';
+import type { RemoveOp } from './plan.js';
 
 /**
- * The small steps `pwt remove` is made of. Each one's `action` is what
- * --dry-run and --json show; `run` only acts on what the facts decided.
- * Steps that learn something while running (a PR URL, the archive ref) write
- * it into their action, so the JSON reports what really happened.
+ * The runners of the operations that end a session (plan.ts lists them; `pwt
+ * cleanup` uses the ones it shares). Each acts only on what the plan decided
+ * and returns what it learned (a PR URL, the archive ref, the merge commit),
+ * which the report shows next to the operation.
  */
-
-const at = (facts: RemoveFacts) => (facts.worktreeExists ? facts.path : facts.project.repo.mainPath);
-const shown = (facts: RemoveFacts) => relative(facts.project.repo.mainPath, facts.path) || facts.path;
-
-export function commitStep(facts: RemoveFacts, message: string): Step {
-  return {
-    action: { op: 'commit', id: facts.session.id, branch: facts.session.branch, message, files: facts.dirty.length },
-    title: `commit ${facts.dirty.length} uncommitted change(s) on ${facts.session.branch}`,
-    run: async () => {
-      await git(facts.path, ['add', '--all', '--', ...addPathspec(nestedRepoPaths(facts))]);
-      await git(facts.path, ['commit', '--quiet', '-m', message]);
-    },
-  };
+export interface EndingContext {
+  project: Project;
+  /** The session as the facts read it (hooks get its env; the archive falls back to it). */
+  session?: SessionRecord;
+  /** Cleanup: the records of the sessions it ends (their entries leave the manifest before their branch is archived). */
+  records?: Map<string, SessionRecord>;
+  /** The session's hook env: id, path, branch, base. */
+  hookTarget?: HookTarget;
+  onHookProgress?: (progress: HookProgress) => void;
 }
 
-export function pushStep(facts: RemoveFacts, remote: string): Step {
-  const branch = facts.session.branch;
-  return {
-    action: { op: 'push', remote, branch },
-    title: `push ${branch} to ${remote} (with upstream)`,
+const again = (id: string) => `Fix the cause, then run pwt remove ${id} again to finish (pwt status shows where it stopped).`;
+
+export const removeRunners: Runners<RemoveOp, EndingContext> = {
+  hook: {
+    title: (op) => `run the ${op.event} hook${op.commit ? ` on the merge result ${op.commit.slice(0, 10)} (in a temporary worktree)` : ''}: ${op.commands.join(' && ')}`,
+    run: async (op, { project, hookTarget, session, onHookProgress }) => {
+      const id = hookTarget?.id ?? session?.id ?? '';
+      const target: HookTarget = { ...(hookTarget ?? { id, path: op.cwd, branch: '', base: '' }), cwd: op.cwd };
+      const opts = {
+        onProgress: onHookProgress,
+        consequence: op.fatal ? (op.commit ? `nothing was merged and nothing was changed.` : 'nothing was changed.') : `${id} is removed all the same.`,
+        next: `Fix it and run pwt remove ${id} again, or skip project hooks with --no-hooks.`,
+      };
+      const gate = { events: [op.event] };
+      try {
+        if (op.commit) {
+          const where = { mainPath: project.repo.mainPath, sessionsDir: project.sessionsDir, from: op.cwd, envFiles: project.config.envFiles, copy: project.config.copy };
+          return { outcomes: await inLandingWorktree(where, op.commit, (path) => runHooks(project, gate, op.event, { ...target, cwd: path }, opts)) };
+        }
+        return { outcomes: await runHooks(project, gate, op.event, target, opts) };
+      } catch (error) {
+        if (op.fatal || !(error instanceof HookFailed)) throw error;
+        return { outcomes: [error.outcome], failed: `${error.message} ${error.hint ?? ''}`.trim() };
+      }
+    },
+  },
+  'stop-agents': {
+    title: (op) => `stop the running agent ${op.agents.map((id, index) => `${id} (${op.providers[index]})`).join(', ')} and record how to resume it`,
+    slow: true,
+    run: async (op, { project }) => {
+      const { stopSessionAgents } = await import('../../agents/runtime/index.js');
+      const stopped = await stopSessionAgents(project, op.id);
+      return { resumeArgs: Object.fromEntries(stopped.agents.map((agent) => [agent.id, agent.resumeArgs])) };
+    },
+  },
+  commit: {
+    title: (op) => `commit ${op.files} uncommitted change(s) on ${op.branch}`,
+    run: async (op) => {
+      await git(op.path, ['add', '--all', '--', ...addPathspec(op.exclude)]);
+      // Verbatim and with the planned dates: the same commit the facts built and the gates tested.
+      await git(op.path, ['commit', '--quiet', '--cleanup=verbatim', '-m', op.message], { GIT_AUTHOR_DATE: op.date, GIT_COMMITTER_DATE: op.date });
+      if (!op.expect) return;
+      const made = await resolveCommit(op.path, 'HEAD');
+      if (made !== op.expect) {
+        throw preconditionError(
+          `The commit of the uncommitted work (${made?.slice(0, 10) ?? '?'}) is not the one pwt planned and checked (${op.expect.slice(0, 10)}): the worktree or the commit changed meanwhile (a git hook?). The work is committed on ${op.branch}; nothing was merged.`,
+          `Run pwt remove ${op.id} again.`,
+        );
+      }
+    },
+  },
+  push: {
+    title: (op) => `push ${op.branch} to ${op.remote} (with upstream)`,
     slow: true,
     // A push that fails on the way (network) is tried again, up to PUSH_ATTEMPTS times.
-    run: async () => pushBranch(at(facts), remote, branch),
-  };
-}
-
-export function pullRequestStep(facts: RemoveFacts, pr: { base: string; title: string; body: string }): Step {
-  const action: Step['action'] = { op: 'create-pr', base: pr.base, head: facts.session.branch, title: pr.title };
-  return {
-    action,
-    title: `open a pull request ${facts.session.branch} -> ${pr.base} (gh pr create) and record its URL`,
+    run: async (op) => pushBranch(op.cwd, op.remote, op.branch),
+  },
+  'create-pr': {
+    title: (op) => `open a pull request ${op.head} -> ${op.base} (gh pr create) and record its URL`,
     slow: true,
-    run: async () => {
-      const url = await createPullRequest({ cwd: facts.project.repo.mainPath, base: pr.base, head: facts.session.branch, title: pr.title, body: pr.body });
-      action.url = url;
-      await updateManifest(facts.project, (manifest) => {
-        const entry = manifest.sessions.find((session) => session.id === facts.session.id);
+    run: async (op, { project }) => {
+      const url = await createPullRequest({ cwd: project.repo.mainPath, base: op.base, head: op.head, title: op.title, body: op.body });
+      await updateManifest(project, (manifest) => {
+        const entry = manifest.sessions.find((session) => session.id === op.id);
         if (entry) entry.pr = url;
       });
+      return { url };
     },
-  };
-}
-
-/**
- * Merges the branch into the base. The plan decided with the tips of the
- * snapshot; running re-plans with the tips of now (a commit step may have
- * moved the branch), and still refuses on conflicts before changing anything.
- */
-export function mergeStep(facts: RemoveFacts, predicted: MergePlan): Step {
-  const baseBranch = facts.baseBranch as string;
-  const branch = facts.session.branch;
-  const action: Step['action'] = { op: 'merge', branch, into: baseBranch, mode: predicted.kind, ...(facts.baseCheckedOutAt ? { checkedOutAt: facts.baseCheckedOutAt } : {}) };
-  const mainPath = facts.project.repo.mainPath;
-  return {
-    action,
-    title: `merge ${branch} into ${baseBranch} (${predicted.kind === 'fast-forward' ? 'fast-forward' : predicted.kind === 'already-merged' ? 'already merged: nothing to do' : 'merge commit'})`,
+  },
+  merge: {
+    title: (op) => `merge ${op.branch} into ${op.into} (${op.mode === 'fast-forward' ? 'fast-forward' : op.mode === 'already-merged' ? 'already merged: nothing to do' : `merge commit ${op.target?.slice(0, 10) ?? ''}`})`,
     slow: true,
-    run: async () => {
-      const { plan, branchTip, baseTip } = await planMergeNow(mainPath, branch, baseBranch, facts.session.id);
-      action.mode = plan.kind;
-      const reason = `pwt: merge ${branch} into ${baseBranch}`;
-      if (plan.kind === 'conflicts') throw conflictError(`Merging ${branch} into ${baseBranch} conflicts in: ${plan.files.join(', ')}. Nothing was merged.`, `Resolve it in the session (git merge ${baseBranch}), commit, and run pwt remove ${facts.session.id} --strategy merge again.`);
-      if (plan.kind === 'already-merged') return;
-      const goals = facts.session.goals.map((goal) => `- ${goal}`).join('\n');
-      const target = plan.kind === 'fast-forward' ? plan.target : await writeMergeCommit(mainPath, plan.tree, baseTip, branchTip, `Merge branch '${branch}' into ${baseBranch}${goals ? `\n\nSession goals:\n${goals}` : ''}`);
-      await advanceBase(mainPath, baseBranch, baseTip, target, facts.baseCheckedOutAt, reason);
-      // Verify, not assume: the base must now hold the branch.
-      const after = await resolveCommit(mainPath, `refs/heads/${baseBranch}`);
-      if (!after || !(await isAncestor(mainPath, branchTip, after))) {
-        throw preconditionError(`${baseBranch} does not contain ${branch} after the merge step; the branch is kept.`, `Check with git log ${baseBranch}, then run pwt remove ${facts.session.id} --strategy merge again.`);
-      }
-      action.commit = target;
-    },
-  };
-}
-
-export function archiveStep(facts: RemoveFacts, reason: string): Step {
-  const keep = facts.inventory?.unreachableTips ?? [];
-  const lost = facts.inventory?.unreachable.length ?? 0;
-  const action: Step['action'] = { op: 'archive', id: facts.session.id, ref: archiveRef(facts.session.id, facts.stamp), uncommitted: facts.dirty.length, ...(lost ? { unreachable: lost } : {}) };
-  const what = reason === 'abandon' ? 'the branch tip' : 'the worktree\'s HEAD';
-  return {
-    action,
-    title: `archive ${what}${facts.dirty.length ? ` and ${facts.dirty.length} uncommitted change(s)` : ''}${lost ? ` and ${lost} commit(s) only the worktree reaches` : ''} under ${action.ref}`,
-    run: async () => {
+    run: (op, context) => land(op, context),
+  },
+  'squash-merge': {
+    title: (op) => (op.mode === 'already-merged' ? `squash ${op.branch} into ${op.into} (already merged: nothing to do)` : `squash ${op.branch} into one commit on ${op.into}`),
+    slow: true,
+    run: (op, context) => land(op, context),
+  },
+  archive: {
+    title: (op) =>
+      `archive ${op.what}${op.uncommitted ? ` and ${op.uncommitted} uncommitted change(s)` : ''}${op.unreachable ? ` and ${op.unreachable} commit(s) only the worktree reaches` : ''} under ${op.ref}`,
+    run: async (op, { project, session, records }) => {
+      // The record as it is now: a step before this one may have stopped agents and recorded their resume args.
+      const known = session?.id === op.id ? session : records?.get(op.id);
+      const record = known ? (findSession(await readManifest(project), op.id) ?? known) : undefined;
       const entry = await writeArchive({
-        cwd: facts.project.repo.mainPath,
-        id: facts.session.id,
-        branch: facts.session.branch,
-        stamp: facts.stamp,
-        reason,
-        worktree: facts.worktreeExists ? facts.path : null,
-        // The record as it is now: a step before this one may have stopped agents and recorded their resume args.
-        session: findSession(await readManifest(facts.project), facts.session.id) ?? facts.session,
-        keep,
-        exclude: nestedRepoPaths(facts),
+        cwd: project.repo.mainPath,
+        id: op.id,
+        branch: op.branch,
+        stamp: op.stamp,
+        reason: op.reason,
+        worktree: op.worktree,
+        ...(record ? { session: record } : {}),
+        ...(op.keep ? { keep: op.keep } : {}),
+        ...(op.exclude ? { exclude: op.exclude } : {}),
       });
-      action.ref = entry.ref;
-      action.commit = entry.commit;
+      return { ref: entry.ref, commit: entry.commit };
     },
-  };
-}
-
-export function artifactsStep(facts: RemoveFacts): Step {
-  const to = artifactDir(facts.project.sessionsDir, facts.session.id, facts.stamp);
-  return {
-    action: { op: 'archive-artifacts', files: facts.artifacts, to },
-    title: `copy ${facts.artifacts.length} artifact file(s) to ${to}`,
-    run: async () => copyArtifacts(facts.path, facts.artifacts, to),
-  };
-}
-
-/** Nested repositories and submodules with work of their own, copied whole (with their history) into .archive/. */
-export function archiveNestedStep(facts: RemoveFacts, paths: string[]): Step {
-  const to = join(artifactDir(facts.project.sessionsDir, facts.session.id, facts.stamp), 'nested');
-  return {
-    action: { op: 'archive-nested', paths, to },
-    title: `copy ${paths.length} nested repositor${paths.length === 1 ? 'y' : 'ies'} (${paths.join(', ')}) with their history to ${to}`,
-    run: async () => {
-      for (const path of paths) await archiveNested(facts.path, path, to);
+  },
+  'archive-artifacts': {
+    title: (op) => `copy ${op.files.length} artifact file(s) to ${op.to}`,
+    run: async (op) => copyArtifacts(op.from, op.files, op.to),
+  },
+  /** Ignored files the main worktree does not have as they are here (a rotated .env, a local database). */
+  'archive-ignored': {
+    title: (op) => `copy ${op.files.length} ignored file(s) that differ from the main worktree to ${op.to}`,
+    run: async (op) => copyArtifacts(op.from, op.files, op.to),
+  },
+  /** Nested repositories and submodules with work of their own, copied whole (with their history) into .archive/. */
+  'archive-nested': {
+    title: (op) => `copy ${op.paths.length} nested repositor${op.paths.length === 1 ? 'y' : 'ies'} (${op.paths.join(', ')}) with their history to ${op.to}`,
+    run: async (op) => {
+      for (const path of op.paths) await archiveNested(op.from, path, op.to);
     },
-  };
-}
-
-/** Ignored files the main worktree does not have as they are here (a rotated .env, a local database). */
-export function archiveIgnoredStep(facts: RemoveFacts, files: string[]): Step {
-  const to = join(artifactDir(facts.project.sessionsDir, facts.session.id, facts.stamp), 'ignored');
-  return {
-    action: { op: 'archive-ignored', files, to },
-    title: `copy ${files.length} ignored file(s) that differ from the main worktree to ${to}`,
-    run: async () => copyArtifacts(facts.path, files, to),
-  };
-}
+  },
+  /**
+   * `git worktree remove` from the main worktree, so it works while the
+   * user's shell sits inside the session. force 1: remove what pwt already
+   * saved (abandon's archive, nested repositories, submodules, which git
+   * never removes without it); 2: also a worktree someone locked (--force).
+   */
+  'remove-worktree': {
+    title: (op) => `git worktree remove ${op.force ? '--force '.repeat(op.force) : ''}${op.shown}${op.branch ? ` (branch ${op.branch} kept)` : ''}`,
+    run: async (op, { project }) => void (await git(project.repo.mainPath, ['worktree', 'remove', ...Array<string>(op.force ?? 0).fill('--force'), '--', op.path])),
+  },
+  'prune-worktrees': {
+    title: (op) => (op.shown ? `the worktree ${op.shown} is already gone: git worktree prune` : 'git worktree prune'),
+    run: async (_op, { project }) => void (await git(project.repo.mainPath, ['worktree', 'prune'])),
+  },
+  'delete-branch': {
+    title: (op) => `delete branch ${op.branch}${op.merged ? ` (merged into ${op.into ?? 'its base'})` : ''}`,
+    // -D: git's own -d knows nothing of squash merges; merged or archived was decided by the plan.
+    run: async (op, { project }) => {
+      const mainPath = project.repo.mainPath;
+      if ((await gitProbe(mainPath, ['show-ref', '--verify', '--quiet', `refs/heads/${op.branch}`])).code !== 0) return;
+      await git(mainPath, ['branch', '--quiet', '-D', '--', op.branch]);
+    },
+  },
+  /** The manifest entry leaves last, and only once the worktree is really gone. */
+  unregister: {
+    title: (op) => (op.gone ? `drop ${op.id} from the manifest (its worktree is gone)` : `remove ${op.id} from the manifest`),
+    run: async (op, { project }) => {
+      if (op.gone) {
+        await updateManifest(project, (manifest) => {
+          manifest.sessions = manifest.sessions.filter((each) => !(each.id === op.id && !existsSync(op.path)));
+        });
+        return;
+      }
+      const live = (await listWorktrees(project.repo.mainPath)).some((entry) => !entry.prunable && realPath(entry.path) === realPath(op.path));
+      if (live && existsSync(op.path)) {
+        throw preconditionError(`The worktree ${op.path} still exists, so ${op.id} stays in the manifest.`, `Close what holds it open, then run pwt remove ${op.id} again.`);
+      }
+      await updateManifest(project, (manifest) => {
+        // The record as it is now: earlier steps may have changed it (stopped agents record their resume args).
+        const current = manifest.sessions.find((session) => session.id === op.id);
+        manifest.sessions = manifest.sessions.filter((session) => session.id !== op.id);
+        if (current) rememberEnded(manifest, current);
+      });
+    },
+  },
+};
 
 /**
- * `git worktree remove` from the main worktree, so it works while the user's
- * shell sits inside the session. force 1: remove what pwt already saved
- * (abandon's archive, nested repositories, submodules, which git never
- * removes without it); 2: also a worktree someone locked (--force).
+ * Merge and squash land the commit the facts built (and the pre-merge gate
+ * tested): the base moves from the tip it was built on to exactly that
+ * commit, or nothing happens.
  */
-export function removeWorktreeStep(facts: RemoveFacts, force: 0 | 1 | 2): Step {
-  const mainPath = facts.project.repo.mainPath;
-  if (!facts.worktreeExists) {
-    return {
-      action: { op: 'prune-worktrees', path: facts.path },
-      title: `the worktree ${shown(facts)} is already gone: git worktree prune`,
-      run: async () => void (await git(mainPath, ['worktree', 'prune'])),
-    };
+async function land(op: Extract<RemoveOp, { op: 'merge' }> | Extract<RemoveOp, { op: 'squash-merge' }>, { project }: EndingContext): Promise<{ commit: string } | void> {
+  if (op.mode === 'already-merged' || !op.from || !op.tip || !op.target) return;
+  const mainPath = project.repo.mainPath;
+  const retry = `Run pwt remove ${op.id} --strategy merge${op.op === 'squash-merge' ? ' --squash' : ''} again.`;
+  const tip = await resolveCommit(mainPath, `refs/heads/${op.branch}`);
+  if (tip !== op.tip) {
+    throw preconditionError(`${op.branch} moved while pwt worked (it is at ${tip?.slice(0, 10) ?? 'nothing'}, not ${op.tip.slice(0, 10)}); nothing was merged.`, retry);
   }
-  return {
-    action: { op: 'remove-worktree', path: facts.path, ...(force ? { force: true } : {}) },
-    title: `git worktree remove ${force ? `${'--force '.repeat(force)}` : ''}${shown(facts)}`,
-    run: async () => {
-      await git(mainPath, ['worktree', 'remove', ...Array<string>(force).fill('--force'), '--', facts.path]);
-    },
-  };
-}
-
-export function deleteBranchStep(facts: RemoveFacts): Step {
-  const branch = facts.session.branch;
-  const mainPath = facts.project.repo.mainPath;
-  return {
-    action: { op: 'delete-branch', branch },
-    title: `delete branch ${branch}`,
-    run: async () => {
-      if ((await gitProbe(mainPath, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`])).code !== 0) return;
-      await git(mainPath, ['branch', '--quiet', '-D', '--', branch]);
-    },
-  };
-}
-
-/** The manifest entry leaves last, and only once the worktree is really gone. */
-export function unregisterStep(facts: RemoveFacts): Step {
-  const id = facts.session.id;
-  return {
-    action: { op: 'unregister', id },
-    title: `remove ${id} from the manifest`,
-    run: async () => {
-      const live = (await listWorktrees(facts.project.repo.mainPath)).some((entry) => !entry.prunable && realPath(entry.path) === realPath(facts.path));
-      if (live && existsSync(facts.path)) {
-        throw preconditionError(`The worktree ${facts.path} still exists, so ${id} stays in the manifest.`, `Close what holds it open, then run pwt remove ${id} again.`);
-      }
-      await updateManifest(facts.project, (manifest) => {
-        // The record as it is now: earlier steps may have changed it (stopped agents record their resume args).
-        const current = manifest.sessions.find((session) => session.id === id) ?? facts.session;
-        manifest.sessions = manifest.sessions.filter((session) => session.id !== id);
-        rememberEnded(manifest, current);
-      });
-    },
-  };
+  const verb = op.op === 'squash-merge' ? 'squash-merge' : 'merge';
+  await moveBase(mainPath, { branch: op.into, from: op.from, to: op.target, checkedOutAt: op.checkedOutAt ?? null, reason: `pwt: ${verb} ${op.branch} into ${op.into}`, again: retry });
+  // Verify, not assume: a merge's base must now hold the branch.
+  if (op.op === 'merge' && !(await isAncestor(mainPath, op.tip, op.target))) {
+    throw preconditionError(`${op.into} does not contain ${op.branch} after the merge step; the branch is kept.`, again(op.id));
+  }
+  return { commit: op.target };
 }

@@ -4,7 +4,7 @@ import { approveHooks, runPostCreate, type HookFailed, type HookOptions, type Ho
 import { preloadWorkflowShell, useWorkflowShell } from '../../git/git.js';
 import type { SessionRecord } from '../../manifest/manifest.js';
 import { validateName } from '../../project/names.js';
-import { executePlan, planTitles, type Action } from '../../workflow/execute.js';
+import { executePlan, planTitles, type Operation } from '../../workflow/execute.js';
 import type { Project } from '../../project/project.js';
 import { gatherRestoreFacts } from './facts.js';
 import { planRestore, type RestoreOp } from './plan.js';
@@ -30,7 +30,7 @@ export interface RestoreResult {
   session: SessionRecord;
   path: string;
   entry: ArchiveEntry;
-  actions: Action[];
+  actions: Operation[];
   titles: string[];
   hooks: HookOutcome[];
   hookNote?: string;
@@ -60,8 +60,8 @@ async function restoreLocked(project: Project, opts: RestoreOptions): Promise<Re
 }
 
 /** The --json action: the operation without the record register carries (the result has it as `session`). */
-function reported(action: RestoreOp & Record<string, unknown>): Action {
+function reported(action: RestoreOp): Operation {
   if (action.op !== 'register') return action;
   const { session: _session, ...rest } = action;
-  return rest as Action;
+  return rest;
 }

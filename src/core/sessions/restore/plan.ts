@@ -1,5 +1,6 @@
 import { preconditionError } from '../../infra/errors.js';
 import { relativeWorktree, type SessionRecord } from '../../manifest/manifest.js';
+import type { CopyReport } from '../copy.js';
 import type { RestoreFacts } from './facts.js';
 
 /** The operations `pwt restore` is made of (runners: steps.ts). */
@@ -7,8 +8,8 @@ export type RestoreOp =
   | { op: 'create-branch'; branch: string; commit: string }
   | { op: 'add-worktree'; path: string; branch: string }
   | { op: 'restore-uncommitted'; path: string; commit: string }
-  | { op: 'copy-env'; from: string; to: string; files: string[] }
-  | { op: 'copy'; from: string; to: string; globs: string[] }
+  | { op: 'copy-env'; from: string; to: string; files: string[]; copied?: string[]; kept?: string[] }
+  | { op: 'copy'; from: string; to: string; globs: string[]; copied?: string[]; kept?: string[]; report?: CopyReport }
   | { op: 'register'; id: string; session: SessionRecord };
 
 export interface RestorePlan {

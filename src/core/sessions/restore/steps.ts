@@ -5,8 +5,8 @@ import { findSession } from '../../manifest/manifest.js';
 import { updateManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
 import type { Runners } from '../../workflow/execute.js';
-import { copyEnvStep, CREATING_ENV } from '../create/index.js';
-import { copyStep } from '../copy.js';
+import { CREATING_ENV } from '../create/index.js';
+import { copyEnvFiles, copyIgnored, copyTitle } from '../copy.js';
 import type { RestoreOp } from './plan.js';
 
 /** The runners of restore's operations; the plan runs with rollback, so a failure takes back the branch and worktree. */
@@ -40,17 +40,15 @@ export const restoreRunners: Runners<RestoreOp, Project> = {
   'copy-env': {
     title: () => 'copy env files',
     run: async (op) => {
-      const step = copyEnvStep(op.from, op.to, op.files);
-      await step.run();
-      return { copied: step.action.copied, kept: step.action.kept };
+      const { copied, kept } = copyEnvFiles(op.from, op.to, op.files);
+      return { copied, kept };
     },
   },
   copy: {
-    title: (op) => copyStep(op.from, op.to, op.globs).title,
+    title: (op) => copyTitle(op.globs),
     run: async (op) => {
-      const step = copyStep(op.from, op.to, op.globs);
-      await step.run();
-      return { copied: step.action.copied, kept: step.action.kept };
+      const { copied, kept, report } = await copyIgnored(op.from, op.to, op.globs);
+      return { copied, kept, ...(report ? { report } : {}) };
     },
   },
   register: {

@@ -7,7 +7,7 @@ export type SyncMode = (typeof SYNC_MODES)[number];
 /** The operations `pwt sync` is made of (runners: steps.ts). */
 export type SyncOp =
   | { op: 'fast-forward'; path: string; base: string; to: string }
-  | { op: 'merge'; path: string; base: string; into: string; tip: string; baseTip: string; tree: string }
+  | { op: 'merge'; path: string; base: string; into: string; tip: string; baseTip: string; tree: string; commit?: string }
   | { op: 'rebase'; path: string; branch: string; onto: string; baseTip: string }
   | { op: 'record'; id: string; baseCommit: string };
 
