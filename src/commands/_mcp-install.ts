@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { requireRepo } from '../core/git/repo.js';
-import { install, parseClient, placeOf, serverCommand, shown, type Client, type InstallResult } from '../core/mcp/install.js';
+import { install, parseClient, placeOf, serverCommand, shown, type Client, type InstallResult } from '../core/agents/mcp-clients.js';
 import { log } from '../ui/log.js';
 
 /** `pwt mcp install <client> [--uninstall] [--global]`: what changed, one line, and what the client needs besides. */

@@ -93,7 +93,7 @@ export async function runChecks(cwd = process.cwd()): Promise<Check[]> {
   else checks.push(...(await projectChecks(repo)));
   const { agentChecks } = await import('./agents.js');
   checks.push(...(await agentChecks({ repo, cwd })));
-  const { mcpCheck } = await import('../mcp/doctor.js');
+  const { mcpCheck } = await import('./mcp.js');
   checks.push(mcpCheck(repo?.mainPath ?? null));
   return checks;
 }

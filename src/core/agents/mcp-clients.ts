@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { envDir, findExecutable, homeOf } from '../agents/vendors/common.js';
+import { envDir, findExecutable, homeOf } from './vendors/common.js';
 import { preconditionError, usageError } from '../infra/errors.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { Check } from '../doctor/check.js';
-import { registrations, shown } from './install.js';
+import type { Check } from '../infra/check.js';
+import { registrations, shown } from '../agents/mcp-clients.js';
 
 /** `pwt doctor`: where pwt is registered as an MCP server (each client's project and user files). */
 export function mcpCheck(root: string | null): Check {
