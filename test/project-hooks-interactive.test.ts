@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commitFile, makeProject, type Project } from './helpers/sandbox.js';
-import { TmuxPwt } from './remove-harness.js';
+import { fingerprint, TmuxPwt } from './remove-harness.js';
 
 /** Approving project hooks at a real terminal (tmux, CI unset): asked once per hook set. */
 let project: Project;
@@ -76,5 +76,30 @@ describe('the approval question after the hooks changed', () => {
     const done = await term.exit();
     expect(done.code, done.screen).toBe(0);
     expect(readFileSync(marker(), 'utf8')).toBe('s1\n');
+  }, 60_000);
+
+  it('declining a hook set that holds a gate cancels (Enter is No): exit 130, nothing merged or changed; --no-hooks is the way to skip', async () => {
+    project = makeProject();
+    commitFile(project.sandbox, project.main, '.pwt.json', JSON.stringify({ hooks: { 'pre-merge': 'echo "$PWT_SESSION" >> "$PWT_MAIN/../hook-ran.txt"; exit 1' } }), 'hooks');
+    expect(project.sandbox.pwt(project.main, ['create', 'feat', '--no-hooks']).code).toBe(0);
+    commitFile(project.sandbox, join(project.sessionsDir, 'feat'), 'feature.txt', 'untested\n');
+    const before = fingerprint(project);
+    term = new TmuxPwt(project.sandbox, project.main, ['remove', 'feat', '--strategy', 'merge']);
+    await term.waitFor(/pre-merge: echo .*Approve this hook set for this repository\?/s);
+    term.keys(['Enter']);
+    const declined = await term.exit();
+    expect(declined.code, declined.screen).toBe(130);
+    expect(declined.screen).toMatch(/not approved, and they hold a gate \(pre-merge\).*Nothing was changed/s);
+    expect(declined.screen).toMatch(/--no-hooks/);
+    expect(fingerprint(project)).toBe(before);
+    expect(existsSync(marker())).toBe(false);
+    term.kill();
+
+    // Saying so out loud merges without the hooks.
+    const skipped = project.sandbox.pwt(project.main, ['remove', 'feat', '--strategy', 'merge', '--no-hooks']);
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stderr).toMatch(/Skipped the project hooks \(--no-hooks\)/);
+    expect(project.sandbox.git(project.main, 'show', 'main:feature.txt')).toBe('untested\n');
+    expect(existsSync(marker())).toBe(false);
   }, 60_000);
 });

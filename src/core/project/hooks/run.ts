@@ -29,6 +29,9 @@ export type HookProgress =
   | { kind: 'output'; text: string }
   | { kind: 'end'; event: HookEvent; entry: string; code: number; ms: number };
 
+/** The events that gate what lands or leaves: declining their approval cancels instead of running without them. */
+export const GATE_EVENTS: readonly HookEvent[] = ['pre-merge', 'pre-pr', 'pre-remove'];
+
 /** What approveHooks decided: which events may run; a note for people when hooks were skipped. */
 export interface HookGate {
   events: HookEvent[];
@@ -87,6 +90,15 @@ export async function approveHooks(project: Project, events: readonly HookEvent[
   if (await opts.ask(approvalQuestion(project, all, changed))) {
     recordApproval(mainPath, project.config.hooks, mainPath);
     return { events: wanted };
+  }
+  // A gate is never skipped by an answer (Enter is No): declining a set that holds one cancels; --no-hooks skips, said out loud.
+  const gates = configuredEvents(project, GATE_EVENTS);
+  if (gates.length > 0) {
+    throw new PwtError(
+      `Cancelled: the project hooks were not approved, and they hold a gate (${gates.join(', ')}) that must not be skipped silently. Nothing was changed.`,
+      Exit.cancelled,
+      'Run it again and approve them, or pass --no-hooks to go on without the project hooks.',
+    );
   }
   return { events: [], note: `Did not run the project hooks (not approved): ${listHooks(project, wanted)}. pwt asks again next time; --trust-hooks approves them.` };
 }
