@@ -8,6 +8,7 @@ import { WatchModel, type WatchFrame } from '../core/sessions/watch/model.js';
 import { newlyWaiting, type Line } from '../core/sessions/watch/rows.js';
 import { desktopNotify } from '../core/sh/notify.js';
 import { bell } from '../ui/log.js';
+import { hasHosts } from '../core/hosts/store.js';
 
 /**
  * `pwt watch [--notify]`: the live view of every session and its agents
@@ -23,12 +24,13 @@ export default defineCommand({
     await requireTmux();
     const project = await openProject();
     const model = new WatchModel(project);
+    const hosts = hasHosts(project.sessionsDir) ? (await import('./_host-watch.js')).hostWatch(project) : null;
     let latest: WatchFrame | null = null;
     const agentOf = (line: Line) => latest?.sessions.find((row) => row.session.id === line.sessionId)?.agents.find((a) => (line.agentId ? a.agent.id === line.agentId : a.status === 'running'));
     const { runWatchView } = await loadViewOutsideCi();
     await runWatchView({
       color: !process.env.NO_COLOR && process.env.TERM !== 'dumb',
-      load: async () => (latest = await model.frame()),
+      load: async () => (latest = hosts ? hosts.merge(await model.frame()) : await model.frame()),
       onFrame(previous, next) {
         if (!args.notify || previous === null) return;
         for (const row of newlyWaiting(previous, next)) {
@@ -37,6 +39,8 @@ export default defineCommand({
         }
       },
       async act(action, line, provider) {
+        const onHost = await hosts?.act(latest, action, line, provider);
+        if (onHost !== undefined && onHost !== null) return onHost;
         if (action === 'diff') {
           const result = await diffSession(project, { name: line.sessionId, stat: true });
           return result.text.trim() || `${line.sessionId}: no changes since ${result.base}`;
@@ -56,6 +60,8 @@ export default defineCommand({
         return [...launch.notes.map((note) => note.message), `${launch.agent.id} runs now.`].join(' ');
       },
       async attach(line) {
+        const onHost = await hosts?.attach(latest, line);
+        if (onHost !== undefined && onHost !== null) return onHost;
         const row = agentOf(line);
         if (!row || row.status !== 'running' || !row.agent.tmux) return `No agent runs in ${line.sessionId}: r resumes one.`;
         const code = await attachWindow(row.agent.tmux.session, row.agent.tmux.window);

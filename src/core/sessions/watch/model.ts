@@ -34,6 +34,9 @@ export interface SessionRow {
   current: boolean;
   git: GitFacts | null;
   agents: AgentRow[];
+  /** A session on a host (docs/hosts.md): its host, and whether it answered. */
+  host?: string;
+  reachable?: boolean;
 }
 
 export interface WatchFrame {

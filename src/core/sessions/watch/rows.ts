@@ -40,6 +40,7 @@ export function shortAge(ms: number): string {
 }
 
 function gitText(row: SessionRow): string {
+  if (row.reachable === false) return 'unreachable';
   if (!row.git) return '…';
   const { ahead, behind, changes } = row.git;
   const parts = [ahead === null ? null : `↑${ahead}`, behind === null ? null : `↓${behind}`, changes === null ? null : changes === 0 ? 'clean' : `${changes} changed`];
@@ -58,12 +59,15 @@ const pad = (text: string, width: number) => (text.length >= width ? `${text.sli
 export function frameLines(frame: WatchFrame): Line[] {
   const lines: Line[] = [];
   const nameWidth = Math.min(24, Math.max(8, ...frame.sessions.map((row) => row.session.id.length)));
+  // With hosts, a HOST column first ("-": this machine).
+  const hostWidth = frame.sessions.some((row) => row.host) ? Math.min(16, Math.max(4, ...frame.sessions.map((row) => (row.host ?? '-').length))) : 0;
   for (const row of orderSessions(frame.sessions)) {
     const waiting = row.agents.some((a) => a.activity?.activity === 'waiting');
     const goal = row.session.goals[0] ?? '';
-    lines.push({ kind: 'session', sessionId: row.session.id, text: `${pad(row.session.id, nameWidth)}${pad(gitText(row), 18)}${goal}`, waiting, current: row.current });
+    const host = hostWidth ? pad(row.host ?? '-', hostWidth) : '';
+    lines.push({ kind: 'session', sessionId: row.session.id, text: `${host}${pad(row.session.id, nameWidth)}${pad(gitText(row), 18)}${goal}`, waiting, current: row.current });
     for (const agent of row.agents) {
-      lines.push({ kind: 'agent', sessionId: row.session.id, agentId: agent.agent.id, text: `  ${agentText(agent, frame.at)}`, waiting: agent.activity?.activity === 'waiting', current: row.current });
+      lines.push({ kind: 'agent', sessionId: row.session.id, agentId: agent.agent.id, text: `${' '.repeat(hostWidth ? hostWidth + 1 : 0)}  ${agentText(agent, frame.at)}`, waiting: agent.activity?.activity === 'waiting', current: row.current });
     }
   }
   return lines;
