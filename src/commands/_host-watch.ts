@@ -1,4 +1,4 @@
-import { HostWatch } from '../core/hosts/watch.js';
+import { HostWatch } from '../core/sessions/watch/hosts.js';
 import { passThroughError, remoteInteractive, remotePassThrough } from '../core/hosts/remote.js';
 import { findHost } from '../core/hosts/store.js';
 import type { Project } from '../core/project/project.js';

@@ -1,8 +1,8 @@
-import type { AgentEntry } from '../agents/runtime/records.js';
-import type { SessionRecord } from '../manifest/manifest.js';
-import type { Project } from '../project/project.js';
-import type { AgentRow, SessionRow } from '../sessions/watch/model.js';
-import { collectHostStatus, type HostReport } from './sessions.js';
+import type { AgentEntry } from '../../agents/runtime/records.js';
+import type { SessionRecord } from '../../manifest/manifest.js';
+import type { Project } from '../../project/project.js';
+import type { AgentRow, SessionRow } from './model.js';
+import { collectHostStatus, type HostReport } from '../../hosts/sessions.js';
 
 /**
  * The hosts' part of `pwt watch`: every host's `pwt status --json`, asked in
