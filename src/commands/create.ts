@@ -33,7 +33,7 @@ export default defineCommand({
       await createOnHostCommand(args, repeated(rawArgs, 'goal'));
       return;
     }
-    // Checked before anything is made: an unknown provider or a missing tmux leaves no half-started session.
+    // Checked before anything is made: an unknown provider, a missing tmux or a missing CLI leaves no half-started session.
     const agent = args.agent ? await prepareAgent(args.agent) : null;
     const project = await openProject();
     const result = await createSession(project, {
@@ -67,12 +67,13 @@ export default defineCommand({
   },
 });
 
-/** Validates --agent and tmux up front; returns how to start it once the session exists. */
+/** Validates --agent, tmux and the provider's CLI up front; returns how to start it once the session exists. */
 async function prepareAgent(name: string) {
   const runtime = await import('../core/agents/runtime/index.js');
   const provider = runtime.parseProviderName(name);
   const { requireTmux } = await import('../core/tmux/tmux.js');
   await requireTmux();
+  await (await import('../core/agents/vendors/install.js')).requireCli(provider);
   return {
     async start(project: Project, session: string, prompt: string | undefined) {
       try {

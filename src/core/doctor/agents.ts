@@ -3,6 +3,7 @@ import type { Check } from '../infra/check.js';
 import type { Repo } from '../git/repo.js';
 import { geminiRetentionWarning } from '../agents/vendors/gemini/settings.js';
 import { hasAdapter, loadAdapter } from '../agents/vendors/index.js';
+import { INSTALL } from '../agents/vendors/install.js';
 import { PROVIDERS, type Provider } from '../agents/vendors/types.js';
 
 /**
@@ -12,15 +13,6 @@ import { PROVIDERS, type Provider } from '../agents/vendors/types.js';
  * a problem: a missing one is only a warning when it is the project's
  * defaultAgent.
  */
-const INSTALL: Record<Provider, string> = {
-  claude: 'npm install -g @anthropic-ai/claude-code',
-  codex: 'npm install -g @openai/codex',
-  gemini: 'npm install -g @google/gemini-cli',
-  copilot: 'npm install -g @github/copilot',
-  opencode: 'npm install -g opencode-ai',
-  pi: 'npm install -g @mariozechner/pi-coding-agent',
-  cursor: 'curl https://cursor.com/install -fsS | bash',
-};
 
 export interface AgentCheckOptions {
   /** The repository doctor runs in: its config's defaultAgent makes a missing CLI a warning. */

@@ -8,6 +8,7 @@ import { requireTmux } from '../../tmux/tmux.js';
 import { killWindow } from '../../tmux/windows.js';
 import { realCwd } from '../vendors/common.js';
 import { loadAdapter } from '../vendors/index.js';
+import { requireCli } from '../vendors/install.js';
 import { PROVIDERS, type Adapter, type Provider } from '../vendors/types.js';
 import { captureVendorId, takenIds, vendorSessionExists } from './capture.js';
 import { composeHandoffPrompt, gitFacts, newestOtherTranscript } from './handoff.js';
@@ -255,6 +256,8 @@ export interface StartOptions {
 export async function startAgent(project: Project, opts: StartOptions): Promise<Launch> {
   await requireTmux();
   const env = opts.env ?? process.env;
+  // Before anything changes: a missing CLI must not detach the working agent.
+  await requireCli(opts.provider, env);
   return withLifecycleLock(project, opts.session, async () => {
     const ctx = await openSession(project, opts.session, env);
     const liveness = await readLiveness();
@@ -338,6 +341,8 @@ export async function resumeAgent(project: Project, opts: AgentRef & { prompt?: 
     if (agents.find((each) => each.agent.id === target.id)?.status === 'running') {
       return { agent: target, resumed: false, alreadyRunning: true, notes: [{ kind: 'already-running', message: `${target.id} is already running.` }, ...mismatchNote(project, target.provider)] };
     }
+    // Before anything changes: a resume that cannot run must not detach others or "start fresh" over the recorded conversation.
+    await requireCli(target.provider, env);
     await sweepDead(ctx, agents, liveness);
     const notes: Note[] = [];
     for (const { agent, status } of agents) {
