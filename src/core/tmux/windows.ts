@@ -160,10 +160,18 @@ function environmentArgs(want: NodeJS.ProcessEnv, base: Map<string, string | nul
   return { flags, unset };
 }
 
+/**
+ * A POSIX sh program (a constant) that enters the folder or exits: tmux
+ * starts a pane in `$HOME` or `/` when its `-c` folder is gone, and a folder
+ * removed between pwt's check and tmux's start (a racing `pwt remove`) must
+ * never leave an agent running somewhere else.
+ */
+const CD_LAUNCHER = 'cd -- "$1" || exit 126; shift; exec "$@"';
+
 function paneArgv(opts: NewWindowOptions, unset: string[]): string[] {
   const command = unset.length ? ['env', ...unset, '--', ...opts.argv] : opts.argv;
-  if (!opts.promptFile) return command;
-  return ['sh', '-c', PROMPT_LAUNCHER, 'pwt-launch', opts.promptFile, PROMPT_PLACEHOLDER, ...command];
+  const prompted = opts.promptFile ? ['sh', '-c', PROMPT_LAUNCHER, 'pwt-launch', opts.promptFile, PROMPT_PLACEHOLDER, ...command] : command;
+  return ['sh', '-c', CD_LAUNCHER, 'pwt-cd', opts.cwd, ...prompted];
 }
 
 /**

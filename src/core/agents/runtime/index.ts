@@ -13,7 +13,7 @@ import { PROVIDERS, type Adapter, type Provider } from '../vendors/types.js';
 import { captureVendorId, takenIds, vendorSessionExists } from './capture.js';
 import { composeHandoffPrompt, gitFacts, newestOtherTranscript } from './handoff.js';
 import { closePlace, exitedAtOnce, launchInTmux } from './launch.js';
-import { withLifecycleLock } from './lock.js';
+import { withLaunchLocks, withLifecycleLock } from './lock.js';
 import { agentIdFor, agentsOf, allAgents, patchAgent, updateAgents, type AgentEntry, type AgentState, type HandoffInfo } from './records.js';
 import { checkStatus, readLiveness, unknownAgent, type Liveness, type SeenStatus } from './status.js';
 import { stopProcess, type StopStep } from './stop.js';
@@ -193,12 +193,19 @@ async function startFresh(ctx: Ctx, opts: FreshOptions): Promise<{ agent: AgentE
     tmux: launched.place,
     ...opts.extra,
   };
-  await updateAgents(ctx.project, ctx.session.id, (agents) => {
+  const recorded = await updateAgents(ctx.project, ctx.session.id, (agents) => {
     const index = agents.findIndex((each) => each.id === agentId);
     // A new conversation replaces the old record of this provider: keep fields others added (e.g. run).
     if (index >= 0) agents[index] = { ...pickKept(agents[index] as AgentEntry), ...agent };
     else agents.push(agent);
+    return true;
   });
+  // The session went away meanwhile: an agent without a record is one nobody sees; end it.
+  if (!recorded) {
+    await stopProcess(opts.provider, launched.place, { signalsOnly: true });
+    await closePlace(launched.place);
+    throw preconditionError(`Session ${ctx.session.id} was removed while ${opts.provider} started; it was stopped again.`, 'See the sessions with: pwt status');
+  }
   notes.push({ kind: 'started', message: `Started ${opts.provider} in session ${ctx.session.id} (agent ${agentId}).` });
   return { agent, notes };
 }
@@ -258,7 +265,7 @@ export async function startAgent(project: Project, opts: StartOptions): Promise<
   const env = opts.env ?? process.env;
   // Before anything changes: a missing CLI must not detach the working agent.
   await requireCli(opts.provider, env);
-  return withLifecycleLock(project, opts.session, async () => {
+  return withLaunchLocks(project, opts.session, async () => {
     const ctx = await openSession(project, opts.session, env);
     const liveness = await readLiveness();
     const agents = withStatus(agentsOf(ctx.session), liveness);
@@ -332,7 +339,7 @@ function pickAgent(ctx: Ctx, agents: Seen[], ref: string | undefined, prefer: 'r
 export async function resumeAgent(project: Project, opts: AgentRef & { prompt?: string }): Promise<Launch> {
   await requireTmux();
   const env = opts.env ?? process.env;
-  return withLifecycleLock(project, opts.session, async () => {
+  return withLaunchLocks(project, opts.session, async () => {
     const ctx = await openSession(project, opts.session, env);
     const liveness = await readLiveness();
     const agents = withStatus(agentsOf(ctx.session), liveness);

@@ -17,6 +17,24 @@ export function lifecycleLockPath(sessionsDir: string, session: string): string 
   return join(pwtStateDir(sessionsDir), 'locks', `${session}.agents.lock`);
 }
 
+/**
+ * What launches an agent (start, switch, new, resume) holds the session's own
+ * lock too, the one `pwt remove`, `restore` and `cleanup` hold, so a start
+ * and a removal of one session never interleave (a start racing a removal
+ * could launch into a folder being deleted). One lock order everywhere:
+ * session lock, then the agents lock, then the manifest lock (held only for
+ * each short write). Never the other way round. The path is the one
+ * sessions/lock.ts uses.
+ */
+export function sessionLockPath(sessionsDir: string, session: string): string {
+  return join(pwtStateDir(sessionsDir), 'locks', `${session}.lock`);
+}
+
+export async function withLaunchLocks<T>(store: Store, session: string, fn: () => Promise<T>): Promise<T> {
+  mkdirSync(join(pwtStateDir(store.sessionsDir), 'locks'), { recursive: true });
+  return withLock(sessionLockPath(store.sessionsDir, session), { what: `session ${session} (a remove, restore or cleanup is running)`, timeoutMs: LIFECYCLE_TIMEOUT_MS }, () => withLifecycleLock(store, session, fn));
+}
+
 export async function withLifecycleLock<T>(store: Store, session: string, fn: () => Promise<T>): Promise<T> {
   const dir = join(pwtStateDir(store.sessionsDir), 'locks');
   mkdirSync(dir, { recursive: true });

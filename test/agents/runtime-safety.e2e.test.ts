@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -85,5 +85,31 @@ describe('tmux pwt cannot reach', () => {
     expect(stopped.stderr).toMatch(/Stopped claude \(agent seen-claude, with SIG(TERM|KILL)\)/);
     expect(isSameProcess(pid, started)).toBe(false);
     expect(await world.agents('seen')).toEqual([expect.objectContaining({ id: 'seen-claude', status: 'stopped' })]);
+  }, 300_000);
+});
+
+describe('a start racing a remove', () => {
+  it('agent start and pwt remove of one session at once: they take turns; no agent ever runs outside its worktree or without a record', async () => {
+    const world = worlds.make();
+    for (let round = 0; round < 4; round++) {
+      const name = `race${round}`;
+      const cwd = await world.session(name);
+      const [started, removed] = await Promise.all([world.pwt(['agent', 'start', 'claude', '--session', name, '--prompt', `race ${round}`]), world.pwt(['remove', name, '--strategy', 'abandon', '--yes'])]);
+      // Each either did its work or refused cleanly (exit 3); neither crashed.
+      expect([0, 3], `start: ${started.stderr}`).toContain(started.code);
+      expect([0, 3], `remove: ${removed.stderr}`).toContain(removed.code);
+      const recorded = (await world.agents()).map((agent: { id: string; status: string }) => `${agent.id} ${agent.status}`);
+      const live = world.tmux('list-panes', '-a', '-F', '#{pane_dead} #{@pwt-agent} #{pane_current_path}').stdout.trim().split('\n').filter((line) => line.startsWith('0 '));
+      for (const line of live) {
+        const [, agentId, path] = line.split(' ');
+        // A live agent is recorded as running and sits in its worktree, which exists.
+        expect(recorded, line).toContain(`${agentId} running`);
+        expect(path, line).toBe(realpathSync(join(world.project.sessionsDir, agentId!.replace(/-claude$/, ''))));
+      }
+      if (removed.code === 0) {
+        expect(existsSync(cwd)).toBe(false);
+        expect(live.filter((line) => line.includes(`${name}-claude`))).toEqual([]);
+      }
+    }
   }, 300_000);
 });
