@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Exit, isPwtError, usageError } from './core/infra/errors.js';
 import { sessionPathFromFiles } from './core/project/session-path.js';
 import { currentFolder } from './core/project/lost-cwd.js';
@@ -11,6 +13,21 @@ import { recordEvent } from './core/agents/runtime/activity/event-file.js';
  * every `pcd`. So `pwt path [name]` is answered here from files alone
  * (core/session-path.ts); everything else loads the ESM dispatcher (main.ts).
  */
+/**
+ * `pwt --version` from package.json beside dist/ (no ESM loader): a host's pwt
+ * is asked its version before every command sent there (docs/hosts.md).
+ * Null when this is not the built entry; the dispatcher answers then.
+ */
+function versionFromFiles(): string | null {
+  if (typeof __dirname !== 'string') return null;
+  try {
+    const data = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { name?: string; version?: string };
+    return data.name === 'parallel-worktrees' && typeof data.version === 'string' ? data.version : null;
+  } catch {
+    return null;
+  }
+}
+
 const isPathQuery = (argv: string[]) => argv[0] === 'path' && argv.length <= 2 && !argv.slice(1).some((arg) => arg.startsWith('-'));
 
 async function main(argv: string[]): Promise<number> {
@@ -24,6 +41,13 @@ async function main(argv: string[]): Promise<number> {
       if (!agentsDir || !agentId || !event) throw usageError('pwt _agent-event needs <agents dir> <agent id> <event> [payload].', 'It is run by the agent CLIs\' hooks that pwt sets up.');
       recordEvent(agentsDir, agentId, event, payload);
       return Exit.ok;
+    }
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V' || argv[0] === '-v')) {
+      const version = versionFromFiles();
+      if (version !== null) {
+        process.stdout.write(`${version}\n`);
+        return Exit.ok;
+      }
     }
     if (isPathQuery(argv)) {
       const path = sessionPathFromFiles(process.cwd(), argv[1]);
