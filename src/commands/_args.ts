@@ -9,6 +9,7 @@ import { usageError } from '../core/infra/errors.js';
 interface Known {
   strings: Set<string>;
   booleans: Set<string>;
+  /** Infinity when the last positional takes any number (its valueHint ends in "..."). */
   positionals: number;
 }
 
@@ -18,7 +19,7 @@ function knownFlags(def: ArgsDef): Known {
   const known: Known = { strings: new Set(), booleans: new Set(['help', 'h']), positionals: 0 };
   for (const [name, arg] of Object.entries(def)) {
     if (arg.type === 'positional') {
-      known.positionals++;
+      known.positionals += arg.valueHint?.endsWith('...') ? Infinity : 1;
       continue;
     }
     const alias = 'alias' in arg ? arg.alias : undefined;

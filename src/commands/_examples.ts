@@ -15,6 +15,7 @@ export const examples: Record<string, string[]> = {
   restore: ['pwt restore dead-end', 'pwt restore dead-end --at 20261201T101500Z'],
   open: ['pwt open checkout          # a kept session: its branch and goals come back', 'pwt open feature/login --goal "Address review comments"   # a PR branch, fetched if needed'],
   sync: ['pwt sync checkout          # merge the base\'s new commits into the session', 'pwt sync --rebase          # inside a session: rebase it onto its base'],
+  land: ['pwt land --check "npm test"        # every finished session, oldest first', 'pwt land checkout search --json   # these two, in this order', 'pwt land --run fix --dry-run'],
   diff: ['pwt diff checkout --stat', 'pwt diff | less            # inside a session'],
   'shell-init': ['eval "$(pwt shell-init bash)"', 'pwt shell-init --install zsh'],
   hooks: ['pwt hooks install', 'pwt hooks status', 'pwt hooks show', 'pwt hooks approve'],

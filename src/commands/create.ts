@@ -16,6 +16,7 @@ export default defineCommand({
     name: { type: 'positional', description: 'Session name (letters, digits, . _ -; at most 64)', required: true },
     goal: { type: 'string', description: 'A goal for the session (repeatable)' },
     base: { type: 'string', description: 'Branch or commit to start from (default: the main worktree\'s branch)' },
+    on: { type: 'string', description: 'Stack on another session: start from its branch, land after it (pwt land)' },
     'allow-dirty': { type: 'boolean', description: 'Allow uncommitted changes in the main worktree' },
     env: { type: 'boolean', default: true, description: 'Copy env files into the session (--no-env to skip)' },
     ...hookArgs,
@@ -27,6 +28,8 @@ export default defineCommand({
   },
   async run({ args, rawArgs }) {
     assertNamePattern(args.name);
+    if (args.on !== undefined) assertNamePattern(args.on);
+    if (args.on !== undefined && args.base !== undefined) throw usageError('--on and --base exclude each other.', 'Pass one: --on <session> starts from that session\'s branch.');
     if ((args.prompt !== undefined || args.detach) && !args.agent) throw usageError('--prompt and --detach go with --agent.', 'Add --agent <provider>, e.g. pwt create x --agent claude --prompt "..."');
     if (args.host !== undefined) {
       const { createOnHostCommand } = await import('./_host-create.js');
@@ -40,6 +43,7 @@ export default defineCommand({
       name: args.name,
       goals: repeated(rawArgs, 'goal'),
       base: args.base,
+      ...(args.on !== undefined ? { on: args.on } : {}),
       allowDirty: args['allow-dirty'],
       copyEnv: args.env !== false,
       hooks: hookOptions(args),
@@ -51,7 +55,7 @@ export default defineCommand({
       printJson({ ...result.session, ...(launch ? { agents: [launch.agent] } : {}), path: result.path, ...(result.copy ? { copy: { paths: result.copied, ...result.copy } } : {}), ...(result.hooks.length ? { hooks: result.hooks } : {}) });
       return;
     }
-    log.success(`Created session ${result.session.id} on ${result.session.branch} (from ${result.session.base}).`);
+    log.success(`Created session ${result.session.id} on ${result.session.branch} (from ${result.session.base}${args.on !== undefined ? `: stacked on ${args.on}` : ''}).`);
     if (result.envCopied.length) log.info(`Copied env files: ${result.envCopied.join(', ')}`);
     if (result.envKept.length) log.info(`Kept the session's own: ${result.envKept.join(', ')} (never overwritten)`);
     reportHookResult(result);

@@ -38,8 +38,8 @@ export async function listWorktrees(cwd: string): Promise<WorktreeEntry[]> {
   return parseWorktreeList(await git(cwd, ['worktree', 'list', '--porcelain', '-z']));
 }
 
-/** How a new worktree gets its branch: a new one at a commit, a new one tracking a remote branch, or an existing one. */
-export type WorktreeBranch = { create: string; at: string } | { create: string; tracking: string } | { existing: string };
+/** How a new worktree gets its branch: a new one at a commit, a new one tracking a remote branch, an existing one, or none (detached at a commit). */
+export type WorktreeBranch = { create: string; at: string } | { create: string; tracking: string } | { existing: string } | { detach: string };
 
 /**
  * `git worktree add` (quiet). `env` is added for git and its hooks (pwt marks
@@ -47,7 +47,9 @@ export type WorktreeBranch = { create: string; at: string } | { create: string; 
  */
 export async function addWorktree(mainPath: string, path: string, branch: WorktreeBranch, env?: NodeJS.ProcessEnv): Promise<RunResult & { args: string[] }> {
   const args =
-    'existing' in branch
+    'detach' in branch
+      ? ['worktree', 'add', '--quiet', '--detach', '--', path, branch.detach]
+      : 'existing' in branch
       ? ['worktree', 'add', '--quiet', '--', path, branch.existing]
       : 'tracking' in branch
         ? ['worktree', 'add', '--quiet', '--track', '-b', branch.create, '--', path, branch.tracking]

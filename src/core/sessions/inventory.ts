@@ -11,7 +11,7 @@ import type { WorktreeEntry } from '../git/worktrees.js';
  * feeds `pwt status`; `takeInventory` adds what costs a git status or more.
  */
 
-export type NoteKind = 'detached-head' | 'other-branch' | 'operation-in-progress' | 'locked' | 'base-gone' | 'processes-running' | 'nested-repo';
+export type NoteKind = 'detached-head' | 'other-branch' | 'operation-in-progress' | 'locked' | 'base-gone' | 'processes-running' | 'nested-repo' | 'land-failed';
 
 export interface Note {
   kind: NoteKind;

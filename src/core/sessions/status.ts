@@ -94,6 +94,14 @@ export async function takeSnapshot(project: Project): Promise<Snapshot> {
   return { manifest, worktrees, orphans: findOrphans(project, manifest, worktrees) };
 }
 
+/** Why the last `pwt land` ejected this session (recorded by it; docs/landing.md). */
+function landFailedNote(session: SessionRecord): Note[] {
+  const failed = session.landFailed as { reason?: string; files?: string[]; log?: string; detail?: string; at?: string } | undefined;
+  if (!failed?.reason) return [];
+  const detail = failed.reason === 'conflict' ? `conflicts in ${(failed.files ?? []).join(', ')}` : failed.reason === 'check' ? `the check failed on the merge result (log: ${failed.log ?? '?'})` : (failed.detail ?? failed.reason);
+  return [{ kind: 'land-failed', detail: `${detail}${failed.at ? ` (${failed.at})` : ''}` }];
+}
+
 /** Orphans (docs/concepts.md, docs/ending-sessions.md): the four kinds, from data already read (no git calls). */
 export function findOrphans(project: Project, manifest: Manifest | null, worktrees: WorktreeEntry[]): Orphan[] {
   const orphans: Orphan[] = [];
@@ -206,7 +214,7 @@ export async function collectStatus(project: Project, opts: { all?: boolean; eve
       const ours = (await import('../agents/runtime/session-end.js')).agentProcessFilter(session);
       inside = inside.filter((each) => !ours(each.pid));
     }
-    return worktreeNotes({ path, recordedBranch: session.branch, entry, base: session.base, baseExists, processes: inside, untrackedDirs });
+    return [...worktreeNotes({ path, recordedBranch: session.branch, entry, base: session.base, baseExists, processes: inside, untrackedDirs }), ...landFailedNote(session)];
   };
   const counts = async (session: SessionRecord, entry: WorktreeEntry): Promise<Counts | null> => {
     const tracked = entry.branch === session.branch ? ((await firstTracked).get(session.branch) ?? (await trackedP).get(session.branch)) : undefined;

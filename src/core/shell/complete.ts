@@ -39,6 +39,8 @@ const AGENT_POSITIONAL: Record<string, 'provider' | 'agent'> = { start: 'provide
 
 /** Commands whose first positional is a session name. */
 const SESSION_POSITIONAL = new Set(['remove', 'path', 'sync', 'diff']);
+/** Commands whose every positional is a session name. */
+const SESSIONS_POSITIONAL = new Set(['land']);
 /** `pwt run` subcommands whose first positional is a run name. */
 const RUN_POSITIONAL = new Set(['show', 'compare', 'pick', 'rm', 'resume', 'stop', 'send']);
 /** Other first positionals with a fixed set of values. */
@@ -52,7 +54,7 @@ async function completeArgs(world: CompletionWorld, path: string[], args: string
   const byName = new Map(flags.map((flag) => [flag.name, flag]));
   const previous = args.at(-1);
   const pending = previous?.startsWith('--') && !previous.includes('=') ? byName.get(previous.slice(2)) : undefined;
-  if (pending?.takesValue) return pending.name === 'session' ? world.sessions() : (pending.values ?? []);
+  if (pending?.takesValue) return pending.name === 'session' || pending.name === 'on' ? world.sessions() : pending.name === 'run' && path[0] === 'land' ? world.runs() : (pending.values ?? []);
   if (current.startsWith('-')) return flagWords(flags);
   const given: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -93,7 +95,8 @@ export async function completeWords(world: CompletionWorld, words: readonly stri
       return sub === 'pick' && index === 1 ? world.runProviders(given[0] as string) : [];
     });
   }
-  return completeArgs(world, [command], before.slice(1), current, async (index) => {
+  return completeArgs(world, [command], before.slice(1), current, async (index, given) => {
+    if (SESSIONS_POSITIONAL.has(command)) return (await world.sessions()).filter((name) => !given.includes(name));
     if (index !== 0) return [];
     if (SESSION_POSITIONAL.has(command)) return world.sessions();
     return FIXED_POSITIONAL[command] ?? [];

@@ -1,4 +1,6 @@
-import type { SessionRecord } from '../../manifest/manifest.js';
+import { findSession, type SessionRecord } from '../../manifest/manifest.js';
+import { readManifest } from '../../manifest/store.js';
+import { messages } from '../../infra/messages.js';
 import { executePlan } from '../../workflow/execute.js';
 import type { Project } from '../../project/project.js';
 import { gatherCreateFacts } from './facts.js';
@@ -13,6 +15,8 @@ export interface CreateOptions {
   name: string;
   goals: string[];
   base?: string;
+  /** `--on <session>`: stack on that session (its branch is the base). */
+  on?: string;
   allowDirty?: boolean;
   copyEnv?: boolean;
   onStep?: (title: string) => void;
@@ -36,9 +40,16 @@ export interface CreateResult {
   hookFailure?: HookFailed;
 }
 
+/** The base of a session stacked on `on`: that session's branch (docs/landing.md, "Stacked sessions"). */
+async function stackBase(project: Project, on: string): Promise<string> {
+  const parent = findSession(await readManifest(project), on);
+  if (!parent) throw messages.unknownSession(on, project.sessionsDir);
+  return parent.branch;
+}
+
 /** `pwt create`: facts, plan (refuses before anything changes), then the plan runs with rollback. */
 export async function createSession(project: Project, opts: CreateOptions): Promise<CreateResult> {
-  const facts = await gatherCreateFacts(project, opts);
+  const facts = await gatherCreateFacts(project, opts.on === undefined ? opts : { ...opts, base: await stackBase(project, opts.on) });
   const plan = planCreate(facts, opts);
   // Asked (or refused) before anything changes.
   const hookOptions = opts.hooks ?? { enabled: false };

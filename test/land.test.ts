@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseJson } from './helpers/sandbox.js';
+import { feature, lines, mainHistory, makeShop, sessionWith, type Shop } from './land-harness.js';
+import { manifest } from './remove-harness.js';
+
+let shop: Shop;
+afterEach(() => shop?.sandbox.cleanup(), 60_000);
+
+const rev = (s: Shop, ref: string) => s.sandbox.git(s.main, 'rev-parse', ref).trim();
+const branchExists = (s: Shop, branch: string) => s.sandbox.sh('git', ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], s.main).code === 0;
+
+/** Every commit main pointed at since `since` (reflog entries) passed the check. */
+function expectMainOnlyOnPassed(s: Shop, before: number): void {
+  const moved = mainHistory(s).slice(0, -before || undefined);
+  const passed = new Set(lines(s.passed));
+  for (const commit of moved) expect(passed.has(commit), `main pointed at ${commit}, which no check passed`).toBe(true);
+}
+
+describe('pwt land', () => {
+  it('lands several sessions with one check; main moves once, to the commit the check passed; the sessions end', () => {
+    shop = makeShop();
+    const { sandbox, main } = shop;
+    sessionWith(shop, 'a', { 'features/a.js': feature(true) });
+    sessionWith(shop, 'b', { 'features/b.js': feature(true) });
+    sessionWith(shop, 'c', { 'features/c.js': feature(true) });
+    const before = mainHistory(shop).length;
+    const from = rev(shop, 'main');
+    const result = sandbox.pwt(main, ['land', '--check', shop.check, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = parseJson(result.stdout);
+    expect(report).toMatchObject({ base: 'main', from, to: rev(shop, 'main'), ejected: [], checks: 1 });
+    expect(report.landed.map((each: any) => each.session)).toEqual(['a', 'b', 'c']);
+    expect(mainHistory(shop).length).toBe(before + 1);
+    expect(lines(shop.tested)).toEqual([report.to]);
+    expectMainOnlyOnPassed(shop, before);
+    for (const name of ['a', 'b', 'c']) {
+      expect(existsSync(join(main, 'features', `${name}.js`))).toBe(true);
+      expect(branchExists(shop, `session/${name}`)).toBe(false);
+    }
+    expect(manifest(shop).sessions).toEqual([]);
+    // The check worktree and the queue's state are gone; the record of what was tested stays.
+    expect(existsSync(join(shop.sessionsDir, '.pwt', 'land', 'worktree'))).toBe(false);
+    expect(existsSync(join(shop.sessionsDir, '.pwt', 'land', 'state.json'))).toBe(false);
+    const record = lines(join(shop.sessionsDir, '.pwt', 'land', 'checks.jsonl')).map((line) => JSON.parse(line));
+    expect(record).toMatchObject([{ commit: report.to, ok: true, sessions: ['a', 'b', 'c'] }]);
+    expect(sandbox.git(main, 'status', '--porcelain')).toBe('');
+  }, 120_000);
+
+  it('a red merge result is bisected: only the culprit is ejected (it keeps every commit), the rest land on a tested commit', () => {
+    shop = makeShop();
+    const { sandbox, main } = shop;
+    // Each passes alone; together a new cart (5 items) exceeds the lowered limit (4).
+    sessionWith(shop, 'limit', { 'limits.js': 'module.exports = { MAX_ITEMS: 4 };\n' });
+    const cartPath = sessionWith(shop, 'cart', { 'cart.js': 'module.exports = { defaultItems: 5 };\n' });
+    sessionWith(shop, 'c', { 'features/c.js': feature(true) });
+    sessionWith(shop, 'd', { 'features/d.js': feature(true) });
+    const cartTip = sandbox.git(cartPath, 'rev-parse', 'HEAD').trim();
+    const before = mainHistory(shop).length;
+    const result = sandbox.pwt(main, ['land', 'limit', 'cart', 'c', 'd', '--check', shop.check, '--json']);
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stderr).toContain('did not land: cart');
+    const report = parseJson(result.stdout);
+    expect(report.landed.map((each: any) => each.session)).toEqual(['limit', 'c', 'd']);
+    expect(report.ejected).toMatchObject([{ session: 'cart', reason: 'check' }]);
+    expect(readFileSync(report.ejected[0].log, 'utf8')).toContain('more than MAX_ITEMS (4)');
+    // limit+cart+c+d red, limit+cart red, limit green, limit+c+d green.
+    expect(report.checks).toBe(4);
+    expect(rev(shop, 'main')).toBe(report.to);
+    expectMainOnlyOnPassed(shop, before);
+    expect(mainHistory(shop).length).toBe(before + 1);
+    // The ejected session stays whole, and status says why.
+    expect(sandbox.git(cartPath, 'rev-parse', 'HEAD').trim()).toBe(cartTip);
+    expect(rev(shop, 'session/cart')).toBe(cartTip);
+    expect(sandbox.sh('git', ['merge-base', '--is-ancestor', cartTip, 'main'], main).code).toBe(1);
+    const status = parseJson(sandbox.pwt(main, ['status', '--json']).stdout);
+    const cart = status.sessions.find((each: any) => each.id === 'cart');
+    expect(cart.notes).toEqual([expect.objectContaining({ kind: 'land-failed' })]);
+    expect(cart.notes[0].detail).toContain('the check failed on the merge result');
+    expect(status.sessions.map((each: any) => each.id)).toEqual(['cart']);
+    expect(status.orphans).toEqual([]);
+  }, 180_000);
+
+  it('a candidate that conflicts with the queue is ejected with its files; nothing of it lands', () => {
+    shop = makeShop();
+    const { sandbox, main } = shop;
+    sessionWith(shop, 'one', { 'README.md': '# shop, by one\n' });
+    const two = sessionWith(shop, 'two', { 'README.md': '# shop, by two\n', 'features/two.js': feature(true) });
+    const tip = sandbox.git(two, 'rev-parse', 'HEAD').trim();
+    const result = sandbox.pwt(main, ['land', '--check', shop.check, '--json']);
+    expect(result.code).toBe(4);
+    const report = parseJson(result.stdout);
+    expect(report.landed.map((each: any) => each.session)).toEqual(['one']);
+    expect(report.ejected).toEqual([{ session: 'two', reason: 'conflict', files: ['README.md'] }]);
+    expect(readFileSync(join(main, 'README.md'), 'utf8')).toBe('# shop, by one\n');
+    expect(existsSync(join(main, 'features', 'two.js'))).toBe(false);
+    expect(rev(shop, 'session/two')).toBe(tip);
+    const status = parseJson(sandbox.pwt(main, ['status', '--json']).stdout);
+    expect(status.sessions[0].notes[0]).toMatchObject({ kind: 'land-failed', detail: expect.stringContaining('conflicts in README.md') });
+  }, 120_000);
+
+  it('--dry-run lists the queue and predicts conflicts, running no check and changing nothing', () => {
+    shop = makeShop();
+    const { sandbox, main } = shop;
+    sessionWith(shop, 'one', { 'README.md': '# one\n' });
+    sessionWith(shop, 'two', { 'README.md': '# two\n' });
+    const from = rev(shop, 'main');
+    const result = sandbox.pwt(main, ['land', '--check', shop.check, '--dry-run', '--json']);
+    expect(result.code).toBe(0);
+    expect(parseJson(result.stdout)).toMatchObject({ dryRun: true, checks: 0, landed: [{ session: 'one' }], ejected: [{ session: 'two', reason: 'conflict', files: ['README.md'] }] });
+    expect(rev(shop, 'main')).toBe(from);
+    expect(lines(shop.tested)).toEqual([]);
+    expect(manifest(shop).sessions.map((each: any) => each.id)).toEqual(['one', 'two']);
+  }, 120_000);
+
+  it('nothing to land is exit 3 with a reason; a named session with uncommitted work is not tried', () => {
+    shop = makeShop();
+    const { sandbox, main, sessionsDir } = shop;
+    expect(sandbox.pwt(main, ['create', 'idle']).code).toBe(0);
+    const none = sandbox.pwt(main, ['land', '--check', 'true']);
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain('Nothing to land');
+    sessionWith(shop, 'busy', { 'features/busy.js': feature(true) });
+    writeFileSync(join(sessionsDir, 'busy', 'notes.txt'), 'draft\n');
+    const named = sandbox.pwt(main, ['land', 'busy', '--check', 'true']);
+    expect(named.code).toBe(3);
+    expect(named.stderr).toContain('uncommitted change(s)');
+  }, 120_000);
+});
