@@ -128,3 +128,113 @@ describe('pwt land', () => {
     expect(named.stderr).toContain('uncommitted change(s)');
   }, 120_000);
 });
+
+describe('pwt land, interrupted', () => {
+  it('kill -9 during a check leaves main unchanged; pwt land again continues and lands on a tested commit', () => {
+    shop = makeShop();
+    const { sandbox, main, root } = { ...shop, root: shop.sandbox.root };
+    sessionWith(shop, 'a', { 'features/a.js': feature(true) });
+    sessionWith(shop, 'b', { 'features/b.js': feature(true) });
+    const from = rev(shop, 'main');
+    const before = mainHistory(shop).length;
+    const mark = join(root, 'killed-once');
+    // The check's shell kills pwt itself ($PPID), once, before testing anything.
+    const check = `[ -f '${mark}' ] || { touch '${mark}'; kill -9 $PPID; }; ${shop.check}`;
+    const killed = sandbox.pwt(main, ['land', '--check', check]);
+    expect(killed.code).not.toBe(0);
+    expect(existsSync(mark)).toBe(true);
+    expect(rev(shop, 'main')).toBe(from);
+    expect(existsSync(join(shop.sessionsDir, '.pwt', 'land', 'state.json'))).toBe(true);
+    expect(manifest(shop).sessions.map((each: any) => each.id)).toEqual(['a', 'b']);
+    // The check worktree left behind is pwt's own, not an orphan.
+    expect(parseJson(sandbox.pwt(main, ['status', '--json']).stdout).orphans).toEqual([]);
+
+    const again = sandbox.pwt(main, ['land', '--check', check, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('Continuing the pwt land that was interrupted');
+    const report = parseJson(again.stdout);
+    expect(report.landed.map((each: any) => each.session)).toEqual(['a', 'b']);
+    expect(rev(shop, 'main')).toBe(report.to);
+    expectMainOnlyOnPassed(shop, before);
+    expect(manifest(shop).sessions).toEqual([]);
+  }, 120_000);
+
+  it('kill -9 while ending the landed sessions leaves main at the tested commit; pwt land again ends them, then skips them as landed', () => {
+    shop = makeShop();
+    const { sandbox, main } = shop;
+    const mark = join(sandbox.root, 'killed-in-pre-remove');
+    writeFileSync(join(main, '.pwt.json'), `${JSON.stringify({ hooks: { 'pre-remove': `[ -f '${mark}' ] || { touch '${mark}'; kill -9 $PPID; }` } }, null, 2)}\n`);
+    sandbox.git(main, 'add', '.pwt.json');
+    sandbox.git(main, 'commit', '--quiet', '-m', 'hooks');
+    sessionWith(shop, 'a', { 'features/a.js': feature(true) });
+    const bTip = sandbox.git(sessionWith(shop, 'b', { 'features/b.js': feature(true) }), 'rev-parse', 'HEAD').trim();
+    const before = mainHistory(shop).length;
+    const killed = sandbox.pwt(main, ['land', 'a', 'b', '--check', shop.check, '--trust-hooks']);
+    expect(killed.code).not.toBe(0);
+    expect(existsSync(mark)).toBe(true);
+    // The base moved, once, to the commit the check passed; no session was half-ended.
+    expect(mainHistory(shop).length).toBe(before + 1);
+    expectMainOnlyOnPassed(shop, before);
+    expect(manifest(shop).sessions.map((each: any) => each.id)).toEqual(['a', 'b']);
+    expect(rev(shop, 'session/b')).toBe(bTip);
+
+    const again = sandbox.pwt(main, ['land', 'a', 'b', '--check', shop.check, '--trust-hooks', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('Finishing the pwt land that was interrupted');
+    expect(parseJson(again.stdout).landed.map((each: any) => each.session)).toEqual(['a', 'b']);
+    expect(manifest(shop).sessions).toEqual([]);
+    expect(mainHistory(shop).length).toBe(before + 1);
+    expect(lines(shop.tested)).toHaveLength(1);
+
+    const third = sandbox.pwt(main, ['land', 'a', 'b', '--check', shop.check]);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stderr).toContain('a has landed already');
+    expect(third.stderr).toContain('b has landed already');
+  }, 120_000);
+});
+
+describe('stacked sessions', () => {
+  it('create --on stacks B on A (status shows it), sync B brings A\'s new commits, and land puts A before B', () => {
+    shop = makeShop();
+    const { sandbox, main, sessionsDir } = shop;
+    const a = sessionWith(shop, 'a', { 'features/a.js': feature(true) });
+    const b = sessionWith(shop, 'b', { 'features/b.js': feature(true) }, ['--on', 'a']);
+    expect(manifest(shop).sessions.find((each: any) => each.id === 'b').base).toBe('session/a');
+    expect(existsSync(join(b, 'features', 'a.js'))).toBe(true);
+    expect(sandbox.pwt(main, ['status']).stdout).toMatch(/\bb on a\b/);
+    sandbox.git(a, 'mv', 'features/a.js', 'features/a2.js');
+    sandbox.git(a, 'commit', '--quiet', '-m', 'a: rename');
+    const synced = sandbox.pwt(main, ['sync', 'b']);
+    expect(synced.code, synced.stderr).toBe(0);
+    expect(existsSync(join(sessionsDir, 'b', 'features', 'a2.js'))).toBe(true);
+
+    const alone = sandbox.pwt(main, ['land', 'b', '--check', shop.check]);
+    expect(alone.code).toBe(3);
+    expect(alone.stderr).toContain('it stands on a, which is not landing with it');
+
+    const result = sandbox.pwt(main, ['land', 'b', 'a', '--check', shop.check, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = parseJson(result.stdout);
+    expect(report.landed.map((each: any) => each.session)).toEqual(['a', 'b']);
+    expect(existsSync(join(main, 'features', 'a2.js'))).toBe(true);
+    expect(existsSync(join(main, 'features', 'b.js'))).toBe(true);
+    expect(manifest(shop).sessions).toEqual([]);
+  }, 120_000);
+
+  it('a landed parent re-targets its children: their base becomes its base, and the base is brought in', () => {
+    shop = makeShop();
+    const { sandbox, main } = shop;
+    sessionWith(shop, 'a', { 'features/a.js': feature(true) });
+    const b = sessionWith(shop, 'b', { 'features/b.js': feature(true) }, ['--on', 'a']);
+    const bTip = sandbox.git(b, 'rev-parse', 'HEAD').trim();
+    const result = sandbox.pwt(main, ['land', 'a', '--check', shop.check]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('b now stands on main (it stood on session/a)');
+    const record = manifest(shop).sessions.find((each: any) => each.id === 'b');
+    expect(record.base).toBe('main');
+    // Its own commit kept, and nothing of main missing.
+    expect(sandbox.sh('git', ['merge-base', '--is-ancestor', bTip, 'HEAD'], b).code).toBe(0);
+    expect(sandbox.sh('git', ['merge-base', '--is-ancestor', 'main', 'HEAD'], b).code).toBe(0);
+    expect(sandbox.pwt(main, ['status']).stdout).not.toMatch(/\bb on a\b/);
+  }, 120_000);
+});

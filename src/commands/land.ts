@@ -37,6 +37,7 @@ export default defineCommand({
       onStep: json ? undefined : (title) => log.info(title),
     });
     if (json) {
+      for (const note of result.notes) log.warn(note);
       printJson({
         base: result.base,
         from: result.from,
@@ -46,7 +47,6 @@ export default defineCommand({
         checks: result.checks,
         ...(result.dropped.length ? { dropped: result.dropped } : {}),
         ...(result.skipped.length ? { skipped: result.skipped } : {}),
-        ...(result.notes.length ? { notes: result.notes } : {}),
         ...(result.dryRun ? { dryRun: true } : {}),
       });
     } else report(result);
@@ -68,6 +68,7 @@ function outcomeError(result: LandResult) {
   if (result.dryRun) return null;
   const out = [...result.ejected.map((each) => each.session), ...result.dropped.map((each) => each.session)];
   if (out.length) return conflictError(`${out.length} session(s) did not land: ${out.join(', ')}; ${result.landed.length} landed.`, 'pwt status shows why (land-failed); fix them and run pwt land again.');
+  if (result.alreadyLanded?.length) return null;
   if (result.landed.length === 0 && !result.resumed) {
     const why = result.skipped.map((each) => `${each.session}: ${each.reason}`).join('; ');
     return preconditionError(`Nothing to land${why ? ` (${why})` : ': no session is ahead of its base with idle agents'}.`, 'Commit work in a session (or name one: pwt land <session>), then run pwt land again.');

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { preloadWorkflowShell, useWorkflowShell } from '../git/git.js';
+import { currentBranch, preloadWorkflowShell, resolveCommit, useWorkflowShell } from '../git/git.js';
 import { withLock } from '../infra/lock.js';
 import { notes as say } from '../infra/notes.js';
 import { approveHooks, type HookOptions, type HookProgress } from '../project/hooks/run.js';
@@ -57,6 +57,8 @@ export interface LandResult {
   notes: string[];
   /** This run finished a queue an earlier, interrupted pwt land had started. */
   resumed: boolean;
+  /** Sessions named that had landed already (skipped with a note). */
+  alreadyLanded?: string[];
 }
 
 /** Sessions named again that an earlier queue landed already (they are gone from the manifest). */
@@ -99,6 +101,11 @@ export async function landSessions(project: Project, opts: LandOptions): Promise
 async function landLocked(project: Project, opts: LandOptions): Promise<LandResult> {
   const earlier = readLandState(project.sessionsDir);
   const named = await alreadyLanded(project, opts.names, earlier);
+  // Every session named has landed already (a re-run after an interrupted one finished): nothing else is taken instead.
+  if (opts.names.length > 0 && named.names.length === 0 && earlier?.phase !== 'advancing' && earlier?.phase !== 'ending') {
+    const at = (await resolveCommit(project.repo.mainPath, 'HEAD')) ?? '';
+    return { base: (await currentBranch(project.repo.mainPath)) ?? '', from: at, to: at, landed: [], ejected: [], dropped: [], skipped: [], checks: 0, check: '', dryRun: Boolean(opts.dryRun), titles: [], ended: [], retargeted: [], notes: named.notes, resumed: false, alreadyLanded: opts.names };
+  }
   const facts = await gatherLandFacts(project, named.names);
 
   // Hooks are approved (or refused) before anything changes; the pre-merge hook is the check unless --check names one.

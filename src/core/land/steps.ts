@@ -99,8 +99,9 @@ export const landRunners: Runners<LandOp, LandContext> = {
       const branches = new Map(ctx.state.candidates.filter((each) => landed.has(each.session)).map((each) => [each.branch, each.session]));
       await updateManifest(ctx.project, (manifest) => {
         for (const session of manifest.sessions) {
-          if (landed.has(session.id) || !session.base || !branches.has(session.base)) continue;
-          ctx.retargeted.push({ session: session.id, from: session.base, to: op.base });
+          if (!session.base || !branches.has(session.base)) continue;
+          // Landed children too: they end as merged into the base, and their parent's branch is about to go.
+          if (!landed.has(session.id)) ctx.retargeted.push({ session: session.id, from: session.base, to: op.base });
           session.base = op.base;
         }
       });
