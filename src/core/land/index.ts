@@ -95,7 +95,7 @@ export async function landSessions(project: Project, opts: LandOptions): Promise
   if (!opts.dryRun) preloadWorkflowShell();
   if (opts.dryRun) return landLocked(project, opts);
   mkdirSync(landDir(project.sessionsDir), { recursive: true });
-  return withLock(landDir(project.sessionsDir), lockPath(project.sessionsDir), { what: 'the landing queue (another pwt land runs)', timeoutMs: 2000, onWait: say.warn }, () => landLocked(project, opts));
+  return withLock(lockPath(project.sessionsDir), { what: 'the landing queue (another pwt land runs)', timeoutMs: 2000, onWait: say.warn }, () => landLocked(project, opts));
 }
 
 async function landLocked(project: Project, opts: LandOptions): Promise<LandResult> {
