@@ -66,7 +66,7 @@ const RANKS: string[][] = [
   ['core/agents'],
   ['core/agents/runtime'],
   ['core/sessions'],
-  ['core/runs', 'core/hooks', 'core/shell', 'core/templates'],
+  ['core/runs', 'core/hooks', 'core/shell', 'core/templates', 'core/land'],
   ['core/doctor'],
   ['core/mcp'],
   ['ui'],
@@ -148,7 +148,7 @@ describe('architecture', () => {
     expect(bad, bad.join('\n')).toEqual([]);
   });
 
-  it('imports go down the rank map (infra; doors; manifest/project/workflow; hosts; agents; sessions; runs/hooks/shell/templates; doctor; mcp; ui; commands), dynamic import() included', () => {
+  it('imports go down the rank map (infra; doors; manifest/project/workflow; hosts; agents; sessions; runs/hooks/shell/templates/land; doctor; mcp; ui; commands), dynamic import() included', () => {
     const bad = EDGES.flatMap(({ from, line, to }) => {
       const a = folderOf(from);
       const b = folderOf(to);
