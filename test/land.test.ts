@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseJson } from './helpers/sandbox.js';
 import { feature, lines, mainHistory, makeShop, sessionWith, type Shop } from './land-harness.js';
@@ -41,11 +41,51 @@ describe('pwt land', () => {
     }
     expect(manifest(shop).sessions).toEqual([]);
     // The check worktree and the queue's state are gone; the record of what was tested stays.
-    expect(existsSync(join(shop.sessionsDir, '.pwt', 'land', 'worktree'))).toBe(false);
-    expect(existsSync(join(shop.sessionsDir, '.pwt', 'land', 'state.json'))).toBe(false);
-    const record = lines(join(shop.sessionsDir, '.pwt', 'land', 'checks.jsonl')).map((line) => JSON.parse(line));
+    const landing = join(shop.sessionsDir, '.pwt', 'land');
+    expect(existsSync(landing) ? readdirSync(landing) : []).toEqual([]);
+    expect(sandbox.git(main, 'worktree', 'list').trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(shop.sessionsDir, '.pwt', 'queue', 'state.json'))).toBe(false);
+    const record = lines(join(shop.sessionsDir, '.pwt', 'queue', 'checks.jsonl')).map((line) => JSON.parse(line));
     expect(record).toMatchObject([{ commit: report.to, ok: true, sessions: ['a', 'b', 'c'] }]);
     expect(sandbox.git(main, 'status', '--porcelain')).toBe('');
+  }, 120_000);
+
+  it('the pre-merge hook is the check by default, run once on the merge result; landed sessions end through remove\'s hooks (pre-remove, post-remove)', () => {
+    shop = makeShop();
+    const { sandbox, main } = shop;
+    const ended = join(sandbox.root, 'ended.txt');
+    const hooks = { 'pre-merge': shop.check, 'pre-remove': `echo "pre $PWT_SESSION" >> '${ended}'`, 'post-remove': `echo "post $PWT_SESSION" >> '${ended}'` };
+    writeFileSync(join(main, '.pwt.json'), `${JSON.stringify({ hooks }, null, 2)}\n`);
+    sandbox.git(main, 'add', '.pwt.json');
+    sandbox.git(main, 'commit', '--quiet', '-m', 'hooks');
+    sessionWith(shop, 'a', { 'features/a.js': feature(true) });
+    sessionWith(shop, 'b', { 'features/b.js': feature(true) });
+    const unapproved = sandbox.pwt(main, ['land']);
+    expect(unapproved.code).toBe(3);
+    expect(unapproved.stderr).toContain('--trust-hooks');
+    expect(lines(shop.tested)).toEqual([]);
+    const result = sandbox.pwt(main, ['land', '--trust-hooks', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = parseJson(result.stdout);
+    expect(report.checks).toBe(1);
+    expect(lines(shop.tested)).toEqual([report.to]);
+    expect(lines(ended)).toEqual(['pre a', 'post a', 'pre b', 'post b']);
+    expect(manifest(shop).sessions).toEqual([]);
+  }, 120_000);
+
+  it('--squash lands each session as one commit on the base; the branches\' own commits are archived', () => {
+    shop = makeShop();
+    const { sandbox, main } = shop;
+    const aTip = sandbox.git(sessionWith(shop, 'a', { 'features/a.js': feature(true) }), 'rev-parse', 'HEAD').trim();
+    sessionWith(shop, 'b', { 'features/b.js': feature(true) });
+    const from = rev(shop, 'main');
+    const result = sandbox.pwt(main, ['land', '--squash', '--check', shop.check, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(sandbox.git(main, 'rev-list', '--parents', `${from}..main`).trim().split('\n').map((line) => line.split(' ').length)).toEqual([2, 2]);
+    expect(sandbox.git(main, 'log', '--format=%s', `${from}..main`).trim().split('\n')).toEqual(['b: work on b', 'a: work on a']);
+    const archived = sandbox.git(main, 'for-each-ref', '--format=%(objectname)', 'refs/pwt/archive/a/').trim();
+    expect(sandbox.sh('git', ['merge-base', '--is-ancestor', aTip, archived], main).code).toBe(0);
+    expect(branchExists(shop, 'session/a')).toBe(false);
   }, 120_000);
 
   it('a red merge result is bisected: only the culprit is ejected (it keeps every commit), the rest land on a tested commit', () => {
@@ -144,7 +184,7 @@ describe('pwt land, interrupted', () => {
     expect(killed.code).not.toBe(0);
     expect(existsSync(mark)).toBe(true);
     expect(rev(shop, 'main')).toBe(from);
-    expect(existsSync(join(shop.sessionsDir, '.pwt', 'land', 'state.json'))).toBe(true);
+    expect(existsSync(join(shop.sessionsDir, '.pwt', 'queue', 'state.json'))).toBe(true);
     expect(manifest(shop).sessions.map((each: any) => each.id)).toEqual(['a', 'b']);
     // The check worktree left behind is pwt's own, not an orphan.
     expect(parseJson(sandbox.pwt(main, ['status', '--json']).stdout).orphans).toEqual([]);

@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { currentBranch, preloadWorkflowShell, resolveCommit, useWorkflowShell } from '../git/git.js';
 import { withLock } from '../infra/lock.js';
 import { notes as say } from '../infra/notes.js';
@@ -8,12 +7,13 @@ import type { Project } from '../project/project.js';
 import { endedSession, findSession } from '../manifest/manifest.js';
 import { readManifest } from '../manifest/store.js';
 import { executePlan, planTitles, type Spin } from '../workflow/execute.js';
-import { describeCheck, removeCheckWorktree, type Check } from './check.js';
+import { describeCheck, type Check } from './check.js';
+import { sweepLandingWorktrees } from '../sessions/gate.js';
 import { gatherLandFacts } from './facts.js';
 import { mergeCandidate } from './merge.js';
 import { landOps, planLand, resumeDecision, type LandChoice, type LandPlan } from './plan.js';
 import { runQueue } from './queue.js';
-import { clearLandState, landDir, lockPath, readLandState, writeLandState, LAND_STATE_VERSION, type Dropped, type Ejected, type Landed, type LandState } from './state.js';
+import { clearLandState, lastPath, queueDir, lockPath, readLandState, writeLandState, LAND_STATE_VERSION, type Dropped, type Ejected, type Landed, type LandState } from './state.js';
 import { landRunners, type LandContext } from './steps.js';
 
 /**
@@ -82,7 +82,7 @@ async function alreadyLanded(project: Project, names: string[], state: LandState
 }
 
 function lastRun(project: Project): { landed: Landed[] } | null {
-  const file = join(landDir(project.sessionsDir), 'last.json');
+  const file = lastPath(project.sessionsDir);
   if (!existsSync(file)) return null;
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as { landed: Landed[] };
@@ -94,7 +94,7 @@ function lastRun(project: Project): { landed: Landed[] } | null {
 export async function landSessions(project: Project, opts: LandOptions): Promise<LandResult> {
   if (!opts.dryRun) preloadWorkflowShell();
   if (opts.dryRun) return landLocked(project, opts);
-  mkdirSync(landDir(project.sessionsDir), { recursive: true });
+  mkdirSync(queueDir(project.sessionsDir), { recursive: true });
   return withLock(lockPath(project.sessionsDir), { what: 'the landing queue (another pwt land runs)', timeoutMs: 2000, onWait: say.warn }, () => landLocked(project, opts));
 }
 
@@ -139,13 +139,10 @@ async function landLocked(project: Project, opts: LandOptions): Promise<LandResu
     return { ...base, to: state.from, landed: predicted.landed, ejected: predicted.ejected, dropped: predicted.dropped, checks: 0, dryRun: true, ended: [], retargeted: [] };
   }
   if (state.candidates.length === 0) {
-    if (decision === 'restart') {
-      await removeCheckWorktree(project);
-      clearLandState(project.sessionsDir);
-    }
+    if (decision === 'restart') clearLandState(project.sessionsDir);
     return { ...base, to: state.from, landed: [], ejected: [], dropped: [], checks: 0, dryRun: false, ended: [], retargeted: [] };
   }
-  if (decision === 'restart') await removeCheckWorktree(project);
+  await sweepLandingWorktrees(project.repo.mainPath, project.sessionsDir);
   writeLandState(project.sessionsDir, state);
   await useWorkflowShell();
   const ctx: LandContext = { project, state, check, hooks: { ...opts.hooks, trust: opts.hooks.trust }, onStep: opts.onStep, onProgress: opts.onProgress, notes, checksRun: 0, ended: [], retargeted: [] };

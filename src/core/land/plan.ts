@@ -22,13 +22,13 @@ export interface LandPlan {
 
 /** The operations of `pwt land` (runners: steps.ts). The queue's outcome decides what the later ones touch. */
 export type LandOp =
-  | { op: 'queue'; base: string; from: string; sessions: string[]; check: string; squash: boolean }
-  | { op: 'advance'; base: string; from: string }
-  | { op: 'retarget'; base: string }
-  | { op: 'end-landed'; base: string }
+  | { op: 'queue'; base: string; from: string; sessions: string[]; check: string; squash: boolean; to?: string; landed?: number; ejected?: number }
+  | { op: 'advance'; base: string; from: string; to?: string }
+  | { op: 'retarget'; base: string; retargeted?: string[] }
+  | { op: 'end-landed'; base: string; ended?: string[] }
   | { op: 'sync-children' }
   | { op: 'record-notes' }
-  | { op: 'tell-agents' }
+  | { op: 'tell-agents'; told?: string[] }
   | { op: 'finish' };
 
 export function landOps(plan: { base: string; from: string; candidates: Candidate[] }, choice: { squash: boolean; check: string; tellAgents?: boolean }): LandOp[] {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeAtomic } from '../manifest/store.js';
 
 /**
- * The queue's progress, `<sessions dir>/.pwt/land/state.json`, rewritten
+ * The queue's progress, `<sessions dir>/.pwt/queue/state.json`, rewritten
  * atomically before each change it describes, so a `pwt land` killed at any
  * point is continued by the next one: checks already run are not run again
  * (merge commits are made with the queue's fixed date, so the same queue
@@ -74,14 +74,15 @@ export interface LandState {
   ended?: string[];
 }
 
-export const landDir = (sessionsDir: string) => join(sessionsDir, '.pwt', 'land');
-export const statePath = (sessionsDir: string) => join(landDir(sessionsDir), 'state.json');
-export const lockPath = (sessionsDir: string) => join(landDir(sessionsDir), 'queue.lock');
-/** The temporary detached worktree where checks run. */
-export const checkWorktree = (sessionsDir: string) => join(landDir(sessionsDir), 'worktree');
-export const logsDir = (sessionsDir: string) => join(landDir(sessionsDir), 'logs');
+/** The queue's own files (the temporary worktrees of checks are under `.pwt/land/`: sessions/gate.ts). */
+export const queueDir = (sessionsDir: string) => join(sessionsDir, '.pwt', 'queue');
+export const statePath = (sessionsDir: string) => join(queueDir(sessionsDir), 'state.json');
+export const lockPath = (sessionsDir: string) => join(queueDir(sessionsDir), 'queue.lock');
+export const logsDir = (sessionsDir: string) => join(queueDir(sessionsDir), 'logs');
 /** One JSON line per check run: what was tested (the commit) and how it went. Kept as history. */
-export const checksFile = (sessionsDir: string) => join(landDir(sessionsDir), 'checks.jsonl');
+export const checksFile = (sessionsDir: string) => join(queueDir(sessionsDir), 'checks.jsonl');
+/** The last finished queue, for people and for "already landed" notes. */
+export const lastPath = (sessionsDir: string) => join(queueDir(sessionsDir), 'last.json');
 
 export function readLandState(sessionsDir: string): LandState | null {
   const file = statePath(sessionsDir);
@@ -96,7 +97,7 @@ export function readLandState(sessionsDir: string): LandState | null {
 }
 
 export function writeLandState(sessionsDir: string, state: LandState): void {
-  mkdirSync(landDir(sessionsDir), { recursive: true });
+  mkdirSync(queueDir(sessionsDir), { recursive: true });
   writeAtomic(statePath(sessionsDir), `${JSON.stringify(state, null, 2)}\n`);
 }
 

@@ -1,19 +1,18 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { git, resolveCommit } from '../git/git.js';
-import { isPwtError, preconditionError } from '../infra/errors.js';
+import { resolveCommit } from '../git/git.js';
+import { isPwtError } from '../infra/errors.js';
 import type { HookOptions, HookProgress } from '../project/hooks/run.js';
 import type { Project } from '../project/project.js';
 import { findSession } from '../manifest/manifest.js';
 import { readManifest, updateManifest } from '../manifest/store.js';
-import { advanceBase, isAncestor, isMerged } from '../sessions/remove/merge.js';
+import { isAncestor, isMerged } from '../sessions/remove/merge.js';
+import { moveBase, sweepLandingWorktrees } from '../sessions/gate.js';
 import type { Runners } from '../workflow/execute.js';
-import type { RemoveFacts } from '../sessions/remove/facts.js';
-import { describeCheck, removeCheckWorktree, runCheckOn, type Check } from './check.js';
+import { describeCheck, runCheckOn, type Check } from './check.js';
 import { mergeCandidate } from './merge.js';
 import type { LandOp } from './plan.js';
 import { runQueue } from './queue.js';
-import { clearLandState, landDir, writeLandState, type LandState } from './state.js';
+import { clearLandState, lastPath, writeLandState, type LandState } from './state.js';
 
 /** What the runners share: the queue's state (saved before each change it records) and what they tell people. */
 export interface LandContext {
@@ -75,15 +74,12 @@ export const landRunners: Runners<LandOp, LandContext> = {
       }
       if (state.phase === 'advancing') {
         const now = await resolveCommit(mainPath, `refs/heads/${op.base}`);
-        if (to !== state.from && now === state.from) {
-          await advanceBase(mainPath, op.base, state.from, to, project.repo.mainPath, `pwt land: ${(state.landed ?? []).map((each) => each.session).join(', ')}`);
-        } else if (now !== to && !(now && (await isAncestor(mainPath, to, now)))) {
-          // Someone committed on the base while the queue ran: what was tested is not what would land.
-          clearLandState(project.sessionsDir);
-          throw preconditionError(`${op.base} moved while pwt land ran (now ${now?.slice(0, 10) ?? 'gone'}); nothing landed, no session was ended.`, 'Run pwt land again: the queue is tested again on the new base.');
+        // Killed after the move and before the note of it: the base is at the tested commit (or beyond it) already.
+        const moved = now === to || (now !== null && to !== state.from && (await isAncestor(mainPath, to, now)));
+        if (!moved && to !== state.from) {
+          if (now !== state.from) clearLandState(project.sessionsDir);
+          await moveBase(mainPath, { branch: op.base, from: state.from, to, checkedOutAt: mainPath, reason: `pwt land: ${(state.landed ?? []).map((each) => each.session).join(', ')}`, again: 'Run pwt land again: the queue is tested again on the new base.' });
         }
-        const after = await resolveCommit(mainPath, `refs/heads/${op.base}`);
-        if (after !== to && !(after && (await isAncestor(mainPath, to, after)))) throw preconditionError(`${op.base} is at ${after?.slice(0, 10)} after the fast-forward, not at ${to.slice(0, 10)}; no session was ended.`, 'Look at git log, then run pwt land again.');
         state.phase = 'ending';
         state.ended ??= [];
         save(ctx);
@@ -105,7 +101,7 @@ export const landRunners: Runners<LandOp, LandContext> = {
           session.base = op.base;
         }
       });
-      return { sessions: ctx.retargeted.map((each) => each.session) };
+      return { retargeted: ctx.retargeted.map((each) => each.session) };
     },
   },
   'end-landed': {
@@ -198,13 +194,12 @@ export const landRunners: Runners<LandOp, LandContext> = {
     },
   },
   finish: {
-    title: () => 'remove the temporary worktree and the queue\'s state',
+    title: () => "remove the queue's state (its record of checks and logs stay)",
     run: async (_op, ctx) => {
-      await removeCheckWorktree(ctx.project);
+      await sweepLandingWorktrees(ctx.project.repo.mainPath, ctx.project.sessionsDir);
       const { state } = ctx;
-      writeFileSync(join(landDir(ctx.project.sessionsDir), 'last.json'), `${JSON.stringify({ base: state.base, from: state.from, to: state.to ?? state.from, landed: state.landed ?? [], ejected: state.ejected ?? [], check: state.check, at: new Date().toISOString() }, null, 2)}\n`);
+      writeFileSync(lastPath(ctx.project.sessionsDir), `${JSON.stringify({ base: state.base, from: state.from, to: state.to ?? state.from, landed: state.landed ?? [], ejected: state.ejected ?? [], check: state.check, at: new Date().toISOString() }, null, 2)}\n`);
       clearLandState(ctx.project.sessionsDir);
-      await git(ctx.project.repo.mainPath, ['worktree', 'prune']).catch(() => undefined);
     },
   },
 };
@@ -212,19 +207,9 @@ export const landRunners: Runners<LandOp, LandContext> = {
 /** A landed session ends through the one ending sequence, merge strategy: the base already holds it, so its merge step has nothing to do. */
 async function endLanded(ctx: LandContext, session: string): Promise<void> {
   const { removeSession } = await import('../sessions/remove/index.js');
-  const { removeHooks } = await import('../sessions/remove/hooks.js');
-  const hooks = removeHooks({ ...ctx.hooks, gateTested: true });
-  const project = ctx.project;
-  await removeSession(project, {
-    name: session,
-    strategy: 'merge',
-    interactive: false,
-    // A squash leaves the branch's own commits out of the base: archived before the branch goes.
-    before: [hooks.before, ...(ctx.state.squash ? [async (facts: RemoveFacts) => [(await import('../sessions/remove/steps.js')).archiveStep(facts, 'squash-merge')]] : []), async (facts) => (facts.session.agents?.length ? (await import('../agents/runtime/session-end.js')).stopAgentsSteps(project, facts.session) : [])],
-    after: [hooks.after],
-  });
-  const note = hooks.note();
-  if (note && !ctx.notes.includes(note)) ctx.notes.push(note);
+  const result = await removeSession(ctx.project, { name: session, strategy: 'merge', interactive: false, hooks: ctx.hooks, landed: ctx.state.squash ? 'squash' : 'merge' });
+  if (result.hookNote && !ctx.notes.includes(result.hookNote)) ctx.notes.push(result.hookNote);
+  for (const action of result.actions) if (action.op === 'hook' && action.failed) ctx.notes.push(String(action.failed));
 }
 
 export { describeCheck };

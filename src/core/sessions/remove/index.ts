@@ -28,6 +28,8 @@ export interface RemoveOptions {
   commit?: string;
   /** With merge: one commit on the base (message optional). */
   squash?: SquashChoice;
+  /** pwt land already landed it (merged or squashed, tested): see RemoveChoice. */
+  landed?: 'merge' | 'squash';
   force?: boolean;
   dryRun?: boolean;
   interactive: boolean;
@@ -104,7 +106,7 @@ async function removeLocked(project: Project, opts: RemoveOptions): Promise<Remo
   const refusal = inventoryRefusal(facts, { strategy, force: Boolean(opts.force) });
   if (refusal) throw refusal;
   const commitMessage = facts.worktreeExists ? await settleUncommitted(facts, strategy, opts) : undefined;
-  const choice: RemoveChoice = { strategy, force: Boolean(opts.force), ...(commitMessage !== undefined ? { commitMessage } : {}), ...(opts.squash ? { squash: opts.squash } : {}) };
+  const choice: RemoveChoice = { strategy, force: Boolean(opts.force), ...(commitMessage !== undefined ? { commitMessage } : {}), ...(opts.squash ? { squash: opts.squash } : {}), ...(opts.landed ? { landed: opts.landed } : {}) };
   const strategyFacts = await gatherStrategyFacts(facts, choice);
   // Every refusal first (the plan is pure: planning twice costs nothing), then the questions that commit to going on.
   const hookOptions: HookOptions = opts.hooks ?? { enabled: true };

@@ -25,6 +25,12 @@ export interface RemoveChoice {
   force?: boolean;
   /** The project-hook events that may run (configured, approved, not --no-hooks). */
   hooks?: readonly HookEvent[];
+  /**
+   * `pwt land` landed this session already: the base holds it and its check
+   * ran on what landed, so pre-merge does not run again; after a squash the
+   * branch's own commits are archived before the branch goes.
+   */
+  landed?: 'merge' | 'squash';
 }
 
 /**
@@ -254,6 +260,7 @@ export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, cho
   // 1. Gates and pre-remove: a failure stops everything before anything changed.
   for (const event of preEvents(strategy)) {
     if (!hooks.has(event) || !(project.config.hooks[event]?.length)) continue;
+    if (event === 'pre-merge' && choice.landed) continue;
     // pre-merge tests what lands: with a base that moved on, the merge (or squash) commit in a temporary worktree.
     const onResult = event === 'pre-merge' && facts.baseAhead > 0 && (landing?.kind === 'merge-commit' || landing?.kind === 'squash');
     ops.push(hookOp(facts, event, { cwd: here, fatal: true, ...(onResult ? { commit: landing.commit } : {}) }));
@@ -285,7 +292,7 @@ export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, cho
     const mode = !landing || landing.kind === 'already-merged' ? 'already-merged' : landing.kind === 'conflicts' ? 'already-merged' : landing.kind;
     const moving = landing && (landing.kind === 'fast-forward' || landing.kind === 'merge-commit' || landing.kind === 'squash') ? landing : undefined;
     // A squash leaves the branch's own commits out of the base: archived first, since the branch goes.
-    if (choice.squash && moving) ops.push(archiveOp(facts, 'squash-merge'));
+    if ((choice.squash && moving) || choice.landed === 'squash') ops.push(archiveOp(facts, 'squash-merge'));
     ops.push({
       op: (choice.squash ? 'squash-merge' : 'merge') as 'merge',
       id: session.id,
