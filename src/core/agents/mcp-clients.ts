@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { envDir, findExecutable, homeOf } from './vendors/common.js';
 import { preconditionError, usageError } from '../infra/errors.js';
@@ -188,7 +188,9 @@ function changeToml(place: InstallPlace, entry: { command: string; args: string[
 
 export function install(place: InstallPlace, server: ServerCommand | null): InstallResult {
   if (place.format === 'toml') return changeToml(place, server);
-  return changeJson(place, server === null ? null : entryFor(place.client, server));
+  // .mcp.json is claude's file that copilot also reads: one entry, in claude's form (copilot takes it).
+  const client = place.file.endsWith(`${sep}.mcp.json`) ? 'claude' : place.client;
+  return changeJson(place, server === null ? null : entryFor(client, server));
 }
 
 /** Where pwt is registered now, for `pwt doctor`: each client's project and user file that has a pwt entry. */

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson, startSse, type Protocol, type ProtocolContext, type RecordedRequest } from './index.js';
-import { decide, type Conversation, type Reply, type Turn } from './script.js';
+import { decide, type Conversation, type OfferedTool, type Reply, type Turn } from './script.js';
 
 /**
  * OpenAI Responses API as codex uses it (`wire_api = "responses"`):
@@ -28,16 +28,25 @@ export function toConversation(body: any): Conversation {
       turns.push({ role: 'assistant', text: '' });
     }
   }
-  // Only plain function tools can be answered with a function_call item.
-  const tools = ((body?.tools ?? []) as any[])
-    .filter((t) => t?.type === 'function' && typeof t.name === 'string')
-    .map((t) => ({ name: t.name as string, schema: t.parameters }));
+  // Only function tools can be answered with a function_call item: plain ones, and those in a
+  // namespace (codex sends each MCP server's tools as one, e.g. `mcp__pwt`), called with `namespace`.
+  const tools: OfferedTool[] = [];
+  for (const t of (body?.tools ?? []) as any[]) {
+    if (t?.type === 'function' && typeof t.name === 'string') tools.push({ name: t.name, schema: t.parameters });
+    if (t?.type === 'namespace' && typeof t.name === 'string' && Array.isArray(t.tools)) {
+      for (const inner of t.tools) {
+        if (inner?.type !== 'function' || typeof inner.name !== 'string') continue;
+        tools.push({ name: inner.name.startsWith(t.name) ? inner.name : `${t.name}__${inner.name}`, schema: inner.parameters, call: { name: inner.name, namespace: t.name } });
+      }
+    }
+  }
   return { turns, tools };
 }
 
 function outputItem(reply: Reply, ctx: ProtocolContext): Record<string, unknown> {
   if (reply.kind === 'tool') {
-    return { type: 'function_call', id: ctx.id('fc'), call_id: ctx.id('call'), name: reply.name, arguments: JSON.stringify(reply.args), status: 'completed' };
+    const name = reply.call ? { name: reply.call.name, namespace: reply.call.namespace } : { name: reply.name };
+    return { type: 'function_call', id: ctx.id('fc'), call_id: ctx.id('call'), ...name, arguments: JSON.stringify(reply.args), status: 'completed' };
   }
   return { type: 'message', id: ctx.id('msg'), status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: reply.text, annotations: [] }] };
 }

@@ -8,6 +8,11 @@
  *   after it -> ONE call of the shell tool the request offers, running
  *   `echo pwt-tool-output`;
  * - a tool result came back after the last user message -> text `Done: ...`;
+ * - the user's text has CALL_MARKER lines (`PWT_CALL <tool> <json args>`):
+ *   the Nth line is called once N-1 tool results came back, on the offered
+ *   tool whose name is <tool> or ends with `__<tool>` (MCP tools come as
+ *   `mcp__<server>__<tool>`); after the last one -> text `Done: ...` with
+ *   the last result;
  * - otherwise -> text `Reply to: <first 40 chars of the user's text>`.
  */
 export const MARKER = 'PWT_TOOL_MARKER';
@@ -19,6 +24,18 @@ export const TOOL_COMMAND = 'echo pwt-tool-output';
 export const ASK_MARKER = 'PWT_ASK_MARKER';
 export const ASK_COMMAND = 'touch pwt-asked.txt && echo pwt-tool-output';
 export const TOOL_OUTPUT = 'pwt-tool-output';
+/** `PWT_CALL <tool> <json args>` on its own line: the model calls that tool with those arguments. */
+export const CALL_MARKER = 'PWT_CALL';
+
+/** The calls a user's text asks for, in order. */
+export function scriptedCalls(text: string): { tool: string; args: Record<string, unknown> }[] {
+  return [...text.matchAll(/^\s*PWT_CALL\s+(\S+)\s+(\{.*\})\s*$/gm)].map((match) => ({ tool: match[1]!, args: JSON.parse(match[2]!) as Record<string, unknown> }));
+}
+
+/** The offered tool `name` names: itself, or an MCP tool `<prefix>__<name>`. */
+export function findNamedTool(tools: OfferedTool[], name: string): OfferedTool | undefined {
+  return tools.find((tool) => tool.name === name) ?? tools.find((tool) => tool.name.endsWith(`__${name}`) || tool.name.endsWith(`-${name}`) || tool.name.endsWith(`.${name}`));
+}
 
 export interface Turn {
   role: 'user' | 'assistant' | 'tool';
@@ -29,6 +46,8 @@ export interface OfferedTool {
   name: string;
   /** JSON schema of the arguments (whatever the protocol calls it), or undefined. */
   schema?: JsonSchema;
+  /** How a call names it on the wire, when that is not `name` (a tool inside a namespace). */
+  call?: { name: string; namespace: string };
 }
 
 export interface JsonSchema {
@@ -45,7 +64,7 @@ export interface Conversation {
   tools: OfferedTool[];
 }
 
-export type Reply = { kind: 'text'; text: string } | { kind: 'tool'; name: string; args: Record<string, unknown> };
+export type Reply = { kind: 'text'; text: string } | { kind: 'tool'; name: string; args: Record<string, unknown>; call?: { name: string; namespace: string } };
 
 /** Names the CLIs give their shell tool, best first (claude, pi, codex, codex legacy, gemini, copilot, opencode). */
 const SHELL_TOOL_NAMES = ['Bash', 'bash', 'exec_command', 'shell', 'run_shell_command', 'shell_command', 'local_shell'];
@@ -78,6 +97,14 @@ export function decide(conversation: Conversation): Reply {
   }
   const userText = lastUser >= 0 ? turns[lastUser]!.text.trim() : '';
   const toolResults = turns.slice(lastUser + 1).filter((t) => t.role === 'tool');
+  const calls = scriptedCalls(userText);
+  if (calls.length > 0) {
+    const next = calls[toolResults.length];
+    const tool = next ? findNamedTool(conversation.tools, next.tool) : undefined;
+    if (next && tool) return { kind: 'tool', name: tool.name, args: next.args, ...(tool.call ? { call: tool.call } : {}) };
+    if (next) return { kind: 'text', text: `No tool ${next.tool} offered (tools: ${conversation.tools.map((t) => t.name).join(', ')})` };
+    return { kind: 'text', text: `Done: ${oneLine(toolResults.at(-1)?.text ?? '', 200)}` };
+  }
   if (toolResults.length > 0) {
     const output = toolResults.map((t) => t.text).join('\n');
     const shown = output.includes(TOOL_OUTPUT) ? TOOL_OUTPUT : oneLine(output, 40);
