@@ -90,7 +90,7 @@ describe('pwt mcp: tools over stdio (the SDK client)', () => {
     const again = await client.call('create_session', { name: 'taken' });
     expectRefusal(again, pwt(['create', 'taken']).code, /taken/);
     expectRefusal(await client.call('start_agent', { session: 'taken', provider: 'vim' }), 2, /"provider" takes claude, codex/);
-    expectRefusal(await client.call('start_agent', { session: 'gone', provider: 'claude' }), 3, /No session named "gone"/);
+    expectRefusal(await client.call('start_agent', { session: 'gone', provider: 'claude' }), 3, /No session named "gone"|claude's CLI \(claude\) is not installed/);
     expectRefusal(await client.call('send_to_agent', { session: 'taken', text: 'hi' }), 2, /taken has no agents/);
     expectRefusal(await client.call('wait_for_agent', { session: 'taken', for: 'done' }), 2, /"for" takes idle, waiting/);
     expectRefusal(await client.call('wait_for_agent', { session: 'taken', timeout_s: -1 }), 2, /"timeout_s" must be a whole number of at least 0/);
