@@ -132,4 +132,16 @@ describe('pre-merge runs on the merge result', () => {
     expect(check).toMatchObject({ code: 0, where: session('feat') });
     expect(git(main, 'rev-parse', 'main')).toBe(check!.commit);
   }, 90_000);
+
+  it('a temporary worktree left by a pwt killed during its gate is no orphan, and the next cleanup or remove takes it away', () => {
+    project = makeProject();
+    const { sandbox, main } = project;
+    const left = join(project.sessionsDir, '.pwt', 'land', '2147483-dead00');
+    sandbox.git(main, 'worktree', 'add', '--quiet', '--detach', left, 'HEAD');
+    expect(parseJson(sandbox.pwt(main, ['status', '--json']).stdout).orphans).toEqual([]);
+    const cleaned = sandbox.pwt(main, ['cleanup', '--force']);
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    expect(existsSync(left)).toBe(false);
+    expect(git(main, 'worktree', 'list', '--porcelain')).not.toMatch(/\.pwt\/land/);
+  }, 60_000);
 });

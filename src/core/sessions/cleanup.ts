@@ -18,6 +18,7 @@ import { utcStamp } from '../infra/time.js';
 import { runningAgents, type RunningAgent } from '../agents/runtime/session-end.js';
 import type { ArchiveOp, DeleteBranchOp, IgnoredOp, NestedOp, PruneOp, RemoveWorktreeOp, StopAgentsOp, UnregisterOp } from './remove/plan.js';
 import { removeRunners, type EndingContext } from './remove/steps.js';
+import { sweepLandingWorktrees } from './gate.js';
 
 /**
  * `pwt cleanup` (docs/ending-sessions.md): one decision per orphan, then the
@@ -138,6 +139,8 @@ export async function cleanup(project: Project, opts: CleanupOptions): Promise<C
   const run = () => executePlan(ops, cleanupRunners, context, { dryRun, onStep: opts.onStep });
   // The sessions it touches stay its own while it works (remove and restore wait for no one: they refuse).
   const ids = snapshot.orphans.filter((orphan) => orphan.kind === 'missing-worktree' || orphan.kind === 'unregistered-worktree').map((orphan) => orphan.id ?? basename(orphan.path ?? ''));
+  // A gate's temporary worktree (.pwt/land/) left by a pwt that was killed is no orphan of anyone's: it just goes.
+  if (!dryRun) await sweepLandingWorktrees(project.repo.mainPath, project.sessionsDir);
   const actions = dryRun ? await run() : await withSessionLocks(project, ids, run);
   return { orphans: snapshot.orphans, actions, titles: planTitles(ops, cleanupRunners), dryRun, reportOnly };
 }

@@ -11,6 +11,7 @@ import { messages } from '../../infra/messages.js';
 import { takeInventory, type Inventory } from '../inventory.js';
 import { agentProcessFilter, runningAgents, type RunningAgent } from '../../agents/runtime/session-end.js';
 import { buildLanding, commitTree, gitDateNow, type Landing } from '../gate.js';
+import { planMerge } from './merge.js';
 import { PwtError } from '../../infra/errors.js';
 import { requireGh } from '../../gh/gh.js';
 
@@ -198,8 +199,8 @@ export async function gatherStrategyFacts(facts: RemoveFacts, choice: { strategy
   }
   if ((strategy === 'keep' || strategy === 'pr') && tip && facts.baseTip) {
     // Trees, not only ancestry: a squash-merged branch counts as merged.
-    const landing = await buildLanding(mainPath, { baseTip: facts.baseTip, tip, message: 'probe', date: facts.date }).catch(() => null);
-    if (landing?.kind === 'already-merged') out.alreadyMerged = landing.how;
+    const merged = await planMerge(mainPath, facts.baseTip, tip).catch(() => null);
+    if (merged?.kind === 'already-merged') out.alreadyMerged = merged.how;
   }
   return out;
 }

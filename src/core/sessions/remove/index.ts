@@ -6,6 +6,7 @@ import { approveHooks, configuredEvents, type HookOptions } from '../../project/
 import { baseName, gatherFacts, gatherStrategyFacts, type RemoveFacts } from './facts.js';
 import { inventoryRefusal, planRemove, removeEvents, type RemoveChoice, type RemoveOp, type SquashChoice, type Strategy } from './plan.js';
 import { removeRunners } from './steps.js';
+import { sweepLandingWorktrees } from '../gate.js';
 import { confirm, select, text } from '../../infra/ask.js';
 import { preloadWorkflowShell, resolveCommit, useWorkflowShell } from '../../git/git.js';
 import { describeInventory } from '../inventory.js';
@@ -123,7 +124,11 @@ async function removeLocked(project: Project, opts: RemoveOptions): Promise<Remo
     ...(hookOptions.onProgress ? { onHookProgress: hookOptions.onProgress } : {}),
   };
 
-  if (!opts.dryRun) await useWorkflowShell();
+  if (!opts.dryRun) {
+    await useWorkflowShell();
+    // A gate's temporary worktree left by a pwt that was killed goes first.
+    await sweepLandingWorktrees(project.repo.mainPath, project.sessionsDir);
+  }
   let current = '';
   try {
     const actions = await executePlan(plan.ops, removeRunners, context, {
