@@ -1,4 +1,4 @@
-import { copyFileSync, chmodSync, cpSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, chmodSync, cpSync, existsSync, mkdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -55,7 +55,13 @@ export async function worktreeTree(worktree: string, exclude: string[] = []): Pr
   const realIndex = (await git(worktree, ['rev-parse', '--path-format=absolute', '--git-path', 'index'])).trim();
   const tempIndex = join(tmpdir(), `pwt-index-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    if (existsSync(realIndex)) copyFileSync(realIndex, tempIndex);
+    if (existsSync(realIndex)) {
+      copyFileSync(realIndex, tempIndex);
+      // The copy keeps the index's own time: git re-reads a file changed in the same second as the index was
+      // written ("racy git") only by comparing with it; with the copy's new time such a change would go unseen.
+      const { atime, mtime } = statSync(realIndex);
+      utimesSync(tempIndex, atime, mtime);
+    }
     const env = { GIT_INDEX_FILE: tempIndex };
     await git(worktree, ['add', '--all', '--', ...addPathspec(exclude)], env);
     return (await git(worktree, ['write-tree'], env)).trim();
