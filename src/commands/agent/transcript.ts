@@ -28,7 +28,7 @@ export default defineCommand({
     id: { type: 'positional', description: "The vendor's session id (default: the newest session of the current directory)", required: false },
     json: { type: 'boolean', description: 'Print JSON: { provider, id, messages: [ { role, text, tools: [ { name, input, output } ], at } ] }' },
     markdown: { type: 'boolean', description: 'Print markdown (the default)' },
-    maxChars: { type: 'string', description: 'Keep only the most recent messages that fit in N characters (whole messages)' },
+    maxChars: { type: 'string', description: 'Keep only the most recent messages that fit in N characters (an older message that does not fit whole keeps its end, marked as cut, when 2,000 or more characters are left)' },
   },
   async run({ args }) {
     if (args.json && args.markdown) throw usageError('--json and --markdown exclude each other.', 'Pick one.');

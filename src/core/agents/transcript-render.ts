@@ -50,41 +50,52 @@ const TRUNCATED = '[... the start of this message was left out ...]\n';
 export interface Cut {
   /** The rendered blocks kept, oldest first, joined with blank lines (with the omitted marker first when any was left out). */
   text: string;
+  /** Messages kept, the one cut inside included. */
   kept: number;
   omitted: number;
-  /** The newest message alone was over budget and was cut inside (its end kept). */
+  /** The oldest message kept did not fit whole and was cut inside (its end kept, marked). */
   truncated: boolean;
 }
 
+/** Below this many characters of room, the end of a message that does not fit is not worth keeping (unless it is the newest). */
+const MIN_PART = 2_000;
+
 /**
  * Keeps the most recent messages whose blocks fit in `budget` characters,
- * cutting between messages. When not even the newest fits, its heading and
- * the end of its text are kept (a handoff is useless without the last word).
+ * cutting between messages. The first message (going back) that does not
+ * fit whole keeps its heading and the end of its text, marked as cut, in the
+ * room left: a long task message followed by a short reply must not leave
+ * only the reply (a handoff is useless without the task), and when not even
+ * the newest fits, its end is kept (nor without the last word).
  */
 export function cutRecent(messages: TranscriptMessage[], budget: number): Cut {
   const blocks = messages.map(renderMessage);
   const reserve = omittedMarker(messages.length).length + 1;
   const kept: string[] = [];
   let used = 0;
-  for (let i = blocks.length - 1; i >= 0; i--) {
+  let i = blocks.length - 1;
+  for (; i >= 0; i--) {
     const block = blocks[i] as string;
     const cost = block.length + 1 + (i > 0 ? reserve : 0);
     if (used + cost > budget) break;
     kept.unshift(block);
     used += block.length + 1;
   }
-  const omitted = messages.length - kept.length;
-  if (kept.length === 0 && messages.length > 0) {
-    const newest = messages[messages.length - 1] as TranscriptMessage;
-    const head = `${heading(newest)}\n${TRUNCATED}`;
-    const body = renderMessage(newest).slice(heading(newest).length + 1);
-    const room = Math.max(0, budget - reserve - head.length - 1);
-    const block = `${head}${body.slice(body.length - room)}`;
-    const marker = omitted > 1 ? `${omittedMarker(omitted - 1)}\n` : '';
-    return { text: `${marker}${block}`, kept: 1, omitted: omitted - 1, truncated: true };
+  let truncated = false;
+  if (i >= 0) {
+    const message = messages[i] as TranscriptMessage;
+    const head = `${heading(message)}\n${TRUNCATED}`;
+    const body = (blocks[i] as string).slice(heading(message).length + 1);
+    const room = budget - used - (i > 0 ? reserve : 0) - head.length - 1;
+    if (kept.length === 0 || room >= MIN_PART) {
+      kept.unshift(`${head}${body.slice(body.length - Math.max(0, room))}`);
+      truncated = true;
+      i--;
+    }
   }
+  const omitted = i + 1;
   const text = (omitted > 0 ? [omittedMarker(omitted), ...kept] : kept).join('\n');
-  return { text, kept: kept.length, omitted, truncated: false };
+  return { text, kept: kept.length, omitted, truncated };
 }
 
 /** The most recent messages whose JSON fits in maxChars (at least the newest), and how many were left out (`--json --max-chars`, the MCP read_transcript). */

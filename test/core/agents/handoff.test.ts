@@ -48,6 +48,20 @@ describe('buildHandoff: cut rules', () => {
     expect(text).not.toContain('START');
   });
 
+  it('a task message over the limit before a short reply: the reply whole and the end of the task, marked as cut (not the reply alone)', () => {
+    const task = user(`TASK-START ${'t'.repeat(60_000)} TASK-END`);
+    const reply = assistant(`short reply ${'r'.repeat(500)}`);
+    const text = buildHandoff(transcript([task, reply]), { maxChars: 50_000 });
+    expect(text.length).toBeLessThanOrEqual(50_000);
+    expect(text.length).toBeGreaterThan(45_000);
+    expect(text).toContain(renderMessage(reply));
+    expect(text).toContain('[... the start of this message was left out ...]');
+    expect(text).toContain('TASK-END');
+    expect(text).not.toContain('TASK-START');
+    expect(text).not.toMatch(/earlier messages? left out/);
+    expect(text.indexOf('TASK-END')).toBeLessThan(text.indexOf('short reply'));
+  });
+
   it('an empty transcript gives no section', () => {
     expect(buildHandoff(transcript([]))).toBe('');
   });
