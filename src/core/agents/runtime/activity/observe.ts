@@ -67,8 +67,11 @@ async function observeOne(dir: string, agent: AgentEntry, pane: AgentPane, now: 
     const text = await capturePane(pane.paneId, 0).catch(() => null);
     if (text !== null && text !== '') {
       const hash = screenHash(text);
-      // First sight: the window's last output, rounded up to the end of its second.
-      const changedAt = before === null ? pane.windowActivity * 1000 + 999 : before.hash === hash ? before.changedAt : now;
+      // Changed (or first sight): it changed at the window's last output, as tmux stamped it (rounded up
+      // to the end of its second), not "now": a one-shot command that last looked long ago must not
+      // take a screen that has been still since the end of a quiet turn for one changing as it looks.
+      const lastOutput = Math.min(now, pane.windowActivity * 1000 + 999);
+      const changedAt = before !== null && before.hash === hash ? before.changedAt : Math.max(lastOutput, before?.capturedAt ?? 0);
       screen = { stamp: pane.windowActivity, capturedAt: now, hash, kind: classifyScreen(agent.provider, text), changedAt, decided: before?.decided };
     }
   }
