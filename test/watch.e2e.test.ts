@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import claude from '../src/core/agents/vendors/claude/adapter.js';
@@ -67,9 +67,13 @@ function coloured(view: TmuxSession): string {
 }
 
 describe('pwt watch in a real terminal', () => {
-  it('60 columns, NO_COLOR: rows cut not wrapped, attach and come back on detach, s stops, q restores the screen', async () => {
+  it('60 columns, NO_COLOR: rows cut not wrapped, attach and come back on detach, s stops, n offers only the installed CLIs, q restores the screen', async () => {
     const { world, agent } = await setUp('watch-pi');
-    const view = openView(world, 60);
+    // Only pi's CLI is on this terminal's PATH.
+    const onlyPi = join(world.sandbox.root, 'only-pi');
+    mkdirSync(onlyPi);
+    symlinkSync(requireCli('pi'), join(onlyPi, 'pi'));
+    const view = openView(world, 60, { PATH: `${onlyPi}:${world.sandbox.env.PATH}` });
     const screen = await view.waitForScreen(/pi\s+running\s+idle/, 30_000);
     const lines = screen.split('\n');
     // The session with a running agent comes first; the long one is cut with an ellipsis, never wrapped.
@@ -94,6 +98,16 @@ describe('pwt watch in a real terminal', () => {
     await view.waitForScreen(/pi\s+stopped/, 30_000);
     const manifest = await readManifest(agent.project);
     expect(agentsOf(manifest!.sessions.find((s) => s.id === 'watch-pi')!)[0]).toMatchObject({ status: 'stopped' });
+
+    // n lists the installed providers, one a line, within 60 columns; any other key cancels.
+    view.keys('n');
+    const picker = await view.waitForScreen(/switch watch-pi to:/);
+    expect(picker).toMatch(/^\s+1 pi\s*$/m);
+    expect(picker).not.toMatch(/^\s+\d (claude|codex|gemini|copilot|opencode|cursor)\s*$/m);
+    expect(picker).toMatch(/1-1: switch · any other key: cancel/);
+    expect(Math.max(...picker.split('\n').map((line) => line.trimEnd().length))).toBeLessThanOrEqual(60);
+    view.keys('x');
+    await view.waitForScreen(/↑↓\/jk move/);
 
     view.keys('q');
     await view.waitForExit(10_000);

@@ -28,8 +28,10 @@ export default defineCommand({
     let latest: WatchFrame | null = null;
     const agentOf = (line: Line) => latest?.sessions.find((row) => row.session.id === line.sessionId)?.agents.find((a) => (line.agentId ? a.agent.id === line.agentId : a.status === 'running'));
     const { runWatchView } = await loadViewOutsideCi();
+    const { installedProviders } = await import('../core/agents/vendors/install.js');
     await runWatchView({
       color: !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+      providers: await installedProviders(),
       load: async () => (latest = hosts ? hosts.merge(await model.frame()) : await model.frame()),
       onFrame(previous, next) {
         if (!args.notify || previous === null) return;

@@ -1,6 +1,6 @@
 import { createElement as h, useEffect, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
-import { PROVIDERS, type Provider } from '../../core/agents/vendors/types.js';
+import type { Provider } from '../../core/agents/vendors/types.js';
 import type { WatchFrame } from '../../core/sessions/watch/model.js';
 import { frameLines, HELP, type Line } from '../../core/sessions/watch/rows.js';
 
@@ -20,6 +20,8 @@ export interface AppProps {
   /** How the view ended: attach to a line's agent, or quit. */
   onDone(outcome: { attach: Line } | { quit: true }): void;
   color: boolean;
+  /** The providers whose CLI is installed: the only ones `n` offers. */
+  providers: Provider[];
   /** The line selected when the view (re)opens, by key. */
   selected: string | null;
   /** A line to show first (what happened while the view was away). */
@@ -78,7 +80,7 @@ export function App(props: AppProps) {
     if (overlay) return setOverlay(null);
     if (picking) {
       setPicking(false);
-      const provider = PROVIDERS[Number(input) - 1];
+      const provider = props.providers[Number(input) - 1];
       if (provider) run('switch', provider);
       else setMessage('');
       return;
@@ -99,8 +101,10 @@ export function App(props: AppProps) {
     else if (input === 'r') run('resume');
     else if (input === 'd') run('diff');
     else if (input === 'n' && selected) {
+      if (props.providers.length === 0) return setMessage('No agent CLI is installed here: pwt doctor says how.');
+      // One provider a line: the list fits any width (the message line alone would not hold seven).
       setPicking(true);
-      setMessage(`switch to: ${PROVIDERS.map((p, i) => `${i + 1} ${p}`).join('  ')}  (any other key cancels)`);
+      setMessage('');
     }
   });
 
@@ -111,9 +115,10 @@ export function App(props: AppProps) {
     ? `pwt watch · ${frame.project} · ${frame.sessions.length} sessions · ${lines.filter((l) => l.kind === 'agent' && l.waiting).length} waiting`
     : 'pwt watch · reading…';
   const room = Math.max(1, height - 4);
-  const body = overlay ?? [];
+  const picker = picking && selected ? [`switch ${selected.sessionId} to:`, ...props.providers.map((provider, i) => `  ${i + 1} ${provider}`)] : null;
+  const body = overlay ?? picker ?? [];
   let content;
-  if (overlay) {
+  if (overlay || picker) {
     content = body.slice(0, room).map((text, i) => h(Box, { key: `o${i}`, width }, cut(text)));
   } else {
     const start = Math.min(Math.max(0, index - room + 1), Math.max(0, lines.length - room));
@@ -131,6 +136,6 @@ export function App(props: AppProps) {
     h(Box, { width }, cut(header, props.color ? { bold: true } : {})),
     h(Box, { flexDirection: 'column', flexGrow: 1 }, ...content),
     h(Box, { width }, cut(message)),
-    h(Box, { width }, cut(overlay ? 'any key: back' : HELP, props.color ? { dimColor: true } : {})),
+    h(Box, { width }, cut(overlay ? 'any key: back' : picker ? `1-${props.providers.length}: switch · any other key: cancel` : HELP, props.color ? { dimColor: true } : {})),
   );
 }

@@ -21,6 +21,8 @@ export interface WatchHandlers {
   /** Attaches the terminal to the line's agent; resolves when the user detaches, with a message for the view ('' for none). */
   attach(line: Line): Promise<string>;
   color: boolean;
+  /** The providers `n` offers (those whose CLI is installed). */
+  providers: Provider[];
   intervalMs?: number;
 }
 
@@ -59,6 +61,7 @@ export async function runWatchView(handlers: WatchHandlers): Promise<void> {
           onFrame: handlers.onFrame,
           onDone: (outcome) => (done.outcome = outcome),
           color: handlers.color,
+          providers: handlers.providers,
           selected,
           message,
           intervalMs: handlers.intervalMs ?? 1000,

@@ -1,7 +1,7 @@
 import { preconditionError, type PwtError } from '../../infra/errors.js';
 import { findExecutable } from './common.js';
 import { loadAdapter } from './index.js';
-import type { Provider } from './types.js';
+import { PROVIDERS, type Provider } from './types.js';
 
 /** How to install each provider's CLI (what `pwt doctor` and a refused start say). */
 export const INSTALL: Record<Provider, string> = {
@@ -22,6 +22,12 @@ export function cliMissing(provider: Provider, binary: string): PwtError {
 /** Is the provider's CLI on this environment's PATH? */
 export async function cliInstalled(provider: Provider, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   return findExecutable((await loadAdapter(provider)).binary, env) !== null;
+}
+
+/** The providers whose CLI is on this environment's PATH, in the usual order. */
+export async function installedProviders(env: NodeJS.ProcessEnv = process.env): Promise<Provider[]> {
+  const found = await Promise.all(PROVIDERS.map(async (provider) => ((await cliInstalled(provider, env)) ? provider : null)));
+  return found.filter((provider): provider is Provider => provider !== null);
 }
 
 /**
