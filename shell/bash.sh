@@ -10,12 +10,17 @@
 # Tells pwt that pcd/pstart/pend are loaded (it then skips its setup tip).
 export PWT_SHELL=bash
 
-# pcd [name]: cd into a session's worktree; no name: the main worktree.
+# pcd [name]: cd into a session's worktree; no name: the main worktree;
+# a session on a host: a shell in its worktree there.
 function pcd {
     local target
     target="$(command pwt path ${1+"$@"})" || return
     [ -n "$target" ] || return 1
-    builtin cd -- "$target"
+    # A session on a host prints <host>:<path>: open a shell there instead (ssh -t).
+    case "$target" in
+        /*) builtin cd -- "$target" ;;
+        *) command pwt host shell "$1" ;;
+    esac
 }
 
 # pstart <name> [pwt create flags]: create a session, then cd into it.

@@ -13,7 +13,12 @@ function pcd --description 'cd into a pwt session (no name: the main worktree)'
     set -l target (command pwt path $argv)
     or return
     test -n "$target"; or return 1
-    builtin cd -- $target
+    # A session on a host prints <host>:<path>: open a shell there instead (ssh -t).
+    if string match -q -- '/*' $target
+        builtin cd -- $target
+    else
+        command pwt host shell $argv[1]
+    end
 end
 
 function pstart --description 'pwt create <name> [flags], then cd into the session'

@@ -45,4 +45,5 @@ export const examples: Record<string, string[]> = {
   'host list': ['pwt host list --json'],
   'host rm': ['pwt host rm box'],
   'host doctor': ['pwt host doctor', 'pwt host doctor box --json'],
+  'host shell': ['pwt host shell train     # what pcd train does for a session on a host'],
 };

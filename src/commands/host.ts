@@ -8,5 +8,6 @@ export default defineCommand({
     list: () => import('./host/list.js').then((m) => m.default),
     rm: () => import('./host/rm.js').then((m) => m.default),
     doctor: () => import('./host/doctor.js').then((m) => m.default),
+    shell: () => import('./host/shell.js').then((m) => m.default),
   },
 });

@@ -124,7 +124,7 @@ export async function startSshd(root: string, options: { nodeBin: string; hostEn
     TMUX_TMPDIR: hostTmux,
     LC_ALL: 'C',
     NO_COLOR: '1',
-    CI: '1',
+    // No CI: what is interactive on the host is decided as for a user there (a terminal under ssh -t).
     ...options.hostEnv,
   };
   // An empty value drops the variable (e.g. CI for agents that behave differently under it).

@@ -107,3 +107,11 @@ export async function remoteInteractive(host: Host, args: readonly string[]): Pr
   if (code === 255) throw unreachableError(host, 'ssh could not connect');
   return code;
 }
+
+/** A login shell in `path` on the host, with the user's terminal (pcd of a host session). */
+export async function hostShell(host: Host, path: string): Promise<number> {
+  const script = `cd -- ${shQuote(path)} || exit 3\nexec "\${SHELL:-/bin/sh}" -l`;
+  const code = await sshInteractive(host, script);
+  if (code === 255) throw unreachableError(host, 'ssh could not connect');
+  return code;
+}

@@ -11,13 +11,19 @@
 # Tells pwt that pcd/pstart/pend are loaded (it then skips its setup tip).
 export PWT_SHELL=zsh
 
-# pcd [name]: cd into a session's worktree; no name: the main worktree.
+# pcd [name]: cd into a session's worktree; no name: the main worktree;
+# a session on a host: a shell in its worktree there.
 function pcd {
     emulate -L zsh
     local target
     target="$(command pwt path "$@")" || return
     [[ -n $target ]] || return 1
-    builtin cd -- "$target"
+    # A session on a host prints <host>:<path>: open a shell there instead (ssh -t).
+    if [[ $target == /* ]]; then
+        builtin cd -- "$target"
+    else
+        command pwt host shell "$1"
+    fi
 }
 
 # pstart <name> [pwt create flags]: create a session, then cd into it.
