@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSameProcess, processStartTime } from '../../src/core/infra/processes.js';
 import { CLI, NODE } from '../helpers/sandbox.js';
-import { CLI_BIN, runCommand } from './harness.js';
+import { CLI_BIN, poll, runCommand } from './harness.js';
 import { useModelServer } from './e2e.js';
 import { useRuntimeWorlds, waitForRequest } from './runtime-world.js';
 
@@ -112,4 +112,21 @@ describe('a start racing a remove', () => {
       }
     }
   }, 300_000);
+});
+
+describe('an agent that never got a prompt', () => {
+  it('stops in a few seconds, not after a long wait for a conversation it never had', async () => {
+    const world = worlds.make();
+    const cwd = await world.session('quiet');
+    await world.ok(['agent', 'start', 'claude'], cwd);
+    const pane = () => world.tmux('list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}').stdout.split('\n').find((line) => line.endsWith(' quiet-claude'))?.split(' ')[0] ?? '';
+    await poll('claude to show its input box', () => world.tmux('capture-pane', '-p', '-t', pane()).stdout.includes('❯'), 60_000);
+    const started = Date.now();
+    const stopped = await world.ok(['agent', 'stop'], cwd);
+    const took = Date.now() - started;
+    expect(stopped.stderr).toMatch(/Stopped claude \(agent quiet-claude, with its quit command\)/);
+    // The quit itself takes about a second; the old 5 s wait for a conversation made it 5.5 s.
+    expect(took, `agent stop took ${took} ms`).toBeLessThan(4_500);
+    expect(await world.agents('quiet')).toEqual([expect.objectContaining({ id: 'quiet-claude', status: 'stopped' })]);
+  }, 120_000);
 });
