@@ -37,6 +37,16 @@ describe('agents across the session lifecycle', () => {
     // The agent's own processes in the worktree are expected, not a note.
     expect(status.sessions[0].notes.filter((note: { kind: string }) => note.kind === 'processes-running')).toEqual([]);
 
+    // A refusal (here a failing pre-remove hook) comes before the agents stop: the agent keeps running.
+    const config = join(world.project.main, '.pwt.json');
+    writeFileSync(config, JSON.stringify({ hooks: { 'pre-remove': 'echo "not yet"; exit 1' } }));
+    const refused = await world.pwt(['remove', 'feat', '--strategy', 'abandon', '--yes', '--trust-hooks']);
+    expect(refused.code, refused.stderr).toBe(3);
+    expect(refused.stderr).toMatch(/pre-remove hook .* failed .*nothing was changed/s);
+    expect((await world.agents('feat'))[0]).toMatchObject({ id: 'feat-claude', status: 'running' });
+    expect(existsSync(cwd)).toBe(true);
+    rmSync(config);
+
     const removed = await world.pwt(['remove', 'feat', '--strategy', 'abandon', '--yes', '--json']);
     expect(removed.code, removed.stderr + removed.stdout).toBe(0);
     const actions = JSON.parse(removed.stdout).actions;
