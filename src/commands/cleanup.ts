@@ -23,10 +23,16 @@ export default defineCommand({
       onStep: args.json ? undefined : (title) => log.info(title),
     });
     if (args.json) {
-      printJson({ actions: result.actions, dryRun: result.dryRun, orphans: result.orphans });
+      printJson({ actions: result.actions, dryRun: result.dryRun, orphans: result.orphans, interrupted: result.interrupted });
       return;
     }
+    if (result.interrupted.length) {
+      const what = result.interrupted.join('; ');
+      if (result.dryRun) log.info(`Interrupted and not finished: ${what}. ${result.reportOnly ? 'pwt cleanup --force' : 'pwt cleanup'} finishes them (or run each command again).`);
+      else log.success(`Finished what was interrupted: ${what}.`);
+    }
     if (result.orphans.length === 0) {
+      if (result.interrupted.length) return;
       log.success('No orphans: the manifest, git and the sessions dir agree.');
       return;
     }

@@ -42,7 +42,8 @@ export default defineCommand({
       return;
     }
     const { session } = result;
-    if (result.alreadyOpen) log.info(`${session.id} is already open on ${session.branch}.`);
+    if (result.finished) log.info(`Finished the pwt open that was interrupted (started ${result.finished}).`);
+    if (result.alreadyOpen) log.info(`${session.id} is already open on ${session.branch}.${result.goalsAdded?.length ? ` Added the goal(s): ${result.goalsAdded.join('; ')}` : ''}`);
     else log.success(`Opened session ${session.id} on ${session.branch}${result.tracking ? ` (a new local branch tracking ${result.tracking})` : ''}${session.base ? `, base ${session.base}` : ''}.`);
     if (result.goalsFrom === 'manifest' || result.goalsFrom === 'archive') log.info(`Goals restored (from the ${result.goalsFrom === 'manifest' ? 'manifest' : 'archive'}): ${session.goals.join('; ')}`);
     const env = result.actions.find((action) => action.op === 'copy-env') as { copied?: string[] } | undefined;

@@ -39,6 +39,10 @@ export default defineCommand({
       return;
     }
     for (const note of result.notes) log.warn(note);
+    if (result.finished) {
+      log.success(`Finished the pwt sync of ${result.session.id} that was interrupted (started ${result.finished}): ${result.session.branch} has ${result.base}'s commits and the base commit is recorded.`);
+      return;
+    }
     if (result.behind === 0) {
       log.success(`${result.session.id} is up to date with ${result.base}.`);
       return;

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Exit, PwtError } from './errors.js';
 import { PWT_ENV } from './env.js';
@@ -60,4 +60,36 @@ export function sweepTemps(file: string): void {
     const pid = Number(match[2]);
     if (pid !== process.pid && !isAlive(pid)) rmSync(join(dirname(file), name), { force: true });
   }
+}
+
+/**
+ * Writes `file` whole (temp file, fsync, hard link) only if it does not
+ * exist yet: false when it does. link(2) fails on an existing name, so of two
+ * writers only one gets it.
+ */
+export function writeExclusive(file: string, text: string): boolean {
+  beforeChange();
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.${++tempCounter}.tmp`);
+  try {
+    const fd = openSync(temp, 'w', 0o644);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    linkSync(temp, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+/** Removes a file as a counted change (the crash tests cut before it too). */
+export function removeFile(file: string): void {
+  beforeChange();
+  rmSync(file, { force: true });
 }

@@ -2,6 +2,8 @@ import { basename, join } from 'node:path';
 import { archiveRef, artifactDir, moveAside } from './archive.js';
 import { takeInventory, type Inventory } from './inventory.js';
 import { withSessionLocks } from './lock.js';
+import { interruptedIntents } from './intents/intent.js';
+import { finishable, finishIntent } from './intents/resume.js';
 import { realPath } from '../git/repo.js';
 import { currentBranch, preloadWorkflowShell, resolveCommit, useWorkflowShell } from '../git/git.js';
 import { guessBase } from '../manifest/adopt.js';
@@ -45,6 +47,8 @@ export interface CleanupResult {
   dryRun: boolean;
   /** Not interactive and no --force: the plan was only reported. */
   reportOnly: boolean;
+  /** Interrupted operations (as their commands) finished first, or that would be in a report or dry run. */
+  interrupted: string[];
 }
 
 async function ask(orphan: Orphan, deleteBranch: boolean): Promise<Decision> {
@@ -125,8 +129,16 @@ export async function gatherCleanupFacts(project: Project, snapshot: Snapshot, d
 
 export async function cleanup(project: Project, opts: CleanupOptions): Promise<CleanupResult> {
   if (opts.force && !opts.dryRun) preloadWorkflowShell();
-  const snapshot = await takeSnapshot(project);
   const reportOnly = !opts.force && !opts.dryRun && !opts.interactive;
+  // Operations cut by a kill finish first, as recorded (goals and all); their worktrees are no orphans.
+  const interrupted = interruptedIntents(project.sessionsDir).filter(finishable);
+  if (interrupted.length > 0 && !opts.dryRun && !reportOnly) {
+    await useWorkflowShell();
+    for (const intent of interrupted) await withSessionLocks(project, [intent.id], () => finishIntent(project, intent, { onStep: opts.onStep }));
+  }
+  const pendingIds = new Set(opts.dryRun || reportOnly ? interrupted.map((intent) => intent.id) : []);
+  const seen = await takeSnapshot(project);
+  const snapshot = { ...seen, orphans: seen.orphans.filter((orphan) => !pendingIds.has(orphan.id ?? basename(orphan.path ?? ''))) };
   const asking = !opts.force && !opts.dryRun && opts.interactive;
   const decisions: Array<[Orphan, Decision]> = [];
   for (const orphan of snapshot.orphans) decisions.push([orphan, asking ? await ask(orphan, Boolean(opts.deleteBranch)) : defaultDecision(orphan)]);
@@ -142,7 +154,7 @@ export async function cleanup(project: Project, opts: CleanupOptions): Promise<C
   // A gate's temporary worktree (.pwt/land/) left by a pwt that was killed is no orphan of anyone's: it just goes.
   if (!dryRun) await sweepLandingWorktrees(project.repo.mainPath, project.sessionsDir);
   const actions = dryRun ? await run() : await withSessionLocks(project, ids, run);
-  return { orphans: snapshot.orphans, actions, titles: planTitles(ops, cleanupRunners), dryRun, reportOnly };
+  return { orphans: snapshot.orphans, actions, titles: planTitles(ops, cleanupRunners), dryRun, reportOnly, interrupted: interrupted.map((intent) => intent.command) };
 }
 
 /** From the facts and the decisions to the plan, with no I/O. */

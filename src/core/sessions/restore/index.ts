@@ -9,6 +9,10 @@ import type { Project } from '../../project/project.js';
 import { gatherRestoreFacts } from './facts.js';
 import { planRestore, type RestoreOp } from './plan.js';
 import { restoreRunners } from './steps.js';
+import { listArchives } from '../archive.js';
+import { clearIntent, interruptedError, pendingIntent, readIntent, recordIntent, type Intent } from '../intents/intent.js';
+import { finishIntent } from '../intents/resume.js';
+import { shellWord } from '../../infra/shell-word.js';
 
 /**
  * `pwt restore <name> [--at STAMP]`: the reverse of an archive (see
@@ -35,6 +39,8 @@ export interface RestoreResult {
   hooks: HookOutcome[];
   hookNote?: string;
   hookFailure?: HookFailed;
+  /** This run finished a restore that was interrupted (started then). */
+  finished?: string;
 }
 
 export async function restoreSession(project: Project, opts: RestoreOptions): Promise<RestoreResult> {
@@ -45,17 +51,39 @@ export async function restoreSession(project: Project, opts: RestoreOptions): Pr
 }
 
 async function restoreLocked(project: Project, opts: RestoreOptions): Promise<RestoreResult> {
+  const pending = opts.dryRun ? readIntent(project.sessionsDir, opts.name) : pendingIntent(project.sessionsDir, opts.name);
+  if (pending && (pending.kind !== 'restore' || opts.dryRun)) throw interruptedError(pending);
+  if (pending) return finishRestore(project, pending as Intent<RestoreOp>, opts);
   const facts = await gatherRestoreFacts(project, opts);
   const plan = planRestore(facts);
   const hookOptions = opts.hooks ?? { enabled: false };
   const gate = opts.dryRun ? { events: [] } : await approveHooks(project, ['post-create'], hookOptions);
   // The steps' git calls run through zx (git/workflow-shell.ts).
   if (!opts.dryRun) await useWorkflowShell();
-  const actions = await executePlan(plan.ops, restoreRunners, project, { rollback: true, dryRun: opts.dryRun, onStep: opts.onStep });
+  if (!opts.dryRun) recordIntent(project.sessionsDir, { kind: 'restore', id: opts.name, command: `pwt restore ${shellWord(opts.name)}`, options: { at: facts.entry.stamp, ref: facts.entry.ref }, ops: plan.ops });
+  const run = executePlan(plan.ops, restoreRunners, project, { rollback: true, dryRun: opts.dryRun, onStep: opts.onStep });
+  const actions = opts.dryRun ? await run : await run.finally(() => clearIntent(project.sessionsDir, opts.name));
   const { session } = plan;
   const path = facts.path;
   const result: RestoreResult = { session, path, entry: facts.entry, actions: actions.map(reported), titles: planTitles(plan.ops, restoreRunners), hooks: [], ...(gate.note ? { hookNote: gate.note } : {}) };
   if (!opts.dryRun) await runPostCreate(project, gate, { id: session.id, path, branch: plan.branch, base: session.base ?? session.baseCommit ?? '' }, hookOptions, result);
+  return result;
+}
+
+/** The re-run of a restore that was cut: the recorded plan finishes (the archive it had picked, not the newest now). */
+async function finishRestore(project: Project, intent: Intent<RestoreOp>, opts: RestoreOptions): Promise<RestoreResult> {
+  const register = intent.ops.find((op) => op.op === 'register');
+  const add = intent.ops.find((op) => op.op === 'add-worktree');
+  if (!register || register.op !== 'register' || !add || add.op !== 'add-worktree') throw interruptedError(intent);
+  const entry = (await listArchives(project.repo.mainPath, opts.name)).find((each) => each.ref === intent.options.ref);
+  if (!entry) throw interruptedError(intent);
+  const hookOptions = opts.hooks ?? { enabled: false };
+  const gate = await approveHooks(project, ['post-create'], hookOptions);
+  await useWorkflowShell();
+  const actions = await finishIntent(project, intent, { onStep: opts.onStep });
+  const { session } = register;
+  const result: RestoreResult = { session, path: add.path, entry, actions: actions.map((action) => reported(action as RestoreOp & Record<string, unknown>)), titles: planTitles(intent.ops, restoreRunners), hooks: [], finished: intent.startedAt, ...(gate.note ? { hookNote: gate.note } : {}) };
+  await runPostCreate(project, gate, { id: session.id, path: add.path, branch: add.branch, base: session.base ?? session.baseCommit ?? '' }, hookOptions, result);
   return result;
 }
 

@@ -5,7 +5,7 @@ import { findSession } from '../../manifest/manifest.js';
 import { updateManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
 import type { Runners } from '../../workflow/execute.js';
-import { CREATING_ENV } from '../create/index.js';
+import { CREATING_ENV } from '../create/steps.js';
 import { copyEnvFiles, copyIgnored, copyTitle } from '../copy.js';
 import type { RestoreOp } from './plan.js';
 
@@ -55,9 +55,9 @@ export const restoreRunners: Runners<RestoreOp, Project> = {
     title: (op) => `register ${op.id} in the manifest`,
     run: async (op, project) => {
       await updateManifest(project, (manifest) => {
-        if (findSession(manifest, op.id)) throw preconditionError(`A session named "${op.id}" was registered meanwhile.`, 'Run pwt status.');
-        // The post-checkout hook may have adopted the worktree before we got here.
+        // The post-checkout hook may have adopted the worktree before we got here (or this restore registered it before it was cut).
         manifest.sessions = manifest.sessions.filter((each) => each.worktree !== op.session.worktree);
+        if (findSession(manifest, op.id)) throw preconditionError(`A session named "${op.id}" was registered meanwhile.`, 'Run pwt status.');
         manifest.sessions.push(op.session);
       });
       // The agents' record files follow the manifest (status stopped, resumable by their vendor ids).

@@ -5,6 +5,9 @@ import type { Project } from '../../project/project.js';
 import { gatherSyncFacts } from './facts.js';
 import { planSync, type SyncMode, type SyncOp } from './plan.js';
 import { syncRunners } from './steps.js';
+import { clearIntent, interruptedError, pendingIntent, recordIntent } from '../intents/intent.js';
+import { finishIntent } from '../intents/resume.js';
+import { shellWord } from '../../infra/shell-word.js';
 
 export { SYNC_MODES, type SyncMode } from './plan.js';
 
@@ -36,14 +39,28 @@ export interface SyncResult {
   titles: string[];
   dryRun: boolean;
   notes: string[];
+  /** This run finished a sync that was interrupted (started then). */
+  finished?: string;
 }
 
 export async function syncSession(project: Project, opts: SyncOptions): Promise<SyncResult> {
   // The steps' git runs through zx (git/workflow-shell.ts): it loads while the facts are read.
   if (!opts.dryRun) preloadWorkflowShell();
   const facts = await gatherSyncFacts(project, opts.name);
+  const id = facts.session.id;
+  // A sync cut after its merge or rebase but before it recorded the new base commit finishes first.
+  const pending = pendingIntent(project.sessionsDir, id);
+  if (pending && (pending.kind !== 'sync' || opts.dryRun)) throw interruptedError(pending);
+  if (pending) {
+    await useWorkflowShell();
+    const actions = await finishIntent(project, pending, { onStep: opts.onStep });
+    return { session: facts.session, path: facts.path, base: facts.base as string, behind: facts.behind, actions: actions as Reported<SyncOp>[], titles: planTitles(pending.ops as SyncOp[], syncRunners), dryRun: false, notes: [], finished: pending.startedAt };
+  }
   const plan = planSync(facts, opts);
   if (plan.ops.length > 0 && !opts.dryRun) await useWorkflowShell();
-  const actions = await executePlan(plan.ops, syncRunners, project, { dryRun: opts.dryRun, onStep: opts.onStep, spin: opts.spin });
+  if (plan.ops.length > 0 && !opts.dryRun) recordIntent(project.sessionsDir, { kind: 'sync', id, command: `pwt sync ${shellWord(id)}${opts.mode === 'rebase' ? ' --rebase' : ''}`, options: { mode: opts.mode, force: Boolean(opts.force) }, ops: plan.ops });
+  const run = executePlan(plan.ops, syncRunners, project, { dryRun: opts.dryRun, onStep: opts.onStep, spin: opts.spin });
+  // A step that failed left the session as it was (each lands whole): the intent goes with it.
+  const actions = plan.ops.length > 0 && !opts.dryRun ? await run.finally(() => clearIntent(project.sessionsDir, id)) : await run;
   return { session: facts.session, path: facts.path, base: facts.base as string, behind: facts.behind, actions, titles: planTitles(plan.ops, syncRunners), dryRun: Boolean(opts.dryRun), notes: plan.notes };
 }

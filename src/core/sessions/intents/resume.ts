@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { changedPaths, gitProbe, resolveCommit } from '../../git/git.js';
+import { listWorktrees } from '../../git/worktrees.js';
+import { realPath } from '../../git/repo.js';
+import { executePlan, type Operation, type Reported, type Runner, type Runners } from '../../workflow/execute.js';
+import type { Project } from '../../project/project.js';
+import { createRunners } from '../create/steps.js';
+import { openRunners } from '../open/steps.js';
+import { restoreRunners } from '../restore/steps.js';
+import { syncRunners } from '../sync/steps.js';
+import { clearIntent, type Intent } from './intent.js';
+
+/**
+ * Finishing an interrupted operation: its recorded plan runs again from the
+ * start. A step that had run before the cut is skipped (each check below is
+ * a read), the others run as they would have; register adds the goals given
+ * to the re-run to the recorded ones. Without rollback: what is done stays,
+ * and the intent is cleared only once everything is.
+ */
+type AnyRunners = Record<string, Runner<Operation, Project>>;
+type DoneCheck = (op: any, project: Project) => Promise<boolean>;
+
+const worktreeThere: DoneCheck = async (op: { path: string }, project) => {
+  if (!existsSync(op.path)) return false;
+  const path = realPath(op.path);
+  return (await listWorktrees(project.repo.mainPath)).some((entry) => !entry.prunable && realPath(entry.path) === path);
+};
+
+/** The worktree's HEAD holds the commit already (a merge, fast-forward or rebase that ran). */
+const holds = (commit: (op: any) => string): DoneCheck => async (op: { path: string }) => (await gitProbe(op.path, ['merge-base', '--is-ancestor', commit(op), 'HEAD'])).code === 0;
+
+const DONE: Partial<Record<Intent['kind'], Record<string, DoneCheck>>> = {
+  create: { 'add-worktree': worktreeThere },
+  open: { 'add-worktree': worktreeThere },
+  restore: {
+    'create-branch': async (op: { branch: string; commit: string }, project) => (await resolveCommit(project.repo.mainPath, `refs/heads/${op.branch}`)) === op.commit,
+    'add-worktree': worktreeThere,
+    // Laid over already (or changed since by hand: never overwritten).
+    'restore-uncommitted': async (op: { path: string }) => (await changedPaths(op.path, { untracked: 'all' })).length > 0,
+  },
+  sync: { 'fast-forward': holds((op) => op.to), merge: holds((op) => op.baseTip), rebase: holds((op) => op.baseTip) },
+};
+
+const RUNNERS: Partial<Record<Intent['kind'], AnyRunners>> = {
+  create: createRunners as unknown as AnyRunners,
+  open: openRunners as unknown as AnyRunners,
+  restore: restoreRunners as unknown as AnyRunners,
+  sync: syncRunners as unknown as AnyRunners,
+};
+
+/** The kinds this module can finish (remove's interrupted runs finish through remove itself). */
+export const finishable = (intent: Intent) => RUNNERS[intent.kind] !== undefined;
+
+export interface FinishOptions {
+  /** Goals given to the re-run: added to the recorded ones. */
+  goals?: string[];
+  onStep?: (title: string) => void;
+}
+
+export async function finishIntent(project: Project, intent: Intent, opts: FinishOptions = {}): Promise<Reported<Operation>[]> {
+  const runners = RUNNERS[intent.kind];
+  if (!runners) throw new Error(`pwt cannot finish an interrupted ${intent.kind} here`);
+  const checks = DONE[intent.kind] ?? {};
+  const resuming: AnyRunners = {};
+  for (const [name, runner] of Object.entries(runners)) {
+    const done = checks[name];
+    resuming[name] = done ? { ...runner, run: async (op, context) => ((await done(op, context)) ? { skipped: 'done before the interruption' } : runner.run(op, context)) } : runner;
+  }
+  const ops = intent.ops.map((op) => withGoals(op, opts.goals ?? []));
+  const reported = await executePlan(ops, resuming as unknown as Runners<Operation, Project>, project, { onStep: opts.onStep });
+  clearIntent(project.sessionsDir, intent.id);
+  return reported;
+}
+
+function withGoals(op: Operation, goals: string[]): Operation {
+  const session = (op as { session?: { goals?: string[] } }).session;
+  if (op.op !== 'register' || !session || goals.length === 0) return op;
+  return { ...op, session: { ...session, goals: [...new Set([...(session.goals ?? []), ...goals])] } } as Operation;
+}

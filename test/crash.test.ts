@@ -1,0 +1,223 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI, NODE, commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
+
+/**
+ * Crash consistency: each operation is cut with SIGKILL before its K-th git
+ * (a stand-in git on PATH kills the pwt that started it) and before its K-th
+ * file change (PWT_FAULT=kill-before-change:K), for every K until the
+ * operation runs through. Each cut is followed by the same command again, and
+ * git then shows that nothing is lost and the operation is complete. One
+ * repository per operation is built once and copied back for every cut.
+ */
+const REAL_GIT = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+const MAX_CUTS = 80;
+
+function standInGit(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const script = `#!/bin/sh
+# Counts the gits pwt starts; at the CRASH_KILL_AT-th, kills that pwt (SIGKILL) instead of running git.
+if [ -n "$CRASH_KILL_AT" ]; then
+  n=$(flock "$CRASH_COUNTER.lock" sh -c 'n=$(( $(cat "$1" 2>/dev/null || echo 0) + 1 )); echo $n > "$1"; echo $n' sh "$CRASH_COUNTER")
+  if [ "$n" -eq "$CRASH_KILL_AT" ]; then
+    pid=$$
+    while [ "$pid" -gt 1 ]; do
+      pid=$(sed 's/.*) [A-Za-z] \\([0-9]*\\) .*/\\1/' /proc/$pid/stat)
+      if tr '\\0' ' ' < /proc/$pid/cmdline 2>/dev/null | grep -q 'cli\\.cjs'; then kill -9 "$pid"; exit 137; fi
+    done
+  fi
+fi
+exec ${REAL_GIT} "$@"
+`;
+  writeFileSync(join(dir, 'git'), script);
+  chmodSync(join(dir, 'git'), 0o755);
+  return dir;
+}
+
+interface Scenario {
+  /** Builds the state the operation starts from (once). */
+  prepare: (project: Project) => void;
+  command: string[];
+  /** Asserts, with git, that the operation is complete and nothing was lost. */
+  check: (project: Project, cut: string) => void;
+}
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+function run(project: Project, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(NODE, [CLI, ...args], { cwd: project.main, env: { ...project.sandbox.env, ...env }, encoding: 'utf8' });
+  return { code: result.status, signal: result.signal, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+
+const git = (project: Project, cwd: string, ...args: string[]) => project.sandbox.git(cwd, ...args).trim();
+const manifestOf = (project: Project) => JSON.parse(readFileSync(join(project.sessionsDir, '.manifest.json'), 'utf8'));
+const sessionOf = (project: Project, id: string) => manifestOf(project).sessions.find((each: { id: string }) => each.id === id);
+const intentsLeft = (project: Project) => {
+  const dir = join(project.sessionsDir, '.pwt', 'intents');
+  return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.json')) : [];
+};
+
+/** The things every finished operation leaves: no intent waiting, no orphan. */
+function checkSettled(project: Project, cut: string): void {
+  expect(intentsLeft(project), cut).toEqual([]);
+  const status = parseJson(run(project, ['status', '--json']).stdout);
+  expect(status.orphans, cut).toEqual([]);
+}
+
+/** Cuts `scenario` before every git and every file change; returns how many cuts there were. */
+function cutEverywhere(scenario: Scenario): { gits: number; changes: number } {
+  const project = makeProject();
+  roots.push(project.sandbox.root, `${project.sandbox.root}.template`);
+  scenario.prepare(project);
+  const template = `${project.sandbox.root}.template`;
+  execFileSync('cp', ['-a', project.sandbox.root, template]);
+  const bin = standInGit(join(`${project.sandbox.root}.bin`));
+  roots.push(bin);
+  const counter = join(bin, 'count');
+  const reset = () => {
+    rmSync(project.sandbox.root, { recursive: true, force: true });
+    execFileSync('cp', ['-a', template, project.sandbox.root]);
+    rmSync(counter, { force: true });
+  };
+  const counts = { gits: 0, changes: 0 };
+  for (const kind of ['git', 'change'] as const) {
+    for (let k = 1; k <= MAX_CUTS; k++) {
+      reset();
+      const cut = `${scenario.command.join(' ')}, killed before ${kind} #${k}`;
+      const env = kind === 'git' ? { PATH: `${bin}:${project.sandbox.env.PATH}`, CRASH_KILL_AT: String(k), CRASH_COUNTER: counter } : { PWT_FAULT: `kill-before-change:${k}` };
+      const cutRun = run(project, scenario.command, env);
+      if (cutRun.signal !== 'SIGKILL') {
+        // Ran through: every cut of this kind has been made.
+        expect(cutRun.code, `${cut}: ${cutRun.stderr}`).toBe(0);
+        scenario.check(project, `${scenario.command.join(' ')} (not cut)`);
+        checkSettled(project, cut);
+        counts[kind === 'git' ? 'gits' : 'changes'] = k - 1;
+        break;
+      }
+      expect(k, `${cut}: never ran through`).toBeLessThan(MAX_CUTS);
+      const again = run(project, scenario.command);
+      expect(again.code, `${cut}, then again: ${again.stderr}`).toBe(0);
+      scenario.check(project, cut);
+      checkSettled(project, cut);
+    }
+  }
+  // The stand-in git and the fault hook did cut: a harness that never kills would pass everything.
+  expect(counts.gits, 'gits cut').toBeGreaterThan(2);
+  expect(counts.changes, 'file changes cut').toBeGreaterThan(0);
+  return counts;
+}
+
+/** Same, but the cut is followed by pwt cleanup --force: whatever was recorded finishes. */
+function cutThenCleanup(scenario: Scenario, check: (project: Project, cut: string, recorded: boolean) => void): void {
+  const project = makeProject();
+  roots.push(project.sandbox.root, `${project.sandbox.root}.template`);
+  scenario.prepare(project);
+  const template = `${project.sandbox.root}.template`;
+  execFileSync('cp', ['-a', project.sandbox.root, template]);
+  for (let k = 1; k <= MAX_CUTS; k++) {
+    rmSync(project.sandbox.root, { recursive: true, force: true });
+    execFileSync('cp', ['-a', template, project.sandbox.root]);
+    const cut = `${scenario.command.join(' ')}, killed before change #${k}, then pwt cleanup --force`;
+    const cutRun = run(project, scenario.command, { PWT_FAULT: `kill-before-change:${k}` });
+    if (cutRun.signal !== 'SIGKILL') break;
+    const recorded = intentsLeft(project).length > 0;
+    const cleaned = run(project, ['cleanup', '--force']);
+    expect(cleaned.code, `${cut}: ${cleaned.stderr}`).toBe(0);
+    check(project, cut, recorded);
+    checkSettled(project, cut);
+  }
+}
+
+const createScenario: Scenario = {
+  prepare: () => {},
+  command: ['create', 'c', '--goal', 'ship it'],
+  check: (project, cut) => {
+    expect(sessionOf(project, 'c')?.goals, cut).toContain('ship it');
+    expect(git(project, project.main, 'rev-parse', 'refs/heads/session/c'), cut).toBe(git(project, project.main, 'rev-parse', 'main'));
+    expect(existsSync(join(project.sessionsDir, 'c', 'README.md')), cut).toBe(true);
+  },
+};
+
+describe('crash consistency: every cut completes on the re-run', () => {
+  it('create: cut before every git and every file change, then pwt create again: the session exists with its goals', () => {
+    const counts = cutEverywhere(createScenario);
+    expect(counts.gits).toBeGreaterThan(3);
+    expect(counts.changes).toBeGreaterThan(1);
+  }, 600_000);
+
+  it('create: cut before every file change, then pwt cleanup: what was recorded is finished with its goals', () => {
+    cutThenCleanup(createScenario, (project, cut, recorded) => {
+      if (recorded) createScenario.check(project, cut);
+    });
+  }, 600_000);
+
+  it('open: cut everywhere, then pwt open again: the kept branch is a session again with the goals given, its commits unchanged', () => {
+    let tip = '';
+    cutEverywhere({
+      prepare: (project) => {
+        expect(run(project, ['create', 'k', '--goal', 'remembered']).code).toBe(0);
+        commitFile(project.sandbox, join(project.sessionsDir, 'k'), 'k.txt', 'k\n');
+        expect(run(project, ['rm', 'k', '--strategy', 'keep']).code).toBe(0);
+        tip = git(project, project.main, 'rev-parse', 'refs/heads/session/k');
+      },
+      command: ['open', 'k', '--goal', 'more'],
+      check: (project, cut) => {
+        expect(sessionOf(project, 'k')?.goals, cut).toContain('more');
+        expect(git(project, project.main, 'rev-parse', 'refs/heads/session/k'), cut).toBe(tip);
+        expect(git(project, join(project.sessionsDir, 'k'), 'rev-parse', 'HEAD'), cut).toBe(tip);
+        expect(readFileSync(join(project.sessionsDir, 'k', 'k.txt'), 'utf8'), cut).toBe('k\n');
+      },
+    });
+  }, 600_000);
+
+  it('restore: cut everywhere, then pwt restore again: branch, commits, uncommitted and untracked files and goals come back', () => {
+    let tip = '';
+    cutEverywhere({
+      prepare: (project) => {
+        expect(run(project, ['create', 'r', '--goal', 'keep me']).code).toBe(0);
+        const path = join(project.sessionsDir, 'r');
+        commitFile(project.sandbox, path, 'r.txt', 'r\n');
+        writeFileSync(join(path, 'README.md'), '# edited\n');
+        writeFileSync(join(path, 'new.txt'), 'untracked\n');
+        tip = git(project, path, 'rev-parse', 'HEAD');
+        const abandoned = run(project, ['rm', 'r', '--strategy', 'abandon', '--yes', '--force']);
+        expect(abandoned.code, abandoned.stderr).toBe(0);
+      },
+      command: ['restore', 'r'],
+      check: (project, cut) => {
+        const path = join(project.sessionsDir, 'r');
+        expect(sessionOf(project, 'r')?.goals, cut).toEqual(['keep me']);
+        expect(git(project, project.main, 'rev-parse', 'refs/heads/session/r'), cut).toBe(tip);
+        expect(git(project, path, 'rev-parse', 'HEAD'), cut).toBe(tip);
+        expect(readFileSync(join(path, 'README.md'), 'utf8'), cut).toBe('# edited\n');
+        expect(readFileSync(join(path, 'new.txt'), 'utf8'), cut).toBe('untracked\n');
+      },
+    });
+  }, 600_000);
+
+  for (const mode of ['merge', 'rebase'] as const) {
+    it(`sync${mode === 'rebase' ? ' --rebase' : ''}: cut everywhere, then again: the base's commits are in, the session's own work kept, the base commit recorded`, () => {
+      cutEverywhere({
+        prepare: (project) => {
+          expect(run(project, ['create', 's']).code).toBe(0);
+          commitFile(project.sandbox, join(project.sessionsDir, 's'), 'own.txt', 'own\n');
+          commitFile(project.sandbox, project.main, 'base.txt', 'base\n');
+        },
+        command: ['sync', 's', ...(mode === 'rebase' ? ['--rebase'] : [])],
+        check: (project, cut) => {
+          const path = join(project.sessionsDir, 's');
+          const main = git(project, project.main, 'rev-parse', 'main');
+          expect(project.sandbox.sh('git', ['merge-base', '--is-ancestor', main, 'HEAD'], path).code, cut).toBe(0);
+          expect(readFileSync(join(path, 'own.txt'), 'utf8'), cut).toBe('own\n');
+          expect(git(project, path, 'status', '--porcelain'), cut).toBe('');
+          expect(sessionOf(project, 's')?.baseCommit, cut).toBe(main);
+        },
+      });
+    }, 600_000);
+  }
+});
