@@ -220,4 +220,27 @@ describe('crash consistency: every cut completes on the re-run', () => {
       });
     }, 600_000);
   }
+
+  it('open --goal on a session that is open already adds the goal (it used to be ignored)', () => {
+    const project = makeProject();
+    roots.push(project.sandbox.root);
+    expect(run(project, ['create', 'o', '--goal', 'first']).code).toBe(0);
+    const opened = run(project, ['open', 'o', '--goal', 'second']);
+    expect(opened.code, opened.stderr).toBe(0);
+    expect(opened.stderr + opened.stdout).toMatch(/already open.*Added the goal\(s\): second/);
+    expect(sessionOf(project, 'o').goals).toEqual(['first', 'second']);
+  }, 60_000);
+
+  it('another command on a session whose create was cut refuses, naming the command that finishes it', () => {
+    const project = makeProject();
+    roots.push(project.sandbox.root);
+    expect(run(project, ['create', 'x', '--goal', 'g'], { PWT_FAULT: 'kill-before-change:2' }).signal).toBe('SIGKILL');
+    const restore = run(project, ['restore', 'x']);
+    expect(restore.code).toBe(3);
+    expect(restore.stderr).toMatch(/pwt create x was interrupted .*Run pwt create x again to finish it, or pwt cleanup/s);
+    const dry = run(project, ['cleanup', '--dry-run']);
+    expect(dry.stdout + dry.stderr).toMatch(/Interrupted and not finished: pwt create x/);
+    expect(run(project, ['cleanup', '--force']).code).toBe(0);
+    expect(sessionOf(project, 'x').goals).toEqual(['g']);
+  }, 60_000);
 });
