@@ -1,7 +1,7 @@
 import { hostSessionNamed, publishAfterRemove } from '../core/hosts/sessions.js';
 import { forgetHostSession } from '../core/hosts/records.js';
 import { passThroughError, remoteInteractive, remotePassThrough } from '../core/hosts/remote.js';
-import { hasHosts } from '../core/hosts/store.js';
+import { hasHosts, type Host } from '../core/hosts/store.js';
 import type { Project } from '../core/project/project.js';
 import { errorLine, log, printRaw } from '../ui/log.js';
 
@@ -16,7 +16,13 @@ export async function runOnHostIfThere(project: Project, name: string | undefine
   if (!name || !hasHosts(project.sessionsDir)) return false;
   const found = await hostSessionNamed(project, name);
   if (!found) return false;
-  const { host } = found;
+  await runOnHost(found.host, argv, options);
+  await options.after?.();
+  return true;
+}
+
+/** `pwt <argv>` on a host: `ssh -t` at a terminal, else its output handed back as it is; a failure there keeps its exit code. */
+export async function runOnHost(host: Host, argv: string[], options: { json?: boolean } = {}): Promise<void> {
   const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI && !options.json;
   if (terminal) {
     const code = await remoteInteractive(host, argv);
@@ -32,8 +38,6 @@ export async function runOnHostIfThere(project: Project, name: string | undefine
       throw passThroughError(host, argv, result.code, result.stderr);
     }
   }
-  await options.after?.();
-  return true;
 }
 
 /** After `pwt remove` ended a host session there: its branch (or merged base) to the shared remote, then the local record goes. */

@@ -31,3 +31,11 @@ export function printHostAgents(local: { id: string; session: string; provider: 
   else printLine(color.dim('No agent sessions in this project or on its hosts.'));
   for (const host of hosts) if (!host.reachable) printLine(color.yellow(`${host.host}: ${host.error ?? 'unreachable'}`));
 }
+
+/** `pwt run list` with hosts: one table with a HOST column (`-` for this machine). */
+export function printRunsWithHosts(local: { name: string; createdAt: string; providers: string[]; goals: string[]; live: number; sessions: unknown[]; picked?: { provider: string; strategy: string } | null | undefined }[], hosts: { host: string; runs: Record<string, any>[] }[]): void {
+  const row = (host: string, run: Record<string, any>) => [host, printable(String(run.name)), typeof run.createdAt === 'string' ? age(run.createdAt) : '', (run.providers ?? []).join(','), run.picked ? `picked ${run.picked.provider} (${run.picked.strategy})` : `${run.live}/${(run.sessions ?? []).length} sessions`, printable(run.goals?.[0] ?? '')];
+  const rows = [...local.map((run) => row('-', run)), ...hosts.flatMap((host) => host.runs.map((run) => row(host.host, run)))];
+  if (rows.length === 0) printLine('No runs yet. Start one with: pwt run start <run> --agents claude,codex --prompt "what to do" [--host H]');
+  else printLine(table(['HOST', 'RUN', 'AGE', 'AGENTS', 'STATE', 'GOAL'], rows));
+}

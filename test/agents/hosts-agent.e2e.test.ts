@@ -24,17 +24,22 @@ const paneOf = (world: HostWorld, agentId: string) => hostTmux(world, 'list-pane
 const inJson = (text: string) => JSON.stringify(text).slice(1, -1);
 const screenOf = (world: HostWorld, pane: string) => hostTmux(world, 'capture-pane', '-p', '-J', '-t', pane, '-S', '-200').stdout;
 
+/** pi on the host talks to the model server (its HOME there is the host's). */
+function writePiConfig(world: HostWorld): void {
+  const piDir = join(world.sshd.hostHome, '.pi', 'agent');
+  mkdirSync(piDir, { recursive: true });
+  const model = { id: 'mock-model', name: 'Mock', reasoning: false, input: ['text'], contextWindow: 128000, maxTokens: 4096 };
+  writeFileSync(join(piDir, 'models.json'), JSON.stringify({ providers: { mock: { baseUrl: `${server.url}/v1`, api: 'openai-completions', apiKey: 'sk-fake', compat: { supportsDeveloperRole: false, supportsReasoningEffort: false }, models: [model] } } }));
+  writeFileSync(join(piDir, 'settings.json'), JSON.stringify({ defaultProvider: 'mock', defaultModel: 'mock-model', lastChangelogVersion: '0.73.1' }));
+}
+
 describe('an agent on a host (real pi, real sshd)', () => {
   it('create --host --agent pi, list --all, send, stop, resume, remove, all from here; prompts arrive whole', async () => {
     requireCli('pi');
     const hostHome = { PATH: `${CLI_BIN}:${dirname(NODE)}:${process.env.PATH ?? '/usr/bin:/bin'}`, PI_OFFLINE: '1', TERM: 'xterm-256color', CI: '' };
     const world = await hostWorld({ hostEnv: hostHome });
     try {
-      const piDir = join(world.sshd.hostHome, '.pi', 'agent');
-      mkdirSync(piDir, { recursive: true });
-      const model = { id: 'mock-model', name: 'Mock', reasoning: false, input: ['text'], contextWindow: 128000, maxTokens: 4096 };
-      writeFileSync(join(piDir, 'models.json'), JSON.stringify({ providers: { mock: { baseUrl: `${server.url}/v1`, api: 'openai-completions', apiKey: 'sk-fake', compat: { supportsDeveloperRole: false, supportsReasoningEffort: false }, models: [model] } } }));
-      writeFileSync(join(piDir, 'settings.json'), JSON.stringify({ defaultProvider: 'mock', defaultModel: 'mock-model', lastChangelogVersion: '0.73.1' }));
+      writePiConfig(world);
       const env = { ...world.project.sandbox.env, ...world.env };
       const pwt = (args: string[]) => runCommand(NODE, [CLI, ...args], { cwd: world.project.main, env, timeoutMs: 120_000 });
       const marker = join(world.project.sandbox.root, 'pwned');
@@ -80,6 +85,34 @@ describe('an agent on a host (real pi, real sshd)', () => {
       expect(removed.code, removed.stderr).toBe(0);
       expect(paneOf(world, 'far-pi')).toBe('');
       expect(existsSync(join(world.hostSessions, 'far'))).toBe(false);
+    } finally {
+      await world.cleanup();
+    }
+  }, 400_000);
+
+  it('run start --host: the run and its agents live on the host; list, show, path and rm from here', async () => {
+    requireCli('pi');
+    const world = await hostWorld({ hostEnv: { PATH: `${CLI_BIN}:${dirname(NODE)}:${process.env.PATH ?? '/usr/bin:/bin'}`, PI_OFFLINE: '1', TERM: 'xterm-256color' } });
+    try {
+      writePiConfig(world);
+      const env = { ...world.project.sandbox.env, ...world.env };
+      const pwt = (args: string[]) => runCommand(NODE, [CLI, ...args], { cwd: world.project.main, env, timeoutMs: 120_000 });
+      const prompt = `run prompt "q" $(echo no) it's`;
+      const started = await pwt(['run', 'start', 'tune', '--host', 'box', '--agents', 'pi', '--prompt', prompt, '--json']);
+      expect(started.code, started.stderr).toBe(0);
+      expect(JSON.parse(started.stdout)).toMatchObject({ run: 'tune', host: 'box', started: [{ provider: 'pi', session: 'tune-pi' }] });
+      await waitForRequest(server, inJson(prompt));
+      const listed = await pwt(['run', 'list', '--json']);
+      expect(JSON.parse(listed.stdout).runs).toEqual([expect.objectContaining({ name: 'tune', host: 'box' })]);
+      expect((await pwt(['run', 'list'])).stdout).toMatch(/HOST\s+RUN[\s\S]*box\s+tune/);
+      const shown = await pwt(['run', 'show', 'tune', '--json']);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout).toContain('tune-pi');
+      expect((await pwt(['path', 'tune-pi'])).stdout.trim()).toBe(`box:${join(world.hostSessions, 'tune-pi')}`);
+      const removed = await pwt(['run', 'rm', 'tune']);
+      expect(removed.code, removed.stderr).toBe(0);
+      expect((await pwt(['path', 'tune-pi'])).code).toBe(3);
+      expect(JSON.parse((await pwt(['run', 'list', '--json'])).stdout).runs).toEqual([]);
     } finally {
       await world.cleanup();
     }

@@ -16,6 +16,7 @@ export default defineCommand({
     prompt: { type: 'string', description: 'The first prompt for every agent' },
     'prompt-file': { type: 'string', description: 'Read the first prompt from this file' },
     base: { type: 'string', description: 'Branch or commit the sessions start from (default: the main worktree\'s branch)' },
+    host: { type: 'string', description: 'Start the run on this host (pwt host list): its sessions and agents live there (docs/hosts.md)' },
     ...jsonArg,
   },
   async run({ args, rawArgs }) {
@@ -29,6 +30,11 @@ export default defineCommand({
       }
     }
     const project = await openProject();
+    if (args.host !== undefined) {
+      const { startRunOnHostCommand } = await import('../_host-run.js');
+      await startRunOnHostCommand(project, args.host, args.run, { agents: repeated(rawArgs, 'agents').length > 0 ? repeated(rawArgs, 'agents') : [args.agents], goals: repeated(rawArgs, 'goal'), prompt, base: args.base, json: args.json });
+      return;
+    }
     const result = await startRun(project, {
       name: args.run,
       providers: repeated(rawArgs, 'agents').length > 0 ? repeated(rawArgs, 'agents') : [args.agents],
