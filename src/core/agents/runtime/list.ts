@@ -54,7 +54,7 @@ export async function listAgents(project: Project, opts: { session?: string; env
     if (!agent.vendorSessionId || (seen && seen !== agent.status)) {
       // Only a record without its vendor id needs the adapters (loaded lazily: list stays light).
       if (!agent.vendorSessionId) {
-        const { captureIfUnknown } = await import('./index.js');
+        const { captureIfUnknown } = await import('./context.js');
         current = await captureIfUnknown({ project, session, cwd: realPath(sessionPath(project.repo.mainPath, session)), env }, agent);
       }
       if (seen && seen !== agent.status) current = (await patchAgent(project, session.id, agent.id, { status: seen })) ?? current;
