@@ -104,7 +104,9 @@ describe('pwt mcp: tools over stdio (the SDK client)', () => {
     expectRefusal(await client.call('compare_run', { run: 'nope' }), pwt(['run', 'compare', 'nope']).code, /nope/);
     expectRefusal(await client.call('pick_run', { run: 'nope', provider: 'claude' }), 3, /nope/);
     expectRefusal(await client.call('end_session', { session: 'taken', strategy: 'delete' }), 2, /"strategy" takes pr, merge, keep, abandon/);
-    expectRefusal(await client.call('land', {}), 3, /needs `pwt land`/);
+    expectRefusal(await client.call('land', {}), 3, /Nothing to land/);
+    expectRefusal(await client.call('land', { sessions: ['taken'], run: 'r' }), 2, /sessions or run, not both/);
+    expectRefusal(await client.call('land', { sessions: ['taken'], check: 'true' }), 2, /runs only the check commands the user allowed/);
     expectRefusal(await client.call('run_command', { command: 'rm -rf /' }), 2, /no tool "run_command"/);
     expect(fingerprint(project)).toBe(before);
   }, 90_000);
@@ -220,6 +222,29 @@ describe('pwt mcp: tools over stdio (the SDK client)', () => {
     expect(git(project.main, 'show', 'main:codex.txt')).toBe('x');
     expect(sessionIds(project)).toEqual([]);
     expect(git(project.main, 'for-each-ref', '--format=%(refname)', 'refs/pwt/archive/')).toMatch(/refs\/pwt\/archive\/fix-claude\//);
+  }, 120_000);
+
+  it('land asks the user what would land, then lands the queue on main with an allowed check', async () => {
+    project = makeProject();
+    for (const name of ['a', 'b']) {
+      expect(pwt(['create', name]).code).toBe(0);
+      commitFile(project.sandbox, sessionDir(name), `${name}.txt`, `${name}\n`, `work ${name}`);
+    }
+    const before = fingerprint(project);
+    expectRefusal(await (await mcp()).call('land', { sessions: ['a', 'b'] }), 3, /Landing changes the user's branches and needs their yes, but this MCP client cannot ask/);
+    const declines = await mcp({ elicit: no });
+    expectRefusal(await declines.call('land', { sessions: ['a', 'b'] }), 130, /said no: nothing landed/);
+    expect(declines.asked).toEqual([expect.stringMatching(/^Land a, b on main, each checked on the merge result with: .*Go ahead\?$/)]);
+    expect(fingerprint(project)).toBe(before);
+
+    const agrees = await mcp({ elicit: yes, args: ['--check', 'test -f a.txt'] });
+    const landed = await agrees.call('land', { sessions: ['a', 'b'], check: 'test -f a.txt' });
+    expect(landed.isError, landed.text).toBe(false);
+    expect(landed.json).toMatchObject({ base: 'main', check: expect.stringContaining('test -f a.txt'), checks: expect.any(Number) });
+    expect(landed.json.landed.map((each: any) => each.session)).toEqual(['a', 'b']);
+    expect(git(project.main, 'show', 'main:a.txt')).toBe('a');
+    expect(git(project.main, 'show', 'main:b.txt')).toBe('b');
+    expect(sessionIds(project)).toEqual([]);
   }, 120_000);
 
   it('two clients at once: the manifest lock holds (every session registered once, one name made once)', async () => {

@@ -1,8 +1,9 @@
 import { defineCommand } from 'citty';
-import { conflictError, preconditionError, usageError } from '../core/infra/errors.js';
+import { preconditionError, usageError } from '../core/infra/errors.js';
 import { assertNamePattern } from '../core/project/names.js';
 import { openProject } from '../core/project/project.js';
 import { landSessions, type LandResult } from '../core/land/index.js';
+import { landOutcomeError } from '../core/land/outcome.js';
 import { isInteractive, log, printJson } from '../ui/log.js';
 import { hookOptions } from '../ui/hooks.js';
 import { hookArgs, jsonArg } from './_args.js';
@@ -50,7 +51,7 @@ export default defineCommand({
         ...(result.dryRun ? { dryRun: true } : {}),
       });
     } else report(result);
-    const failure = outcomeError(result);
+    const failure = landOutcomeError(result);
     if (failure) throw failure;
   },
 });
@@ -61,20 +62,6 @@ async function runSessions(sessionsDir: string, run: string): Promise<string[]> 
   const sessions = [...new Set(requireRun(sessionsDir, run).agents.map((agent) => agent.session))];
   if (sessions.length === 0) throw preconditionError(`The run ${run} has no sessions.`, 'See it with: pwt run show ' + run);
   return sessions;
-}
-
-/** Exit 4 when some were ejected (or dropped with them), 3 when none could be tried or a named one was not. */
-function outcomeError(result: LandResult) {
-  if (result.dryRun) return null;
-  const out = [...result.ejected.map((each) => each.session), ...result.dropped.map((each) => each.session)];
-  if (out.length) return conflictError(`${out.length} session(s) did not land: ${out.join(', ')}; ${result.landed.length} landed.`, 'pwt status shows why (land-failed); fix them and run pwt land again.');
-  if (result.alreadyLanded?.length) return null;
-  if (result.landed.length === 0 && !result.resumed) {
-    const why = result.skipped.map((each) => `${each.session}: ${each.reason}`).join('; ');
-    return preconditionError(`Nothing to land${why ? ` (${why})` : ': no session is ahead of its base with idle agents'}.`, 'Commit work in a session (or name one: pwt land <session>), then run pwt land again.');
-  }
-  if (result.skipped.length) return preconditionError(`${result.skipped.length} session(s) could not be tried: ${result.skipped.map((each) => `${each.session} (${each.reason})`).join('; ')}.`, 'Fix that and run pwt land again.');
-  return null;
 }
 
 function report(result: LandResult): void {

@@ -13,7 +13,9 @@ import { whichSession } from '../project/which-session.js';
 import { compareRun } from '../runs/compare.js';
 import { PICK_STRATEGIES, pickRun, type PickStrategy } from '../runs/end.js';
 import { startRun } from '../runs/start.js';
-import { assertRunName } from '../runs/store.js';
+import { assertRunName, requireRun } from '../runs/store.js';
+import { landSessions } from '../land/index.js';
+import { landOutcomeError } from '../land/outcome.js';
 import { createSession } from '../sessions/create/index.js';
 import { diffSession } from '../sessions/diff.js';
 import { removeSession, STRATEGIES, type Strategy } from '../sessions/remove/index.js';
@@ -67,14 +69,6 @@ async function statusReport(project: Project): Promise<Record<string, unknown>> 
   return { ...report, sessions: report.sessions.map((session) => ({ ...session, agents: session.agents.map((agent) => ({ ...agent, ...(agent.status === 'running' ? activity.get(agent.id) : {}) })) })) };
 }
 
-/** `on`: the new session starts from that session's branch (the base `pwt create --on` records). */
-async function stackBase(project: Project, on: string): Promise<string> {
-  assertNamePattern(on);
-  const session = findSession(await readManifest(project), on);
-  if (!session) throw preconditionError(`No session named "${on}" to stack on.`, 'See the sessions with list_sessions.');
-  return session.branch;
-}
-
 function allowedCheck(ctx: ToolContext, check: string | undefined, tool: string): string | undefined {
   if (check === undefined) return undefined;
   if (ctx.checks.includes(check)) return check;
@@ -106,11 +100,11 @@ export const TOOLS: Tool[] = [
       assertNamePattern(args.name);
       if (args.base !== undefined && args.on !== undefined) throw usageError('create_session takes base or on, not both.', 'on stacks on a session (its branch is the base); base names any branch or commit.');
       const on: string | undefined = args.on ?? (args.base === undefined ? ctx.caller?.id : undefined);
-      const base = on !== undefined ? await stackBase(ctx.project, on) : args.base;
+      if (on !== undefined) assertNamePattern(on);
       const result = await createSession(ctx.project, {
         name: args.name,
         goals: args.goal !== undefined ? [args.goal] : [],
-        ...(base !== undefined ? { base } : {}),
+        ...(on !== undefined ? { on } : args.base !== undefined ? { base: args.base } : {}),
         hooks: { enabled: true },
         onStep: ctx.progress,
       });
@@ -316,16 +310,40 @@ export const TOOLS: Tool[] = [
   },
   {
     name: 'land',
-    description: 'Land sessions (or a run) on their base in order, each gated by a check. Asks the user first.',
+    description:
+      "Land sessions on their base as a queue (pwt land): each merged onto the last green result and checked there (the check: one the user allowed, else the project's pre-merge hook); the base moves once, to a tested commit; landed sessions end. Asks the user first, saying what would land.",
     args: {
-      sessions: { type: 'string[]', description: 'Sessions to land, in order' },
-      run: { type: 'string', description: "Land the picked session of this run" },
+      sessions: { type: 'string[]', description: 'Sessions to land, in this order (default: every session ahead of its base whose agents are not working)' },
+      run: { type: 'string', description: "Land a run's sessions" },
       check: { type: 'string', description: 'A check command the user allowed with pwt mcp --check' },
     },
     destructive: true,
     async run(args, ctx) {
-      allowedCheck(ctx, args.check, 'land');
-      throw preconditionError('The land tool needs `pwt land`, which this pwt does not have yet.', 'End sessions one at a time with end_session (merge), or pick_run for a run.');
+      const names: string[] = [...(args.sessions ?? [])];
+      for (const name of names) assertNamePattern(name);
+      if (args.run !== undefined && names.length) throw usageError('land takes sessions or run, not both.', 'Pass run to land a run\'s sessions, or sessions to name them.');
+      const check = allowedCheck(ctx, args.check, 'land');
+      if (args.run !== undefined) {
+        assertRunName(args.run);
+        names.push(...new Set(requireRun(ctx.project.sessionsDir, args.run).agents.map((agent) => agent.session)));
+        if (names.length === 0) throw preconditionError(`The run ${args.run} has no sessions.`, `See it with: pwt run show ${args.run}`);
+      }
+      const options = { names, ...(check !== undefined ? { check } : {}), hooks: { enabled: true }, onStep: ctx.progress };
+      // What it would do first (no check runs, nothing changes): refusals come out here, and the question says it.
+      const preview = await landSessions(ctx.project, { ...options, dryRun: true });
+      const landing = preview.landed.filter((each) => !each.already).map((each) => each.session);
+      if (landing.length === 0) {
+        const nothing = landOutcomeError({ ...preview, dryRun: false });
+        if (nothing) throw nothing;
+      }
+      const conflicts = preview.ejected.map((each) => each.session);
+      const question = `Land ${landing.join(', ') || preview.landed.map((each) => each.session).join(', ')} on ${preview.base}, each checked on the merge result with: ${preview.check}${conflicts.length ? `; ${conflicts.join(', ')} would be ejected (conflicts)` : ''}. Landed sessions end (branch deleted, archived). Go ahead?`;
+      const cli = `pwt land ${args.run !== undefined ? `--run ${args.run}` : names.join(' ')}${check !== undefined ? ` --check ${JSON.stringify(check)}` : ''}`.trim();
+      if (!ctx.allowEnd && !(await ctx.confirm(question, { action: 'Landing', cli }))) throw cancelledError('The user said no: nothing landed; nothing changed.');
+      const result = await landSessions(ctx.project, options);
+      const failure = landOutcomeError(result);
+      if (failure) throw failure;
+      return { base: result.base, from: result.from, to: result.to, landed: result.landed, ejected: result.ejected, dropped: result.dropped, skipped: result.skipped, checks: result.checks, check: result.check, ended: result.ended, retargeted: result.retargeted, notes: result.notes };
     },
   },
 ];
