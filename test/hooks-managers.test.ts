@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
 
@@ -154,6 +154,50 @@ describe('pwt hooks install --via husky', () => {
     expect(sandbox.pwt(main, ['hooks', 'uninstall', '--via', 'husky']).code).toBe(0);
     expect(readFileSync(join(main, '.husky', 'pre-push'), 'utf8')).toBe(teamPrePush);
     expect(existsSync(join(main, '.husky', 'post-checkout'))).toBe(false);
+  }, 180_000);
+});
+
+describe('husky sessions get their hooks', () => {
+  it('a session made without npm install (create with copy, open, adopted) gets .husky/_: the team\'s pre-commit and pwt\'s pre-push run there; doctor notices a missing one; hooks status agrees with doctor', () => {
+    nodeProject('husky', { scripts: { prepare: 'husky' } }, { '.husky/pre-commit': 'echo team-pre-commit-ran >&2\n', '.pwt.json': JSON.stringify({ copy: ['node_modules'] }) });
+    const { main, sandbox } = project;
+    expect(sandbox.pwt(main, ['hooks', 'install', '--via', 'husky']).code).toBe(0);
+    commitAndPush('pwt hooks via husky');
+    // hooks status and doctor say the same thing.
+    const status = sandbox.pwt(main, ['hooks', 'status']);
+    expect(status.stdout).toContain("pwt hooks: installed through husky's committed config");
+    expect(parseJson(sandbox.pwt(main, ['hooks', 'status', '--json']).stdout).active).toBe(true);
+    expect(parseJson(sandbox.pwt(main, ['doctor', '--json']).stdout).checks).toContainEqual(expect.objectContaining({ name: 'hooks', level: 'ok', detail: expect.stringContaining('husky') }));
+
+    const created = sandbox.pwt(main, ['create', 's1']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toMatch(/Copied \.husky\/_ \(the hooks folder git uses in each worktree/);
+    const session = join(project.sessionsDir, 's1');
+    expect(existsSync(join(session, '.husky', '_', 'pre-commit'))).toBe(true);
+    expect(git(session, 'status', '--porcelain')).toBe('');
+    writeFileSync(join(session, 'work.txt'), 'work\n');
+    git(session, 'add', 'work.txt');
+    const commit = sandbox.sh('git', ['commit', '-m', 'work'], session);
+    expect(commit.code, commit.stderr).toBe(0);
+    expect(commit.stderr).toContain('team-pre-commit-ran');
+    const pushed = sandbox.sh('git', ['push', 'origin', 'session/s1:main'], session);
+    expect(pushed.code).not.toBe(0);
+    expect(pushed.stderr).toContain('Refusing to push session/s1 to main');
+
+    // A session that lost it (made by an older pwt, or by hand): doctor says so and how; pwt open puts it back.
+    rmSync(join(session, '.husky', '_'), { recursive: true });
+    const doctor = parseJson(sandbox.pwt(main, ['doctor', '--json']).stdout).checks;
+    expect(doctor).toContainEqual(expect.objectContaining({ name: 'hooks', level: 'warn', detail: expect.stringMatching(/\.husky\/_ .*session s1 has none/), fix: expect.stringContaining('pwt open s1') }));
+    expect(sandbox.pwt(main, ['open', 's1']).code).toBe(0);
+    expect(existsSync(join(session, '.husky', '_', 'pre-commit'))).toBe(true);
+    expect(parseJson(sandbox.pwt(main, ['doctor', '--json']).stdout).checks.filter((check: { name: string; level: string }) => check.name === 'hooks' && check.level !== 'ok')).toEqual([]);
+
+    // Adopted: a plain git worktree add, registered by pwt's post-checkout (run from the main worktree's .husky/_), gets it too.
+    const plain = join(project.sessionsDir, 'plain');
+    const added = sandbox.sh('git', ['worktree', 'add', '--quiet', '-b', 'session/plain', plain], main);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stderr).toMatch(/registered .* as session plain/);
+    expect(existsSync(join(plain, '.husky', '_', 'pre-commit'))).toBe(true);
   }, 180_000);
 });
 

@@ -94,7 +94,7 @@ const uninstall = defineCommand({
   },
 });
 
-function printStatus(report: HooksReport): void {
+function printStatus(report: HooksReport, via: string | null): void {
   printLine(`hooks folder: ${report.hooksDir}${report.hooksPath ? ` (core.hooksPath = ${report.hooksPath}${report.perWorktree ? ', relative: one folder per worktree' : ''})` : ''}`);
   printLine(`dispatcher:   ${report.dispatcher} (${report.dispatcherState})`);
   for (const hook of report.hooks) {
@@ -103,7 +103,7 @@ function printStatus(report: HooksReport): void {
     printLine(`${hook.name.padEnd(14)}${hook.state}${how}${other}`);
   }
   if (report.disabled) printLine('PWT_HOOKS=0 is set: the hooks do nothing in this shell.');
-  printLine(report.installed ? 'pwt hooks: installed' : 'pwt hooks: not (fully) installed; run pwt hooks install');
+  printLine(report.installed ? 'pwt hooks: installed' : via ? `pwt hooks: installed through ${via}'s committed config` : 'pwt hooks: not (fully) installed; run pwt hooks install');
 }
 
 const status = defineCommand({
@@ -114,8 +114,10 @@ const status = defineCommand({
     const report = await hooksReport(project);
     const { detectManagers, managersWithPwt } = await import('../core/hooks/managers.js');
     const managers = { managers: detectManagers(project.repo.worktreePath), via: managersWithPwt(project.repo.worktreePath) };
-    if (args.json) return printJson({ ...report, ...managers });
-    printStatus(report);
+    // The same verdict as pwt doctor: hooks in the folder git uses, or a manager's committed config with this clone's dispatcher current.
+    const through = !report.installed && managers.via.length > 0 && report.dispatcherState === 'current' ? managers.via[0]! : null;
+    if (args.json) return printJson({ ...report, ...managers, active: report.installed || through !== null });
+    printStatus(report, through);
     if (managers.managers.length) printLine(`hook managers: ${managers.managers.join(', ')}${managers.via.length ? `; pwt's hooks are in the committed config of ${managers.via.join(', ')}` : ''}`);
   },
 });

@@ -117,8 +117,8 @@ async function projectChecks(repo: Repo): Promise<Check[]> {
     if (error instanceof PwtError) return [{ name: 'config', level: 'fail', detail: error.message, fix: error.hint }];
     throw error;
   }
-  const { checkHooks } = await import('./hooks.js');
+  const { checkHooks, checkSessionHooks } = await import('./hooks.js');
   const { checkProjectHooks, checkCopyWithCi } = await import('./project-hooks.js');
   const copyWithCi = checkCopyWithCi(project);
-  return [...configChecks(project), await checkManifest(project), checkLock(project), await checkHooks(project), checkProjectHooks(project), ...(copyWithCi ? [copyWithCi] : [])];
+  return [...configChecks(project), await checkManifest(project), checkLock(project), await checkHooks(project), ...[await checkSessionHooks(project)].filter((check): check is Check => check !== null), checkProjectHooks(project), ...(copyWithCi ? [copyWithCi] : [])];
 }

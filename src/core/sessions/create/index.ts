@@ -10,6 +10,7 @@ import { finishIntent } from '../intents/resume.js';
 import { shellWord } from '../../infra/shell-word.js';
 import { createRunners } from './steps.js';
 import type { CopyReport } from '../copy.js';
+import { ensureSessionHooks } from '../../hooks/session-folder.js';
 import { approveHooks, runPostCreate, type HookFailed, type HookGate, type HookOptions, type HookOutcome } from '../../project/hooks/run.js';
 
 export { CREATING_ENV } from './steps.js';
@@ -91,6 +92,7 @@ async function finishResult(project: Project, session: SessionRecord, path: stri
     hooks: [],
     ...(gate.note ? { hookNote: gate.note } : {}),
   };
+  await ensureSessionHooks(project.repo.mainPath, path);
   await runPostCreate(project, gate, { id: session.id, path, branch: session.branch, base }, hookOptions, result);
   return result;
 }

@@ -2,6 +2,7 @@ import { preloadWorkflowShell, useWorkflowShell } from '../../git/git.js';
 import type { SessionRecord } from '../../manifest/manifest.js';
 import { executePlan, type Reported, type Spin } from '../../workflow/execute.js';
 import type { Project } from '../../project/project.js';
+import { ensureSessionHooks } from '../../hooks/session-folder.js';
 import { approveHooks, runPostCreate, type HookFailed, type HookOptions, type HookOutcome } from '../../project/hooks/run.js';
 import { gatherOpenFacts } from './facts.js';
 import { planOpen, type OpenOp } from './plan.js';
@@ -64,7 +65,11 @@ export async function openSession(project: Project, opts: OpenOptions): Promise<
   if (pending) return finishOpen(project, pending as Intent<OpenOp>, opts);
   const facts = await gatherOpenFacts(project, opts);
   const plan = planOpen(facts, opts);
-  if (plan.kind === 'already-open') return alreadyOpen(project, plan.session, plan.path, opts.goals);
+  if (plan.kind === 'already-open') {
+    // An open session missing its hooks folder (made before, or by hand) gets it now.
+    await ensureSessionHooks(project.repo.mainPath, plan.path);
+    return alreadyOpen(project, plan.session, plan.path, opts.goals);
+  }
   const other = pendingIntent(project.sessionsDir, facts.name);
   if (other) throw interruptedError(other);
   // Asked (or refused) before anything changes.
@@ -73,6 +78,7 @@ export async function openSession(project: Project, opts: OpenOptions): Promise<
   await useWorkflowShell();
   recordIntent(project.sessionsDir, { kind: 'open', id: facts.name, command: `pwt open ${shellWord(opts.target)}${opts.name ? ` --name ${shellWord(opts.name)}` : ''}`, options: { target: opts.target, name: opts.name ?? null, goals: opts.goals, copyEnv: opts.copyEnv !== false }, ops: plan.ops });
   const actions = await executePlan(plan.ops, openRunners, project, { rollback: true, onStep: opts.onStep, spin: opts.spin }).finally(() => clearIntent(project.sessionsDir, facts.name));
+  await ensureSessionHooks(project.repo.mainPath, facts.path);
   const result: OpenResult = { session: plan.session, path: facts.path, alreadyOpen: false, goalsFrom: plan.goalsFrom, tracking: facts.target.remoteRef, actions, hooks: [], ...(gate.note ? { hookNote: gate.note } : {}) };
   await runPostCreate(project, gate, { id: facts.name, path: facts.path, branch: facts.target.branch, base: facts.base ?? facts.baseCommit ?? '' }, hookOptions, result);
   return result;

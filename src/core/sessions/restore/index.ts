@@ -1,5 +1,6 @@
 import { withSessionLock } from '../lock.js';
 import type { ArchiveEntry } from '../archive.js';
+import { ensureSessionHooks } from '../../hooks/session-folder.js';
 import { approveHooks, runPostCreate, type HookFailed, type HookOptions, type HookOutcome } from '../../project/hooks/run.js';
 import { preloadWorkflowShell, useWorkflowShell } from '../../git/git.js';
 import type { SessionRecord } from '../../manifest/manifest.js';
@@ -66,6 +67,7 @@ async function restoreLocked(project: Project, opts: RestoreOptions): Promise<Re
   const { session } = plan;
   const path = facts.path;
   const result: RestoreResult = { session, path, entry: facts.entry, actions: actions.map(reported), titles: planTitles(plan.ops, restoreRunners), hooks: [], ...(gate.note ? { hookNote: gate.note } : {}) };
+  if (!opts.dryRun) await ensureSessionHooks(project.repo.mainPath, path);
   if (!opts.dryRun) await runPostCreate(project, gate, { id: session.id, path, branch: plan.branch, base: session.base ?? session.baseCommit ?? '' }, hookOptions, result);
   return result;
 }
