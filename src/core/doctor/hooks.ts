@@ -4,7 +4,7 @@ import { hooksReport } from '../hooks/status.js';
 import type { Project } from '../project/project.js';
 import { readManifest } from '../manifest/store.js';
 import { sessionPath } from '../manifest/manifest.js';
-import { inspectSessionHooks, sessionHooksFix } from '../hooks/session-folder.js';
+import { inspectSessionHooks, sessionHooksFix } from '../project/hooks-folder.js';
 
 /** `pwt doctor`'s "hooks installed?" line. Missing hooks are a warning: pwt works without them. */
 export async function checkHooks(project: Project): Promise<Check> {

@@ -131,7 +131,7 @@ export const copyTitle = (globs: string[]) => `copy ${globs.join(', ')} from the
 export async function warmAdopted(project: Project, path: string): Promise<{ envCopied: string[]; copied: string[] }> {
   const env = copyEnvFiles(project.repo.mainPath, path, project.config.envFiles);
   const copied = await copyIgnored(project.repo.mainPath, path, project.config.copy);
-  const { ensureSessionHooks } = await import('../hooks/session-folder.js');
+  const { ensureSessionHooks } = await import('../project/hooks-folder.js');
   await ensureSessionHooks(project.repo.mainPath, path);
   return { envCopied: env.copied, copied: copied.copied };
 }

@@ -10,7 +10,7 @@ import { finishIntent } from '../intents/resume.js';
 import { shellWord } from '../../infra/shell-word.js';
 import { createRunners } from './steps.js';
 import type { CopyReport } from '../copy.js';
-import { ensureSessionHooks } from '../../hooks/session-folder.js';
+import { ensureSessionHooks } from '../../project/hooks-folder.js';
 import { approveHooks, runPostCreate, type HookFailed, type HookGate, type HookOptions, type HookOutcome } from '../../project/hooks/run.js';
 
 export { CREATING_ENV } from './steps.js';

@@ -2,7 +2,7 @@ import { preloadWorkflowShell, useWorkflowShell } from '../../git/git.js';
 import type { SessionRecord } from '../../manifest/manifest.js';
 import { executePlan, type Reported, type Spin } from '../../workflow/execute.js';
 import type { Project } from '../../project/project.js';
-import { ensureSessionHooks } from '../../hooks/session-folder.js';
+import { ensureSessionHooks } from '../../project/hooks-folder.js';
 import { approveHooks, runPostCreate, type HookFailed, type HookOptions, type HookOutcome } from '../../project/hooks/run.js';
 import { gatherOpenFacts } from './facts.js';
 import { planOpen, type OpenOp } from './plan.js';

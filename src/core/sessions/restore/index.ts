@@ -1,6 +1,6 @@
 import { withSessionLock } from '../lock.js';
 import type { ArchiveEntry } from '../archive.js';
-import { ensureSessionHooks } from '../../hooks/session-folder.js';
+import { ensureSessionHooks } from '../../project/hooks-folder.js';
 import { approveHooks, runPostCreate, type HookFailed, type HookOptions, type HookOutcome } from '../../project/hooks/run.js';
 import { preloadWorkflowShell, useWorkflowShell } from '../../git/git.js';
 import type { SessionRecord } from '../../manifest/manifest.js';
