@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE, commitFile, makeProject, parseJson, type Project, type Sandbox } from './helpers/sandbox.js';
 
@@ -172,8 +172,12 @@ describe('pwt hooks install / uninstall', () => {
     sandbox.git(main, 'push', '--quiet', 'origin', 'session/h');
     expect(readFileSync(logFile, 'utf8')).toContain(`husky pre-push origin ${project.origin} stdin=refs/heads/session/h ${head} refs/heads/session/h ${'0'.repeat(40)};`);
 
-    // core.hooksPath is relative: the session runs hooks from its own .husky/_, which husky makes on npm install.
+    // core.hooksPath is relative: the session runs hooks from its own .husky/_, which husky makes only on
+    // npm install; adopting the worktree copied the main worktree's (pwt's hooks included), ignored as there.
     const wt = join(sessionsDir, 'h');
+    expect(existsSync(join(wt, '.husky', '_', 'pre-push'))).toBe(true);
+    expect(sandbox.git(wt, 'status', '--porcelain')).toBe('');
+    rmSync(join(wt, '.husky', '_'), { recursive: true });
     const early = sandbox.pwt(wt, ['hooks', 'install']);
     expect(early.code).toBe(3);
     expect(early.stderr).toMatch(/not ignored by git: pwt's hook would show up in git status\. Let your hook manager create/);

@@ -46,7 +46,8 @@ export async function checkHooks(project: Project): Promise<Check> {
  * session has its folder.
  */
 export async function checkSessionHooks(project: Project): Promise<Check | null> {
-  const manifest = await readManifest(project);
+  // A manifest doctor cannot read is reported by its own check.
+  const manifest = await readManifest(project).catch(() => null);
   const missing: string[] = [];
   let hooksPath: string | null = null;
   for (const session of manifest?.sessions ?? []) {
