@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { poll } from './harness.js';
+import { poll, runCommand } from './harness.js';
+import { CLI, NODE } from '../helpers/sandbox.js';
 import { useModelServer } from './e2e.js';
 import { requestText, screenOf, useRuntimeWorlds, waitForRequest } from './runtime-world.js';
 import { ASK_MARKER, TOOL_OUTPUT } from './server/script.js';
@@ -83,4 +84,18 @@ describe('an agent waiting on a question gets no answer from pwt', () => {
       expect(replies.filter((reply) => /^Reply to: (line \d|SEND-END|cell)/.test(reply))).toEqual([]);
     }, 300_000);
   }
+
+  it('codex: a 150 KB text from stdin (more than one command-line argument holds) arrives whole, as one message', async () => {
+    const world = worlds.make();
+    const cwd = await world.session('stdin');
+    await world.ok(['agent', 'start', 'codex', '--prompt', 'warm up stdin'], cwd);
+    await waitForRequest(server, 'warm up stdin');
+    expect((await world.pwt(['agent', 'wait', '--for', 'idle', '--timeout', '90'], cwd)).code).toBe(0);
+    const text = `STDIN-START\n${Array.from({ length: 3000 }, (_, i) => `row ${i}: ${'z'.repeat(40)}`).join('\n')}\nSTDIN-END`;
+    expect(Buffer.byteLength(text)).toBeGreaterThan(140_000);
+    const mark = server.requests.length;
+    const sent = await runCommand(NODE, [CLI, 'agent', 'send', '-'], { cwd, env: world.env, input: `${text}\n`, timeoutMs: 120_000 });
+    expect(sent.code, sent.stderr).toBe(0);
+    await poll('the whole text in one request', () => server.requests.slice(mark).find((each) => requestText(each).includes(JSON.stringify(text).slice(1, -1))), 90_000);
+  }, 300_000);
 });

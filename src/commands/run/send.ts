@@ -4,24 +4,26 @@ import { openProject } from '../../core/project/project.js';
 import { requireRun } from '../../core/runs/store.js';
 import { findAgent, sendText } from '../../core/agents/runtime/activity/control.js';
 import { log } from '../../ui/log.js';
+import { textArg } from '../_stdin.js';
 
 export default defineCommand({
   meta: { name: 'send', description: 'Paste TEXT into every running agent of a run and submit it (not into one waiting on a question)' },
   args: {
     run: { type: 'positional', description: 'Run name', required: true },
-    text: { type: 'positional', description: 'The text to send', required: true },
+    text: { type: 'positional', description: 'The text to send (- reads it from stdin)', required: true },
     answer: { type: 'boolean', description: 'Send even to agents that wait on a question (the text and Enter answer it)' },
   },
   async run({ args }) {
     const project = await openProject();
     const run = requireRun(project.sessionsDir, args.run);
+    const text = await textArg(args.text, 'pwt run send');
     const failed: string[] = [];
     let sent = 0;
     for (const member of run.agents) {
       if (!member.agentId) continue;
       try {
         const target = await findAgent(project, { session: member.session, id: member.agentId });
-        await sendText(project, target, args.text, { answer: args.answer });
+        await sendText(project, target, text, { answer: args.answer });
         sent++;
         log.success(`Sent to ${member.agentId}.`);
       } catch (error) {
