@@ -45,6 +45,7 @@ function facts(over: Partial<RemoveFacts> = {}): RemoveFacts {
     inventory: inventory(),
     stamp: '20260101T000000Z',
     runningAgents: [],
+    hookEvents: ['pre-merge', 'pre-pr', 'pre-remove', 'post-remove'],
     date: '1767225600 +0000',
     ...over,
   } as unknown as RemoveFacts;
@@ -73,6 +74,7 @@ const cases: Array<[string, Partial<RemoveFacts>, StrategyFacts, RemoveChoice, s
     ['pre-merge', 'pre-remove', 'stop-agents', 'merge:fast-forward->tip0', 'remove-worktree', 'delete-branch', 'unregister', 'post-remove@main'],
   ],
   ['merge, base moved: the gate tests the merge commit the base will move to', { baseAhead: 2 }, mergeCommit, { strategy: 'merge', hooks: ['pre-merge'] }, ['pre-merge@merge1', 'merge:merge-commit->merge1', 'remove-worktree', 'delete-branch', 'unregister']],
+  ['hooks approved but none configured: none planned', { hookEvents: [] }, ff, { strategy: 'merge', hooks: ALL }, ['merge:fast-forward->tip0', 'remove-worktree', 'delete-branch', 'unregister']],
   ['merge, --no-hooks: no gate at all', { baseAhead: 2 }, mergeCommit, { strategy: 'merge', hooks: [] }, ['merge:merge-commit->merge1', 'remove-worktree', 'delete-branch', 'unregister']],
   [
     'merge --squash, base moved: the squash commit is tested; the branch is archived first',

@@ -12,6 +12,8 @@ import { takeInventory, type Inventory } from '../inventory.js';
 import { agentProcessFilter, runningAgents, type RunningAgent } from '../../agents/runtime/session-end.js';
 import { buildLanding, commitTree, gitDateNow, type Landing } from '../gate.js';
 import { planMerge } from './merge.js';
+import { configuredEvents } from '../../project/hooks/run.js';
+import type { HookEvent } from '../../project/config.js';
 import { PwtError } from '../../infra/errors.js';
 import { requireGh } from '../../gh/gh.js';
 
@@ -47,6 +49,8 @@ export interface RemoveFacts {
   stamp: string;
   /** The session's agents that run now: stopped once every refusal was checked. */
   runningAgents: RunningAgent[];
+  /** The ending's project-hook events that `.pwt.json` configures (whether they run: approval and --no-hooks decide). */
+  hookEvents: HookEvent[];
   /** Author and committer date of the commits the removal makes (git's format): building one again gives the same id. */
   date: string;
 }
@@ -135,6 +139,7 @@ export async function gatherFacts(project: Project, name: string, cwd = process.
     inventory,
     stamp: utcStamp(),
     runningAgents: agents,
+    hookEvents: configuredEvents(project, ['pre-merge', 'pre-pr', 'pre-remove', 'post-remove']),
     date: gitDateNow(),
   };
 }

@@ -259,7 +259,7 @@ export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, cho
 
   // 1. Gates and pre-remove: a failure stops everything before anything changed.
   for (const event of preEvents(strategy)) {
-    if (!hooks.has(event) || !(project.config.hooks[event]?.length)) continue;
+    if (!hooks.has(event) || !facts.hookEvents.includes(event)) continue;
     if (event === 'pre-merge' && choice.landed) continue;
     // pre-merge tests what lands: with a base that moved on, the merge (or squash) commit in a temporary worktree.
     const onResult = event === 'pre-merge' && facts.baseAhead > 0 && (landing?.kind === 'merge-commit' || landing?.kind === 'squash');
@@ -323,6 +323,6 @@ export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, cho
   if ((strategy === 'merge' || strategy === 'abandon') && facts.branchTip) ops.push({ op: 'delete-branch', branch: session.branch });
   ops.push({ op: 'unregister', id: session.id, path: facts.path });
   // 7. post-remove, in the main worktree: a failure is reported, the session is gone all the same.
-  if (hooks.has('post-remove') && project.config.hooks['post-remove']?.length) ops.push(hookOp(facts, 'post-remove', { cwd: mainPath, fatal: false }));
+  if (hooks.has('post-remove') && facts.hookEvents.includes('post-remove')) ops.push(hookOp(facts, 'post-remove', { cwd: mainPath, fatal: false }));
   return { ops, notes };
 }
