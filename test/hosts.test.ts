@@ -59,6 +59,13 @@ describe('pwt host add | list | rm | doctor (a real sshd)', () => {
     expect(doctor.stdout).toMatch(/pwt\s+0\.0\.1 there/);
     expect(world.pwt(['host', 'add', 'none', ALIAS, '--repo', world.clone, '--pwt', '/nonexistent/pwt']).code).toBe(0);
     expect(world.pwt(['host', 'doctor', 'none']).stdout).toMatch(/--version` failed there/);
+    // A command aimed at it is refused before anything runs there: one line naming both versions.
+    const refused = world.pwt(['create', 'x', '--host', 'old']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/Host "old" runs pwt 0\.0\.1; this is pwt \d+\.\d+\.\d+/);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(world.pwt(['create', 'y', '--host', 'none']).stderr).toMatch(/pwt does not run on host "none"/);
+    expect(existsSync(join(world.hostSessions, 'x'))).toBe(false);
   }, 60_000);
 
   it('a host that accepts the connection and never answers fails within the timeout, naming ssh', async () => {
