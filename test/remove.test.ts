@@ -426,3 +426,30 @@ describe('pwt remove --strategy abandon', () => {
     expect(sessionIds(project)).toEqual([]);
   }, 60_000);
 });
+
+describe('pwt remove --json prints the plan', () => {
+  it('a real run reports the operations the dry run planned, each with the same fields, plus only what its step learned', () => {
+    const { pwt } = withSession();
+    const { sandbox, main } = project;
+    writeFileSync(join(main, '.pwt.json'), JSON.stringify({ hooks: { 'pre-merge': 'true', 'post-remove': 'true' } }));
+    commitFile(sandbox, main, '.pwt.json', readFileSync(join(main, '.pwt.json'), 'utf8'), 'hooks');
+    writeFileSync(join(project.sessionsDir, 'feat', 'draft.txt'), 'draft\n');
+    const args = ['remove', 'feat', '--strategy', 'merge', '--commit', 'draft', '--trust-hooks', '--json'];
+    const planned = parseJson(pwt(main, [...args, '--dry-run']).stdout).actions as Array<Record<string, unknown>>;
+    const ran = pwt(main, args);
+    expect(ran.code, ran.stderr).toBe(0);
+    const reported = parseJson(ran.stdout).actions as Array<Record<string, unknown>>;
+    expect(reported.map((action) => action.op)).toEqual(planned.map((action) => action.op));
+    expect(planned.map((action) => `${action.op}${action.event ? `:${action.event}` : ''}`)).toEqual(['hook:pre-merge', 'commit', 'merge', 'remove-worktree', 'delete-branch', 'unregister', 'hook:post-remove']);
+    const learned: Record<string, string[]> = { hook: ['outcomes'], merge: ['commit'] };
+    reported.forEach((action, index) => {
+      const plannedKeys = Object.keys(planned[index]!).sort();
+      expect(Object.keys(action).filter((key) => !plannedKeys.includes(key)), String(action.op)).toEqual(learned[String(action.op)] ?? []);
+      expect(plannedKeys.filter((key) => !(key in action)), String(action.op)).toEqual([]);
+    });
+    // The merge lands the commit it planned: target and what it made are one.
+    const merge = reported.find((action) => action.op === 'merge')!;
+    expect(merge.commit).toBe(merge.target);
+    expect(git(main, 'rev-parse', 'main')).toBe(merge.target);
+  }, 60_000);
+});
