@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseJson } from './helpers/sandbox.js';
 import { feature, lines, mainHistory, makeShop, sessionWith, type Shop } from './land-harness.js';
-import { manifest } from './remove-harness.js';
+import { manifest, TmuxPwt } from './remove-harness.js';
 
 let shop: Shop;
 afterEach(() => shop?.sandbox.cleanup(), 60_000);
@@ -154,6 +154,23 @@ describe('pwt land', () => {
     expect(manifest(shop).sessions.map((each: any) => each.id)).toEqual(['one', 'two']);
   }, 120_000);
 
+  it('--run lands a run\'s sessions, in the run\'s order, and nothing else', () => {
+    shop = makeShop();
+    const { sandbox, main, sessionsDir } = shop;
+    sessionWith(shop, 'fix-claude', { 'features/claude.js': feature(true) });
+    sessionWith(shop, 'other', { 'features/other.js': feature(true) });
+    sessionWith(shop, 'fix-codex', { 'features/codex.js': feature(true) });
+    const agent = (session: string, provider: string) => ({ session, provider, agentId: null, vendorSessionId: null, cliCommand: null, tmuxSession: null, spawnedAt: null });
+    mkdirSync(join(sessionsDir, '.pwt', 'runs'), { recursive: true });
+    writeFileSync(join(sessionsDir, '.pwt', 'runs', 'fix.json'), JSON.stringify({ version: 1, name: 'fix', createdAt: '2026-01-01T00:00:00Z', goals: [], prompt: null, agents: [agent('fix-codex', 'codex'), agent('fix-claude', 'claude')] }));
+    const result = sandbox.pwt(main, ['land', '--run', 'fix', '--check', shop.check, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(parseJson(result.stdout).landed.map((each: any) => each.session)).toEqual(['fix-codex', 'fix-claude']);
+    expect(manifest(shop).sessions.map((each: any) => each.id)).toEqual(['other']);
+    expect(sandbox.pwt(main, ['land', 'x', '--run', 'fix']).code).toBe(2);
+    expect(sandbox.pwt(main, ['land', '--run', 'nope']).code).toBe(3);
+  }, 120_000);
+
   it('nothing to land is exit 3 with a reason; a named session with uncommitted work is not tried', () => {
     shop = makeShop();
     const { sandbox, main, sessionsDir } = shop;
@@ -276,5 +293,42 @@ describe('stacked sessions', () => {
     expect(sandbox.sh('git', ['merge-base', '--is-ancestor', bTip, 'HEAD'], b).code).toBe(0);
     expect(sandbox.sh('git', ['merge-base', '--is-ancestor', 'main', 'HEAD'], b).code).toBe(0);
     expect(sandbox.pwt(main, ['status']).stdout).not.toMatch(/\bb on a\b/);
+  }, 120_000);
+});
+
+describe('pwt land at a terminal', () => {
+  it('unapproved hooks with the pre-merge gate: Enter (the default No) cancels with nothing landed; Yes lands, tested', async () => {
+    shop = makeShop();
+    const { sandbox, main } = shop;
+    writeFileSync(join(main, '.pwt.json'), `${JSON.stringify({ hooks: { 'pre-merge': shop.check } }, null, 2)}\n`);
+    sandbox.git(main, 'add', '.pwt.json');
+    sandbox.git(main, 'commit', '--quiet', '-m', 'hooks');
+    sessionWith(shop, 'a', { 'features/a.js': feature(true) });
+    const from = rev(shop, 'main');
+    let term = new TmuxPwt(sandbox, main, ['land']);
+    try {
+      await term.waitFor(/Approve this hook set for this repository\?/);
+      term.keys(['Enter']);
+      const declined = await term.exit();
+      expect(declined.code, declined.screen).toBe(130);
+      expect(rev(shop, 'main')).toBe(from);
+      expect(lines(shop.tested)).toEqual([]);
+      expect(manifest(shop).sessions.map((each: any) => each.id)).toEqual(['a']);
+    } finally {
+      term.kill();
+    }
+    term = new TmuxPwt(sandbox, main, ['land']);
+    try {
+      await term.waitFor(/Approve this hook set for this repository\?/);
+      term.keys(['Left']);
+      await term.waitFor(/● Yes/);
+      term.keys(['Enter']);
+      const done = await term.exit();
+      expect(done.code, done.screen).toBe(0);
+      expect(done.screen).toMatch(/Landed a on main/);
+      expect(lines(shop.passed)).toEqual([rev(shop, 'main')]);
+    } finally {
+      term.kill();
+    }
   }, 120_000);
 });

@@ -59,6 +59,8 @@ export interface LandResult {
   resumed: boolean;
   /** Sessions named that had landed already (skipped with a note). */
   alreadyLanded?: string[];
+  /** Sessions were named (or a run's): false when the queue took every finished session. */
+  named?: boolean;
 }
 
 /** Sessions named again that an earlier queue landed already (they are gone from the manifest). */
@@ -130,7 +132,7 @@ async function landLocked(project: Project, opts: LandOptions): Promise<LandResu
   const skipped = plan?.skipped ?? [];
   const ops = landOps(state, { squash: state.squash, check: state.check, tellAgents: opts.tellAgents });
   const titles = planTitles(ops, landRunners);
-  const base = { base: state.base, from: state.from, skipped, check: state.check, titles, notes, resumed: decision === 'finish' || decision === 'continue' };
+  const base = { named: opts.names.length > 0, base: state.base, from: state.from, skipped, check: state.check, titles, notes, resumed: decision === 'finish' || decision === 'continue' };
 
   if (opts.dryRun) {
     // The merges without checks (they only write objects): which candidates would conflict.
