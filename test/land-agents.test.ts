@@ -14,16 +14,18 @@ const tmux = isolateTmux();
 let shop: Shop;
 afterEach(() => shop?.sandbox.cleanup(), 60_000);
 
-/** A real process (cat: it shows what is typed) in pwt's own tmux, recorded as the session's running agent. */
-async function agentIn(s: Shop, session: string, activity: { event: string; activity: string } = { event: 'Stop', activity: 'idle' }): Promise<string> {
+/** A real process (cat: it shows what is typed) in pwt's own tmux, recorded as the session's running agent (a claude). */
+async function agentIn(s: Shop, session: string, busy = false): Promise<string> {
   const core = await openProject(s.main);
   const cwd = join(s.sessionsDir, session);
-  const made = await newAgentWindow({ tmuxSession: `shop/${session}`, main: s.main, session, agentId: `${session}-claude`, windowName: 'claude', cwd, env: process.env, argv: ['cat'] });
+  const made = await newAgentWindow({ tmuxSession: `shop/${session}`, main: s.main, session, agentId: `${session}-claude`, windowName: 'claude', cwd, env: process.env, argv: busy ? ['sh', '-c', 'echo "* Thinking... (esc to interrupt)"; exec cat'] : ['cat'] });
   const agent: AgentEntry = { id: `${session}-claude`, provider: 'claude', vendorSessionId: null, status: 'running', cli: 'claude', cliCommand: ['claude'], resumeArgs: null, spawnedAt: new Date().toISOString(), tmux: { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) } };
   await updateAgents(core, session, (agents) => void agents.push(agent));
-  // Its turn is over, as the vendor's Stop hook would have said: idle, not working (docs/activity.md).
-  mkdirSync(join(s.sessionsDir, '.pwt', 'agents'), { recursive: true });
-  writeFileSync(hookFile(join(s.sessionsDir, '.pwt', 'agents'), agent.id), JSON.stringify({ ...activity, at: Date.now(), since: Date.now() }));
+  // Idle: its turn is over, as the vendor's Stop hook would have said (docs/activity.md). Busy: claude's busy line on its screen.
+  if (!busy) {
+    mkdirSync(join(s.sessionsDir, '.pwt', 'agents'), { recursive: true });
+    writeFileSync(hookFile(join(s.sessionsDir, '.pwt', 'agents'), agent.id), JSON.stringify({ event: 'Stop', activity: 'idle', at: Date.now(), since: Date.now() }));
+  }
   return made.paneId;
 }
 
@@ -58,7 +60,7 @@ describe('pwt land --tell-agents', () => {
     const { sandbox, main } = shop;
     sessionWith(shop, 'busy', { 'features/busy.js': feature(true) });
     sessionWith(shop, 'done', { 'features/done.js': feature(true) });
-    await agentIn(shop, 'busy', { event: 'UserPromptSubmit', activity: 'working' });
+    await agentIn(shop, 'busy', true);
     const env = { TMUX_TMPDIR: tmux.dir() };
     const result = sandbox.pwt(main, ['land', '--check', shop.check, '--json'], env);
     expect(result.code, result.stderr).toBe(0);
