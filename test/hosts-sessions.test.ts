@@ -126,4 +126,27 @@ describe('sessions on a host (a real sshd, pwt there through --pwt)', () => {
       await silent.close();
     }
   }, 120_000);
+
+  it('remove --strategy merge of a host session merges there and pushes the merged base to the shared remote', async () => {
+    world = await hostWorld();
+    const { project, hostSessions } = world;
+    expect(world.pwt(['create', 'feat', '--host', 'box']).code).toBe(0);
+    commitFile(project.sandbox, join(hostSessions, 'feat'), 'feature.txt', 'from the host\n', 'feature made on the host');
+    const removed = world.pwt(['remove', 'feat', '--strategy', 'merge', '--yes']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(project.sandbox.git(project.origin, 'log', '--format=%s', 'main')).toContain('feature made on the host');
+    // Here, the base is one fetch away.
+    project.sandbox.git(project.main, 'pull', '--quiet', '--ff-only');
+    expect(existsSync(join(project.main, 'feature.txt'))).toBe(true);
+    expect(world.pwt(['path', 'feat']).code).toBe(3);
+  }, 120_000);
+
+  it('a local create refuses a name that a host session has', async () => {
+    world = await hostWorld();
+    expect(world.pwt(['create', 'twin', '--host', 'box']).code).toBe(0);
+    const local = world.pwt(['create', 'twin']);
+    expect(local.code).toBe(3);
+    expect(local.stderr).toContain('"box"');
+    expect(existsSync(join(world.project.sessionsDir, 'twin'))).toBe(false);
+  }, 120_000);
 });

@@ -4,9 +4,9 @@ import { openProject } from '../core/project/project.js';
 import { log, printJson } from '../ui/log.js';
 
 /** `pwt create <name> --host H`: the pwt on the host makes it; it is recorded here with its host. */
-export async function createOnHostCommand(args: { name: string; host?: string; base?: string; agent?: string; prompt?: string; detach?: boolean; json?: boolean; 'allow-dirty'?: boolean; env?: boolean; hooks?: boolean; 'trust-hooks'?: boolean }, goals: string[]): Promise<void> {
+export async function createOnHostCommand(args: { name: string; host?: string; on?: string; base?: string; agent?: string; prompt?: string; detach?: boolean; json?: boolean; 'allow-dirty'?: boolean; env?: boolean; hooks?: boolean; 'trust-hooks'?: boolean }, goals: string[]): Promise<void> {
   // The flags about the clone itself go to the pwt there, which applies them to its clone.
-  const flags = [...(args['allow-dirty'] ? ['--allow-dirty'] : []), ...(args.env === false ? ['--no-env'] : []), ...(args.hooks === false ? ['--no-hooks'] : []), ...(args['trust-hooks'] ? ['--trust-hooks'] : [])];
+  const flags = [...(args.on ? ['--on', args.on] : []), ...(args['allow-dirty'] ? ['--allow-dirty'] : []), ...(args.env === false ? ['--no-env'] : []), ...(args.hooks === false ? ['--no-hooks'] : []), ...(args['trust-hooks'] ? ['--trust-hooks'] : [])];
   const project = await openProject();
   const { host, session } = await createOnHost(project, { host: args.host!, name: args.name, goals, base: args.base, agent: args.agent, prompt: args.prompt, flags });
   if (args.json) {

@@ -1,9 +1,10 @@
 import { hostSessionNamed, publishAfterRemove } from '../core/hosts/sessions.js';
-import { forgetHostSession } from '../core/hosts/records.js';
+import { findHostSession, forgetHostSession } from '../core/hosts/records.js';
 import { passThroughError, remoteInteractive, remotePassThrough } from '../core/hosts/remote.js';
 import { hasHosts, type Host } from '../core/hosts/store.js';
 import type { Project } from '../core/project/project.js';
 import { errorLine, log, printRaw } from '../ui/log.js';
+import { preconditionError } from '../core/infra/errors.js';
 
 /**
  * A command aimed at a session that lives on a host runs there: the same pwt
@@ -48,4 +49,10 @@ export async function endedOnHost(project: Project, name: string, strategy: stri
   if (published.warning) log.warn(published.warning);
   else if (published.pushed.length) log.info(`Pushed from host ${found.host.name} to ${project.config.remote}: ${published.pushed.join(', ')}`);
   await forgetHostSession(project, name);
+}
+
+/** A local session may not take the name of a session on a host (names are the project's, wherever they live). */
+export async function refuseHostSessionName(project: Project, name: string): Promise<void> {
+  const there = await findHostSession(project, name);
+  if (there) throw preconditionError(`A session named "${name}" exists already on host "${there.host}".`, 'Pick another name.');
 }

@@ -9,6 +9,8 @@ import { shellIntegrationHint, writeCdTarget } from '../core/shell/integration.j
 import { hookArgs, jsonArg, repeated } from './_args.js';
 import { hookOptions, reportHookResult } from '../ui/hooks.js';
 import { relative } from 'node:path';
+import { hasHosts } from '../core/hosts/store.js';
+import { refuseHostSessionName } from './_host.js';
 
 export default defineCommand({
   meta: { name: 'create', description: 'Create a session: a git worktree on branch session/<name> in the sessions dir' },
@@ -39,6 +41,7 @@ export default defineCommand({
     // Checked before anything is made: an unknown provider, a missing tmux or a missing CLI leaves no half-started session.
     const agent = args.agent ? await prepareAgent(args.agent) : null;
     const project = await openProject();
+    if (hasHosts(project.sessionsDir)) await refuseHostSessionName(project, args.name);
     const result = await createSession(project, {
       name: args.name,
       goals: repeated(rawArgs, 'goal'),
