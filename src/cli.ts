@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Exit, isPwtError, usageError } from './core/infra/errors.js';
+import { Exit, usageError } from './core/infra/errors.js';
+import { userProblem } from './core/infra/door-errors.js';
 import { sessionPathFromFiles } from './core/project/session-path.js';
 import { currentFolder } from './core/project/lost-cwd.js';
-import { environmentProblem } from './core/infra/environment.js';
 import { recordEvent } from './core/agents/runtime/activity/event-file.js';
 
 /**
@@ -65,14 +65,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function report(error: unknown): number {
-  if (isPwtError(error)) {
-    process.stderr.write(`pwt: ${error.message}${error.hint ? ` ${error.hint}` : ''}\n`);
-    return error.exitCode;
-  }
-  const environment = environmentProblem(error);
-  if (environment) {
-    process.stderr.write(`pwt: ${environment}\n`);
-    return Exit.precondition;
+  // A refusal, a door's failure (git, tmux, the manifest, a lock: one table, infra/door-errors.ts) or the machine's state: one line.
+  const problem = userProblem(error);
+  if (problem) {
+    process.stderr.write(`pwt: ${problem.message}${problem.hint ? ` ${problem.hint}` : ''}\n`);
+    return problem.exitCode;
   }
   process.stderr.write(`pwt: unexpected error (a bug, please report it with this output):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return Exit.bug;

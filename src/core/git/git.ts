@@ -1,4 +1,7 @@
-import { notInstalled, runProcess, type RunOptions, type RunResult } from '../infra/process.js';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DoorError, type DoorKind } from '../infra/errors.js';
+import { notInstalled, runProcess, traceSpawn, type RunOptions, type RunResult } from '../infra/process.js';
 import type { WorkflowShell } from './workflow-shell.js';
 import { PWT_ENV } from '../infra/env.js';
 
@@ -37,6 +40,7 @@ export async function useWorkflowShell(): Promise<void> {
 
 export async function run(cmd: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
   if (workflowShell && (cmd === 'git' || cmd === 'gh')) {
+    traceSpawn(cmd, args, opts.cwd, 'zx');
     const result = await workflowShell.run(cmd, args, opts);
     if (result.code === -127) throw notInstalled(cmd);
     return result;
@@ -44,13 +48,30 @@ export async function run(cmd: string, args: readonly string[], opts: RunOptions
   return runProcess(cmd, args, opts);
 }
 
-/** A git command that failed where it was expected to work. */
-export class GitError extends Error {
+/** Why git failed, from what it said and the folder it ran in (infra/door-errors.ts words each kind). */
+export function gitFailureKind(stderr: string, cwd: string | undefined): DoorKind {
+  if (/dubious ownership/i.test(stderr)) return 'repository-unsafe';
+  if (/Unable to create '[^']*\.lock': File exists|cannot lock ref .*: .*\.lock' exists/i.test(stderr)) return 'repository-busy';
+  if (/not a git repository/i.test(stderr)) {
+    if (cwd === undefined) return 'not-a-repository';
+    if (!existsSync(cwd)) return 'folder-missing';
+    // A worktree's .git file pointing nowhere, or a session folder emptied: a broken worktree, not a stray folder.
+    const dotGit = join(cwd, '.git');
+    if (existsSync(dotGit) ? statSync(dotGit).isFile() : readdirSync(cwd).length === 0) return 'worktree-broken';
+    return 'not-a-repository';
+  }
+  return 'git-failed';
+}
+
+/** A git command that failed where it was expected to work: a door error with its kind (exit 3 at the top, never a stack). */
+export class GitError extends DoorError {
   constructor(
     readonly args: readonly string[],
     readonly result: RunResult,
+    cwd?: string,
   ) {
-    super(`git ${args.join(' ')} failed (${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+    const said = (result.stderr.trim() || result.stdout.trim()).split('\n').find((line) => line.trim()) ?? '';
+    super(gitFailureKind(result.stderr, cwd), { program: 'git', args, ...(cwd !== undefined ? { path: cwd } : {}), said: said.replace(/^(fatal|error): /, '').replace(/\.$/, '') }, `git ${args.join(' ')} failed (${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
     this.name = 'GitError';
   }
 }
@@ -58,7 +79,7 @@ export class GitError extends Error {
 /** Runs git and returns its stdout; throws GitError on a non-zero exit. */
 export async function git(cwd: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<string> {
   const result = await run('git', args, { cwd, env });
-  if (result.code !== 0) throw new GitError(args, result);
+  if (result.code !== 0) throw new GitError(args, result, cwd);
   return result.stdout;
 }
 
@@ -133,7 +154,7 @@ export async function pushBranch(cwd: string, remote: string, branch: string): P
     const result = await gitProbe(cwd, args);
     if (result.code === 0) return;
     if (!TRANSIENT_PUSH.test(result.stderr)) refused = result;
-    else throw new GitError(args, result);
+    else throw new GitError(args, result, cwd);
   };
   try {
     await once();
@@ -143,7 +164,7 @@ export async function pushBranch(cwd: string, remote: string, branch: string): P
     await new Promise((done) => setTimeout(done, PUSH_RETRY_DELAY_MS));
     await workflowShell.retry(PUSH_ATTEMPTS - 1, PUSH_RETRY_DELAY_MS, once);
   }
-  if (refused) throw new GitError(args, refused);
+  if (refused) throw new GitError(args, refused, cwd);
   return { attempts };
 }
 

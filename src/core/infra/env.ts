@@ -8,7 +8,7 @@ export const PWT_ENV = {
   sessionsDir: 'PWT_SESSIONS_DIR',
   /** `0`: the git hooks do nothing (checked first by hooks/dispatch.sh, and by `pwt hooks status`). */
   hooks: 'PWT_HOOKS',
-  /** `1`: the hooks trace what they decide, on stderr; a hook's unexpected error also prints its stack. */
+  /** `1`: every program pwt starts (git, gh, tmux, ssh, a project hook...) is traced on stderr, one line each with its folder; the git hooks also trace what they decide, and a hook's unexpected error prints its stack. */
   debug: 'PWT_DEBUG',
   /** `1`: the pre-push hook lets a session branch be pushed onto its base (protectBase). */
   allowBasePush: 'PWT_ALLOW_BASE_PUSH',

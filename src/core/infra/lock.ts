@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { preconditionError } from './errors.js';
+import { doorRefusal } from './door-errors.js';
 import { isSameProcess, processStartTime } from './processes.js';
 import { PWT_ENV } from './env.js';
 
@@ -78,7 +78,7 @@ function tryLock(lockPath: string): boolean {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EISDIR') return false;
     if (code === 'ENOTDIR') {
-      throw preconditionError(`${lockPath} is in the way: it should be a lock directory but is a file.`, `If no pwt is running, delete it (rm ${lockPath}) and run the command again.`);
+      throw doorRefusal('lock-in-the-way', { path: lockPath });
     }
     throw error;
   } finally {
@@ -123,7 +123,7 @@ export async function acquireLock(lockPath: string, opts: LockOptions): Promise<
   let swept = false;
   for (;;) {
     if (fileInTheWay(lockPath)) {
-      throw preconditionError(`${lockPath} is in the way: it should be a lock directory but is a file.`, `If no pwt is running, delete it (rm ${lockPath}) and run the command again.`);
+      throw doorRefusal('lock-in-the-way', { path: lockPath });
     }
     if (tryLock(lockPath)) {
       if (!swept) sweepLeftovers(lockPath);
@@ -142,10 +142,7 @@ export async function acquireLock(lockPath: string, opts: LockOptions): Promise<
       opts.onWait(`Waiting for ${opts.what}: ${lockPath} is held by another pwt${holder ? ` (pid ${holder.pid})` : ''}; giving up after ${Math.round(timeoutMs / 1000)} s.`);
     }
     if (Date.now() >= deadline) {
-      throw preconditionError(
-        `Could not lock ${opts.what} within ${Math.round(timeoutMs / 1000)} s: ${lockPath} is held by another pwt${holder ? ` (pid ${holder.pid})` : ''}.`,
-        `Wait for the other pwt to finish; if none is running, delete ${lockPath}.`,
-      );
+      throw doorRefusal('lock-busy', { what: opts.what, path: lockPath, holder: holder?.pid ?? null, seconds: Math.round(timeoutMs / 1000) });
     }
     await new Promise((done) => setTimeout(done, 20 + Math.random() * 60));
   }

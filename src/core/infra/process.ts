@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { PwtError, Exit } from './errors.js';
+import { existsSync } from 'node:fs';
+import { DoorError, type PwtError } from './errors.js';
+import { doorRefusal } from './door-errors.js';
+import { PWT_ENV } from './env.js';
+import { notes } from './notes.js';
+import { shellWord } from './shell-word.js';
 
 /**
  * Starting other programs. Only this module and the doors (git/, gh/, tmux/)
@@ -23,10 +28,28 @@ export interface RunOptions {
   onStdout?: (text: string) => void;
 }
 
-export const notInstalled = (cmd: string): PwtError => new PwtError(`${cmd} is not installed or not on PATH.`, Exit.precondition, `Install ${cmd} and try again.`);
+/**
+ * PWT_DEBUG=1: one trace line for each program pwt starts, by whichever door
+ * starts it (the ui prints traces on stderr). `how` says when it is not a
+ * plain spawn (zx's shell, an attached terminal, detached).
+ */
+export function traceSpawn(cmd: string, args: readonly string[], cwd?: string, how?: string): void {
+  if (process.env[PWT_ENV.debug] !== '1') return;
+  notes.trace(`pwt: run ${[cmd, ...args].map(shellWord).join(' ')}${cwd ? `  (in ${cwd})` : ''}${how ? `  [${how}]` : ''}`);
+}
+
+export const notInstalled = (cmd: string): PwtError => doorRefusal('program-missing', { program: cmd });
+
+/** spawn says ENOENT both for a missing program and for a missing folder to run it in: tell them apart. */
+export function spawnFailure(cmd: string, cwd: string | undefined, error: NodeJS.ErrnoException): Error {
+  if (error.code !== 'ENOENT') return error;
+  if (cwd !== undefined && !existsSync(cwd)) return new DoorError('folder-missing', { program: cmd, path: cwd }, `cannot run ${cmd} in ${cwd}: no such folder`);
+  return notInstalled(cmd);
+}
 
 /** Runs a program to its end and collects its output; a missing program is a precondition error. */
 export function runProcess(cmd: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
+  traceSpawn(cmd, args, opts.cwd);
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       cwd: opts.cwd,
@@ -42,10 +65,7 @@ export function runProcess(cmd: string, args: readonly string[], opts: RunOption
       else out.push(chunk);
     });
     child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') reject(notInstalled(cmd));
-      else reject(error);
-    });
+    child.on('error', (error: NodeJS.ErrnoException) => reject(spawnFailure(cmd, opts.cwd, error)));
     child.on('close', (code, signal) => {
       resolve({
         stdout: Buffer.concat(out).toString('utf8'),
@@ -63,6 +83,7 @@ export function runProcess(cmd: string, args: readonly string[], opts: RunOption
  * stream closes the pipe; a program still running then is killed).
  */
 export function streamStdout(cmd: string, args: readonly string[]): Readable {
+  traceSpawn(cmd, args, undefined, 'streamed');
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] });
   child.on('error', () => child.stdout.destroy());
   child.stdout.on('close', () => {

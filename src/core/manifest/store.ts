@@ -1,5 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { DoorError } from '../infra/errors.js';
+import { environmentProblem } from '../infra/environment.js';
 import { adoptedSession, emptyManifest, manifestPath, ManifestShapeError, sessionPath, validateManifest, type Manifest } from './manifest.js';
 import { salvageManifest, type Salvage } from './salvage.js';
 import { listWorktrees } from '../git/worktrees.js';
@@ -35,7 +37,7 @@ function readRaw(file: string, project: string): ReadResult {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
     if ((error as NodeJS.ErrnoException).code === 'EISDIR') return { kind: 'damaged', salvage: { manifest: emptyManifest(project), setAside: [], complete: false, reason: 'it is a directory' } };
-    throw error;
+    throw new DoorError('manifest-unreadable', { path: file, said: environmentProblem(error) ?? (error as Error).message }, `cannot read ${file}: ${(error as Error).message}`);
   }
   try {
     return { kind: 'ok', manifest: validateManifest(JSON.parse(text), file) };

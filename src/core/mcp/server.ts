@@ -3,8 +3,8 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { setAsk } from '../infra/ask.js';
-import { environmentProblem } from '../infra/environment.js';
-import { cancelledError, Exit, isPwtError, preconditionError, usageError } from '../infra/errors.js';
+import { userProblem } from '../infra/door-errors.js';
+import { cancelledError, Exit, preconditionError, usageError } from '../infra/errors.js';
 import { setNoteSink } from '../infra/notes.js';
 import { packageVersion } from '../infra/package-root.js';
 import { describeContext } from '../project/context.js';
@@ -38,13 +38,10 @@ const INSTRUCTIONS =
 
 function refusal(error: unknown): CallToolResult {
   let body: { error: string; hint?: string; exitCode: number };
-  if (isPwtError(error)) body = { error: error.message, ...(error.hint ? { hint: error.hint } : {}), exitCode: error.exitCode };
-  else {
-    const environment = environmentProblem(error);
-    body = environment
-      ? { error: environment, exitCode: Exit.precondition }
-      : { error: `unexpected error (a bug, please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, exitCode: Exit.bug };
-  }
+  const problem = userProblem(error);
+  body = problem
+    ? { error: problem.message, ...(problem.hint ? { hint: problem.hint } : {}), exitCode: problem.exitCode }
+    : { error: `unexpected error (a bug, please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, exitCode: Exit.bug };
   return { isError: true, content: [{ type: 'text', text: JSON.stringify(body) }], structuredContent: body };
 }
 

@@ -17,7 +17,7 @@ export async function withSessionLock<T>(project: Project, id: string, fn: () =>
   try {
     release = await acquireLock(join(folder, `${id}.lock`), { what: `session ${id}`, timeoutMs: 1_000 });
   } catch (error) {
-    if (error instanceof PwtError && /held by another pwt/.test(error.message)) {
+    if (error instanceof PwtError && error.kind === 'lock-busy') {
       throw new PwtError(`Another pwt is working on session ${id} right now (remove, restore, cleanup or an agent start).`, Exit.precondition, 'Wait for it to finish, then run pwt status and try again if needed.');
     }
     throw error;

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { traceSpawn } from '../infra/process.js';
 
 /**
  * The door to `notify-send` (libnotify), for `pwt watch --notify`. Best
@@ -7,6 +8,7 @@ import { spawn } from 'node:child_process';
  */
 export function desktopNotify(title: string, body: string): void {
   try {
+    traceSpawn('notify-send', ['--app-name=pwt', title, body], undefined, 'detached');
     const child = spawn('notify-send', ['--app-name=pwt', title, body], { stdio: 'ignore', detached: true });
     child.on('error', () => undefined);
     child.unref();

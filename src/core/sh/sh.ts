@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PwtError, Exit } from '../infra/errors.js';
+import { traceSpawn } from '../infra/process.js';
 
 /**
  * The door to commands a repository asks pwt to run (project hooks in
@@ -27,6 +28,7 @@ const TAIL_LINES = 15;
 
 function stream(cmd: string, args: readonly string[], opts: StreamOptions): Promise<StreamResult> {
   return new Promise((resolve, reject) => {
+    traceSpawn(cmd, args, opts.cwd);
     const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let tail = '';
     const take = (chunk: Buffer) => {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PWT_ENV } from '../infra/env.js';
-import { notInstalled } from '../infra/process.js';
+import { notInstalled, traceSpawn } from '../infra/process.js';
 
 /**
  * The one door to ssh (as git.ts is to git). pwt uses the user's own ssh:
@@ -83,6 +83,7 @@ export function sshRun(target: SshTarget, script: string, options: { timeoutMs?:
   return new Promise((resolve, reject) => {
     // stderr is a file-less pipe we stop reading at exit: a ControlPersist master forked
     // by this call keeps no pipe of ours open (it detaches onto /dev/null).
+    traceSpawn('ssh', args);
     const child = spawn('ssh', args, { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -123,6 +124,7 @@ export function sshInteractive(target: SshTarget, script: string): Promise<numbe
   const connectTimeoutS = Math.max(1, Math.ceil(hostTimeoutMs() / 1000));
   const args = [...sshArgs(target, { tty: true, batch: false, connectTimeoutS }), remoteCommand(script)];
   return new Promise((resolve, reject) => {
+    traceSpawn('ssh', args, undefined, 'attached');
     const child = spawn('ssh', args, { stdio: 'inherit' });
     child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? notInstalled('ssh') : error));
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 255 : 1)));

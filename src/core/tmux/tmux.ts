@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { preconditionError, PwtError, Exit } from '../infra/errors.js';
+import { DoorError, PwtError, Exit } from '../infra/errors.js';
+import { doorRefusal } from '../infra/door-errors.js';
+import { traceSpawn } from '../infra/process.js';
 
 /**
  * The one door to tmux (as git.ts is to git). Every call goes to pwt's own
@@ -21,20 +23,21 @@ export interface TmuxResult {
 }
 
 /** tmux answered, but with an error that is not about a missing server. */
-export class TmuxError extends Error {
+export class TmuxError extends DoorError {
   constructor(
     readonly args: readonly string[],
     readonly result: TmuxResult,
   ) {
-    super(`tmux ${args[0] ?? ''} failed (${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+    const said = result.stderr.trim() || result.stdout.trim();
+    super('tmux-failed', { program: 'tmux', args, said: said.split('\n')[0] ?? '' }, `tmux ${args[0] ?? ''} failed (${result.code}): ${said}`);
     this.name = 'TmuxError';
   }
 }
 
 /** tmux could not be asked (timeout, crash, busy socket): the state is unknown, not "dead". */
-export class TmuxUnavailable extends Error {
+export class TmuxUnavailable extends DoorError {
   constructor(message: string) {
-    super(message);
+    super('tmux-unreachable', { program: 'tmux', said: message }, message);
     this.name = 'TmuxUnavailable';
   }
 }
@@ -63,6 +66,7 @@ function spawnTmux(args: readonly string[], input?: string): Promise<TmuxResult>
     // control characters in -F output as "_", which would turn the tab separators
     // of list-panes into underscores (tmux(1), -u).
     // cwd '/': a server this call starts keeps its folder for life, and must never sit in a worktree that may be removed.
+    traceSpawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], '/');
     const child = spawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], { cwd: '/', env: tmuxEnv(), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -85,7 +89,8 @@ function spawnTmux(args: readonly string[], input?: string): Promise<TmuxResult>
 }
 
 export function tmuxMissing(): PwtError {
-  return preconditionError('tmux is not installed or not on PATH; pwt runs agents inside tmux.', 'Install it (apt-get install tmux, brew install tmux, dnf install tmux) and run the command again.');
+  const refusal = doorRefusal('program-missing', { program: 'tmux' });
+  return new PwtError('tmux is not installed or not on PATH; pwt runs agents inside tmux.', refusal.exitCode, refusal.hint, refusal.kind);
 }
 
 /**
@@ -142,6 +147,7 @@ export function tmuxInteractive(args: readonly string[]): Promise<number> {
     // -u: under a non-UTF-8 locale (LC_ALL=C, common in scripts and CI) tmux prints
     // control characters in -F output as "_", which would turn the tab separators
     // of list-panes into underscores (tmux(1), -u).
+    traceSpawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], undefined, 'attached');
     const child = spawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], { env: tmuxEnv(), stdio: 'inherit' });
     child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? tmuxMissing() : error));
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
