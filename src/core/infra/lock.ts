@@ -128,7 +128,16 @@ export async function acquireLock(lockPath: string, opts: LockOptions): Promise<
     if (tryLock(lockPath)) {
       if (!swept) sweepLeftovers(lockPath);
       return async () => {
-        if (lockHolder(lockPath)?.pid === process.pid) rmSync(lockPath, { recursive: true, force: true });
+        if (lockHolder(lockPath)?.pid !== process.pid) return;
+        // Renamed aside first, then deleted: deleting in place empties the folder before removing it, and
+        // another pwt's lock renamed onto that empty folder meanwhile would make the removal fail (ENOTEMPTY).
+        const aside = `${lockPath}.dead-${process.pid}-${++counter}`;
+        try {
+          renameSync(lockPath, aside);
+        } catch {
+          return;
+        }
+        rmSync(aside, { recursive: true, force: true });
       };
     }
     if (!swept) {
