@@ -52,6 +52,8 @@ describe('an agent on a host (real pi, real sshd)', () => {
       });
       expect(requestText(asked)).toContain(inJson(first));
       await poll('pi to answer on the host', () => screenOf(world, paneOf(world, 'far-pi')).includes('Reply to: first'), 90_000);
+      const idle = await pwt(['agent', 'wait', '--for', 'idle', '--timeout', '60', '--session', 'far', '--json']);
+      expect(idle.code, idle.stderr).toBe(0);
 
       const listed = await pwt(['agent', 'list', '--all', '--json']);
       expect(listed.code, listed.stderr).toBe(0);
