@@ -16,6 +16,7 @@ const world: CompletionWorld = {
     if (key === 'create') return [{ name: 'goal', takesValue: true }, { name: 'no-env', takesValue: false }];
     if (key === 'hooks install') return [{ name: 'force', takesValue: false }];
     if (key === 'run pick') return [{ name: 'strategy', takesValue: true, values: ['merge', 'pr'] }];
+    if (key === 'land') return [{ name: 'run', takesValue: true }, { name: 'check', takesValue: true }, { name: 'squash', takesValue: false }];
     if (key.startsWith('agent ')) return [{ name: 'session', takesValue: true }, { name: 'detach', takesValue: false }];
     return [];
   },
@@ -70,6 +71,11 @@ describe('completeWords', () => {
     [['pwt', 'agent', 'stop', '--session', ''], ['alpha', 'beta']],
     [['pwt', 'agent', 'start', 'claude', ''], []],
     [['pwt', 'agent', 'list', ''], []],
+    [['pwt', 'land', ''], ['alpha', 'beta']],
+    [['pwt', 'land', 'beta', ''], ['alpha']],
+    [['pwt', 'land', '--squash', 'alpha', ''], ['beta']],
+    [['pwt', 'land', '--run', ''], ['fix', 'try']],
+    [['pwt', 'land', '--check', ''], []],
   ])('%j -> %j', async (words, expected) => {
     expect(await completeWords(world, words)).toEqual(expected);
   }, 60_000);
