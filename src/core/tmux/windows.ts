@@ -166,7 +166,7 @@ function environmentArgs(want: NodeJS.ProcessEnv, base: Map<string, string | nul
  * removed between pwt's check and tmux's start (a racing `pwt remove`) must
  * never leave an agent running somewhere else.
  */
-const CD_LAUNCHER = 'cd -- "$1" || exit 126; shift; exec "$@"';
+export const CD_LAUNCHER = 'cd -- "$1" || exit 126; shift; exec "$@"';
 
 function paneArgv(opts: NewWindowOptions, unset: string[]): string[] {
   const command = unset.length ? ['env', ...unset, '--', ...opts.argv] : opts.argv;

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PwtError } from '../../../src/core/infra/errors.js';
 import { processCwd, processStartTime } from '../../../src/core/infra/processes.js';
-import { capturePane, killWindow, listAgentPanes, listPanes, newAgentWindow, PROMPT_PLACEHOLDER, sendKeys, typeText, WINDOW_HEIGHT, WINDOW_WIDTH } from '../../../src/core/tmux/windows.js';
+import { CD_LAUNCHER, capturePane, killWindow, pasteText, listAgentPanes, listPanes, newAgentWindow, PROMPT_PLACEHOLDER, sendKeys, typeText, WINDOW_HEIGHT, WINDOW_WIDTH } from '../../../src/core/tmux/windows.js';
 import { poll } from '../../agents/harness.js';
 import { isolateTmux } from '../../helpers/tmux.js';
 
@@ -98,4 +99,22 @@ describe('tmux door', () => {
     const got = await poll('typed.txt', () => { try { return readFileSync(join(dir, 'typed.txt'), 'utf8'); } catch { return null; } }, 10_000, 50);
     expect(got).toBe('got:a;b $c\n');
   }, 30_000);
+
+  it('pastes text of any length with tabs and newlines as one paste (no key names, nothing left in a buffer)', async () => {
+    const made = await newAgentWindow({ ...base(), argv: ['sh', '-c', 'stty raw -echo; exec cat > pasted.txt'] });
+    const text = `Enter C-c\tone\ntwo ${'x'.repeat(20_000)} END`;
+    expect(await pasteText(made.paneId, text)).toBe(true);
+    await poll('the paste', () => { try { return readFileSync(join(dir, 'pasted.txt'), 'utf8').endsWith('END') || null; } catch { return null; } }, 10_000, 50);
+    expect(readFileSync(join(dir, 'pasted.txt'), 'utf8')).toBe(text);
+    expect(server.tmux('list-buffers').stdout.trim()).toBe('');
+  }, 30_000);
+
+  it('the pane launcher enters its folder or exits: a folder gone before the program starts never runs it elsewhere', () => {
+    const marker = join(dir, 'ran-elsewhere');
+    const gone = spawnSync('sh', ['-c', CD_LAUNCHER, 'pwt-cd', join(dir, 'removed-meanwhile'), 'touch', marker], { cwd: '/', encoding: 'utf8' });
+    expect(gone.status).toBe(126);
+    expect(existsSync(marker)).toBe(false);
+    const there = spawnSync('sh', ['-c', CD_LAUNCHER, 'pwt-cd', dir, 'sh', '-c', 'pwd'], { cwd: '/', encoding: 'utf8' });
+    expect(there.stdout.trim()).toBe(dir);
+  });
 });
