@@ -1,7 +1,7 @@
 import type { Check } from '../infra/check.js';
 import { gitProbe } from '../git/git.js';
 import { packageVersion } from '../infra/package-root.js';
-import { hostTimeoutMs, shQuote, sshRun } from '../ssh/ssh.js';
+import { hostTimeoutMs, shPath, shQuote, sshRun } from '../ssh/ssh.js';
 import type { Host } from './store.js';
 
 /**
@@ -13,7 +13,7 @@ function probeScript(host: Host, remote: string): string {
   return [
     `printf 'git\\t%s\\n' "$(git --version 2>/dev/null)"`,
     `printf 'tmux\\t%s\\n' "$(tmux -V 2>/dev/null)"`,
-    `if cd -- ${shQuote(host.repo)} 2>/dev/null && git rev-parse --git-dir >/dev/null 2>&1; then`,
+    `if cd -- ${shPath(host.repo)} 2>/dev/null && git rev-parse --git-dir >/dev/null 2>&1; then`,
     `  printf 'repo\\tok\\n'`,
     `  printf 'remote\\t%s\\n' "$(git remote get-url ${shQuote(remote)} 2>/dev/null)"`,
     `  printf 'pwt\\t%s\\n' "$(${host.pwt} --version 2>/dev/null </dev/null)"`,

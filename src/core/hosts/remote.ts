@@ -1,6 +1,6 @@
 import { Exit, PwtError, preconditionError } from '../infra/errors.js';
 import { packageVersion } from '../infra/package-root.js';
-import { hostTimeoutMs, shQuote, sshInteractive, sshRun, type SshResult } from '../ssh/ssh.js';
+import { hostTimeoutMs, shPath, shQuote, sshInteractive, sshRun, type SshResult } from '../ssh/ssh.js';
 import type { Host } from './store.js';
 
 /**
@@ -15,7 +15,7 @@ const MARK = 'pwt-host:';
 /** The script run on the host for `pwt <args>` in its clone. */
 export function pwtScript(host: Host, args: readonly string[], version = packageVersion()): string {
   return [
-    `cd -- ${shQuote(host.repo)} 2>/dev/null || { printf '%s\\n' ${shQuote(`${MARK} no-repo`)} >&2; exit 3; }`,
+    `cd -- ${shPath(host.repo)} 2>/dev/null || { printf '%s\\n' ${shQuote(`${MARK} no-repo`)} >&2; exit 3; }`,
     `v=$(${host.pwt} --version 2>/dev/null </dev/null) || v=`,
     `if [ "$v" != ${shQuote(version)} ]; then printf '%s %s\\n' ${shQuote(`${MARK} version`)} "$v" >&2; exit 3; fi`,
     `exec ${host.pwt} ${args.map(shQuote).join(' ')}`,

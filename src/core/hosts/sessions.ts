@@ -2,7 +2,7 @@ import { isPwtError, preconditionError, PwtError } from '../infra/errors.js';
 import { readManifest } from '../manifest/store.js';
 import { findSession } from '../manifest/manifest.js';
 import type { Project } from '../project/project.js';
-import { hostTimeoutMs, shQuote, sshRun } from '../ssh/ssh.js';
+import { hostTimeoutMs, shPath, shQuote, sshRun } from '../ssh/ssh.js';
 import { findHostSession, hostSessions, recordHostSession, type HostSessionRecord } from './records.js';
 import { remoteJson } from './remote.js';
 import { findHost, readHosts, type Host } from './store.js';
@@ -123,7 +123,7 @@ export async function publishAfterRemove(host: Host, record: HostSessionRecord, 
   const branch = shQuote(record.branch);
   const base = typeof record.base === 'string' ? record.base : null;
   const script = [
-    `cd -- ${shQuote(host.repo)} || exit 3`,
+    `cd -- ${shPath(host.repo)} || exit 3`,
     `if git rev-parse --verify -q ${shQuote(`refs/heads/${record.branch}`)} >/dev/null; then git push -q ${shQuote(remote)} ${branch} </dev/null || exit 4; printf '%s\n' ${branch}; fi`,
     ...(strategy === 'merge' && base ? [`git push -q ${shQuote(remote)} ${shQuote(base)} </dev/null || exit 5; printf '%s\n' ${shQuote(base)}`] : []),
   ].join('\n');

@@ -49,6 +49,9 @@ export function runtimeDir(env: NodeJS.ProcessEnv = process.env): string {
 /** A word quoted for a POSIX shell: '…' with each ' written as '\''. */
 export const shQuote = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
 
+/** A path on the host as one sh word; a leading `~/` is the home there. */
+export const shPath = (path: string): string => (path === '~' ? '"$HOME"' : path.startsWith('~/') ? `"$HOME"/${shQuote(path.slice(2))}` : shQuote(path));
+
 /** The fixed command line that runs `script` under sh on the host, whatever the login shell. */
 export function remoteCommand(script: string): string {
   const encoded = Buffer.from(script, 'utf8').toString('base64');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { remoteCommand, shQuote } from '../../../src/core/ssh/ssh.js';
+import { remoteCommand, shPath, shQuote } from '../../../src/core/ssh/ssh.js';
 
 /**
  * What reaches a host: ssh joins its arguments into one command line that
@@ -42,5 +42,13 @@ describe('the command line sent to a host', () => {
 
   it('shQuote makes one sh word of anything', () => {
     for (const word of NASTY) expect(spawnSync('sh', ['-c', `printf %s ${shQuote(word)}`], { encoding: 'utf8' }).stdout).toBe(word);
+  });
+
+  it('shPath: a leading ~/ is the home on the host, everything else stays literal', () => {
+    const run = (path: string) => spawnSync('sh', ['-c', `printf %s ${shPath(path)}`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/home/me' } }).stdout;
+    expect(run('~/src/my app')).toBe('/home/me/src/my app');
+    expect(run('~')).toBe('/home/me');
+    expect(run("/srv/it's $(x)")).toBe("/srv/it's $(x)");
+    expect(run('~other/x')).toBe('~other/x');
   });
 });
