@@ -11,7 +11,7 @@ import { recordEvent } from './core/agents/runtime/activity/event-file.js';
  * (docs/architecture.md). It is built as CommonJS on purpose: an ES module entry makes Node
  * start its ESM loader, ~25 ms before any of pwt runs, and `pwt path` runs on
  * every `pcd`. So `pwt path [name]` is answered here from files alone
- * (core/session-path.ts); everything else loads the ESM dispatcher (main.ts).
+ * (core/project/session-path.ts); everything else loads the ESM dispatcher (main.ts).
  */
 /**
  * `pwt --version` from package.json beside dist/ (no ESM loader): a host's pwt

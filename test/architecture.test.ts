@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PWT_ENV } from '../src/core/infra/env.js';
@@ -243,6 +243,23 @@ describe('architecture', () => {
         if (/\b(SPEC|STYLE)\b/.test(text)) return [`src/${source.file}:${index + 1} cites a document outside the repository: say it in docs/ and cite that`];
         if (/eslint-disable/.test(text)) return [`src/${source.file}:${index + 1} disables a linter this repository does not run`];
         return [];
+      }),
+    );
+    expect(bad, bad.join('\n')).toEqual([]);
+  });
+
+  it('a file a comment cites exists (docs/..., src/..., core/..., ./name.ts)', () => {
+    const ROOT = resolve(SRC, '..');
+    const bad = violations((source) =>
+      source.lines.flatMap((text, index) => {
+        if (!isComment(text)) return [];
+        return [...text.matchAll(/(?<![\w/.-])((?:docs|src|test|core|hooks|shell|scripts|bench)\/[\w./-]*\w\.(?:ts|md|sh|mjs|cjs)|\.\/[\w.-]+\.ts)\b/g)]
+          .map((match) => match[1]!)
+          .filter((cited) => {
+            const where = cited.startsWith('./') ? resolve(SRC, dirname(source.file), cited) : cited.startsWith('core/') ? resolve(SRC, cited) : resolve(ROOT, cited);
+            return !existsSync(where);
+          })
+          .map((cited) => `src/${source.file}:${index + 1} cites ${cited}, which does not exist`);
       }),
     );
     expect(bad, bad.join('\n')).toEqual([]);

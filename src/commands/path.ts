@@ -4,7 +4,7 @@ import { openProject } from '../core/project/project.js';
 import { requireSessionPath } from '../core/project/session-path.js';
 import { printLine } from '../ui/log.js';
 
-/** The full route; src/cli.ts answers most calls from files before this loads (core/session-path.ts). */
+/** The full route; src/cli.ts answers most calls from files before this loads (core/project/session-path.ts). */
 export default defineCommand({
   meta: { name: 'path', description: 'Print the absolute path of a session\'s worktree (no name: the main worktree)' },
   args: {

@@ -12,7 +12,7 @@ import { hasHosts } from '../core/hosts/store.js';
 
 /**
  * `pwt watch [--notify]`: the live view of every session and its agents
- * (docs/watch.md). The terminal UI library loads only here.
+ * (docs/activity.md, "pwt watch"). The terminal UI library loads only here.
  */
 export default defineCommand({
   meta: { name: 'watch', description: 'A live full-screen view of every session and its agents; Enter attaches' },

@@ -4,7 +4,7 @@ import { packageRoot } from '../infra/package-root.js';
 
 /**
  * The text of the files `pwt hooks install` writes, built from the templates
- * in the package's hooks/ folder. Pure functions: hooks-install.ts does the
+ * in the package's hooks/ folder. Pure functions: ./install.ts does the
  * file system work.
  */
 export const HOOK_NAMES = ['post-checkout', 'pre-push'] as const;

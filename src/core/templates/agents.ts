@@ -2,7 +2,7 @@ import { fillBody, skillName, type Template } from './templates.js';
 
 /**
  * Where and how each agent reads custom commands, checked against the
- * vendors' docs and the CLIs pwt is tested with (shared/agents/README.md):
+ * vendors' docs and the CLIs pwt is tested with (the table in docs/templates.md):
  *
  * - claude: `.claude/commands/<name>.md`, YAML frontmatter `description`,
  *   `argument-hint`; `$ARGUMENTS` is the text after the command

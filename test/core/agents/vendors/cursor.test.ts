@@ -9,7 +9,7 @@ import { FIXTURE_CWD, tempHome, type TempHome } from './fixture-home.js';
  * curl installer that downloads a binary and needs a Cursor login), so no
  * test can install or run it offline. These tests read the hand-written
  * transcripts in test/fixtures/agents/cursor (layout from third-party
- * reports, see src/core/agents/cursor.ts) and pin the command lines pwt
+ * reports, see src/core/agents/vendors/cursor/adapter.ts) and pin the command lines pwt
  * builds for it.
  */
 const FIXTURE_ID = '5c4b3a29-1807-4f6e-9d5c-4b3a29180706';

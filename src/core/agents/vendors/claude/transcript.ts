@@ -13,7 +13,7 @@ import type { ToolCall, TranscriptMessage } from '../types.js';
  * file-history-snapshot, attachment, system, queue-operation, last-prompt,
  * summary, progress) is bookkeeping. Sidechains (subagents) and meta lines
  * (`isMeta`, compact summaries) are not the conversation. Records are read in
- * their uuid chain order (./claude-order.ts), not file order.
+ * their uuid chain order (./order.ts), not file order.
  */
 export interface ClaudeSessionRead {
   messages: TranscriptMessage[];

@@ -10,7 +10,7 @@ import type { Adapter, AgentSessionInfo, CommandSpec, ResumeOptions, StartOption
 /**
  * GitHub Copilot CLI (@github/copilot). Each session is a folder
  * `<COPILOT_HOME or ~/.copilot>/session-state/<uuid>/` with `events.jsonl`
- * (the conversation, see copilot-events.ts) and `workspace.yaml` (flat
+ * (the conversation, see ./events.ts) and `workspace.yaml` (flat
  * `key: value` lines: id, cwd, name, created_at, updated_at). Versions before
  * the folders wrote `session-state/<uuid>.jsonl` with the same events.
  * `session-store.db` is an index of the same data; pwt reads the files.

@@ -4,7 +4,7 @@ import { readJsonl } from '../jsonl.js';
 import type { ToolCall, TranscriptMessage } from '../types.js';
 
 /**
- * pi's session file (coding-agent core/session-manager.ts, format version 3):
+ * pi's session file (session-manager.ts in the core folder of pi's coding-agent, format version 3):
  * line 1 is a header `{type: "session", id, timestamp, cwd}`; every later
  * line is an entry `{type, id, parentId, timestamp, ...}` forming a tree.
  * Branching (/tree, /fork) moves the leaf back and appends children there,
