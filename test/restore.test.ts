@@ -113,3 +113,69 @@ describe('pwt restore', () => {
     expect(result.stderr).toMatch(/The branch session\/kept still exists: pwt open kept makes it a session again/);
   }, 60_000);
 });
+
+describe('archives that say what they hold', () => {
+  /** A second, poorer archive of the same commits (no uncommitted work), newer than the first: what a re-run after a cut used to write. */
+  function poorerCopy(): string {
+    const [first] = git(project.main, 'for-each-ref', '--format=%(refname)', 'refs/pwt/archive/feat/').split('\n');
+    const body = git(project.main, 'log', '-1', '--format=%B', first as string);
+    const meta = JSON.parse(body.split('\n').find((line) => line.startsWith('pwt-archive: '))!.slice('pwt-archive: '.length));
+    const poorer = { ...meta, dirty: false, changed: 0, fromWorktree: false, reason: 'abandon' };
+    const commit = git(project.main, 'commit-tree', `${meta.head}^{tree}`, '-p', meta.head, '-m', `pwt archive of session feat (abandon)\n\npwt-archive: ${JSON.stringify(poorer)}`);
+    git(project.main, 'update-ref', 'refs/pwt/archive/feat/29990101T000000Z', commit);
+    return first as string;
+  }
+
+  it('restore takes the most complete archive, not a newer poorer copy, and says so; --list shows what each holds', () => {
+    const { tip } = abandoned();
+    const complete = poorerCopy();
+    const listed = project.sandbox.pwt(project.main, ['restore', 'feat', '--list']);
+    expect(listed.code, listed.stderr).toBe(0);
+    const lines = (listed.stdout + listed.stderr).split('\n');
+    const stamp = complete.split('/').pop() as string;
+    expect(lines.find((line) => line.includes(stamp))).toMatch(/^\* .*abandon: branch at .*; \d+ uncommitted or untracked file\(s\)/);
+    expect(lines.find((line) => line.includes('29990101T000000Z'))).toMatch(/^ {2}.*the branch only \(no worktree was left\)/);
+    const restored = project.sandbox.pwt(project.main, ['restore', 'feat']);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout + restored.stderr).toMatch(new RegExp(`Took ${stamp}, not the newer 29990101T000000Z: it holds the same commits plus more`));
+    const session = join(project.sessionsDir, 'feat');
+    expect(git(session, 'rev-parse', 'HEAD')).toBe(tip);
+    expect(readFileSync(join(session, 'drafts', 'idea.md'), 'utf8')).toBe('untracked idea\n');
+  }, 60_000);
+
+  it('restore says what it left in the archive folder', () => {
+    abandoned();
+    const restored = project.sandbox.pwt(project.main, ['restore', 'feat']);
+    expect(restored.code, restored.stderr).toBe(0);
+    const folder = join(project.sessionsDir, '.archive', 'feat');
+    if (existsSync(folder)) expect(restored.stdout + restored.stderr).toMatch(/Not brought back, still in .*\.archive\/feat\/\S+: /);
+    else expect(restored.stdout + restored.stderr).not.toMatch(/Not brought back/);
+  }, 60_000);
+
+  it('pwt archive list and prune: prune keeps the newest and the most complete, deletes ref and folder together, and asks first', () => {
+    abandoned();
+    poorerCopy();
+    // A third, older archive with a folder: the one prune may delete.
+    const old = git(project.main, 'for-each-ref', '--format=%(objectname)', 'refs/pwt/archive/feat/').split('\n')[0] as string;
+    git(project.main, 'update-ref', 'refs/pwt/archive/feat/20000101T000000Z', old);
+    mkdirSync(join(project.sessionsDir, '.archive', 'feat', '20000101T000000Z'), { recursive: true });
+    writeFileSync(join(project.sessionsDir, '.archive', 'feat', '20000101T000000Z', 'note.txt'), 'old\n');
+    const refs = () => git(project.main, 'for-each-ref', '--format=%(refname)', 'refs/pwt/archive/feat/').split('\n').filter(Boolean);
+    expect(refs()).toHaveLength(3);
+    const listed = parseJson(project.sandbox.pwt(project.main, ['archive', 'list', '--json']).stdout);
+    expect(listed.sessions[0].archives.map((each: { stamp: string; folder: boolean }) => [each.stamp, each.folder])[0]).toEqual(['20000101T000000Z', true]);
+    const asked = project.sandbox.pwt(project.main, ['archive', 'prune']);
+    expect(asked.code).toBe(2);
+    expect(asked.stderr).toMatch(/would delete 1 archive\(s\).*--yes/s);
+    expect(refs()).toHaveLength(3);
+    const dry = project.sandbox.pwt(project.main, ['archive', 'prune', '--dry-run']);
+    expect(dry.stdout + dry.stderr).toMatch(/would delete:\n\s+feat 20000101T000000Z/);
+    const pruned = project.sandbox.pwt(project.main, ['archive', 'prune', '--yes']);
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(refs()).not.toContain('refs/pwt/archive/feat/20000101T000000Z');
+    expect(refs()).toContain('refs/pwt/archive/feat/29990101T000000Z');
+    expect(refs()).toHaveLength(2);
+    expect(existsSync(join(project.sessionsDir, '.archive', 'feat', '20000101T000000Z'))).toBe(false);
+    expect(project.sandbox.pwt(project.main, ['archive', 'prune', '--keep', '0']).code).toBe(2);
+  }, 60_000);
+});

@@ -1,4 +1,4 @@
-import { copyFileSync, chmodSync, cpSync, existsSync, mkdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { copyFileSync, chmodSync, cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -35,12 +35,18 @@ export interface ArchiveMeta {
   session?: SessionRecord;
   /** Further parents of W: commits that would otherwise have been lost. */
   kept?: string[];
+  /** What it holds: the worktree's state was taken (false: the branch alone, the worktree was gone). */
+  fromWorktree?: boolean;
+  /** Paths where W's tree differs from head's (uncommitted and untracked files). */
+  changed?: number;
 }
 
 export interface ArchiveEntry {
   ref: string;
   stamp: string;
   commit: string;
+  /** W's tree (the files as archived). */
+  tree?: string;
   meta: ArchiveMeta;
 }
 
@@ -93,13 +99,27 @@ export interface ArchiveInput {
   exclude?: string[];
 }
 
-/** Writes the archive commit and its ref; returns the entry. Creates the ref only if it is new. */
-export async function writeArchive(input: ArchiveInput): Promise<ArchiveEntry> {
+/**
+ * Writes the archive commit and its ref; returns the entry. Creates the ref
+ * only if it is new. When an archive of this session already holds all of it
+ * (same HEAD and tip, the same tree or this one has no uncommitted work, no
+ * commit kept that the older one lacks), that one is returned with
+ * `reused: true` and nothing is written: a re-run after a cut never leaves a
+ * second, poorer copy.
+ */
+export async function writeArchive(input: ArchiveInput): Promise<ArchiveEntry & { reused?: boolean }> {
   const tip = (await gitProbe(input.cwd, ['rev-parse', '--verify', '--quiet', `refs/heads/${input.branch}^{commit}`])).stdout.trim() || null;
   const head = input.worktree ? (await git(input.worktree, ['rev-parse', 'HEAD'])).trim() : tip;
   if (!head) throw new Error(`nothing to archive: ${input.branch} does not exist and there is no worktree`);
   const headTree = (await git(input.cwd, ['rev-parse', `${head}^{tree}`])).trim();
   const tree = input.worktree ? await worktreeTree(input.worktree, input.exclude) : headTree;
+  const keeping = [...new Set(input.keep ?? [])].filter((commit) => commit !== head && commit !== tip);
+  for (const earlier of await listArchives(input.cwd, input.id)) {
+    const { meta } = earlier;
+    const sameTree = earlier.tree === tree;
+    if (meta.head === head && meta.tip === tip && (sameTree || tree === headTree) && keeping.every((commit) => meta.kept?.includes(commit))) return { ...earlier, reused: true };
+  }
+  const changed = tree === headTree ? 0 : (await git(input.cwd, ['diff-tree', '-r', '--name-only', '--no-renames', headTree, tree])).split('\n').filter(Boolean).length;
   const meta: ArchiveMeta = {
     version: 1,
     id: input.id,
@@ -110,8 +130,10 @@ export async function writeArchive(input: ArchiveInput): Promise<ArchiveEntry> {
     archivedAt: new Date().toISOString(),
     reason: input.reason,
     ...(input.session ? { session: input.session } : {}),
+    fromWorktree: input.worktree !== null,
+    changed,
   };
-  const kept = [...new Set(input.keep ?? [])].filter((commit) => commit !== head && commit !== tip);
+  const kept = keeping;
   if (kept.length) meta.kept = kept;
   const message = [
     `pwt archive of session ${input.id} (${input.reason})`,
@@ -134,16 +156,16 @@ export async function writeArchive(input: ArchiveInput): Promise<ArchiveEntry> {
 
 /** A session's archives, oldest first (stamps sort by time). */
 export async function listArchives(cwd: string, id: string): Promise<ArchiveEntry[]> {
-  const out = await git(cwd, ['for-each-ref', '--format=%(refname)%00%(objectname)%00%(contents)%00%00', `${ARCHIVE_NAMESPACE}/${id}/`]);
+  const out = await git(cwd, ['for-each-ref', '--format=%(refname)%00%(objectname)%00%(tree)%00%(contents)%00%00', `${ARCHIVE_NAMESPACE}/${id}/`]);
   const entries: ArchiveEntry[] = [];
   for (const record of out.split('\0\0')) {
-    const [ref, commit, contents] = record.replace(/^\n/, '').split('\0');
+    const [ref, commit, tree, contents] = record.replace(/^\n/, '').split('\0');
     if (!ref || !commit || contents === undefined) continue;
     const line = contents.split('\n').find((each) => each.startsWith(META_PREFIX));
     if (!line) continue;
     try {
       const meta = JSON.parse(line.slice(META_PREFIX.length)) as ArchiveMeta;
-      entries.push({ ref, stamp: ref.slice(`${ARCHIVE_NAMESPACE}/${id}/`.length), commit, meta });
+      entries.push({ ref, stamp: ref.slice(`${ARCHIVE_NAMESPACE}/${id}/`.length), commit, ...(tree ? { tree } : {}), meta });
     } catch {
       // Not written by pwt; skip it rather than guess.
     }
@@ -212,4 +234,74 @@ export async function archiveNested(worktree: string, nested: string, dest: stri
     // Run outside any repository: the copy's own config still names the old worktree, which git would chdir to.
     await gitProbe('/', ['config', '--file', join(target, '.git', 'config'), '--unset', 'core.worktree']);
   }
+}
+
+const held = (entry: ArchiveEntry) => entry.meta.changed ?? (entry.meta.dirty ? 1 : 0);
+
+/**
+ * The archive restore takes without --at: the newest, unless an older one
+ * holds the same commits (HEAD and tip) plus uncommitted work the newest
+ * lacks (a second archive written after a cut, or of a half-restored
+ * worktree): never a poorer copy. Oldest-first entries, at least one.
+ */
+export function mostComplete(entries: ArchiveEntry[]): ArchiveEntry {
+  const newest = entries[entries.length - 1] as ArchiveEntry;
+  let best = newest;
+  for (const entry of [...entries].reverse()) {
+    if (entry.meta.head === newest.meta.head && entry.meta.tip === newest.meta.tip && held(entry) > held(best)) best = entry;
+  }
+  return best;
+}
+
+export interface ArchiveListing {
+  name: string;
+  entries: ArchiveEntry[];
+  /** The one pwt restore takes. */
+  picked: ArchiveEntry;
+  /** Stamps whose `.archive/<name>/<stamp>` folder exists. */
+  folders: string[];
+  /** Folders under `.archive/<name>/` with no archive ref (kept: pwt never deletes them on its own). */
+  strayFolders: string[];
+}
+
+function foldersOf(sessionsDir: string, name: string): string[] {
+  try {
+    return readdirSync(join(sessionsDir, '.archive', name)).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Every session's archives (or one session's), with their folders. */
+export async function listAllArchives(cwd: string, sessionsDir: string, name?: string): Promise<ArchiveListing[]> {
+  const names = name ? [name] : await archivedNames(cwd);
+  const listings: ArchiveListing[] = [];
+  for (const each of names) {
+    const entries = await listArchives(cwd, each);
+    if (entries.length === 0) continue;
+    const stamps = new Set(entries.map((entry) => entry.stamp));
+    const folders = foldersOf(sessionsDir, each);
+    listings.push({ name: each, entries, picked: mostComplete(entries), folders: folders.filter((stamp) => stamps.has(stamp)), strayFolders: folders.filter((stamp) => !stamps.has(stamp)) });
+  }
+  return listings;
+}
+
+/**
+ * What `pwt archive prune` deletes: for each session, all but the `keep`
+ * newest archives, never the newest nor the one restore would take (the most
+ * complete). An archive goes with its folder.
+ */
+export function planPrune(listings: ArchiveListing[], keep: number): Array<{ name: string; entry: ArchiveEntry; folder: boolean }> {
+  const doomed: Array<{ name: string; entry: ArchiveEntry; folder: boolean }> = [];
+  for (const listing of listings) {
+    const kept = new Set([...listing.entries.slice(-Math.max(1, keep)), listing.picked]);
+    for (const entry of listing.entries) if (!kept.has(entry)) doomed.push({ name: listing.name, entry, folder: listing.folders.includes(entry.stamp) });
+  }
+  return doomed;
+}
+
+/** Deletes one archive: its ref (only if it still points where it did) and its folder. */
+export async function deleteArchive(cwd: string, sessionsDir: string, entry: ArchiveEntry): Promise<void> {
+  await git(cwd, ['update-ref', '-m', 'pwt: archive prune', '-d', entry.ref, entry.commit]);
+  rmSync(artifactDir(sessionsDir, entry.meta.id, entry.stamp), { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RestoreFacts } from '../../../src/core/sessions/restore/facts.js';
+import { mostComplete, type RestoreFacts } from '../../../src/core/sessions/restore/facts.js';
 import { planRestore } from '../../../src/core/sessions/restore/plan.js';
 import { restoreRunners } from '../../../src/core/sessions/restore/steps.js';
 import { planTitles } from '../../../src/core/workflow/execute.js';
@@ -17,6 +17,7 @@ const facts = (over: Partial<RestoreFacts> = {}, meta: Record<string, unknown> =
     commit: 'a1c0ffee00',
     meta: { version: 1, id: 'feat', branch: 'session/feat', head: 'beef000000', tip: 'beef000000', dirty: false, archivedAt: '', reason: 'abandon', session: record, ...meta },
   },
+  archives: [],
   sessionTaken: false,
   pathTaken: false,
   branchTips: {},
@@ -61,4 +62,16 @@ describe('planRestore', () => {
       expect(() => planRestore(facts(over))).toThrow(expected);
     });
   }
+});
+
+describe('mostComplete', () => {
+  const entry = (stamp: string, meta: Record<string, unknown>) => ({ ref: `refs/pwt/archive/feat/${stamp}`, stamp, commit: stamp, meta: { version: 1 as const, id: 'feat', branch: 'session/feat', head: 'h', tip: 't', dirty: false, archivedAt: '', reason: 'abandon', ...meta } });
+  it('takes the newest, unless an older one holds the same commits plus uncommitted work (a poorer copy written after a cut)', () => {
+    const complete = entry('1', { dirty: true, changed: 2 });
+    const poorer = entry('2', { dirty: false, changed: 0, fromWorktree: false });
+    expect(mostComplete([complete, poorer]).stamp).toBe('1');
+    const other = entry('3', { head: 'h2', tip: 'h2' });
+    expect(mostComplete([complete, poorer, other]).stamp).toBe('3');
+    expect(mostComplete([poorer, entry('4', { dirty: true, changed: 1 })]).stamp).toBe('4');
+  });
 });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { archivedNames, listArchives, type ArchiveEntry } from '../archive.js';
+import { archivedNames, listArchives, mostComplete, type ArchiveEntry } from '../archive.js';
 import { preconditionError } from '../../infra/errors.js';
 import { resolveCommit } from '../../git/git.js';
 import { findSession } from '../../manifest/manifest.js';
@@ -14,13 +14,25 @@ export interface RestoreFacts {
   path: string;
   branchPrefix: string;
   entry: ArchiveEntry;
+  /** Every archive of the session, oldest first (to say which was passed over). */
+  archives: ArchiveEntry[];
   sessionTaken: boolean;
   pathTaken: boolean;
+  /** The folder in the way is a git worktree (one pwt does not know), not a stray folder. */
+  pathIsWorktree?: boolean;
   /** Local branch name -> commit, for the branches the archive could come back on. */
   branchTips: Record<string, string>;
   envFiles: string[];
   copy: string[];
   now: Date;
+}
+
+export { mostComplete };
+
+/** A session's archives, oldest first, and the one pwt restore would take. */
+export async function archivesOf(project: Project, name: string): Promise<{ entries: ArchiveEntry[]; picked: ArchiveEntry | null }> {
+  const entries = await listArchives(project.repo.mainPath, name);
+  return { entries, picked: entries.length ? mostComplete(entries) : null };
 }
 
 async function pickArchive(project: Project, name: string, at: string | undefined): Promise<ArchiveEntry> {
@@ -32,7 +44,7 @@ async function pickArchive(project: Project, name: string, at: string | undefine
     const branchHint = (await resolveCommit(mainPath, `refs/heads/${branch}`)) ? ` The branch ${branch} still exists: pwt open ${name} makes it a session again.` : '';
     throw preconditionError(`Nothing to restore for "${name}": no archive under refs/pwt/archive/${name}/.${branchHint}`, names.length ? `Archived sessions: ${names.join(', ')}` : 'pwt remove --strategy abandon (and cleanup --delete-branch) create archives.');
   }
-  if (at === undefined) return entries[entries.length - 1] as ArchiveEntry;
+  if (at === undefined) return mostComplete(entries);
   const entry = entries.find((each) => each.stamp === at);
   if (!entry) throw preconditionError(`No archive of "${name}" at ${at}.`, `Archives of ${name}: ${entries.map((each) => each.stamp).join(', ')}`);
   return entry;
@@ -50,8 +62,10 @@ export async function gatherRestoreFacts(project: Project, opts: { name: string;
     path,
     branchPrefix: config.branchPrefix,
     entry,
+    archives: await listArchives(repo.mainPath, opts.name),
     sessionTaken: Boolean(findSession(manifest, opts.name)),
     pathTaken: existsSync(path),
+    pathIsWorktree: existsSync(join(path, '.git')),
     branchTips: Object.fromEntries(tips.filter((tip): tip is readonly [string, string] => tip[1] !== null)),
     envFiles: config.envFiles,
     copy: config.copy,

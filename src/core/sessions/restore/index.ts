@@ -10,7 +10,8 @@ import type { Project } from '../../project/project.js';
 import { gatherRestoreFacts } from './facts.js';
 import { planRestore, type RestoreOp } from './plan.js';
 import { restoreRunners } from './steps.js';
-import { listArchives } from '../archive.js';
+import { artifactDir, listArchives } from '../archive.js';
+import { readdirSync } from 'node:fs';
 import { clearIntent, interruptedError, pendingIntent, readIntent, recordIntent, type Intent } from '../intents/intent.js';
 import { finishIntent } from '../intents/resume.js';
 import { shellWord } from '../../infra/shell-word.js';
@@ -42,6 +43,10 @@ export interface RestoreResult {
   hookFailure?: HookFailed;
   /** This run finished a restore that was interrupted (started then). */
   finished?: string;
+  /** Every archive of the session, oldest first. */
+  archives: ArchiveEntry[];
+  /** The archive's folder (.archive/<name>/<stamp>) and what it holds: restore brings none of it back. */
+  leftFolder: { path: string; entries: string[] } | null;
 }
 
 export async function restoreSession(project: Project, opts: RestoreOptions): Promise<RestoreResult> {
@@ -66,7 +71,7 @@ async function restoreLocked(project: Project, opts: RestoreOptions): Promise<Re
   const actions = opts.dryRun ? await run : await run.finally(() => clearIntent(project.sessionsDir, opts.name));
   const { session } = plan;
   const path = facts.path;
-  const result: RestoreResult = { session, path, entry: facts.entry, actions: actions.map(reported), titles: planTitles(plan.ops, restoreRunners), hooks: [], ...(gate.note ? { hookNote: gate.note } : {}) };
+  const result: RestoreResult = { session, path, entry: facts.entry, actions: actions.map(reported), titles: planTitles(plan.ops, restoreRunners), hooks: [], archives: facts.archives, leftFolder: leftFolder(project, facts.entry), ...(gate.note ? { hookNote: gate.note } : {}) };
   if (!opts.dryRun) await ensureSessionHooks(project.repo.mainPath, path);
   if (!opts.dryRun) await runPostCreate(project, gate, { id: session.id, path, branch: plan.branch, base: session.base ?? session.baseCommit ?? '' }, hookOptions, result);
   return result;
@@ -77,16 +82,27 @@ async function finishRestore(project: Project, intent: Intent<RestoreOp>, opts: 
   const register = intent.ops.find((op) => op.op === 'register');
   const add = intent.ops.find((op) => op.op === 'add-worktree');
   if (!register || register.op !== 'register' || !add || add.op !== 'add-worktree') throw interruptedError(intent);
-  const entry = (await listArchives(project.repo.mainPath, opts.name)).find((each) => each.ref === intent.options.ref);
+  const archives = await listArchives(project.repo.mainPath, opts.name);
+  const entry = archives.find((each) => each.ref === intent.options.ref);
   if (!entry) throw interruptedError(intent);
   const hookOptions = opts.hooks ?? { enabled: false };
   const gate = await approveHooks(project, ['post-create'], hookOptions);
   await useWorkflowShell();
   const actions = await finishIntent(project, intent, { onStep: opts.onStep });
+  await ensureSessionHooks(project.repo.mainPath, add.path);
   const { session } = register;
-  const result: RestoreResult = { session, path: add.path, entry, actions: actions.map((action) => reported(action as RestoreOp & Record<string, unknown>)), titles: planTitles(intent.ops, restoreRunners), hooks: [], finished: intent.startedAt, ...(gate.note ? { hookNote: gate.note } : {}) };
+  const result: RestoreResult = { session, path: add.path, entry, actions: actions.map((action) => reported(action as RestoreOp & Record<string, unknown>)), titles: planTitles(intent.ops, restoreRunners), hooks: [], finished: intent.startedAt, archives, leftFolder: leftFolder(project, entry), ...(gate.note ? { hookNote: gate.note } : {}) };
   await runPostCreate(project, gate, { id: session.id, path: add.path, branch: add.branch, base: session.base ?? session.baseCommit ?? '' }, hookOptions, result);
   return result;
+}
+
+function leftFolder(project: Project, entry: ArchiveEntry): RestoreResult['leftFolder'] {
+  const path = artifactDir(project.sessionsDir, entry.meta.id, entry.stamp);
+  try {
+    return { path, entries: readdirSync(path).sort() };
+  } catch {
+    return null;
+  }
 }
 
 /** The --json action: the operation without the record register carries (the result has it as `session`). */
