@@ -93,6 +93,7 @@ async function finishOpen(project: Project, intent: Intent<OpenOp>, opts: OpenOp
   const gate = await approveHooks(project, ['post-create'], hookOptions);
   await useWorkflowShell();
   const actions = await finishIntent(project, intent, { goals: opts.goals, onStep: opts.onStep });
+  await ensureSessionHooks(project.repo.mainPath, add.path);
   const session = { ...register.session, goals: [...new Set([...register.session.goals, ...opts.goals])] };
   const given = (intent.options.goals as string[] | undefined)?.length || opts.goals.length;
   const result: OpenResult = { session, path: add.path, alreadyOpen: false, goalsFrom: given ? 'flags' : null, tracking: add.tracking, actions: actions as Reported<OpenOp>[], hooks: [], finished: intent.startedAt, ...(gate.note ? { hookNote: gate.note } : {}) };
