@@ -64,7 +64,12 @@ export async function createSession(project: Project, opts: CreateOptions): Prom
   const hookOptions = opts.hooks ?? { enabled: false };
   const gate = await approveHooks(project, ['post-create'], hookOptions);
   recordIntent(project.sessionsDir, { kind: 'create', id: opts.name, command: `pwt create ${shellWord(opts.name)}`, options: { goals: opts.goals, base: opts.base ?? null, on: opts.on ?? null, allowDirty: Boolean(opts.allowDirty), copyEnv: opts.copyEnv !== false }, ops: plan.ops });
-  const done = await executePlan(plan.ops, createRunners, project, { rollback: true, onStep: opts.onStep }).finally(() => clearIntent(project.sessionsDir, opts.name));
+  const done = await executePlan(plan.ops, createRunners, project, { rollback: true, onStep: opts.onStep }).catch((error: unknown) => {
+    clearIntent(project.sessionsDir, opts.name);
+    throw error;
+  });
+  await ensureSessionHooks(project.repo.mainPath, facts.path);
+  clearIntent(project.sessionsDir, opts.name);
   return finishResult(project, plan.session, facts.path, facts.base, done, gate, hookOptions);
 }
 
@@ -92,7 +97,6 @@ async function finishResult(project: Project, session: SessionRecord, path: stri
     hooks: [],
     ...(gate.note ? { hookNote: gate.note } : {}),
   };
-  await ensureSessionHooks(project.repo.mainPath, path);
   await runPostCreate(project, gate, { id: session.id, path, branch: session.branch, base }, hookOptions, result);
   return result;
 }

@@ -9,6 +9,7 @@ import { openRunners } from '../open/steps.js';
 import { restoreRunners } from '../restore/steps.js';
 import { syncRunners } from '../sync/steps.js';
 import { clearIntent, type Intent } from './intent.js';
+import { ensureSessionHooks } from '../../project/hooks-folder.js';
 
 /**
  * Finishing an interrupted operation: its recorded plan runs again from the
@@ -55,6 +56,8 @@ export interface FinishOptions {
   /** Goals given to the re-run: added to the recorded ones. */
   goals?: string[];
   onStep?: (title: string) => void;
+  /** Runs once the plan is done, before the intent is cleared (a cut there is finished by the next run too). */
+  beforeClear?: () => Promise<void>;
 }
 
 export async function finishIntent(project: Project, intent: Intent, opts: FinishOptions = {}): Promise<Reported<Operation>[]> {
@@ -68,6 +71,10 @@ export async function finishIntent(project: Project, intent: Intent, opts: Finis
   }
   const ops = intent.ops.map((op) => withGoals(op, opts.goals ?? []));
   const reported = await executePlan(ops, resuming as unknown as Runners<Operation, Project>, project, { onStep: opts.onStep });
+  // A session made by the plan gets its hooks folder, as after an uncut run.
+  const added = intent.kind === 'sync' ? undefined : (intent.ops.find((op) => op.op === 'add-worktree') as { path?: string } | undefined);
+  if (added?.path) await ensureSessionHooks(project.repo.mainPath, added.path);
+  await opts.beforeClear?.();
   clearIntent(project.sessionsDir, intent.id);
   return reported;
 }

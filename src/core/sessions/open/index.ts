@@ -77,8 +77,12 @@ export async function openSession(project: Project, opts: OpenOptions): Promise<
   const gate = await approveHooks(project, ['post-create'], hookOptions);
   await useWorkflowShell();
   recordIntent(project.sessionsDir, { kind: 'open', id: facts.name, command: `pwt open ${shellWord(opts.target)}${opts.name ? ` --name ${shellWord(opts.name)}` : ''}`, options: { target: opts.target, name: opts.name ?? null, goals: opts.goals, copyEnv: opts.copyEnv !== false }, ops: plan.ops });
-  const actions = await executePlan(plan.ops, openRunners, project, { rollback: true, onStep: opts.onStep, spin: opts.spin }).finally(() => clearIntent(project.sessionsDir, facts.name));
+  const actions = await executePlan(plan.ops, openRunners, project, { rollback: true, onStep: opts.onStep, spin: opts.spin }).catch((error: unknown) => {
+    clearIntent(project.sessionsDir, facts.name);
+    throw error;
+  });
   await ensureSessionHooks(project.repo.mainPath, facts.path);
+  clearIntent(project.sessionsDir, facts.name);
   const result: OpenResult = { session: plan.session, path: facts.path, alreadyOpen: false, goalsFrom: plan.goalsFrom, tracking: facts.target.remoteRef, actions, hooks: [], ...(gate.note ? { hookNote: gate.note } : {}) };
   await runPostCreate(project, gate, { id: facts.name, path: facts.path, branch: facts.target.branch, base: facts.base ?? facts.baseCommit ?? '' }, hookOptions, result);
   return result;
@@ -93,7 +97,6 @@ async function finishOpen(project: Project, intent: Intent<OpenOp>, opts: OpenOp
   const gate = await approveHooks(project, ['post-create'], hookOptions);
   await useWorkflowShell();
   const actions = await finishIntent(project, intent, { goals: opts.goals, onStep: opts.onStep });
-  await ensureSessionHooks(project.repo.mainPath, add.path);
   const session = { ...register.session, goals: [...new Set([...register.session.goals, ...opts.goals])] };
   const given = (intent.options.goals as string[] | undefined)?.length || opts.goals.length;
   const result: OpenResult = { session, path: add.path, alreadyOpen: false, goalsFrom: given ? 'flags' : null, tracking: add.tracking, actions: actions as Reported<OpenOp>[], hooks: [], finished: intent.startedAt, ...(gate.note ? { hookNote: gate.note } : {}) };

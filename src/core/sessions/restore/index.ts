@@ -68,11 +68,19 @@ async function restoreLocked(project: Project, opts: RestoreOptions): Promise<Re
   if (!opts.dryRun) await useWorkflowShell();
   if (!opts.dryRun) recordIntent(project.sessionsDir, { kind: 'restore', id: opts.name, command: `pwt restore ${shellWord(opts.name)}`, options: { at: facts.entry.stamp, ref: facts.entry.ref }, ops: plan.ops });
   const run = executePlan(plan.ops, restoreRunners, project, { rollback: true, dryRun: opts.dryRun, onStep: opts.onStep });
-  const actions = opts.dryRun ? await run : await run.finally(() => clearIntent(project.sessionsDir, opts.name));
+  const actions = opts.dryRun
+    ? await run
+    : await run.catch((error: unknown) => {
+        clearIntent(project.sessionsDir, opts.name);
+        throw error;
+      });
+  if (!opts.dryRun) {
+    await ensureSessionHooks(project.repo.mainPath, facts.path);
+    clearIntent(project.sessionsDir, opts.name);
+  }
   const { session } = plan;
   const path = facts.path;
   const result: RestoreResult = { session, path, entry: facts.entry, actions: actions.map(reported), titles: planTitles(plan.ops, restoreRunners), hooks: [], archives: facts.archives, leftFolder: leftFolder(project, facts.entry), ...(gate.note ? { hookNote: gate.note } : {}) };
-  if (!opts.dryRun) await ensureSessionHooks(project.repo.mainPath, path);
   if (!opts.dryRun) await runPostCreate(project, gate, { id: session.id, path, branch: plan.branch, base: session.base ?? session.baseCommit ?? '' }, hookOptions, result);
   return result;
 }
@@ -89,7 +97,6 @@ async function finishRestore(project: Project, intent: Intent<RestoreOp>, opts: 
   const gate = await approveHooks(project, ['post-create'], hookOptions);
   await useWorkflowShell();
   const actions = await finishIntent(project, intent, { onStep: opts.onStep });
-  await ensureSessionHooks(project.repo.mainPath, add.path);
   const { session } = register;
   const result: RestoreResult = { session, path: add.path, entry, actions: actions.map((action) => reported(action as RestoreOp & Record<string, unknown>)), titles: planTitles(intent.ops, restoreRunners), hooks: [], finished: intent.startedAt, archives, leftFolder: leftFolder(project, entry), ...(gate.note ? { hookNote: gate.note } : {}) };
   await runPostCreate(project, gate, { id: session.id, path: add.path, branch: add.branch, base: session.base ?? session.baseCommit ?? '' }, hookOptions, result);
