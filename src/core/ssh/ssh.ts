@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PWT_ENV } from '../infra/env.js';
+import { preconditionError } from '../infra/errors.js';
 import { notInstalled, traceSpawn } from '../infra/process.js';
 
 /**
@@ -43,6 +44,12 @@ export function hostTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 export function runtimeDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'pwt') : `/tmp/pwt-${process.getuid?.() ?? 'user'}`;
   mkdirSync(base, { recursive: true, mode: 0o700 });
+  // The control sockets carry live connections: the folder must be this user's alone (not one another user made first in /tmp).
+  const info = lstatSync(base);
+  const uid = process.getuid?.();
+  if (!info.isDirectory() || (uid !== undefined && info.uid !== uid) || (info.mode & 0o077) !== 0) {
+    throw preconditionError(`${base} is not a private folder of yours (pwt keeps its ssh control sockets there).`, `Remove it (or set XDG_RUNTIME_DIR to a folder only you can read), then run the command again.`);
+  }
   return base;
 }
 

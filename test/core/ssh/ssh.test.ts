@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { remoteCommand, shPath, shQuote } from '../../../src/core/ssh/ssh.js';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { remoteCommand, runtimeDir, shPath, shQuote } from '../../../src/core/ssh/ssh.js';
 
 /**
  * What reaches a host: ssh joins its arguments into one command line that
@@ -50,5 +53,17 @@ describe('the command line sent to a host', () => {
     expect(run('~')).toBe('/home/me');
     expect(run("/srv/it's $(x)")).toBe("/srv/it's $(x)");
     expect(run('~other/x')).toBe('~other/x');
+  });
+
+  it('keeps control sockets in a private runtime folder, and refuses one others can read', () => {
+    const root = mkdtempSync(join(tmpdir(), 'pwt-rt-'));
+    try {
+      expect(runtimeDir({ XDG_RUNTIME_DIR: root })).toBe(join(root, 'pwt'));
+      mkdirSync(join(root, 'open'), { mode: 0o755 });
+      mkdirSync(join(root, 'open', 'pwt'), { mode: 0o755 });
+      expect(() => runtimeDir({ XDG_RUNTIME_DIR: join(root, 'open') })).toThrow(/not a private folder/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
