@@ -165,6 +165,52 @@ describe('pwt mcp with real agents', () => {
     }, 300_000);
   }
 
+  it('claude in a session, asked to try a fix with codex and pi too and keep the best: start_run, wait_for_agent, compare_run, then pick_run once the user says yes in claude', async () => {
+    const world = worlds.make();
+    Object.assign(world.env, withPwt(world));
+    await world.ok(['mcp', 'install', 'claude']);
+    world.project.sandbox.git(world.project.main, 'add', '.mcp.json');
+    world.project.sandbox.git(world.project.main, 'commit', '--quiet', '-m', 'pwt for agents');
+    const lead = await world.session('lead');
+    for (const provider of ['codex', 'pi']) world.trust(join(world.project.sessionsDir, `fan-${provider}`));
+    mkdirSync(join(lead, '.claude'), { recursive: true });
+    // The user's answers to claude's questions: use this project's MCP servers, and let pwt's tools run.
+    writeFileSync(join(lead, '.claude', 'settings.local.json'), JSON.stringify({ enableAllProjectMcpServers: true, permissions: { allow: ['mcp__pwt'] } }));
+    const prompt = [
+      'Try this fix with codex and pi too and keep the best.',
+      `PWT_CALL start_run ${JSON.stringify({ run: 'fan', agents: ['codex', 'pi'], prompt: 'fan prompt from claude' })}`,
+      `PWT_CALL wait_for_agent ${JSON.stringify({ session: 'fan-codex', timeout_s: 120 })}`,
+      `PWT_CALL wait_for_agent ${JSON.stringify({ session: 'fan-pi', timeout_s: 120 })}`,
+      `PWT_CALL compare_run ${JSON.stringify({ run: 'fan' })}`,
+      `PWT_CALL pick_run ${JSON.stringify({ run: 'fan', provider: 'pi' })}`,
+    ].join('\n');
+    await world.ok(['agent', 'start', 'claude', '--session', 'lead', '--prompt', prompt, '--detach']);
+    const pane = world.tmux('list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}').stdout.split('\n').find((line) => line.endsWith(' lead-claude'))!.split(' ')[0]!;
+
+    // Both agents got the task; then pwt asks the user, in claude's screen, before picking.
+    for (const protocol of ['openai-responses', 'chat-completions']) {
+      await poll(`the ${protocol} agent's prompt`, () => server.requests.find((request) => request.protocol === protocol && requestText(request).includes('fan prompt from claude')), 120_000);
+    }
+    const screen = () => world.tmux('capture-pane', '-p', '-J', '-t', pane).stdout;
+    await poll('pwt\'s question in claude', () => /MCP server .pwt. requests your input[\s\S]*Pick pi in run fan: end fan-pi with merge, abandon fan-codex[\s\S]*Accept\s+Decline/.test(screen()), 120_000);
+    expect(sessionOf(world, 'fan-pi')).toMatchObject({ base: 'session/lead' });
+    expect(sessionOf(world, 'fan-codex')).toBeTruthy();
+    // Yes: tick the box, move to Accept, Enter.
+    world.tmux('send-keys', '-t', pane, 'Space');
+    await poll('the box ticked', () => !screen().includes('Go ahead: ☐'), 20_000);
+    const ticked = screen();
+    world.tmux('send-keys', '-t', pane, 'Down');
+    await poll('the cursor on Accept', () => screen() !== ticked, 20_000);
+    world.tmux('send-keys', '-t', pane, 'Enter');
+
+    const run = join(world.project.sessionsDir, '.pwt', 'runs', 'fan.json');
+    await poll('the run picked', () => JSON.parse(readFileSync(run, 'utf8')).picked, 120_000);
+    expect(JSON.parse(readFileSync(run, 'utf8')).picked).toMatchObject({ provider: 'pi', session: 'fan-pi', strategy: 'merge' });
+    expect(manifestOf(world).sessions.map((session: any) => session.id)).toEqual(['lead']);
+    expect(git(world, world.project.main, 'for-each-ref', '--format=%(refname)', 'refs/pwt/archive/')).toMatch(/refs\/pwt\/archive\/fan-codex\//);
+    await poll('the pick result back in claude\'s conversation', () => toolResultReached(server.requests.filter((request) => request.protocol === 'anthropic'), 'abandoned'), 60_000);
+  }, 400_000);
+
   it('after pwt mcp install, each client lists pwt (claude, gemini and opencode connect to it)', async () => {
     const world = worlds.make();
     const env = withPwt(world);

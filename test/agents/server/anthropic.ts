@@ -24,13 +24,15 @@ export function toConversation(body: any): Conversation {
     if (message.role !== 'user' && message.role !== 'assistant') continue;
     const blocks: Block[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
     const texts: string[] = [];
+    const calls: string[] = [];
     for (const block of blocks) {
       if (block.type === 'tool_result') turns.push({ role: 'tool', text: blockText(block.content) });
       else if (block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
+      else if (block.type === 'tool_use' && typeof block.name === 'string') calls.push(block.name);
     }
     // Keep the typed text apart from injected <system-reminder> blocks.
     const typed = texts.filter((t) => !/^\s*<[a-z_-]+[\s>]/i.test(t));
-    if (typed.length > 0 || texts.length > 0) turns.push({ role: message.role, text: (typed.length > 0 ? typed : texts).join('\n') });
+    if (typed.length > 0 || texts.length > 0 || calls.length > 0) turns.push({ role: message.role, text: (typed.length > 0 ? typed : texts).join('\n'), ...(calls.length ? { calls } : {}) });
   }
   const tools = ((body?.tools ?? []) as any[]).map((t) => ({ name: String(t.name), schema: t.input_schema }));
   return { turns, tools };

@@ -26,6 +26,7 @@ export const ASK_COMMAND = 'touch pwt-asked.txt && echo pwt-tool-output';
 export const TOOL_OUTPUT = 'pwt-tool-output';
 /** `PWT_CALL <tool> <json args>` on its own line: the model calls that tool with those arguments. */
 export const CALL_MARKER = 'PWT_CALL';
+const WAIT_FOR_MCP = 'WaitForMcpServers';
 
 /** The calls a user's text asks for, in order. */
 export function scriptedCalls(text: string): { tool: string; args: Record<string, unknown> }[] {
@@ -40,6 +41,8 @@ export function findNamedTool(tools: OfferedTool[], name: string): OfferedTool |
 export interface Turn {
   role: 'user' | 'assistant' | 'tool';
   text: string;
+  /** The tools an assistant turn called, by name (where the protocol module records them). */
+  calls?: string[];
 }
 
 export interface OfferedTool {
@@ -99,9 +102,16 @@ export function decide(conversation: Conversation): Reply {
   const toolResults = turns.slice(lastUser + 1).filter((t) => t.role === 'tool');
   const calls = scriptedCalls(userText);
   if (calls.length > 0) {
-    const next = calls[toolResults.length];
+    // Calls made so far: counted by name where the protocol records them (a wait for MCP servers is not one of the script's).
+    const after = turns.slice(lastUser + 1);
+    const named = after.some((t) => t.calls);
+    const made = named ? after.flatMap((t) => t.calls ?? []).filter((name) => name !== WAIT_FOR_MCP).length : toolResults.length;
+    const next = calls[made];
     const tool = next ? findNamedTool(conversation.tools, next.tool) : undefined;
     if (next && tool) return { kind: 'tool', name: tool.name, args: next.args, ...(tool.call ? { call: tool.call } : {}) };
+    // claude connects its MCP servers in the background and offers a tool that waits for them.
+    const wait = conversation.tools.find((t) => t.name === WAIT_FOR_MCP);
+    if (next && wait) return { kind: 'tool', name: wait.name, args: Object.fromEntries((wait.schema?.required ?? []).map((key) => [key, placeholder(key, wait.schema?.properties?.[key])])) };
     if (next) return { kind: 'text', text: `No tool ${next.tool} offered (tools: ${conversation.tools.map((t) => t.name).join(', ')})` };
     return { kind: 'text', text: `Done: ${oneLine(toolResults.at(-1)?.text ?? '', 200)}` };
   }
