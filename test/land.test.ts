@@ -296,6 +296,22 @@ describe('stacked sessions', () => {
   }, 120_000);
 });
 
+describe('stacked sessions, ended by pwt remove', () => {
+  it('merging the parent with pwt remove re-targets its children to its base too', () => {
+    shop = makeShop();
+    const { sandbox, main } = shop;
+    sessionWith(shop, 'a', { 'features/a.js': feature(true) });
+    sessionWith(shop, 'b', { 'features/b.js': feature(true) }, ['--on', 'a']);
+    const removed = sandbox.pwt(main, ['remove', 'a', '--strategy', 'merge']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(manifest(shop).sessions.find((each: any) => each.id === 'b').base).toBe('main');
+    const status = parseJson(sandbox.pwt(main, ['status', '--json']).stdout);
+    expect(status.sessions[0].notes).toEqual([]);
+    expect(sandbox.pwt(main, ['land', 'b', '--check', shop.check]).code).toBe(0);
+    expect(existsSync(join(main, 'features', 'b.js'))).toBe(true);
+  }, 120_000);
+});
+
 describe('pwt land at a terminal', () => {
   it('unapproved hooks with the pre-merge gate: Enter (the default No) cancels with nothing landed; Yes lands, tested', async () => {
     shop = makeShop();

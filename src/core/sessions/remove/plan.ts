@@ -96,7 +96,8 @@ export type NestedOp = { op: 'archive-nested'; from: string; paths: string[]; to
 export type RemoveWorktreeOp = { op: 'remove-worktree'; path: string; shown: string; force?: 1 | 2; branch?: string };
 export type PruneOp = { op: 'prune-worktrees'; path?: string; shown?: string };
 export type DeleteBranchOp = { op: 'delete-branch'; branch: string; merged?: boolean; into?: string };
-export type UnregisterOp = { op: 'unregister'; id: string; path: string; gone?: boolean };
+/** `retarget`: sessions stacked on this one (base: its branch) get its base, once it is merged there. */
+export type UnregisterOp = { op: 'unregister'; id: string; path: string; gone?: boolean; retarget?: { from: string; to: string } };
 
 export type RemoveOp = HookOp | StopAgentsOp | CommitOp | PushOp | CreatePrOp | MergeOp | SquashOp | ArchiveOp | ArtifactsOp | IgnoredOp | NestedOp | RemoveWorktreeOp | PruneOp | DeleteBranchOp | UnregisterOp;
 
@@ -321,7 +322,9 @@ export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, cho
   if (facts.worktreeExists) ops.push({ op: 'remove-worktree', path: facts.path, shown: shownPath(facts), ...(force ? { force } : {}) });
   else if (facts.gitKnowsWorktree) ops.push({ op: 'prune-worktrees', path: facts.path, shown: shownPath(facts) });
   if ((strategy === 'merge' || strategy === 'abandon') && facts.branchTip) ops.push({ op: 'delete-branch', branch: session.branch });
-  ops.push({ op: 'unregister', id: session.id, path: facts.path });
+  // Sessions stacked on a merged one now stand on its base (docs/landing.md, "Stacked sessions").
+  const retarget = strategy === 'merge' && facts.baseBranch ? { retarget: { from: session.branch, to: facts.baseBranch } } : {};
+  ops.push({ op: 'unregister', id: session.id, path: facts.path, ...retarget });
   // 7. post-remove, in the main worktree: a failure is reported, the session is gone all the same.
   if (hooks.has('post-remove') && facts.hookEvents.includes('post-remove')) ops.push(hookOp(facts, 'post-remove', { cwd: mainPath, fatal: false }));
   return { ops, notes };

@@ -189,6 +189,7 @@ export const removeRunners: Runners<RemoveOp, EndingContext> = {
         const current = manifest.sessions.find((session) => session.id === op.id);
         manifest.sessions = manifest.sessions.filter((session) => session.id !== op.id);
         if (current) rememberEnded(manifest, current);
+        if (op.retarget) for (const session of manifest.sessions) if (session.base === op.retarget.from) session.base = op.retarget.to;
       });
     },
   },
