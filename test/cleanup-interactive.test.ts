@@ -15,6 +15,21 @@ afterEach(() => {
 const git = (cwd: string, ...args: string[]) => project.sandbox.git(cwd, ...args).trim();
 
 describe('pwt cleanup at a terminal', () => {
+  it('cleanup asks once about one deleted session folder; "no" keeps both the session and git\'s entry', async () => {
+    project = makeProject();
+    const { sandbox, main, sessionsDir } = project;
+    expect(sandbox.pwt(main, ['create', 'gone']).code).toBe(0);
+    rmSync(join(sessionsDir, 'gone'), { recursive: true, force: true });
+    term = new TmuxPwt(sandbox, main, ['cleanup']);
+    await term.waitFor(/Session gone: its worktree .* is gone\. Drop it from the manifest\?/);
+    term.keys(['n']);
+    const { code, screen } = await term.exit();
+    expect(code, screen).toBe(0);
+    expect(screen).not.toMatch(/Prune it\?/);
+    expect(sessionIds(project)).toEqual(['gone']);
+    expect(git(main, 'worktree', 'list', '--porcelain')).toMatch(/gone/);
+  }, 60_000);
+
   it('asks per orphan: drop, prune, remove an unregistered worktree (archived), skip a stray', async () => {
     project = makeProject();
     const { sandbox, main, sessionsDir } = project;
@@ -28,8 +43,7 @@ describe('pwt cleanup at a terminal', () => {
     term = new TmuxPwt(sandbox, main, ['cleanup']);
     await term.waitFor(/Session gone: its worktree .* is gone\. Drop it from the manifest\?/);
     term.keys(['y']);
-    await term.waitFor(/whose folder is gone\. Prune it\?/);
-    term.keys(['y']);
+    // git's prunable entry for the same folder follows that answer: no second question.
     await term.waitFor(/Unregistered worktree .*handmade \(handmade\):[\s\S]*● adopt/);
     term.keys(['Down']);
     await term.waitFor(/● remove/);

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { shellWord } from '../core/infra/shell-word.js';
-import { shellIntegrationHint } from '../core/shell/integration.js';
+import { shellIntegrationHint } from '../core/shell/install.js';
 import { usageError } from '../core/infra/errors.js';
 import { assertNamePattern } from '../core/project/names.js';
 import { openProject } from '../core/project/project.js';
@@ -67,7 +67,7 @@ function report(result: RemoveResult): void {
   for (const note of result.notes) log.warn(note);
   if (result.dryRun) {
     if (result.inventory.length) log.info(`The worktree of ${id} holds more than its branch:\n${result.inventory.map((line) => `  - ${line}`).join('\n')}`);
-    log.info(`Dry run: pwt remove ${id} --strategy ${strategy} would do:`);
+    log.info(`Dry run: pwt remove ${id} --strategy ${strategy}${result.squash ? ' --squash' : ''} would do:`);
     result.titles.forEach((title, index) => log.log(`  ${index + 1}. ${title}`));
     return;
   }

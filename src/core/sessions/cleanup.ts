@@ -141,7 +141,11 @@ export async function cleanup(project: Project, opts: CleanupOptions): Promise<C
   const snapshot = { ...seen, orphans: seen.orphans.filter((orphan) => !pendingIds.has(orphan.id ?? basename(orphan.path ?? ''))) };
   const asking = !opts.force && !opts.dryRun && opts.interactive;
   const decisions: Array<[Orphan, Decision]> = [];
-  for (const orphan of snapshot.orphans) decisions.push([orphan, asking ? await ask(orphan, Boolean(opts.deleteBranch)) : defaultDecision(orphan)]);
+  for (const orphan of snapshot.orphans) {
+    // One deleted session folder is two findings (the manifest's session, git's prunable entry): one question, the answer for both.
+    const twin = orphan.kind === 'prunable' ? decisions.find(([other]) => other.kind === 'missing-worktree' && other.path !== undefined && orphan.path !== undefined && realPath(other.path) === realPath(orphan.path)) : undefined;
+    decisions.push([orphan, twin ? twin[1] : asking ? await ask(orphan, Boolean(opts.deleteBranch)) : defaultDecision(orphan)]);
+  }
   const facts = await gatherCleanupFacts(project, snapshot, decisions, Boolean(opts.deleteBranch));
   const ops = planCleanup(facts, decisions, { deleteBranch: Boolean(opts.deleteBranch) });
   // The steps' git calls run through zx (git/workflow-shell.ts); a report or a dry run only reads.

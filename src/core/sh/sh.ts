@@ -22,19 +22,56 @@ export interface StreamResult {
   code: number;
   /** The last lines of stdout and stderr together, for a failure message. */
   tail: string[];
+  /**
+   * Lines anywhere in the output that read like a test runner's summary
+   * ("2 failed", "Tests: 3 failed, 10 passed", "FAIL src/x.test.ts", "not
+   * ok 3"): a failure's tail is often only a stack trace, and these say what failed.
+   */
+  summary?: string[];
 }
 
 const TAIL_LINES = 15;
+const SUMMARY_LINES = 8;
+const SUMMARY = /\b\d+\s+(failed|failing|failures?|passed|passing|errors?|pending|skipped|todo)\b|^\s*(Tests?|Test Files|Test Suites|Suites?)\s*:|^\s*(FAIL|FAILED|ERROR|✗|✖|×|not ok)\b|^# (fail|pass|tests)\s+\d+/i;
+// Colour codes would hide the words the summary looks for.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
+
+/** Picks summary lines from output that arrives in chunks (a line may be split across two). */
+function summaryCollector(): { take(text: string): void; lines(): string[] } {
+  let partial = '';
+  const found: string[] = [];
+  const check = (line: string) => {
+    const clean = line.replace(ANSI, '').trimEnd();
+    if (clean && clean.length <= 300 && SUMMARY.test(clean)) {
+      found.push(clean);
+      if (found.length > SUMMARY_LINES) found.shift();
+    }
+  };
+  return {
+    take(text) {
+      const lines = (partial + text).replace(/\r/g, '\n').split('\n');
+      partial = lines.pop() ?? '';
+      lines.forEach(check);
+    },
+    lines() {
+      if (partial) check(partial);
+      partial = '';
+      return found;
+    },
+  };
+}
 
 function stream(cmd: string, args: readonly string[], opts: StreamOptions): Promise<StreamResult> {
   return new Promise((resolve, reject) => {
     traceSpawn(cmd, args, opts.cwd);
     const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let tail = '';
+    const summary = summaryCollector();
     const take = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       opts.onOutput?.(text);
       tail = (tail + text).slice(-8192);
+      summary.take(text);
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);
@@ -44,7 +81,7 @@ function stream(cmd: string, args: readonly string[], opts: StreamOptions): Prom
     });
     child.on('close', (code, signal) => {
       const lines = tail.replace(/\r/g, '\n').split('\n').map((line) => line.trimEnd()).filter(Boolean);
-      resolve({ code: code ?? (signal ? 128 : 1), tail: lines.slice(-TAIL_LINES) });
+      resolve({ code: code ?? (signal ? 128 : 1), tail: lines.slice(-TAIL_LINES), summary: summary.lines() });
     });
   });
 }

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { detectShell, isShell, type Shell } from './integration.js';
+import { detectShell, isShell, loadLine, type Shell } from './integration.js';
 import { PWT_ENV } from '../infra/env.js';
 
 /**
@@ -67,4 +67,18 @@ export function shellIntegrationState(env: NodeJS.ProcessEnv = process.env): { s
   const rc = rcFile(shell, env);
   const installed = existsSync(rc) && readFileSync(rc, 'utf8').split('\n').some(loadsPwt(shell));
   return { shell, loaded: Boolean(loaded), rc, installed };
+}
+
+/**
+ * What `pwt create`, `open` and `remove` print when the shell functions are
+ * not loaded: the functions export PWT_SHELL, so its absence means a plain
+ * `pwt` that cannot change the caller's directory. Null when they are loaded,
+ * and when the rc file already loads them (a script, an agent, or a shell
+ * started before the line was added: telling them to add it again is wrong).
+ */
+export function shellIntegrationHint(env: NodeJS.ProcessEnv = process.env): string | null {
+  const state = shellIntegrationState(env);
+  if (state.loaded || state.installed) return null;
+  const shell = state.shell ?? 'bash';
+  return `Tip: \`${loadLine(shell)}\` in your shell's rc file gives you pcd/pstart/pend (or run: pwt shell-init --install ${shell}).`;
 }

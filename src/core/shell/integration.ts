@@ -44,17 +44,6 @@ export function loadLine(shell: Shell): string {
 }
 
 /**
- * What `pwt create` (and `pwt remove`) print when the shell functions are not
- * loaded: the functions export PWT_SHELL, so its absence means a plain `pwt`
- * that cannot change the caller's directory. Null when they are loaded.
- */
-export function shellIntegrationHint(env: NodeJS.ProcessEnv = process.env): string | null {
-  if (env[PWT_ENV.shell]) return null;
-  const shell = detectShell(env) ?? 'bash';
-  return `Tip: \`${loadLine(shell)}\` in your shell's rc file gives you pcd/pstart/pend (or run: pwt shell-init --install ${shell}).`;
-}
-
-/**
  * Tells `pstart` where to cd: the function names a temp file in PWT_CD_FILE
  * and reads a raw path back from it (never shell code). The variable is
  * dropped afterwards so an agent started by the same process, running its own

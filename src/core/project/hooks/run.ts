@@ -121,6 +121,13 @@ function hookEnv(project: Project, event: HookEvent, target: HookTarget): NodeJS
   };
 }
 
+/** What a failure shows: the output's summary lines (a test runner's "2 failed") that the last lines miss, then the last lines. */
+export function excerpt(result: StreamResult): string[] {
+  const tailText = result.tail.map((line) => line.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g'), ''));
+  const missing = (result.summary ?? []).filter((line) => !tailText.includes(line));
+  return missing.length ? [...missing, '...', ...result.tail] : result.tail;
+}
+
 /** A hook that failed: exit 3, its last lines in the hint. */
 export class HookFailed extends PwtError {
   constructor(
@@ -159,7 +166,7 @@ export async function runHooks(
     const outcome = { event, entry, code: result.code, ms: Date.now() - started };
     opts.onProgress?.({ kind: 'end', ...outcome });
     outcomes.push(outcome);
-    if (result.code !== 0) throw new HookFailed(outcome, result.tail, opts.consequence, opts.next);
+    if (result.code !== 0) throw new HookFailed(outcome, excerpt(result), opts.consequence, opts.next);
   }
   return outcomes;
 }

@@ -43,6 +43,8 @@ export interface RemoveOptions {
 
 export interface RemoveResult {
   strategy: Strategy;
+  /** --squash was given (hints and the dry run repeat it). */
+  squash?: boolean;
   /** The plan's operations; after a real run, with what each learned (a dry run: as planned). */
   actions: Reported<RemoveOp>[];
   /** One line per planned step, for people. */
@@ -143,6 +145,7 @@ async function removeLocked(project: Project, opts: RemoveOptions): Promise<Remo
     const branchTipAfter = await resolveCommit(project.repo.mainPath, `refs/heads/${facts.session.branch}`);
     return {
       strategy,
+      ...(choice.squash ? { squash: true } : {}),
       actions,
       titles: planTitles(plan.ops, removeRunners),
       dryRun: Boolean(opts.dryRun),

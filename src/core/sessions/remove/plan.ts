@@ -186,8 +186,10 @@ function preparePr(facts: RemoveFacts, strategyFacts: StrategyFacts): PrTarget {
 }
 
 /** merge's preconditions; each throws before anything changes. */
-function checkMerge(facts: RemoveFacts, strategyFacts: StrategyFacts): void {
+function checkMerge(facts: RemoveFacts, strategyFacts: StrategyFacts, choice: RemoveChoice): void {
   const { session } = facts;
+  // The command to run again, with the flags that shape the merge (a hint that drops --squash would merge differently).
+  const again = `pwt remove ${session.id} --strategy merge${choice.squash ? ' --squash' : ''}`;
   if (!facts.baseBranch || !facts.baseTip) {
     throw preconditionError(`The session's base "${baseName(facts)}" is not a local branch, so there is nothing to merge into.`, `Open a PR instead (--strategy pr), or merge by hand and then run: pwt remove ${session.id} --strategy keep`);
   }
@@ -196,13 +198,13 @@ function checkMerge(facts: RemoveFacts, strategyFacts: StrategyFacts): void {
     const what = facts.baseAhead > 0 ? `${facts.baseBranch} moved on and merging ${session.branch} into it` : `Merging ${session.branch} into ${facts.baseBranch}`;
     throw conflictError(
       `${what} conflicts in: ${landing.files.join(', ')}. Nothing was changed.`,
-      `In the session, run git merge ${facts.baseBranch}, resolve and commit; then pwt remove ${session.id} --strategy merge. Or open a PR: --strategy pr.`,
+      `In the session, run git merge ${facts.baseBranch}, resolve and commit; then ${again}. Or open a PR: --strategy pr.`,
     );
   }
   if (facts.baseCheckedOutAt && strategyFacts.baseChanges) {
     throw preconditionError(
       `${facts.baseBranch} is checked out in ${facts.baseCheckedOutAt} with ${strategyFacts.baseChanges} uncommitted change(s); merging would have to touch them.`,
-      `Commit or stash them there first, then run pwt remove ${session.id} --strategy merge again.`,
+      `Commit or stash them there first, then run ${again} again.`,
     );
   }
 }
@@ -252,7 +254,7 @@ export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, cho
   const pr = strategy === 'pr' && (facts.branchTip || !session.pr) ? preparePr(facts, strategyFacts) : undefined;
   const refusal = inventoryRefusal(facts, choice);
   if (refusal) throw refusal;
-  if (strategy === 'merge') checkMerge(facts, strategyFacts);
+  if (strategy === 'merge') checkMerge(facts, strategyFacts, choice);
   const landing = strategy === 'merge' && facts.branchTip ? strategyFacts.landing : undefined;
   const inventory = facts.inventory;
   const hooks = new Set(choice.hooks ?? []);
