@@ -24,7 +24,7 @@ export interface StreamResult {
   tail: string[];
   /**
    * Lines anywhere in the output that read like a test runner's summary
-   * ("2 failed", "Tests: 3 failed, 10 passed", "FAIL src/x.test.ts", "not
+   * ("2 failed", "Tests: 3 failed, 10 passed", "FAIL" and a test file, "not
    * ok 3"): a failure's tail is often only a stack trace, and these say what failed.
    */
   summary?: string[];
