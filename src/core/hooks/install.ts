@@ -1,7 +1,7 @@
 import { accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { preconditionError } from '../infra/errors.js';
-import { gitProbe } from '../git/git.js';
+import { isIgnored, isTracked } from '../git/operations.js';
 import { HOOK_NAMES, ORIGINAL_SUFFIX, chainLine, hasChainLine, insertChainLine, isOwnStub, isShellScript, removeChainLines, replaceChainLine, stubText, type HookName } from './files.js';
 import { currentDispatcher, locateHooks, type HookPlace } from './place.js';
 import { isInside } from '../git/repo.js';
@@ -68,7 +68,7 @@ async function refuseVisibleFiles(project: Project, place: HookPlace): Promise<v
   if (!isInside(place.hooksDir, top) || isInside(place.hooksDir, gitDir) || isInside(place.hooksDir, commonDir)) return;
   for (const hook of HOOK_NAMES) {
     const path = join(place.hooksDir, hook);
-    if ((await gitProbe(top, ['ls-files', '--error-unmatch', '--', path])).code === 0) {
+    if (await isTracked(top, path)) {
       throw preconditionError(
         `${path} is committed to this repository; pwt will not change it.`,
         `Add this line right after its #! line yourself (then run pwt hooks install to write the rest): ${chainLine(hook, place.dispatcher)}`,
@@ -77,7 +77,7 @@ async function refuseVisibleFiles(project: Project, place: HookPlace): Promise<v
   }
   for (const hook of HOOK_NAMES) {
     const path = join(place.hooksDir, hook);
-    if ((await gitProbe(top, ['check-ignore', '--quiet', '--', path])).code === 0) continue;
+    if (await isIgnored(top, path)) continue;
     throw preconditionError(
       `${path} is inside the worktree and not ignored by git: pwt's hook would show up in git status.`,
       `Let your hook manager create ${place.hooksDir} first (husky: npm install), or ignore it in .git/info/exclude, then run pwt hooks install again.`,

@@ -1,6 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { gitPath, gitProbe } from '../git/git.js';
+import { gitPath } from '../git/git.js';
+import { configValue } from '../git/operations.js';
 import { dispatcherText, type DispatcherSettings, cliPath } from './files.js';
 import type { Project } from '../project/project.js';
 
@@ -24,8 +25,7 @@ export async function locateHooks(project: Project): Promise<HookPlace> {
   const { repo } = project;
   // --git-path applies core.hooksPath for us (git's adjust_git_path).
   const hooksDir = await gitPath(repo.worktreePath, 'hooks');
-  const configured = await gitProbe(repo.worktreePath, ['config', '--get', 'core.hooksPath']);
-  const hooksPath = configured.code === 0 ? configured.stdout.trim() || null : null;
+  const hooksPath = (await configValue(repo.worktreePath, 'core.hooksPath')) || null;
   return {
     hooksDir,
     hooksPath,

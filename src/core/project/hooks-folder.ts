@@ -1,6 +1,6 @@
 import { cpSync, existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { gitProbe } from '../git/git.js';
+import { configValue } from '../git/operations.js';
 import { notes } from '../infra/notes.js';
 
 /**
@@ -20,8 +20,7 @@ export interface SessionHooksFolder {
 }
 
 async function relativeHooksPath(worktree: string): Promise<string | null> {
-  const configured = await gitProbe(worktree, ['config', '--get', 'core.hooksPath']);
-  const value = configured.code === 0 ? configured.stdout.trim() : '';
+  const value = (await configValue(worktree, 'core.hooksPath')) ?? '';
   return value === '' || isAbsolute(value) || value.startsWith('~') ? null : value;
 }
 

@@ -1,5 +1,6 @@
 import { preconditionError } from '../infra/errors.js';
-import { git, gitProbe, refExists, resolveCommit } from '../git/git.js';
+import { mergeBase, refExists, resolveCommit } from '../git/git.js';
+import { diffText } from '../git/operations.js';
 import { baseOf, type SessionRecord } from '../manifest/manifest.js';
 import type { Project } from '../project/project.js';
 import { worktreeTree } from './archive.js';
@@ -38,9 +39,9 @@ export async function diffSession(project: Project, opts: DiffOptions): Promise<
   const tip = base ? await baseTip(project.repo.mainPath, base) : null;
   const fallback = session.baseCommit ? await resolveCommit(project.repo.mainPath, session.baseCommit) : null;
   if (!tip && !fallback) throw preconditionError(`The base of ${session.id} (${base ?? 'not recorded'}) names no commit, so there is nothing to compare with.`, `Compare by hand: git -C "${path}" diff <branch>...`);
-  const mergeBase = tip ? await gitProbe(path, ['merge-base', tip, 'HEAD']) : null;
-  const from = mergeBase?.code === 0 ? mergeBase.stdout.trim() : (fallback ?? (tip as string));
+  const since = tip ? await mergeBase(path, tip, 'HEAD') : null;
+  const from = since ?? fallback ?? (tip as string);
   const tree = await worktreeTree(path);
-  const text = await git(path, ['diff', opts.color ? '--color=always' : '--no-color', ...(opts.stat ? ['--stat'] : []), from, tree, '--']);
+  const text = await diffText(path, from, tree, { stat: opts.stat, color: opts.color });
   return { session, base: base ?? from, from, text };
 }

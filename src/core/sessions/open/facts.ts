@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { preconditionError } from '../../infra/errors.js';
-import { currentBranch, gitProbe, refExists, resolveCommit } from '../../git/git.js';
+import { currentBranch, mergeBase, refExists, resolveCommit } from '../../git/git.js';
+import { fetchBranch, remoteExists } from '../../git/operations.js';
 import { isInside, realPath } from '../../git/repo.js';
 import { listWorktrees } from '../../git/worktrees.js';
 import { endedSession, findSession, sessionPath, type Manifest, type SessionRecord } from '../../manifest/manifest.js';
@@ -68,10 +69,7 @@ async function findTarget(project: Project, typed: string): Promise<OpenTarget> 
     if (await refExists(repo.mainPath, `refs/remotes/${remote}/${branch}`)) return { branch, remoteRef: `${remote}/${branch}` };
   }
   // Not here yet (a colleague's PR branch): ask the remote for it, then it is a remote branch like the others.
-  if ((await gitProbe(repo.mainPath, ['remote', 'get-url', '--', remote])).code === 0) {
-    const fetched = await gitProbe(repo.mainPath, ['fetch', '--quiet', '--', remote, `+refs/heads/${fromRemote}:refs/remotes/${remote}/${fromRemote}`]);
-    if (fetched.code === 0) return { branch: fromRemote, remoteRef: `${remote}/${fromRemote}` };
-  }
+  if ((await remoteExists(repo.mainPath, remote)) && (await fetchBranch(repo.mainPath, remote, fromRemote))) return { branch: fromRemote, remoteRef: `${remote}/${fromRemote}` };
   throw preconditionError(`No branch "${typed}" here or on ${remote}.`, 'List them with git branch -a; to start a new branch use pwt create <name>.');
 }
 
@@ -109,8 +107,8 @@ export async function gatherOpenFacts(project: Project, opts: { target: string; 
   const named = findSession(manifest, name);
   const base = known?.record.base ?? mainBranch;
   const tipRef = target.remoteRef ? `refs/remotes/${target.remoteRef}` : `refs/heads/${target.branch}`;
-  const mergeBase = base ? await gitProbe(repo.mainPath, ['merge-base', base, tipRef]) : null;
-  const baseCommit = mergeBase?.code === 0 ? mergeBase.stdout.trim() : (known?.record.baseCommit ?? (base ? await resolveCommit(repo.mainPath, base) : null));
+  const since = base ? await mergeBase(repo.mainPath, base, tipRef) : null;
+  const baseCommit = since ?? known?.record.baseCommit ?? (base ? await resolveCommit(repo.mainPath, base) : null);
   return {
     mainPath: repo.mainPath,
     openByName,

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { configValue, diffText, fetchBranch, isIgnored, isTracked, remoteExists } from '../../../src/core/git/operations.js';
+
+/** The named git operations, each against a real repository and a real bare remote. */
+let root: string;
+let repo: string;
+const env = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e.test', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e.test' };
+const sh = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8' }).trim();
+
+beforeAll(() => {
+  root = realpathSync(mkdtempSync(join(tmpdir(), 'pwt-ops-')));
+  sh(root, 'init', '--quiet', '--bare', '--initial-branch=main', 'origin.git');
+  sh(root, 'clone', '--quiet', join(root, 'origin.git'), 'repo');
+  repo = join(root, 'repo');
+  writeFileSync(join(repo, '.gitignore'), 'ignored.txt\n');
+  writeFileSync(join(repo, 'a.txt'), 'one\n');
+  sh(repo, 'add', '.');
+  sh(repo, 'commit', '--quiet', '-m', 'one');
+  sh(repo, 'push', '--quiet', 'origin', 'main', 'main:feature');
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('named git operations', () => {
+  it('configValue: the value, or null when unset', async () => {
+    expect(await configValue(repo, 'core.hooksPath')).toBeNull();
+    sh(repo, 'config', 'core.hooksPath', '.githooks');
+    expect(await configValue(repo, 'core.hooksPath')).toBe('.githooks');
+  });
+
+  it('isTracked and isIgnored', async () => {
+    expect(await isTracked(repo, 'a.txt')).toBe(true);
+    expect(await isTracked(repo, 'new.txt')).toBe(false);
+    expect(await isIgnored(repo, 'ignored.txt')).toBe(true);
+    expect(await isIgnored(repo, 'a.txt')).toBe(false);
+  });
+
+  it('remoteExists and fetchBranch (a branch the remote has, one it has not)', async () => {
+    expect(await remoteExists(repo, 'origin')).toBe(true);
+    expect(await remoteExists(repo, 'nope')).toBe(false);
+    expect(await fetchBranch(repo, 'origin', 'feature')).toBe(true);
+    expect(sh(repo, 'rev-parse', 'refs/remotes/origin/feature')).toBe(sh(repo, 'rev-parse', 'HEAD'));
+    expect(await fetchBranch(repo, 'origin', 'no-such-branch')).toBe(false);
+  });
+
+  it('diffText: the patch or the stat between two commits', async () => {
+    const before = sh(repo, 'rev-parse', 'HEAD');
+    mkdirSync(join(repo, 'd'), { recursive: true });
+    writeFileSync(join(repo, 'd', 'b.txt'), 'two\n');
+    sh(repo, 'add', '.');
+    sh(repo, 'commit', '--quiet', '-m', 'two');
+    expect(await diffText(repo, before, 'HEAD')).toMatch(/^\+two$/m);
+    expect(await diffText(repo, before, 'HEAD', { stat: true })).toMatch(/d\/b\.txt \| 1 \+/);
+    expect(await diffText(repo, before, 'HEAD', { color: true })).toContain('\u001b[');
+  });
+});
