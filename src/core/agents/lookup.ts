@@ -1,4 +1,5 @@
-import { preconditionError, PwtError, usageError } from '../infra/errors.js';
+import { preconditionError, PwtError } from '../infra/errors.js';
+import { messages } from '../infra/messages.js';
 import { newestFirst, realCwd } from './vendors/common.js';
 import { hasAdapter, loadAdapter } from './vendors/index.js';
 import { PROVIDERS, type AgentSessionInfo, type Provider, type Transcript } from './vendors/types.js';
@@ -14,7 +15,7 @@ export function parseProvider(value: string): Provider {
     if (!hasAdapter(provider)) throw preconditionError(`This pwt cannot read ${provider} sessions yet.`, 'Update pwt.');
     return provider;
   }
-  throw usageError(`Unknown provider "${value}".`, `Use one of: ${PROVIDERS.join(', ')}.`);
+  throw messages.unknownProvider(value, PROVIDERS);
 }
 
 export interface SessionsReport {

@@ -13,4 +13,8 @@ export const messages = {
     preconditionError(`The worktree of "${name}" is gone (${path}).`, `pwt cleanup drops the entry (its branch ${branch} stays); pwt open ${branch} makes a new worktree on it.`),
   worktreeBroken: (name: string, path: string, branch: string): PwtError =>
     preconditionError(`The worktree of "${name}" is empty or broken: ${path} has no .git.`, `Move out any file you need, delete the folder, then pwt cleanup drops the entry (its branch ${branch} stays); pwt open ${branch} makes a new worktree on it.`),
+  /** Another pwt registered the name between this command's check and its write; `hint` says what to do in this command. */
+  sessionRegisteredMeanwhile: (name: string, hint: string): PwtError => preconditionError(`A session named "${name}" was registered meanwhile.`, hint),
+  unknownProvider: (value: string, known: readonly string[]): PwtError => usageError(`Unknown provider "${value}".`, `Use one of: ${known.join(', ')}.`),
+  agentNotRunning: (id: string): PwtError => preconditionError(`${id} is not running.`, `Resume it with: pwt agent resume ${id}`),
 };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { preconditionError, usageError } from '../../infra/errors.js';
+import { preconditionError } from '../../infra/errors.js';
+import { messages } from '../../infra/messages.js';
 import { findSession, sessionPath } from '../../manifest/manifest.js';
 import { readManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
@@ -49,7 +50,7 @@ export interface AgentRef {
 
 export function parseProviderName(value: string): Provider {
   if ((PROVIDERS as readonly string[]).includes(value)) return value as Provider;
-  throw usageError(`Unknown provider "${value}".`, `Use one of: ${PROVIDERS.join(', ')}.`);
+  throw messages.unknownProvider(value, PROVIDERS);
 }
 
 export function defaultProvider(project: Project): Provider {
@@ -316,7 +317,7 @@ export async function stopAgent(project: Project, opts: AgentRef & { as?: AgentS
     const target = unknown?.agent ?? pickAgent(ctx.session.id, agents, opts.agent, 'running');
     const status = agents.find((each) => each.agent.id === target.id)?.status;
     if (status !== 'running' && status !== 'unknown') {
-      throw preconditionError(`${target.id} is not running.`, `Resume it with: pwt agent resume ${target.id}`);
+      throw messages.agentNotRunning(target.id);
     }
     // Unknown: its process lives where pwt's tmux cannot show it; no keys can reach it, signals can (pid + start time checked).
     const { agent, step } = await stopEntry(ctx, target, opts.as ?? 'stopped', { signalsOnly: status === 'unknown' });

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyEnvFiles, copyIgnored } from '../copy.js';
 import { preconditionError } from '../../infra/errors.js';
+import { messages } from '../../infra/messages.js';
 import { notes } from '../../infra/notes.js';
 import { withLock } from '../../infra/lock.js';
 import { gitProbe, refExists } from '../../git/git.js';
@@ -66,7 +67,7 @@ export const createRunners: Runners<CreateOp, Project> = {
       await updateManifest(project, (manifest) => {
         // A post-checkout hook that ignored PWT_CREATING (an older pwt's) may have adopted this worktree: ours wins.
         manifest.sessions = manifest.sessions.filter((entry) => entry.worktree !== op.session.worktree);
-        if (findSession(manifest, op.id)) throw preconditionError(`A session named "${op.id}" was registered meanwhile.`, 'Pick another name.');
+        if (findSession(manifest, op.id)) throw messages.sessionRegisteredMeanwhile(op.id, 'Pick another name.');
         manifest.sessions.push(op.session);
       });
     },

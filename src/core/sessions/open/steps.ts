@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { preconditionError } from '../../infra/errors.js';
+import { messages } from '../../infra/messages.js';
 import { GitError } from '../../git/git.js';
 import { addWorktree, discardNewBranch, discardNewWorktree } from '../../git/worktrees.js';
 import { findSession } from '../../manifest/manifest.js';
@@ -32,7 +32,7 @@ export const openRunners: Runners<OpenOp, Project> = {
     run: async (op, project) => {
       await updateManifest(project, (manifest) => {
         const other = findSession(manifest, op.id);
-        if (other && other.branch !== op.session.branch) throw preconditionError(`A session named "${op.id}" was registered meanwhile.`, 'Pick another name with --name.');
+        if (other && other.branch !== op.session.branch) throw messages.sessionRegisteredMeanwhile(op.id, 'Pick another name with --name.');
         // Entries for this branch whose worktree was gone, and one the post-checkout hook may have adopted, give way to this one.
         manifest.sessions = manifest.sessions.filter((entry) => entry.id !== op.id && entry.worktree !== op.session.worktree && entry.branch !== op.session.branch);
         manifest.sessions.push(op.session);

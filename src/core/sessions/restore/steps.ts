@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { preconditionError } from '../../infra/errors.js';
+import { messages } from '../../infra/messages.js';
 import { git, gitProbe } from '../../git/git.js';
 import { findSession } from '../../manifest/manifest.js';
 import { updateManifest } from '../../manifest/store.js';
@@ -57,7 +58,7 @@ export const restoreRunners: Runners<RestoreOp, Project> = {
       await updateManifest(project, (manifest) => {
         // The post-checkout hook may have adopted the worktree before we got here (or this restore registered it before it was cut).
         manifest.sessions = manifest.sessions.filter((each) => each.worktree !== op.session.worktree);
-        if (findSession(manifest, op.id)) throw preconditionError(`A session named "${op.id}" was registered meanwhile.`, 'Run pwt status.');
+        if (findSession(manifest, op.id)) throw messages.sessionRegisteredMeanwhile(op.id, 'Run pwt status.');
         manifest.sessions.push(op.session);
       });
       // The agents' record files follow the manifest (status stopped, resumable by their vendor ids).

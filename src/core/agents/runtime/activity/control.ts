@@ -1,4 +1,5 @@
 import { cancelledError, preconditionError, usageError, type PwtError } from '../../../infra/errors.js';
+import { messages } from '../../../infra/messages.js';
 import { readManifest } from '../../../manifest/store.js';
 import type { Project } from '../../../project/project.js';
 import { whichSession } from '../../../project/which-session.js';
@@ -48,7 +49,7 @@ export async function agentNow(project: Project, agent: AgentEntry): Promise<{ c
   return { checked, activity };
 }
 
-const notRunning = (agent: AgentEntry) => preconditionError(`${agent.id} is not running.`, `Resume it with: pwt agent resume ${agent.id}`);
+const notRunning = (agent: AgentEntry) => messages.agentNotRunning(agent.id);
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /** Who watches a wait: each poll's activity (progress for `pwt mcp`), and a signal that gives up (exit 130). */
