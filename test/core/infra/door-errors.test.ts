@@ -8,6 +8,8 @@ import { DoorError, Exit, PwtError, type DoorKind } from '../../../src/core/infr
 import { git, GitError } from '../../../src/core/git/git.js';
 import { runProcess } from '../../../src/core/infra/process.js';
 import { acquireLock } from '../../../src/core/infra/lock.js';
+import { withSessionLock } from '../../../src/core/sessions/lock.js';
+import type { Project } from '../../../src/core/project/project.js';
 import { tmux, tmuxRaw, TmuxError, TmuxUnavailable } from '../../../src/core/tmux/tmux.js';
 
 /**
@@ -147,6 +149,16 @@ describe('locks and tmux carry their kind', () => {
       await release();
     }
   });
+
+  it('the session lock knows a busy lock by its kind and says which session is being worked on', async () => {
+    const project = { sessionsDir: join(root, 'sessions') } as Project;
+    let ran = false;
+    const error = await failure(withSessionLock(project, 'feat', () => withSessionLock(project, 'feat', async () => void (ran = true))));
+    expect(ran).toBe(false);
+    expect(error).toBeInstanceOf(PwtError);
+    expect((error as PwtError).message).toMatch(/^Another pwt is working on session feat right now/);
+    expect((error as PwtError).exitCode).toBe(Exit.precondition);
+  }, 20_000);
 
   it('lock-in-the-way: a file where the lock folder goes', async () => {
     const path = join(root, 'file.lock');
