@@ -221,6 +221,63 @@ describe('crash consistency: every cut completes on the re-run', () => {
     }, 600_000);
   }
 
+  const ended = (project: Project, id: string, cut: string) => {
+    expect(sessionOf(project, id), cut).toBeUndefined();
+    expect(existsSync(join(project.sessionsDir, id)), cut).toBe(false);
+    expect(git(project, project.main, 'worktree', 'list', '--porcelain'), cut).not.toContain(join(project.sessionsDir, id));
+  };
+  const withWork = (project: Project, id: string, dirty: boolean) => {
+    expect(run(project, ['create', id, '--goal', 'work']).code).toBe(0);
+    const path = join(project.sessionsDir, id);
+    commitFile(project.sandbox, path, `${id}.txt`, `${id}\n`);
+    if (dirty) {
+      writeFileSync(join(path, 'README.md'), '# edited\n');
+      writeFileSync(join(path, 'new.txt'), 'untracked\n');
+    }
+    return git(project, path, 'rev-parse', 'HEAD');
+  };
+
+  it('remove --strategy keep: cut everywhere, then again: the branch stays at its tip, the session ends', () => {
+    let tip = '';
+    cutEverywhere({
+      prepare: (project) => void (tip = withWork(project, 'k', false)),
+      command: ['rm', 'k', '--strategy', 'keep'],
+      check: (project, cut) => {
+        ended(project, 'k', cut);
+        expect(git(project, project.main, 'rev-parse', 'refs/heads/session/k'), cut).toBe(tip);
+      },
+    });
+  }, 600_000);
+
+  it('remove --strategy merge: cut everywhere, then again: the base holds the work, the session ends', () => {
+    let tip = '';
+    cutEverywhere({
+      prepare: (project) => void (tip = withWork(project, 'm', false)),
+      command: ['rm', 'm', '--strategy', 'merge'],
+      check: (project, cut) => {
+        ended(project, 'm', cut);
+        expect(project.sandbox.sh('git', ['merge-base', '--is-ancestor', tip, 'main'], project.main).code, cut).toBe(0);
+      },
+    });
+  }, 600_000);
+
+  it('remove --strategy abandon: cut everywhere, then again: one archive, holding the commits and the uncommitted work', () => {
+    let tip = '';
+    cutEverywhere({
+      prepare: (project) => void (tip = withWork(project, 'a', true)),
+      command: ['rm', 'a', '--strategy', 'abandon', '--yes', '--force'],
+      check: (project, cut) => {
+        ended(project, 'a', cut);
+        const refs = git(project, project.main, 'for-each-ref', '--format=%(refname)', 'refs/pwt/archive/a/').split('\n').filter(Boolean);
+        expect(refs, cut).toHaveLength(1);
+        const ref = refs[0] as string;
+        expect(git(project, project.main, 'rev-parse', `${ref}^1`), cut).toBe(tip);
+        expect(git(project, project.main, 'show', `${ref}:new.txt`), cut).toBe('untracked');
+        expect(git(project, project.main, 'show', `${ref}:README.md`), cut).toBe('# edited');
+      },
+    });
+  }, 600_000);
+
   it('open --goal on a session that is open already adds the goal (it used to be ignored)', () => {
     const project = makeProject();
     roots.push(project.sandbox.root);

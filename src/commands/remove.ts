@@ -71,6 +71,7 @@ function report(result: RemoveResult): void {
     result.titles.forEach((title, index) => log.log(`  ${index + 1}. ${title}`));
     return;
   }
+  if (result.finished) log.info(`Finished the pwt remove ${id} --strategy ${strategy} that was interrupted (started ${result.finished}).`);
   const find = <K extends RemoveOp['op']>(op: K) => result.actions.find((action): action is Extract<RemoveOp, { op: K }> => action.op === op);
   const archive = find('archive');
   const pr = find('create-pr')?.url ?? facts.session.pr;

@@ -8,6 +8,7 @@ import { createRunners } from '../create/steps.js';
 import { openRunners } from '../open/steps.js';
 import { restoreRunners } from '../restore/steps.js';
 import { syncRunners } from '../sync/steps.js';
+import { removeRunners } from '../remove/steps.js';
 import { clearIntent, type Intent } from './intent.js';
 import { ensureSessionHooks } from '../../project/hooks-folder.js';
 
@@ -18,8 +19,8 @@ import { ensureSessionHooks } from '../../project/hooks-folder.js';
  * to the re-run to the recorded ones. Without rollback: what is done stays,
  * and the intent is cleared only once everything is.
  */
-type AnyRunners = Record<string, Runner<Operation, Project>>;
-type DoneCheck = (op: any, project: Project) => Promise<boolean>;
+type AnyRunners = Record<string, Runner<Operation, any>>;
+type DoneCheck = (op: any, context: any) => Promise<boolean>;
 
 const worktreeThere: DoneCheck = async (op: { path: string }, project) => {
   if (!existsSync(op.path)) return false;
@@ -29,6 +30,28 @@ const worktreeThere: DoneCheck = async (op: { path: string }, project) => {
 
 /** The worktree's HEAD holds the commit already (a merge, fast-forward or rebase that ran). */
 const holds = (commit: (op: any) => string): DoneCheck => async (op: { path: string }) => (await gitProbe(op.path, ['merge-base', '--is-ancestor', commit(op), 'HEAD'])).code === 0;
+
+const gone = (path: (op: any) => string): DoneCheck => async (op) => !existsSync(path(op));
+const isAncestor = async (cwd: string, commit: string, of: string) => (await gitProbe(cwd, ['merge-base', '--is-ancestor', commit, of])).code === 0;
+const projectOf = (context: unknown) => ((context as { project?: Project }).project ?? context) as Project;
+
+/** remove: each step that changes something, done or not (the archive dedups itself: writeArchive never writes a poorer copy). */
+const REMOVE_DONE: Record<string, DoneCheck> = {
+  commit: async (op: { path: string }) => !existsSync(op.path) || (await changedPaths(op.path, { untracked: 'all' })).length === 0,
+  merge: async (op: { into: string; tip?: string; target?: string }, context) => {
+    const main = projectOf(context).repo.mainPath;
+    const commit = op.target ?? op.tip;
+    return commit !== undefined && (await isAncestor(main, commit, `refs/heads/${op.into}`));
+  },
+  'squash-merge': async (op: { into: string; target?: string }, context) => op.target !== undefined && (await isAncestor(projectOf(context).repo.mainPath, op.target, `refs/heads/${op.into}`)),
+  // The plan archives before it removes the worktree: a worktree gone means its archive was written (a branch-only re-run would only find it again).
+  archive: async (op: { worktree?: string | null }) => typeof op.worktree === 'string' && !existsSync(op.worktree),
+  'archive-artifacts': gone((op) => op.from),
+  'archive-ignored': gone((op) => op.from),
+  'archive-nested': gone((op) => op.from),
+  'remove-worktree': gone((op) => op.path),
+  'delete-branch': async (op: { branch: string }, context) => (await resolveCommit(projectOf(context).repo.mainPath, `refs/heads/${op.branch}`)) === null,
+};
 
 const DONE: Partial<Record<Intent['kind'], Record<string, DoneCheck>>> = {
   create: { 'add-worktree': worktreeThere },
@@ -40,6 +63,7 @@ const DONE: Partial<Record<Intent['kind'], Record<string, DoneCheck>>> = {
     'restore-uncommitted': async (op: { path: string }) => (await changedPaths(op.path, { untracked: 'all' })).length > 0,
   },
   sync: { 'fast-forward': holds((op) => op.to), merge: holds((op) => op.baseTip), rebase: holds((op) => op.baseTip) },
+  remove: REMOVE_DONE,
 };
 
 const RUNNERS: Partial<Record<Intent['kind'], AnyRunners>> = {
@@ -47,9 +71,17 @@ const RUNNERS: Partial<Record<Intent['kind'], AnyRunners>> = {
   open: openRunners as unknown as AnyRunners,
   restore: restoreRunners as unknown as AnyRunners,
   sync: syncRunners as unknown as AnyRunners,
+  remove: removeRunners as unknown as AnyRunners,
 };
 
-/** The kinds this module can finish (remove's interrupted runs finish through remove itself). */
+/** What remove's runners run with, rebuilt from what its intent recorded. */
+function contextFor(project: Project, intent: Intent): unknown {
+  if (intent.kind !== 'remove') return project;
+  const { session, hookTarget } = intent.options as { session?: unknown; hookTarget?: unknown };
+  return { project, ...(session ? { session } : {}), ...(hookTarget ? { hookTarget } : {}) };
+}
+
+/** The kinds this module can finish. */
 export const finishable = (intent: Intent) => RUNNERS[intent.kind] !== undefined;
 
 export interface FinishOptions {
@@ -70,7 +102,7 @@ export async function finishIntent(project: Project, intent: Intent, opts: Finis
     resuming[name] = done ? { ...runner, run: async (op, context) => ((await done(op, context)) ? { skipped: 'done before the interruption' } : runner.run(op, context)) } : runner;
   }
   const ops = intent.ops.map((op) => withGoals(op, opts.goals ?? []));
-  const reported = await executePlan(ops, resuming as unknown as Runners<Operation, Project>, project, { onStep: opts.onStep });
+  const reported = await executePlan(ops, resuming as unknown as Runners<Operation, unknown>, contextFor(project, intent), { onStep: opts.onStep });
   // A session made by the plan gets its hooks folder, as after an uncut run.
   const added = intent.kind === 'sync' ? undefined : (intent.ops.find((op) => op.op === 'add-worktree') as { path?: string } | undefined);
   if (added?.path) await ensureSessionHooks(project.repo.mainPath, added.path);

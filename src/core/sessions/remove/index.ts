@@ -11,6 +11,9 @@ import { confirm, select, text } from '../../infra/ask.js';
 import { preloadWorkflowShell, resolveCommit, useWorkflowShell } from '../../git/git.js';
 import { describeInventory } from '../inventory.js';
 import { withSessionLock } from '../lock.js';
+import { clearIntent, interruptedError, pendingIntent, readIntent, recordIntent, type Intent } from '../intents/intent.js';
+import { finishIntent } from '../intents/resume.js';
+import { shellWord } from '../../infra/shell-word.js';
 
 export { STRATEGIES, removeEvents, type RemoveOp, type Strategy, type SquashChoice } from './plan.js';
 
@@ -58,6 +61,8 @@ export interface RemoveResult {
   inventory: string[];
   /** Why project hooks did not run (--no-hooks), when they did not. */
   hookNote?: string;
+  /** This run finished a remove that was interrupted (started then). */
+  finished?: string;
 }
 const STRATEGY_OPTIONS = [
   { value: 'pr', label: 'pr', hint: 'push the branch and open a pull request; keep the branch' },
@@ -103,6 +108,9 @@ export async function removeSession(project: Project, opts: RemoveOptions): Prom
 }
 
 async function removeLocked(project: Project, opts: RemoveOptions): Promise<RemoveResult> {
+  const pending = opts.dryRun ? readIntent(project.sessionsDir, opts.name) : pendingIntent(project.sessionsDir, opts.name);
+  if (pending && (pending.kind !== 'remove' || opts.dryRun)) throw interruptedError(pending);
+  if (pending) return finishRemove(project, pending as Intent<RemoveOp>, opts);
   const facts = await gatherFacts(project, opts.name);
   const strategy = opts.strategy ?? (opts.interactive ? await select(`How do you want to end ${facts.session.id}?`, [...STRATEGY_OPTIONS], 'keep') : 'keep');
   // What the worktree holds beyond its branch decides first: committing during a rebase would be the wrong answer.
@@ -132,6 +140,10 @@ async function removeLocked(project: Project, opts: RemoveOptions): Promise<Remo
     await sweepLandingWorktrees(project.repo.mainPath, project.sessionsDir);
   }
   let current = '';
+  if (!opts.dryRun) {
+    const options = { strategy, force: Boolean(opts.force), squash: Boolean(opts.squash), session: facts.session, hookTarget: context.hookTarget, facts, notes: plan.notes };
+    recordIntent(project.sessionsDir, { kind: 'remove', id: facts.session.id, command: `pwt remove ${shellWord(facts.session.id)} --strategy ${strategy}${opts.squash ? ' --squash' : ''}`, options: options as unknown as Record<string, unknown>, ops: plan.ops });
+  }
   try {
     const actions = await executePlan(plan.ops, removeRunners, context, {
       dryRun: opts.dryRun,
@@ -143,6 +155,8 @@ async function removeLocked(project: Project, opts: RemoveOptions): Promise<Remo
     });
     // What the report may claim is checked against git after the steps, not assumed.
     const branchTipAfter = await resolveCommit(project.repo.mainPath, `refs/heads/${facts.session.branch}`);
+    // Done: the intent goes (a kill leaves it: the next pwt remove, or cleanup, finishes the recorded plan).
+    if (!opts.dryRun) clearIntent(project.sessionsDir, facts.session.id);
     return {
       strategy,
       ...(choice.squash ? { squash: true } : {}),
@@ -156,7 +170,33 @@ async function removeLocked(project: Project, opts: RemoveOptions): Promise<Remo
       ...(gate.note ? { hookNote: gate.note } : {}),
     };
   } catch (error) {
+    // A step that failed is reported; the next pwt remove looks at the session afresh (as it is now).
+    if (!opts.dryRun) clearIntent(project.sessionsDir, facts.session.id);
     throw stepFailure(error, current, facts);
+  }
+}
+
+/**
+ * The re-run of a remove that was cut (or stopped by a failing step): the
+ * recorded plan runs again, each step that had run skipped
+ * (intents/resume.ts), with the facts and choices recorded then.
+ */
+async function finishRemove(project: Project, intent: Intent<RemoveOp>, opts: RemoveOptions): Promise<RemoveResult> {
+  const recorded = intent.options as unknown as { strategy: Strategy; facts: RemoveFacts; notes?: string[] };
+  await useWorkflowShell();
+  await sweepLandingWorktrees(project.repo.mainPath, project.sessionsDir);
+  let current = '';
+  try {
+    const actions = await finishIntent(project, intent, {
+      onStep: (title) => {
+        current = title;
+        opts.onStep?.(title);
+      },
+    });
+    const branchTipAfter = await resolveCommit(project.repo.mainPath, `refs/heads/${recorded.facts.session.branch}`);
+    return { strategy: recorded.strategy, actions: actions as Reported<RemoveOp>[], titles: planTitles(intent.ops, removeRunners), dryRun: false, notes: recorded.notes ?? [], facts: recorded.facts, branchTipAfter, inventory: [], finished: intent.startedAt };
+  } catch (error) {
+    throw stepFailure(error, current, recorded.facts);
   }
 }
 
