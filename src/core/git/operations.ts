@@ -36,3 +36,43 @@ export async function fetchBranch(cwd: string, remote: string, branch: string): 
 export async function diffText(cwd: string, from: string, to: string, opts: { stat?: boolean; color?: boolean } = {}): Promise<string> {
   return git(cwd, ['diff', opts.color ? '--color=always' : '--no-color', ...(opts.stat ? ['--stat'] : []), from, to, '--']);
 }
+
+/** `git rev-parse --git-path` for several names at once, absolute, in order. */
+export async function gitPaths(cwd: string, names: readonly string[]): Promise<string[]> {
+  return (await git(cwd, ['rev-parse', '--path-format=absolute', ...names.flatMap((name) => ['--git-path', name])])).trim().split('\n');
+}
+
+/** The commit HEAD is at (a GitError when there is none). */
+export async function headCommit(cwd: string): Promise<string> {
+  return (await git(cwd, ['rev-parse', 'HEAD'])).trim();
+}
+
+/** Whether the branch checked out at cwd has an upstream. */
+export async function hasUpstream(cwd: string): Promise<boolean> {
+  return (await gitProbe(cwd, ['rev-parse', '--verify', '--quiet', '@{upstream}'])).code === 0;
+}
+
+/** Moves the checked-out branch (and the worktree) to `commit`, only if that is a fast-forward; `reason` goes into the reflog. */
+export async function fastForwardTo(cwd: string, commit: string, reason: string): Promise<void> {
+  await git(cwd, ['merge', '--ff-only', '--quiet', commit], { GIT_REFLOG_ACTION: reason });
+}
+
+/** A commit of `tree` with these parents and message, made without touching any worktree; returns its id. */
+export async function commitTree(cwd: string, tree: string, parents: readonly string[], message: string): Promise<string> {
+  return (await git(cwd, ['commit-tree', tree, ...parents.flatMap((parent) => ['-p', parent]), '-m', message])).trim();
+}
+
+/** `git rebase onto` without an editor; the result is the caller's to judge (a conflict is not thrown). */
+export function rebaseOnto(cwd: string, onto: string, reason: string) {
+  return gitProbe(cwd, ['rebase', '--quiet', onto], { GIT_REFLOG_ACTION: reason, GIT_EDITOR: 'true' });
+}
+
+/** Paths with unresolved conflicts in the worktree. */
+export async function conflictedPaths(cwd: string): Promise<string[]> {
+  return (await gitProbe(cwd, ['diff', '--name-only', '--diff-filter=U'])).stdout.split('\n').filter(Boolean);
+}
+
+/** Gives up a rebase in progress, back to where it started. */
+export async function abortRebase(cwd: string): Promise<void> {
+  await gitProbe(cwd, ['rebase', '--abort']);
+}

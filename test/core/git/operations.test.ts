@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { configValue, diffText, fetchBranch, isIgnored, isTracked, remoteExists } from '../../../src/core/git/operations.js';
+import { abortRebase, commitTree, configValue, conflictedPaths, diffText, fastForwardTo, fetchBranch, gitPaths, hasUpstream, headCommit, isIgnored, isTracked, rebaseOnto, remoteExists } from '../../../src/core/git/operations.js';
 
 /** The named git operations, each against a real repository and a real bare remote. */
 let root: string;
@@ -55,5 +55,48 @@ describe('named git operations', () => {
     expect(await diffText(repo, before, 'HEAD')).toMatch(/^\+two$/m);
     expect(await diffText(repo, before, 'HEAD', { stat: true })).toMatch(/d\/b\.txt \| 1 \+/);
     expect(await diffText(repo, before, 'HEAD', { color: true })).toContain('\u001b[');
+  });
+
+  it('headCommit, gitPaths, hasUpstream', async () => {
+    expect(await headCommit(repo)).toBe(sh(repo, 'rev-parse', 'HEAD'));
+    expect(await gitPaths(repo, ['MERGE_HEAD', 'index'])).toEqual([join(repo, '.git', 'MERGE_HEAD'), join(repo, '.git', 'index')]);
+    expect(await hasUpstream(repo)).toBe(true);
+    sh(repo, 'branch', '--quiet', 'local-only');
+    sh(repo, 'checkout', '--quiet', 'local-only');
+    expect(await hasUpstream(repo)).toBe(false);
+    sh(repo, 'checkout', '--quiet', 'main');
+  });
+
+  it('commitTree and fastForwardTo: a merge commit made without a checkout, then the branch moved to it (reflog says why)', async () => {
+    const tip = sh(repo, 'rev-parse', 'HEAD');
+    sh(repo, 'checkout', '--quiet', '-b', 'side', 'HEAD~1');
+    writeFileSync(join(repo, 'side.txt'), 'side\n');
+    sh(repo, 'add', 'side.txt');
+    sh(repo, 'commit', '--quiet', '-m', 'side');
+    const side = sh(repo, 'rev-parse', 'HEAD');
+    const tree = sh(repo, 'merge-tree', '--write-tree', side, tip);
+    const merge = await commitTree(repo, tree, [side, tip], 'Merge main into side');
+    expect(sh(repo, 'rev-list', '--parents', '-n', '1', merge).split(' ').slice(1)).toEqual([side, tip]);
+    await fastForwardTo(repo, merge, 'test: merge');
+    expect(sh(repo, 'rev-parse', 'HEAD')).toBe(merge);
+    expect(sh(repo, 'reflog', '-1', '--format=%gs')).toMatch(/^test: merge/);
+    sh(repo, 'checkout', '--quiet', 'main');
+    await expect(fastForwardTo(repo, side, 'test: not a fast-forward')).rejects.toThrow();
+    expect(sh(repo, 'rev-parse', 'HEAD')).toBe(tip);
+  });
+
+  it('rebaseOnto, conflictedPaths and abortRebase: a conflicting rebase is reported, then undone', async () => {
+    sh(repo, 'checkout', '--quiet', '-b', 'clash', 'main~1');
+    mkdirSync(join(repo, 'd'), { recursive: true });
+    writeFileSync(join(repo, 'd', 'b.txt'), 'other\n');
+    sh(repo, 'add', '.');
+    sh(repo, 'commit', '--quiet', '-m', 'clash');
+    const before = sh(repo, 'rev-parse', 'HEAD');
+    const result = await rebaseOnto(repo, 'main', 'test: rebase');
+    expect(result.code).not.toBe(0);
+    expect(await conflictedPaths(repo)).toEqual(['d/b.txt']);
+    await abortRebase(repo);
+    expect(sh(repo, 'rev-parse', 'HEAD')).toBe(before);
+    expect(await conflictedPaths(repo)).toEqual([]);
   });
 });

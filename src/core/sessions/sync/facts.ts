@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { aheadBehind, changedPaths, currentBranch, git, gitProbe, refExists, resolveCommit } from '../../git/git.js';
+import { aheadBehind, changedPaths, currentBranch, refExists, resolveCommit } from '../../git/git.js';
+import { gitPaths, hasUpstream, headCommit } from '../../git/operations.js';
 import { baseOf, type SessionRecord } from '../../manifest/manifest.js';
 import type { Project } from '../../project/project.js';
 import { agentsOf } from '../../agents/runtime/records.js';
@@ -55,7 +56,7 @@ export async function baseTipOf(mainPath: string, base: string): Promise<string 
 const IN_PROGRESS: Array<[string, string]> = [['rebase-merge', 'a rebase'], ['rebase-apply', 'a rebase'], ['MERGE_HEAD', 'a merge'], ['CHERRY_PICK_HEAD', 'a cherry-pick'], ['REVERT_HEAD', 'a revert']];
 
 async function operationInProgress(path: string): Promise<string | null> {
-  const files = (await git(path, ['rev-parse', '--path-format=absolute', ...IN_PROGRESS.flatMap(([marker]) => ['--git-path', marker])])).trim().split('\n');
+  const files = await gitPaths(path, IN_PROGRESS.map(([marker]) => marker));
   const found = IN_PROGRESS.find((_, index) => files[index] && existsSync(files[index] as string));
   return found ? found[1] : null;
 }
@@ -69,9 +70,9 @@ export async function gatherSyncFacts(project: Project, name: string | undefined
     changedPaths(path, { untracked: 'normal' }),
     operationInProgress(path),
     base ? baseTipOf(mainPath, base) : Promise.resolve(null),
-    git(path, ['rev-parse', 'HEAD']).then((out) => out.trim()),
+    headCommit(path),
     runningAgents(session),
-    gitProbe(path, ['rev-parse', '--verify', '--quiet', '@{upstream}']),
+    hasUpstream(path),
   ]);
   const counts = baseTip ? await aheadBehind(mainPath, baseTip, tip) : null;
   const ahead = counts?.ahead ?? 0;
@@ -90,6 +91,6 @@ export async function gatherSyncFacts(project: Project, name: string | undefined
     behind,
     merged,
     runningAgents: agents,
-    pushedBefore: Boolean(session.lastPushedAt || session.pr) || upstream.code === 0,
+    pushedBefore: Boolean(session.lastPushedAt || session.pr) || upstream,
   };
 }

@@ -1,5 +1,5 @@
 import { conflictError, preconditionError } from '../../infra/errors.js';
-import { git, gitProbe } from '../../git/git.js';
+import { abortRebase, commitTree, conflictedPaths, fastForwardTo, rebaseOnto } from '../../git/operations.js';
 import { updateManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
 import type { Runners } from '../../workflow/execute.js';
@@ -12,15 +12,15 @@ export const syncRunners: Runners<SyncOp, Project> = {
   'fast-forward': {
     title: (op) => `fast-forward to ${op.base} (${op.to.slice(0, 10)}): the session has no commits of its own`,
     slow: true,
-    run: async (op) => void (await git(op.path, ['merge', '--ff-only', '--quiet', op.to], { GIT_REFLOG_ACTION: `pwt sync: fast-forward to ${op.base}` })),
+    run: async (op) => fastForwardTo(op.path, op.to, `pwt sync: fast-forward to ${op.base}`),
   },
   merge: {
     title: (op) => `merge ${op.base} into ${op.into} (a merge commit)`,
     slow: true,
     run: async (op) => {
       // The merge commit is made without a checkout, then the worktree moves to it in one fast-forward.
-      const commit = (await git(op.path, ['commit-tree', op.tree, '-p', op.tip, '-p', op.baseTip, '-m', `Merge branch '${op.base}' into ${op.into}`])).trim();
-      await git(op.path, ['merge', '--ff-only', '--quiet', commit], { GIT_REFLOG_ACTION: `pwt sync: merge ${op.base}` });
+      const commit = await commitTree(op.path, op.tree, [op.tip, op.baseTip], `Merge branch '${op.base}' into ${op.into}`);
+      await fastForwardTo(op.path, commit, `pwt sync: merge ${op.base}`);
       return { commit };
     },
   },
@@ -28,11 +28,11 @@ export const syncRunners: Runners<SyncOp, Project> = {
     title: (op) => `rebase ${op.branch} onto ${op.onto}`,
     slow: true,
     run: async (op) => {
-      const rebased = await gitProbe(op.path, ['rebase', '--quiet', op.baseTip], { GIT_REFLOG_ACTION: `pwt sync: rebase onto ${op.onto}`, GIT_EDITOR: 'true' });
+      const rebased = await rebaseOnto(op.path, op.baseTip, `pwt sync: rebase onto ${op.onto}`);
       if (rebased.code === 0) return;
       // The whole-branch check passed, yet replaying one commit at a time can still conflict: undo it all.
-      const conflicted = (await gitProbe(op.path, ['diff', '--name-only', '--diff-filter=U'])).stdout.split('\n').filter(Boolean);
-      await gitProbe(op.path, ['rebase', '--abort']);
+      const conflicted = await conflictedPaths(op.path);
+      await abortRebase(op.path);
       if (conflicted.length > 0) {
         throw conflictError(`Rebasing ${op.branch} onto ${op.onto} conflicts at one of its commits in: ${listed(conflicted)}. The rebase was undone; nothing changed.`, `Use pwt sync --merge (the whole branch merges cleanly), or rebase by hand in ${op.path}.`);
       }
