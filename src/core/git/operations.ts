@@ -76,3 +76,21 @@ export async function conflictedPaths(cwd: string): Promise<string[]> {
 export async function abortRebase(cwd: string): Promise<void> {
   await gitProbe(cwd, ['rebase', '--abort']);
 }
+
+/** Short names of the local branches whose history holds `commit`. */
+export async function branchesContaining(cwd: string, commit: string): Promise<string[]> {
+  return (await gitProbe(cwd, ['for-each-ref', '--contains', commit, '--format=%(refname:short)', 'refs/heads/'])).stdout.split('\n').filter(Boolean);
+}
+
+/** The branch origin's HEAD names (`main` for origin/HEAD -> origin/main), or null when the clone does not record one. */
+export async function originDefaultBranch(cwd: string): Promise<string | null> {
+  const result = await gitProbe(cwd, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']);
+  return result.code === 0 ? result.stdout.trim().replace(/^[^/]+\//, '') || null : null;
+}
+
+/** How many commits of a local branch no other local branch and no remote-tracking branch holds. */
+export async function commitsOnlyOn(cwd: string, branch: string): Promise<number> {
+  // --exclude takes the name as --branches sees it, without refs/heads/ (git-rev-list(1)).
+  const out = await git(cwd, ['rev-list', '--count', `refs/heads/${branch}`, '--not', `--exclude=${branch}`, '--branches', '--remotes']);
+  return Number(out.trim()) || 0;
+}

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { abortRebase, commitTree, configValue, conflictedPaths, diffText, fastForwardTo, fetchBranch, gitPaths, hasUpstream, headCommit, isIgnored, isTracked, rebaseOnto, remoteExists } from '../../../src/core/git/operations.js';
+import { abortRebase, branchesContaining, commitsOnlyOn, commitTree, configValue, conflictedPaths, diffText, fastForwardTo, fetchBranch, gitPaths, hasUpstream, headCommit, isIgnored, isTracked, originDefaultBranch, rebaseOnto, remoteExists } from '../../../src/core/git/operations.js';
 
 /** The named git operations, each against a real repository and a real bare remote. */
 let root: string;
@@ -98,5 +98,18 @@ describe('named git operations', () => {
     await abortRebase(repo);
     expect(sh(repo, 'rev-parse', 'HEAD')).toBe(before);
     expect(await conflictedPaths(repo)).toEqual([]);
+  });
+
+  it('branchesContaining, originDefaultBranch, commitsOnlyOn', async () => {
+    sh(repo, 'checkout', '--quiet', 'main');
+    const first = sh(repo, 'rev-list', '--max-parents=0', 'HEAD');
+    expect(await branchesContaining(repo, first)).toEqual(expect.arrayContaining(['main', 'side', 'clash', 'local-only']));
+    expect(await branchesContaining(repo, sh(repo, 'rev-parse', 'side'))).toEqual(['side']);
+    sh(repo, 'remote', 'set-head', 'origin', '--delete');
+    expect(await originDefaultBranch(repo)).toBeNull();
+    sh(repo, 'remote', 'set-head', 'origin', 'main');
+    expect(await originDefaultBranch(repo)).toBe('main');
+    expect(await commitsOnlyOn(repo, 'side')).toBe(2); // its own commit and the merge commit
+    expect(await commitsOnlyOn(repo, 'local-only')).toBe(0);
   });
 });

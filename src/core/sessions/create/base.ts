@@ -1,4 +1,5 @@
-import { currentBranch, git, gitProbe, refExists, resolveCommit } from '../../git/git.js';
+import { currentBranch, refExists, resolveCommit } from '../../git/git.js';
+import { branchesContaining, commitsOnlyOn, originDefaultBranch } from '../../git/operations.js';
 
 /**
  * What a session's base means, stored so it does not drift: `--base HEAD~1`
@@ -15,9 +16,8 @@ export interface ResolvedBase {
 
 /** Branches whose history holds `commit`, preferring `preferred` and the usual default names. */
 async function branchHolding(cwd: string, commit: string, preferred: string | null): Promise<string | null> {
-  const out = await gitProbe(cwd, ['for-each-ref', '--contains', commit, '--format=%(refname:short)', 'refs/heads/']);
-  const branches = out.stdout.split('\n').filter(Boolean);
-  const remoteHead = (await gitProbe(cwd, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'])).stdout.trim().replace(/^[^/]+\//, '');
+  const branches = await branchesContaining(cwd, commit);
+  const remoteHead = await originDefaultBranch(cwd);
   for (const name of [preferred, remoteHead, 'main', 'master', 'trunk', 'develop']) if (name && branches.includes(name)) return name;
   return branches.length === 1 ? (branches[0] as string) : null;
 }
@@ -45,7 +45,5 @@ export async function resolveBase(mainPath: string, given: string | undefined): 
 
 /** For a branch that exists already: how many commits it has that no other branch or remote holds. */
 export async function ownCommits(mainPath: string, branch: string): Promise<number> {
-  // --exclude takes the name as --branches sees it, without refs/heads/ (git-rev-list(1)).
-  const out = await git(mainPath, ['rev-list', '--count', `refs/heads/${branch}`, '--not', `--exclude=${branch}`, '--branches', '--remotes']);
-  return Number(out.trim()) || 0;
+  return commitsOnlyOn(mainPath, branch);
 }
