@@ -300,4 +300,38 @@ describe('crash consistency: every cut completes on the re-run', () => {
     expect(run(project, ['cleanup', '--force']).code).toBe(0);
     expect(sessionOf(project, 'x').goals).toEqual(['g']);
   }, 60_000);
+
+  it('a read-only sessions folder: remove, a retried abandon and restore refuse before changing anything; doctor says so', () => {
+    const project = makeProject();
+    roots.push(project.sandbox.root);
+    const sessionTip = withWork(project, 's', true);
+    withWork(project, 'r', false);
+    expect(run(project, ['rm', 'r', '--strategy', 'abandon', '--yes']).code).toBe(0);
+    const archives = () => git(project, project.main, 'for-each-ref', '--format=%(refname)', 'refs/pwt/archive/').split('\n').filter(Boolean);
+    const before = archives();
+    // Root ignores permission bits: an immutable folder stands for a read-only one there.
+    const root = process.getuid?.() === 0;
+    const lock = (on: boolean) => (root ? execFileSync('chattr', [on ? '+i' : '-i', project.sessionsDir]) : chmodSync(project.sessionsDir, on ? 0o555 : 0o755));
+    lock(true);
+    try {
+      const kept = run(project, ['rm', 's', '--strategy', 'keep', '--commit', 'wip']);
+      expect(kept.code, kept.stderr).toBe(3);
+      expect(kept.stderr).toMatch(/is not writable, and pwt remove s writes there\. Nothing was changed\./);
+      expect(readFileSync(join(project.sessionsDir, 's', 'new.txt'), 'utf8')).toBe('untracked\n');
+      expect(readFileSync(join(project.sessionsDir, 's', 's.txt'), 'utf8')).toBe('s\n');
+      for (let attempt = 0; attempt < 2; attempt++) expect(run(project, ['rm', 's', '--strategy', 'abandon', '--yes', '--force']).code).toBe(3);
+      expect(archives()).toEqual(before);
+      const restored = run(project, ['restore', 'r']);
+      expect(restored.code, restored.stderr).toBe(3);
+      expect(project.sandbox.sh('git', ['rev-parse', '--verify', '--quiet', 'refs/heads/session/r'], project.main).code).not.toBe(0);
+      const doctor = parseJson(run(project, ['doctor', '--json']).stdout);
+      expect(doctor.checks.find((check: { name: string }) => check.name === 'sessions dir')).toMatchObject({ level: 'fail', detail: expect.stringMatching(/is not writable/) });
+    } finally {
+      lock(false);
+    }
+    expect(sessionOf(project, 's').goals).toEqual(['work']);
+    expect(git(project, join(project.sessionsDir, 's'), 'rev-parse', 'HEAD')).toBe(sessionTip);
+    expect(run(project, ['rm', 's', '--strategy', 'abandon', '--yes', '--force']).code).toBe(0);
+    expect(run(project, ['restore', 'r']).code).toBe(0);
+  }, 120_000);
 });

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { notWritable } from '../infra/writable.js';
 import { existsSync, statSync } from 'node:fs';
 import { gitVersion } from '../git/git.js';
 import { runProcess as run } from '../infra/process.js';
@@ -69,6 +71,13 @@ export async function checkManifest(project: Project): Promise<Check> {
   }
 }
 
+/** The sessions folder must be writable: create, remove, restore and cleanup all write there (and refuse up front when they cannot). */
+export function checkSessionsDirWritable(project: Project): Check {
+  const at = notWritable([project.sessionsDir, join(project.sessionsDir, '.pwt')]);
+  if (at) return { name: 'sessions dir', level: 'fail', detail: `${at} is not writable: pwt create, remove, restore and cleanup refuse there (nothing is changed)`, fix: 'Make it writable (chmod u+w, chattr -i, or remount it read-write).' };
+  return { name: 'sessions dir', level: 'ok', detail: `${project.sessionsDir} is writable` };
+}
+
 export function checkLock(project: Project): Check {
   const lock = lockPath(project.sessionsDir);
   if (!existsSync(lock)) return { name: 'lock', level: 'ok', detail: 'manifest not locked' };
@@ -120,5 +129,5 @@ async function projectChecks(repo: Repo): Promise<Check[]> {
   const { checkHooks, checkSessionHooks } = await import('./hooks.js');
   const { checkProjectHooks, checkCopyWithCi } = await import('./project-hooks.js');
   const copyWithCi = checkCopyWithCi(project);
-  return [...configChecks(project), await checkManifest(project), checkLock(project), await checkHooks(project), ...[await checkSessionHooks(project)].filter((check): check is Check => check !== null), checkProjectHooks(project), ...(copyWithCi ? [copyWithCi] : [])];
+  return [...configChecks(project), await checkManifest(project), checkSessionsDirWritable(project), checkLock(project), await checkHooks(project), ...[await checkSessionHooks(project)].filter((check): check is Check => check !== null), checkProjectHooks(project), ...(copyWithCi ? [copyWithCi] : [])];
 }

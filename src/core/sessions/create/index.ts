@@ -1,3 +1,5 @@
+import { assertWritable } from '../../infra/writable.js';
+import { join } from 'node:path';
 import { findSession, type SessionRecord } from '../../manifest/manifest.js';
 import { readManifest } from '../../manifest/store.js';
 import { messages } from '../../infra/messages.js';
@@ -63,6 +65,7 @@ export async function createSession(project: Project, opts: CreateOptions): Prom
   // Asked (or refused) before anything changes.
   const hookOptions = opts.hooks ?? { enabled: false };
   const gate = await approveHooks(project, ['post-create'], hookOptions);
+  assertWritable([project.sessionsDir, join(project.sessionsDir, '.pwt')], `pwt create ${opts.name}`);
   recordIntent(project.sessionsDir, { kind: 'create', id: opts.name, command: `pwt create ${shellWord(opts.name)}`, options: { goals: opts.goals, base: opts.base ?? null, on: opts.on ?? null, allowDirty: Boolean(opts.allowDirty), copyEnv: opts.copyEnv !== false }, ops: plan.ops });
   const done = await executePlan(plan.ops, createRunners, project, { rollback: true, onStep: opts.onStep }).catch((error: unknown) => {
     clearIntent(project.sessionsDir, opts.name);

@@ -1,3 +1,5 @@
+import { assertWritable } from '../../infra/writable.js';
+import { join } from 'node:path';
 import { preloadWorkflowShell, useWorkflowShell } from '../../git/git.js';
 import type { SessionRecord } from '../../manifest/manifest.js';
 import { executePlan, type Reported, type Spin } from '../../workflow/execute.js';
@@ -76,6 +78,7 @@ export async function openSession(project: Project, opts: OpenOptions): Promise<
   const hookOptions = opts.hooks ?? { enabled: false };
   const gate = await approveHooks(project, ['post-create'], hookOptions);
   await useWorkflowShell();
+  assertWritable([project.sessionsDir, join(project.sessionsDir, '.pwt')], `pwt open ${opts.target}`);
   recordIntent(project.sessionsDir, { kind: 'open', id: facts.name, command: `pwt open ${shellWord(opts.target)}${opts.name ? ` --name ${shellWord(opts.name)}` : ''}`, options: { target: opts.target, name: opts.name ?? null, goals: opts.goals, copyEnv: opts.copyEnv !== false }, ops: plan.ops });
   const actions = await executePlan(plan.ops, openRunners, project, { rollback: true, onStep: opts.onStep, spin: opts.spin }).catch((error: unknown) => {
     clearIntent(project.sessionsDir, facts.name);

@@ -1,3 +1,5 @@
+import { assertWritable } from '../../infra/writable.js';
+import { join } from 'node:path';
 import { PwtError, Exit, preconditionError } from '../../infra/errors.js';
 import { GitError } from '../../git/git.js';
 import { executePlan, planTitles, type Reported, type Spin } from '../../workflow/execute.js';
@@ -141,6 +143,8 @@ async function removeLocked(project: Project, opts: RemoveOptions): Promise<Remo
   }
   let current = '';
   if (!opts.dryRun) {
+    // Removing a worktree deletes its files, then its folder from the sessions folder: both must be writable first.
+    assertWritable([project.sessionsDir, join(project.sessionsDir, '.pwt'), ...(facts.worktreeExists ? [facts.path] : [])], `pwt remove ${facts.session.id}`);
     const options = { strategy, force: Boolean(opts.force), squash: Boolean(opts.squash), session: facts.session, hookTarget: context.hookTarget, facts, notes: plan.notes };
     recordIntent(project.sessionsDir, { kind: 'remove', id: facts.session.id, command: `pwt remove ${shellWord(facts.session.id)} --strategy ${strategy}${opts.squash ? ' --squash' : ''}`, options: options as unknown as Record<string, unknown>, ops: plan.ops });
   }

@@ -1,3 +1,5 @@
+import { assertWritable } from '../../infra/writable.js';
+import { join } from 'node:path';
 import { withSessionLock } from '../lock.js';
 import type { ArchiveEntry } from '../archive.js';
 import { ensureSessionHooks } from '../../project/hooks-folder.js';
@@ -66,6 +68,7 @@ async function restoreLocked(project: Project, opts: RestoreOptions): Promise<Re
   const gate = opts.dryRun ? { events: [] } : await approveHooks(project, ['post-create'], hookOptions);
   // The steps' git calls run through zx (git/workflow-shell.ts).
   if (!opts.dryRun) await useWorkflowShell();
+  if (!opts.dryRun) assertWritable([project.sessionsDir, join(project.sessionsDir, '.pwt')], `pwt restore ${opts.name}`);
   if (!opts.dryRun) recordIntent(project.sessionsDir, { kind: 'restore', id: opts.name, command: `pwt restore ${shellWord(opts.name)}`, options: { at: facts.entry.stamp, ref: facts.entry.ref }, ops: plan.ops });
   const run = executePlan(plan.ops, restoreRunners, project, { rollback: true, dryRun: opts.dryRun, onStep: opts.onStep });
   const actions = opts.dryRun
