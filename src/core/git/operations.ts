@@ -1,4 +1,4 @@
-import { git, gitProbe } from './git.js';
+import { git, gitProbe, GitError } from './git.js';
 
 /**
  * Named git operations for the callers outside git/ (docs/architecture.md,
@@ -93,4 +93,34 @@ export async function commitsOnlyOn(cwd: string, branch: string): Promise<number
   // --exclude takes the name as --branches sees it, without refs/heads/ (git-rev-list(1)).
   const out = await git(cwd, ['rev-list', '--count', `refs/heads/${branch}`, '--not', `--exclude=${branch}`, '--branches', '--remotes']);
   return Number(out.trim()) || 0;
+}
+
+/** Whether `ancestor` is in the history of `descendant`. */
+export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {
+  return (await gitProbe(cwd, ['merge-base', '--is-ancestor', ancestor, descendant])).code === 0;
+}
+
+/** The tree a commit records. */
+export async function treeOf(cwd: string, commit: string): Promise<string> {
+  return (await git(cwd, ['rev-parse', `${commit}^{tree}`])).trim();
+}
+
+/**
+ * The tree of merging `theirs` into `ours`, or the conflicting files, without
+ * a checkout (`git merge-tree --write-tree`, git 2.38+: exit 1 means
+ * conflicts, listed after the tree id; git-merge-tree(1), "OUTPUT"). Any
+ * other failure is a GitError.
+ */
+export async function mergeTree(cwd: string, ours: string, theirs: string): Promise<{ tree: string } | { conflicts: string[] }> {
+  const args = ['merge-tree', '--write-tree', '-z', '--name-only', '--no-messages', ours, theirs];
+  const result = await gitProbe(cwd, args);
+  const [tree, ...rest] = result.stdout.split('\0');
+  if (result.code === 0 && tree) return { tree };
+  if (result.code === 1 && tree) return { conflicts: [...new Set(rest.filter(Boolean))] };
+  throw new GitError(args, result, cwd);
+}
+
+/** Moves `refs/heads/<branch>` from `from` to `to` (refused if it is no longer at `from`); `reason` goes into the reflog. */
+export async function moveBranch(cwd: string, branch: string, from: string, to: string, reason: string): Promise<void> {
+  await git(cwd, ['update-ref', '-m', reason, `refs/heads/${branch}`, to, from]);
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { abortRebase, branchesContaining, commitsOnlyOn, commitTree, configValue, conflictedPaths, diffText, fastForwardTo, fetchBranch, gitPaths, hasUpstream, headCommit, isIgnored, isTracked, originDefaultBranch, rebaseOnto, remoteExists } from '../../../src/core/git/operations.js';
+import { abortRebase, branchesContaining, isAncestor, mergeTree, moveBranch, treeOf, commitsOnlyOn, commitTree, configValue, conflictedPaths, diffText, fastForwardTo, fetchBranch, gitPaths, hasUpstream, headCommit, isIgnored, isTracked, originDefaultBranch, rebaseOnto, remoteExists } from '../../../src/core/git/operations.js';
 
 /** The named git operations, each against a real repository and a real bare remote. */
 let root: string;
@@ -111,5 +111,23 @@ describe('named git operations', () => {
     expect(await originDefaultBranch(repo)).toBe('main');
     expect(await commitsOnlyOn(repo, 'side')).toBe(2); // its own commit and the merge commit
     expect(await commitsOnlyOn(repo, 'local-only')).toBe(0);
+  });
+
+  it('isAncestor, treeOf, mergeTree (clean, conflicting, failing as a door error) and moveBranch (refused once the branch moved)', async () => {
+    const main = sh(repo, 'rev-parse', 'main');
+    const side = sh(repo, 'rev-parse', 'side');
+    const clash = sh(repo, 'rev-parse', 'clash');
+    expect(await isAncestor(repo, 'main~1', main)).toBe(true);
+    expect(await isAncestor(repo, clash, main)).toBe(false);
+    expect(await treeOf(repo, main)).toBe(sh(repo, 'rev-parse', 'main^{tree}'));
+    expect(await mergeTree(repo, main, 'side~1')).toEqual({ tree: sh(repo, 'merge-tree', '--write-tree', main, 'side~1') });
+    expect(await mergeTree(repo, main, clash)).toEqual({ conflicts: ['d/b.txt'] });
+    const failed = await mergeTree(repo, main, 'no-such-ref').catch((error: unknown) => error);
+    expect(failed).toMatchObject({ name: 'GitError', kind: 'git-failed' });
+    sh(repo, 'branch', '--quiet', 'moving', main);
+    await moveBranch(repo, 'moving', main, side, 'test: move');
+    expect(sh(repo, 'rev-parse', 'moving')).toBe(side);
+    await expect(moveBranch(repo, 'moving', main, clash, 'test: stale')).rejects.toThrow();
+    expect(sh(repo, 'rev-parse', 'moving')).toBe(side);
   });
 });

@@ -1,10 +1,9 @@
-import { git, gitProbe } from '../../git/git.js';
+import { fastForwardTo, isAncestor, mergeTree, moveBranch, treeOf } from '../../git/operations.js';
 
 /**
- * Merging without a checkout. `git merge-tree --write-tree` (git 2.38+)
- * computes the merge result as a tree, touching no index and no worktree;
- * exit 1 means conflicts, listed after the tree id with --name-only
- * (git-merge-tree(1), "OUTPUT").
+ * Merging without a checkout, from git's named operations (git/operations.ts:
+ * mergeTree computes the merge result as a tree, touching no index and no
+ * worktree).
  */
 
 export type MergePlan =
@@ -13,22 +12,7 @@ export type MergePlan =
   | { kind: 'merge-commit'; tree: string }
   | { kind: 'conflicts'; files: string[] };
 
-export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {
-  return (await gitProbe(cwd, ['merge-base', '--is-ancestor', ancestor, descendant])).code === 0;
-}
-
-async function treeOf(cwd: string, commit: string): Promise<string> {
-  return (await git(cwd, ['rev-parse', `${commit}^{tree}`])).trim();
-}
-
-/** Tree of merging `theirs` into `ours`, or the conflicting files. */
-export async function mergeTree(cwd: string, ours: string, theirs: string): Promise<{ tree: string } | { conflicts: string[] }> {
-  const result = await gitProbe(cwd, ['merge-tree', '--write-tree', '-z', '--name-only', '--no-messages', ours, theirs]);
-  const [tree, ...rest] = result.stdout.split('\0');
-  if (result.code === 0 && tree) return { tree };
-  if (result.code === 1 && tree) return { conflicts: [...new Set(rest.filter(Boolean))] };
-  throw new Error(`git merge-tree --write-tree failed (${result.code}): ${result.stderr.trim()}`);
-}
+export { isAncestor, mergeTree } from '../../git/operations.js';
 
 /**
  * What merging `branchTip` into `baseTip` would do. Trees, not only ancestry,
@@ -58,8 +42,8 @@ export async function isMerged(cwd: string, base: string, branch: string): Promi
  */
 export async function advanceBase(cwd: string, baseBranch: string, baseTip: string, target: string, checkedOutAt: string | null, reason: string): Promise<void> {
   if (checkedOutAt) {
-    await git(checkedOutAt, ['merge', '--ff-only', '--quiet', target], { GIT_REFLOG_ACTION: reason });
+    await fastForwardTo(checkedOutAt, target, reason);
     return;
   }
-  await git(cwd, ['update-ref', '-m', reason, `refs/heads/${baseBranch}`, target, baseTip]);
+  await moveBranch(cwd, baseBranch, baseTip, target, reason);
 }
