@@ -278,6 +278,22 @@ describe('crash consistency: every cut completes on the re-run', () => {
     });
   }, 600_000);
 
+  it('land: cut everywhere, then again: the base holds both sessions\' work, both sessions end', () => {
+    cutEverywhere({
+      prepare: (project) => {
+        withWork(project, 'l1', false);
+        withWork(project, 'l2', false);
+      },
+      command: ['land', 'l1', 'l2', '--check', 'true'],
+      check: (project, cut) => {
+        for (const id of ['l1', 'l2']) {
+          expect(git(project, project.main, 'show', `main:${id}.txt`), cut).toBe(id);
+          ended(project, id, cut);
+        }
+      },
+    });
+  }, 600_000);
+
   it('open --goal on a session that is open already adds the goal (it used to be ignored)', () => {
     const project = makeProject();
     roots.push(project.sandbox.root);

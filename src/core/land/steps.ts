@@ -1,3 +1,4 @@
+import { readIntent } from '../sessions/intents/intent.js';
 import { writeFileSync } from 'node:fs';
 import { resolveCommit } from '../git/git.js';
 import { isPwtError } from '../infra/errors.js';
@@ -118,7 +119,8 @@ export const landRunners: Runners<LandOp, LandContext> = {
         // The ending's merge step must have nothing to do: a branch that moved on since it was tested keeps its session.
         if (record && tip && !(await isMerged(mainPath, `refs/heads/${op.base}`, tip))) {
           ctx.notes.push(`${landed.session} got new commits while it was landing: what was tested (${candidate?.tip.slice(0, 10) ?? '?'}) is in ${op.base}; the session stays with the rest (pwt land ${landed.session} again).`);
-        } else if (record) {
+        } else if (record || readIntent(project.sessionsDir, landed.session)?.kind === 'remove') {
+          // (No record but a remove's intent: an ending cut after it unregistered; removeSession finishes it.)
           await updateManifest(project, (manifest) => {
             const entry = manifest.sessions.find((each) => each.id === landed.session);
             if (entry) {
