@@ -79,7 +79,9 @@ function report(result: RemoveResult): void {
   const merge = find('merge');
   const squashed = find('squash-merge');
   const stays = result.branchTipAfter ? `the branch ${facts.session.branch} stays` : `the branch ${facts.session.branch} does not exist`;
-  if (strategy === 'pr' && pr) log.success(`Opened ${pr} and removed the worktree; ${stays}.`);
+  const opened = find('create-pr')?.url;
+  if (strategy === 'pr' && opened) log.success(`Opened ${opened} and removed the worktree; ${stays}.`);
+  else if (strategy === 'pr' && pr) log.success(`Pushed ${facts.session.branch} to its open pull request ${pr} and removed the worktree; ${stays}.`);
   if (squashed) log.success(`Squashed ${facts.session.branch} into one commit on ${String(squashed.into)}${squashed.commit ? ` (${String(squashed.commit).slice(0, 10)})` : ''} and deleted the branch (push the base yourself when ready).`);
   else if (strategy === 'merge' && merge) {
     const how = merge.mode === 'already-merged' ? `${facts.session.branch} was already in ${String(merge.into)}: nothing to merge;` : `Merged ${facts.session.branch} into ${String(merge.into)} (${String(merge.commit ?? '').slice(0, 10)}) and`;

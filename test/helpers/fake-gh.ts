@@ -11,6 +11,8 @@ import { NODE } from './sandbox.js';
  *   gh auth status        exit 0, or 1 with gh's message when FAKE_GH_AUTH_FAIL=1
  *   gh pr create ...      prints https://github.com/example/app/pull/<n>; with
  *                         FAKE_GH_PR_FAIL=1 fails like a GraphQL error
+ *   gh pr view URL --json state --jq .state
+ *                         prints FAKE_GH_PR_STATE (default OPEN)
  */
 export interface FakeGh {
   bin: string;
@@ -38,6 +40,7 @@ if (is('pr', 'create')) {
   console.log('https://github.com/example/app/pull/' + calls);
   process.exit(0);
 }
+if (is('pr', 'view')) { console.log(process.env.FAKE_GH_PR_STATE || 'OPEN'); process.exit(0); }
 console.error('stand-in gh: unsupported command ' + args.join(' '));
 process.exit(2);
 `;

@@ -58,3 +58,18 @@ export async function createPullRequest(input: PullRequestInput): Promise<string
   if (!url) throw new PwtError(`gh pr create printed no pull request URL: ${result.stdout.trim()}`, Exit.precondition, 'Check with: gh pr list --head <branch>');
   return url;
 }
+
+/**
+ * The state of a pull request gh knows by URL: OPEN, CLOSED or MERGED; null
+ * when gh cannot say (missing, offline, not logged in, no such PR).
+ */
+export async function pullRequestState(cwd: string, url: string): Promise<'OPEN' | 'CLOSED' | 'MERGED' | null> {
+  try {
+    const result = await run('gh', ['pr', 'view', url, '--json', 'state', '--jq', '.state'], { cwd });
+    const state = result.stdout.trim().toUpperCase();
+    return result.code === 0 && (state === 'OPEN' || state === 'CLOSED' || state === 'MERGED') ? state : null;
+  } catch (error) {
+    if (error instanceof PwtError) return null;
+    throw error;
+  }
+}

@@ -15,7 +15,7 @@ import { planMerge } from './merge.js';
 import { configuredEvents } from '../../project/hooks/run.js';
 import type { HookEvent } from '../../project/config.js';
 import { PwtError } from '../../infra/errors.js';
-import { requireGh } from '../../gh/gh.js';
+import { requireGh, pullRequestState } from '../../gh/gh.js';
 
 /**
  * Everything `pwt remove` decides from, read once before anything changes
@@ -69,6 +69,8 @@ export interface StrategyFacts {
   remoteExists?: boolean;
   /** pr: why gh cannot open the PR (missing, not logged in), when it cannot. */
   ghProblem?: PwtError;
+  /** pr: the state gh gives for the PR an earlier run recorded (null: gh could not say). */
+  recordedPr?: 'OPEN' | 'CLOSED' | 'MERGED' | null;
   /** merge: what landing the tip on the base makes (the exact commit, built and not referenced yet). */
   landing?: Landing;
   /** merge: uncommitted changes where the base is checked out. */
@@ -185,7 +187,9 @@ export async function gatherStrategyFacts(facts: RemoveFacts, choice: { strategy
   if (strategy === 'pr') {
     const remote = facts.session.remote ?? facts.project.config.remote;
     out.remoteExists = (await gitProbe(mainPath, ['remote', 'get-url', '--', remote])).code === 0;
-    if (!facts.session.pr) {
+    // A recorded PR is reused only while gh says it is open; closed or merged, a new one is opened.
+    if (facts.session.pr) out.recordedPr = await pullRequestState(mainPath, facts.session.pr);
+    if (!facts.session.pr || out.recordedPr === 'CLOSED' || out.recordedPr === 'MERGED') {
       const problem = await requireGh(mainPath).then(
         () => undefined,
         (error: unknown) => {

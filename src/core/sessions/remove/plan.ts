@@ -174,7 +174,7 @@ function preparePr(facts: RemoveFacts, strategyFacts: StrategyFacts): PrTarget {
   if (!facts.session.pr && strategyFacts.alreadyMerged === 'ancestor') {
     throw preconditionError(`${facts.session.branch} has no commits beyond ${baseName(facts)}: a pull request would be empty. Nothing was changed.`, `End it with --strategy keep (or abandon), or commit work in the session first.`);
   }
-  if (!facts.session.pr && strategyFacts.ghProblem) throw strategyFacts.ghProblem;
+  if ((!facts.session.pr || strategyFacts.recordedPr === 'CLOSED' || strategyFacts.recordedPr === 'MERGED') && strategyFacts.ghProblem) throw strategyFacts.ghProblem;
   const goals = facts.session.goals;
   const title = goals[0] ? `${facts.session.id}: ${goals[0]}` : facts.session.id;
   const body = [
@@ -288,8 +288,11 @@ export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, cho
   if (strategy === 'pr' && pr) {
     if (facts.baseAhead > 0) notes.push(`${pr.base} has ${facts.baseAhead} commit(s) that ${session.branch} lacks: the pull request may need a rebase or merge of ${pr.base}.`);
     ops.push({ op: 'push', remote: pr.remote, branch: session.branch, cwd: here });
-    if (!session.pr) ops.push({ op: 'create-pr', id: session.id, base: pr.base, head: session.branch, title: pr.title, body: pr.body });
-    else notes.push(`The pull request is already open: ${session.pr}`);
+    const recordedGone = strategyFacts.recordedPr === 'CLOSED' || strategyFacts.recordedPr === 'MERGED';
+    if (!session.pr || recordedGone) {
+      if (session.pr) notes.push(`The pull request recorded for ${session.id} (${session.pr}) is ${strategyFacts.recordedPr?.toLowerCase()}: opening a new one.`);
+      ops.push({ op: 'create-pr', id: session.id, base: pr.base, head: session.branch, title: pr.title, body: pr.body });
+    } else notes.push(`The pull request is already open${strategyFacts.recordedPr === null ? ' (as recorded; gh could not confirm its state)' : ''}: ${session.pr}`);
   }
   if (strategy === 'merge' && facts.branchTip && facts.baseBranch && facts.baseTip) {
     const mode = !landing || landing.kind === 'already-merged' ? 'already-merged' : landing.kind === 'conflicts' ? 'already-merged' : landing.kind;

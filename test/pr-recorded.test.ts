@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { installFakeGh } from './helpers/fake-gh.js';
+import { commitFile, makeProject, type Project } from './helpers/sandbox.js';
+
+/** `--strategy pr` after a run that recorded a PR (interrupted after gh pr create): gh is asked whether it is still open. */
+let project: Project;
+afterEach(() => project?.sandbox.cleanup(), 60_000);
+
+const RECORDED = 'https://github.com/example/app/pull/7';
+
+function sessionWithRecordedPr(): void {
+  project = makeProject();
+  expect(project.sandbox.pwt(project.main, ['create', 's']).code).toBe(0);
+  commitFile(project.sandbox, join(project.sessionsDir, 's'), 'work.txt', 'work\n');
+  const file = join(project.sessionsDir, '.manifest.json');
+  const manifest = JSON.parse(readFileSync(file, 'utf8'));
+  manifest.sessions[0].pr = RECORDED;
+  writeFileSync(file, JSON.stringify(manifest, null, 2));
+}
+
+describe('pr with a recorded pull request', () => {
+  it('a second --strategy pr asks gh for the recorded PR\'s state; open: reused, said once, never "Opened"', () => {
+    sessionWithRecordedPr();
+    const gh = installFakeGh(project.sandbox);
+    const result = project.sandbox.pwt(project.main, ['remove', 's', '--strategy', 'pr'], { ...gh.env, FAKE_GH_PR_STATE: 'OPEN' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(gh.calls()).toContainEqual(['pr', 'view', RECORDED, '--json', 'state', '--jq', '.state']);
+    expect(gh.calls().some((call) => call[0] === 'pr' && call[1] === 'create')).toBe(false);
+    expect(result.stderr).toContain(`already open: ${RECORDED}`);
+    expect(result.stderr).not.toMatch(/Opened/);
+    expect(result.stderr).toMatch(/Pushed session\/s to its open pull request/);
+    expect(project.sandbox.git(project.origin, 'branch', '--list', 'session/s')).toContain('session/s');
+  }, 60_000);
+
+  it('a recorded PR that gh says is merged (or closed) is not reused: a new one is opened, and pwt says why', () => {
+    sessionWithRecordedPr();
+    const gh = installFakeGh(project.sandbox);
+    const result = project.sandbox.pwt(project.main, ['remove', 's', '--strategy', 'pr'], { ...gh.env, FAKE_GH_PR_STATE: 'MERGED' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`(${RECORDED}) is merged: opening a new one`);
+    expect(gh.calls().filter((call) => call[0] === 'pr' && call[1] === 'create')).toHaveLength(1);
+    expect(result.stderr).toMatch(/Opened https:\/\/github\.com\/example\/app\/pull\/1 /);
+    expect(result.stderr).not.toMatch(/already open/);
+  }, 60_000);
+});
