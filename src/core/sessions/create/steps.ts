@@ -26,7 +26,7 @@ export const createRunners: Runners<CreateOp, Project> = {
       mkdirSync(project.sessionsDir, { recursive: true });
       // Concurrent `git worktree add`s race inside git (one reads another's half-written
       // .git/worktrees/<name>/commondir and dies after creating its branch), so pwt adds one at a time.
-      await withLock(join(project.sessionsDir, ".worktree-add.lock"), { what: 'git worktree add', timeoutMs: 120_000, onWait: notes.warn }, async () => {
+      await withLock(join(project.sessionsDir, '.worktree-add.lock'), { what: 'git worktree add', timeoutMs: 120_000, onWait: notes.warn }, async () => {
         if (await refExists(repo.mainPath, `refs/heads/${op.branch}`)) {
           throw preconditionError(`The branch ${op.branch} was created meanwhile.`, 'Pick another name.');
         }
