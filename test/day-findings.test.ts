@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { commitFile, makeProject, type Project } from './helpers/sandbox.js';
+import { CLI, NODE, commitFile, makeProject, type Project } from './helpers/sandbox.js';
 
 /** Smaller findings of a day on a real project: the shell tip, hints that keep flags, the pre-merge excerpt. */
 let project: Project;
@@ -49,5 +49,18 @@ describe('a day on a real project', () => {
     expect(hint).toMatch(/index\.js:39:7/);
     expect(hint).not.toMatch(/ok 1 - parses/);
     expect(git(project.main, 'rev-parse', 'main')).toBe(mainTip);
+  }, 60_000);
+});
+
+describe('processes inside a session', () => {
+  it('pwt remove s --dry-run | head from inside the session does not count head as a process inside', () => {
+    project = makeProject();
+    expect(project.sandbox.pwt(project.main, ['create', 's']).code).toBe(0);
+    const session = join(project.sessionsDir, 's');
+    // `sleep` stands for a real process inside (a dev server); `head` is pwt's own pipeline.
+    const script = `sleep 30 & sleeper=$!; "$0" "$1" remove s --strategy keep --dry-run 2>&1 | head -40; kill $sleeper`;
+    const result = project.sandbox.sh('bash', ['-c', script, NODE, CLI], session);
+    expect(result.stdout).toMatch(/sleep 30/);
+    expect(result.stdout).not.toMatch(/\bhead -40\b/);
   }, 60_000);
 });

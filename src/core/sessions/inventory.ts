@@ -113,6 +113,37 @@ function ownLineage(): Set<number> {
   return pids;
 }
 
+/** The pipes on pwt's own stdin and stdout (`pipe:[inode]`), as the kernel names them. */
+function ownPipes(): Set<string> {
+  const pipes = new Set<string>();
+  for (const fd of [0, 1]) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      if (target.startsWith('pipe:')) pipes.add(target);
+    } catch {
+      // No such descriptor.
+    }
+  }
+  return pipes;
+}
+
+/**
+ * A neighbour in pwt's own pipeline (`pwt remove s --dry-run | head` run
+ * inside the session): it reads what pwt writes or writes what pwt reads, so
+ * it ends with pwt and is no process inside the worktree.
+ */
+function isPipeNeighbour(pid: number, pipes: Set<string>): boolean {
+  if (pipes.size === 0) return false;
+  for (const fd of [0, 1]) {
+    try {
+      if (pipes.has(readlinkSync(`/proc/${pid}/fd/${fd}`))) return true;
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return false;
+}
+
 /**
  * Whether `pid` was started by this pwt, directly or further down: its own
  * git calls (status runs `git -C <worktree>` while it looks) are not
@@ -141,6 +172,7 @@ export function processesInside(folders: string[]): Map<string, RunningProcess[]
   if (folders.length === 0 || !existsSync('/proc/self/cwd')) return found;
   const real = folders.map((folder) => [folder, realPath(folder)] as const);
   const own = ownLineage();
+  const pipes = ownPipes();
   for (const name of readdirSync('/proc')) {
     const pid = Number(name);
     if (!Number.isInteger(pid) || own.has(pid)) continue;
@@ -151,7 +183,7 @@ export function processesInside(folders: string[]): Map<string, RunningProcess[]
       continue;
     }
     const match = real.find(([, folder]) => cwd === folder || isInside(cwd, folder));
-    if (!match || isOwnDescendant(pid)) continue;
+    if (!match || isOwnDescendant(pid) || isPipeNeighbour(pid, pipes)) continue;
     let command = '';
     try {
       command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
