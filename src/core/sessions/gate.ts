@@ -5,6 +5,7 @@ import { conflictError, preconditionError } from '../infra/errors.js';
 import { isAlive } from '../infra/processes.js';
 import { git, gitProbe, resolveCommit } from '../git/git.js';
 import { advanceBase, isAncestor, mergeTree } from './remove/merge.js';
+import { treeOf } from '../git/operations.js';
 import { copyEnvFiles, copyIgnored } from './copy.js';
 
 /**
@@ -47,7 +48,6 @@ export interface LandingInput {
 /** A git date for `buildLanding`: now, to the second. */
 export const gitDateNow = () => `${Math.floor(Date.now() / 1000)} +0000`;
 
-const treeOf = async (cwd: string, commit: string) => (await git(cwd, ['rev-parse', `${commit}^{tree}`])).trim();
 
 /** Writes a commit object (no ref moves) with pinned dates. */
 export async function commitTree(cwd: string, tree: string, parents: string[], message: string, date: string): Promise<string> {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { changedPaths, gitProbe, resolveCommit } from '../../git/git.js';
+import { changedPaths, resolveCommit } from '../../git/git.js';
 import { listWorktrees } from '../../git/worktrees.js';
+import { isAncestor } from '../../git/operations.js';
 import { realPath } from '../../git/repo.js';
 import { executePlan, type Operation, type Reported, type Runner, type Runners } from '../../workflow/execute.js';
 import type { Project } from '../../project/project.js';
@@ -29,10 +30,9 @@ const worktreeThere: DoneCheck = async (op: { path: string }, project) => {
 };
 
 /** The worktree's HEAD holds the commit already (a merge, fast-forward or rebase that ran). */
-const holds = (commit: (op: any) => string): DoneCheck => async (op: { path: string }) => (await gitProbe(op.path, ['merge-base', '--is-ancestor', commit(op), 'HEAD'])).code === 0;
+const holds = (commit: (op: any) => string): DoneCheck => async (op: { path: string }) => isAncestor(op.path, commit(op), 'HEAD');
 
 const gone = (path: (op: any) => string): DoneCheck => async (op) => !existsSync(path(op));
-const isAncestor = async (cwd: string, commit: string, of: string) => (await gitProbe(cwd, ['merge-base', '--is-ancestor', commit, of])).code === 0;
 const projectOf = (context: unknown) => ((context as { project?: Project }).project ?? context) as Project;
 
 /** remove: each step that changes something, done or not (the archive dedups itself: writeArchive never writes a poorer copy). */

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { findArtifacts, worktreeTree } from '../archive.js';
-import { aheadBehind, changedPaths, currentBranch, git, gitProbe, resolveCommit, refExists } from '../../git/git.js';
+import { aheadBehind, changedPaths, currentBranch, git, resolveCommit, refExists } from '../../git/git.js';
 import { findSession, sessionPath, type SessionRecord } from '../../manifest/manifest.js';
 import type { Project } from '../../project/project.js';
 import { isInside, realPath } from '../../git/repo.js';
+import { remoteExists } from '../../git/operations.js';
 import { takeSnapshot } from '../status.js';
 import { utcStamp } from '../../infra/time.js';
 import type { WorktreeEntry } from '../../git/worktrees.js';
@@ -186,7 +187,7 @@ export async function gatherStrategyFacts(facts: RemoveFacts, choice: { strategy
   const out: StrategyFacts = { tip, ...(commit ? { commit } : {}) };
   if (strategy === 'pr') {
     const remote = facts.session.remote ?? facts.project.config.remote;
-    out.remoteExists = (await gitProbe(mainPath, ['remote', 'get-url', '--', remote])).code === 0;
+    out.remoteExists = await remoteExists(mainPath, remote);
     // A recorded PR is reused only while gh says it is open; closed or merged, a new one is opened.
     if (facts.session.pr) out.recordedPr = await pullRequestState(mainPath, facts.session.pr);
     if (!facts.session.pr || out.recordedPr === 'CLOSED' || out.recordedPr === 'MERGED') {
