@@ -113,12 +113,13 @@ function cutEverywhere(scenario: Scenario): { gits: number; changes: number } {
 }
 
 /** Same, but the cut is followed by pwt cleanup --force: whatever was recorded finishes. */
-function cutThenCleanup(scenario: Scenario, check: (project: Project, cut: string, recorded: boolean) => void): void {
+function cutThenCleanup(scenario: Scenario, check: (project: Project, cut: string, recorded: boolean) => void): number {
   const project = makeProject();
   roots.push(project.sandbox.root, `${project.sandbox.root}.template`);
   scenario.prepare(project);
   const template = `${project.sandbox.root}.template`;
   execFileSync('cp', ['-a', project.sandbox.root, template]);
+  let finished = 0;
   for (let k = 1; k <= MAX_CUTS; k++) {
     rmSync(project.sandbox.root, { recursive: true, force: true });
     execFileSync('cp', ['-a', template, project.sandbox.root]);
@@ -126,11 +127,13 @@ function cutThenCleanup(scenario: Scenario, check: (project: Project, cut: strin
     const cutRun = run(project, scenario.command, { PWT_FAULT: `kill-before-change:${k}` });
     if (cutRun.signal !== 'SIGKILL') break;
     const recorded = intentsLeft(project).length > 0;
+    if (recorded) finished++;
     const cleaned = run(project, ['cleanup', '--force']);
     expect(cleaned.code, `${cut}: ${cleaned.stderr}`).toBe(0);
     check(project, cut, recorded);
     checkSettled(project, cut);
   }
+  return finished;
 }
 
 const createScenario: Scenario = {
@@ -151,9 +154,10 @@ describe('crash consistency: every cut completes on the re-run', () => {
   }, 600_000);
 
   it('create: cut before every file change, then pwt cleanup: what was recorded is finished with its goals', () => {
-    cutThenCleanup(createScenario, (project, cut, recorded) => {
+    const finished = cutThenCleanup(createScenario, (project, cut, recorded) => {
       if (recorded) createScenario.check(project, cut);
     });
+    expect(finished).toBeGreaterThan(0);
   }, 600_000);
 
   it('open: cut everywhere, then pwt open again: the kept branch is a session again with the goals given, its commits unchanged', () => {
@@ -292,6 +296,22 @@ describe('crash consistency: every cut completes on the re-run', () => {
         }
       },
     });
+  }, 600_000);
+
+  it('remove --strategy abandon: cut before every file change, then pwt cleanup: what was recorded is finished, one archive', () => {
+    const finished = cutThenCleanup(
+      { prepare: (project) => void withWork(project, 'a', true), command: ['rm', 'a', '--strategy', 'abandon', '--yes', '--force'], check: () => {} },
+      (project, cut, recorded) => {
+        const refs = git(project, project.main, 'for-each-ref', '--format=%(refname)', 'refs/pwt/archive/a/').split('\n').filter(Boolean);
+        expect(refs.length, cut).toBeLessThanOrEqual(1);
+        if (recorded) {
+          expect(refs, cut).toHaveLength(1);
+          expect(git(project, project.main, 'show', `${refs[0]}:new.txt`), cut).toBe('untracked');
+          ended(project, 'a', cut);
+        }
+      },
+    );
+    expect(finished).toBeGreaterThan(0);
   }, 600_000);
 
   it('open --goal on a session that is open already adds the goal (it used to be ignored)', () => {
