@@ -103,3 +103,19 @@ describe('the approval question after the hooks changed', () => {
     expect(existsSync(marker())).toBe(false);
   }, 60_000);
 });
+
+describe('Ctrl-C while a hook runs', () => {
+  it('Ctrl-C during a slow post-create says what was interrupted and what state it left', async () => {
+    project = makeProject();
+    commitFile(project.sandbox, project.main, '.pwt.json', JSON.stringify({ hooks: { 'post-create': 'echo hook-started; sleep 30; echo hook-finished' } }), 'slow hook');
+    term = new TmuxPwt(project.sandbox, project.main, ['create', 's1', '--trust-hooks']);
+    await term.waitFor(/hook-started/);
+    term.keys(['C-c']);
+    const screen = await term.waitFor(/Interrupted the post-create hook[\s\S]*pwt remove s1 --strategy abandon/);
+    expect(screen).not.toMatch(/^hook-finished$/m);
+    // What the line says is true, checked with git: the worktree and the branch exist, the session is registered.
+    expect(project.sandbox.git(project.main, 'branch', '--list', 'session/s1')).toContain('session/s1');
+    expect(existsSync(join(project.sessionsDir, 's1', '.git'))).toBe(true);
+    expect(readFileSync(join(project.sessionsDir, '.manifest.json'), 'utf8')).toContain('"s1"');
+  }, 60_000);
+});

@@ -173,11 +173,27 @@ export async function runHooks(
 
 /** post-create runs once the session is whole (after create, open, restore); a failure leaves the session in place and is reported. */
 export async function runPostCreate(project: Project, gate: HookGate, target: HookTarget, opts: HookOptions, result: { hooks: HookOutcome[]; hookFailure?: HookFailed }): Promise<void> {
+  // Ctrl-C reaches the hook (same terminal) and pwt alike: pwt waits for the hook to end, then says what it left.
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+  };
+  const listening = gate.events.includes('post-create');
+  if (listening) process.on('SIGINT', onSignal);
   try {
     result.hooks.push(...(await runHooks(project, gate, 'post-create', target, { onProgress: opts.onProgress, consequence: 'the session is there all the same.', next: `Fix it and run it again in ${target.path}.` })));
   } catch (error) {
     if (!(error instanceof HookFailed)) throw error;
+    if (interrupted) {
+      throw new PwtError(
+        `Interrupted the post-create hook "${error.outcome.entry}" (Ctrl-C): the session ${target.id} exists (worktree ${target.path}, branch ${target.branch}, in the manifest), but its post-create hook did not finish.`,
+        Exit.cancelled,
+        `Run it again there (cd ${target.path} && ${error.outcome.entry}), or end the session: pwt remove ${target.id} --strategy abandon.`,
+      );
+    }
     result.hooks.push(error.outcome);
     result.hookFailure = error;
+  } finally {
+    if (listening) process.off('SIGINT', onSignal);
   }
 }
