@@ -30,6 +30,8 @@ export const commands: Record<string, Loader> = {
   mcp: () => import('./mcp.js').then((m) => m.default),
   // Hidden: what pwt's git hooks run (hooks/dispatch.sh).
   _hook: () => import('./hook.js').then((m) => m.default),
+  // Hidden: the admission and hibernation loop pwt starts in its tmux server (core/agents/scheduler/).
+  _scheduler: () => import('./scheduler.js').then((m) => m.default),
 };
 
 export const aliases: Record<string, string> = { ls: 'status', rm: 'remove' };

@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty';
 import { resumeAgent, runningAgent } from '../../core/agents/runtime/index.js';
+import { stillQueued } from '../../core/agents/scheduler/wake.js';
 import { openProject } from '../../core/project/project.js';
 import { printNotes, resolveSession, sessionArg, showAgent } from './_shared.js';
 
@@ -16,6 +17,7 @@ export default defineCommand({
     if (running) return showAgent({ agent: running }, false, { nest: true });
     const launch = await resumeAgent(project, { session, agent: args.id });
     printNotes(launch.notes);
+    if (launch.queued !== undefined) throw stillQueued(launch);
     await showAgent(launch, false, { nest: true });
   },
 });

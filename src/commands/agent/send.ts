@@ -2,6 +2,7 @@ import { defineCommand } from 'citty';
 import { usageError } from '../../core/infra/errors.js';
 import { openProject } from '../../core/project/project.js';
 import { findAgent, sendText } from '../../core/agents/runtime/activity/control.js';
+import { wakeIfHibernated } from '../../core/agents/scheduler/wake.js';
 import { log } from '../../ui/log.js';
 import { textArg } from '../_stdin.js';
 
@@ -19,6 +20,13 @@ export default defineCommand({
     if (!text) throw usageError('pwt agent send needs the text to send.', 'Run: pwt agent send [ID] "text"');
     const project = await openProject();
     const target = await findAgent(project, { session: args.session, id });
+    const woke = await wakeIfHibernated(project, target, text);
+    if (woke) {
+      for (const note of woke.notes) log.info(note.message);
+      if (woke.queued === undefined) log.success(`Woke ${target.agent.id} and sent it the text.`);
+      else log.success(`${target.agent.id} is queued (place ${woke.queued}); the text goes with it when it starts.`);
+      return;
+    }
     await sendText(project, target, text, { answer: args.answer });
     log.success(`Sent to ${target.agent.id}.`);
   },

@@ -2,7 +2,8 @@ import { defineCommand } from 'citty';
 import { usageError } from '../../core/infra/errors.js';
 import { openProject } from '../../core/project/project.js';
 import { findAgent, waitForActivity } from '../../core/agents/runtime/activity/control.js';
-import { printJson } from '../../ui/log.js';
+import { stillQueued, wakeIfHibernated } from '../../core/agents/scheduler/wake.js';
+import { log, printJson } from '../../ui/log.js';
 import { jsonArg } from '../_args.js';
 
 export default defineCommand({
@@ -19,7 +20,13 @@ export default defineCommand({
     const seconds = Number(args.timeout);
     if (!Number.isFinite(seconds) || seconds < 0) throw usageError(`--timeout takes seconds, not "${args.timeout}".`, 'Run: pwt agent wait --for idle --timeout 300');
     const project = await openProject();
-    const target = await findAgent(project, { session: args.session, id: args.id });
+    let target = await findAgent(project, { session: args.session, id: args.id });
+    const woke = await wakeIfHibernated(project, target);
+    if (woke) {
+      for (const note of woke.notes) log.info(note.message);
+      if (woke.queued !== undefined) throw stillQueued(woke);
+      target = { session: target.session, agent: woke.agent };
+    }
     const state = await waitForActivity(project, target, args.for, seconds * 1000);
     if (args.json) printJson({ id: target.agent.id, session: target.session, ...state });
   },

@@ -26,13 +26,13 @@ let tempCounter = 0;
 const tempPattern = /^\.(.+)\.(\d+)\.\d+\.\d+\.tmp$/;
 
 /** Write to a temp file in the same folder, fsync, rename: readers see old or new, never half. */
-export function writeAtomic(file: string, text: string): void {
+export function writeAtomic(file: string, text: string, mode = 0o644): void {
   beforeChange();
   // pid + time + counter is unique among writers; node:crypto would cost startup time.
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.${++tempCounter}.tmp`);
   try {
     if (process.env[PWT_ENV.fault] === 'manifest-write') throw new PwtError(`Injected failure writing ${file} (PWT_FAULT=manifest-write).`, Exit.bug);
-    const fd = openSync(temp, 'w', 0o644);
+    const fd = openSync(temp, 'w', mode);
     try {
       writeSync(fd, text);
       fsyncSync(fd);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { preconditionError, type PwtError } from '../infra/errors.js';
+import { preconditionError, PwtError } from '../infra/errors.js';
+import { readAgentSettings, type AgentSettings } from './agent-settings.js';
 import type { Repo } from '../git/repo.js';
 import { PWT_ENV } from '../infra/env.js';
 
@@ -17,6 +18,8 @@ export interface Config {
   hooks: ProjectHooks;
   /** Globs of ignored files copied from the main worktree into a new session. */
   copy: string[];
+  /** Many agents on one machine: admission, hibernation, usage limits (project/agent-settings.ts). */
+  agents: AgentSettings;
   /** Parts of `.pwt.json` that could not be used (each replaced by its default above). */
   problems: ConfigProblem[];
   /** Lines for people: unknown keys, with the nearest known one. */
@@ -109,6 +112,15 @@ function hooksField(raw: Raw, file: string): ProjectHooks {
     throw error;
   }
   return hooks;
+}
+
+function agentsField(value: unknown, file: string): AgentSettings {
+  try {
+    return readAgentSettings(value, file);
+  } catch (error) {
+    if (error instanceof PwtError) throw new FieldProblem('agents', error);
+    throw error;
+  }
 }
 
 /** The known word closest to `word` (edit distance at most a third of its length, at least 2), or null. */
@@ -244,6 +256,7 @@ export function loadConfig(repo: Repo, env: NodeJS.ProcessEnv = process.env): Co
     protectBase,
     hooks: field(problems, () => hooksField(raw, file), {}),
     copy: field(problems, () => insideRepo('copy', stringList(raw, 'copy', file), file) ?? [], []),
+    agents: field(problems, () => agentsField(raw.agents, file), readAgentSettings(undefined, file)),
     problems,
     warnings,
   };

@@ -17,6 +17,8 @@ export interface OpenOptions {
    * Otherwise the first broken part is an error (exit 3 naming the field).
    */
   readOnly?: boolean;
+  /** The environment whose PWT_SESSIONS_DIR counts (the scheduler opens projects for other processes). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const warned = new Set<string>();
@@ -36,7 +38,7 @@ export function warnAboutConfig(config: Config): void {
 
 export async function openProject(cwd = process.cwd(), opts: OpenOptions = {}): Promise<Project> {
   const repo = await requireRepo(cwd);
-  const config = loadConfig(repo);
+  const config = loadConfig(repo, opts.env);
   if (!opts.readOnly) {
     for (const line of config.warnings) warnOnce(line);
     requireSoundConfig(config);

@@ -304,3 +304,26 @@ export function insidePwtTmux(env: NodeJS.ProcessEnv = process.env): boolean {
 export async function switchClientTo(windowId: string): Promise<void> {
   await tmux(['switch-client', '-t', windowId]);
 }
+
+/**
+ * A background program of pwt's own in its tmux server (the admission and
+ * hibernation scheduler): started in session `name` unless a live one runs
+ * there already; a dead one (its pane kept by remain-on-exit) is replaced.
+ * Returns true when it started one.
+ */
+export async function ensureBackgroundSession(name: string, argv: string[], cwd: string): Promise<boolean> {
+  const panes = await tmuxRaw(['list-panes', '-t', `=${name}`, '-F', '#{pane_dead}']);
+  if (panes.code === 0 && panes.stdout.split('\n').some((line) => line.trim() === '0')) return false;
+  if (panes.code === 0) await tmuxRaw(['kill-session', '-t', `=${name}`]);
+  const size = ['-x', String(WINDOW_WIDTH), '-y', String(WINDOW_HEIGHT)];
+  const server = ['start-server', ';', 'set-option', '-g', 'remain-on-exit', 'on', ';'];
+  const result = await tmuxRaw([...server, 'new-session', '-d', '-s', name, ...size, '-c', cwd, '--', ...argv]);
+  // Two pwt processes may race to start it: the loser finds it there, which is what was wanted.
+  if (result.code !== 0 && !/duplicate session/.test(result.stderr)) throw new TmuxError(['new-session', '-s', name], result);
+  return result.code === 0;
+}
+
+/** Ends a background session of pwt's (gone already is fine). */
+export async function killBackgroundSession(name: string): Promise<void> {
+  await tmuxRaw(['kill-session', '-t', `=${name}`]);
+}

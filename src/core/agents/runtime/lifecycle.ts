@@ -12,6 +12,8 @@ import { realCwd } from '../vendors/common.js';
 import { loadAdapter } from '../vendors/index.js';
 import { requireCli } from '../vendors/install.js';
 import { PROVIDERS, type Provider } from '../vendors/types.js';
+import { admitOrQueue, watchForHibernation, type AdmissionRequest } from '../admission/admit.js';
+import { dropAgent } from '../admission/queue.js';
 import { vendorSessionExists } from './capture.js';
 import { captureIfUnknown, loadSession, resolveAgent, resumeArgsFor, withStatus, type Ctx, type Loaded, type Note } from './context.js';
 import { composeHandoffPrompt, gitFacts, newestOtherTranscript } from './handoff.js';
@@ -38,6 +40,8 @@ export interface Launch {
   resumed: boolean;
   /** True when the agent was already running (nothing was started). */
   alreadyRunning: boolean;
+  /** Its place in the machine's queue when no slot was free (nothing was started yet). */
+  queued?: number;
   notes: Note[];
 }
 
@@ -265,6 +269,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Fields to put on a new record (e.g. a run's name). */
   extra?: Partial<AgentEntry>;
+  /** Set by the scheduler: start this queued agent if it heads the queue and a slot is free. */
+  admitted?: boolean;
 }
 
 /**
@@ -273,7 +279,7 @@ export interface StartOptions {
  * missing CLI must neither detach the working agent nor "start fresh" over a
  * recorded conversation), and the plan run on the executor.
  */
-async function launch(project: Project, session: string, env: NodeJS.ProcessEnv, want: Want, opts: { prompt?: string; name?: string; extra?: Partial<AgentEntry> }): Promise<Launch> {
+async function launch(project: Project, session: string, env: NodeJS.ProcessEnv, want: Want, opts: { prompt?: string; name?: string; extra?: Partial<AgentEntry>; admitted?: boolean }): Promise<Launch> {
   await requireTmux();
   if ('start' in want) await requireCli(want.start, env);
   return withLaunchLocks(project, session, async () => {
@@ -285,12 +291,66 @@ async function launch(project: Project, session: string, env: NodeJS.ProcessEnv,
       return { agent, resumed: false, alreadyRunning: true, notes: [{ kind: 'already-running', message }, ...('start' in want ? [] : mismatchNote(project, agent.provider))] };
     }
     await requireCli(plan.provider, env);
-    const context: LaunchContext = { loaded, ...opts, notes: [], entries: new Map() };
-    await executePlan(plan.ops, launchRunners, context);
-    const result = context.result as { agent: AgentEntry; resumed: boolean };
-    const resumedOwn = plan.ops.some((op) => op.op === 'resume');
-    return { agent: result.agent, resumed: result.resumed, alreadyRunning: false, notes: [...context.notes, ...(resumedOwn ? mismatchNote(project, plan.provider) : [])] };
+    const last = plan.ops[plan.ops.length - 1];
+    const request = {
+      kind: last?.op === 'resume' ? ('resume' as const) : ('start' as const),
+      agentId: last?.op === 'resume' ? last.agent : agentIdFor(loaded.ctx.session.id, plan.provider),
+      provider: plan.provider,
+      ...('start' in want ? { mode: want.mode, handoff: want.handoff } : {}),
+      ...(opts.name ? { name: opts.name } : {}),
+      ...(opts.prompt !== undefined ? { prompt: opts.prompt } : {}),
+    };
+    return admitted(loaded.ctx, request, opts.admitted, async () => {
+      const context: LaunchContext = { loaded, ...opts, notes: [], entries: new Map() };
+      await executePlan(plan.ops, launchRunners, context);
+      const result = context.result as { agent: AgentEntry; resumed: boolean };
+      const resumedOwn = plan.ops.some((op) => op.op === 'resume');
+      return { agent: result.agent, resumed: result.resumed, alreadyRunning: false, notes: [...context.notes, ...(resumedOwn ? mismatchNote(project, plan.provider) : [])] };
+    });
   });
+}
+
+/**
+ * Runs a start or resume when the machine has a free agent slot; otherwise
+ * records the agent as `queued` (its conversation untouched) and leaves it to
+ * the scheduler (docs/many-agents.md). After a start, a project that
+ * hibernates idle agents is watched.
+ */
+async function admitted(ctx: Ctx, request: Omit<AdmissionRequest, 'main' | 'session' | 'maxRunning'>, fromQueue: boolean | undefined, go: () => Promise<Launch>): Promise<Launch> {
+  const settings = ctx.project.config.agents;
+  const gate = await admitOrQueue({ ...request, main: ctx.project.repo.mainPath, session: ctx.session.id, maxRunning: settings.maxRunning }, ctx.env, go, fromQueue);
+  if (!gate.queued) {
+    if (settings.hibernateAfterMinutes !== null) await watchForHibernation(ctx.project.repo.mainPath, ctx.env);
+    return gate.value;
+  }
+  const agent = await markQueued(ctx, request.agentId, request.provider);
+  const message = `All ${settings.maxRunning} agent slots of this machine are taken: ${request.provider} waits in the queue (place ${gate.place}) and starts when one frees. See the queue with: pwt agent list --all`;
+  return { agent, resumed: false, alreadyRunning: false, queued: gate.place, notes: [{ kind: 'queued', message }] };
+}
+
+/** The agent's record says `queued` (a new placeholder when it has none yet). */
+async function markQueued(ctx: Ctx, agentId: string, provider: Provider): Promise<AgentEntry> {
+  const placeholder: AgentEntry = { id: agentId, provider, vendorSessionId: null, status: 'queued', cli: provider, cliCommand: [], resumeArgs: null, spawnedAt: new Date().toISOString() };
+  return (
+    (await updateAgents(ctx.project, ctx.session.id, (agents) => {
+      const index = agents.findIndex((each) => each.id === agentId);
+      if (index >= 0) return (agents[index] = { ...(agents[index] as AgentEntry), status: 'queued' });
+      agents.push(placeholder);
+      return placeholder;
+    })) ?? placeholder
+  );
+}
+
+/** A queued agent leaves the queue: a placeholder (no conversation yet) goes, a queued resume goes back to stopped. */
+async function leaveQueue(ctx: Ctx, target: AgentEntry): Promise<{ agent: AgentEntry; step: StopStep; notes: Note[] }> {
+  dropAgent(ctx.project.repo.mainPath, target.id, ctx.env);
+  await updateAgents(ctx.project, ctx.session.id, (agents) => {
+    const index = agents.findIndex((each) => each.id === target.id);
+    if (index < 0) return;
+    if (target.vendorSessionId) agents[index] = { ...(agents[index] as AgentEntry), status: 'stopped' };
+    else agents.splice(index, 1);
+  });
+  return { agent: { ...target, status: 'stopped' }, step: 'gone', notes: [{ kind: 'stopped', message: `${target.id} left the queue (it had not started).` }] };
 }
 
 /**
@@ -300,12 +360,12 @@ async function launch(project: Project, session: string, env: NodeJS.ProcessEnv,
  */
 export async function startAgent(project: Project, opts: StartOptions): Promise<Launch> {
   const env = opts.env ?? process.env;
-  return launch(project, opts.session, env, { start: opts.provider, mode: opts.mode ?? 'start', handoff: opts.handoff !== false }, { prompt: opts.prompt, name: opts.name, extra: opts.extra });
+  return launch(project, opts.session, env, { start: opts.provider, mode: opts.mode ?? 'start', handoff: opts.handoff !== false }, { prompt: opts.prompt, name: opts.name, extra: opts.extra, admitted: opts.admitted });
 }
 
 /** `pwt agent resume [ID]` (and attach of an agent that is not running). */
-export async function resumeAgent(project: Project, opts: AgentRef & { prompt?: string }): Promise<Launch> {
-  return launch(project, opts.session, opts.env ?? process.env, { resume: opts.agent }, { prompt: opts.prompt });
+export async function resumeAgent(project: Project, opts: AgentRef & { prompt?: string; admitted?: boolean }): Promise<Launch> {
+  return launch(project, opts.session, opts.env ?? process.env, { resume: opts.agent }, { prompt: opts.prompt, admitted: opts.admitted });
 }
 
 /** `pwt agent stop [ID]`: the running agent (or the one named) stops; records how to resume it. */
@@ -315,6 +375,7 @@ export async function stopAgent(project: Project, opts: AgentRef & { as?: AgentS
     const { ctx, seen: agents } = await loadSession(project, opts.session, env);
     const unknown = !opts.agent ? agents.find((each) => each.status === 'unknown') : undefined;
     const target = unknown?.agent ?? pickAgent(ctx.session.id, agents, opts.agent, 'running');
+    if (target.status === 'queued') return leaveQueue(ctx, target);
     const status = agents.find((each) => each.agent.id === target.id)?.status;
     if (status !== 'running' && status !== 'unknown') {
       throw messages.agentNotRunning(target.id);

@@ -1,3 +1,4 @@
+import { listQueue, placeOf } from '../admission/queue.js';
 import { realPath } from '../../git/repo-fast.js';
 import { sessionPath } from '../../manifest/manifest.js';
 import { readManifest } from '../../manifest/store.js';
@@ -32,6 +33,8 @@ export interface AgentView {
   activity?: ActivityState['activity'];
   activitySource?: ActivityState['activitySource'];
   activitySince?: string;
+  /** Queued agents only: 1 is next to start when a slot frees. */
+  queuePlace?: number;
 }
 
 /**
@@ -63,7 +66,12 @@ export async function listAgents(project: Project, opts: { session?: string; env
   }
   // What each running agent is doing (docs/activity.md); a stopped or exited one has no activity.
   const activity = await observeActivity(project.sessionsDir, observed);
-  return views.map((view) => ({ ...view, ...(activity.get(view.id) ?? {}) }));
+  // A queued agent's place in the machine's queue (docs/many-agents.md).
+  const queue = views.some((view) => view.status === 'queued') ? listQueue(env) : [];
+  return views.map((view) => {
+    const place = view.status === 'queued' ? placeOf(project.repo.mainPath, view.id, queue) : null;
+    return { ...view, ...(activity.get(view.id) ?? {}), ...(place === null ? {} : { queuePlace: place }) };
+  });
 }
 
 export function viewOf(session: string, agent: AgentEntry, status: SeenStatus, checked: boolean): AgentView {

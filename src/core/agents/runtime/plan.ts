@@ -78,7 +78,8 @@ export function planLaunch(session: string, seen: Seen[], want: Want): LaunchPla
   if (want.mode === 'new') refuseNew(session, seen, want.start);
   const same = running.find((each) => each.agent.provider === want.start);
   if (same) return { alreadyRunning: same.agent };
-  const existing = seen.find((each) => each.agent.provider === want.start)?.agent;
+  // A placeholder left by the admission queue (no conversation yet) is not a conversation to resume.
+  const existing = seen.find((each) => each.agent.provider === want.start && !(each.agent.status === 'queued' && !each.agent.vendorSessionId))?.agent;
   const last: LaunchOp = existing ? { op: 'resume', agent: existing.id, provider: want.start } : { op: 'start-fresh', provider: want.start, handoff: want.handoff };
   return { provider: want.start, ops: [...prepare, last] };
 }

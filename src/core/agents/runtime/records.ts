@@ -13,7 +13,8 @@ import type { Provider } from '../vendors/types.js';
  */
 
 /** What pwt last saw an agent do. The status a user sees is checked against tmux (status.ts). */
-export type AgentState = 'running' | 'detached' | 'stopped' | 'exited';
+/** `queued`: waiting for a slot (admission); `hibernated`: stopped resumably after sitting idle (docs/many-agents.md). */
+export type AgentState = 'running' | 'detached' | 'stopped' | 'exited' | 'queued' | 'hibernated';
 
 export interface HandoffInfo {
   /** The provider (and its vendor session id) whose transcript was handed over. */

@@ -1,0 +1,100 @@
+import { findSession, type Manifest } from '../../manifest/manifest.js';
+import { readManifest } from '../../manifest/store.js';
+import { openProject, type Project } from '../../project/project.js';
+import { schedulerMayExit, unwatch, watchedProjects, type Watched } from '../admission/admit.js';
+import { dropAgent, listQueue, type QueueEntry } from '../admission/queue.js';
+import { activityByAgent } from '../runtime/activity/summary.js';
+import { resumeAgent, startAgent, stopAgent } from '../runtime/index.js';
+import { allAgents, updateAgents, type AgentEntry } from '../runtime/records.js';
+
+/**
+ * `pwt _scheduler`: the one background program of pwt, in its own tmux
+ * server (session `pwt-scheduler`), started when an agent is queued or a
+ * project hibernates idle agents, and gone when there is nothing left to
+ * wait for. Each round: start the agent at the head of the machine's queue
+ * when a slot is free (through the same startAgent/resumeAgent as the CLI),
+ * then stop, resumably, every agent of a watched project that has been idle
+ * longer than its `hibernateAfterMinutes`. docs/many-agents.md.
+ */
+export interface SchedulerOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Pause between rounds. */
+  tickMs?: number;
+  /** What happened, for the scheduler's pane and log. */
+  note: (line: string) => void;
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+export async function runScheduler(opts: SchedulerOptions): Promise<void> {
+  const env = opts.env ?? process.env;
+  const tickMs = opts.tickMs ?? 1000;
+  for (;;) {
+    const queue = listQueue(env);
+    const watched = watchedProjects(env);
+    if (queue.length === 0 && watched.length === 0 && (await schedulerMayExit(env))) {
+      opts.note('Nothing queued and no project to watch: the scheduler ends.');
+      return;
+    }
+    if (queue[0]) await startHead(queue[0], opts);
+    for (const each of watched) await hibernateIdle(each, env, opts);
+    await sleep(tickMs);
+  }
+}
+
+/** Starts the head of the queue when a slot is free; a start that cannot happen (session gone, CLI missing) leaves the queue with its reason recorded. */
+async function startHead(entry: QueueEntry, opts: SchedulerOptions): Promise<void> {
+  let project: Project | null = null;
+  try {
+    project = await openProject(entry.main, { env: entry.env });
+    const launch =
+      entry.kind === 'resume'
+        ? await resumeAgent(project, { session: entry.session, agent: entry.agentId, prompt: entry.prompt, env: entry.env, admitted: true })
+        : await startAgent(project, { session: entry.session, provider: entry.provider, prompt: entry.prompt, name: entry.name, handoff: entry.handoff, mode: entry.mode === 'new' ? 'start' : entry.mode, env: entry.env, admitted: true });
+    if (launch.queued === undefined) opts.note(`Started ${entry.agentId} (${entry.main}): ${launch.notes.map((note) => note.message).join(' ')}`);
+  } catch (error) {
+    dropAgent(entry.main, entry.agentId, opts.env ?? process.env);
+    const reason = error instanceof Error ? error.message : String(error);
+    opts.note(`Could not start queued ${entry.agentId} (${entry.main}): ${reason}`);
+    if (project) await recordQueueFailure(project, entry, reason).catch(() => undefined);
+  }
+}
+
+async function recordQueueFailure(project: Project, entry: QueueEntry, reason: string): Promise<void> {
+  await updateAgents(project, entry.session, (agents) => {
+    const index = agents.findIndex((agent) => agent.id === entry.agentId);
+    if (index < 0 || agents[index]!.status !== 'queued') return;
+    if (agents[index]!.vendorSessionId) agents[index] = { ...(agents[index] as AgentEntry), status: 'stopped', queueError: reason };
+    else agents.splice(index, 1);
+  });
+}
+
+/** Stops, resumably, the project's agents idle for longer than it allows; stops watching a project with nothing left running. */
+async function hibernateIdle({ main, env: projectEnv }: Watched, env: NodeJS.ProcessEnv, opts: SchedulerOptions): Promise<void> {
+  let project: Project;
+  try {
+    project = await openProject(main, { env: { ...env, ...projectEnv } });
+  } catch {
+    unwatch(main, env);
+    return;
+  }
+  const minutes = project.config.agents.hibernateAfterMinutes;
+  const manifest: Manifest | null = await readManifest(project);
+  const activity = minutes === null ? new Map() : await activityByAgent(project);
+  if (minutes === null || activity.size === 0) {
+    unwatch(main, env);
+    return;
+  }
+  const now = Date.now();
+  for (const { session, agent } of allAgents(manifest)) {
+    const state = activity.get(agent.id);
+    if (!state || state.activity !== 'idle' || now - Date.parse(state.activitySince) < minutes * 60_000) continue;
+    if (!findSession(manifest, session.id)) continue;
+    try {
+      await stopAgent(project, { session: session.id, agent: agent.id, as: 'hibernated' });
+      opts.note(`Hibernated ${agent.id} (${main}): idle since ${state.activitySince}; it wakes on pwt agent send, attach or wait.`);
+    } catch (error) {
+      opts.note(`Could not hibernate ${agent.id} (${main}): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
