@@ -167,7 +167,7 @@ describe('completion in the real shells', () => {
     }, 60_000);
 
     it('completes flags and fixed values', () => {
-      expect(complete[shell](['pwt', 'create', '--'])).toEqual(['--agent', '--allow-dirty', '--base', '--detach', '--goal', '--help', '--json', '--no-env', '--no-hooks', '--on', '--prompt', '--trust-hooks']);
+      expect(complete[shell](['pwt', 'create', '--'])).toEqual(['--agent', '--allow-dirty', '--base', '--detach', '--goal', '--help', '--host', '--json', '--no-env', '--no-hooks', '--on', '--prompt', '--trust-hooks']);
       expect(complete[shell](['pwt', 'shell-init', ''])).toEqual(['bash', 'fish', 'zsh']);
       expect(complete[shell](['pwt', 'rm', 'alpha', '--strategy', ''])).toEqual(['abandon', 'keep', 'merge', 'pr']);
       expect(complete[shell](['pwt', 'templates', ''])).toEqual(['install']);
