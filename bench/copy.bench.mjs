@@ -55,6 +55,8 @@ console.log(`node_modules: ${files} files and folders (${dependencies ? Object.k
 console.log('| run | pwt create with copy: [node_modules] | git worktree add + npm install --offline (lockfile) | ratio | cp -a --reflink=auto alone |');
 console.log('| --- | --- | --- | --- | --- |');
 for (const [i, row] of rows.entries()) {
-  console.log(`| ${i + 1} | ${Math.round(row.copied)} ms | ${Math.round(row.added + row.installed)} ms (npm ${Math.round(row.installed)} ms) | ${(row.copied / (row.added + row.installed)).toFixed(2)}x | ${Math.round(row.cp)} ms |`);
+  console.log(
+    `| ${i + 1} | ${Math.round(row.copied)} ms | ${Math.round(row.added + row.installed)} ms (npm ${Math.round(row.installed)} ms) | ${(row.copied / (row.added + row.installed)).toFixed(2)}x | ${Math.round(row.cp)} ms |`,
+  );
 }
 execFileSync('rm', ['-rf', w.root]);

@@ -13,7 +13,11 @@ const pwt = (args, cwd) => w.run(node, [CLI, ...args], cwd);
 {
   const repo = makeRepo(w, 'small', 10);
   pwt(['create', 'x'], repo);
-  const { base, ours } = compare(() => w.run(node, ['-e', '0'], repo), () => pwt(['path', 'x'], repo), 30);
+  const { base, ours } = compare(
+    () => w.run(node, ['-e', '0'], repo),
+    () => pwt(['path', 'x'], repo),
+    30,
+  );
   row('pwt path x', ours, 'node -e 0', base, 1.5);
 }
 
@@ -22,7 +26,11 @@ const pwt = (args, cwd) => w.run(node, [CLI, ...args], cwd);
   const repo = makeRepo(w, 'big', 10_000);
   const script = join(w.root, 'plain-create.sh');
   writeFileSync(script, 'set -e\ngit worktree add --quiet -b "plain/$1" "../big-plain/$1" HEAD\ncp -p .env "../big-plain/$1/.env"\n');
-  const { base, ours } = compare((i) => w.run('sh', [script, `p${i}`], repo), (i) => pwt(['create', `c${i}`], repo), 7);
+  const { base, ours } = compare(
+    (i) => w.run('sh', [script, `p${i}`], repo),
+    (i) => pwt(['create', `c${i}`], repo),
+    7,
+  );
   row('pwt create (10k files)', ours, 'git worktree add + cp .env', base, 1.3);
 }
 

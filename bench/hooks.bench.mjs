@@ -50,8 +50,14 @@ pwt(['hooks', 'install'], app.dir);
 const repo = app.dir;
 const session = app.session;
 
-const [noneOutside, shOutside, hooksOutside] = interleaved([plain, trivial, app].map((r) => checkouts(r.dir, 'other', 'main')), 100);
-const [noneInside, hooksInside] = interleaved([plain, app].map((r) => checkouts(r.session, 's-alt', 'session/s')), 10);
+const [noneOutside, shOutside, hooksOutside] = interleaved(
+  [plain, trivial, app].map((r) => checkouts(r.dir, 'other', 'main')),
+  100,
+);
+const [noneInside, hooksInside] = interleaved(
+  [plain, app].map((r) => checkouts(r.session, 's-alt', 'session/s')),
+  10,
+);
 
 // Count Node starts: point the dispatcher at a wrapper that logs, then runs node.
 const dispatcher = join(repo, '.git', 'pwt', 'hooks.sh');
@@ -71,9 +77,13 @@ const trace = w.run('sh', ['-c', 'git checkout --quiet other 2>&1'], repo, { PWT
 
 const fmt = (ms) => `${ms.toFixed(1).padStart(7)} ms`;
 const diffOutside = hooksOutside - noneOutside;
-console.log(`checkout outside the sessions dir   no hooks ${fmt(noneOutside)}   pwt hooks ${fmt(hooksOutside)}   difference ${fmt(diffOutside)}  (target < 5 ms: ${diffOutside < 5 ? 'met' : 'MISSED'})`);
+console.log(
+  `checkout outside the sessions dir   no hooks ${fmt(noneOutside)}   pwt hooks ${fmt(hooksOutside)}   difference ${fmt(diffOutside)}  (target < 5 ms: ${diffOutside < 5 ? 'met' : 'MISSED'})`,
+);
 console.log(`  of which git starting any hook     a hook that is only \`exit 0\` ${fmt(shOutside)}   so pwt's own part ${fmt(hooksOutside - shOutside)}`);
-console.log(`checkout inside a session           no hooks ${fmt(noneInside)}   pwt hooks ${fmt(hooksInside)}   difference ${fmt(hooksInside - noneInside)}  (Node starts, records the branch change)`);
+console.log(
+  `checkout inside a session           no hooks ${fmt(noneInside)}   pwt hooks ${fmt(hooksInside)}   difference ${fmt(hooksInside - noneInside)}  (Node starts, records the branch change)`,
+);
 console.log(`node starts: ${outsideStarts} in 10 checkouts outside (must be 0), ${insideStarts} in 2 checkouts inside a session`);
 console.log(`PWT_DEBUG=1 trace outside: ${trace}`);
 if (outsideStarts !== 0) {

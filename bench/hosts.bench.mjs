@@ -39,16 +39,57 @@ const port = await new Promise((resolve) => {
   });
 });
 const user = userInfo().username;
-const hostEnv = { HOME: hostHome, GIT_CONFIG_GLOBAL: join(hostHome, '.gitconfig'), GIT_CONFIG_NOSYSTEM: '1', PATH: `${dirname(node)}:${process.env.PATH}`, TMUX_TMPDIR: hostTmux, LC_ALL: 'C', NO_COLOR: '1', TERM: 'xterm-256color' };
+const hostEnv = {
+  HOME: hostHome,
+  GIT_CONFIG_GLOBAL: join(hostHome, '.gitconfig'),
+  GIT_CONFIG_NOSYSTEM: '1',
+  PATH: `${dirname(node)}:${process.env.PATH}`,
+  TMUX_TMPDIR: hostTmux,
+  LC_ALL: 'C',
+  NO_COLOR: '1',
+  TERM: 'xterm-256color',
+};
 writeFileSync(
   join(sshDir, 'sshd_config'),
-  [`Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(sshDir, 'host_ed25519')}`, `PidFile ${join(sshDir, 'sshd.pid')}`, `AuthorizedKeysFile ${join(sshDir, 'authorized_keys')}`, 'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'UsePAM no', 'StrictModes no', 'PermitRootLogin prohibit-password', `AllowUsers ${user}`, 'PrintMotd no', `SetEnv ${Object.entries(hostEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`, 'LogLevel ERROR', ''].join('\n'),
+  [
+    `Port ${port}`,
+    'ListenAddress 127.0.0.1',
+    `HostKey ${join(sshDir, 'host_ed25519')}`,
+    `PidFile ${join(sshDir, 'sshd.pid')}`,
+    `AuthorizedKeysFile ${join(sshDir, 'authorized_keys')}`,
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'UsePAM no',
+    'StrictModes no',
+    'PermitRootLogin prohibit-password',
+    `AllowUsers ${user}`,
+    'PrintMotd no',
+    `SetEnv ${Object.entries(hostEnv)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+    'LogLevel ERROR',
+    '',
+  ].join('\n'),
 );
 const sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(sshDir, 'sshd_config')], { stdio: 'ignore' });
 const hostKey = readFileSync(join(sshDir, 'host_ed25519.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
 writeFileSync(join(sshDir, 'known_hosts'), `[127.0.0.1]:${port} ${hostKey}\n`);
 const sshConfig = join(sshDir, 'ssh_config');
-writeFileSync(sshConfig, ['Host bench-host', '  HostName 127.0.0.1', `  Port ${port}`, `  User ${user}`, `  IdentityFile ${join(sshDir, 'id_ed25519')}`, '  IdentitiesOnly yes', `  UserKnownHostsFile ${join(sshDir, 'known_hosts')}`, '  StrictHostKeyChecking yes', '  LogLevel ERROR', ''].join('\n'));
+writeFileSync(
+  sshConfig,
+  [
+    'Host bench-host',
+    '  HostName 127.0.0.1',
+    `  Port ${port}`,
+    `  User ${user}`,
+    `  IdentityFile ${join(sshDir, 'id_ed25519')}`,
+    '  IdentitiesOnly yes',
+    `  UserKnownHostsFile ${join(sshDir, 'known_hosts')}`,
+    '  StrictHostKeyChecking yes',
+    '  LogLevel ERROR',
+    '',
+  ].join('\n'),
+);
 const env = { ...w.env, PWT_SSH_CONFIG: sshConfig, XDG_RUNTIME_DIR: runtime, TMUX_TMPDIR: localTmux };
 const pwt = (args, cwd, extra = {}) => w.run(node, [CLI, ...args], cwd, { ...env, ...extra });
 const there = (args, cwd) => w.run(node, [CLI, ...args], cwd, { ...w.env, ...hostEnv });
@@ -61,11 +102,41 @@ function fakeAgent(sessionsDir, name, tmuxDir, mark) {
   const file = join(sessionsDir, '.manifest.json');
   const manifest = JSON.parse(readFileSync(file, 'utf8'));
   const session = manifest.sessions.find((entry) => entry.id === name);
-  const [window, pane, pid] = tmux('new-session', '-d', '-s', `bench/${name}`, '-x', '100', '-y', '20', '-P', '-F', '#{window_id} #{pane_id} #{pane_pid}', '--', 'sh', '-c', `echo ${mark}; exec sleep 600`).stdout.trim().split(' ');
+  const [window, pane, pid] = tmux(
+    'new-session',
+    '-d',
+    '-s',
+    `bench/${name}`,
+    '-x',
+    '100',
+    '-y',
+    '20',
+    '-P',
+    '-F',
+    '#{window_id} #{pane_id} #{pane_pid}',
+    '--',
+    'sh',
+    '-c',
+    `echo ${mark}; exec sleep 600`,
+  )
+    .stdout.trim()
+    .split(' ');
   const id = `${name}-claude`;
   tmux('set-option', '-w', '-t', window, '@pwt-agent', id);
   const start = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[19];
-  session.agents = [{ id, provider: 'claude', status: 'running', cli: 'claude', cliCommand: ['claude'], spawnedAt: new Date().toISOString(), vendorSessionId: `v-${id}`, resumeArgs: ['claude'], tmux: { session: `bench/${name}`, window, pane, pid: Number(pid), pidStart: start } }];
+  session.agents = [
+    {
+      id,
+      provider: 'claude',
+      status: 'running',
+      cli: 'claude',
+      cliCommand: ['claude'],
+      spawnedAt: new Date().toISOString(),
+      vendorSessionId: `v-${id}`,
+      resumeArgs: ['claude'],
+      tmux: { session: `bench/${name}`, window, pane, pid: Number(pid), pidStart: start },
+    },
+  ];
   writeFileSync(file, JSON.stringify(manifest, null, 2));
   return () => tmux('kill-server');
 }
@@ -109,11 +180,23 @@ try {
   const withHost = () => writeFileSync(hostsFile, hostsText);
   const withoutHost = () => writeFileSync(hostsFile, '{"version":1,"hosts":[]}\n');
   const counted = JSON.parse(pwt(['status', '--json'], local)).sessions.length;
-  const { base, ours } = compare(() => (withoutHost(), alone()), () => (withHost(), alone()), runs);
+  const { base, ours } = compare(
+    () => (withoutHost(), alone()),
+    () => (withHost(), alone()),
+    runs,
+  );
   row('pwt status, 20 local + 20 on a host', ours, '20 local sessions alone', base);
   const trip = compare(
     () => spawnSync('ssh', ['-F', sshConfig, '-o', `ControlPath=${join(runtime, 'pwt', '%C')}`, 'bench-host', 'true']),
-    () => spawnSync('ssh', ['-F', sshConfig, '-o', `ControlPath=${join(runtime, 'pwt', '%C')}`, 'bench-host', `cd ${clone} && ${node} ${CLI} status --json >/dev/null`]),
+    () =>
+      spawnSync('ssh', [
+        '-F',
+        sshConfig,
+        '-o',
+        `ControlPath=${join(runtime, 'pwt', '%C')}`,
+        'bench-host',
+        `cd ${clone} && ${node} ${CLI} status --json >/dev/null`,
+      ]),
     runs,
   );
   row('  the host part: ssh + pwt status there', trip.ours, 'one ssh round trip (shared connection)', trip.base);
@@ -133,7 +216,7 @@ try {
   }
   const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
   row('pwt agent attach, agent on a host', median(farTimes), 'pwt agent attach, agent here', median(nearTimes));
-  console.log('attach: time from the command to the agent\'s screen in a fresh terminal (a tmux pane), median of 5, the ssh connection already shared');
+  console.log("attach: time from the command to the agent's screen in a fresh terminal (a tmux pane), median of 5, the ssh connection already shared");
 } finally {
   for (const cleanup of cleanups) cleanup();
   const sockets = existsSync(join(runtime, 'pwt')) ? readdirSync(join(runtime, 'pwt')) : [];

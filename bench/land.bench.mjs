@@ -70,5 +70,7 @@ for (const red of [false, true]) {
 
 for (const row of rows) {
   const what = row.red ? `one red (s${RED})` : 'all green';
-  console.log(`${what.padEnd(14)} pwt land: ${row.landTime} s, ${row.landChecks} check runs, ${row.landed} landed (exit ${row.landExit})   one by one (pwt remove --strategy merge): ${row.serialTime} s, ${row.serialChecks} check runs, ${row.merged} merged`);
+  console.log(
+    `${what.padEnd(14)} pwt land: ${row.landTime} s, ${row.landChecks} check runs, ${row.landed} landed (exit ${row.landExit})   one by one (pwt remove --strategy merge): ${row.serialTime} s, ${row.serialChecks} check runs, ${row.merged} merged`,
+  );
 }

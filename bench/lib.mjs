@@ -13,7 +13,15 @@ export function world() {
   const home = join(root, 'home');
   mkdirSync(home);
   writeFileSync(join(home, '.gitconfig'), '[user]\n\tname = Bench\n\temail = bench@example.test\n[init]\n\tdefaultBranch = main\n');
-  const env = { PATH: process.env.PATH, HOME: home, GIT_CONFIG_GLOBAL: join(home, '.gitconfig'), GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C', NO_COLOR: '1', CI: '1' };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    GIT_CONFIG_GLOBAL: join(home, '.gitconfig'),
+    GIT_CONFIG_NOSYSTEM: '1',
+    LC_ALL: 'C',
+    NO_COLOR: '1',
+    CI: '1',
+  };
   const run = (cmd, args, cwd, extra = {}) => execFileSync(cmd, args, { cwd, env: { ...env, ...extra }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return { root, env, run };
 }
@@ -73,7 +81,9 @@ export async function timeAsync(fn) {
 export function row(label, ms, baselineLabel, baselineMs, target) {
   const ratio = ms / baselineMs;
   const verdict = target === undefined ? '' : ratio <= target ? `  (target <= ${target}x: met)` : `  (target <= ${target}x: MISSED)`;
-  console.log(`${label.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms   vs ${baselineLabel.padEnd(34)} ${baselineMs.toFixed(1).padStart(8)} ms   ratio ${ratio.toFixed(2)}x${verdict}`);
+  console.log(
+    `${label.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms   vs ${baselineLabel.padEnd(34)} ${baselineMs.toFixed(1).padStart(8)} ms   ratio ${ratio.toFixed(2)}x${verdict}`,
+  );
 }
 
 export { spawnSync };
@@ -108,7 +118,10 @@ export async function adapterDir(providers) {
 
 /** Runs `script` again as `--child ...args` (with --expose-gc) and returns the JSON it printed. */
 export function measureInChild(script, args, env) {
-  const result = spawnSync(process.execPath, ['--expose-gc', new URL(script).pathname, '--child', ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--expose-gc', new URL(script).pathname, '--child', ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`bench child failed: ${result.stderr}`);
   return JSON.parse(result.stdout);
 }
@@ -137,7 +150,10 @@ export async function readWhole(adapter, id) {
 
 /** The naive baseline: read the whole file, split, JSON.parse every line. */
 export function readNaive(file) {
-  const records = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  const records = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
   return { messages: records.length, tools: 0 };
 }
 
@@ -159,5 +175,7 @@ export const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** One measured read: time, peak RSS growth, and that growth against the file's size. */
 export function printRead(label, r, size, width = 44) {
-  console.log(`  ${label.padEnd(width)} ${r.ms.toFixed(0).padStart(6)} ms   peak RSS growth ${mb(r.rss).padStart(9)}  (${(r.rss / size).toFixed(2)}x the file)`);
+  console.log(
+    `  ${label.padEnd(width)} ${r.ms.toFixed(0).padStart(6)} ms   peak RSS growth ${mb(r.rss).padStart(9)}  (${(r.rss / size).toFixed(2)}x the file)`,
+  );
 }

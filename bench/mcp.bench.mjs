@@ -19,9 +19,24 @@ const node = process.execPath;
 const repo = makeRepo(w, 'app', 200);
 const sessionsDir = join(w.root, 'app-sessions');
 mkdirSync(sessionsDir);
-w.run('sh', ['-c', `set -e; i=0; while [ "$i" -lt ${SESSIONS} ]; do git worktree add --quiet -b "session/s$i" "${sessionsDir}/s$i" HEAD; if [ $((i % 3)) -eq 0 ]; then echo edit > "${sessionsDir}/s$i/edit.txt"; fi; i=$((i + 1)); done`], repo);
+w.run(
+  'sh',
+  [
+    '-c',
+    `set -e; i=0; while [ "$i" -lt ${SESSIONS} ]; do git worktree add --quiet -b "session/s$i" "${sessionsDir}/s$i" HEAD; if [ $((i % 3)) -eq 0 ]; then echo edit > "${sessionsDir}/s$i/edit.txt"; fi; i=$((i + 1)); done`,
+  ],
+  repo,
+);
 const startedAt = new Date().toISOString();
-const sessions = Array.from({ length: SESSIONS }, (_, i) => ({ id: `s${i}`, branch: `session/s${i}`, worktree: `../app-sessions/s${i}`, startedAt, goals: [`goal ${i}`], status: 'active', base: 'main' }));
+const sessions = Array.from({ length: SESSIONS }, (_, i) => ({
+  id: `s${i}`,
+  branch: `session/s${i}`,
+  worktree: `../app-sessions/s${i}`,
+  startedAt,
+  goals: [`goal ${i}`],
+  status: 'active',
+  base: 'main',
+}));
 writeFileSync(join(sessionsDir, '.manifest.json'), JSON.stringify({ version: 1, project: 'app', sessions }, null, 2));
 
 const status = () => {
@@ -62,7 +77,9 @@ for (let i = 0; i < RUNS; i++) {
 await client.close();
 
 const line = (label, ms, note = '') => console.log(`${label.padEnd(62)} ${ms.toFixed(1).padStart(8)} ms${note}`);
-console.log(`${SESSIONS} sessions (a third with an uncommitted file), ${RUNS} interleaved runs, medians; node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`);
+console.log(
+  `${SESSIONS} sessions (a third with an uncommitted file), ${RUNS} interleaved runs, medians; node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`,
+);
 const statusMs = median(cold.status);
 line('pwt status --json (a new process)', statusMs);
 line('pwt mcp: start + initialize + list_sessions + close', median(cold.mcp), `   ${(median(cold.mcp) / statusMs).toFixed(2)}x status`);

@@ -46,6 +46,10 @@ const line = (label, ms, extra = '') => console.log(`${label.padEnd(46)} ${ms.to
 line('plain cd round trip (cd s; cd main)', plain);
 line('two `node -e 0` (Node start-up floor)', node);
 line('pwt path round trip without the function', direct);
-line('pcd round trip (pcd s; pcd)', pcd, `   ratio vs plain cd ${(pcd / plain).toFixed(0)}x, vs pwt path ${(pcd / direct).toFixed(2)}x, vs node -e 0 ${(pcd / node).toFixed(2)}x`);
+line(
+  'pcd round trip (pcd s; pcd)',
+  pcd,
+  `   ratio vs plain cd ${(pcd / plain).toFixed(0)}x, vs pwt path ${(pcd / direct).toFixed(2)}x, vs node -e 0 ${(pcd / node).toFixed(2)}x`,
+);
 line('one pcd (half a round trip)', pcd / 2);
 line('TAB completion of `pcd ` (one pwt call)', complete);

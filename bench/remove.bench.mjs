@@ -41,7 +41,11 @@ const rows = [];
 for (const strategy of ['keep', 'merge', 'pr']) {
   sessions(`d${strategy}`);
   sessions(`z${strategy}`);
-  const { base, ours } = compare((i) => pwt(['remove', `d${strategy}${i}`, '--strategy', strategy], { PWT_ZX: '0' }), (i) => pwt(['remove', `z${strategy}${i}`, '--strategy', strategy]), RUNS);
+  const { base, ours } = compare(
+    (i) => pwt(['remove', `d${strategy}${i}`, '--strategy', strategy], { PWT_ZX: '0' }),
+    (i) => pwt(['remove', `z${strategy}${i}`, '--strategy', strategy]),
+    RUNS,
+  );
   rows.push([strategy, ours, base]);
 }
 let n = 0;
@@ -51,6 +55,8 @@ const push = time(() => {
 }, RUNS);
 
 for (const [strategy, zx, direct] of rows) {
-  console.log(`pwt remove --strategy ${strategy.padEnd(6)} with zx ${zx.toFixed(0).padStart(5)} ms   direct (PWT_ZX=0) ${direct.toFixed(0).padStart(5)} ms   zx adds ${(zx - direct).toFixed(0).padStart(4)} ms`);
+  console.log(
+    `pwt remove --strategy ${strategy.padEnd(6)} with zx ${zx.toFixed(0).padStart(5)} ms   direct (PWT_ZX=0) ${direct.toFixed(0).padStart(5)} ms   zx adds ${(zx - direct).toFixed(0).padStart(4)} ms`,
+  );
 }
 console.log(`for scale: git push of a branch to a local bare origin ${push.toFixed(0)} ms (over a network: typically 0.5-2 s)`);

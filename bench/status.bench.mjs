@@ -107,10 +107,14 @@ for (const shape of SHAPES.filter((s) => !only || s.name === only)) {
   const target = shape.files >= 10_000 ? 0.75 : 1.0;
   const ratio = jsonMs / loopMs;
   console.log(`${shape.files} files x ${n} sessions (medians of ${shape.runs}, interleaved)`);
-  console.log(`  pwt status --json            ${fmt(jsonMs)}   loop (status + rev-list): ${fmt(loopMs)}   ratio ${ratio.toFixed(2)}x (target <= ${target}x: ${ratio <= target ? 'met' : 'MISSED'})`);
+  console.log(
+    `  pwt status --json            ${fmt(jsonMs)}   loop (status + rev-list): ${fmt(loopMs)}   ratio ${ratio.toFixed(2)}x (target <= ${target}x: ${ratio <= target ? 'met' : 'MISSED'})`,
+  );
   console.log(`  pwt status, first row        ${fmt(ttyFirst)}   at a terminal (skeleton; target <= 300 ms: ${ttyFirst <= 300 ? 'met' : 'MISSED'})`);
   console.log(`  first complete row, piped    ${fmt(firstRow)}   loop's first line:        ${fmt(loopFirst)}   whole table ${fmt(tableMs)}`);
-  console.log(`  per session                  ${(perPwt.toFixed(1) + ' ms').padStart(9)}   loop:                     ${(perLoop.toFixed(1) + ' ms').padStart(9)}   overhead over git ${(perPwt - perLoop).toFixed(1)} ms; pwt's fixed cost (no sessions) ${fmt(fixedMs)}`);
+  console.log(
+    `  per session                  ${(perPwt.toFixed(1) + ' ms').padStart(9)}   loop:                     ${(perLoop.toFixed(1) + ' ms').padStart(9)}   overhead over git ${(perPwt - perLoop).toFixed(1)} ms; pwt's fixed cost (no sessions) ${fmt(fixedMs)}`,
+  );
 }
 
 if (!process.env.PWT_BENCH_KEEP) rmSync(w.root, { recursive: true, force: true });

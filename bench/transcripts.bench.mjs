@@ -57,8 +57,12 @@ async function main() {
       const flat = recent.rss / Math.max(recentSmall.rss, 1);
       const verdict = (ok) => (ok ? 'met' : 'MISSED');
       console.log(`  streaming vs naive: time ${(recent.ms / naive.ms).toFixed(2)}x, memory ${(recent.rss / naive.rss).toFixed(2)}x`);
-      console.log(`  streaming peak: ${(recent.rss / size).toFixed(2)}x the file (target < 0.6x: ${verdict(recent.rss < 0.6 * size)}); ${mb(recentSmall.rss)} for the 10 MB file, so ${flat.toFixed(2)}x for a 5x larger file (target < 2x: ${verdict(flat < 2)})`);
-      console.log(`  whole transcript vs naive: time ${(full.ms / naive.ms).toFixed(2)}x, memory ${(full.rss / naive.rss).toFixed(2)}x (it holds every text and tool output: about half of this file)\n`);
+      console.log(
+        `  streaming peak: ${(recent.rss / size).toFixed(2)}x the file (target < 0.6x: ${verdict(recent.rss < 0.6 * size)}); ${mb(recentSmall.rss)} for the 10 MB file, so ${flat.toFixed(2)}x for a 5x larger file (target < 2x: ${verdict(flat < 2)})`,
+      );
+      console.log(
+        `  whole transcript vs naive: time ${(full.ms / naive.ms).toFixed(2)}x, memory ${(full.rss / naive.rss).toFixed(2)}x (it holds every text and tool output: about half of this file)\n`,
+      );
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -103,33 +107,161 @@ function* claudeLines(cwd, sessionId) {
   for (let turn = 0; ; turn++) {
     const at = new Date(Date.UTC(2026, 10, 21, 10, 0, turn)).toISOString();
     const uuid = (k) => `${String(turn).padStart(8, '0')}-0000-4000-8000-${String(k).padStart(12, '0')}`;
-    yield { type: 'file-history-snapshot', messageId: uuid(1), snapshot: { messageId: uuid(1), trackedFileBackups: {}, timestamp: at }, isSnapshotUpdate: false };
-    yield { ...base, parentUuid: parent, type: 'user', message: { role: 'user', content: `Turn ${turn}: ${prose(turn, 200)}` }, uuid: uuid(1), timestamp: at, promptSource: 'typed' };
+    yield {
+      type: 'file-history-snapshot',
+      messageId: uuid(1),
+      snapshot: { messageId: uuid(1), trackedFileBackups: {}, timestamp: at },
+      isSnapshotUpdate: false,
+    };
+    yield {
+      ...base,
+      parentUuid: parent,
+      type: 'user',
+      message: { role: 'user', content: `Turn ${turn}: ${prose(turn, 200)}` },
+      uuid: uuid(1),
+      timestamp: at,
+      promptSource: 'typed',
+    };
     const msg = `msg_${turn}`;
-    yield { ...base, parentUuid: uuid(1), type: 'assistant', message: { id: msg, type: 'message', role: 'assistant', model: 'claude-test', content: [{ type: 'text', text: prose(turn + 1, 400) }], stop_reason: null, usage }, uuid: uuid(2), timestamp: at };
-    yield { ...base, parentUuid: uuid(2), type: 'assistant', message: { id: msg, type: 'message', role: 'assistant', model: 'claude-test', content: [{ type: 'tool_use', id: `toolu_${turn}`, name: 'Bash', input: { command: `npm test -- --grep case${turn}`, description: 'Run one test' } }], stop_reason: 'tool_use', usage }, uuid: uuid(3), timestamp: at };
+    yield {
+      ...base,
+      parentUuid: uuid(1),
+      type: 'assistant',
+      message: {
+        id: msg,
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-test',
+        content: [{ type: 'text', text: prose(turn + 1, 400) }],
+        stop_reason: null,
+        usage,
+      },
+      uuid: uuid(2),
+      timestamp: at,
+    };
+    yield {
+      ...base,
+      parentUuid: uuid(2),
+      type: 'assistant',
+      message: {
+        id: msg,
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-test',
+        content: [{ type: 'tool_use', id: `toolu_${turn}`, name: 'Bash', input: { command: `npm test -- --grep case${turn}`, description: 'Run one test' } }],
+        stop_reason: 'tool_use',
+        usage,
+      },
+      uuid: uuid(3),
+      timestamp: at,
+    };
     const output = prose(turn + 2, 1500);
-    yield { ...base, parentUuid: uuid(3), type: 'user', message: { role: 'user', content: [{ tool_use_id: `toolu_${turn}`, type: 'tool_result', content: output, is_error: false }] }, toolUseResult: { stdout: output, stderr: '', interrupted: false, isImage: false }, uuid: uuid(4), timestamp: at };
-    yield { ...base, parentUuid: uuid(4), type: 'assistant', message: { id: `msg_${turn}b`, type: 'message', role: 'assistant', model: 'claude-test', content: [{ type: 'text', text: prose(turn + 3, 300) }], stop_reason: 'end_turn', usage }, uuid: uuid(5), timestamp: at };
+    yield {
+      ...base,
+      parentUuid: uuid(3),
+      type: 'user',
+      message: { role: 'user', content: [{ tool_use_id: `toolu_${turn}`, type: 'tool_result', content: output, is_error: false }] },
+      toolUseResult: { stdout: output, stderr: '', interrupted: false, isImage: false },
+      uuid: uuid(4),
+      timestamp: at,
+    };
+    yield {
+      ...base,
+      parentUuid: uuid(4),
+      type: 'assistant',
+      message: {
+        id: `msg_${turn}b`,
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-test',
+        content: [{ type: 'text', text: prose(turn + 3, 300) }],
+        stop_reason: 'end_turn',
+        usage,
+      },
+      uuid: uuid(5),
+      timestamp: at,
+    };
     yield { ...base, parentUuid: uuid(5), type: 'system', subtype: 'turn_duration', durationMs: 1200, uuid: uuid(6), timestamp: at, isMeta: false };
     parent = uuid(6);
   }
 }
 
 function* codexLines(cwd, id) {
-  yield { timestamp: '2026-11-21T10:00:00.000Z', type: 'session_meta', payload: { id, timestamp: '2026-11-21T10:00:00.000Z', cwd, originator: 'codex_exec', cli_version: '0.169.0', source: 'exec', base_instructions: { text: prose(0, 8000) } } };
+  yield {
+    timestamp: '2026-11-21T10:00:00.000Z',
+    type: 'session_meta',
+    payload: {
+      id,
+      timestamp: '2026-11-21T10:00:00.000Z',
+      cwd,
+      originator: 'codex_exec',
+      cli_version: '0.169.0',
+      source: 'exec',
+      base_instructions: { text: prose(0, 8000) },
+    },
+  };
   for (let turn = 0; ; turn++) {
     const timestamp = new Date(Date.UTC(2026, 10, 21, 10, 0, turn)).toISOString();
     const turnId = `turn-${turn}`;
-    yield { timestamp, type: 'turn_context', payload: { turn_id: turnId, cwd, approval_policy: 'never', sandbox_policy: { type: 'read-only' }, model: 'gpt-5', summary: 'none' } };
-    yield { timestamp, type: 'response_item', payload: { type: 'message', role: 'user', content: [{ type: 'input_text', text: `Turn ${turn}: ${prose(turn, 200)}` }] } };
-    yield { timestamp, type: 'event_msg', payload: { type: 'item_completed', turn_id: turnId, item: { type: 'UserMessage', id: `u${turn}`, content: [{ type: 'text', text: `Turn ${turn}: ${prose(turn, 200)}`, text_elements: [] }] } } };
-    yield { timestamp, type: 'response_item', payload: { type: 'function_call', id: `fc_${turn}`, name: 'exec_command', arguments: JSON.stringify({ cmd: `npm test -- --grep case${turn}` }), call_id: `call_${turn}` } };
+    yield {
+      timestamp,
+      type: 'turn_context',
+      payload: { turn_id: turnId, cwd, approval_policy: 'never', sandbox_policy: { type: 'read-only' }, model: 'gpt-5', summary: 'none' },
+    };
+    yield {
+      timestamp,
+      type: 'response_item',
+      payload: { type: 'message', role: 'user', content: [{ type: 'input_text', text: `Turn ${turn}: ${prose(turn, 200)}` }] },
+    };
+    yield {
+      timestamp,
+      type: 'event_msg',
+      payload: {
+        type: 'item_completed',
+        turn_id: turnId,
+        item: { type: 'UserMessage', id: `u${turn}`, content: [{ type: 'text', text: `Turn ${turn}: ${prose(turn, 200)}`, text_elements: [] }] },
+      },
+    };
+    yield {
+      timestamp,
+      type: 'response_item',
+      payload: {
+        type: 'function_call',
+        id: `fc_${turn}`,
+        name: 'exec_command',
+        arguments: JSON.stringify({ cmd: `npm test -- --grep case${turn}` }),
+        call_id: `call_${turn}`,
+      },
+    };
     const output = prose(turn + 2, 1500);
-    yield { timestamp, type: 'event_msg', payload: { type: 'item_completed', turn_id: turnId, item: { type: 'CommandExecution', id: `call_${turn}`, command: ['/bin/bash', '-lc', 'npm test'], aggregated_output: output, exit_code: 0 } } };
-    yield { timestamp, type: 'response_item', payload: { type: 'function_call_output', call_id: `call_${turn}`, output: `Chunk ID: ab12cd\nWall time: 0.1000 seconds\nProcess exited with code 0\nOriginal token count: 300\nOutput:\n${output}` } };
-    yield { timestamp, type: 'event_msg', payload: { type: 'token_count', info: { total_token_usage: { input_tokens: 1000 * turn, output_tokens: 300 * turn }, model_context_window: 258400 } } };
-    yield { timestamp, type: 'response_item', payload: { type: 'message', id: `msg_${turn}`, role: 'assistant', content: [{ type: 'output_text', text: prose(turn + 3, 400), annotations: [] }] } };
+    yield {
+      timestamp,
+      type: 'event_msg',
+      payload: {
+        type: 'item_completed',
+        turn_id: turnId,
+        item: { type: 'CommandExecution', id: `call_${turn}`, command: ['/bin/bash', '-lc', 'npm test'], aggregated_output: output, exit_code: 0 },
+      },
+    };
+    yield {
+      timestamp,
+      type: 'response_item',
+      payload: {
+        type: 'function_call_output',
+        call_id: `call_${turn}`,
+        output: `Chunk ID: ab12cd\nWall time: 0.1000 seconds\nProcess exited with code 0\nOriginal token count: 300\nOutput:\n${output}`,
+      },
+    };
+    yield {
+      timestamp,
+      type: 'event_msg',
+      payload: { type: 'token_count', info: { total_token_usage: { input_tokens: 1000 * turn, output_tokens: 300 * turn }, model_context_window: 258400 } },
+    };
+    yield {
+      timestamp,
+      type: 'response_item',
+      payload: { type: 'message', id: `msg_${turn}`, role: 'assistant', content: [{ type: 'output_text', text: prose(turn + 3, 400), annotations: [] }] },
+    };
     yield { timestamp, type: 'event_msg', payload: { type: 'task_complete', turn_id: turnId, last_agent_message: prose(turn + 3, 400) } };
   }
 }

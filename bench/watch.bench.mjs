@@ -35,17 +35,52 @@ programs.forEach((argv, i) => {
   const session = `s${i}`;
   const agentId = `${session}-claude`;
   const cwd = join(w.root, 'app-sessions', session);
-  const [name, window, pane, pid] = tmux('new-session', '-d', '-P', '-F', '#{session_name}|#{window_id}|#{pane_id}|#{pane_pid}', '-s', `app/${session}`, '-x', '200', '-y', '50', '-c', cwd, '--', ...argv).split('|');
-  for (const [key, value] of [['@pwt-agent', agentId], ['@pwt-session', session], ['@pwt-main', main]]) tmux('set-option', '-w', '-t', window, key, value);
+  const [name, window, pane, pid] = tmux(
+    'new-session',
+    '-d',
+    '-P',
+    '-F',
+    '#{session_name}|#{window_id}|#{pane_id}|#{pane_pid}',
+    '-s',
+    `app/${session}`,
+    '-x',
+    '200',
+    '-y',
+    '50',
+    '-c',
+    cwd,
+    '--',
+    ...argv,
+  ).split('|');
+  for (const [key, value] of [
+    ['@pwt-agent', agentId],
+    ['@pwt-session', session],
+    ['@pwt-main', main],
+  ])
+    tmux('set-option', '-w', '-t', window, key, value);
   const record = manifest.sessions.find((s) => s.id === session);
-  record.agents = [{ id: agentId, provider: 'claude', vendorSessionId: null, status: 'running', cli: 'claude', cliCommand: argv, resumeArgs: null, spawnedAt: new Date().toISOString(), tmux: { session: name, window, pane, pid: Number(pid), pidStart: ticks(Number(pid)).start } }];
+  record.agents = [
+    {
+      id: agentId,
+      provider: 'claude',
+      vendorSessionId: null,
+      status: 'running',
+      cli: 'claude',
+      cliCommand: argv,
+      resumeArgs: null,
+      spawnedAt: new Date().toISOString(),
+      tmux: { session: name, window, pane, pid: Number(pid), pidStart: ticks(Number(pid)).start },
+    },
+  ];
 });
 writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
 
 // The view, in a terminal of its own.
 const viewSocket = join(w.root, 'view.sock');
 const view = (...args) => w.run('tmux', ['-S', viewSocket, '-f', '/dev/null', ...args], main, env).trim();
-const viewPid = Number(view('new-session', '-d', '-s', 'view', '-P', '-F', '#{pane_pid}', '-x', '80', '-y', '30', '-c', main, '--', process.execPath, CLI, 'watch'));
+const viewPid = Number(
+  view('new-session', '-d', '-s', 'view', '-P', '-F', '#{pane_pid}', '-x', '80', '-y', '30', '-c', main, '--', process.execPath, CLI, 'watch'),
+);
 view('set-option', '-t', 'view', 'remain-on-exit', 'on');
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 for (let i = 0; i < 100 && !view('capture-pane', '-p', '-t', 'view').includes('idle'); i++) await sleep(100);
@@ -63,5 +98,7 @@ const pct = (t) => ((t / hz / SECONDS) * 100).toFixed(1);
 const own = after.own - before.own;
 const all = own + (after.children - before.children);
 console.log(`pwt watch, 10 sessions, 3 running agents (one repainting 10x/s), ${SECONDS} s:`);
-console.log(`  the watch process: ${pct(own)}% of one core; with the git and tmux it ran: ${pct(all)}%   (target < 5%: ${Number(pct(all)) < 5 ? 'met' : 'MISSED'})`);
+console.log(
+  `  the watch process: ${pct(own)}% of one core; with the git and tmux it ran: ${pct(all)}%   (target < 5%: ${Number(pct(all)) < 5 ? 'met' : 'MISSED'})`,
+);
 if (!/s0 .*\n\s+claude\s+running/.test(screen)) console.log('  (the view did not show the sessions: the figure is not valid)\n' + screen);

@@ -38,7 +38,8 @@ async function main(argv: string[]): Promise<number> {
     // A vendor's event hook (docs/activity.md): answered here, from files, because the vendor waits for it.
     if (argv[0] === '_agent-event') {
       const [, agentsDir, agentId, event, payload] = argv;
-      if (!agentsDir || !agentId || !event) throw usageError('pwt _agent-event needs <agents dir> <agent id> <event> [payload].', 'It is run by the agent CLIs\' hooks that pwt sets up.');
+      if (!agentsDir || !agentId || !event)
+        throw usageError('pwt _agent-event needs <agents dir> <agent id> <event> [payload].', "It is run by the agent CLIs' hooks that pwt sets up.");
       recordEvent(agentsDir, agentId, event, payload);
       return Exit.ok;
     }
@@ -71,7 +72,9 @@ function report(error: unknown): number {
     process.stderr.write(`pwt: ${problem.message}${problem.hint ? ` ${problem.hint}` : ''}\n`);
     return problem.exitCode;
   }
-  process.stderr.write(`pwt: unexpected error (a bug, please report it with this output):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `pwt: unexpected error (a bug, please report it with this output):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   return Exit.bug;
 }
 

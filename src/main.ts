@@ -66,7 +66,8 @@ export async function dispatch(argv: string[]): Promise<void> {
 }
 
 async function runResolved(cmd: AnyCommand, rawArgs: string[], path: string[]): Promise<void> {
-  const subCommands = (typeof cmd.subCommands === 'function' ? await cmd.subCommands() : cmd.subCommands) as Record<string, AnyCommand | (() => Promise<AnyCommand>)> | undefined;
+  const subCommands = (typeof cmd.subCommands === 'function' ? await cmd.subCommands() : cmd.subCommands) as
+    Record<string, AnyCommand | (() => Promise<AnyCommand>)> | undefined;
   if (subCommands) {
     const [sub, ...rest] = rawArgs;
     if (sub === undefined || sub === '--help' || sub === '-h') {
@@ -90,7 +91,8 @@ async function runResolved(cmd: AnyCommand, rawArgs: string[], path: string[]): 
     await runCommand(cmd, { rawArgs });
   } catch (error) {
     // citty's own argument errors (missing positional, bad enum value) are usage errors.
-    if (error instanceof Error && error.name === 'CLIError') throw usageError(`${error.message.replace(/\u001B\[[0-9;]*m/g, '')}.`.replace(/\.\.$/, '.'), `Run: pwt ${path.join(' ')} --help`);
+    if (error instanceof Error && error.name === 'CLIError')
+      throw usageError(`${error.message.replace(/\u001B\[[0-9;]*m/g, '')}.`.replace(/\.\.$/, '.'), `Run: pwt ${path.join(' ')} --help`);
     throw error;
   }
 }
@@ -102,9 +104,14 @@ async function printUsage(cmd: AnyCommand, path: string[]): Promise<void> {
   const lines = [
     // citty ends the description with "(<name>)"; the USAGE line already names the command.
     description.replace(/ \([^()]*\)$/, ''),
-    ...body.map((line) => line.replace(/^USAGE \S+/, `USAGE pwt ${path.join(' ')}`).replace(/^Use \S+( .*)? <command> --help/, `Use pwt ${path.join(' ')} <command> --help`)),
+    ...body.map((line) =>
+      line.replace(/^USAGE \S+/, `USAGE pwt ${path.join(' ')}`).replace(/^Use \S+( .*)? <command> --help/, `Use pwt ${path.join(' ')} <command> --help`),
+    ),
   ];
-  const text = lines.map((line) => line.trimEnd()).join('\n').replace(/\n+$/, '');
+  const text = lines
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .replace(/\n+$/, '');
   const shown = examples[path.join(' ')];
   printLine(`${text}${shown?.length ? `\n${['', 'EXAMPLES', '', ...shown.map((example) => `  ${example}`)].join('\n')}` : ''}`);
 }

@@ -50,7 +50,7 @@ beforeAll(async () => {
 afterAll(() => sandbox.cleanup(), 60_000);
 
 describe('pwt agent sessions', () => {
-  it('lists every provider\'s sessions for the current folder, newest first', () => {
+  it("lists every provider's sessions for the current folder, newest first", () => {
     const result = sandbox.pwt(work, ['agent', 'sessions', '--json']);
     expect(result.code, result.stderr).toBe(0);
     const report = parseJson(result.stdout);

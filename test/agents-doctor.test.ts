@@ -30,14 +30,17 @@ describe('pwt doctor: agent CLIs', () => {
     sandbox = makeSandbox();
     const result = sandbox.pwt(sandbox.root, ['doctor', '--json'], { PATH: `${CLI_BIN}:${sandbox.env.PATH}`, CODEX_HOME: join(sandbox.root, 'codex-home') });
     const checks = checksOf(result.stdout);
-    expect(byName(checks, 'claude')).toMatchObject({ level: 'ok', detail: expect.stringMatching(/^claude 2\.\d+\.\d+ at .*; sessions in .*\/home\/\.claude$/) });
+    expect(byName(checks, 'claude')).toMatchObject({
+      level: 'ok',
+      detail: expect.stringMatching(/^claude 2\.\d+\.\d+ at .*; sessions in .*\/home\/\.claude$/),
+    });
     expect(byName(checks, 'codex')?.detail).toMatch(/^codex \d+\.\d+\.\d+ at .*; sessions in .*\/codex-home$/);
     expect(byName(checks, 'opencode')?.detail).toMatch(/^opencode 1\.\d+\.\d+ at /);
     expect(byName(checks, 'pi')?.detail).toMatch(/^pi 0\.\d+\.\d+ at .*\/home\/\.pi\/agent$/);
     expect(byName(checks, 'cursor')).toMatchObject({ level: 'ok', detail: 'cursor-agent not found on PATH (optional)' });
   }, 60_000);
 
-  it('warns about gemini\'s session cleanup until the user turns it off', () => {
+  it("warns about gemini's session cleanup until the user turns it off", () => {
     requireCli('gemini');
     sandbox = makeSandbox();
     const env = { PATH: `${CLI_BIN}:${sandbox.env.PATH}` };
@@ -48,7 +51,7 @@ describe('pwt doctor: agent CLIs', () => {
     expect(byName(checksOf(sandbox.pwt(sandbox.root, ['doctor', '--json'], env).stdout), 'gemini-cleanup')).toBeUndefined();
   }, 60_000);
 
-  it('a missing CLI is fine unless it is the project\'s defaultAgent (then a warning with the install command)', () => {
+  it("a missing CLI is fine unless it is the project's defaultAgent (then a warning with the install command)", () => {
     const project = makeProject();
     sandbox = project.sandbox;
     const plain = checksOf(sandbox.pwt(project.main, ['doctor', '--json']).stdout);
@@ -56,6 +59,8 @@ describe('pwt doctor: agent CLIs', () => {
     expect(byName(plain, 'gemini-cleanup')).toBeUndefined();
     writeFileSync(join(project.main, '.pwt.json'), '{ "defaultAgent": "pi" }\n');
     const result = sandbox.pwt(project.main, ['doctor']);
-    expect(result.stdout).toMatch(/warn {2}pi +pi not found on PATH \(it is this project's defaultAgent\)\n +fix: Install it: npm install -g @mariozechner\/pi-coding-agent/);
+    expect(result.stdout).toMatch(
+      /warn {2}pi +pi not found on PATH \(it is this project's defaultAgent\)\n +fix: Install it: npm install -g @mariozechner\/pi-coding-agent/,
+    );
   }, 60_000);
 });

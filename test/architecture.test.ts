@@ -40,7 +40,12 @@ function importsOf(source: Source): { line: number; target: string }[] {
   const found: { line: number; target: string }[] = [];
   for (const match of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)) {
     const spec = match[1]!;
-    const target = spec.startsWith('.') ? relative(SRC, resolve(SRC, dirname(source.file), spec)).split('\\').join('/').replace(/\.js$/, '.ts') : spec;
+    const target = spec.startsWith('.')
+      ? relative(SRC, resolve(SRC, dirname(source.file), spec))
+          .split('\\')
+          .join('/')
+          .replace(/\.js$/, '.ts')
+      : spec;
     found.push({ line: text.slice(0, match.index).split('\n').length, target });
   }
   return found;
@@ -137,14 +142,21 @@ describe('architecture', () => {
   it('core imports neither commands/ nor ui/', () => {
     const bad = violations((source) =>
       inside(source.file, 'core')
-        ? importsOf(source).filter(({ target }) => inside(target, 'commands', 'ui')).map(({ line, target }) => `src/${source.file}:${line} imports src/${target}: core returns notes (infra/notes.ts) and asks through infra/ask.ts instead`)
+        ? importsOf(source)
+            .filter(({ target }) => inside(target, 'commands', 'ui'))
+            .map(
+              ({ line, target }) =>
+                `src/${source.file}:${line} imports src/${target}: core returns notes (infra/notes.ts) and asks through infra/ask.ts instead`,
+            )
         : [],
     );
     expect(bad, bad.join('\n')).toEqual([]);
   });
 
   it('every file of src/ has a place in the rank map', () => {
-    const bad = ALL.filter((source) => folderOf(source.file) === null).map((source) => `src/${source.file} is in no folder of the rank map: add its folder to RANKS here and to docs/architecture.md "Layers"`);
+    const bad = ALL.filter((source) => folderOf(source.file) === null).map(
+      (source) => `src/${source.file} is in no folder of the rank map: add its folder to RANKS here and to docs/architecture.md "Layers"`,
+    );
     expect(bad, bad.join('\n')).toEqual([]);
   });
 
@@ -176,9 +188,14 @@ describe('architecture', () => {
   it('no two files import each other, even through others', () => {
     const next = new Map<string, string[]>();
     for (const { from, to } of EDGES) next.set(from, [...(next.get(from) ?? []), to]);
-    const found = cycles(ALL.map((source) => source.file), (file) => next.get(file) ?? []).map((circle) => circle.join(' <-> '));
+    const found = cycles(
+      ALL.map((source) => source.file),
+      (file) => next.get(file) ?? [],
+    ).map((circle) => circle.join(' <-> '));
     const bad = found.filter((circle) => !(circle in KNOWN_FILE_CYCLES)).map((circle) => `files import each other: ${circle}`);
-    const gone = Object.keys(KNOWN_FILE_CYCLES).filter((circle) => !found.includes(circle)).map((circle) => `${circle} is no cycle any more: remove it from KNOWN_FILE_CYCLES`);
+    const gone = Object.keys(KNOWN_FILE_CYCLES)
+      .filter((circle) => !found.includes(circle))
+      .map((circle) => `${circle} is no cycle any more: remove it from KNOWN_FILE_CYCLES`);
     expect([...bad, ...gone], [...bad, ...gone].join('\n')).toEqual([]);
   });
 
@@ -187,7 +204,11 @@ describe('architecture', () => {
     const bad = violations((source) =>
       inside(source.file, 'ui') || source.file === 'cli.ts'
         ? []
-        : source.lines.flatMap((text, index) => (!isComment(text) && writes.test(text) ? [`src/${source.file}:${index + 1} writes for people: use src/ui/log.ts (commands) or infra/notes.ts (core)`] : [])),
+        : source.lines.flatMap((text, index) =>
+            !isComment(text) && writes.test(text)
+              ? [`src/${source.file}:${index + 1} writes for people: use src/ui/log.ts (commands) or infra/notes.ts (core)`]
+              : [],
+          ),
     );
     expect(bad, bad.join('\n')).toEqual([]);
   });
@@ -198,9 +219,15 @@ describe('architecture', () => {
     const bad = violations((source) => {
       if (inside(source.file, ...doors)) return [];
       const viaImport = importsOf(source)
-        .filter(({ target }) => /^(node:)?child_process$|^execa$/.test(target) || (target === 'zx' && !source.lines.some((text) => /import\(['"]zx['"]\)/.test(text) && /\bspinner\b/.test(text))))
+        .filter(
+          ({ target }) =>
+            /^(node:)?child_process$|^execa$/.test(target) ||
+            (target === 'zx' && !source.lines.some((text) => /import\(['"]zx['"]\)/.test(text) && /\bspinner\b/.test(text))),
+        )
         .map(({ line, target }) => `src/${source.file}:${line} imports ${target}: run programs through infra/process.ts or a door`);
-      const viaGlobal = source.lines.flatMap((text, index) => (!isComment(text) && spawns.test(text) ? [`src/${source.file}:${index + 1} spawns: run programs through infra/process.ts or a door`] : []));
+      const viaGlobal = source.lines.flatMap((text, index) =>
+        !isComment(text) && spawns.test(text) ? [`src/${source.file}:${index + 1} spawns: run programs through infra/process.ts or a door`] : [],
+      );
       return [...viaImport, ...viaGlobal];
     });
     expect(bad, bad.join('\n')).toEqual([]);
@@ -210,18 +237,26 @@ describe('architecture', () => {
     const exits = /\bprocess\.exit\(|\bprocess\.exitCode\s*=/;
     const allowed = new Set(['cli.ts']);
     const bad = violations((source) =>
-      allowed.has(source.file) ? [] : source.lines.flatMap((text, index) => (!isComment(text) && exits.test(text) ? [`src/${source.file}:${index + 1} exits: throw a PwtError and let src/cli.ts set the exit code`] : [])),
+      allowed.has(source.file)
+        ? []
+        : source.lines.flatMap((text, index) =>
+            !isComment(text) && exits.test(text) ? [`src/${source.file}:${index + 1} exits: throw a PwtError and let src/cli.ts set the exit code`] : [],
+          ),
     );
     expect(bad, bad.join('\n')).toEqual([]);
   });
 
   it('the MCP SDK loads only for pwt mcp: imported under core/mcp/ alone, by files that others load with import()', () => {
-    const usesSdk = new Set(ALL.filter((source) => importsOf(source).some(({ target }) => target.startsWith('@modelcontextprotocol/'))).map((source) => source.file));
+    const usesSdk = new Set(
+      ALL.filter((source) => importsOf(source).some(({ target }) => target.startsWith('@modelcontextprotocol/'))).map((source) => source.file),
+    );
     const bad = violations((source) =>
       importsOf(source).flatMap(({ line, target }) => {
-        if (target.startsWith('@modelcontextprotocol/') && !inside(source.file, 'core/mcp')) return [`src/${source.file}:${line} imports ${target}: only core/mcp/ uses the MCP SDK`];
+        if (target.startsWith('@modelcontextprotocol/') && !inside(source.file, 'core/mcp'))
+          return [`src/${source.file}:${line} imports ${target}: only core/mcp/ uses the MCP SDK`];
         const dynamic = /\bimport\(/.test(source.lines[line - 1]!);
-        if (usesSdk.has(target) && !inside(source.file, 'core/mcp') && !dynamic) return [`src/${source.file}:${line} imports src/${target} statically: load it with import() so other commands never pay for the MCP SDK`];
+        if (usesSdk.has(target) && !inside(source.file, 'core/mcp') && !dynamic)
+          return [`src/${source.file}:${line} imports src/${target} statically: load it with import() so other commands never pay for the MCP SDK`];
         return [];
       }),
     );
@@ -234,7 +269,11 @@ describe('architecture', () => {
     const bad = violations((source) =>
       source.file === 'core/infra/env.ts'
         ? []
-        : source.lines.flatMap((text, index) => [...text.matchAll(/\bPWT_[A-Z][A-Z_]*\b/g)].filter((match) => match[0] !== 'PWT_ENV' && !known.has(match[0])).map((match) => `src/${source.file}:${index + 1} names ${match[0]}, which src/core/infra/env.ts does not document`)),
+        : source.lines.flatMap((text, index) =>
+            [...text.matchAll(/\bPWT_[A-Z][A-Z_]*\b/g)]
+              .filter((match) => match[0] !== 'PWT_ENV' && !known.has(match[0]))
+              .map((match) => `src/${source.file}:${index + 1} names ${match[0]}, which src/core/infra/env.ts does not document`),
+          ),
     );
     expect(bad, bad.join('\n')).toEqual([]);
   });
@@ -258,7 +297,11 @@ describe('architecture', () => {
         return [...text.matchAll(/(?<![\w/.-])((?:docs|src|test|core|hooks|shell|scripts|bench)\/[\w./-]*\w\.(?:ts|md|sh|mjs|cjs)|\.\/[\w.-]+\.ts)\b/g)]
           .map((match) => match[1]!)
           .filter((cited) => {
-            const where = cited.startsWith('./') ? resolve(SRC, dirname(source.file), cited) : cited.startsWith('core/') ? resolve(SRC, cited) : resolve(ROOT, cited);
+            const where = cited.startsWith('./')
+              ? resolve(SRC, dirname(source.file), cited)
+              : cited.startsWith('core/')
+                ? resolve(SRC, cited)
+                : resolve(ROOT, cited);
             return !existsSync(where);
           })
           .map((cited) => `src/${source.file}:${index + 1} cites ${cited}, which does not exist`);
@@ -276,16 +319,25 @@ describe('architecture', () => {
         return entry.name.endsWith('.ts') ? [path] : [];
       });
     const allowed = new Set(['describe', 'it', 'expect', 'beforeAll', 'afterAll', 'beforeEach', 'afterEach', 'type']);
-    const vitestOnly = /\bvi\.|\.toMatch(Inline)?Snapshot\(|\.toSatisfy\(|expect\.(soft|poll)\(|\bonTest(Finished|Failed)\(|\b(it|describe|test)\.(skip|todo|only|concurrent|fails|runIf|skipIf)\b/;
+    const vitestOnly =
+      /\bvi\.|\.toMatch(Inline)?Snapshot\(|\.toSatisfy\(|expect\.(soft|poll)\(|\bonTest(Finished|Failed)\(|\b(it|describe|test)\.(skip|todo|only|concurrent|fails|runIf|skipIf)\b/;
     const bad = files(TEST).flatMap((path) => {
       const name = relative(TEST, path);
       if (name === 'architecture.test.ts') return [];
       const text = readFileSync(path, 'utf8');
-      const imported = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'vitest'/g)].flatMap((match) => match[1]!.split(',').map((part) => part.trim().split(/\s+/)[0]!).filter(Boolean));
-      const problems = imported.filter((what) => !allowed.has(what)).map((what) => `test/${name} imports ${what} from vitest: keep to describe, it, expect and the four hooks so bun test runs it too`);
+      const imported = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'vitest'/g)].flatMap((match) =>
+        match[1]!
+          .split(',')
+          .map((part) => part.trim().split(/\s+/)[0]!)
+          .filter(Boolean),
+      );
+      const problems = imported
+        .filter((what) => !allowed.has(what))
+        .map((what) => `test/${name} imports ${what} from vitest: keep to describe, it, expect and the four hooks so bun test runs it too`);
       text.split('\n').forEach((line, index) => {
         if (vitestOnly.test(line) && !isComment(line)) problems.push(`test/${name}:${index + 1} uses a vitest-only API: bun test does not run it the same way`);
-        if (/process\.execPath/.test(line) && name !== 'helpers/sandbox.ts' && !isComment(line)) problems.push(`test/${name}:${index + 1} runs process.execPath (bun under bun test): run pwt with NODE from test/helpers/sandbox.ts`);
+        if (/process\.execPath/.test(line) && name !== 'helpers/sandbox.ts' && !isComment(line))
+          problems.push(`test/${name}:${index + 1} runs process.execPath (bun under bun test): run pwt with NODE from test/helpers/sandbox.ts`);
       });
       return problems;
     });

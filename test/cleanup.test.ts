@@ -10,7 +10,10 @@ afterEach(() => project?.sandbox.cleanup(), 60_000);
 const git = (cwd: string, ...args: string[]) => project.sandbox.git(cwd, ...args).trim();
 const pwt = (args: string[]) => project.sandbox.pwt(project.main, args);
 const branchExists = (branch: string) => project.sandbox.sh('git', ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], project.main).code === 0;
-const kinds = () => parseJson(pwt(['status', '--json']).stdout).orphans.map((orphan: { kind: string }) => orphan.kind).sort();
+const kinds = () =>
+  parseJson(pwt(['status', '--json']).stdout)
+    .orphans.map((orphan: { kind: string }) => orphan.kind)
+    .sort();
 
 /** One orphan of every kind. */
 function everyOrphan(): void {
@@ -42,7 +45,14 @@ describe('pwt cleanup', () => {
     expect(dry.code, dry.stderr).toBe(0);
     const plan = parseJson(dry.stdout);
     expect(plan.dryRun).toBe(true);
-    expect(plan.actions.map((action: { op: string }) => action.op)).toEqual(['prune-worktrees', 'unregister', 'archive', 'delete-branch', 'adopt', 'move-stray']);
+    expect(plan.actions.map((action: { op: string }) => action.op)).toEqual([
+      'prune-worktrees',
+      'unregister',
+      'archive',
+      'delete-branch',
+      'adopt',
+      'move-stray',
+    ]);
     expect(fingerprint(project)).toBe(before);
   }, 60_000);
 

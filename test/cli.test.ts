@@ -21,7 +21,11 @@ describe('pwt (global behaviour)', () => {
     const unknown = sandbox.pwt(main, ['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe('pwt: Unknown command "frobnicate". Run: pwt --help\n');
-    for (const args of [['status', '--bogus'], ['path', '--json'], ['context', 'extra']]) {
+    for (const args of [
+      ['status', '--bogus'],
+      ['path', '--json'],
+      ['context', 'extra'],
+    ]) {
       const result = sandbox.pwt(main, args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stdout).toBe('');

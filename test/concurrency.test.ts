@@ -97,7 +97,7 @@ describe('concurrent pwt processes', () => {
     expect(sandbox.pwt(main, ['create', 'after-stale']).code).toBe(0);
     expect(existsSync(lock)).toBe(false);
   }, 60_000);
-  it('a lock folder whose holder is unknown or gone is taken over at once (manifest lock, session lock); dead writers\' leftovers are swept', () => {
+  it("a lock folder whose holder is unknown or gone is taken over at once (manifest lock, session lock); dead writers' leftovers are swept", () => {
     project = makeProject();
     const { sandbox, main, sessionsDir } = project;
     expect(sandbox.pwt(main, ['create', 'first']).code).toBe(0);

@@ -21,7 +21,9 @@ describe('.pwt.json with a typo or a broken part', () => {
       expect(result.stderr.match(/hoks/g)).toHaveLength(1);
     }
     const doctor = project.sandbox.pwt(project.main, ['doctor', '--json']);
-    expect(parseJson(doctor.stdout).checks).toContainEqual(expect.objectContaining({ name: 'config', level: 'warn', detail: expect.stringMatching(/did you mean "hooks"/) }));
+    expect(parseJson(doctor.stdout).checks).toContainEqual(
+      expect.objectContaining({ name: 'config', level: 'warn', detail: expect.stringMatching(/did you mean "hooks"/) }),
+    );
   }, 60_000);
 
   it('a broken .pwt.json never blocks status, path, context, diff, doctor or pcd; create exits 3 naming the field', () => {
@@ -29,7 +31,13 @@ describe('.pwt.json with a typo or a broken part', () => {
     expect(project.sandbox.pwt(project.main, ['create', 's1']).code).toBe(0);
     const session = join(project.sessionsDir, 's1');
     writeConfig('{ "hooks": { "pre-merge": 42 }, "remote": "origin" }\n');
-    for (const [cwd, args] of [[project.main, ['status']], [project.main, ['path', 's1']], [session, ['context', '--json']], [project.main, ['diff', 's1']], [session, ['status', '--json']]] as const) {
+    for (const [cwd, args] of [
+      [project.main, ['status']],
+      [project.main, ['path', 's1']],
+      [session, ['context', '--json']],
+      [project.main, ['diff', 's1']],
+      [session, ['status', '--json']],
+    ] as const) {
       const result = project.sandbox.pwt(cwd, [...args]);
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
       expect(result.stderr, args.join(' ')).toMatch(/"hooks\.pre-merge" must be a command line.*Going on with the default for "hooks"/);
@@ -39,7 +47,9 @@ describe('.pwt.json with a typo or a broken part', () => {
     const bin = join(project.sandbox.root, 'bin');
     mkdirSync(bin);
     symlinkSync(CLI, join(bin, 'pwt'));
-    const pcd = project.sandbox.sh('bash', ['--norc', '--noprofile', '-c', 'eval "$(pwt shell-init bash)"; pcd s1 && pwd'], project.main, { PATH: `${bin}:${dirname(NODE)}:${project.sandbox.env.PATH}` });
+    const pcd = project.sandbox.sh('bash', ['--norc', '--noprofile', '-c', 'eval "$(pwt shell-init bash)"; pcd s1 && pwd'], project.main, {
+      PATH: `${bin}:${dirname(NODE)}:${project.sandbox.env.PATH}`,
+    });
     expect(pcd.stdout.trim().split('\n').pop()).toBe(session);
     expect(pcd.stderr).toMatch(/Going on with the default for "hooks"/);
     const doctor = project.sandbox.pwt(project.main, ['doctor', '--json']);

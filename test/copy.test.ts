@@ -56,13 +56,23 @@ describe('copy: warm sessions', () => {
 
   it('says how the copy was made (reflink or bytes), its size, entries and time, before the post-create hook runs, and in --json', () => {
     warmMain(['node_modules']);
-    commitFile(project.sandbox, project.main, '.pwt.json', JSON.stringify({ copy: ['node_modules'], hooks: { 'post-create': 'echo post-create-ran' } }), 'hook');
+    commitFile(
+      project.sandbox,
+      project.main,
+      '.pwt.json',
+      JSON.stringify({ copy: ['node_modules'], hooks: { 'post-create': 'echo post-create-ran' } }),
+      'hook',
+    );
     const created = project.sandbox.pwt(project.main, ['create', 's1', '--trust-hooks', '--json']);
     expect(created.code, created.stderr).toBe(0);
     const report = parseJson(created.stdout).copy;
     expect(report).toEqual({ paths: ['node_modules'], mode: expect.stringMatching(/^(reflink|bytes)$/), bytes: 42, entries: 7, ms: expect.any(Number) });
     // The mode agrees with what cp finds on this filesystem.
-    const probe = project.sandbox.sh('cp', ['--reflink=always', join(project.main, 'node_modules', 'left-pad', 'index.js'), join(project.sandbox.root, 'probe.js')], project.main);
+    const probe = project.sandbox.sh(
+      'cp',
+      ['--reflink=always', join(project.main, 'node_modules', 'left-pad', 'index.js'), join(project.sandbox.root, 'probe.js')],
+      project.main,
+    );
     expect(report.mode).toBe(probe.code === 0 ? 'reflink' : 'bytes');
     const line = created.stderr.indexOf('Copied node_modules from the main worktree: 7 entries');
     expect(line).toBeGreaterThan(-1);
@@ -71,10 +81,22 @@ describe('copy: warm sessions', () => {
 
   it('pwt doctor warns on copy of node_modules paired with npm ci (which deletes the copy)', () => {
     warmMain(['node_modules']);
-    commitFile(project.sandbox, project.main, '.pwt.json', JSON.stringify({ copy: ['node_modules'], hooks: { 'post-create': 'npm ci --prefer-offline' } }), 'ci');
+    commitFile(
+      project.sandbox,
+      project.main,
+      '.pwt.json',
+      JSON.stringify({ copy: ['node_modules'], hooks: { 'post-create': 'npm ci --prefer-offline' } }),
+      'ci',
+    );
     const checks = parseJson(project.sandbox.pwt(project.main, ['doctor', '--json']).stdout).checks;
     expect(checks).toContainEqual(expect.objectContaining({ name: 'copy', level: 'warn', fix: expect.stringMatching(/npm install --prefer-offline/) }));
-    commitFile(project.sandbox, project.main, '.pwt.json', JSON.stringify({ copy: ['node_modules'], hooks: { 'post-create': 'npm install --prefer-offline' } }), 'install');
+    commitFile(
+      project.sandbox,
+      project.main,
+      '.pwt.json',
+      JSON.stringify({ copy: ['node_modules'], hooks: { 'post-create': 'npm install --prefer-offline' } }),
+      'install',
+    );
     expect(parseJson(project.sandbox.pwt(project.main, ['doctor', '--json']).stdout).checks.map((check: { name: string }) => check.name)).not.toContain('copy');
   }, 60_000);
 
@@ -98,7 +120,9 @@ describe('copy: warm sessions', () => {
     expect(existsSync(join(path, 'node_modules'))).toBe(false);
     const cleaned = project.sandbox.pwt(project.main, ['cleanup', '--force', '--json']);
     expect(cleaned.code, cleaned.stderr).toBe(0);
-    expect(parseJson(cleaned.stdout).actions).toEqual([expect.objectContaining({ op: 'adopt', id: 'plain', copied: ['.env', 'node_modules', 'packages/ui/.cache'] })]);
+    expect(parseJson(cleaned.stdout).actions).toEqual([
+      expect.objectContaining({ op: 'adopt', id: 'plain', copied: ['.env', 'node_modules', 'packages/ui/.cache'] }),
+    ]);
     expectWarm(path);
   }, 60_000);
 

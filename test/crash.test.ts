@@ -89,7 +89,10 @@ function cutEverywhere(scenario: Scenario): { gits: number; changes: number } {
     for (let k = 1; k <= MAX_CUTS; k++) {
       reset();
       const cut = `${scenario.command.join(' ')}, killed before ${kind} #${k}`;
-      const env = kind === 'git' ? { PATH: `${bin}:${project.sandbox.env.PATH}`, CRASH_KILL_AT: String(k), CRASH_COUNTER: counter } : { PWT_FAULT: `kill-before-change:${k}` };
+      const env =
+        kind === 'git'
+          ? { PATH: `${bin}:${project.sandbox.env.PATH}`, CRASH_KILL_AT: String(k), CRASH_COUNTER: counter }
+          : { PWT_FAULT: `kill-before-change:${k}` };
       const cutRun = run(project, scenario.command, env);
       if (cutRun.signal !== 'SIGKILL') {
         // Ran through: every cut of this kind has been made.
@@ -282,7 +285,7 @@ describe('crash consistency: every cut completes on the re-run', () => {
     });
   }, 600_000);
 
-  it('land: cut everywhere, then again: the base holds both sessions\' work, both sessions end', () => {
+  it("land: cut everywhere, then again: the base holds both sessions' work, both sessions end", () => {
     cutEverywhere({
       prepare: (project) => {
         withWork(project, 'l1', false);
@@ -361,7 +364,10 @@ describe('crash consistency: every cut completes on the re-run', () => {
       expect(restored.code, restored.stderr).toBe(3);
       expect(project.sandbox.sh('git', ['rev-parse', '--verify', '--quiet', 'refs/heads/session/r'], project.main).code).not.toBe(0);
       const doctor = parseJson(run(project, ['doctor', '--json']).stdout);
-      expect(doctor.checks.find((check: { name: string }) => check.name === 'sessions dir')).toMatchObject({ level: 'fail', detail: expect.stringMatching(/is not writable/) });
+      expect(doctor.checks.find((check: { name: string }) => check.name === 'sessions dir')).toMatchObject({
+        level: 'fail',
+        detail: expect.stringMatching(/is not writable/),
+      });
     } finally {
       lock(false);
     }

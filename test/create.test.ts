@@ -94,18 +94,22 @@ describe('pwt create', () => {
       ['semicolon', ['create', 'x;touch pwned3']],
     ];
     for (const [what, args] of names) {
-      it(what, () => {
-        project = makeProject();
-        const { sandbox, main, sessionsDir, root } = { ...project, root: project.sandbox.root };
-        const before = branches(project);
-        const result = sandbox.pwt(main, args);
-        expect(result.code).toBe(2);
-        expect(result.stderr.trim().split('\n')).toHaveLength(1);
-        expect(result.stderr).toMatch(/^pwt: (Invalid session name|Unknown option)/);
-        expect(branches(project)).toEqual(before);
-        expect(existsSync(sessionsDir)).toBe(false);
-        for (const dir of [root, main, project.sandbox.home]) expect(readdirSync(dir).filter((f) => f.startsWith('pwned'))).toEqual([]);
-      }, 60_000);
+      it(
+        what,
+        () => {
+          project = makeProject();
+          const { sandbox, main, sessionsDir, root } = { ...project, root: project.sandbox.root };
+          const before = branches(project);
+          const result = sandbox.pwt(main, args);
+          expect(result.code).toBe(2);
+          expect(result.stderr.trim().split('\n')).toHaveLength(1);
+          expect(result.stderr).toMatch(/^pwt: (Invalid session name|Unknown option)/);
+          expect(branches(project)).toEqual(before);
+          expect(existsSync(sessionsDir)).toBe(false);
+          for (const dir of [root, main, project.sandbox.home]) expect(readdirSync(dir).filter((f) => f.startsWith('pwned'))).toEqual([]);
+        },
+        60_000,
+      );
     }
   });
 

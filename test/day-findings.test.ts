@@ -35,9 +35,15 @@ describe('a day on a real project', () => {
     expect(git(project.main, 'branch', '--list', 'session/feat')).toContain('session/feat');
   }, 60_000);
 
-  it('the pre-merge failure excerpt shows the test runner\'s summary lines, not only a stack trace\'s tail', () => {
+  it("the pre-merge failure excerpt shows the test runner's summary lines, not only a stack trace's tail", () => {
     project = makeProject();
-    const runner = ['echo "ok 1 - parses"', 'echo "Tests: 2 failed, 10 passed, 12 total"', 'echo "FAIL test/router.test.js"', 'i=0; while [ $i -lt 40 ]; do echo "    at Object.<anonymous> (node_modules/runner/index.js:$i:7)"; i=$((i+1)); done', 'exit 1'].join('; ');
+    const runner = [
+      'echo "ok 1 - parses"',
+      'echo "Tests: 2 failed, 10 passed, 12 total"',
+      'echo "FAIL test/router.test.js"',
+      'i=0; while [ $i -lt 40 ]; do echo "    at Object.<anonymous> (node_modules/runner/index.js:$i:7)"; i=$((i+1)); done',
+      'exit 1',
+    ].join('; ');
     commitFile(project.sandbox, project.main, '.pwt.json', JSON.stringify({ hooks: { 'pre-merge': runner } }), 'hooks');
     expect(project.sandbox.pwt(project.main, ['create', 'feat', '--trust-hooks']).code).toBe(0);
     commitFile(project.sandbox, join(project.sessionsDir, 'feat'), 'feature.txt', 'feature\n');

@@ -6,7 +6,10 @@ import { resolve } from 'node:path';
 
 describe('npm run demo', () => {
   it('runs a real lifecycle with the CLI and says where it left things', () => {
-    const result = spawnSync(NODE, [resolve(import.meta.dirname, '../scripts/demo.mjs')], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+    const result = spawnSync(NODE, [resolve(import.meta.dirname, '../scripts/demo.mjs')], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', CI: '1' },
+    });
     const root = result.stdout.match(/Remove it all with: rm -rf (\S+)/)?.[1];
     try {
       expect(result.status, result.stderr).toBe(0);

@@ -7,7 +7,7 @@ let project: Project;
 afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 describe('pwt diff', () => {
-  it('shows committed, uncommitted and untracked changes against the base, not the base\'s later commits, and leaves the index alone', () => {
+  it("shows committed, uncommitted and untracked changes against the base, not the base's later commits, and leaves the index alone", () => {
     project = makeProject();
     const { sandbox, main, sessionsDir } = project;
     sandbox.pwt(main, ['create', 'd']);

@@ -61,7 +61,7 @@ describe('door errors', () => {
     expectOneLine(sandbox.pwt(main, ['status'], { PATH: bin }), 3, /git is not installed or not on PATH\. Install git/);
   }, 60_000);
 
-  it('another git holds the session\'s index lock: sync is exit 3, one line, and the session is as it was', () => {
+  it("another git holds the session's index lock: sync is exit 3, one line, and the session is as it was", () => {
     project = makeProject();
     const { sandbox, main, sessionsDir } = project;
     expect(sandbox.pwt(main, ['create', 's']).code).toBe(0);
@@ -74,7 +74,11 @@ describe('door errors', () => {
     const sync = sandbox.pwt(main, ['sync', 's']);
     // The step's title comes first (a workflow says what it does), then the one line.
     expect(sync.stderr).toMatch(/^\[info\] merge main into session\/s/);
-    expectOneLine({ ...sync, stderr: sync.stderr.replace(/^\[info\][^\n]*\n/, '') }, 3, /Another git is working in .*\(Unable to create .*index\.lock': File exists\)\. .*delete the \.lock file/);
+    expectOneLine(
+      { ...sync, stderr: sync.stderr.replace(/^\[info\][^\n]*\n/, '') },
+      3,
+      /Another git is working in .*\(Unable to create .*index\.lock': File exists\)\. .*delete the \.lock file/,
+    );
     rmSync(lock);
     expect(sandbox.git(session, 'rev-parse', 'HEAD')).toBe(head);
   }, 60_000);

@@ -36,7 +36,10 @@ function setUp(): void {
   project = makeProject();
   const { sandbox, main } = project;
   cpSync(FIXTURE, main, { recursive: true });
-  writeFileSync(join(main, '.pwt.json'), JSON.stringify({ hooks: { 'pre-merge': 'npm test --silent; code=$?; echo "$(git rev-parse HEAD) $code $PWD" >> "$PWT_MAIN/../tested.log"; exit $code' } }));
+  writeFileSync(
+    join(main, '.pwt.json'),
+    JSON.stringify({ hooks: { 'pre-merge': 'npm test --silent; code=$?; echo "$(git rev-parse HEAD) $code $PWD" >> "$PWT_MAIN/../tested.log"; exit $code' } }),
+  );
   sandbox.git(main, 'add', '.');
   sandbox.git(main, 'commit', '--quiet', '-m', 'npm app 1.0.0');
   expect(sandbox.pwt(main, ['create', 'feat', '--goal', 'Add the feature module', '--trust-hooks']).code).toBe(0);
@@ -84,7 +87,11 @@ describe('pre-merge runs on the merge result', () => {
     expect(passed.code).toBe(0);
     // main is exactly the commit the check passed on, and every commit main points at passed.
     expect(git(main, 'rev-parse', 'main')).toBe(passed.commit);
-    expect(parseJson(merged.stdout).actions.find((action: { op: string }) => action.op === 'merge')).toMatchObject({ mode: 'merge-commit', target: passed.commit, commit: passed.commit });
+    expect(parseJson(merged.stdout).actions.find((action: { op: string }) => action.op === 'merge')).toMatchObject({
+      mode: 'merge-commit',
+      target: passed.commit,
+      commit: passed.commit,
+    });
     expect(git(main, 'rev-parse', 'main^1')).toBe(mainTip);
     expect(sandbox.sh('npm', ['test', '--silent'], main).code).toBe(0);
     expect(sessionIds(project)).toEqual([]);
@@ -121,7 +128,12 @@ describe('pre-merge runs on the merge result', () => {
     project = makeProject();
     const { sandbox, main } = project;
     cpSync(FIXTURE, main, { recursive: true });
-    writeFileSync(join(main, '.pwt.json'), JSON.stringify({ hooks: { 'pre-merge': 'npm test --silent; code=$?; echo "$(git rev-parse HEAD) $code $PWD" >> "$PWT_MAIN/../tested.log"; exit $code' } }));
+    writeFileSync(
+      join(main, '.pwt.json'),
+      JSON.stringify({
+        hooks: { 'pre-merge': 'npm test --silent; code=$?; echo "$(git rev-parse HEAD) $code $PWD" >> "$PWT_MAIN/../tested.log"; exit $code' },
+      }),
+    );
     sandbox.git(main, 'add', '.');
     sandbox.git(main, 'commit', '--quiet', '-m', 'npm app 1.0.0');
     expect(sandbox.pwt(main, ['create', 'feat', '--trust-hooks']).code).toBe(0);

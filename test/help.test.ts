@@ -7,7 +7,10 @@ afterEach(() => sandbox?.cleanup(), 60_000);
 /** The command names listed under "Commands:" in pwt --help. */
 function listedCommands(help: string): string[] {
   const section = help.split('Commands:\n')[1]?.split('\n\n')[0] ?? '';
-  return section.split('\n').map((line) => line.trim().split(/\s+/)[0] ?? '').filter(Boolean);
+  return section
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/)[0] ?? '')
+    .filter(Boolean);
 }
 
 describe('pwt help', () => {

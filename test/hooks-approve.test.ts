@@ -8,7 +8,8 @@ let project: Project;
 afterEach(() => project?.sandbox.cleanup(), 60_000);
 
 const git = (cwd: string, ...args: string[]) => project.sandbox.git(cwd, ...args).trim();
-const withHooks = (hooks: Record<string, unknown>) => commitFile(project.sandbox, project.main, '.pwt.json', `${JSON.stringify({ hooks }, null, 2)}\n`, 'hooks');
+const withHooks = (hooks: Record<string, unknown>) =>
+  commitFile(project.sandbox, project.main, '.pwt.json', `${JSON.stringify({ hooks }, null, 2)}\n`, 'hooks');
 const approvals = () => join(project.sandbox.home, '.config', 'pwt', 'approved-hooks.json');
 const pwt = (...args: string[]) => project.sandbox.pwt(project.main, args);
 

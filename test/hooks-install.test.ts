@@ -131,7 +131,9 @@ describe('pwt hooks install / uninstall', () => {
     sandbox.git(main, 'worktree', 'add', '--quiet', join(sessionsDir, 'y'), '-b', 'session/y');
     const tip = sandbox.git(main, 'rev-parse', 'session/y').trim();
     sandbox.git(join(sessionsDir, 'y'), 'push', '--quiet', 'origin', 'session/y');
-    expect(readFileSync(logFile, 'utf8')).toBe(`pre-push.pwt-orig|origin ${project.origin}|refs/heads/session/y ${tip} refs/heads/session/y ${'0'.repeat(40)};\n`);
+    expect(readFileSync(logFile, 'utf8')).toBe(
+      `pre-push.pwt-orig|origin ${project.origin}|refs/heads/session/y ${tip} refs/heads/session/y ${'0'.repeat(40)};\n`,
+    );
 
     const removed = parseJson(sandbox.pwt(main, ['hooks', 'uninstall', '--json']).stdout);
     expect(removed.actions.map((action: { op: string }) => action.op)).toEqual(['removed', 'restored-original']);
@@ -170,7 +172,9 @@ describe('pwt hooks install / uninstall', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('pwt remove h --strategy pr');
     sandbox.git(main, 'push', '--quiet', 'origin', 'session/h');
-    expect(readFileSync(logFile, 'utf8')).toContain(`husky pre-push origin ${project.origin} stdin=refs/heads/session/h ${head} refs/heads/session/h ${'0'.repeat(40)};`);
+    expect(readFileSync(logFile, 'utf8')).toContain(
+      `husky pre-push origin ${project.origin} stdin=refs/heads/session/h ${head} refs/heads/session/h ${'0'.repeat(40)};`,
+    );
 
     // core.hooksPath is relative: the session runs hooks from its own .husky/_, which husky makes only on
     // npm install; adopting the worktree copied the main worktree's (pwt's hooks included), ignored as there.
@@ -193,7 +197,8 @@ describe('pwt hooks install / uninstall', () => {
     sandbox.pwt(main, ['hooks', 'uninstall']);
     expect(existsSync(join(main, '.git', 'pwt', 'hooks.sh'))).toBe(false);
     // Same bytes and modes (the files were edited in place, so their mtimes moved).
-    const bytesAndModes = (files: ReturnType<typeof snapshot>) => Object.fromEntries(Object.entries(files).map(([name, file]) => [name, [file.text, file.mode]]));
+    const bytesAndModes = (files: ReturnType<typeof snapshot>) =>
+      Object.fromEntries(Object.entries(files).map(([name, file]) => [name, [file.text, file.mode]]));
     expect(bytesAndModes(snapshot(husky))).toEqual(bytesAndModes(before));
   }, 60_000);
 

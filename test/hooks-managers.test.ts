@@ -62,14 +62,20 @@ function refusedBasePush(cwd: string): string {
 }
 
 describe('pwt hooks install --via simple-git-hooks', () => {
-  it('adds pwt to package.json beside the team\'s own hooks; every clone gets them; uninstall takes exactly them out', () => {
-    const before = nodeProject('simple-git-hooks', { scripts: { prepare: 'simple-git-hooks' }, 'simple-git-hooks': { 'pre-commit': 'echo team-pre-commit', 'pre-push': 'echo team-pre-push >&2' } });
+  it("adds pwt to package.json beside the team's own hooks; every clone gets them; uninstall takes exactly them out", () => {
+    const before = nodeProject('simple-git-hooks', {
+      scripts: { prepare: 'simple-git-hooks' },
+      'simple-git-hooks': { 'pre-commit': 'echo team-pre-commit', 'pre-push': 'echo team-pre-push >&2' },
+    });
     const { main, sandbox } = project;
     expect(parseJson(sandbox.pwt(main, ['hooks', 'status', '--json']).stdout)).toEqual(expect.objectContaining({ managers: ['simple-git-hooks'], via: [] }));
 
     const installed = sandbox.pwt(main, ['hooks', 'install', '--via', 'simple-git-hooks', '--json']);
     expect(installed.code, installed.stderr).toBe(0);
-    expect(parseJson(installed.stdout).hooks).toEqual([{ hook: 'post-checkout', op: 'added' }, { hook: 'pre-push', op: 'added' }]);
+    expect(parseJson(installed.stdout).hooks).toEqual([
+      { hook: 'post-checkout', op: 'added' },
+      { hook: 'pre-push', op: 'added' },
+    ]);
     const config = JSON.parse(readFileSync(join(main, 'package.json'), 'utf8'))['simple-git-hooks'];
     expect(config['pre-commit']).toBe('echo team-pre-commit');
     expect(config['pre-push']).toMatch(/pwt\/hooks\.sh.*\necho team-pre-push >&2$/s);
@@ -77,7 +83,9 @@ describe('pwt hooks install --via simple-git-hooks', () => {
     expect(readFileSync(join(main, 'package.json'), 'utf8')).not.toContain(sandbox.root);
     // Re-installing changes nothing.
     expect(sandbox.pwt(main, ['hooks', 'install', '--via', 'simple-git-hooks']).code).toBe(0);
-    expect(parseJson(sandbox.pwt(main, ['hooks', 'install', '--via', 'simple-git-hooks', '--json']).stdout).hooks.map((each: { op: string }) => each.op)).toEqual(['unchanged', 'unchanged']);
+    expect(
+      parseJson(sandbox.pwt(main, ['hooks', 'install', '--via', 'simple-git-hooks', '--json']).stdout).hooks.map((each: { op: string }) => each.op),
+    ).toEqual(['unchanged', 'unchanged']);
     expect(parseJson(sandbox.pwt(main, ['hooks', 'status', '--json']).stdout)).toEqual(expect.objectContaining({ via: ['simple-git-hooks'] }));
     commitAndPush('pwt hooks via simple-git-hooks');
     expect(sandbox.sh('npx', ['--no-install', 'simple-git-hooks'], main).code).toBe(0);
@@ -104,10 +112,19 @@ describe('pwt hooks install --via simple-git-hooks', () => {
     const push = sandbox.sh('git', ['push', '-q', 'origin', 'quiet'], clone);
     expect(push.code, push.stderr).toBe(0);
     // pwt doctor there names the one step left; after it, the committed config is already right and only the dispatcher is new.
-    const hooksCheck = (cwd: string) => (parseJson(sandbox.pwt(cwd, ['doctor', '--json']).stdout).checks as Array<{ name: string; level: string; detail: string; fix?: string }>).find((check) => check.name === 'hooks');
-    expect(hooksCheck(clone)).toEqual(expect.objectContaining({ level: 'warn', fix: 'Run pwt hooks install --via simple-git-hooks (it writes only this clone\'s dispatcher).' }));
-    expect(parseJson(sandbox.pwt(clone, ['hooks', 'install', '--via', 'simple-git-hooks', '--json']).stdout).hooks.map((each: { op: string }) => each.op)).toEqual(['unchanged', 'unchanged']);
-    expect(hooksCheck(clone)).toEqual(expect.objectContaining({ level: 'ok', detail: "post-checkout and pre-push through simple-git-hooks's committed config" }));
+    const hooksCheck = (cwd: string) =>
+      (parseJson(sandbox.pwt(cwd, ['doctor', '--json']).stdout).checks as Array<{ name: string; level: string; detail: string; fix?: string }>).find(
+        (check) => check.name === 'hooks',
+      );
+    expect(hooksCheck(clone)).toEqual(
+      expect.objectContaining({ level: 'warn', fix: "Run pwt hooks install --via simple-git-hooks (it writes only this clone's dispatcher)." }),
+    );
+    expect(
+      parseJson(sandbox.pwt(clone, ['hooks', 'install', '--via', 'simple-git-hooks', '--json']).stdout).hooks.map((each: { op: string }) => each.op),
+    ).toEqual(['unchanged', 'unchanged']);
+    expect(hooksCheck(clone)).toEqual(
+      expect.objectContaining({ level: 'ok', detail: "post-checkout and pre-push through simple-git-hooks's committed config" }),
+    );
     expect(git(clone, 'status', '--porcelain')).toBe('');
     git(clone, 'checkout', '-q', 'main');
     refusedBasePush(clone);
@@ -120,7 +137,7 @@ describe('pwt hooks install --via simple-git-hooks', () => {
 });
 
 describe('pwt hooks install --via husky', () => {
-  it('writes .husky/<hook> (keeping the team\'s), works after npm install in a second clone, uninstall restores the files', () => {
+  it("writes .husky/<hook> (keeping the team's), works after npm install in a second clone, uninstall restores the files", () => {
     const teamPrePush = 'echo team-pre-push >&2\n';
     nodeProject('husky', { scripts: { prepare: 'husky' } }, { '.husky/pre-push': teamPrePush, '.husky/pre-commit': 'echo team-pre-commit\n' });
     const { main, sandbox } = project;
@@ -158,8 +175,12 @@ describe('pwt hooks install --via husky', () => {
 });
 
 describe('husky sessions get their hooks', () => {
-  it('a session made without npm install (create with copy, open, adopted) gets .husky/_: the team\'s pre-commit and pwt\'s pre-push run there; doctor notices a missing one; hooks status agrees with doctor', () => {
-    nodeProject('husky', { scripts: { prepare: 'husky' } }, { '.husky/pre-commit': 'echo team-pre-commit-ran >&2\n', '.pwt.json': JSON.stringify({ copy: ['node_modules'] }) });
+  it("a session made without npm install (create with copy, open, adopted) gets .husky/_: the team's pre-commit and pwt's pre-push run there; doctor notices a missing one; hooks status agrees with doctor", () => {
+    nodeProject(
+      'husky',
+      { scripts: { prepare: 'husky' } },
+      { '.husky/pre-commit': 'echo team-pre-commit-ran >&2\n', '.pwt.json': JSON.stringify({ copy: ['node_modules'] }) },
+    );
     const { main, sandbox } = project;
     expect(sandbox.pwt(main, ['hooks', 'install', '--via', 'husky']).code).toBe(0);
     commitAndPush('pwt hooks via husky');
@@ -167,7 +188,9 @@ describe('husky sessions get their hooks', () => {
     const status = sandbox.pwt(main, ['hooks', 'status']);
     expect(status.stdout).toContain("pwt hooks: installed through husky's committed config");
     expect(parseJson(sandbox.pwt(main, ['hooks', 'status', '--json']).stdout).active).toBe(true);
-    expect(parseJson(sandbox.pwt(main, ['doctor', '--json']).stdout).checks).toContainEqual(expect.objectContaining({ name: 'hooks', level: 'ok', detail: expect.stringContaining('husky') }));
+    expect(parseJson(sandbox.pwt(main, ['doctor', '--json']).stdout).checks).toContainEqual(
+      expect.objectContaining({ name: 'hooks', level: 'ok', detail: expect.stringContaining('husky') }),
+    );
 
     const created = sandbox.pwt(main, ['create', 's1']);
     expect(created.code, created.stderr).toBe(0);
@@ -187,10 +210,21 @@ describe('husky sessions get their hooks', () => {
     // A session that lost it (made by an older pwt, or by hand): doctor says so and how; pwt open puts it back.
     rmSync(join(session, '.husky', '_'), { recursive: true });
     const doctor = parseJson(sandbox.pwt(main, ['doctor', '--json']).stdout).checks;
-    expect(doctor).toContainEqual(expect.objectContaining({ name: 'hooks', level: 'warn', detail: expect.stringMatching(/\.husky\/_ .*session s1 has none/), fix: expect.stringContaining('pwt open s1') }));
+    expect(doctor).toContainEqual(
+      expect.objectContaining({
+        name: 'hooks',
+        level: 'warn',
+        detail: expect.stringMatching(/\.husky\/_ .*session s1 has none/),
+        fix: expect.stringContaining('pwt open s1'),
+      }),
+    );
     expect(sandbox.pwt(main, ['open', 's1']).code).toBe(0);
     expect(existsSync(join(session, '.husky', '_', 'pre-commit'))).toBe(true);
-    expect(parseJson(sandbox.pwt(main, ['doctor', '--json']).stdout).checks.filter((check: { name: string; level: string }) => check.name === 'hooks' && check.level !== 'ok')).toEqual([]);
+    expect(
+      parseJson(sandbox.pwt(main, ['doctor', '--json']).stdout).checks.filter(
+        (check: { name: string; level: string }) => check.name === 'hooks' && check.level !== 'ok',
+      ),
+    ).toEqual([]);
 
     // Adopted: a plain git worktree add, registered by pwt's post-checkout (run from the main worktree's .husky/_), gets it too.
     const plain = join(project.sessionsDir, 'plain');
@@ -202,17 +236,23 @@ describe('husky sessions get their hooks', () => {
 });
 
 describe('pwt hooks install --via lefthook', () => {
-  it('adds a pwt command to lefthook.yml beside the team\'s; a second clone gets it with npm install; uninstall restores the file', () => {
+  it("adds a pwt command to lefthook.yml beside the team's; a second clone gets it with npm install; uninstall restores the file", () => {
     const teamConfig = 'pre-push:\n  commands:\n    team:\n      run: echo team-pre-push >&2\npre-commit:\n  commands:\n    lint:\n      run: echo lint\n';
     nodeProject('lefthook', { scripts: { prepare: 'lefthook install' } }, { 'lefthook.yml': teamConfig });
     const { main, sandbox } = project;
     const installed = sandbox.pwt(main, ['hooks', 'install', '--via', 'lefthook', '--json']);
     expect(installed.code, installed.stderr).toBe(0);
-    expect(parseJson(installed.stdout).hooks).toEqual([{ hook: 'post-checkout', op: 'added' }, { hook: 'pre-push', op: 'added' }]);
+    expect(parseJson(installed.stdout).hooks).toEqual([
+      { hook: 'post-checkout', op: 'added' },
+      { hook: 'pre-push', op: 'added' },
+    ]);
     const config = readFileSync(join(main, 'lefthook.yml'), 'utf8');
     expect(config).toContain('    team:\n      run: echo team-pre-push >&2\n');
     expect(config).not.toContain(sandbox.root);
-    expect(parseJson(sandbox.pwt(main, ['hooks', 'install', '--via', 'lefthook', '--json']).stdout).hooks.map((each: { op: string }) => each.op)).toEqual(['unchanged', 'unchanged']);
+    expect(parseJson(sandbox.pwt(main, ['hooks', 'install', '--via', 'lefthook', '--json']).stdout).hooks.map((each: { op: string }) => each.op)).toEqual([
+      'unchanged',
+      'unchanged',
+    ]);
     commitAndPush('pwt hooks via lefthook');
     const activated = sandbox.sh('npx', ['--no-install', 'lefthook', 'install'], main);
     expect(activated.code, activated.stderr).toBe(0);

@@ -73,13 +73,20 @@ describe('post-checkout hook', () => {
     expect(add.code, add.stderr).toBe(0);
     expect(add.stderr).toMatch(/manifest .* is damaged/);
     expect(readdirSync(sessionsDir).some((name) => name.startsWith('.manifest.json.corrupt-'))).toBe(true);
-    expect(manifest(project).sessions.map((session: { id: string }) => session.id).sort()).toEqual(['keep', 'y']);
+    expect(
+      manifest(project)
+        .sessions.map((session: { id: string }) => session.id)
+        .sort(),
+    ).toEqual(['keep', 'y']);
 
     writeFileSync(join(main, '.pwt.json'), '{ "protectBase": "yes" }');
     const add2 = sandbox.sh('git', ['worktree', 'add', '--quiet', '../app-sessions/z', '-b', 'session/z'], main);
     expect(add2.code).toBe(0);
     // The hook only reads the config: the broken part is one warning and the rest goes on (z is registered).
-    expect(add2.stderr.trim().split('\n')).toEqual([expect.stringMatching(/"protectBase" must be true or false\. Going on with the default/), expect.stringMatching(/registered .* as session z/)]);
+    expect(add2.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/"protectBase" must be true or false\. Going on with the default/),
+      expect.stringMatching(/registered .* as session z/),
+    ]);
   }, 60_000);
 
   it('does nothing with PWT_HOOKS=0, and traces with PWT_DEBUG=1 without starting node outside the sessions dir', () => {
@@ -87,9 +94,7 @@ describe('post-checkout hook', () => {
     const skipped = sandbox.sh('git', ['worktree', 'add', '--quiet', '../app-sessions/off', '-b', 'session/off'], main, { PWT_HOOKS: '0', PWT_DEBUG: '1' });
     expect(skipped.code).toBe(0);
     expect(skipped.stderr).toBe('pwt hook post-checkout: PWT_HOOKS=0: skipped\n');
-    expect(parseJson(sandbox.pwt(main, ['status', '--json']).stdout).orphans).toEqual([
-      expect.objectContaining({ kind: 'unregistered-worktree', id: 'off' }),
-    ]);
+    expect(parseJson(sandbox.pwt(main, ['status', '--json']).stdout).orphans).toEqual([expect.objectContaining({ kind: 'unregistered-worktree', id: 'off' })]);
 
     const outside = sandbox.sh('git', ['checkout', '--quiet', '-b', 'topic'], main, { PWT_DEBUG: '1' });
     expect(outside.stderr).toMatch(/^pwt hook post-checkout: .* is outside the sessions dir .*: nothing to do \(node not started\)\n$/);
@@ -138,7 +143,9 @@ describe('finding pwt from the hook', () => {
     symlinkSync(sandbox.sh('sh', ['-c', 'command -v git'], main).stdout.trim(), join(gitOnly, 'git'));
     const none = sandbox.sh(join(gitOnly, 'git'), ['worktree', 'add', '--quiet', join(sessionsDir, 'g'), '-b', 'session/g'], main, { PATH: gitOnly });
     expect(none.code).toBe(0);
-    expect(none.stderr).toMatch(/^pwt: warning: post-checkout hook skipped: .*gone\/cli\.js is gone and no pwt is on PATH \(run pwt hooks install again\)\.\n$/);
+    expect(none.stderr).toMatch(
+      /^pwt: warning: post-checkout hook skipped: .*gone\/cli\.js is gone and no pwt is on PATH \(run pwt hooks install again\)\.\n$/,
+    );
     expect(sandbox.pwt(main, ['hooks', 'install', '--json']).stdout).toMatch(/"dispatcherOp": "updated"/);
   }, 60_000);
 });
@@ -153,7 +160,9 @@ describe('pre-push hook', () => {
 
     const refused = sandbox.sh('git', ['push', 'origin', 'session/x:main'], wt);
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toContain('pwt: Refusing to push session/x to main on origin: main is the base of session x (protectBase is on). Open a pull request instead: pwt remove x --strategy pr');
+    expect(refused.stderr).toContain(
+      'pwt: Refusing to push session/x to main on origin: main is the base of session x (protectBase is on). Open a pull request instead: pwt remove x --strategy pr',
+    );
     expect(refused.stderr).toContain('PWT_ALLOW_BASE_PUSH=1');
     expect(remoteMain(project)).toBe(before);
     expect(manifest(project).sessions[0].lastPushedAt).toBeUndefined();

@@ -67,7 +67,12 @@ describe('sessions on a host (a real sshd, pwt there through --pwt)', () => {
     world = await hostWorld();
     const { project, hostSessions } = world;
     const marker = join(project.sandbox.root, 'pwned');
-    const goals = [`it's "quoted" $(touch ${marker}) \`touch ${marker}\``, `two\nlines; touch ${marker}`, "'; touch " + marker + "; '", '$HOME ${PATH} \\ \\n %s'];
+    const goals = [
+      `it's "quoted" $(touch ${marker}) \`touch ${marker}\``,
+      `two\nlines; touch ${marker}`,
+      "'; touch " + marker + "; '",
+      '$HOME ${PATH} \\ \\n %s',
+    ];
     const created = world.pwt(['create', 'q1', '--host', 'box', ...goals.flatMap((goal) => ['--goal', goal]), '--json']);
     expect(created.code, created.stderr).toBe(0);
     expect(existsSync(marker)).toBe(false);
@@ -95,7 +100,11 @@ describe('sessions on a host (a real sshd, pwt there through --pwt)', () => {
     const human = world.pwt(['status'], { PWT_HOST_TIMEOUT_MS: '3000' });
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/box\s+far !.*unreachable/);
-    for (const args of [['diff', 'far'], ['remove', 'far', '--yes'], ['create', 'another', '--host', 'box']]) {
+    for (const args of [
+      ['diff', 'far'],
+      ['remove', 'far', '--yes'],
+      ['create', 'another', '--host', 'box'],
+    ]) {
       const aimed = world.pwt(args, { PWT_HOST_TIMEOUT_MS: '3000' });
       expect(aimed.code, args.join(' ')).toBe(3);
       expect(aimed.stderr).toContain('"box"');

@@ -30,7 +30,13 @@ describe('pcd into a session on a host', () => {
     mkdirSync(bin);
     writeFileSync(join(bin, 'pwt'), `#!/bin/sh\nexec ${NODE} ${CLI} "$@"\n`);
     chmodSync(join(bin, 'pwt'), 0o755);
-    const env: NodeJS.ProcessEnv = { ...project.sandbox.env, ...world.env, PATH: `${bin}:${project.sandbox.env.PATH ?? ''}`, TERM: 'xterm-256color', PS1: '$ ' };
+    const env: NodeJS.ProcessEnv = {
+      ...project.sandbox.env,
+      ...world.env,
+      PATH: `${bin}:${project.sandbox.env.PATH ?? ''}`,
+      TERM: 'xterm-256color',
+      PS1: '$ ',
+    };
     delete env.CI;
     const terminal = { sandbox: project.sandbox, project, home: project.sandbox.home, cwd: project.main, env } as AgentWorld;
     term = TmuxSession.start(terminal, 'bash', ['--norc', '--noprofile'], { cwd: project.main, env, width: 160, height: 30 });
@@ -53,19 +59,51 @@ describe('pcd into a session on a host', () => {
     await term.waitForScreen(`BACK:${join(project.sessionsDir, 'here')}`);
   }, 120_000);
 
-  it('agent attach --session <host session> shows the host agent\'s live tmux; detaching comes back here', async () => {
+  it("agent attach --session <host session> shows the host agent's live tmux; detaching comes back here", async () => {
     world = await hostWorld();
     const { project, hostSessions, sshd } = world;
     expect(world.pwt(['create', 'far', '--host', 'box']).code).toBe(0);
     // A running agent of pwt's on the host: a window of the host's pwt tmux server, recorded in the host's manifest.
     const tmuxEnv = { ...process.env, TMUX_TMPDIR: sshd.hostTmux, TMUX: '' };
-    const made = spawnSync('tmux', ['-L', 'pwt', '-f', '/dev/null', 'new-session', '-d', '-s', 'app/far', '-P', '-F', '#{window_id} #{pane_id} #{pane_pid}', '--', 'sh', '-c', 'echo AGENT-ON-HOST; exec sleep 600'], { env: tmuxEnv, encoding: 'utf8', cwd: '/' });
+    const made = spawnSync(
+      'tmux',
+      [
+        '-L',
+        'pwt',
+        '-f',
+        '/dev/null',
+        'new-session',
+        '-d',
+        '-s',
+        'app/far',
+        '-P',
+        '-F',
+        '#{window_id} #{pane_id} #{pane_pid}',
+        '--',
+        'sh',
+        '-c',
+        'echo AGENT-ON-HOST; exec sleep 600',
+      ],
+      { env: tmuxEnv, encoding: 'utf8', cwd: '/' },
+    );
     const [window, pane, pid] = made.stdout.trim().split(' ');
     spawnSync('tmux', ['-L', 'pwt', 'set-option', '-w', '-t', window!, '@pwt-agent', 'far-claude'], { env: tmuxEnv });
     const pidStart = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19];
     const file = join(hostSessions, '.manifest.json');
     const manifest = JSON.parse(readFileSync(file, 'utf8'));
-    manifest.sessions[0].agents = [{ id: 'far-claude', provider: 'claude', status: 'running', cli: 'claude', cliCommand: ['claude'], spawnedAt: new Date().toISOString(), vendorSessionId: 'v1', resumeArgs: ['claude'], tmux: { session: 'app/far', window, pane, pid: Number(pid), pidStart } }];
+    manifest.sessions[0].agents = [
+      {
+        id: 'far-claude',
+        provider: 'claude',
+        status: 'running',
+        cli: 'claude',
+        cliCommand: ['claude'],
+        spawnedAt: new Date().toISOString(),
+        vendorSessionId: 'v1',
+        resumeArgs: ['claude'],
+        tmux: { session: 'app/far', window, pane, pid: Number(pid), pidStart },
+      },
+    ];
     writeFileSync(file, JSON.stringify(manifest, null, 2));
     const env: NodeJS.ProcessEnv = { ...project.sandbox.env, ...world.env, TERM: 'xterm-256color' };
     delete env.CI;

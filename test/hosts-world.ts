@@ -26,7 +26,11 @@ export const PWT_ON_HOST = `${NODE} ${CLI}`;
 export async function hostWorld(options: { add?: boolean; hostEnv?: Record<string, string>; extraHosts?: Record<string, number> } = {}): Promise<HostWorld> {
   const project = makeProject();
   const { sandbox } = project;
-  const sshd = await startSshd(sandbox.root, { nodeBin: NODE, ...(options.hostEnv ? { hostEnv: options.hostEnv } : {}), ...(options.extraHosts ? { extraHosts: options.extraHosts } : {}) });
+  const sshd = await startSshd(sandbox.root, {
+    nodeBin: NODE,
+    ...(options.hostEnv ? { hostEnv: options.hostEnv } : {}),
+    ...(options.extraHosts ? { extraHosts: options.extraHosts } : {}),
+  });
   const clone = join(sandbox.root, 'box', 'app');
   sandbox.git(sandbox.root, 'clone', '--quiet', project.origin, clone);
   const env = { ...sshd.clientEnv };

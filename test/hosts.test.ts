@@ -25,7 +25,14 @@ describe('pwt host add | list | rm | doctor (a real sshd)', () => {
     const doctor = world.pwt(['host', 'doctor', 'box', '--json']);
     expect(doctor.code, doctor.stderr).toBe(0);
     const checks = parseJson(doctor.stdout).hosts[0].checks as { name: string; level: string }[];
-    expect(Object.fromEntries(checks.map((check) => [check.name, check.level]))).toEqual({ ssh: 'ok', git: 'ok', tmux: 'ok', clone: 'ok', remote: 'ok', pwt: 'ok' });
+    expect(Object.fromEntries(checks.map((check) => [check.name, check.level]))).toEqual({
+      ssh: 'ok',
+      git: 'ok',
+      tmux: 'ok',
+      clone: 'ok',
+      remote: 'ok',
+      pwt: 'ok',
+    });
     expect(world.pwt(['host', 'add', 'box', ALIAS, '--repo', clone]).code).toBe(3);
     const removed = world.pwt(['host', 'rm', 'box']);
     expect(removed.code, removed.stderr).toBe(0);

@@ -34,7 +34,15 @@ describe('the published package (npm pack, then npm install -g <tarball>)', () =
     const [packed] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as Array<{ name: string; filename: string; files: Array<{ path: string }> }>;
     expect(packed?.name).toBe('parallel-worktrees');
     const files = packed!.files.map((file) => file.path);
-    for (const wanted of ['dist/cli.cjs', 'docs/hooks.md', 'hooks/dispatch.sh', 'templates/dev-session.start.md', 'README.md', 'node_modules/proper-lockfile/package.json']) expect(files).toContain(wanted);
+    for (const wanted of [
+      'dist/cli.cjs',
+      'docs/hooks.md',
+      'hooks/dispatch.sh',
+      'templates/dev-session.start.md',
+      'README.md',
+      'node_modules/proper-lockfile/package.json',
+    ])
+      expect(files).toContain(wanted);
     expect(files.filter((file) => file.startsWith('src/') || file.startsWith('scripts/') || file.startsWith('test/'))).toEqual([]);
 
     const tarball = join(sandbox.root, packed!.filename);
@@ -45,7 +53,23 @@ describe('the published package (npm pack, then npm install -g <tarball>)', () =
 
     // --offline with an empty cache: everything pwt needs at run time is in the tarball.
     const prefix = join(sandbox.root, 'global');
-    const install = sandbox.sh('npm', ['install', '--global', '--offline', '--foreground-scripts', '--cache', join(sandbox.root, 'npm-cache'), '--prefix', prefix, '--no-audit', '--no-fund', tarball], sandbox.root);
+    const install = sandbox.sh(
+      'npm',
+      [
+        'install',
+        '--global',
+        '--offline',
+        '--foreground-scripts',
+        '--cache',
+        join(sandbox.root, 'npm-cache'),
+        '--prefix',
+        prefix,
+        '--no-audit',
+        '--no-fund',
+        tarball,
+      ],
+      sandbox.root,
+    );
     expect(install.code, install.stderr).toBe(0);
     expect(`${install.stdout}${install.stderr}`).not.toMatch(/install-scripts|prepare|postinstall/);
     const env = { PATH: `${prefix}/bin:${sandbox.env.PATH}` };

@@ -18,13 +18,35 @@ afterEach(() => shop?.sandbox.cleanup(), 60_000);
 async function agentIn(s: Shop, session: string, busy = false): Promise<string> {
   const core = await openProject(s.main);
   const cwd = join(s.sessionsDir, session);
-  const made = await newAgentWindow({ tmuxSession: `shop/${session}`, main: s.main, session, agentId: `${session}-claude`, windowName: 'claude', cwd, env: process.env, argv: busy ? ['sh', '-c', 'echo "* Thinking... (esc to interrupt)"; exec cat'] : ['cat'] });
-  const agent: AgentEntry = { id: `${session}-claude`, provider: 'claude', vendorSessionId: null, status: 'running', cli: 'claude', cliCommand: ['claude'], resumeArgs: null, spawnedAt: new Date().toISOString(), tmux: { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) } };
+  const made = await newAgentWindow({
+    tmuxSession: `shop/${session}`,
+    main: s.main,
+    session,
+    agentId: `${session}-claude`,
+    windowName: 'claude',
+    cwd,
+    env: process.env,
+    argv: busy ? ['sh', '-c', 'echo "* Thinking... (esc to interrupt)"; exec cat'] : ['cat'],
+  });
+  const agent: AgentEntry = {
+    id: `${session}-claude`,
+    provider: 'claude',
+    vendorSessionId: null,
+    status: 'running',
+    cli: 'claude',
+    cliCommand: ['claude'],
+    resumeArgs: null,
+    spawnedAt: new Date().toISOString(),
+    tmux: { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) },
+  };
   await updateAgents(core, session, (agents) => void agents.push(agent));
   // Idle: its turn is over, as the vendor's Stop hook would have said (docs/activity.md). Busy: claude's busy line on its screen.
   if (!busy) {
     mkdirSync(join(s.sessionsDir, '.pwt', 'agents'), { recursive: true });
-    writeFileSync(hookFile(join(s.sessionsDir, '.pwt', 'agents'), agent.id), JSON.stringify({ event: 'Stop', activity: 'idle', at: Date.now(), since: Date.now() }));
+    writeFileSync(
+      hookFile(join(s.sessionsDir, '.pwt', 'agents'), agent.id),
+      JSON.stringify({ event: 'Stop', activity: 'idle', at: Date.now(), since: Date.now() }),
+    );
   }
   return made.paneId;
 }

@@ -48,7 +48,10 @@ describe('pwt land, killed before each file change', () => {
       expect(manifest(s).sessions, `after cut ${k}`).toEqual([]);
       for (const name of ['a', 'b']) {
         expect(existsSync(join(s.main, 'features', `${name}.js`)), `after cut ${k}`).toBe(true);
-        expect(s.sandbox.sh('git', ['show-ref', '--verify', '--quiet', `refs/heads/session/${name}`], s.main).code, `after cut ${k}: session/${name} left`).toBe(1);
+        expect(
+          s.sandbox.sh('git', ['show-ref', '--verify', '--quiet', `refs/heads/session/${name}`], s.main).code,
+          `after cut ${k}: session/${name} left`,
+        ).toBe(1);
         expect(existsSync(join(s.sessionsDir, name)), `after cut ${k}: worktree ${name} left`).toBe(false);
       }
       expect(existsSync(join(s.sessionsDir, '.pwt', 'queue', 'state.json')), `after cut ${k}`).toBe(false);

@@ -50,7 +50,7 @@ describe('pwt land', () => {
     expect(sandbox.git(main, 'status', '--porcelain')).toBe('');
   }, 120_000);
 
-  it('the pre-merge hook is the check by default, run once on the merge result; landed sessions end through remove\'s hooks (pre-remove, post-remove)', () => {
+  it("the pre-merge hook is the check by default, run once on the merge result; landed sessions end through remove's hooks (pre-remove, post-remove)", () => {
     shop = makeShop();
     const { sandbox, main } = shop;
     const ended = join(sandbox.root, 'ended.txt');
@@ -73,7 +73,7 @@ describe('pwt land', () => {
     expect(manifest(shop).sessions).toEqual([]);
   }, 120_000);
 
-  it('--squash lands each session as one commit on the base; the branches\' own commits are archived', () => {
+  it("--squash lands each session as one commit on the base; the branches' own commits are archived", () => {
     shop = makeShop();
     const { sandbox, main } = shop;
     const aTip = sandbox.git(sessionWith(shop, 'a', { 'features/a.js': feature(true) }), 'rev-parse', 'HEAD').trim();
@@ -81,7 +81,13 @@ describe('pwt land', () => {
     const from = rev(shop, 'main');
     const result = sandbox.pwt(main, ['land', '--squash', '--check', shop.check, '--json']);
     expect(result.code, result.stderr).toBe(0);
-    expect(sandbox.git(main, 'rev-list', '--parents', `${from}..main`).trim().split('\n').map((line) => line.split(' ').length)).toEqual([2, 2]);
+    expect(
+      sandbox
+        .git(main, 'rev-list', '--parents', `${from}..main`)
+        .trim()
+        .split('\n')
+        .map((line) => line.split(' ').length),
+    ).toEqual([2, 2]);
     expect(sandbox.git(main, 'log', '--format=%s', `${from}..main`).trim().split('\n')).toEqual(['b: work on b', 'a: work on a']);
     const archived = sandbox.git(main, 'for-each-ref', '--format=%(objectname)', 'refs/pwt/archive/a/').trim();
     expect(sandbox.sh('git', ['merge-base', '--is-ancestor', aTip, archived], main).code).toBe(0);
@@ -148,21 +154,44 @@ describe('pwt land', () => {
     const from = rev(shop, 'main');
     const result = sandbox.pwt(main, ['land', '--check', shop.check, '--dry-run', '--json']);
     expect(result.code).toBe(0);
-    expect(parseJson(result.stdout)).toMatchObject({ dryRun: true, checks: 0, landed: [{ session: 'one' }], ejected: [{ session: 'two', reason: 'conflict', files: ['README.md'] }] });
+    expect(parseJson(result.stdout)).toMatchObject({
+      dryRun: true,
+      checks: 0,
+      landed: [{ session: 'one' }],
+      ejected: [{ session: 'two', reason: 'conflict', files: ['README.md'] }],
+    });
     expect(rev(shop, 'main')).toBe(from);
     expect(lines(shop.tested)).toEqual([]);
     expect(manifest(shop).sessions.map((each: any) => each.id)).toEqual(['one', 'two']);
   }, 120_000);
 
-  it('--run lands a run\'s sessions, in the run\'s order, and nothing else', () => {
+  it("--run lands a run's sessions, in the run's order, and nothing else", () => {
     shop = makeShop();
     const { sandbox, main, sessionsDir } = shop;
     sessionWith(shop, 'fix-claude', { 'features/claude.js': feature(true) });
     sessionWith(shop, 'other', { 'features/other.js': feature(true) });
     sessionWith(shop, 'fix-codex', { 'features/codex.js': feature(true) });
-    const agent = (session: string, provider: string) => ({ session, provider, agentId: null, vendorSessionId: null, cliCommand: null, tmuxSession: null, spawnedAt: null });
+    const agent = (session: string, provider: string) => ({
+      session,
+      provider,
+      agentId: null,
+      vendorSessionId: null,
+      cliCommand: null,
+      tmuxSession: null,
+      spawnedAt: null,
+    });
     mkdirSync(join(sessionsDir, '.pwt', 'runs'), { recursive: true });
-    writeFileSync(join(sessionsDir, '.pwt', 'runs', 'fix.json'), JSON.stringify({ version: 1, name: 'fix', createdAt: '2026-01-01T00:00:00Z', goals: [], prompt: null, agents: [agent('fix-codex', 'codex'), agent('fix-claude', 'claude')] }));
+    writeFileSync(
+      join(sessionsDir, '.pwt', 'runs', 'fix.json'),
+      JSON.stringify({
+        version: 1,
+        name: 'fix',
+        createdAt: '2026-01-01T00:00:00Z',
+        goals: [],
+        prompt: null,
+        agents: [agent('fix-codex', 'codex'), agent('fix-claude', 'claude')],
+      }),
+    );
     const result = sandbox.pwt(main, ['land', '--run', 'fix', '--check', shop.check, '--json']);
     expect(result.code, result.stderr).toBe(0);
     expect(parseJson(result.stdout).landed.map((each: any) => each.session)).toEqual(['fix-codex', 'fix-claude']);
@@ -220,7 +249,10 @@ describe('pwt land, interrupted', () => {
     shop = makeShop();
     const { sandbox, main } = shop;
     const mark = join(sandbox.root, 'killed-in-pre-remove');
-    writeFileSync(join(main, '.pwt.json'), `${JSON.stringify({ hooks: { 'pre-remove': `[ -f '${mark}' ] || { touch '${mark}'; kill -9 $PPID; }` } }, null, 2)}\n`);
+    writeFileSync(
+      join(main, '.pwt.json'),
+      `${JSON.stringify({ hooks: { 'pre-remove': `[ -f '${mark}' ] || { touch '${mark}'; kill -9 $PPID; }` } }, null, 2)}\n`,
+    );
     sandbox.git(main, 'add', '.pwt.json');
     sandbox.git(main, 'commit', '--quiet', '-m', 'hooks');
     sessionWith(shop, 'a', { 'features/a.js': feature(true) });
@@ -251,7 +283,7 @@ describe('pwt land, interrupted', () => {
 });
 
 describe('stacked sessions', () => {
-  it('create --on stacks B on A (status shows it), sync B brings A\'s new commits, and land puts A before B', () => {
+  it("create --on stacks B on A (status shows it), sync B brings A's new commits, and land puts A before B", () => {
     shop = makeShop();
     const { sandbox, main, sessionsDir } = shop;
     const a = sessionWith(shop, 'a', { 'features/a.js': feature(true) });

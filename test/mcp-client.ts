@@ -20,8 +20,18 @@ export interface McpSession {
   close(): Promise<void>;
 }
 
-export async function connectMcp(cwd: string, env: NodeJS.ProcessEnv, opts: { args?: string[]; elicit?: (message: string) => ElicitResult } = {}): Promise<McpSession> {
-  const transport = new StdioClientTransport({ command: NODE, args: [CLI, 'mcp', ...(opts.args ?? [])], cwd, env: env as Record<string, string>, stderr: 'pipe' });
+export async function connectMcp(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  opts: { args?: string[]; elicit?: (message: string) => ElicitResult } = {},
+): Promise<McpSession> {
+  const transport = new StdioClientTransport({
+    command: NODE,
+    args: [CLI, 'mcp', ...(opts.args ?? [])],
+    cwd,
+    env: env as Record<string, string>,
+    stderr: 'pipe',
+  });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -42,7 +52,10 @@ export async function connectMcp(cwd: string, env: NodeJS.ProcessEnv, opts: { ar
     asked,
     stderr: () => stderr,
     async call(name, args = {}, onProgress) {
-      const result = await client.callTool({ name, arguments: args }, undefined, { timeout: 600_000, ...(onProgress ? { onprogress: (progress) => onProgress(progress.message ?? '') } : {}) });
+      const result = await client.callTool({ name, arguments: args }, undefined, {
+        timeout: 600_000,
+        ...(onProgress ? { onprogress: (progress) => onProgress(progress.message ?? '') } : {}),
+      });
       const content = result.content as { type: string; text: string }[];
       const text = content.map((part) => part.text).join('');
       const json = result.structuredContent ?? JSON.parse(text);

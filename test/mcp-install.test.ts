@@ -41,22 +41,51 @@ interface Case {
 
 const other = { command: 'other-server', args: ['--flag'] };
 const CASES = (main: string): Case[] => [
-  { client: 'claude', file: join(main, '.mcp.json'), original: `${JSON.stringify({ mcpServers: { other: { type: 'stdio', ...other } } }, null, 2)}\n`, read: JSON.parse, servers: (data) => data.mcpServers, entry: { type: 'stdio', command: 'pwt', args: ['mcp'], env: {} } },
+  {
+    client: 'claude',
+    file: join(main, '.mcp.json'),
+    original: `${JSON.stringify({ mcpServers: { other: { type: 'stdio', ...other } } }, null, 2)}\n`,
+    read: JSON.parse,
+    servers: (data) => data.mcpServers,
+    entry: { type: 'stdio', command: 'pwt', args: ['mcp'], env: {} },
+  },
   {
     client: 'codex',
     file: join(main, '.codex', 'config.toml'),
-    original: '# my codex settings\nmodel = "o3"\n\n[mcp_servers.other]\ncommand = "other-server" # keep me\nargs = ["--flag"]\n\n[tui]\nscreen_reader_detection_done = true\n',
+    original:
+      '# my codex settings\nmodel = "o3"\n\n[mcp_servers.other]\ncommand = "other-server" # keep me\nargs = ["--flag"]\n\n[tui]\nscreen_reader_detection_done = true\n',
     read: parseToml,
     servers: (data) => data.mcp_servers,
     entry: { command: 'pwt', args: ['mcp'] },
   },
-  { client: 'gemini', file: join(main, '.gemini', 'settings.json'), original: JSON.stringify({ theme: 'dark', mcpServers: { other } }), read: JSON.parse, servers: (data) => data.mcpServers, entry: { command: 'pwt', args: ['mcp'] } },
-  { client: 'copilot', file: join(main, '.github', 'mcp.json'), original: JSON.stringify({ mcpServers: { other: { type: 'local', ...other, tools: ['*'] } } }), read: JSON.parse, servers: (data) => data.mcpServers, entry: { type: 'local', command: 'pwt', args: ['mcp'], tools: ['*'] } },
-  { client: 'opencode', file: join(main, 'opencode.json'), original: JSON.stringify({ $schema: 'https://opencode.ai/config.json', mcp: { other: { type: 'local', command: ['other-server'], enabled: true } } }), read: JSON.parse, servers: (data) => data.mcp, entry: { type: 'local', command: ['pwt', 'mcp'], enabled: true } },
+  {
+    client: 'gemini',
+    file: join(main, '.gemini', 'settings.json'),
+    original: JSON.stringify({ theme: 'dark', mcpServers: { other } }),
+    read: JSON.parse,
+    servers: (data) => data.mcpServers,
+    entry: { command: 'pwt', args: ['mcp'] },
+  },
+  {
+    client: 'copilot',
+    file: join(main, '.github', 'mcp.json'),
+    original: JSON.stringify({ mcpServers: { other: { type: 'local', ...other, tools: ['*'] } } }),
+    read: JSON.parse,
+    servers: (data) => data.mcpServers,
+    entry: { type: 'local', command: 'pwt', args: ['mcp'], tools: ['*'] },
+  },
+  {
+    client: 'opencode',
+    file: join(main, 'opencode.json'),
+    original: JSON.stringify({ $schema: 'https://opencode.ai/config.json', mcp: { other: { type: 'local', command: ['other-server'], enabled: true } } }),
+    read: JSON.parse,
+    servers: (data) => data.mcp,
+    entry: { type: 'local', command: ['pwt', 'mcp'], enabled: true },
+  },
 ];
 
 describe('pwt mcp install', () => {
-  it('adds pwt beside the user\'s other servers for each client, changes nothing the second time, and --uninstall gives the file back', () => {
+  it("adds pwt beside the user's other servers for each client, changes nothing the second time, and --uninstall gives the file back", () => {
     project = makeProject();
     const env = withPwtOnPath();
     for (const each of CASES(project.main)) {
@@ -73,7 +102,8 @@ describe('pwt mcp install', () => {
       // Everything else as it was.
       delete each.servers(after).pwt;
       expect(after, each.client).toEqual(before);
-      if (each.client === 'codex') expect(readFileSync(each.file, 'utf8')).toContain('# my codex settings\nmodel = "o3"\n\n[mcp_servers.other]\ncommand = "other-server" # keep me');
+      if (each.client === 'codex')
+        expect(readFileSync(each.file, 'utf8')).toContain('# my codex settings\nmodel = "o3"\n\n[mcp_servers.other]\ncommand = "other-server" # keep me');
 
       const again = pwt(['mcp', 'install', each.client], env);
       expect(again.code).toBe(0);
@@ -106,7 +136,9 @@ describe('pwt mcp install', () => {
     expect(globalGemini.stderr).toContain(`Added pwt to ${join(project.sandbox.home, '.gemini', 'settings.json')} (gemini, your user)`);
     const doctor = pwt(['doctor', '--json'], env);
     const check = parseJson(doctor.stdout).checks.find((each: any) => each.name === 'mcp');
-    expect(check.detail).toBe(`registered for claude (.mcp.json), codex (.codex/config.toml), gemini (${join(project.sandbox.home, '.gemini', 'settings.json')}, user), copilot (.mcp.json)`);
+    expect(check.detail).toBe(
+      `registered for claude (.mcp.json), codex (.codex/config.toml), gemini (${join(project.sandbox.home, '.gemini', 'settings.json')}, user), copilot (.mcp.json)`,
+    );
 
     // Without pwt on PATH the entry names this pwt's own path.
     const direct = project.sandbox.pwt(project.main, ['mcp', 'install', 'opencode']);

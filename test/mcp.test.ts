@@ -46,8 +46,19 @@ function withRun(work: Record<string, [string, string][]>): void {
     for (const [file, content] of work[provider] ?? []) commitFile(project.sandbox, sessionDir(`fix-${provider}`), file, content, `${provider}: ${file}`);
   }
   mkdirSync(join(project.sessionsDir, '.pwt', 'runs'), { recursive: true });
-  const agents = providers.map((provider) => ({ session: `fix-${provider}`, provider, agentId: `fix-${provider}-${provider}`, vendorSessionId: null, cliCommand: `${provider} --prompt`, tmuxSession: `fix-${provider}`, spawnedAt: '2026-01-01T00:00:00.000Z' }));
-  writeFileSync(runFile(), `${JSON.stringify({ version: 1, name: 'fix', createdAt: '2026-01-01T00:00:00.000Z', goals: ['Fix the bug'], prompt: 'Fix the bug', agents, base: 'main' }, null, 2)}\n`);
+  const agents = providers.map((provider) => ({
+    session: `fix-${provider}`,
+    provider,
+    agentId: `fix-${provider}-${provider}`,
+    vendorSessionId: null,
+    cliCommand: `${provider} --prompt`,
+    tmuxSession: `fix-${provider}`,
+    spawnedAt: '2026-01-01T00:00:00.000Z',
+  }));
+  writeFileSync(
+    runFile(),
+    `${JSON.stringify({ version: 1, name: 'fix', createdAt: '2026-01-01T00:00:00.000Z', goals: ['Fix the bug'], prompt: 'Fix the bug', agents, base: 'main' }, null, 2)}\n`,
+  );
 }
 
 describe('pwt mcp: tools over stdio (the SDK client)', () => {
@@ -56,22 +67,48 @@ describe('pwt mcp: tools over stdio (the SDK client)', () => {
     const client = await mcp();
     const { tools } = await client.client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(
-      ['compare_run', 'create_session', 'end_session', 'land', 'list_sessions', 'pick_run', 'read_transcript', 'send_to_agent', 'session_diff', 'start_agent', 'start_run', 'wait_for_agent'].sort(),
+      [
+        'compare_run',
+        'create_session',
+        'end_session',
+        'land',
+        'list_sessions',
+        'pick_run',
+        'read_transcript',
+        'send_to_agent',
+        'session_diff',
+        'start_agent',
+        'start_run',
+        'wait_for_agent',
+      ].sort(),
     );
     const create = tools.find((tool) => tool.name === 'create_session')!;
-    expect(create.inputSchema).toMatchObject({ type: 'object', required: ['name'], properties: { name: { type: 'string' }, goal: { type: 'string' }, base: { type: 'string' }, on: { type: 'string' } } });
+    expect(create.inputSchema).toMatchObject({
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string' }, goal: { type: 'string' }, base: { type: 'string' }, on: { type: 'string' } },
+    });
     expect(tools.find((tool) => tool.name === 'end_session')!.annotations).toMatchObject({ destructiveHint: true });
 
     const created = await client.call('create_session', { name: 'checkout', goal: 'Add a checkout page' });
     expect(created.isError, created.text).toBe(false);
-    expect(created.json).toMatchObject({ id: 'checkout', branch: 'session/checkout', base: 'main', goals: ['Add a checkout page'], path: sessionDir('checkout') });
+    expect(created.json).toMatchObject({
+      id: 'checkout',
+      branch: 'session/checkout',
+      base: 'main',
+      goals: ['Add a checkout page'],
+      path: sessionDir('checkout'),
+    });
     expect(git(sessionDir('checkout'), 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('session/checkout');
     expect(git(project.main, 'rev-parse', 'session/checkout')).toBe(git(project.main, 'rev-parse', 'main'));
 
     const listed = await client.call('list_sessions');
     const status = parseJson(pwt(['status', '--json']).stdout);
     expect(listed.json.sessions.map((each: any) => each.id)).toEqual(['checkout']);
-    expect({ ...listed.json, sessions: listed.json.sessions.map(({ age: _a, ...rest }: any) => rest) }).toEqual({ ...status, sessions: status.sessions.map(({ age: _a, ...rest }: any) => rest) });
+    expect({ ...listed.json, sessions: listed.json.sessions.map(({ age: _a, ...rest }: any) => rest) }).toEqual({
+      ...status,
+      sessions: status.sessions.map(({ age: _a, ...rest }: any) => rest),
+    });
     expect(client.stderr()).toBe('');
   }, 60_000);
 
@@ -86,11 +123,19 @@ describe('pwt mcp: tools over stdio (the SDK client)', () => {
     expectRefusal(await client.call('create_session', { name: '../escape' }), 2, /Invalid session name/);
     expectRefusal(await client.call('create_session', { name: 'x', base: 'main', on: 'taken' }), 2, /base or on, not both/);
     expectRefusal(await client.call('create_session', { name: 'x', on: 'nowhere' }), 3, /No session named "nowhere"/);
-    expectRefusal(await client.call('create_session', { name: 'x', base: 'no-such-branch' }), pwt(['create', 'y', '--base', 'no-such-branch']).code, /no-such-branch/);
+    expectRefusal(
+      await client.call('create_session', { name: 'x', base: 'no-such-branch' }),
+      pwt(['create', 'y', '--base', 'no-such-branch']).code,
+      /no-such-branch/,
+    );
     const again = await client.call('create_session', { name: 'taken' });
     expectRefusal(again, pwt(['create', 'taken']).code, /taken/);
     expectRefusal(await client.call('start_agent', { session: 'taken', provider: 'vim' }), 2, /"provider" takes claude, codex/);
-    expectRefusal(await client.call('start_agent', { session: 'gone', provider: 'claude' }), 3, /No session named "gone"|claude's CLI \(claude\) is not installed/);
+    expectRefusal(
+      await client.call('start_agent', { session: 'gone', provider: 'claude' }),
+      3,
+      /No session named "gone"|claude's CLI \(claude\) is not installed/,
+    );
     expectRefusal(await client.call('send_to_agent', { session: 'taken', text: 'hi' }), 2, /taken has no agents/);
     expectRefusal(await client.call('wait_for_agent', { session: 'taken', for: 'done' }), 2, /"for" takes idle, waiting/);
     expectRefusal(await client.call('wait_for_agent', { session: 'taken', timeout_s: -1 }), 2, /"timeout_s" must be a whole number of at least 0/);
@@ -139,7 +184,13 @@ describe('pwt mcp: tools over stdio (the SDK client)', () => {
 
   it('compare_run compares a run; it runs a check only when the user allowed that exact command', async () => {
     project = makeProject();
-    withRun({ claude: [['a.txt', 'a\n']], codex: [['b.txt', 'b\n'], ['c.txt', 'c\n']] });
+    withRun({
+      claude: [['a.txt', 'a\n']],
+      codex: [
+        ['b.txt', 'b\n'],
+        ['c.txt', 'c\n'],
+      ],
+    });
     const plain = await mcp();
     const compared = await plain.call('compare_run', { run: 'fix' });
     expect(compared.isError, compared.text).toBe(false);
@@ -235,7 +286,11 @@ describe('pwt mcp: tools over stdio (the SDK client)', () => {
       commitFile(project.sandbox, sessionDir(name), `${name}.txt`, `${name}\n`, `work ${name}`);
     }
     const before = fingerprint(project);
-    expectRefusal(await (await mcp()).call('land', { sessions: ['a', 'b'] }), 3, /Landing changes the user's branches and needs their yes, but this MCP client cannot ask/);
+    expectRefusal(
+      await (await mcp()).call('land', { sessions: ['a', 'b'] }),
+      3,
+      /Landing changes the user's branches and needs their yes, but this MCP client cannot ask/,
+    );
     const declines = await mcp({ elicit: no });
     expectRefusal(await declines.call('land', { sessions: ['a', 'b'] }), 130, /said no: nothing landed/);
     expect(declines.asked).toEqual([expect.stringMatching(/^Land a, b on main, each checked on the merge result with: .*Go ahead\?$/)]);
@@ -255,7 +310,12 @@ describe('pwt mcp: tools over stdio (the SDK client)', () => {
     project = makeProject();
     const [a, b] = await Promise.all([mcp(), mcp()]);
     const names = (prefix: string) => Array.from({ length: 4 }, (_, index) => `${prefix}${index}`);
-    const results = await Promise.all([...names('a').map((name) => a.call('create_session', { name })), ...names('b').map((name) => b.call('create_session', { name })), a.call('create_session', { name: 'same' }), b.call('create_session', { name: 'same' })]);
+    const results = await Promise.all([
+      ...names('a').map((name) => a.call('create_session', { name })),
+      ...names('b').map((name) => b.call('create_session', { name })),
+      a.call('create_session', { name: 'same' }),
+      b.call('create_session', { name: 'same' }),
+    ]);
     const failed = results.filter((result) => result.isError);
     expect(failed.map((result) => result.json.exitCode)).toEqual([failed[0]?.json.exitCode].filter(() => failed.length === 1));
     expect(failed).toHaveLength(1);

@@ -323,7 +323,10 @@ describe('bases are stored as meant', () => {
     project.sandbox.git(project.main, 'branch', 'doomed');
     expect(pwt(['create', 'x', '--base', 'doomed']).code).toBe(0);
     project.sandbox.git(project.main, 'branch', '-D', 'doomed');
-    expect(parseJson(pwt(['status', '--json']).stdout).sessions[0].notes).toContainEqual({ kind: 'base-gone', detail: 'the base branch doomed no longer exists' });
+    expect(parseJson(pwt(['status', '--json']).stdout).sessions[0].notes).toContainEqual({
+      kind: 'base-gone',
+      detail: 'the base branch doomed no longer exists',
+    });
   }, 60_000);
 });
 
@@ -392,7 +395,9 @@ describe('a damaged manifest', () => {
     expect(status.stderr).toMatch(/unusable entries: "b": sessions\[1\]\.goals is not an array of strings/);
     expect(readFileSync(file, 'utf8')).toBe(text);
     const rows = parseJson(status.stdout).sessions;
-    expect(rows.map((row: { id: string; goals: string[]; base: string; baseCommit: string }) => [row.id, row.goals, row.base, Boolean(row.baseCommit)])).toEqual([
+    expect(
+      rows.map((row: { id: string; goals: string[]; base: string; baseCommit: string }) => [row.id, row.goals, row.base, Boolean(row.baseCommit)]),
+    ).toEqual([
       ['a', ['goal a'], 'main', true],
       ['c', ['goal c'], 'main', true],
     ]);

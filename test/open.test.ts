@@ -31,7 +31,13 @@ describe('pwt open', () => {
     expect(readFileSync(join(path, '.env'), 'utf8')).toBe('SECRET=1\n');
     expect(branchList(project)).toBe(branchesBefore);
     const entry = manifest(project).sessions.find((s: any) => s.id === 'kept');
-    expect(entry).toMatchObject({ branch: 'session/kept', goals: ['Fix the login', 'Add tests'], base: 'main', status: 'active', worktree: '../app-sessions/kept' });
+    expect(entry).toMatchObject({
+      branch: 'session/kept',
+      goals: ['Fix the login', 'Add tests'],
+      base: 'main',
+      status: 'active',
+      worktree: '../app-sessions/kept',
+    });
     expect(entry.endedAt).toBeUndefined();
 
     // Opening it again changes nothing and says where it is.
@@ -73,7 +79,11 @@ describe('pwt open', () => {
     const named = sandbox.pwt(main, ['open', 'origin/other', '--name', 'mine']);
     expect(named.code).toBe(0);
     expect(sandbox.git(join(sessionsDir, 'mine'), 'symbolic-ref', '--short', 'HEAD').trim()).toBe('other');
-    expect(manifest(project).sessions.map((s: any) => s.id).sort()).toEqual(['fix-1', 'mine']);
+    expect(
+      manifest(project)
+        .sessions.map((s: any) => s.id)
+        .sort(),
+    ).toEqual(['fix-1', 'mine']);
   }, 60_000);
 
   it('restores goals from the archive of a session abandoned after it was pushed', () => {

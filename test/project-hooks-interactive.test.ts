@@ -18,7 +18,13 @@ const ASKED = /asks pwt to run these commands \(post-create: echo "\$PWT_SESSION
 
 function withHook(): void {
   project = makeProject();
-  commitFile(project.sandbox, project.main, '.pwt.json', JSON.stringify({ hooks: { 'post-create': 'echo "$PWT_SESSION" >> "$PWT_MAIN/../hook-ran.txt"' } }), 'hooks');
+  commitFile(
+    project.sandbox,
+    project.main,
+    '.pwt.json',
+    JSON.stringify({ hooks: { 'post-create': 'echo "$PWT_SESSION" >> "$PWT_MAIN/../hook-ran.txt"' } }),
+    'hooks',
+  );
 }
 
 describe('project hooks at a terminal', () => {
@@ -67,7 +73,13 @@ describe('the approval question after the hooks changed', () => {
   it('shows what changed since the approved set', async () => {
     withHook();
     expect(project.sandbox.pwt(project.main, ['hooks', 'approve']).code).toBe(0);
-    commitFile(project.sandbox, project.main, '.pwt.json', JSON.stringify({ hooks: { 'post-create': ['echo "$PWT_SESSION" >> "$PWT_MAIN/../hook-ran.txt"', 'echo added-line'] } }), 'more hooks');
+    commitFile(
+      project.sandbox,
+      project.main,
+      '.pwt.json',
+      JSON.stringify({ hooks: { 'post-create': ['echo "$PWT_SESSION" >> "$PWT_MAIN/../hook-ran.txt"', 'echo added-line'] } }),
+      'more hooks',
+    );
     term = new TmuxPwt(project.sandbox, project.main, ['create', 's1']);
     await term.waitFor(/changed its hooks since you approved them:\s+post-create:\s+\+ echo added-line\s+Approve this hook set/);
     term.keys(['Left']);
@@ -80,7 +92,13 @@ describe('the approval question after the hooks changed', () => {
 
   it('declining a hook set that holds a gate cancels (Enter is No): exit 130, nothing merged or changed; --no-hooks is the way to skip', async () => {
     project = makeProject();
-    commitFile(project.sandbox, project.main, '.pwt.json', JSON.stringify({ hooks: { 'pre-merge': 'echo "$PWT_SESSION" >> "$PWT_MAIN/../hook-ran.txt"; exit 1' } }), 'hooks');
+    commitFile(
+      project.sandbox,
+      project.main,
+      '.pwt.json',
+      JSON.stringify({ hooks: { 'pre-merge': 'echo "$PWT_SESSION" >> "$PWT_MAIN/../hook-ran.txt"; exit 1' } }),
+      'hooks',
+    );
     expect(project.sandbox.pwt(project.main, ['create', 'feat', '--no-hooks']).code).toBe(0);
     commitFile(project.sandbox, join(project.sessionsDir, 'feat'), 'feature.txt', 'untested\n');
     const before = fingerprint(project);
@@ -107,7 +125,13 @@ describe('the approval question after the hooks changed', () => {
 describe('Ctrl-C while a hook runs', () => {
   it('Ctrl-C during a slow post-create says what was interrupted and what state it left', async () => {
     project = makeProject();
-    commitFile(project.sandbox, project.main, '.pwt.json', JSON.stringify({ hooks: { 'post-create': 'echo hook-started; sleep 30; echo hook-finished' } }), 'slow hook');
+    commitFile(
+      project.sandbox,
+      project.main,
+      '.pwt.json',
+      JSON.stringify({ hooks: { 'post-create': 'echo hook-started; sleep 30; echo hook-finished' } }),
+      'slow hook',
+    );
     term = new TmuxPwt(project.sandbox, project.main, ['create', 's1', '--trust-hooks']);
     await term.waitFor(/hook-started/);
     term.keys(['C-c']);

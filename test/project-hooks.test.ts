@@ -16,9 +16,13 @@ function withHooks(hooks: Record<string, unknown>, extra: Record<string, unknown
 }
 
 const approvals = () => join(project.sandbox.home, '.config', 'pwt', 'approved-hooks.json');
-const worktrees = () => git(project.main, 'worktree', 'list', '--porcelain').split('\n').filter((line) => line.startsWith('worktree ')).length;
+const worktrees = () =>
+  git(project.main, 'worktree', 'list', '--porcelain')
+    .split('\n')
+    .filter((line) => line.startsWith('worktree ')).length;
 const ENV_LINE = 'echo "$PWT_HOOK|$PWT_SESSION|$PWT_PATH|$PWT_BRANCH|$PWT_BASE|$PWT_MAIN|$(pwd)" >> "$PWT_MAIN/../hook-log.txt"';
-const hookLog = () => (existsSync(join(project.sandbox.root, 'hook-log.txt')) ? readFileSync(join(project.sandbox.root, 'hook-log.txt'), 'utf8').trim().split('\n') : []);
+const hookLog = () =>
+  existsSync(join(project.sandbox.root, 'hook-log.txt')) ? readFileSync(join(project.sandbox.root, 'hook-log.txt'), 'utf8').trim().split('\n') : [];
 
 describe('project hooks: approval', () => {
   it('refuses unapproved hooks without a terminal (exit 3 naming --trust-hooks) before making anything', () => {
@@ -73,8 +77,13 @@ describe('project hooks: approval', () => {
   it('pwt doctor lists the hooks and whether they are approved', () => {
     project = makeProject();
     withHooks({ 'post-create': 'npm ci', 'pre-merge': ['npm test', 'scripts/check.mjs'] });
-    const check = () => (parseJson(project.sandbox.pwt(project.main, ['doctor', '--json']).stdout).checks as Array<{ name: string; level: string; detail: string }>).find((each) => each.name === 'project hooks');
-    expect(check()).toEqual(expect.objectContaining({ level: 'warn', detail: 'not approved yet: post-create: npm ci; pre-merge: npm test, scripts/check.mjs (zx script)' }));
+    const check = () =>
+      (parseJson(project.sandbox.pwt(project.main, ['doctor', '--json']).stdout).checks as Array<{ name: string; level: string; detail: string }>).find(
+        (each) => each.name === 'project hooks',
+      );
+    expect(check()).toEqual(
+      expect.objectContaining({ level: 'warn', detail: 'not approved yet: post-create: npm ci; pre-merge: npm test, scripts/check.mjs (zx script)' }),
+    );
     expect(project.sandbox.pwt(project.main, ['create', 's1', '--trust-hooks', '--no-hooks']).code).toBe(0);
     // --no-hooks wins: nothing was approved.
     expect(check()?.level).toBe('warn');
@@ -147,7 +156,9 @@ describe('project hooks around pwt remove and restore', () => {
     const tip = git(path, 'rev-parse', 'HEAD');
     const result = project.sandbox.pwt(project.main, ['remove', 'feat', '--strategy', 'merge']);
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/pwt: The pre-merge hook .* failed \(exit 1\); nothing was changed\. .*--no-hooks.* Its last lines:\n {2}\| 1 test failed: prices round wrong/);
+    expect(result.stderr).toMatch(
+      /pwt: The pre-merge hook .* failed \(exit 1\); nothing was changed\. .*--no-hooks.* Its last lines:\n {2}\| 1 test failed: prices round wrong/,
+    );
     expect(git(project.main, 'rev-parse', 'main')).toBe(mainTip);
     expect(git(project.main, 'rev-parse', 'session/feat')).toBe(tip);
     expect(existsSync(join(path, 'feature.txt'))).toBe(true);
@@ -161,7 +172,10 @@ describe('project hooks around pwt remove and restore', () => {
     expect(result.code, result.stderr).toBe(0);
     const ops = (parseJson(result.stdout).actions as Array<{ op: string; event?: string }>).map((action) => action.event ?? action.op);
     expect(ops).toEqual(['pre-merge', 'pre-remove', 'merge', 'remove-worktree', 'delete-branch', 'unregister', 'post-remove']);
-    expect(hookLog()).toEqual([`pre-remove|feat|${path}|session/feat|main|${project.main}|${path}`, `post-remove|feat|${path}|session/feat|main|${project.main}|${project.main}`]);
+    expect(hookLog()).toEqual([
+      `pre-remove|feat|${path}|session/feat|main|${project.main}|${path}`,
+      `post-remove|feat|${path}|session/feat|main|${project.main}|${project.main}`,
+    ]);
     expect(git(project.main, 'log', '-1', '--format=%s', 'main')).toBe('change feature.txt');
   }, 60_000);
 

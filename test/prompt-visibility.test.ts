@@ -67,7 +67,11 @@ describe('prompts only when a person can see them', () => {
     socket = join(project.sandbox.root, `tmux-${Date.now()}.sock`);
     const env: NodeJS.ProcessEnv = { ...project.sandbox.env, TERM: 'xterm-256color' };
     delete env.CI;
-    spawnSync('tmux', ['-S', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 't', '-x', '200', '-y', '50', '-c', project.main, '--', NODE, CLI, 'create', 'x'], { env });
+    spawnSync(
+      'tmux',
+      ['-S', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 't', '-x', '200', '-y', '50', '-c', project.main, '--', NODE, CLI, 'create', 'x'],
+      { env },
+    );
     const deadline = Date.now() + 20_000;
     let screen = '';
     while (!/Approve this hook set/.test(screen)) {

@@ -20,7 +20,10 @@ export const sessionIds = (project: Project): string[] => (manifest(project)?.se
 export function fingerprint(project: Project): string {
   const { sandbox, main, sessionsDir } = project;
   const worktrees = sandbox.git(main, 'worktree', 'list', '--porcelain');
-  const gitDirs = [join(main, '.git'), ...(existsSync(join(main, '.git', 'worktrees')) ? readdirSync(join(main, '.git', 'worktrees')).map((name) => join(main, '.git', 'worktrees', name)) : [])];
+  const gitDirs = [
+    join(main, '.git'),
+    ...(existsSync(join(main, '.git', 'worktrees')) ? readdirSync(join(main, '.git', 'worktrees')).map((name) => join(main, '.git', 'worktrees', name)) : []),
+  ];
   const statuses = worktrees
     .split('\n')
     .filter((line) => line.startsWith('worktree '))
@@ -33,7 +36,11 @@ export function fingerprint(project: Project): string {
     statuses,
     manifest: manifest(project),
     // .pwt/ holds pwt's own state (per-session locks), not the user's.
-    sessionsDir: existsSync(sessionsDir) ? readdirSync(sessionsDir).filter((name) => name !== '.pwt').sort() : [],
+    sessionsDir: existsSync(sessionsDir)
+      ? readdirSync(sessionsDir)
+          .filter((name) => name !== '.pwt')
+          .sort()
+      : [],
     merging: gitDirs.filter((dir) => existsSync(join(dir, 'MERGE_HEAD'))),
   });
 }

@@ -20,7 +20,7 @@ function threeCommits(): { project: Project; tip: string } {
 }
 
 describe('pwt remove --strategy merge --squash', () => {
-  it('puts the session\'s work on the base as one commit with one parent, deletes the branch and archives its commits', () => {
+  it("puts the session's work on the base as one commit with one parent, deletes the branch and archives its commits", () => {
     const { project: p, tip } = threeCommits();
     const { sandbox, main } = p;
     const baseBefore = sandbox.git(main, 'rev-parse', 'main').trim();

@@ -241,7 +241,7 @@ describe('pwt remove --strategy merge', () => {
     expect(existsSync(session)).toBe(false);
   }, 60_000);
 
-  it('merges an adopted session (no recorded base) into the main worktree\'s branch', () => {
+  it("merges an adopted session (no recorded base) into the main worktree's branch", () => {
     project = makeProject();
     const path = join(project.sessionsDir, 'handmade');
     git(project.main, 'worktree', 'add', '-q', '-b', 'handmade', path);
@@ -290,7 +290,18 @@ describe('pwt remove --strategy pr', () => {
     expect(actions.map((action: { op: string }) => action.op)).toEqual(['push', 'create-pr', 'remove-worktree', 'unregister']);
     expect(actions[1]).toMatchObject({ url: 'https://github.com/example/app/pull/1', base: 'main', head: 'session/feat' });
     const create = gh.calls().find((call) => call[0] === 'pr');
-    expect(create).toEqual(['pr', 'create', '--base', 'main', '--head', 'session/feat', '--title', 'feat: Add feature', '--body', expect.stringContaining('- Add feature\n- Write tests')]);
+    expect(create).toEqual([
+      'pr',
+      'create',
+      '--base',
+      'main',
+      '--head',
+      'session/feat',
+      '--title',
+      'feat: Add feature',
+      '--body',
+      expect.stringContaining('- Add feature\n- Write tests'),
+    ]);
     expect(gh.calls()).toContainEqual(['auth', 'status']);
     expect(git(project.origin, 'rev-parse', 'refs/heads/session/feat')).toBe(tip);
     expect(git(project.main, 'rev-parse', '--abbrev-ref', 'session/feat@{upstream}')).toBe('origin/session/feat');
@@ -440,12 +451,26 @@ describe('pwt remove --json prints the plan', () => {
     expect(ran.code, ran.stderr).toBe(0);
     const reported = parseJson(ran.stdout).actions as Array<Record<string, unknown>>;
     expect(reported.map((action) => action.op)).toEqual(planned.map((action) => action.op));
-    expect(planned.map((action) => `${action.op}${action.event ? `:${action.event}` : ''}`)).toEqual(['hook:pre-merge', 'commit', 'merge', 'remove-worktree', 'delete-branch', 'unregister', 'hook:post-remove']);
+    expect(planned.map((action) => `${action.op}${action.event ? `:${action.event}` : ''}`)).toEqual([
+      'hook:pre-merge',
+      'commit',
+      'merge',
+      'remove-worktree',
+      'delete-branch',
+      'unregister',
+      'hook:post-remove',
+    ]);
     const learned: Record<string, string[]> = { hook: ['outcomes'], merge: ['commit'] };
     reported.forEach((action, index) => {
       const plannedKeys = Object.keys(planned[index]!).sort();
-      expect(Object.keys(action).filter((key) => !plannedKeys.includes(key)), String(action.op)).toEqual(learned[String(action.op)] ?? []);
-      expect(plannedKeys.filter((key) => !(key in action)), String(action.op)).toEqual([]);
+      expect(
+        Object.keys(action).filter((key) => !plannedKeys.includes(key)),
+        String(action.op),
+      ).toEqual(learned[String(action.op)] ?? []);
+      expect(
+        plannedKeys.filter((key) => !(key in action)),
+        String(action.op),
+      ).toEqual([]);
     });
     // The merge lands the commit it planned: target and what it made are one.
     const merge = reported.find((action) => action.op === 'merge')!;

@@ -46,7 +46,14 @@ describe('pwt restore', () => {
     // Ignored files are not archived; env files come from the main worktree as in pwt create.
     expect(readFileSync(join(session, '.env'), 'utf8')).toBe('FROM_MAIN=1\n');
     const entry = manifest(project).sessions[0];
-    expect(entry).toMatchObject({ id: 'feat', branch: 'session/feat', goals: ['Add feature', 'Keep it small'], base: 'main', status: 'active', restoredFrom: expect.stringMatching(/^refs\/pwt\/archive\/feat\//) });
+    expect(entry).toMatchObject({
+      id: 'feat',
+      branch: 'session/feat',
+      goals: ['Add feature', 'Keep it small'],
+      base: 'main',
+      status: 'active',
+      restoredFrom: expect.stringMatching(/^refs\/pwt\/archive\/feat\//),
+    });
     const status = parseJson(project.sandbox.pwt(project.main, ['status', '--json']).stdout);
     expect(status.sessions[0]).toMatchObject({ id: 'feat', exists: true, dirty: true });
     expect(status.orphans).toEqual([]);
@@ -95,7 +102,13 @@ describe('pwt restore', () => {
     const before = fingerprint(project);
     const dry = sandbox.pwt(main, ['restore', 'feat', '--dry-run', '--json']);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(parseJson(dry.stdout).actions.map((action: { op: string }) => action.op)).toEqual(['create-branch', 'add-worktree', 'restore-uncommitted', 'copy-env', 'register']);
+    expect(parseJson(dry.stdout).actions.map((action: { op: string }) => action.op)).toEqual([
+      'create-branch',
+      'add-worktree',
+      'restore-uncommitted',
+      'copy-env',
+      'register',
+    ]);
     expect(fingerprint(project)).toBe(before);
     git(main, 'branch', 'session/feat', 'main');
     const clash = sandbox.pwt(main, ['restore', 'feat']);
@@ -119,9 +132,22 @@ describe('archives that say what they hold', () => {
   function poorerCopy(): string {
     const [first] = git(project.main, 'for-each-ref', '--format=%(refname)', 'refs/pwt/archive/feat/').split('\n');
     const body = git(project.main, 'log', '-1', '--format=%B', first as string);
-    const meta = JSON.parse(body.split('\n').find((line) => line.startsWith('pwt-archive: '))!.slice('pwt-archive: '.length));
+    const meta = JSON.parse(
+      body
+        .split('\n')
+        .find((line) => line.startsWith('pwt-archive: '))!
+        .slice('pwt-archive: '.length),
+    );
     const poorer = { ...meta, dirty: false, changed: 0, fromWorktree: false, reason: 'abandon' };
-    const commit = git(project.main, 'commit-tree', `${meta.head}^{tree}`, '-p', meta.head, '-m', `pwt archive of session feat (abandon)\n\npwt-archive: ${JSON.stringify(poorer)}`);
+    const commit = git(
+      project.main,
+      'commit-tree',
+      `${meta.head}^{tree}`,
+      '-p',
+      meta.head,
+      '-m',
+      `pwt archive of session feat (abandon)\n\npwt-archive: ${JSON.stringify(poorer)}`,
+    );
     git(project.main, 'update-ref', 'refs/pwt/archive/feat/29990101T000000Z', commit);
     return first as string;
   }

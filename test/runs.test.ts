@@ -37,7 +37,10 @@ function withRun(work: Record<string, [string, string][]> = {}, extra: Record<st
     tmuxSession: `fix-${provider}`,
     spawnedAt: '2026-01-01T00:00:00.000Z',
   }));
-  writeFileSync(runFile(), `${JSON.stringify({ version: 1, name: 'fix', createdAt: '2026-01-01T00:00:00.000Z', goals: ['Fix the bug'], prompt: 'Fix the bug', agents, base: 'main', ...extra }, null, 2)}\n`);
+  writeFileSync(
+    runFile(),
+    `${JSON.stringify({ version: 1, name: 'fix', createdAt: '2026-01-01T00:00:00.000Z', goals: ['Fix the bug'], prompt: 'Fix the bug', agents, base: 'main', ...extra }, null, 2)}\n`,
+  );
 }
 
 describe('pwt run list and show', () => {
@@ -49,17 +52,40 @@ describe('pwt run list and show', () => {
     expect(pwt(['run', 'list']).stdout).toMatch(/No runs yet/);
     project.sandbox.cleanup();
 
-    withRun({ claude: [['a.txt', 'a\n'], ['b.txt', 'b\n']], codex: [['c.txt', 'c\n']] });
+    withRun({
+      claude: [
+        ['a.txt', 'a\n'],
+        ['b.txt', 'b\n'],
+      ],
+      codex: [['c.txt', 'c\n']],
+    });
     writeFileSync(join(sessionDir('pi'), 'draft.txt'), 'uncommitted\n');
     const list = parseJson(pwt(['run', 'list', '--json']).stdout);
-    expect(list.runs).toEqual([{ name: 'fix', createdAt: '2026-01-01T00:00:00.000Z', goals: ['Fix the bug'], providers: PROVIDERS, sessions: ['fix-claude', 'fix-codex', 'fix-pi'], live: 3 }]);
+    expect(list.runs).toEqual([
+      {
+        name: 'fix',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        goals: ['Fix the bug'],
+        providers: PROVIDERS,
+        sessions: ['fix-claude', 'fix-codex', 'fix-pi'],
+        live: 3,
+      },
+    ]);
 
     const show = pwt(['run', 'show', 'fix', '--json']);
     expect(show.code, show.stderr).toBe(0);
     const state = parseJson(show.stdout);
     expect(state).toMatchObject({ version: 1, name: 'fix', goals: ['Fix the bug'], prompt: 'Fix the bug' });
     const byProvider = Object.fromEntries(state.agents.map((agent: any) => [agent.provider, agent]));
-    expect(byProvider.claude).toMatchObject({ session: 'fix-claude', vendorSessionId: '0b5e0c4e-5f7e-4a39-9d3c-2d1f3b1e6a01', exists: true, branch: 'session/fix-claude', ahead: 2, behind: 0, changes: 0 });
+    expect(byProvider.claude).toMatchObject({
+      session: 'fix-claude',
+      vendorSessionId: '0b5e0c4e-5f7e-4a39-9d3c-2d1f3b1e6a01',
+      exists: true,
+      branch: 'session/fix-claude',
+      ahead: 2,
+      behind: 0,
+      changes: 0,
+    });
     expect(byProvider.codex).toMatchObject({ ahead: 1, changes: 0, vendorSessionId: null });
     expect(byProvider.pi).toMatchObject({ ahead: 0, changes: 1 });
 
@@ -72,7 +98,16 @@ describe('pwt run list and show', () => {
   it('reports a removed session as removed and a provider that never started as failed, recreating nothing', () => {
     withRun();
     const data = parseJson(readFileSync(runFile(), 'utf8'));
-    data.agents[2] = { session: 'fix-pi', provider: 'pi', agentId: null, vendorSessionId: null, cliCommand: null, tmuxSession: null, spawnedAt: null, error: 'pi is not installed or not on PATH.' };
+    data.agents[2] = {
+      session: 'fix-pi',
+      provider: 'pi',
+      agentId: null,
+      vendorSessionId: null,
+      cliCommand: null,
+      tmuxSession: null,
+      spawnedAt: null,
+      error: 'pi is not installed or not on PATH.',
+    };
     writeFileSync(runFile(), JSON.stringify(data));
     expect(pwt(['remove', 'fix-codex', '--strategy', 'keep']).code).toBe(0);
     const state = parseJson(pwt(['run', 'show', 'fix', '--json']).stdout);
@@ -135,7 +170,10 @@ describe('pwt run start: refusals before anything is made', () => {
 describe('pwt run compare', () => {
   it('shows commits, files, lines, shared files and which branch merges cleanly, touching nothing', () => {
     withRun({
-      claude: [['app.txt', 'one\nTWO by claude\nthree\n'], ['claude.txt', 'c\n']],
+      claude: [
+        ['app.txt', 'one\nTWO by claude\nthree\n'],
+        ['claude.txt', 'c\n'],
+      ],
       codex: [['app.txt', 'one\ntwo\nthree\nfour\n']],
       pi: [['pi.txt', 'p\n']],
     });
@@ -147,7 +185,17 @@ describe('pwt run compare', () => {
     expect(fingerprint(project)).toBe(before);
     const comparison = parseJson(result.stdout);
     const byProvider = Object.fromEntries(comparison.agents.map((agent: any) => [agent.provider, agent]));
-    expect(byProvider.claude).toMatchObject({ session: 'fix-claude', exists: true, branch: 'session/fix-claude', base: 'main', added: 2, removed: 1, merge: 'conflicts', conflicts: ['app.txt'], uncommitted: 0 });
+    expect(byProvider.claude).toMatchObject({
+      session: 'fix-claude',
+      exists: true,
+      branch: 'session/fix-claude',
+      base: 'main',
+      added: 2,
+      removed: 1,
+      merge: 'conflicts',
+      conflicts: ['app.txt'],
+      uncommitted: 0,
+    });
     expect(byProvider.claude.commits.map((commit: any) => commit.subject)).toEqual(['claude: claude.txt', 'claude: app.txt']);
     expect(byProvider.claude.files).toEqual([
       { path: 'app.txt', added: 1, removed: 1 },
@@ -202,7 +250,9 @@ describe('pwt run pick', () => {
     expect(sessionIds(project)).toEqual([]);
     for (const provider of PROVIDERS) expect(existsSync(sessionDir(provider))).toBe(false);
     expect(git(project.main, 'for-each-ref', '--format=%(refname)', 'refs/heads/session/')).toBe('');
-    expect(git(project.main, 'for-each-ref', '--format=%(refname)', 'refs/pwt/archive/')).toMatch(/refs\/pwt\/archive\/fix-codex\/.*\n.*refs\/pwt\/archive\/fix-pi\//);
+    expect(git(project.main, 'for-each-ref', '--format=%(refname)', 'refs/pwt/archive/')).toMatch(
+      /refs\/pwt\/archive\/fix-codex\/.*\n.*refs\/pwt\/archive\/fix-pi\//,
+    );
     expect(parseJson(readFileSync(runFile(), 'utf8')).picked).toMatchObject({ provider: 'claude', session: 'fix-claude', strategy: 'merge' });
     expect(parseJson(pwt(['run', 'list', '--json']).stdout).runs[0].picked.provider).toBe('claude');
 
@@ -237,7 +287,8 @@ describe('pwt run pick: the project hooks of the ending sequence', () => {
   const hookLog = () => join(project.sandbox.root, 'hooks.log');
   const logged = () => (existsSync(hookLog()) ? readFileSync(hookLog(), 'utf8').trim().split('\n') : []);
   const LOG = (event: string) => `echo "${event} $PWT_SESSION $(git rev-parse HEAD) $PWD" >> "$PWT_MAIN/../hooks.log"`;
-  const hooks = (preMerge: string) => JSON.stringify({ hooks: { 'pre-merge': [LOG('pre-merge'), preMerge], 'pre-remove': LOG('pre-remove'), 'post-remove': LOG('post-remove') } });
+  const hooks = (preMerge: string) =>
+    JSON.stringify({ hooks: { 'pre-merge': [LOG('pre-merge'), preMerge], 'pre-remove': LOG('pre-remove'), 'post-remove': LOG('post-remove') } });
 
   it('a failing (approved) pre-merge refuses and changes nothing; a passing one gates the merge result, and every session runs pre-remove and post-remove', () => {
     withRun({ claude: [['claude.txt', 'c\n']], codex: [['codex.txt', 'x\n']] });

@@ -21,7 +21,16 @@ describe.each(SHELL_NAMES)('%s: pstart --agent', (shell) => {
     project = makeProject();
     const bin = join(project.sandbox.root, 'agent-bin');
     mkdirSync(bin);
-    writeFileSync(join(bin, 'cursor-agent'), ['#!/bin/sh', 'if [ "$1" = create-chat ]; then echo 0a0b0c0d-1111-4111-8111-222233334444; exit 0; fi', "trap 'exit 130' INT", 'while :; do sleep 1; done', ''].join('\n'));
+    writeFileSync(
+      join(bin, 'cursor-agent'),
+      [
+        '#!/bin/sh',
+        'if [ "$1" = create-chat ]; then echo 0a0b0c0d-1111-4111-8111-222233334444; exit 0; fi',
+        "trap 'exit 130' INT",
+        'while :; do sleep 1; done',
+        '',
+      ].join('\n'),
+    );
     chmodSync(join(bin, 'cursor-agent'), 0o755);
     tmuxDir = join(project.sandbox.root, 'tmux');
     mkdirSync(tmuxDir);

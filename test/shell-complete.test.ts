@@ -9,15 +9,40 @@ import { loadInit, runShell, withPwtOnPath, type ShellName } from './shell-harne
 const world: CompletionWorld = {
   commands: ['create', 'status', 'path', 'remove', 'hooks', 'ls', 'rm'],
   aliases: { ls: 'status', rm: 'remove' },
-  subcommands: async (command) => (command === 'hooks' ? ['install', 'uninstall', 'status'] : command === 'run' ? ['list', 'show', 'pick', 'start'] : command === 'agent' ? ['start', 'stop', 'switch', 'list'] : []),
+  subcommands: async (command) =>
+    command === 'hooks'
+      ? ['install', 'uninstall', 'status']
+      : command === 'run'
+        ? ['list', 'show', 'pick', 'start']
+        : command === 'agent'
+          ? ['start', 'stop', 'switch', 'list']
+          : [],
   flags: async (path) => {
     const key = path.join(' ');
-    if (key === 'remove') return [{ name: 'strategy', takesValue: true, values: ['pr', 'merge', 'keep', 'abandon'] }, { name: 'yes', takesValue: false }, { name: 'commit', takesValue: true }];
-    if (key === 'create') return [{ name: 'goal', takesValue: true }, { name: 'no-env', takesValue: false }];
+    if (key === 'remove')
+      return [
+        { name: 'strategy', takesValue: true, values: ['pr', 'merge', 'keep', 'abandon'] },
+        { name: 'yes', takesValue: false },
+        { name: 'commit', takesValue: true },
+      ];
+    if (key === 'create')
+      return [
+        { name: 'goal', takesValue: true },
+        { name: 'no-env', takesValue: false },
+      ];
     if (key === 'hooks install') return [{ name: 'force', takesValue: false }];
     if (key === 'run pick') return [{ name: 'strategy', takesValue: true, values: ['merge', 'pr'] }];
-    if (key === 'land') return [{ name: 'run', takesValue: true }, { name: 'check', takesValue: true }, { name: 'squash', takesValue: false }];
-    if (key.startsWith('agent ')) return [{ name: 'session', takesValue: true }, { name: 'detach', takesValue: false }];
+    if (key === 'land')
+      return [
+        { name: 'run', takesValue: true },
+        { name: 'check', takesValue: true },
+        { name: 'squash', takesValue: false },
+      ];
+    if (key.startsWith('agent '))
+      return [
+        { name: 'session', takesValue: true },
+        { name: 'detach', takesValue: false },
+      ];
     return [];
   },
   sessions: async () => ['alpha', 'beta'],
@@ -29,56 +54,150 @@ const world: CompletionWorld = {
 
 describe('completeWords', () => {
   it.each([
-    [['pcd', ''], ['alpha', 'beta']],
-    [['pcd', 'al'], ['alpha', 'beta']],
+    [
+      ['pcd', ''],
+      ['alpha', 'beta'],
+    ],
+    [
+      ['pcd', 'al'],
+      ['alpha', 'beta'],
+    ],
     [['pcd', 'alpha', ''], []],
-    [['pend', ''], ['alpha', 'beta']],
-    [['pend', '--'], ['--strategy', '--yes', '--commit', '--help']],
-    [['pend', '--strategy', ''], ['pr', 'merge', 'keep', 'abandon']],
+    [
+      ['pend', ''],
+      ['alpha', 'beta'],
+    ],
+    [
+      ['pend', '--'],
+      ['--strategy', '--yes', '--commit', '--help'],
+    ],
+    [
+      ['pend', '--strategy', ''],
+      ['pr', 'merge', 'keep', 'abandon'],
+    ],
     [['pend', 'alpha', '--strategy', 'keep', ''], []],
-    [['pwt', ''], ['create', 'status', 'path', 'remove', 'hooks', 'ls', 'rm', 'help']],
-    [['pwt', 'help', ''], ['create', 'status', 'path', 'remove', 'hooks', 'ls', 'rm']],
-    [['pwt', 'help', 'hooks', ''], ['install', 'uninstall', 'status']],
-    [['pwt', 'sync', ''], ['alpha', 'beta']],
-    [['pwt', 'diff', ''], ['alpha', 'beta']],
-    [['pwt', '-'], ['--help', '--version']],
-    [['pwt', 'remove', ''], ['alpha', 'beta']],
-    [['pwt', 'rm', ''], ['alpha', 'beta']],
-    [['pwt', 'rm', '--yes', ''], ['alpha', 'beta']],
+    [
+      ['pwt', ''],
+      ['create', 'status', 'path', 'remove', 'hooks', 'ls', 'rm', 'help'],
+    ],
+    [
+      ['pwt', 'help', ''],
+      ['create', 'status', 'path', 'remove', 'hooks', 'ls', 'rm'],
+    ],
+    [
+      ['pwt', 'help', 'hooks', ''],
+      ['install', 'uninstall', 'status'],
+    ],
+    [
+      ['pwt', 'sync', ''],
+      ['alpha', 'beta'],
+    ],
+    [
+      ['pwt', 'diff', ''],
+      ['alpha', 'beta'],
+    ],
+    [
+      ['pwt', '-'],
+      ['--help', '--version'],
+    ],
+    [
+      ['pwt', 'remove', ''],
+      ['alpha', 'beta'],
+    ],
+    [
+      ['pwt', 'rm', ''],
+      ['alpha', 'beta'],
+    ],
+    [
+      ['pwt', 'rm', '--yes', ''],
+      ['alpha', 'beta'],
+    ],
     [['pwt', 'rm', '--commit', ''], []],
-    [['pwt', 'rm', '--commit', 'msg', ''], ['alpha', 'beta']],
+    [
+      ['pwt', 'rm', '--commit', 'msg', ''],
+      ['alpha', 'beta'],
+    ],
     [['pwt', 'rm', 'alpha', ''], []],
-    [['pwt', 'path', ''], ['alpha', 'beta']],
+    [
+      ['pwt', 'path', ''],
+      ['alpha', 'beta'],
+    ],
     [['pwt', 'create', ''], []],
-    [['pwt', 'create', '--'], ['--goal', '--no-env', '--help']],
-    [['pwt', 'hooks', ''], ['install', 'uninstall', 'status']],
-    [['pwt', 'hooks', 'install', '-'], ['--force', '--help']],
+    [
+      ['pwt', 'create', '--'],
+      ['--goal', '--no-env', '--help'],
+    ],
+    [
+      ['pwt', 'hooks', ''],
+      ['install', 'uninstall', 'status'],
+    ],
+    [
+      ['pwt', 'hooks', 'install', '-'],
+      ['--force', '--help'],
+    ],
     [['pwt', 'hooks', 'nosuch', '-'], []],
     [['pwt', 'rm', '--', ''], []],
-    [['pwt', 'run', ''], ['list', 'show', 'pick', 'start']],
-    [['pwt', 'run', 'show', ''], ['fix', 'try']],
+    [
+      ['pwt', 'run', ''],
+      ['list', 'show', 'pick', 'start'],
+    ],
+    [
+      ['pwt', 'run', 'show', ''],
+      ['fix', 'try'],
+    ],
     [['pwt', 'run', 'show', 'fix', ''], []],
-    [['pwt', 'run', 'pick', ''], ['fix', 'try']],
-    [['pwt', 'run', 'pick', 'fix', ''], ['claude', 'codex']],
-    [['pwt', 'run', 'pick', '--strategy', 'pr', 'fix', ''], ['claude', 'codex']],
+    [
+      ['pwt', 'run', 'pick', ''],
+      ['fix', 'try'],
+    ],
+    [
+      ['pwt', 'run', 'pick', 'fix', ''],
+      ['claude', 'codex'],
+    ],
+    [
+      ['pwt', 'run', 'pick', '--strategy', 'pr', 'fix', ''],
+      ['claude', 'codex'],
+    ],
     [['pwt', 'run', 'pick', 'fix', 'codex', ''], []],
     [['pwt', 'run', 'list', ''], []],
     [['pwt', 'run', 'start', ''], []],
     [['pwt'], []],
-    [['pwt', 'agent', 'start', ''], ['claude', 'codex']],
-    [['pwt', 'agent', 'switch', '--detach', ''], ['claude', 'codex']],
-    [['pwt', 'agent', 'stop', ''], ['alpha-claude', 'claude', 'codex']],
-    [['pwt', 'agent', 'stop', '--session', ''], ['alpha', 'beta']],
+    [
+      ['pwt', 'agent', 'start', ''],
+      ['claude', 'codex'],
+    ],
+    [
+      ['pwt', 'agent', 'switch', '--detach', ''],
+      ['claude', 'codex'],
+    ],
+    [
+      ['pwt', 'agent', 'stop', ''],
+      ['alpha-claude', 'claude', 'codex'],
+    ],
+    [
+      ['pwt', 'agent', 'stop', '--session', ''],
+      ['alpha', 'beta'],
+    ],
     [['pwt', 'agent', 'start', 'claude', ''], []],
     [['pwt', 'agent', 'list', ''], []],
-    [['pwt', 'land', ''], ['alpha', 'beta']],
+    [
+      ['pwt', 'land', ''],
+      ['alpha', 'beta'],
+    ],
     [['pwt', 'land', 'beta', ''], ['alpha']],
     [['pwt', 'land', '--squash', 'alpha', ''], ['beta']],
-    [['pwt', 'land', '--run', ''], ['fix', 'try']],
+    [
+      ['pwt', 'land', '--run', ''],
+      ['fix', 'try'],
+    ],
     [['pwt', 'land', '--check', ''], []],
-  ])('%j -> %j', async (words, expected) => {
-    expect(await completeWords(world, words)).toEqual(expected);
-  }, 60_000);
+  ])(
+    '%j -> %j',
+    async (words, expected) => {
+      expect(await completeWords(world, words)).toEqual(expected);
+    },
+    60_000,
+  );
 });
 
 /** The same candidates through each real shell's completion machinery. */
@@ -92,8 +211,19 @@ describe('completion in the real shells', () => {
     // A run file as pwt run start writes it (its sessions need not exist for completion).
     const runs = join(project.sessionsDir, '.pwt', 'runs');
     mkdirSync(runs, { recursive: true });
-    const agent = (provider: string) => ({ session: `fix-${provider}`, provider, agentId: null, vendorSessionId: null, cliCommand: null, tmuxSession: null, spawnedAt: null });
-    writeFileSync(join(runs, 'fix.json'), JSON.stringify({ version: 1, name: 'fix', createdAt: '2026-01-01T00:00:00.000Z', goals: [], prompt: null, agents: [agent('claude'), agent('pi')] }));
+    const agent = (provider: string) => ({
+      session: `fix-${provider}`,
+      provider,
+      agentId: null,
+      vendorSessionId: null,
+      cliCommand: null,
+      tmuxSession: null,
+      spawnedAt: null,
+    });
+    writeFileSync(
+      join(runs, 'fix.json'),
+      JSON.stringify({ version: 1, name: 'fix', createdAt: '2026-01-01T00:00:00.000Z', goals: [], prompt: null, agents: [agent('claude'), agent('pi')] }),
+    );
   }, 60_000);
   afterAll(() => project.sandbox.cleanup(), 60_000);
 
@@ -154,7 +284,12 @@ describe('completion in the real shells', () => {
     }, 60_000);
 
     it('completes session names for pend, pwt remove, pwt rm and pwt path', () => {
-      for (const words of [['pend', ''], ['pwt', 'remove', ''], ['pwt', 'rm', ''], ['pwt', 'path', '']]) {
+      for (const words of [
+        ['pend', ''],
+        ['pwt', 'remove', ''],
+        ['pwt', 'rm', ''],
+        ['pwt', 'path', ''],
+      ]) {
         expect(complete[shell](words), words.join(' ')).toEqual(['alpha', 'beta', 'other']);
       }
     }, 60_000);
@@ -167,14 +302,28 @@ describe('completion in the real shells', () => {
     }, 60_000);
 
     it('completes flags and fixed values', () => {
-      expect(complete[shell](['pwt', 'create', '--'])).toEqual(['--agent', '--allow-dirty', '--base', '--detach', '--goal', '--help', '--host', '--json', '--no-env', '--no-hooks', '--on', '--prompt', '--trust-hooks']);
+      expect(complete[shell](['pwt', 'create', '--'])).toEqual([
+        '--agent',
+        '--allow-dirty',
+        '--base',
+        '--detach',
+        '--goal',
+        '--help',
+        '--host',
+        '--json',
+        '--no-env',
+        '--no-hooks',
+        '--on',
+        '--prompt',
+        '--trust-hooks',
+      ]);
       expect(complete[shell](['pwt', 'shell-init', ''])).toEqual(['bash', 'fish', 'zsh']);
       expect(complete[shell](['pwt', 'rm', 'alpha', '--strategy', ''])).toEqual(['abandon', 'keep', 'merge', 'pr']);
       expect(complete[shell](['pwt', 'templates', ''])).toEqual(['install']);
       expect(complete[shell](['pwt', 'templates', 'install', '--agent', ''])).toEqual(['all', 'claude', 'codex', 'copilot', 'cursor', 'gemini', 'opencode']);
     }, 60_000);
 
-    it('completes run names and a run\'s providers for pwt run', () => {
+    it("completes run names and a run's providers for pwt run", () => {
       expect(complete[shell](['pwt', 'run', 'show', ''])).toEqual(['fix']);
       expect(complete[shell](['pwt', 'run', 'pick', 'fix', ''])).toEqual(['claude', 'pi']);
       expect(complete[shell](['pwt', 'run', 'pick', 'nope', ''])).toEqual([]);

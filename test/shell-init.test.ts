@@ -16,22 +16,30 @@ describe('pwt shell-init', () => {
 
   const pwt = (args: string[], extra: NodeJS.ProcessEnv = {}, cwd = project.main) => project.sandbox.sh('pwt', args, cwd, { ...env, ...extra });
 
-  it.each(SHELL_NAMES)('prints only %s code on stdout (snapshot)', (shell) => {
-    // Outside any repository too: rc files run it from wherever the shell starts.
-    const result = pwt(['shell-init', shell], {}, project.sandbox.root);
-    expect(result.code).toBe(0);
-    expect(result.stderr).toBe('');
-    expectToMatchFile(result.stdout, join(import.meta.dirname, 'snapshots/shell-init', `${shell}.${{ bash: 'sh', zsh: 'zsh', fish: 'fish' }[shell]}`));
-  }, 60_000);
+  it.each(SHELL_NAMES)(
+    'prints only %s code on stdout (snapshot)',
+    (shell) => {
+      // Outside any repository too: rc files run it from wherever the shell starts.
+      const result = pwt(['shell-init', shell], {}, project.sandbox.root);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('');
+      expectToMatchFile(result.stdout, join(import.meta.dirname, 'snapshots/shell-init', `${shell}.${{ bash: 'sh', zsh: 'zsh', fish: 'fish' }[shell]}`));
+    },
+    60_000,
+  );
 
-  it.each(SHELL_NAMES)('the %s code parses in the real shell', (shell) => {
-    const check = { bash: ['bash', ['-n']], zsh: ['zsh', ['-n']], fish: ['fish', ['--no-execute']] }[shell] as [string, string[]];
-    const file = join(project.sandbox.root, `init.${shell}`);
-    writeFileSync(file, pwt(['shell-init', shell]).stdout);
-    const result = project.sandbox.sh(check[0], [...check[1], file], project.sandbox.root, env);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-  }, 60_000);
+  it.each(SHELL_NAMES)(
+    'the %s code parses in the real shell',
+    (shell) => {
+      const check = { bash: ['bash', ['-n']], zsh: ['zsh', ['-n']], fish: ['fish', ['--no-execute']] }[shell] as [string, string[]];
+      const file = join(project.sandbox.root, `init.${shell}`);
+      writeFileSync(file, pwt(['shell-init', shell]).stdout);
+      const result = project.sandbox.sh(check[0], [...check[1], file], project.sandbox.root, env);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+    },
+    60_000,
+  );
 
   it('rejects an unknown or missing shell with exit 2', () => {
     const unknown = pwt(['shell-init', 'tcsh']);
@@ -48,35 +56,39 @@ describe('pwt shell-init', () => {
     fish: (home) => ({ file: join(home, 'xdg', 'fish', 'config.fish'), env: { XDG_CONFIG_HOME: join(home, 'xdg') } }),
   };
 
-  it.each(SHELL_NAMES)('--install %s adds one guarded line, once, that loads pcd in a new shell', (shell) => {
-    const { file, env: rcEnv } = rcFiles[shell](project.sandbox.home);
-    mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(file, '# my own settings\nexport KEEP=1');
-    const first = pwt(['shell-init', '--install', shell], rcEnv);
-    expect(first.code).toBe(0);
-    expect(first.stdout).toBe('');
-    expect(first.stderr).toContain(file);
-    const installed = readFileSync(file, 'utf8');
-    expect(installed.startsWith('# my own settings\nexport KEEP=1\n')).toBe(true);
-    expect(installed).toContain(`pwt shell-init ${shell}`);
+  it.each(SHELL_NAMES)(
+    '--install %s adds one guarded line, once, that loads pcd in a new shell',
+    (shell) => {
+      const { file, env: rcEnv } = rcFiles[shell](project.sandbox.home);
+      mkdirSync(join(file, '..'), { recursive: true });
+      writeFileSync(file, '# my own settings\nexport KEEP=1');
+      const first = pwt(['shell-init', '--install', shell], rcEnv);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toBe('');
+      expect(first.stderr).toContain(file);
+      const installed = readFileSync(file, 'utf8');
+      expect(installed.startsWith('# my own settings\nexport KEEP=1\n')).toBe(true);
+      expect(installed).toContain(`pwt shell-init ${shell}`);
 
-    const second = pwt(['shell-init', '--install', shell], rcEnv);
-    expect(second.code).toBe(0);
-    expect(second.stderr).toContain('nothing changed');
-    expect(readFileSync(file, 'utf8')).toBe(installed);
+      const second = pwt(['shell-init', '--install', shell], rcEnv);
+      expect(second.code).toBe(0);
+      expect(second.stderr).toContain('nothing changed');
+      expect(readFileSync(file, 'utf8')).toBe(installed);
 
-    // A new shell that reads the rc file has pcd.
-    expect(pwt(['create', 'alpha']).code).toBe(0);
-    const load = shell === 'fish' ? '' : `source '${file}'\n`;
-    const script = `${load}pcd alpha\n${report(shell)}`;
-    const shellEnv = { ...env, ...rcEnv };
-    const result = shell === 'fish' ? project.sandbox.sh('fish', ['-c', script], project.main, shellEnv) : runShell(shell, script, project.main, shellEnv);
-    expect(result.stdout).toContain(`rc=0 pwd=${join(project.sessionsDir, 'alpha')}`);
+      // A new shell that reads the rc file has pcd.
+      expect(pwt(['create', 'alpha']).code).toBe(0);
+      const load = shell === 'fish' ? '' : `source '${file}'\n`;
+      const script = `${load}pcd alpha\n${report(shell)}`;
+      const shellEnv = { ...env, ...rcEnv };
+      const result = shell === 'fish' ? project.sandbox.sh('fish', ['-c', script], project.main, shellEnv) : runShell(shell, script, project.main, shellEnv);
+      expect(result.stdout).toContain(`rc=0 pwd=${join(project.sessionsDir, 'alpha')}`);
 
-    const removed = pwt(['shell-init', '--uninstall', shell], rcEnv);
-    expect(removed.code).toBe(0);
-    expect(readFileSync(file, 'utf8')).toBe('# my own settings\nexport KEEP=1\n');
-  }, 60_000);
+      const removed = pwt(['shell-init', '--uninstall', shell], rcEnv);
+      expect(removed.code).toBe(0);
+      expect(readFileSync(file, 'utf8')).toBe('# my own settings\nexport KEEP=1\n');
+    },
+    60_000,
+  );
 
   it('--install creates a missing rc file (and its folder) and takes the shell from $SHELL', () => {
     const xdg = join(project.sandbox.home, 'fresh');
@@ -87,7 +99,10 @@ describe('pwt shell-init', () => {
   }, 60_000);
 
   it('pwt doctor reports whether the integration is set up', () => {
-    const shellCheck = (extra: NodeJS.ProcessEnv) => parseJson(pwt(['doctor', '--json'], { SHELL: '/bin/zsh', ZDOTDIR: project.sandbox.home, ...extra }).stdout).checks.find((check: { name: string }) => check.name === 'shell');
+    const shellCheck = (extra: NodeJS.ProcessEnv) =>
+      parseJson(pwt(['doctor', '--json'], { SHELL: '/bin/zsh', ZDOTDIR: project.sandbox.home, ...extra }).stdout).checks.find(
+        (check: { name: string }) => check.name === 'shell',
+      );
     expect(shellCheck({})).toMatchObject({ level: 'warn', fix: 'pwt shell-init --install zsh' });
     expect(pwt(['shell-init', '--install'], { SHELL: '/bin/zsh', ZDOTDIR: project.sandbox.home }).code).toBe(0);
     expect(shellCheck({}).level).toBe('ok');

@@ -14,7 +14,11 @@ afterEach(() => project?.sandbox.cleanup(), 60_000);
 /** What git itself says about one worktree: porcelain entries and left/right counts against the base. */
 function gitTruth(p: Project, path: string, base: string) {
   const changes = p.sandbox.git(path, 'status', '--porcelain', '--untracked-files=normal').split('\n').filter(Boolean).length;
-  const [behind, ahead] = p.sandbox.git(p.main, 'rev-list', '--left-right', '--count', `${base}...${p.sandbox.git(path, 'rev-parse', 'HEAD').trim()}`).trim().split(/\s+/).map(Number);
+  const [behind, ahead] = p.sandbox
+    .git(p.main, 'rev-list', '--left-right', '--count', `${base}...${p.sandbox.git(path, 'rev-parse', 'HEAD').trim()}`)
+    .trim()
+    .split(/\s+/)
+    .map(Number);
   return { changes, ahead, behind };
 }
 
@@ -68,11 +72,16 @@ describe('pwt status pipeline', () => {
     expect(byId.get('dev-based')).toMatchObject({ ahead: 0, behind: 0 });
     // Nothing was written to the repository's config.
     expect(sandbox.git(main, 'config', '--get-regexp', '^branch\\.').trim().split('\n').sort()).toEqual(
-      ['branch.main.merge refs/heads/main', 'branch.main.remote origin', 'branch.session/upstream.merge refs/heads/session/upstream', 'branch.session/upstream.remote origin'].sort(),
+      [
+        'branch.main.merge refs/heads/main',
+        'branch.main.remote origin',
+        'branch.session/upstream.merge refs/heads/session/upstream',
+        'branch.session/upstream.remote origin',
+      ].sort(),
     );
   }, 60_000);
 
-  it('notes a nested repository among the untracked folders git lists, and nothing for pwt\'s own git calls', () => {
+  it("notes a nested repository among the untracked folders git lists, and nothing for pwt's own git calls", () => {
     project = makeProject();
     const { sandbox, main, sessionsDir } = project;
     expect(sandbox.pwt(main, ['create', 'nest']).code).toBe(0);
@@ -96,9 +105,22 @@ describe('pwt status pipeline', () => {
     const ids = Array.from({ length: 24 }, (_, i) => `s${i}`);
     sandbox.sh('sh', ['-c', 'for id do git worktree add --quiet -b "session/$id" "$0/$id" main || exit 1; done', sessionsDir, ...ids], main);
     const startedAt = '2026-01-01T00:00:00.000Z';
-    const sessions = ids.map((id) => ({ id, branch: `session/${id}`, worktree: `../app-sessions/${id}`, startedAt, goals: [], status: 'active', base: 'main' }));
+    const sessions = ids.map((id) => ({
+      id,
+      branch: `session/${id}`,
+      worktree: `../app-sessions/${id}`,
+      startedAt,
+      goals: [],
+      status: 'active',
+      base: 'main',
+    }));
     writeFileSync(join(sessionsDir, '.manifest.json'), JSON.stringify({ version: 1, project: 'app', sessions }));
-    for (const [id, commits] of [['s0', 1], ['s9', 2], ['s10', 3], ['s23', 4]] as const) {
+    for (const [id, commits] of [
+      ['s0', 1],
+      ['s9', 2],
+      ['s10', 3],
+      ['s23', 4],
+    ] as const) {
       for (let i = 0; i < commits; i++) commitFile(sandbox, join(sessionsDir, id), `${id}-${i}.txt`, `${i}\n`);
     }
     writeFileSync(join(sessionsDir, 's17', 'untracked.txt'), 'x\n');
@@ -110,7 +132,10 @@ describe('pwt status pipeline', () => {
     for (const session of report.sessions) {
       expect(session, session.id).toMatchObject({ exists: true, ahead: ahead[session.id] ?? 0, behind: 1, changes: session.id === 's17' ? 1 : 0 });
     }
-    const piped = sandbox.pwt(main, ['status']).stdout.split('\n').filter((line) => /^s\d+ /.test(line));
+    const piped = sandbox
+      .pwt(main, ['status'])
+      .stdout.split('\n')
+      .filter((line) => /^s\d+ /.test(line));
     expect(piped.map((line) => line.split(/\s+/)[0])).toEqual(ids);
     expect(piped[23]).toMatch(/^s23\s.*clean\s+\+4\/-1/);
   }, 60_000);
@@ -142,6 +167,8 @@ describe('pwt status pipeline', () => {
 
     const human = sandbox.pwt(main, ['status', '--all']);
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/Kept branches without a worktree \(2\) - pwt open <branch> brings one back:\nBRANCH\s+BASE\s+AHEAD\nsession\/kept\s+main\s+\+1$/m);
+    expect(human.stdout).toMatch(
+      /Kept branches without a worktree \(2\) - pwt open <branch> brings one back:\nBRANCH\s+BASE\s+AHEAD\nsession\/kept\s+main\s+\+1$/m,
+    );
   }, 60_000);
 });

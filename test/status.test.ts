@@ -43,7 +43,17 @@ describe('pwt status', () => {
     const report = statusJson(project);
     expect(report.main).toEqual({ path: main, branch: 'main', dirty: true });
     const [first, second] = report.sessions;
-    expect(first).toMatchObject({ id: 'busy', path: busy, exists: true, dirty: true, changes: 2, ahead: 2, behind: 1, activeAgent: null, goals: ['ship the thing', 'second'] });
+    expect(first).toMatchObject({
+      id: 'busy',
+      path: busy,
+      exists: true,
+      dirty: true,
+      changes: 2,
+      ahead: 2,
+      behind: 1,
+      activeAgent: null,
+      goals: ['ship the thing', 'second'],
+    });
     expect(second).toMatchObject({ id: 'quiet', exists: true, dirty: false, changes: 0, ahead: 0, behind: 1 });
     expect(report.orphans).toEqual([]);
 
@@ -123,7 +133,11 @@ describe('pwt status', () => {
     const result = sandbox.pwt(main, ['create', 'b']);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/is damaged \("sessions" is not an array\)/);
-    expect(statusJson(project).sessions.map((s: { id: string }) => s.id).sort()).toEqual(['a', 'b']);
+    expect(
+      statusJson(project)
+        .sessions.map((s: { id: string }) => s.id)
+        .sort(),
+    ).toEqual(['a', 'b']);
   }, 60_000);
 
   it('never rewrites a manifest from a newer pwt (exit 3)', () => {

@@ -29,7 +29,7 @@ function diverged(): { project: Project; session: string } {
 const log = (p: Project, cwd: string, range: string) => p.sandbox.git(cwd, 'log', '--format=%s', range).trim().split('\n').filter(Boolean);
 
 describe('pwt sync', () => {
-  it('merges the base into the session with one merge commit (the default), keeping the session\'s own commit', () => {
+  it("merges the base into the session with one merge commit (the default), keeping the session's own commit", () => {
     const { project: p, session } = diverged();
     const own = p.sandbox.git(session, 'rev-parse', 'HEAD').trim();
     const result = p.sandbox.pwt(p.main, ['sync', 's']);
@@ -45,7 +45,7 @@ describe('pwt sync', () => {
     expect(manifest(p).sessions[0].baseCommit).toBe(p.sandbox.git(p.main, 'rev-parse', 'main').trim());
   }, 60_000);
 
-  it('--rebase replays the session\'s commits on the base; the name defaults to the session you are in', () => {
+  it("--rebase replays the session's commits on the base; the name defaults to the session you are in", () => {
     const { project: p, session } = diverged();
     const result = p.sandbox.pwt(session, ['sync', '--rebase', '--json']);
     expect(result.code).toBe(0);
@@ -116,8 +116,27 @@ describe('pwt sync', () => {
     const { project: p, session } = diverged();
     const core = await openProject(p.main);
     // A real process in pwt's own tmux server, recorded as the session's agent the way the agent runtime records it.
-    const made = await newAgentWindow({ tmuxSession: 'app/s', main: p.main, session: 's', agentId: 's-claude', windowName: 'claude', cwd: session, env: process.env, argv: ['sleep', '60'] });
-    const agent: AgentEntry = { id: 's-claude', provider: 'claude', vendorSessionId: null, status: 'running', cli: 'claude', cliCommand: ['claude'], resumeArgs: null, spawnedAt: new Date().toISOString(), tmux: { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) } };
+    const made = await newAgentWindow({
+      tmuxSession: 'app/s',
+      main: p.main,
+      session: 's',
+      agentId: 's-claude',
+      windowName: 'claude',
+      cwd: session,
+      env: process.env,
+      argv: ['sleep', '60'],
+    });
+    const agent: AgentEntry = {
+      id: 's-claude',
+      provider: 'claude',
+      vendorSessionId: null,
+      status: 'running',
+      cli: 'claude',
+      cliCommand: ['claude'],
+      resumeArgs: null,
+      spawnedAt: new Date().toISOString(),
+      tmux: { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) },
+    };
     await updateAgents(core, 's', (agents) => void agents.push(agent));
     const env = { TMUX_TMPDIR: tmux.dir() };
     const before = fingerprint(p);
@@ -131,8 +150,25 @@ describe('pwt sync', () => {
     expect(after.code).toBe(0);
     expect(after.stderr).toMatch(/merge main into session\/s/);
     // --force goes past a running one.
-    const again = await newAgentWindow({ tmuxSession: 'app/s', main: p.main, session: 's', agentId: 's-claude', windowName: 'claude', cwd: session, env: process.env, argv: ['sleep', '60'] });
-    await updateAgents(core, 's', (agents) => void agents.splice(0, 1, { ...agent, tmux: { session: again.tmuxSession, window: again.windowId, pane: again.paneId, pid: again.panePid, pidStart: processStartTime(again.panePid) } }));
+    const again = await newAgentWindow({
+      tmuxSession: 'app/s',
+      main: p.main,
+      session: 's',
+      agentId: 's-claude',
+      windowName: 'claude',
+      cwd: session,
+      env: process.env,
+      argv: ['sleep', '60'],
+    });
+    await updateAgents(
+      core,
+      's',
+      (agents) =>
+        void agents.splice(0, 1, {
+          ...agent,
+          tmux: { session: again.tmuxSession, window: again.windowId, pane: again.paneId, pid: again.panePid, pidStart: processStartTime(again.panePid) },
+        }),
+    );
     expect(p.sandbox.pwt(p.main, ['sync', 's'], env).code).toBe(3);
     expect(p.sandbox.pwt(p.main, ['sync', 's', '--force'], env).code).toBe(0);
   }, 60_000);

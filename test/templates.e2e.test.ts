@@ -53,7 +53,11 @@ describe('templates read by the real agent CLIs', () => {
   }, 60_000);
 
   it('codex finds the dev-session-start skill in .agents/skills and sends it when mentioned', async () => {
-    const bodies = await runWithTemplates('codex', (w) => codexRecipe(w, server.url, w.project.main), ['exec', '--skip-git-repo-check', `$dev-session-start ${WORDS}`]);
+    const bodies = await runWithTemplates('codex', (w) => codexRecipe(w, server.url, w.project.main), [
+      'exec',
+      '--skip-git-repo-check',
+      `$dev-session-start ${WORDS}`,
+    ]);
     expect(withTemplate(bodies, null).length).toBeGreaterThan(0);
   }, 60_000);
 

@@ -33,7 +33,7 @@ describe('pwt templates install', () => {
   const read = (path: string) => readFileSync(join(project.main, path), 'utf8');
   const statuses = (stdout: string) => Object.fromEntries(parseJson(stdout).files.map((file: { path: string; status: string }) => [file.path, file.status]));
 
-  it('writes every agent\'s files where it reads them, in its format', () => {
+  it("writes every agent's files where it reads them, in its format", () => {
     const result = install();
     expect(result.code).toBe(0);
     for (const path of ALL) expect(existsSync(join(project.main, path)), path).toBe(true);
@@ -63,7 +63,7 @@ describe('pwt templates install', () => {
     }
   }, 60_000);
 
-  it('fills each agent\'s argument and command syntax, leaving no placeholder behind', () => {
+  it("fills each agent's argument and command syntax, leaving no placeholder behind", () => {
     expect(install().code).toBe(0);
     for (const path of ALL) {
       expect(read(path), path).not.toMatch(/\{\{(input|command:)/);
@@ -118,7 +118,10 @@ describe('pwt templates install', () => {
   it('updates a copy an older pwt wrote and nobody edited; keeps a file pwt did not write', () => {
     const old = '.gemini/commands/dev-session.start.toml';
     mkdirSync(join(project.main, '.gemini/commands'), { recursive: true });
-    writeFileSync(join(project.main, old), withMarker({ format: 'toml', template: 'dev-session.start', content: 'description = "old"\nprompt = "old prompt"\n' }));
+    writeFileSync(
+      join(project.main, old),
+      withMarker({ format: 'toml', template: 'dev-session.start', content: 'description = "old"\nprompt = "old prompt"\n' }),
+    );
     const own = '.cursor/commands/parallel.status.md';
     mkdirSync(join(project.main, '.cursor/commands'), { recursive: true });
     writeFileSync(join(project.main, own), '# my own status command\n');
@@ -132,7 +135,7 @@ describe('pwt templates install', () => {
     expect(read(own)).toBe('# my own status command\n');
   }, 60_000);
 
-  it('--agent writes only that agent\'s files; codex and copilot share the skills', () => {
+  it("--agent writes only that agent's files; codex and copilot share the skills", () => {
     const codex = install(['--agent', 'codex', '--json']);
     expect(codex.code).toBe(0);
     expect(Object.keys(statuses(codex.stdout)).sort()).toEqual([...EXPECTED.skills!].sort());
@@ -176,7 +179,7 @@ describe('pwt templates install', () => {
  * The commands the prompts tell an agent to run, run the way an agent runs
  * them: no TTY, CI unset. Nothing may wait for an answer.
  */
-describe('the prompts\' pwt commands, as an agent runs them', () => {
+describe("the prompts' pwt commands, as an agent runs them", () => {
   let project: Project;
   beforeEach(() => {
     project = makeProject();

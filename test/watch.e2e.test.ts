@@ -142,7 +142,9 @@ describe('pwt watch in a real terminal', () => {
     process.kill(pid, 'SIGTERM');
     await view.waitForExit(10_000);
     expect(view.screen()).not.toContain('pwt watch ·');
-    const status = spawnSync('tmux', ['-S', view.socket, 'display-message', '-p', '-t', 'agent', '#{pane_dead_signal}#{pane_dead_status}'], { encoding: 'utf8' }).stdout.trim();
+    const status = spawnSync('tmux', ['-S', view.socket, 'display-message', '-p', '-t', 'agent', '#{pane_dead_signal}#{pane_dead_status}'], {
+      encoding: 'utf8',
+    }).stdout.trim();
     expect(['15', '143', '']).toContain(status); // killed by SIGTERM (tmux 3.3a may not know how a pane ended)
   }, 180_000);
 
@@ -150,7 +152,14 @@ describe('pwt watch in a real terminal', () => {
     const bin = requireCli('claude');
     const { world } = worlds.make('watch-claude');
     const env = claudeRecipe(world, server.url);
-    writeFileSync(join(world.home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, customApiKeyResponses: { approved: ['sk-fake'], rejected: [] }, projects: { [world.cwd]: { hasTrustDialogAccepted: true } } }));
+    writeFileSync(
+      join(world.home, '.claude.json'),
+      JSON.stringify({
+        hasCompletedOnboarding: true,
+        customApiKeyResponses: { approved: ['sk-fake'], rejected: [] },
+        projects: { [world.cwd]: { hasTrustDialogAccepted: true } },
+      }),
+    );
     await registerSession(world, 'aaa-first', ['listed first while nobody waits']);
     const start = claude.startCommand({ cwd: world.cwd, sessionId: randomUUID() });
     const agent = await startRealAgent(world, 'watch-claude', 'claude', [bin, ...start.args], env);
@@ -158,10 +167,14 @@ describe('pwt watch in a real terminal', () => {
     await agent.waitForScreen(/❯/);
     const view = openView(world, 100, {}, ['--notify']);
     await view.waitForScreen(/claude\s+running\s+idle/, 30_000);
-    const bell = () => spawnSync('tmux', ['-S', view.socket, 'display-message', '-p', '-t', 'agent', '#{window_bell_flag}'], { encoding: 'utf8' }).stdout.trim();
+    const bell = () =>
+      spawnSync('tmux', ['-S', view.socket, 'display-message', '-p', '-t', 'agent', '#{window_bell_flag}'], { encoding: 'utf8' }).stdout.trim();
     expect(bell()).toBe('0');
 
-    const sent = await runCommand(NODE, [CLI, 'agent', 'send', '--session', 'watch-claude', `please ${ASK_MARKER}`], { cwd: world.project.main, env: { ...world.sandbox.env, TMUX_TMPDIR: tmux.dir() } });
+    const sent = await runCommand(NODE, [CLI, 'agent', 'send', '--session', 'watch-claude', `please ${ASK_MARKER}`], {
+      cwd: world.project.main,
+      env: { ...world.sandbox.env, TMUX_TMPDIR: tmux.dir() },
+    });
     expect(sent.code, sent.stderr).toBe(0);
     const screen = await view.waitForScreen(/!\s+claude\s+running\s+waiting/, 60_000);
     const lines = screen.split('\n');

@@ -29,7 +29,7 @@ function recordingGit(p: Project): { env: NodeJS.ProcessEnv; startedBy: () => st
 }
 
 describe('git through zx in the workflow commands, directly on the hot paths', () => {
-  it('the steps of sync and remove run git through zx\'s shell; their facts, status, path and context spawn it directly; PWT_ZX=0 turns zx off', () => {
+  it("the steps of sync and remove run git through zx's shell; their facts, status, path and context spawn it directly; PWT_ZX=0 turns zx off", () => {
     project = makeProject();
     const { sandbox, main, sessionsDir } = project;
     sandbox.pwt(main, ['create', 's']);

@@ -79,5 +79,5 @@ export const jsonArg = { json: { type: 'boolean', description: 'Print JSON on st
 /** --no-hooks and --trust-hooks, for the commands that run project hooks. */
 export const hookArgs = {
   hooks: { type: 'boolean', default: true, description: 'Run the project hooks from .pwt.json (--no-hooks skips them)' },
-  'trust-hooks': { type: 'boolean', description: 'Approve this repository\'s current project hooks without asking' },
+  'trust-hooks': { type: 'boolean', description: "Approve this repository's current project hooks without asking" },
 } as const;

@@ -5,20 +5,37 @@
  */
 export const examples: Record<string, string[]> = {
   create: ['pwt create checkout --goal "Add a checkout page" --goal "Cover it with tests"', 'pwt create hotfix --base release/1.2 --json'],
-  mcp: ['pwt mcp install claude      # agents in this project get pwt\'s tools', 'pwt mcp --check "npm test"   # what the client runs; compare_run may run npm test'],
-  status: ['pwt status', 'pwt status --json | jq -r \'.sessions[] | select(.dirty) | .id\''],
+  mcp: [
+    "pwt mcp install claude      # agents in this project get pwt's tools",
+    'pwt mcp --check "npm test"   # what the client runs; compare_run may run npm test',
+  ],
+  status: ['pwt status', "pwt status --json | jq -r '.sessions[] | select(.dirty) | .id'"],
   path: ['cd "$(pwt path checkout)"', 'pwt path            # the main worktree'],
   context: ['pwt context', 'pwt context --json   # for agents and prompts'],
   doctor: ['pwt doctor', 'pwt doctor --json'],
-  remove: ['pwt remove checkout --strategy pr', 'pwt remove fix-prices --strategy merge --squash --message "Round prices to cents"', 'pwt remove dead-end --strategy abandon --yes'],
+  remove: [
+    'pwt remove checkout --strategy pr',
+    'pwt remove fix-prices --strategy merge --squash --message "Round prices to cents"',
+    'pwt remove dead-end --strategy abandon --yes',
+  ],
   cleanup: ['pwt cleanup --dry-run', 'pwt cleanup --force --delete-branch'],
   restore: ['pwt restore dead-end', 'pwt restore dead-end --list', 'pwt restore dead-end --at 20261201T101500Z'],
   archive: ['pwt archive list', 'pwt archive prune --dry-run', 'pwt archive prune --keep 2 --yes'],
   'archive list': ['pwt archive list', 'pwt archive list dead-end --json'],
   'archive prune': ['pwt archive prune --dry-run', 'pwt archive prune dead-end --yes'],
-  open: ['pwt open checkout          # a kept session: its branch and goals come back', 'pwt open feature/login --goal "Address review comments"   # a PR branch, fetched if needed'],
-  sync: ['pwt sync checkout          # merge the base\'s new commits into the session', 'pwt sync --rebase          # inside a session: rebase it onto its base'],
-  land: ['pwt land --check "npm test"        # every finished session, oldest first', 'pwt land checkout search --json   # these two, in this order', 'pwt land --run fix --dry-run'],
+  open: [
+    'pwt open checkout          # a kept session: its branch and goals come back',
+    'pwt open feature/login --goal "Address review comments"   # a PR branch, fetched if needed',
+  ],
+  sync: [
+    "pwt sync checkout          # merge the base's new commits into the session",
+    'pwt sync --rebase          # inside a session: rebase it onto its base',
+  ],
+  land: [
+    'pwt land --check "npm test"        # every finished session, oldest first',
+    'pwt land checkout search --json   # these two, in this order',
+    'pwt land --run fix --dry-run',
+  ],
   diff: ['pwt diff checkout --stat', 'pwt diff | less            # inside a session'],
   'shell-init': ['eval "$(pwt shell-init bash)"', 'pwt shell-init --install zsh'],
   hooks: ['pwt hooks install', 'pwt hooks status', 'pwt hooks show', 'pwt hooks approve'],

@@ -7,15 +7,29 @@ import { log, printJson } from '../ui/log.js';
 import { runOnHost } from './_host.js';
 
 /** `pwt run start <run> --host H ...`: the pwt there starts it; the run and its sessions are recorded here. */
-export async function startRunOnHostCommand(project: Project, hostName: string, run: string, input: { agents: string[]; goals: string[]; prompt?: string | undefined; base?: string | undefined; json?: boolean | undefined }): Promise<void> {
-  const args = [...input.agents.flatMap((agents) => ['--agents', agents]), ...input.goals.flatMap((goal) => ['--goal', goal]), ...(input.prompt !== undefined ? ['--prompt', input.prompt] : []), ...(input.base !== undefined ? ['--base', input.base] : [])];
+export async function startRunOnHostCommand(
+  project: Project,
+  hostName: string,
+  run: string,
+  input: { agents: string[]; goals: string[]; prompt?: string | undefined; base?: string | undefined; json?: boolean | undefined },
+): Promise<void> {
+  const args = [
+    ...input.agents.flatMap((agents) => ['--agents', agents]),
+    ...input.goals.flatMap((goal) => ['--goal', goal]),
+    ...(input.prompt !== undefined ? ['--prompt', input.prompt] : []),
+    ...(input.base !== undefined ? ['--base', input.base] : []),
+  ];
   const { host, result } = await startRunOnHost(project, hostName, run, args);
   if (input.json) printJson({ ...result, host: host.name });
   else {
     for (const each of result.started) log.success(`${each.provider} started on host ${host.name} in session ${each.session} (agent ${each.agentId}).`);
     if (result.started.length > 0) log.info(`See them with: pwt run show ${run}; attach to one with: pwt agent attach --session <session>`);
   }
-  if (result.failed.length > 0) throw preconditionError(`Run ${run} on host ${host.name}: ${result.failed.map((each) => `${each.provider} did not start (${each.error})`).join('; ')}.`, `Fix that on ${host.name}, then: pwt run resume ${run}`);
+  if (result.failed.length > 0)
+    throw preconditionError(
+      `Run ${run} on host ${host.name}: ${result.failed.map((each) => `${each.provider} did not start (${each.error})`).join('; ')}.`,
+      `Fix that on ${host.name}, then: pwt run resume ${run}`,
+    );
 }
 
 /** The run name: the first argument that is not a flag. */

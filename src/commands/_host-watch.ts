@@ -23,10 +23,13 @@ export function hostWatch(project: Project) {
       const host = hostOf(frame, line);
       if (!host) return null;
       const args =
-        action === 'diff' ? ['diff', line.sessionId, '--stat']
-        : action === 'stop' ? ['agent', 'stop', '--session', line.sessionId]
-        : action === 'resume' ? ['agent', 'resume', '--detach', '--session', line.sessionId]
-        : ['agent', 'switch', provider ?? '', '--detach', '--session', line.sessionId];
+        action === 'diff'
+          ? ['diff', line.sessionId, '--stat']
+          : action === 'stop'
+            ? ['agent', 'stop', '--session', line.sessionId]
+            : action === 'resume'
+              ? ['agent', 'resume', '--detach', '--session', line.sessionId]
+              : ['agent', 'switch', provider ?? '', '--detach', '--session', line.sessionId];
       const result = await remotePassThrough(host, args);
       if (result.code !== 0) throw passThroughError(host, args, result.code, result.stderr);
       return (action === 'diff' ? result.stdout : result.stderr).trim() || `${line.sessionId}: done on ${host.name}`;

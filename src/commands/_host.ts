@@ -12,7 +12,12 @@ import { preconditionError } from '../core/infra/errors.js';
  * attaching work as here). Returns false when the session is not a host
  * session (the command then runs here as usual).
  */
-export async function runOnHostIfThere(project: Project, name: string | undefined, argv: string[], options: { json?: boolean; after?: () => Promise<void> } = {}): Promise<boolean> {
+export async function runOnHostIfThere(
+  project: Project,
+  name: string | undefined,
+  argv: string[],
+  options: { json?: boolean; after?: () => Promise<void> } = {},
+): Promise<boolean> {
   // No host configured (the usual case): not even the manifest is read again.
   if (!name || !hasHosts(project.sessionsDir)) return false;
   const found = await hostSessionNamed(project, name);

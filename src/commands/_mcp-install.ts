@@ -4,7 +4,10 @@ import { install, parseClient, placeOf, serverCommand, shown, type Client, type 
 import { log } from '../ui/log.js';
 
 /** `pwt mcp install <client> [--uninstall] [--global]`: what changed, one line, and what the client needs besides. */
-export async function runInstall(name: string, opts: { uninstall: boolean; global: boolean; repo?: string; allowEnd: boolean; checks: string[] }): Promise<void> {
+export async function runInstall(
+  name: string,
+  opts: { uninstall: boolean; global: boolean; repo?: string; allowEnd: boolean; checks: string[] },
+): Promise<void> {
   const client = parseClient(name);
   const root = opts.global ? process.cwd() : (await requireRepo(opts.repo ?? process.cwd())).mainPath;
   const place = placeOf(client, root, opts.global);
@@ -40,7 +43,7 @@ function report(client: Client, result: InstallResult, root: string): void {
   }
   if (result.change === 'added' && result.scope === 'project') {
     log.info(`Commit ${shown(result.file, root)} so sessions made from now on have it too (each session is its own worktree).`);
-    if (client === 'codex') log.info('codex reads a project\'s .codex/config.toml once you trust the project (it asks on first start).');
+    if (client === 'codex') log.info("codex reads a project's .codex/config.toml once you trust the project (it asks on first start).");
     if (client === 'copilot') log.info('copilot reads it in folders you trust (it asks on first start).');
   }
 }

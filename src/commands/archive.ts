@@ -21,7 +21,14 @@ const list = defineCommand({
       printJson({
         sessions: listings.map((listing) => ({
           name: listing.name,
-          archives: listing.entries.map((entry) => ({ ref: entry.ref, stamp: entry.stamp, commit: entry.commit, ...entry.meta, folder: listing.folders.includes(entry.stamp), restoreTakes: entry === listing.picked })),
+          archives: listing.entries.map((entry) => ({
+            ref: entry.ref,
+            stamp: entry.stamp,
+            commit: entry.commit,
+            ...entry.meta,
+            folder: listing.folders.includes(entry.stamp),
+            restoreTakes: entry === listing.picked,
+          })),
           strayFolders: listing.strayFolders,
         })),
       });
@@ -33,14 +40,20 @@ const list = defineCommand({
     }
     for (const listing of listings) {
       printLine(`${listing.name}  (* is what pwt restore ${listing.name} takes)`);
-      for (const entry of listing.entries) printLine(`  ${entry === listing.picked ? '*' : ' '} ${entry.stamp}  ${describeArchive(entry)}${listing.folders.includes(entry.stamp) ? `  + folder .archive/${listing.name}/${entry.stamp}` : ''}`);
+      for (const entry of listing.entries)
+        printLine(
+          `  ${entry === listing.picked ? '*' : ' '} ${entry.stamp}  ${describeArchive(entry)}${listing.folders.includes(entry.stamp) ? `  + folder .archive/${listing.name}/${entry.stamp}` : ''}`,
+        );
       for (const stray of listing.strayFolders) printLine(`    .archive/${listing.name}/${stray}: a folder with no archive ref (pwt leaves it to you)`);
     }
   },
 });
 
 const prune = defineCommand({
-  meta: { name: 'prune', description: 'Delete old archives (ref and folder): all but the --keep newest of each session, never the newest nor the one restore takes' },
+  meta: {
+    name: 'prune',
+    description: 'Delete old archives (ref and folder): all but the --keep newest of each session, never the newest nor the one restore takes',
+  },
   args: {
     ...nameArg,
     keep: { type: 'string', description: 'How many of the newest archives to keep per session (default 1; the most complete is kept too)' },
@@ -51,13 +64,21 @@ const prune = defineCommand({
   async run({ args }) {
     if (args.name) assertNamePattern(args.name);
     const keep = args.keep === undefined ? 1 : Number(args.keep);
-    if (!Number.isInteger(keep) || keep < 1) throw usageError(`--keep takes a whole number of 1 or more, not "${args.keep}".`, 'The newest archive of a session is never deleted: pwt archive prune --keep 1');
+    if (!Number.isInteger(keep) || keep < 1)
+      throw usageError(
+        `--keep takes a whole number of 1 or more, not "${args.keep}".`,
+        'The newest archive of a session is never deleted: pwt archive prune --keep 1',
+      );
     const project = await openProject();
     const doomed = planPrune(await listAllArchives(project.repo.mainPath, project.sessionsDir, args.name), keep);
     const lines = doomed.map(({ name, entry, folder }) => `${name} ${entry.stamp}  ${describeArchive(entry)}${folder ? ' + its folder' : ''}`);
     const dryRun = Boolean(args['dry-run']);
     if (doomed.length > 0 && !dryRun && !args.yes) {
-      if (!isInteractive() || args.json) throw usageError(`pwt archive prune would delete ${doomed.length} archive(s); it asks first, and nobody is at a terminal to answer.`, 'Look with --dry-run, then run it again with --yes.');
+      if (!isInteractive() || args.json)
+        throw usageError(
+          `pwt archive prune would delete ${doomed.length} archive(s); it asks first, and nobody is at a terminal to answer.`,
+          'Look with --dry-run, then run it again with --yes.',
+        );
       log.info(`Would delete:\n${lines.map((line) => `  ${line}`).join('\n')}`);
       if (!(await confirm(`Delete these ${doomed.length} archive(s)? Their work is gone for good.`, false))) {
         log.info('Nothing deleted.');

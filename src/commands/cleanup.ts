@@ -28,7 +28,10 @@ export default defineCommand({
     }
     if (result.interrupted.length) {
       const what = result.interrupted.join('; ');
-      if (result.dryRun) log.info(`Interrupted and not finished: ${what}. ${result.reportOnly ? 'pwt cleanup --force' : 'pwt cleanup'} finishes them (or run each command again).`);
+      if (result.dryRun)
+        log.info(
+          `Interrupted and not finished: ${what}. ${result.reportOnly ? 'pwt cleanup --force' : 'pwt cleanup'} finishes them (or run each command again).`,
+        );
       else log.success(`Finished what was interrupted: ${what}.`);
     }
     if (result.orphans.length === 0) {
@@ -37,7 +40,11 @@ export default defineCommand({
       return;
     }
     if (result.dryRun) {
-      log.info(result.reportOnly ? `Found ${result.orphans.length} orphan(s). Not at a terminal, so nothing was changed; pwt cleanup --force would:` : `Dry run: pwt cleanup would:`);
+      log.info(
+        result.reportOnly
+          ? `Found ${result.orphans.length} orphan(s). Not at a terminal, so nothing was changed; pwt cleanup --force would:`
+          : `Dry run: pwt cleanup would:`,
+      );
       result.titles.forEach((title, index) => log.log(`  ${index + 1}. ${title}`));
       return;
     }

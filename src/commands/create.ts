@@ -18,7 +18,7 @@ export default defineCommand({
   args: {
     name: { type: 'positional', description: 'Session name (letters, digits, . _ -; at most 64)', required: true },
     goal: { type: 'string', description: 'A goal for the session (repeatable)' },
-    base: { type: 'string', description: 'Branch or commit to start from (default: the main worktree\'s branch)' },
+    base: { type: 'string', description: "Branch or commit to start from (default: the main worktree's branch)" },
     on: { type: 'string', description: 'Stack on another session: start from its branch, land after it (pwt land)' },
     'allow-dirty': { type: 'boolean', description: 'Allow uncommitted changes in the main worktree' },
     env: { type: 'boolean', default: true, description: 'Copy env files into the session (--no-env to skip)' },
@@ -32,8 +32,10 @@ export default defineCommand({
   async run({ args, rawArgs }) {
     assertNamePattern(args.name);
     if (args.on !== undefined) assertNamePattern(args.on);
-    if (args.on !== undefined && args.base !== undefined) throw usageError('--on and --base exclude each other.', 'Pass one: --on <session> starts from that session\'s branch.');
-    if ((args.prompt !== undefined || args.detach) && !args.agent) throw usageError('--prompt and --detach go with --agent.', 'Add --agent <provider>, e.g. pwt create x --agent claude --prompt "..."');
+    if (args.on !== undefined && args.base !== undefined)
+      throw usageError('--on and --base exclude each other.', "Pass one: --on <session> starts from that session's branch.");
+    if ((args.prompt !== undefined || args.detach) && !args.agent)
+      throw usageError('--prompt and --detach go with --agent.', 'Add --agent <provider>, e.g. pwt create x --agent claude --prompt "..."');
     if (args.host !== undefined) {
       const { createOnHostCommand } = await import('./_host-create.js');
       await createOnHostCommand(args, repeated(rawArgs, 'goal'));
@@ -56,11 +58,19 @@ export default defineCommand({
     const launch = agent ? await agent.start(project, result.session.id, args.prompt) : null;
     if (args.json) {
       reportHookResult(result);
-      printJson({ ...result.session, ...(launch ? { agents: [launch.agent] } : {}), path: result.path, ...(result.copy ? { copy: { paths: result.copied, ...result.copy } } : {}), ...(result.hooks.length ? { hooks: result.hooks } : {}) });
+      printJson({
+        ...result.session,
+        ...(launch ? { agents: [launch.agent] } : {}),
+        path: result.path,
+        ...(result.copy ? { copy: { paths: result.copied, ...result.copy } } : {}),
+        ...(result.hooks.length ? { hooks: result.hooks } : {}),
+      });
       return;
     }
     if (result.finished) log.info(`Finished the pwt create ${result.session.id} that was interrupted (started ${result.finished}).`);
-    log.success(`Created session ${result.session.id} on ${result.session.branch} (from ${result.session.base}${args.on !== undefined ? `: stacked on ${args.on}` : ''}).`);
+    log.success(
+      `Created session ${result.session.id} on ${result.session.branch} (from ${result.session.base}${args.on !== undefined ? `: stacked on ${args.on}` : ''}).`,
+    );
     if (result.envCopied.length) log.info(`Copied env files: ${result.envCopied.join(', ')}`);
     if (result.envKept.length) log.info(`Kept the session's own: ${result.envKept.join(', ')} (never overwritten)`);
     reportHookResult(result);
@@ -88,7 +98,12 @@ async function prepareAgent(name: string) {
       try {
         return await runtime.startAgent(project, { session, provider, prompt });
       } catch (error) {
-        if (isPwtError(error)) throw new PwtError(`Created session ${session}, but could not start ${provider}: ${error.message}`, error.exitCode, error.hint ?? `Start it later with: pwt agent start ${provider} --session ${session}`);
+        if (isPwtError(error))
+          throw new PwtError(
+            `Created session ${session}, but could not start ${provider}: ${error.message}`,
+            error.exitCode,
+            error.hint ?? `Start it later with: pwt agent start ${provider} --session ${session}`,
+          );
         throw error;
       }
     },

@@ -12,7 +12,11 @@ export default defineCommand({
     if (args.json) printJson({ checks, ok: checks.every((check) => check.level !== 'fail') });
     else for (const check of checks) printLine(formatCheck(check));
     const failed = checks.filter((check) => check.level === 'fail');
-    if (failed.length > 0) throw preconditionError(`pwt doctor found ${failed.length} problem(s): ${failed.map((check) => check.name).join(', ')}.`, 'Apply the fixes listed above.');
+    if (failed.length > 0)
+      throw preconditionError(
+        `pwt doctor found ${failed.length} problem(s): ${failed.map((check) => check.name).join(', ')}.`,
+        'Apply the fixes listed above.',
+      );
   },
 });
 

@@ -11,12 +11,12 @@ import { isOn, PWT_ENV } from '../core/infra/env.js';
  * warning line and exit 0. The only failure is a refused push (exit 3).
  */
 export default defineCommand({
-  meta: { name: '_hook', description: 'Internal: run by pwt\'s git hooks (pwt hooks install)' },
+  meta: { name: '_hook', description: "Internal: run by pwt's git hooks (pwt hooks install)" },
   args: {
     hook: { type: 'positional', description: 'post-checkout or pre-push', required: true },
-    first: { type: 'positional', description: 'git\'s first hook argument', required: false },
-    second: { type: 'positional', description: 'git\'s second hook argument', required: false },
-    third: { type: 'positional', description: 'git\'s third hook argument', required: false },
+    first: { type: 'positional', description: "git's first hook argument", required: false },
+    second: { type: 'positional', description: "git's second hook argument", required: false },
+    third: { type: 'positional', description: "git's third hook argument", required: false },
   },
   async run({ args }) {
     // Git may export GIT_DIR (relative to the worktree top, where hooks run);

@@ -12,7 +12,12 @@ import type { HookReview } from '../core/project/hooks/review.js';
 import { describeChanges } from '../core/project/hooks/trust.js';
 
 const MANAGER_NAMES = ['simple-git-hooks', 'husky', 'lefthook'];
-const viaArg = { via: { type: 'string', description: 'simple-git-hooks | husky | lefthook: write into that hook manager\'s committed config instead of this clone\'s hooks folder' } } as const;
+const viaArg = {
+  via: {
+    type: 'string',
+    description: "simple-git-hooks | husky | lefthook: write into that hook manager's committed config instead of this clone's hooks folder",
+  },
+} as const;
 
 function manager(via: string | undefined): Manager | null {
   if (via === undefined) return null;
@@ -21,9 +26,14 @@ function manager(via: string | undefined): Manager | null {
 }
 
 function reportVia(result: ViaResult, installing: boolean): void {
-  for (const { hook, op } of result.hooks) log.info(`${hook}: ${op === 'added' ? `added to ${result.file}` : op === 'updated' ? `updated in ${result.file}` : op === 'removed' ? `removed from ${result.file}` : installing ? 'already there, unchanged' : 'not there, nothing to do'}`);
+  for (const { hook, op } of result.hooks)
+    log.info(
+      `${hook}: ${op === 'added' ? `added to ${result.file}` : op === 'updated' ? `updated in ${result.file}` : op === 'removed' ? `removed from ${result.file}` : installing ? 'already there, unchanged' : 'not there, nothing to do'}`,
+    );
   if (installing) {
-    log.success(`pwt's hooks are in ${result.manager}'s config (${result.file}): commit it, and every clone that installs ${result.manager}'s hooks gets them (they do nothing where pwt is not set up).`);
+    log.success(
+      `pwt's hooks are in ${result.manager}'s config (${result.file}): commit it, and every clone that installs ${result.manager}'s hooks gets them (they do nothing where pwt is not set up).`,
+    );
     log.info(`This clone's dispatcher: ${result.dispatcher}. Other clones: run pwt hooks install --via ${result.manager} there once.`);
   }
   if (result.activate) log.info(`Let ${result.manager} update this clone's hooks: ${result.activate}`);
@@ -32,7 +42,8 @@ function reportVia(result: ViaResult, installing: boolean): void {
 async function managerHint(project: Project): Promise<void> {
   const { detectManagers } = await import('../core/hooks/managers.js');
   const found = detectManagers(project.repo.worktreePath);
-  if (found.length) log.info(`This repository uses ${found.join(', ')}: pwt hooks install --via ${found[0]} puts pwt's hooks into its committed config, for every clone.`);
+  if (found.length)
+    log.info(`This repository uses ${found.join(', ')}: pwt hooks install --via ${found[0]} puts pwt's hooks into its committed config, for every clone.`);
 }
 
 const INSTALLED: Record<InstallOp, string> = {
@@ -52,7 +63,9 @@ const UNINSTALLED: Record<UninstallOp, string> = {
 
 function perWorktreeNote(report: { perWorktree: boolean; hooksPath: string | null }): void {
   if (report.perWorktree) {
-    log.info(`core.hooksPath is relative (${report.hooksPath}): git runs hooks from that folder in each worktree, so a session gets pwt's hooks only once you run pwt hooks install inside it.`);
+    log.info(
+      `core.hooksPath is relative (${report.hooksPath}): git runs hooks from that folder in each worktree, so a session gets pwt's hooks only once you run pwt hooks install inside it.`,
+    );
   }
 }
 
@@ -78,7 +91,7 @@ const install = defineCommand({
 });
 
 const uninstall = defineCommand({
-  meta: { name: 'uninstall', description: 'Remove pwt\'s hooks and restore exactly the hooks that were there' },
+  meta: { name: 'uninstall', description: "Remove pwt's hooks and restore exactly the hooks that were there" },
   args: { ...viaArg, ...jsonArg },
   async run({ args }) {
     const via = manager(args.via);
@@ -95,7 +108,9 @@ const uninstall = defineCommand({
 });
 
 function printStatus(report: HooksReport, via: string | null): void {
-  printLine(`hooks folder: ${report.hooksDir}${report.hooksPath ? ` (core.hooksPath = ${report.hooksPath}${report.perWorktree ? ', relative: one folder per worktree' : ''})` : ''}`);
+  printLine(
+    `hooks folder: ${report.hooksDir}${report.hooksPath ? ` (core.hooksPath = ${report.hooksPath}${report.perWorktree ? ', relative: one folder per worktree' : ''})` : ''}`,
+  );
   printLine(`dispatcher:   ${report.dispatcher} (${report.dispatcherState})`);
   for (const hook of report.hooks) {
     const how = hook.how === 'line' ? ', one line in your hook' : hook.how === 'moved' ? `, runs your hook ${hook.original}` : '';
@@ -103,11 +118,17 @@ function printStatus(report: HooksReport, via: string | null): void {
     printLine(`${hook.name.padEnd(14)}${hook.state}${how}${other}`);
   }
   if (report.disabled) printLine('PWT_HOOKS=0 is set: the hooks do nothing in this shell.');
-  printLine(report.installed ? 'pwt hooks: installed' : via ? `pwt hooks: installed through ${via}'s committed config` : 'pwt hooks: not (fully) installed; run pwt hooks install');
+  printLine(
+    report.installed
+      ? 'pwt hooks: installed'
+      : via
+        ? `pwt hooks: installed through ${via}'s committed config`
+        : 'pwt hooks: not (fully) installed; run pwt hooks install',
+  );
 }
 
 const status = defineCommand({
-  meta: { name: 'status', description: 'Where git runs hooks from and which of pwt\'s hooks are installed' },
+  meta: { name: 'status', description: "Where git runs hooks from and which of pwt's hooks are installed" },
   args: { ...jsonArg },
   async run({ args }) {
     const project = await openProject();
@@ -118,7 +139,10 @@ const status = defineCommand({
     const through = !report.installed && managers.via.length > 0 && report.dispatcherState === 'current' ? managers.via[0]! : null;
     if (args.json) return printJson({ ...report, ...managers, active: report.installed || through !== null });
     printStatus(report, through);
-    if (managers.managers.length) printLine(`hook managers: ${managers.managers.join(', ')}${managers.via.length ? `; pwt's hooks are in the committed config of ${managers.via.join(', ')}` : ''}`);
+    if (managers.managers.length)
+      printLine(
+        `hook managers: ${managers.managers.join(', ')}${managers.via.length ? `; pwt's hooks are in the committed config of ${managers.via.join(', ')}` : ''}`,
+      );
   },
 });
 
@@ -128,7 +152,9 @@ function printReview(review: HookReview): void {
     printLine(`${review.file}: no project hooks.`);
     return;
   }
-  printLine(`${review.file}: project hooks ${review.approved ? 'approved for this repository' : review.changed ? 'changed since you approved them' : 'not approved for this repository'}`);
+  printLine(
+    `${review.file}: project hooks ${review.approved ? 'approved for this repository' : review.changed ? 'changed since you approved them' : 'not approved for this repository'}`,
+  );
   for (const [event, entries] of events) for (const entry of entries ?? []) printLine(`  ${event.padEnd(12)} ${entry}`);
   if (review.changed) {
     printLine('Changed since the approved set:');
@@ -145,7 +171,12 @@ const show = defineCommand({
     const review = reviewHooks(await openProject());
     if (args.json) {
       const { approvedAt: _at, ...rest } = review;
-      return printJson({ ...rest, ...(review.changed ? { changed: Object.fromEntries(Object.entries(review.changed).map(([event, change]) => [event, { approved: change?.approved, now: change?.now }])) } : {}) });
+      return printJson({
+        ...rest,
+        ...(review.changed
+          ? { changed: Object.fromEntries(Object.entries(review.changed).map(([event, change]) => [event, { approved: change?.approved, now: change?.now }])) }
+          : {}),
+      });
     }
     printReview(review);
   },
@@ -165,19 +196,27 @@ const approve = defineCommand({
     const done = approveCurrentHooks(project);
     if (args.json) return printJson(reviewHooks(project));
     if (before.changed) for (const line of describeChanges(before.changed)) log.info(line);
-    log.success(done.alreadyApproved ? 'These project hooks were already approved for this repository.' : `Approved the project hooks of ${before.file} for this repository; pwt runs them without asking until they change.`);
+    log.success(
+      done.alreadyApproved
+        ? 'These project hooks were already approved for this repository.'
+        : `Approved the project hooks of ${before.file} for this repository; pwt runs them without asking until they change.`,
+    );
   },
 });
 
 const revoke = defineCommand({
-  meta: { name: 'revoke', description: 'Withdraw your approval of this repository\'s project hooks: pwt asks again before running them' },
+  meta: { name: 'revoke', description: "Withdraw your approval of this repository's project hooks: pwt asks again before running them" },
   args: { ...jsonArg },
   async run({ args }) {
     const { revokeHooks, reviewHooks } = await import('../core/project/hooks/review.js');
     const project = await openProject(process.cwd(), { readOnly: true });
     const revoked = revokeHooks(project);
     if (args.json) return printJson({ revoked, ...reviewHooks(project) });
-    log.success(revoked ? 'Revoked: pwt asks before running this repository\'s project hooks again (without a terminal it refuses, naming --trust-hooks).' : 'Nothing to revoke: no project hooks are approved for this repository.');
+    log.success(
+      revoked
+        ? "Revoked: pwt asks before running this repository's project hooks again (without a terminal it refuses, naming --trust-hooks)."
+        : 'Nothing to revoke: no project hooks are approved for this repository.',
+    );
   },
 });
 

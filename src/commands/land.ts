@@ -9,9 +9,18 @@ import { hookOptions } from '../ui/hooks.js';
 import { hookArgs, jsonArg } from './_args.js';
 
 export default defineCommand({
-  meta: { name: 'land', description: 'Land several finished sessions on the base as a queue: each merged onto the last green result and checked there; the base moves once, to a tested commit' },
+  meta: {
+    name: 'land',
+    description:
+      'Land several finished sessions on the base as a queue: each merged onto the last green result and checked there; the base moves once, to a tested commit',
+  },
   args: {
-    sessions: { type: 'positional', description: 'Sessions to land, in this order (default: every session ahead of its base whose agents are not working, oldest first)', required: false, valueHint: 'session...' },
+    sessions: {
+      type: 'positional',
+      description: 'Sessions to land, in this order (default: every session ahead of its base whose agents are not working, oldest first)',
+      required: false,
+      valueHint: 'session...',
+    },
     run: { type: 'string', description: "Land a run's sessions (pwt run list)" },
     check: { type: 'string', description: 'The check to run on each merge result (a command line, e.g. "npm test"); default: the pre-merge hook of .pwt.json' },
     squash: { type: 'boolean', description: 'Each session lands as one commit (its own commits are archived)' },
@@ -76,16 +85,21 @@ function report(result: LandResult): void {
     return;
   }
   for (const each of result.ejected) {
-    if (each.reason === 'conflict') log.error(`${each.session} ejected: merging it onto the queue conflicts in ${(each.files ?? []).join(', ')}; it keeps every commit.`);
+    if (each.reason === 'conflict')
+      log.error(`${each.session} ejected: merging it onto the queue conflicts in ${(each.files ?? []).join(', ')}; it keeps every commit.`);
     else log.error(`${each.session} ejected: the check failed on the merge result (log: ${each.log}); it keeps every commit.`);
   }
   for (const each of result.dropped) log.error(`${each.session} not tried: ${each.reason}.`);
   for (const each of result.retargeted) log.info(`${each.session} now stands on ${each.to} (it stood on ${each.from}).`);
   if (result.landed.length && result.to !== result.from) {
-    log.success(`Landed ${result.landed.map((each) => each.session).join(', ')} on ${result.base}: ${result.from.slice(0, 10)} -> ${result.to.slice(0, 10)}, ${result.checks} check run(s) (push ${result.base} yourself when ready).`);
-  } else if (result.landed.length) log.success(`${result.landed.map((each) => each.session).join(', ')} ${result.landed.length === 1 ? 'was' : 'were'} in ${result.base} already.`);
+    log.success(
+      `Landed ${result.landed.map((each) => each.session).join(', ')} on ${result.base}: ${result.from.slice(0, 10)} -> ${result.to.slice(0, 10)}, ${result.checks} check run(s) (push ${result.base} yourself when ready).`,
+    );
+  } else if (result.landed.length)
+    log.success(`${result.landed.map((each) => each.session).join(', ')} ${result.landed.length === 1 ? 'was' : 'were'} in ${result.base} already.`);
   const notEnded = result.landed.filter((each) => !result.ended.includes(each.session));
   if (result.ended.length) log.info(`Ended ${result.ended.join(', ')} (branch deleted, worktree removed, archived as pwt remove does).`);
-  if (notEnded.length && result.ended.length + notEnded.length === result.landed.length && !result.resumed && notEnded.length) log.info(`Still here: ${notEnded.map((each) => each.session).join(', ')} (see above).`);
+  if (notEnded.length && result.ended.length + notEnded.length === result.landed.length && !result.resumed && notEnded.length)
+    log.info(`Still here: ${notEnded.map((each) => each.session).join(', ')} (see above).`);
   if (isInteractive() && result.ejected.length) log.info('pwt status shows each ejected session with its reason.');
 }

@@ -19,7 +19,7 @@ export default defineCommand({
   args: {
     branch: { type: 'positional', description: 'Branch (local, remote or origin/<branch>) or the name of a kept session', required: true },
     goal: { type: 'string', description: 'A goal for the session (repeatable; default: the goals pwt remembers for the branch)' },
-    name: { type: 'string', description: 'Session name (default: the kept session\'s name, else the branch with / as -)' },
+    name: { type: 'string', description: "Session name (default: the kept session's name, else the branch with / as -)" },
     env: { type: 'boolean', default: true, description: 'Copy env files into the session (--no-env to skip)' },
     ...hookArgs,
     ...jsonArg,
@@ -44,9 +44,14 @@ export default defineCommand({
     }
     const { session } = result;
     if (result.finished) log.info(`Finished the pwt open that was interrupted (started ${result.finished}).`);
-    if (result.alreadyOpen) log.info(`${session.id} is already open on ${session.branch}.${result.goalsAdded?.length ? ` Added the goal(s): ${result.goalsAdded.join('; ')}` : ''}`);
-    else log.success(`Opened session ${session.id} on ${session.branch}${result.tracking ? ` (a new local branch tracking ${result.tracking})` : ''}${session.base ? `, base ${session.base}` : ''}.`);
-    if (result.goalsFrom === 'manifest' || result.goalsFrom === 'archive') log.info(`Goals restored (from the ${result.goalsFrom === 'manifest' ? 'manifest' : 'archive'}): ${session.goals.join('; ')}`);
+    if (result.alreadyOpen)
+      log.info(`${session.id} is already open on ${session.branch}.${result.goalsAdded?.length ? ` Added the goal(s): ${result.goalsAdded.join('; ')}` : ''}`);
+    else
+      log.success(
+        `Opened session ${session.id} on ${session.branch}${result.tracking ? ` (a new local branch tracking ${result.tracking})` : ''}${session.base ? `, base ${session.base}` : ''}.`,
+      );
+    if (result.goalsFrom === 'manifest' || result.goalsFrom === 'archive')
+      log.info(`Goals restored (from the ${result.goalsFrom === 'manifest' ? 'manifest' : 'archive'}): ${session.goals.join('; ')}`);
     const env = result.actions.find((action) => action.op === 'copy-env') as { copied?: string[] } | undefined;
     if (env?.copied?.length) log.info(`Copied env files: ${env.copied.join(', ')}`);
     log.info(`Path: ${result.path}`);

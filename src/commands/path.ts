@@ -6,7 +6,7 @@ import { printLine } from '../ui/log.js';
 
 /** The full route; src/cli.ts answers most calls from files before this loads (core/project/session-path.ts). */
 export default defineCommand({
-  meta: { name: 'path', description: 'Print the absolute path of a session\'s worktree (no name: the main worktree)' },
+  meta: { name: 'path', description: "Print the absolute path of a session's worktree (no name: the main worktree)" },
   args: {
     name: { type: 'positional', description: 'Session name', required: false },
   },

@@ -17,10 +17,14 @@ export default defineCommand({
     name: { type: 'positional', description: 'Session name', required: true },
     strategy: { type: 'string', description: 'pr | merge | keep | abandon (asked at a terminal; default elsewhere: keep)' },
     yes: { type: 'boolean', alias: 'y', description: 'Confirm abandon without asking' },
-    squash: { type: 'boolean', description: 'With merge: one commit on the base instead of a merge commit (the branch\'s commits are archived)' },
+    squash: { type: 'boolean', description: "With merge: one commit on the base instead of a merge commit (the branch's commits are archived)" },
     message: { type: 'string', description: 'With --squash: the commit message (default: the session name, goals and squashed commits)' },
     commit: { type: 'string', description: 'Commit uncommitted work (untracked included) with this message first' },
-    force: { type: 'boolean', description: 'Go past a locked worktree, running processes, a detached HEAD or an operation in progress (archiving what would be lost); with abandon also archive uncommitted work' },
+    force: {
+      type: 'boolean',
+      description:
+        'Go past a locked worktree, running processes, a detached HEAD or an operation in progress (archiving what would be lost); with abandon also archive uncommitted work',
+    },
     'dry-run': { type: 'boolean', description: 'Print the plan and change nothing' },
     ...hookArgs,
     ...jsonArg,
@@ -30,11 +34,19 @@ export default defineCommand({
     if (args.strategy !== undefined && !(STRATEGIES as readonly string[]).includes(args.strategy)) {
       throw usageError(`Unknown strategy "${args.strategy}".`, `Use one of: ${STRATEGIES.join(', ')}.`);
     }
-    if (args.message !== undefined && !args.squash) throw usageError('--message goes with --squash.', 'Run: pwt remove <name> --strategy merge --squash --message "..."');
-    if (args.squash && args.strategy !== undefined && args.strategy !== 'merge') throw usageError(`--squash goes with --strategy merge, not ${args.strategy}.`, 'Run: pwt remove <name> --strategy merge --squash');
+    if (args.message !== undefined && !args.squash)
+      throw usageError('--message goes with --squash.', 'Run: pwt remove <name> --strategy merge --squash --message "..."');
+    if (args.squash && args.strategy !== undefined && args.strategy !== 'merge')
+      throw usageError(`--squash goes with --strategy merge, not ${args.strategy}.`, 'Run: pwt remove <name> --strategy merge --squash');
     const project = await openProject();
     // A session on a host ends there, by the same ending sequence run by the pwt there (docs/hosts.md).
-    if (await runOnHostIfThere(project, args.name, ['remove', ...rawArgs], { json: args.json, after: args['dry-run'] ? undefined : () => endedOnHost(project, args.name, args.strategy) })) return;
+    if (
+      await runOnHostIfThere(project, args.name, ['remove', ...rawArgs], {
+        json: args.json,
+        after: args['dry-run'] ? undefined : () => endedOnHost(project, args.name, args.strategy),
+      })
+    )
+      return;
     const dryRun = Boolean(args['dry-run']);
     const result = await removeSession(project, {
       name: args.name,
@@ -82,16 +94,26 @@ function report(result: RemoveResult): void {
   const opened = find('create-pr')?.url;
   if (strategy === 'pr' && opened) log.success(`Opened ${opened} and removed the worktree; ${stays}.`);
   else if (strategy === 'pr' && pr) log.success(`Pushed ${facts.session.branch} to its open pull request ${pr} and removed the worktree; ${stays}.`);
-  if (squashed) log.success(`Squashed ${facts.session.branch} into one commit on ${String(squashed.into)}${squashed.commit ? ` (${String(squashed.commit).slice(0, 10)})` : ''} and deleted the branch (push the base yourself when ready).`);
+  if (squashed)
+    log.success(
+      `Squashed ${facts.session.branch} into one commit on ${String(squashed.into)}${squashed.commit ? ` (${String(squashed.commit).slice(0, 10)})` : ''} and deleted the branch (push the base yourself when ready).`,
+    );
   else if (strategy === 'merge' && merge) {
-    const how = merge.mode === 'already-merged' ? `${facts.session.branch} was already in ${String(merge.into)}: nothing to merge;` : `Merged ${facts.session.branch} into ${String(merge.into)} (${String(merge.commit ?? '').slice(0, 10)}) and`;
+    const how =
+      merge.mode === 'already-merged'
+        ? `${facts.session.branch} was already in ${String(merge.into)}: nothing to merge;`
+        : `Merged ${facts.session.branch} into ${String(merge.into)} (${String(merge.commit ?? '').slice(0, 10)}) and`;
     log.success(`${how} deleted the branch${merge.mode === 'already-merged' ? '' : ' (push the base yourself when ready)'}.`);
   } else if (strategy === 'merge') log.success(`Removed the session ${id}; there was no branch ${facts.session.branch} to merge.`);
   if (squashed && archive) log.info(`The branch's own commits are archived as ${String(archive.ref)} (pwt restore ${id} brings them back).`);
   if (strategy === 'keep') log.success(`Removed the worktree of ${id}; ${stays}.`);
-  if (strategy !== 'abandon' && !squashed && archive) log.info(`What only the worktree held is archived as ${String(archive.ref)} (git log ${String(archive.ref)}; pwt restore ${id} --at ${String(archive.ref).split('/').pop()}).`);
+  if (strategy !== 'abandon' && !squashed && archive)
+    log.info(
+      `What only the worktree held is archived as ${String(archive.ref)} (git log ${String(archive.ref)}; pwt restore ${id} --at ${String(archive.ref).split('/').pop()}).`,
+    );
   for (const action of result.actions) {
-    if (action.op === 'archive-nested' || action.op === 'archive-ignored') log.info(`${action.op === 'archive-nested' ? 'Nested repositories' : 'Ignored files that differed from the main worktree'} copied to ${action.to}`);
+    if (action.op === 'archive-nested' || action.op === 'archive-ignored')
+      log.info(`${action.op === 'archive-nested' ? 'Nested repositories' : 'Ignored files that differed from the main worktree'} copied to ${action.to}`);
   }
   if (strategy === 'abandon') {
     log.success(`Abandoned ${id}.`);

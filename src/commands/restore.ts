@@ -24,7 +24,9 @@ export default defineCommand({
     if (args.list) {
       const { entries, picked } = await archivesOf(project, args.name);
       if (args.json) {
-        printJson({ archives: entries.map((entry) => ({ ref: entry.ref, stamp: entry.stamp, commit: entry.commit, ...entry.meta, picked: entry === picked })) });
+        printJson({
+          archives: entries.map((entry) => ({ ref: entry.ref, stamp: entry.stamp, commit: entry.commit, ...entry.meta, picked: entry === picked })),
+        });
         return;
       }
       if (!picked) {
@@ -45,7 +47,13 @@ export default defineCommand({
     });
     reportHookResult(result);
     if (args.json) {
-      printJson({ actions: result.actions, dryRun, session: { ...result.session, path: result.path }, archive: result.entry.ref, ...(result.leftFolder ? { leftInArchive: result.leftFolder } : {}) });
+      printJson({
+        actions: result.actions,
+        dryRun,
+        session: { ...result.session, path: result.path },
+        archive: result.entry.ref,
+        ...(result.leftFolder ? { leftInArchive: result.leftFolder } : {}),
+      });
       return;
     }
     if (dryRun) {
@@ -54,14 +62,23 @@ export default defineCommand({
       return;
     }
     if (result.finished) log.info(`Finished the pwt restore ${result.session.id} that was interrupted (started ${result.finished}).`);
-    log.success(`Restored ${result.session.id} on ${result.session.branch} from ${result.entry.ref}${result.entry.meta.dirty ? ', uncommitted work included' : ''}.`);
+    log.success(
+      `Restored ${result.session.id} on ${result.session.branch} from ${result.entry.ref}${result.entry.meta.dirty ? ', uncommitted work included' : ''}.`,
+    );
     const newer = result.archives.filter((entry) => entry.stamp > result.entry.stamp);
-    if (args.at === undefined && newer.length) log.info(`Took ${result.entry.stamp}, not the newer ${newer.map((entry) => entry.stamp).join(', ')}: it holds the same commits plus more (${describeArchive(result.entry)}). See pwt restore ${result.session.id} --list.`);
-    else if (result.archives.length > 1) log.info(`${result.archives.length - 1} other archive(s) of ${result.session.id}: pwt restore ${result.session.id} --list`);
+    if (args.at === undefined && newer.length)
+      log.info(
+        `Took ${result.entry.stamp}, not the newer ${newer.map((entry) => entry.stamp).join(', ')}: it holds the same commits plus more (${describeArchive(result.entry)}). See pwt restore ${result.session.id} --list.`,
+      );
+    else if (result.archives.length > 1)
+      log.info(`${result.archives.length - 1} other archive(s) of ${result.session.id}: pwt restore ${result.session.id} --list`);
     const env = result.actions.find((action) => action.op === 'copy-env') as { copied?: string[] } | undefined;
     if (env?.copied?.length) log.info(`Copied env files: ${env.copied.join(', ')}`);
     log.info(`Path: ${result.path}`);
-    if (result.leftFolder) log.info(`Not brought back, still in ${result.leftFolder.path}: ${result.leftFolder.entries.join(', ')} (copy what you need; pwt archive prune deletes it with its ref).`);
+    if (result.leftFolder)
+      log.info(
+        `Not brought back, still in ${result.leftFolder.path}: ${result.leftFolder.entries.join(', ')} (copy what you need; pwt archive prune deletes it with its ref).`,
+      );
     log.info(`Go there: pcd ${result.session.id}   (the archive ref stays: pwt archive list; pwt archive prune deletes old ones)`);
   },
 });

@@ -22,7 +22,11 @@ export default defineCommand({
       const report = await collectStatus(project, { all: args.all });
       const withAgents = report.sessions.some((session) => session.agents.length > 0);
       const [activity, usage] = withAgents ? await Promise.all([activityByAgent(project), usageByAgent(project)]) : [new Map(), new Map()];
-      const agentJson = (agent: (typeof report.sessions)[number]['agents'][number]) => ({ ...agent, ...(agent.status === 'running' ? activity.get(agent.id) : {}), ...(usage.has(agent.id) ? { usage: usage.get(agent.id) } : {}) });
+      const agentJson = (agent: (typeof report.sessions)[number]['agents'][number]) => ({
+        ...agent,
+        ...(agent.status === 'running' ? activity.get(agent.id) : {}),
+        ...(usage.has(agent.id) ? { usage: usage.get(agent.id) } : {}),
+      });
       // Host sessions follow the local ones, each with "host" and "reachable" (docs/hosts.md).
       const onHosts = (await hosts).flatMap((host) => host.sessions);
       printJson({ ...report, sessions: [...report.sessions.map((session) => ({ ...session, agents: session.agents.map(agentJson) })), ...onHosts] });

@@ -15,7 +15,10 @@ const VERB: Record<InstalledFile['status'], string> = {
 };
 
 const install = defineCommand({
-  meta: { name: 'install', description: 'Write the dev-session prompts (dev-session.start, dev-session.end, parallel.status) where each agent reads custom commands' },
+  meta: {
+    name: 'install',
+    description: 'Write the dev-session prompts (dev-session.start, dev-session.end, parallel.status) where each agent reads custom commands',
+  },
   args: {
     agent: { type: 'enum', options: [...TEMPLATE_AGENTS, 'all'], default: 'all', description: `${TEMPLATE_AGENTS.join(' | ')} | all` },
     force: { type: 'boolean', description: 'Overwrite copies that were edited since pwt wrote them' },
@@ -38,9 +41,12 @@ const install = defineCommand({
       else log.info(line);
     }
     const kept = files.filter((file) => file.status === 'kept-edited');
-    if (kept.length > 0) log.warn(`${kept.length} edited file(s) kept as they are. To replace them with pwt's version: pwt templates install --agent ${args.agent} --force`);
+    if (kept.length > 0)
+      log.warn(`${kept.length} edited file(s) kept as they are. To replace them with pwt's version: pwt templates install --agent ${args.agent} --force`);
     if (!dryRun && files.some((file) => file.status !== 'up-to-date' && file.status !== 'kept-edited')) {
-      log.success(`Templates written in ${repo.mainPath}; commit them to share them with your team. Run them as /dev-session.start, /dev-session.end, /parallel.status ($dev-session-start etc. in Codex).`);
+      log.success(
+        `Templates written in ${repo.mainPath}; commit them to share them with your team. Run them as /dev-session.start, /dev-session.end, /parallel.status ($dev-session-start etc. in Codex).`,
+      );
     }
   },
 });

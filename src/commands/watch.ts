@@ -20,13 +20,17 @@ export default defineCommand({
     notify: { type: 'boolean', description: 'Ring the bell (and notify-send when present) when an agent starts waiting for you' },
   },
   async run({ args }) {
-    if (!process.stdout.isTTY || !process.stdin.isTTY) throw preconditionError('pwt watch needs a terminal.', 'For scripts use: pwt status --json, pwt agent list --all --json');
+    if (!process.stdout.isTTY || !process.stdin.isTTY)
+      throw preconditionError('pwt watch needs a terminal.', 'For scripts use: pwt status --json, pwt agent list --all --json');
     await requireTmux();
     const project = await openProject();
     const model = new WatchModel(project);
     const hosts = hasHosts(project.sessionsDir) ? (await import('./_host-watch.js')).hostWatch(project) : null;
     let latest: WatchFrame | null = null;
-    const agentOf = (line: Line) => latest?.sessions.find((row) => row.session.id === line.sessionId)?.agents.find((a) => (line.agentId ? a.agent.id === line.agentId : a.status === 'running'));
+    const agentOf = (line: Line) =>
+      latest?.sessions
+        .find((row) => row.session.id === line.sessionId)
+        ?.agents.find((a) => (line.agentId ? a.agent.id === line.agentId : a.status === 'running'));
     const { runWatchView } = await loadViewOutsideCi();
     const { installedProviders } = await import('../core/agents/vendors/install.js');
     await runWatchView({

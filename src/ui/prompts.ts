@@ -84,4 +84,3 @@ export async function text(message: string, placeholder?: string, fallback?: str
     if (fallback !== undefined) return fallback;
   }
 }
-

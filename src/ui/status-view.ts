@@ -36,14 +36,23 @@ const ORPHAN_HINT: Record<string, string> = {
 type Row = StatusSkeleton['sessions'][number] & Partial<SessionStatus>;
 
 /** `B on A` for a session stacked on another (`pwt create B --on A`: its base is A's branch). */
-const sessionCell = (row: Row, prefix: string) => (row.base?.startsWith(prefix) && row.base !== row.branch ? `${printable(row.id)} on ${printable(row.base.slice(prefix.length))}` : printable(row.id));
+const sessionCell = (row: Row, prefix: string) =>
+  row.base?.startsWith(prefix) && row.base !== row.branch ? `${printable(row.id)} on ${printable(row.base.slice(prefix.length))}` : printable(row.id);
 
 function cells(row: Row, done: boolean, prefix: string): string[] {
   const changes = !done ? color.dim(PENDING) : !row.exists ? color.red('missing') : row.dirty ? color.yellow(`${row.changes} changed`) : 'clean';
   const counts = !done ? color.dim(PENDING) : row.ahead === null || row.ahead === undefined ? '-' : `+${row.ahead}/-${row.behind}`;
   // Only the checked answer: a remembered "running" may be a dead agent.
   const agent = row.activeAgent ?? '-';
-  return [sessionCell(row, prefix) + (row.notes?.length ? color.yellow(' !') : ''), printable(row.branch), age(row.startedAt), changes, counts, printable(agent), printable(row.goals[0] ?? '')];
+  return [
+    sessionCell(row, prefix) + (row.notes?.length ? color.yellow(' !') : ''),
+    printable(row.branch),
+    age(row.startedAt),
+    changes,
+    counts,
+    printable(agent),
+    printable(row.goals[0] ?? ''),
+  ];
 }
 
 function titleLine(skeleton: StatusSkeleton, main: MainStatus | undefined): string {
@@ -65,9 +74,15 @@ export function statusView(branchPrefix: string, screen: Screen = stdoutScreen):
   let branchColumn = true; // left out while every branch is <prefix><name>
   const marker = (row: Row | null) => (skeleton?.current ? (row?.id === skeleton.current ? '* ' : '  ') : '');
   const pick = (line: string[]) => (branchColumn ? line : line.filter((_, column) => column !== 1));
-  const widths = () => columnWidths(pick(HEADER), rows.map((row, i) => pick(cells(row, done[i] === true, branchPrefix))), pick(MIN_WIDTHS.map(String)).map(Number));
+  const widths = () =>
+    columnWidths(
+      pick(HEADER),
+      rows.map((row, i) => pick(cells(row, done[i] === true, branchPrefix))),
+      pick(MIN_WIDTHS.map(String)).map(Number),
+    );
   const fit = (line: string) => (width === undefined ? line : cut(line, width));
-  const rowLine = (index: number, w: number[]) => fit(marker(rows[index] as Row) + layoutRow(pick(cells(rows[index] as Row, done[index] === true, branchPrefix)), w));
+  const rowLine = (index: number, w: number[]) =>
+    fit(marker(rows[index] as Row) + layoutRow(pick(cells(rows[index] as Row, done[index] === true, branchPrefix)), w));
   const headerLine = (w: number[]) => fit(marker(null) + layoutRow(pick(HEADER), w));
 
   const region = () => {
@@ -146,7 +161,12 @@ function notesText(sessions: SessionStatus[], width: number | undefined): string
 }
 
 function orphansText(orphans: Orphan[], width: number | undefined): string {
-  const rows = orphans.map((orphan) => [orphan.kind, printable(orphan.id ?? orphan.branch ?? '-'), printable(orphan.path ?? '-'), ORPHAN_HINT[orphan.kind] ?? '']);
+  const rows = orphans.map((orphan) => [
+    orphan.kind,
+    printable(orphan.id ?? orphan.branch ?? '-'),
+    printable(orphan.path ?? '-'),
+    ORPHAN_HINT[orphan.kind] ?? '',
+  ]);
   return `\n${color.yellow(`Orphans (${orphans.length}) - pwt cleanup repairs them:`)}\n${table(['KIND', 'NAME', 'PATH', 'WHAT'], rows, { width })}\n`;
 }
 

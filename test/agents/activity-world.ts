@@ -30,7 +30,15 @@ export async function registerSession(world: AgentWorld, name: string, goals = [
   const worktree = join(project.sessionsDir, name);
   if (!existsSync(worktree)) world.sandbox.git(world.project.main, 'worktree', 'add', '--quiet', '-b', `session/${name}`, worktree);
   await updateManifest(project, (manifest) => {
-    manifest.sessions.push({ id: name, branch: `session/${name}`, worktree: `../app-sessions/${name}`, startedAt: new Date().toISOString(), goals, status: 'active', base: 'main' });
+    manifest.sessions.push({
+      id: name,
+      branch: `session/${name}`,
+      worktree: `../app-sessions/${name}`,
+      startedAt: new Date().toISOString(),
+      goals,
+      status: 'active',
+      base: 'main',
+    });
   });
   return project;
 }
@@ -46,7 +54,16 @@ export async function startRealAgent(world: AgentWorld, name: string, provider: 
   const [cmd, ...args] = argv;
   // tmux gives a new pane the PATH of the tmux client that asked for it, not the -e one: set it in the command.
   const full = ['env', `PATH=${env.PATH ?? ''}`, cmd as string, ...withActivityArgs(args, launch)];
-  const made = await newAgentWindow({ tmuxSession: `app/${name}`, main: world.project.main, session: name, agentId, windowName: provider, cwd: world.cwd, env: { ...env, TMUX_TMPDIR: process.env.TMUX_TMPDIR }, argv: full });
+  const made = await newAgentWindow({
+    tmuxSession: `app/${name}`,
+    main: world.project.main,
+    session: name,
+    agentId,
+    windowName: provider,
+    cwd: world.cwd,
+    env: { ...env, TMUX_TMPDIR: process.env.TMUX_TMPDIR },
+    argv: full,
+  });
   const agent: AgentEntry = {
     id: agentId,
     provider,
@@ -67,10 +84,15 @@ export async function startRealAgent(world: AgentWorld, name: string, provider: 
     screen,
     async waitForScreen(pattern, timeoutMs = 60_000) {
       try {
-        return await poll(`screen to show ${pattern}`, async () => {
-          const text = await screen();
-          return pattern.test(text) ? text : null;
-        }, timeoutMs, 250);
+        return await poll(
+          `screen to show ${pattern}`,
+          async () => {
+            const text = await screen();
+            return pattern.test(text) ? text : null;
+          },
+          timeoutMs,
+          250,
+        );
       } catch (error) {
         const panes = await listPanes().catch((e: Error) => e.message);
         throw new Error(`${(error as Error).message}\n--- panes ---\n${JSON.stringify(panes)}\n--- screen ---\n${await screen()}`);

@@ -52,10 +52,15 @@ async function activityOf(agent: RunningAgent) {
 
 async function until(agent: RunningAgent, want: Activity, source?: string, timeoutMs = 60_000) {
   try {
-    return await poll(`activity ${want}${source ? ` from ${source}` : ''}`, async () => {
-      const now = await activityOf(agent);
-      return now?.activity === want && (!source || now.activitySource === source) ? now : null;
-    }, timeoutMs, 200);
+    return await poll(
+      `activity ${want}${source ? ` from ${source}` : ''}`,
+      async () => {
+        const now = await activityOf(agent);
+        return now?.activity === want && (!source || now.activitySource === source) ? now : null;
+      },
+      timeoutMs,
+      200,
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}; it is ${JSON.stringify(await activityOf(agent))}\n--- screen ---\n${await agent.screen()}`);
   }
@@ -70,7 +75,10 @@ async function wait(world: AgentWorld, agent: RunningAgent, state: Activity, tim
   const waited = await pwt(world, ['agent', 'wait', agent.agent.id, '--for', state, '--timeout', String(timeout), '--json']);
   if (waited.code !== 0) {
     const hook = readHookState(hookFile(agentsDir(agent.project.sessionsDir), agent.agent.id));
-    expect(waited.code, `${waited.stderr}\nlast hook: ${JSON.stringify(hook)}\nrequests: ${JSON.stringify(server.requests.slice(-4).map((r) => [r.path, r.reply, r.at]))}\n--- screen ---\n${await agent.screen()}`).toBe(0);
+    expect(
+      waited.code,
+      `${waited.stderr}\nlast hook: ${JSON.stringify(hook)}\nrequests: ${JSON.stringify(server.requests.slice(-4).map((r) => [r.path, r.reply, r.at]))}\n--- screen ---\n${await agent.screen()}`,
+    ).toBe(0);
   }
   return parseJson(waited.stdout);
 }
@@ -89,10 +97,20 @@ async function workIdleKill(world: AgentWorld, agent: RunningAgent, { workingSou
   // The same in the JSON scripts read: agent list and status.
   const listed = await pwt(world, ['agent', 'list', '--all', '--json']);
   expect(listed.code, listed.stderr).toBe(0);
-  expect(parseJson(listed.stdout).agents).toEqual([expect.objectContaining({ id: agent.agent.id, status: 'running', activity: 'idle', activitySource: expect.stringMatching(/^(hook|screen)$/), activitySince: expect.stringMatching(/^\d{4}-/) })]);
+  expect(parseJson(listed.stdout).agents).toEqual([
+    expect.objectContaining({
+      id: agent.agent.id,
+      status: 'running',
+      activity: 'idle',
+      activitySource: expect.stringMatching(/^(hook|screen)$/),
+      activitySince: expect.stringMatching(/^\d{4}-/),
+    }),
+  ]);
   const status = await pwt(world, ['status', '--json']);
   expect(status.code, status.stderr).toBe(0);
-  expect(parseJson(status.stdout).sessions.find((s: { id: string }) => s.id === agent.session).agents).toEqual([expect.objectContaining({ id: agent.agent.id, status: 'running', activity: 'idle' })]);
+  expect(parseJson(status.stdout).sessions.find((s: { id: string }) => s.id === agent.session).agents).toEqual([
+    expect.objectContaining({ id: agent.agent.id, status: 'running', activity: 'idle' }),
+  ]);
   return async function killWhileWorking() {
     const hold = server.hold();
     await send(world, agent, 'one more turn');
@@ -118,7 +136,14 @@ describe('activity of real agent CLIs', () => {
     const bin = requireCli('claude');
     const { world } = worlds.make('act-claude');
     const env = claudeRecipe(world, server.url);
-    writeFileSync(join(world.home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, customApiKeyResponses: { approved: ['sk-fake'], rejected: [] }, projects: { [world.cwd]: { hasTrustDialogAccepted: true } } }));
+    writeFileSync(
+      join(world.home, '.claude.json'),
+      JSON.stringify({
+        hasCompletedOnboarding: true,
+        customApiKeyResponses: { approved: ['sk-fake'], rejected: [] },
+        projects: { [world.cwd]: { hasTrustDialogAccepted: true } },
+      }),
+    );
     const start = claude.startCommand({ cwd: world.cwd, sessionId: randomUUID() });
     const agent = await startRealAgent(world, 'act-claude', 'claude', [bin, ...start.args], env);
     started.push(agent);
@@ -172,7 +197,15 @@ describe('activity of real agent CLIs', () => {
     const agent = await startRealAgent(world, 'act-run', 'pi', [bin, ...start.args], { ...env, ...start.env });
     started.push(agent);
     await agent.waitForScreen(/mock-model/);
-    const member = { session: 'act-run', provider: 'pi', agentId: agent.agent.id, vendorSessionId: null, cliCommand: null, tmuxSession: agent.agent.tmux!.session, spawnedAt: agent.agent.spawnedAt };
+    const member = {
+      session: 'act-run',
+      provider: 'pi',
+      agentId: agent.agent.id,
+      vendorSessionId: null,
+      cliCommand: null,
+      tmuxSession: agent.agent.tmux!.session,
+      spawnedAt: agent.agent.spawnedAt,
+    };
     await createRun(agent.project.sessionsDir, { version: 1, name: 'r1', createdAt: new Date().toISOString(), goals: [], prompt: null, agents: [member] });
     const sent = await pwt(world, ['run', 'send', 'r1', 'hello from the run']);
     expect(sent.code, sent.stderr).toBe(0);

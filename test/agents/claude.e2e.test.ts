@@ -6,7 +6,18 @@ import claude from '../../src/core/agents/vendors/claude/adapter.js';
 import type { CommandSpec } from '../../src/core/agents/vendors/types.js';
 import { MARKER, TOOL_COMMAND } from './server/script.js';
 import { makeAgentWorld, poll, requireCli, TmuxSession, type AgentWorld } from './harness.js';
-import { expectCliFace, expectPinnedVersion, expectToolTurn, replyTurn, runHeadless, SECOND_PROMPT, TOOL_DONE, toolTurn, turns, useModelServer } from './e2e.js';
+import {
+  expectCliFace,
+  expectPinnedVersion,
+  expectToolTurn,
+  replyTurn,
+  runHeadless,
+  SECOND_PROMPT,
+  TOOL_DONE,
+  toolTurn,
+  turns,
+  useModelServer,
+} from './e2e.js';
 import { claudeRecipe } from './recipes.js';
 
 /**
@@ -26,7 +37,11 @@ beforeAll(() => {
   // What the interactive TUI asks on a first run: onboarding done, this API key approved, this folder trusted.
   writeFileSync(
     join(world.home, '.claude.json'),
-    JSON.stringify({ hasCompletedOnboarding: true, customApiKeyResponses: { approved: ['sk-fake'], rejected: [] }, projects: { [world.cwd]: { hasTrustDialogAccepted: true } } }),
+    JSON.stringify({
+      hasCompletedOnboarding: true,
+      customApiKeyResponses: { approved: ['sk-fake'], rejected: [] },
+      projects: { [world.cwd]: { hasTrustDialogAccepted: true } },
+    }),
   );
 }, 60_000);
 

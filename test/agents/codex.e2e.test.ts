@@ -2,7 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import codex, { threadIdFromExecJson } from '../../src/core/agents/vendors/codex/adapter.js';
 import { MARKER, TOOL_COMMAND, TOOL_OUTPUT } from './server/script.js';
 import { makeAgentWorld, poll, requireCli, TmuxSession, type AgentWorld } from './harness.js';
-import { expectCliFace, expectPinnedVersion, expectToolTurn, replyTurn, runHeadless, SECOND_PROMPT, TOOL_DONE, toolTurn, turns, useModelServer } from './e2e.js';
+import {
+  expectCliFace,
+  expectPinnedVersion,
+  expectToolTurn,
+  replyTurn,
+  runHeadless,
+  SECOND_PROMPT,
+  TOOL_DONE,
+  toolTurn,
+  turns,
+  useModelServer,
+} from './e2e.js';
 import { codexRecipe } from './recipes.js';
 
 /**

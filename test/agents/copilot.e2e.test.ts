@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import copilot from '../../src/core/agents/vendors/copilot/adapter.js';
-import { converseOnce, expectCliFace, expectEveryRequestRouted, expectPinnedVersion, expectResumeAddsTurn, expectToolTurn, pollSessions, replyTurn, runHeadless, turns, useFreshWorlds, useModelServer } from './e2e.js';
+import {
+  converseOnce,
+  expectCliFace,
+  expectEveryRequestRouted,
+  expectPinnedVersion,
+  expectResumeAddsTurn,
+  expectToolTurn,
+  pollSessions,
+  replyTurn,
+  runHeadless,
+  turns,
+  useFreshWorlds,
+  useModelServer,
+} from './e2e.js';
 import { copilotRecipe } from './recipes.js';
 import { MARKER, TOOL_COMMAND } from './server/script.js';
 

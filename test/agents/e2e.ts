@@ -115,9 +115,15 @@ export const SECOND_PROMPT = 'And a second turn';
 /** [role, text] of each message: the shape conversations are compared in. */
 export const turns = (messages: TranscriptMessage[]): [string, string][] => messages.map((m) => [m.role, m.text]);
 /** A prompt that made the model call the tool, and its answer. */
-export const toolTurn = (prompt: string): [string, string][] => [['user', prompt], ['assistant', TOOL_DONE]];
+export const toolTurn = (prompt: string): [string, string][] => [
+  ['user', prompt],
+  ['assistant', TOOL_DONE],
+];
 /** A prompt the model only echoes. */
-export const replyTurn = (text: string): [string, string][] => [['user', text], ['assistant', `Reply to: ${text}`]];
+export const replyTurn = (text: string): [string, string][] => [
+  ['user', text],
+  ['assistant', `Reply to: ${text}`],
+];
 
 /** The transcript opens with `prompt`, then the vendor's shell `tool` call with the tool's output, then the model's answer. */
 export function expectToolTurn(transcript: Transcript, { prompt, tool }: { prompt: string; tool: { name: string; input: Record<string, unknown> } }): void {
@@ -137,7 +143,13 @@ export function expectToolTurn(transcript: Transcript, { prompt, tool }: { promp
 export async function expectResumeAddsTurn(
   adapter: Adapter,
   id: string,
-  { world, env, prompt, tool, extra = [] }: { world: AgentWorld; env: NodeJS.ProcessEnv; prompt: string; tool: { name: string; input: Record<string, unknown> }; extra?: string[] },
+  {
+    world,
+    env,
+    prompt,
+    tool,
+    extra = [],
+  }: { world: AgentWorld; env: NodeJS.ProcessEnv; prompt: string; tool: { name: string; input: Record<string, unknown> }; extra?: string[] },
 ): Promise<Transcript> {
   await runHeadless(adapter.resumeCommand(id, { cwd: world.cwd, prompt: SECOND_PROMPT, headless: true }, env), env, extra);
   const transcript = await adapter.readTranscript(id, { cwd: world.cwd, env });

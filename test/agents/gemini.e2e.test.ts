@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import gemini from '../../src/core/agents/vendors/gemini/adapter.js';
-import { converseOnce, expectEveryRequestRouted, expectPinnedVersion, expectResumeAddsTurn, expectToolTurn, pollSessions, replyTurn, runHeadless, turns, useFreshWorlds, useModelServer } from './e2e.js';
+import {
+  converseOnce,
+  expectEveryRequestRouted,
+  expectPinnedVersion,
+  expectResumeAddsTurn,
+  expectToolTurn,
+  pollSessions,
+  replyTurn,
+  runHeadless,
+  turns,
+  useFreshWorlds,
+  useModelServer,
+} from './e2e.js';
 import { geminiRecipe } from './recipes.js';
 import { MARKER, TOOL_COMMAND } from './server/script.js';
 

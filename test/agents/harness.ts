@@ -53,11 +53,7 @@ export interface RunResult {
 }
 
 /** Runs a command to completion (stdin closed unless `input`), killing its process group after `timeoutMs`. */
-export function runCommand(
-  cmd: string,
-  args: string[],
-  opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number },
-): Promise<RunResult> {
+export function runCommand(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let stdout = '';
@@ -85,7 +81,12 @@ export function runCommand(
 }
 
 /** Calls `probe` until it returns something truthy; fails with `what` after `timeoutMs`. */
-export async function poll<T>(what: string, probe: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs = 30_000, intervalMs = 200): Promise<T> {
+export async function poll<T>(
+  what: string,
+  probe: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  timeoutMs = 30_000,
+  intervalMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -110,12 +111,33 @@ export class TmuxSession {
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  static start(world: AgentWorld, cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; width?: number; height?: number } = {}): TmuxSession {
+  static start(
+    world: AgentWorld,
+    cmd: string,
+    args: string[],
+    opts: { cwd?: string; env?: NodeJS.ProcessEnv; width?: number; height?: number } = {},
+  ): TmuxSession {
     const socket = join(world.sandbox.root, `tmux-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.sock`);
     const env = opts.env ?? world.env;
     const session = new TmuxSession(socket, env);
     // `-f /dev/null`: no user tmux.conf. With several arguments tmux execs the command directly (no shell).
-    session.tmux(['-f', '/dev/null', 'new-session', '-d', '-s', 'agent', '-x', String(opts.width ?? 160), '-y', String(opts.height ?? 50), '-c', opts.cwd ?? world.cwd, '--', cmd, ...args]);
+    session.tmux([
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-s',
+      'agent',
+      '-x',
+      String(opts.width ?? 160),
+      '-y',
+      String(opts.height ?? 50),
+      '-c',
+      opts.cwd ?? world.cwd,
+      '--',
+      cmd,
+      ...args,
+    ]);
     session.tmux(['set-option', '-t', 'agent', 'remain-on-exit', 'on']);
     return session;
   }
@@ -161,10 +183,15 @@ export class TmuxSession {
     await this.submit(text);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await poll(`the screen after submitting ${JSON.stringify(text)}`, () => {
-          const screen = this.screen();
-          return done(screen) ? screen : null;
-        }, waitMs, 250);
+        return await poll(
+          `the screen after submitting ${JSON.stringify(text)}`,
+          () => {
+            const screen = this.screen();
+            return done(screen) ? screen : null;
+          },
+          waitMs,
+          250,
+        );
       } catch (error) {
         const bottom = this.screen().trimEnd().split('\n').slice(-6).join('\n');
         if (attempt >= tries || !bottom.includes(text.slice(0, 24))) throw new Error(`${(error as Error).message}\n--- screen ---\n${this.screen()}`);
@@ -185,10 +212,15 @@ export class TmuxSession {
   async waitForScreen(pattern: RegExp | string, timeoutMs = 30_000): Promise<string> {
     const test = (s: string) => (typeof pattern === 'string' ? s.includes(pattern) : pattern.test(s));
     try {
-      return await poll(`screen to show ${pattern}`, () => {
-        const s = this.screen();
-        return test(s) ? s : null;
-      }, timeoutMs, 250);
+      return await poll(
+        `screen to show ${pattern}`,
+        () => {
+          const s = this.screen();
+          return test(s) ? s : null;
+        },
+        timeoutMs,
+        250,
+      );
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- screen ---\n${this.screen()}`);
     }

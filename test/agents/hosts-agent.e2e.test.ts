@@ -18,8 +18,13 @@ import { requestText, waitForRequest } from './runtime-world.js';
  */
 const server = useModelServer();
 
-const hostTmux = (world: HostWorld, ...args: string[]) => spawnSync('tmux', ['-L', 'pwt', ...args], { env: { ...process.env, TMUX_TMPDIR: world.sshd.hostTmux, TMUX: '' }, encoding: 'utf8' });
-const paneOf = (world: HostWorld, agentId: string) => hostTmux(world, 'list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}').stdout.split('\n').find((line) => line.endsWith(` ${agentId}`))?.split(' ')[0] ?? '';
+const hostTmux = (world: HostWorld, ...args: string[]) =>
+  spawnSync('tmux', ['-L', 'pwt', ...args], { env: { ...process.env, TMUX_TMPDIR: world.sshd.hostTmux, TMUX: '' }, encoding: 'utf8' });
+const paneOf = (world: HostWorld, agentId: string) =>
+  hostTmux(world, 'list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}')
+    .stdout.split('\n')
+    .find((line) => line.endsWith(` ${agentId}`))
+    ?.split(' ')[0] ?? '';
 /** How a text appears in a request body as the model server records it (JSON). */
 const inJson = (text: string) => JSON.stringify(text).slice(1, -1);
 const screenOf = (world: HostWorld, pane: string) => hostTmux(world, 'capture-pane', '-p', '-J', '-t', pane, '-S', '-200').stdout;
@@ -29,7 +34,20 @@ function writePiConfig(world: HostWorld): void {
   const piDir = join(world.sshd.hostHome, '.pi', 'agent');
   mkdirSync(piDir, { recursive: true });
   const model = { id: 'mock-model', name: 'Mock', reasoning: false, input: ['text'], contextWindow: 128000, maxTokens: 4096 };
-  writeFileSync(join(piDir, 'models.json'), JSON.stringify({ providers: { mock: { baseUrl: `${server.url}/v1`, api: 'openai-completions', apiKey: 'sk-fake', compat: { supportsDeveloperRole: false, supportsReasoningEffort: false }, models: [model] } } }));
+  writeFileSync(
+    join(piDir, 'models.json'),
+    JSON.stringify({
+      providers: {
+        mock: {
+          baseUrl: `${server.url}/v1`,
+          api: 'openai-completions',
+          apiKey: 'sk-fake',
+          compat: { supportsDeveloperRole: false, supportsReasoningEffort: false },
+          models: [model],
+        },
+      },
+    }),
+  );
   writeFileSync(join(piDir, 'settings.json'), JSON.stringify({ defaultProvider: 'mock', defaultModel: 'mock-model', lastChangelogVersion: '0.73.1' }));
 }
 
@@ -57,7 +75,9 @@ describe('an agent on a host (real pi, real sshd)', () => {
 
       const listed = await pwt(['agent', 'list', '--all', '--json']);
       expect(listed.code, listed.stderr).toBe(0);
-      expect(JSON.parse(listed.stdout).agents).toEqual([expect.objectContaining({ id: 'far-pi', session: 'far', provider: 'pi', status: 'running', host: 'box' })]);
+      expect(JSON.parse(listed.stdout).agents).toEqual([
+        expect.objectContaining({ id: 'far-pi', session: 'far', provider: 'pi', status: 'running', host: 'box' }),
+      ]);
       const human = await pwt(['agent', 'list', '--all']);
       expect(human.stdout).toMatch(/HOST\s+AGENT[\s\S]*box\s+far-pi/);
 
@@ -68,7 +88,11 @@ describe('an agent on a host (real pi, real sshd)', () => {
       expect(requestText(await waitForRequest(server, inJson(second), mark))).toContain(inJson(second));
       await poll('pi to answer the sent text', () => screenOf(world, paneOf(world, 'far-pi')).includes('Reply to: second'), 90_000);
 
-      await poll('the vendor id', async () => JSON.parse((await pwt(['agent', 'list', '--session', 'far', '--json'])).stdout).agents[0]?.vendorSessionId, 30_000);
+      await poll(
+        'the vendor id',
+        async () => JSON.parse((await pwt(['agent', 'list', '--session', 'far', '--json'])).stdout).agents[0]?.vendorSessionId,
+        30_000,
+      );
       const stopped = await pwt(['agent', 'stop', '--session', 'far']);
       expect(stopped.code, stopped.stderr).toBe(0);
       const afterStop = JSON.parse((await pwt(['agent', 'list', '--session', 'far', '--json'])).stdout).agents[0];
@@ -94,7 +118,9 @@ describe('an agent on a host (real pi, real sshd)', () => {
 
   it('run start --host: the run and its agents live on the host; list, show, path and rm from here', async () => {
     requireCli('pi');
-    const world = await hostWorld({ hostEnv: { PATH: `${CLI_BIN}:${dirname(NODE)}:${process.env.PATH ?? '/usr/bin:/bin'}`, PI_OFFLINE: '1', TERM: 'xterm-256color' } });
+    const world = await hostWorld({
+      hostEnv: { PATH: `${CLI_BIN}:${dirname(NODE)}:${process.env.PATH ?? '/usr/bin:/bin'}`, PI_OFFLINE: '1', TERM: 'xterm-256color' },
+    });
     try {
       writePiConfig(world);
       const env = { ...world.project.sandbox.env, ...world.env };

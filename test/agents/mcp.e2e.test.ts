@@ -36,12 +36,16 @@ function withPwt(world: RuntimeWorld): NodeJS.ProcessEnv {
 function toolResultReached(requests: RecordedRequest[], needle: string): boolean {
   return requests.some((request) => {
     const body = request.body as any;
-    const items: any[] = [...(body?.messages ?? []).flatMap((message: any) => (Array.isArray(message.content) ? message.content : [])), ...(Array.isArray(body?.input) ? body.input : [])];
+    const items: any[] = [
+      ...(body?.messages ?? []).flatMap((message: any) => (Array.isArray(message.content) ? message.content : [])),
+      ...(Array.isArray(body?.input) ? body.input : []),
+    ];
     return items.some((item) => (item?.type === 'tool_result' || item?.type === 'function_call_output') && JSON.stringify(item).includes(needle));
   });
 }
 
-const calls = (...lines: [string, Record<string, unknown>][]) => ['Please use pwt.', ...lines.map(([tool, args]) => `PWT_CALL ${tool} ${JSON.stringify(args)}`)].join('\n');
+const calls = (...lines: [string, Record<string, unknown>][]) =>
+  ['Please use pwt.', ...lines.map(([tool, args]) => `PWT_CALL ${tool} ${JSON.stringify(args)}`)].join('\n');
 
 describe('pwt mcp with real agents', () => {
   it('the SDK client starts claude in a session, waits with progress, sends it text and reads its transcript', async () => {
@@ -69,10 +73,14 @@ describe('pwt mcp with real agents', () => {
       const sent = await client.call('send_to_agent', { session: 'work', text: 'second prompt over mcp' });
       expect(sent.json).toEqual({ session: 'work', agent: 'work-claude', sent: true });
       await waitForRequest(server, 'second prompt over mcp');
-      await poll('claude to answer the second prompt', async () => {
-        const transcript = await client.call('read_transcript', { session: 'work' });
-        return !transcript.isError && transcript.json.messages.some((message: any) => message.text.includes('Reply to: second prompt over mcp'));
-      }, 90_000);
+      await poll(
+        'claude to answer the second prompt',
+        async () => {
+          const transcript = await client.call('read_transcript', { session: 'work' });
+          return !transcript.isError && transcript.json.messages.some((message: any) => message.text.includes('Reply to: second prompt over mcp'));
+        },
+        90_000,
+      );
       const transcript = await client.call('read_transcript', { session: 'work', provider: 'claude' });
       expect(transcript.json).toMatchObject({ session: 'work', agent: 'work-claude', provider: 'claude', omitted: 0 });
       expect(transcript.json.messages.map((message: any) => [message.role, message.text])).toEqual([
@@ -87,7 +95,7 @@ describe('pwt mcp with real agents', () => {
     }
   }, 300_000);
 
-  it('start_run fans one task out to codex and pi, compare_run shows their branches, pick_run keeps one with the user\'s yes', async () => {
+  it("start_run fans one task out to codex and pi, compare_run shows their branches, pick_run keeps one with the user's yes", async () => {
     const world = worlds.make();
     for (const provider of ['codex', 'pi']) world.trust(join(world.project.sessionsDir, `fan-${provider}`));
     const client = await connectMcp(world.project.main, world.env, { elicit: yes });
@@ -103,7 +111,11 @@ describe('pwt mcp with real agents', () => {
       expect(progress.length).toBeGreaterThanOrEqual(1);
       expect(progress).toEqual(['Starting codex in fan-codex...', 'Starting pi in fan-pi...'].slice(0, progress.length));
       for (const protocol of ['openai-responses', 'chat-completions']) {
-        await poll(`the ${protocol} agent's prompt`, () => server.requests.find((request) => request.protocol === protocol && requestText(request).includes('fan prompt over mcp')), 90_000);
+        await poll(
+          `the ${protocol} agent's prompt`,
+          () => server.requests.find((request) => request.protocol === protocol && requestText(request).includes('fan prompt over mcp')),
+          90_000,
+        );
       }
       // The agents' work, as commits on their branches.
       commitFile(world.project.sandbox, join(world.project.sessionsDir, 'fan-codex'), 'codex.txt', 'by codex\n', 'codex: fix');
@@ -140,7 +152,11 @@ describe('pwt mcp with real agents', () => {
         // What answering claude's "use this project's MCP servers?" question once writes.
         writeFileSync(join(lead, '.claude', 'settings.local.json'), JSON.stringify({ enableAllProjectMcpServers: true }));
       }
-      const prompt = calls(['create_session', { name: 'sub', goal: `From ${vendor}` }], ['start_agent', { session: 'sub', provider: 'pi', prompt: `hello from ${vendor}` }], ['end_session', { session: 'sub', strategy: 'abandon' }]);
+      const prompt = calls(
+        ['create_session', { name: 'sub', goal: `From ${vendor}` }],
+        ['start_agent', { session: 'sub', provider: 'pi', prompt: `hello from ${vendor}` }],
+        ['end_session', { session: 'sub', strategy: 'abandon' }],
+      );
       const from = server.requests.length;
       const args =
         vendor === 'claude'
@@ -155,7 +171,11 @@ describe('pwt mcp with real agents', () => {
       expect(git(world, world.project.main, 'rev-parse', 'session/sub')).toBe(git(world, world.project.main, 'rev-parse', 'session/lead'));
       expect(sessionOf(world, 'sub').agents).toEqual([expect.objectContaining({ id: 'sub-pi', provider: 'pi' })]);
       // pi's prompt reached the model server; the tool results came back to the calling model.
-      await poll(`pi's prompt from ${vendor}`, () => server.requests.slice(from).find((request) => request.protocol === 'chat-completions' && requestText(request).includes(`hello from ${vendor}`)), 90_000);
+      await poll(
+        `pi's prompt from ${vendor}`,
+        () => server.requests.slice(from).find((request) => request.protocol === 'chat-completions' && requestText(request).includes(`hello from ${vendor}`)),
+        90_000,
+      );
       const mine = server.requests.slice(from).filter((request) => request.protocol === (vendor === 'claude' ? 'anthropic' : 'openai-responses'));
       expect(toolResultReached(mine, 'session/sub')).toBe(true);
       expect(toolResultReached(mine, 'sub-pi')).toBe(true);
@@ -187,14 +207,26 @@ describe('pwt mcp with real agents', () => {
       `PWT_CALL pick_run ${JSON.stringify({ run: 'fan', provider: 'pi' })}`,
     ].join('\n');
     await world.ok(['agent', 'start', 'claude', '--session', 'lead', '--prompt', prompt, '--detach']);
-    const pane = world.tmux('list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}').stdout.split('\n').find((line) => line.endsWith(' lead-claude'))!.split(' ')[0]!;
+    const pane = world
+      .tmux('list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}')
+      .stdout.split('\n')
+      .find((line) => line.endsWith(' lead-claude'))!
+      .split(' ')[0]!;
 
     // Both agents got the task; then pwt asks the user, in claude's screen, before picking.
     for (const protocol of ['openai-responses', 'chat-completions']) {
-      await poll(`the ${protocol} agent's prompt`, () => server.requests.find((request) => request.protocol === protocol && requestText(request).includes('fan prompt from claude')), 120_000);
+      await poll(
+        `the ${protocol} agent's prompt`,
+        () => server.requests.find((request) => request.protocol === protocol && requestText(request).includes('fan prompt from claude')),
+        120_000,
+      );
     }
     const screen = () => world.tmux('capture-pane', '-p', '-J', '-t', pane).stdout;
-    await poll('pwt\'s question in claude', () => /MCP server .pwt. requests your input[\s\S]*Pick pi in run fan: end fan-pi with merge, abandon fan-codex[\s\S]*Accept\s+Decline/.test(screen()), 120_000);
+    await poll(
+      "pwt's question in claude",
+      () => /MCP server .pwt. requests your input[\s\S]*Pick pi in run fan: end fan-pi with merge, abandon fan-codex[\s\S]*Accept\s+Decline/.test(screen()),
+      120_000,
+    );
     expect(sessionOf(world, 'fan-pi')).toMatchObject({ base: 'session/lead' });
     expect(sessionOf(world, 'fan-codex')).toBeTruthy();
     // Yes: tick the box, move to Accept, Enter.
@@ -210,7 +242,15 @@ describe('pwt mcp with real agents', () => {
     expect(JSON.parse(readFileSync(run, 'utf8')).picked).toMatchObject({ provider: 'pi', session: 'fan-pi', strategy: 'merge' });
     expect(manifestOf(world).sessions.map((session: any) => session.id)).toEqual(['lead']);
     expect(git(world, world.project.main, 'for-each-ref', '--format=%(refname)', 'refs/pwt/archive/')).toMatch(/refs\/pwt\/archive\/fan-codex\//);
-    await poll('the pick result back in claude\'s conversation', () => toolResultReached(server.requests.filter((request) => request.protocol === 'anthropic'), 'abandoned'), 60_000);
+    await poll(
+      "the pick result back in claude's conversation",
+      () =>
+        toolResultReached(
+          server.requests.filter((request) => request.protocol === 'anthropic'),
+          'abandoned',
+        ),
+      60_000,
+    );
   }, 400_000);
 
   it('after pwt mcp install, each client lists pwt (claude, gemini and opencode connect to it)', async () => {
@@ -245,6 +285,8 @@ describe('pwt mcp with real agents', () => {
     writeFileSync(join(main, '.claude', 'settings.local.json'), JSON.stringify({ enableAllProjectMcpServers: true }));
     expect((await runCommand(join(CLI_BIN, 'claude'), ['mcp', 'list'], { cwd: main, env, timeoutMs: 120_000 })).stdout).toMatch(/pwt: pwt mcp - ✔ Connected/);
     const doctor = await runCommand('pwt', ['doctor', '--json'], { cwd: main, env });
-    expect(JSON.parse(doctor.stdout).checks.find((check: any) => check.name === 'mcp').detail).toBe('registered for claude (.mcp.json), codex (.codex/config.toml), gemini (.gemini/settings.json), copilot (.mcp.json), opencode (opencode.json)');
+    expect(JSON.parse(doctor.stdout).checks.find((check: any) => check.name === 'mcp').detail).toBe(
+      'registered for claude (.mcp.json), codex (.codex/config.toml), gemini (.gemini/settings.json), copilot (.mcp.json), opencode (opencode.json)',
+    );
   }, 300_000);
 });

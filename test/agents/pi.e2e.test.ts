@@ -5,7 +5,18 @@ import { describe, expect, it } from 'vitest';
 import pi, { agentDir, piFolderName } from '../../src/core/agents/vendors/pi/adapter.js';
 import { poll } from './harness.js';
 import { piRecipe } from './recipes.js';
-import { converseOnce, expectCliFace, expectPinnedVersion, expectResumeAddsTurn, expectToolTurn, replyTurn, runHeadless, turns, useFreshWorlds, useModelServer } from './e2e.js';
+import {
+  converseOnce,
+  expectCliFace,
+  expectPinnedVersion,
+  expectResumeAddsTurn,
+  expectToolTurn,
+  replyTurn,
+  runHeadless,
+  turns,
+  useFreshWorlds,
+  useModelServer,
+} from './e2e.js';
 import { MARKER, TOOL_COMMAND } from './server/script.js';
 
 /**
@@ -45,7 +56,8 @@ describe('pi CLI (real) against the local model server', () => {
     const { world, env } = worlds.make('pi-tui');
     const since = new Date();
 
-    const converse = (spec: { cmd: string; args: string[] }, text: string) => converseOnce(worlds.tmux(world, spec, env), text, { ready: /mock-model/, quit: '/quit' });
+    const converse = (spec: { cmd: string; args: string[] }, text: string) =>
+      converseOnce(worlds.tmux(world, spec, env), text, { ready: /mock-model/, quit: '/quit' });
 
     await converse(pi.startCommand({ cwd: world.cwd }, env), 'first interactive turn');
     const id = await poll('the pi session of the worktree', () => pi.captureSessionId(world.cwd, since, env));

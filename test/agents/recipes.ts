@@ -42,7 +42,10 @@ export function codexRecipe(world: AgentWorld, serverUrl: string, trusted: strin
 /** gemini: API-key auth, the local base URL, session cleanup off. */
 export function geminiRecipe(world: AgentWorld, serverUrl: string): NodeJS.ProcessEnv {
   mkdirSync(join(world.home, '.gemini'), { recursive: true });
-  writeFileSync(join(world.home, '.gemini/settings.json'), JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } }, general: { sessionRetention: { enabled: false } } }));
+  writeFileSync(
+    join(world.home, '.gemini/settings.json'),
+    JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } }, general: { sessionRetention: { enabled: false } } }),
+  );
   return { ...world.env, GEMINI_API_KEY: 'fake', GOOGLE_GEMINI_BASE_URL: serverUrl };
 }
 
@@ -76,7 +79,14 @@ export function opencodeRecipe(world: AgentWorld, serverUrl: string): NodeJS.Pro
       share: 'disabled',
       model: 'mock/mock-model',
       small_model: 'mock/mock-model',
-      provider: { mock: { npm: '@ai-sdk/openai-compatible', name: 'Mock', options: { baseURL: `${serverUrl}/v1`, apiKey: 'sk-fake' }, models: { 'mock-model': { name: 'Mock Model' } } } },
+      provider: {
+        mock: {
+          npm: '@ai-sdk/openai-compatible',
+          name: 'Mock',
+          options: { baseURL: `${serverUrl}/v1`, apiKey: 'sk-fake' },
+          models: { 'mock-model': { name: 'Mock Model' } },
+        },
+      },
     }),
   );
   return {
@@ -95,7 +105,13 @@ export function piRecipe(world: AgentWorld, serverUrl: string): NodeJS.ProcessEn
   const dir = agentDir(env);
   mkdirSync(dir, { recursive: true });
   const model = { id: 'mock-model', name: 'Mock', reasoning: false, input: ['text'], contextWindow: 128000, maxTokens: 4096 };
-  const provider = { baseUrl: `${serverUrl}/v1`, api: 'openai-completions', apiKey: 'sk-fake', compat: { supportsDeveloperRole: false, supportsReasoningEffort: false }, models: [model] };
+  const provider = {
+    baseUrl: `${serverUrl}/v1`,
+    api: 'openai-completions',
+    apiKey: 'sk-fake',
+    compat: { supportsDeveloperRole: false, supportsReasoningEffort: false },
+    models: [model],
+  };
   writeFileSync(join(dir, 'models.json'), JSON.stringify({ providers: { mock: provider } }, null, 2));
   writeFileSync(join(dir, 'settings.json'), JSON.stringify({ defaultProvider: 'mock', defaultModel: 'mock-model', lastChangelogVersion: '0.73.1' }, null, 2));
   return env;

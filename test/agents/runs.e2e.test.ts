@@ -38,7 +38,14 @@ const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').sp
 
 /** Types a prompt into an agent's TUI once it has drawn its screen, then Enter as its own key press. */
 async function submit(world: RuntimeWorld, pane: string, text: string): Promise<void> {
-  await poll('the agent to draw its screen', () => screenOf(world, pane).split('\n').filter((line) => line.trim()).length > 5, 60_000);
+  await poll(
+    'the agent to draw its screen',
+    () =>
+      screenOf(world, pane)
+        .split('\n')
+        .filter((line) => line.trim()).length > 5,
+    60_000,
+  );
   world.tmux('send-keys', '-t', pane, '-l', '--', text);
   await poll('the typed text on screen', () => screenOf(world, pane).includes(text.slice(0, 20)), 20_000);
   await sleep(1000);
@@ -56,16 +63,24 @@ describe('pwt run with claude, codex and pi', () => {
     expect(start.stdout).toBe('');
     for (const provider of PROVIDERS) expect(start.stderr).toContain(`${provider} started in session fix-${provider} (agent fix-${provider}-${provider})`);
     for (const provider of PROVIDERS) {
-      const first = await poll(`${provider}'s first prompt`, () => server.requests.find((request) => request.protocol === PROTOCOL[provider] && requestText(request).includes('run prompt alpha')), 90_000);
+      const first = await poll(
+        `${provider}'s first prompt`,
+        () => server.requests.find((request) => request.protocol === PROTOCOL[provider] && requestText(request).includes('run prompt alpha')),
+        90_000,
+      );
       expect(first).toBeTruthy();
     }
 
     // 2. The run file, field by field; vendor ids fill in as pwt captures them (run show does).
     const runFile = join(project.sessionsDir, '.pwt', 'runs', 'fix.json');
-    const shown = await poll('every vendor id captured', async () => {
-      const state = JSON.parse((await world.ok(['run', 'show', 'fix', '--json'])).stdout);
-      return state.agents.every((agent: any) => agent.vendorSessionId) ? state : null;
-    }, 90_000);
+    const shown = await poll(
+      'every vendor id captured',
+      async () => {
+        const state = JSON.parse((await world.ok(['run', 'show', 'fix', '--json'])).stdout);
+        return state.agents.every((agent: any) => agent.vendorSessionId) ? state : null;
+      },
+      90_000,
+    );
     expect(shown.agents.map((agent: any) => [agent.provider, agent.status, agent.exists])).toEqual(PROVIDERS.map((provider) => [provider, 'running', true]));
     const file = JSON.parse(readFileSync(runFile, 'utf8'));
     expect(Object.keys(file).sort()).toEqual(['agents', 'base', 'createdAt', 'goals', 'name', 'prompt', 'version']);
@@ -82,7 +97,14 @@ describe('pwt run with claude, codex and pi', () => {
       expect(agent.vendorSessionId).toBe(shown.agents[index].vendorSessionId);
       vendorIds[provider] = agent.vendorSessionId;
       const record = JSON.parse(readFileSync(join(project.sessionsDir, '.pwt', 'agents', `fix-${provider}-${provider}.session.json`), 'utf8'));
-      expect(record).toMatchObject({ agentId: agent.agentId, session: agent.session, provider, vendorSessionId: agent.vendorSessionId, tmuxSession: agent.tmuxSession, spawnedAt: agent.spawnedAt });
+      expect(record).toMatchObject({
+        agentId: agent.agentId,
+        session: agent.session,
+        provider,
+        vendorSessionId: agent.vendorSessionId,
+        tmuxSession: agent.tmuxSession,
+        spawnedAt: agent.spawnedAt,
+      });
     }
     expect((await world.ok(['run', 'list', '--json'])).stdout).toContain('"live": 3');
 
@@ -174,7 +196,13 @@ describe('pwt run with claude, codex and pi', () => {
     await waitForRequest(server, 'half prompt beta');
     const file = JSON.parse(readFileSync(join(project.sessionsDir, '.pwt', 'runs', 'half.json'), 'utf8'));
     expect(file.agents[0]).toMatchObject({ provider: 'pi', agentId: 'half-pi-pi' });
-    expect(file.agents[1]).toMatchObject({ provider: 'cursor', session: 'half-cursor', agentId: null, vendorSessionId: null, error: 'cursor-agent is not installed or not on PATH.' });
+    expect(file.agents[1]).toMatchObject({
+      provider: 'cursor',
+      session: 'half-cursor',
+      agentId: null,
+      vendorSessionId: null,
+      error: 'cursor-agent is not installed or not on PATH.',
+    });
     expect(existsSync(join(project.sessionsDir, 'half-cursor'))).toBe(false);
     const state = JSON.parse((await world.ok(['run', 'show', 'half', '--json'])).stdout);
     expect(state.agents.map((agent: any) => agent.status)).toEqual(['running', 'failed']);

@@ -58,7 +58,10 @@ describe('agents across the session lifecycle', () => {
     await world.ok(['restore', 'feat']);
     const [restored] = await world.agents('feat');
     expect(restored).toMatchObject({ id: 'feat-claude', status: 'stopped', vendorSessionId: vendorId, resumeArgs: ['claude', '--resume', vendorId] });
-    expect(JSON.parse(readFileSync(join(world.project.sessionsDir, '.pwt', 'agents', 'feat-claude.session.json'), 'utf8'))).toMatchObject({ status: 'stopped', vendorSessionId: vendorId });
+    expect(JSON.parse(readFileSync(join(world.project.sessionsDir, '.pwt', 'agents', 'feat-claude.session.json'), 'utf8'))).toMatchObject({
+      status: 'stopped',
+      vendorSessionId: vendorId,
+    });
 
     const mark = server.requests.length;
     const resumed = await world.ok(['agent', 'start', 'claude', '--prompt', 'after restore', '--session', 'feat']);
@@ -86,7 +89,9 @@ describe('agents across the session lifecycle', () => {
     rmSync(file);
     const mark = server.requests.length;
     const resumed = await world.ok(['agent', 'resume'], cwd);
-    expect(resumed.stderr).toMatch(new RegExp(`Could not resume crash-claude: claude no longer has conversation ${before.vendorSessionId}\\. Started claude fresh instead`));
+    expect(resumed.stderr).toMatch(
+      new RegExp(`Could not resume crash-claude: claude no longer has conversation ${before.vendorSessionId}\\. Started claude fresh instead`),
+    );
     const [fresh] = await world.agents('crash');
     expect(fresh.status).toBe('running');
     expect(fresh.vendorSessionId).not.toBe(before.vendorSessionId);
@@ -98,12 +103,19 @@ describe('agents across the session lifecycle', () => {
   it('two starts on one worktree at once: exactly one agent runs, the other was detached properly', async () => {
     const world = worlds.make();
     const cwd = await world.session('race');
-    const [a, b] = await Promise.all([world.pwt(['agent', 'start', 'claude', '--prompt', 'race one'], cwd), world.pwt(['agent', 'start', 'codex', '--prompt', 'race two'], cwd)]);
+    const [a, b] = await Promise.all([
+      world.pwt(['agent', 'start', 'claude', '--prompt', 'race one'], cwd),
+      world.pwt(['agent', 'start', 'codex', '--prompt', 'race two'], cwd),
+    ]);
     expect([a.code, b.code], `${a.stderr}\n${b.stderr}`).toEqual([0, 0]);
     const agents = await world.agents('race');
     expect(agents.filter((agent: any) => agent.status === 'running')).toHaveLength(1);
     expect(agents.filter((agent: any) => agent.status === 'detached')).toHaveLength(1);
-    const live = world.tmux('list-panes', '-a', '-F', '#{pane_dead} #{@pwt-agent}').stdout.trim().split('\n').filter((line) => line.startsWith('0 '));
+    const live = world
+      .tmux('list-panes', '-a', '-F', '#{pane_dead} #{@pwt-agent}')
+      .stdout.trim()
+      .split('\n')
+      .filter((line) => line.startsWith('0 '));
     expect(live).toHaveLength(1);
     // The detached one's process is gone: one agent process tree in the worktree.
     const running = agents.find((agent: any) => agent.status === 'running');
@@ -121,8 +133,30 @@ describe('agents across the session lifecycle', () => {
     const lines: string[] = [];
     for (let i = 0; i < 30; i++) {
       const at = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
-      lines.push(JSON.stringify({ type: 'user', isSidechain: false, uuid: `u${i}`, parentUuid: i ? `a${i - 1}` : null, timestamp: at, cwd, sessionId: id, message: { role: 'user', content: `turn ${i} ${'中'.repeat(3000)} 😀 end ${i}` } }));
-      lines.push(JSON.stringify({ type: 'assistant', isSidechain: false, uuid: `a${i}`, parentUuid: `u${i}`, timestamp: at, cwd, sessionId: id, message: { id: `msg_${i}`, role: 'assistant', content: [{ type: 'text', text: `answer ${i} ${'ü'.repeat(500)}` }] } }));
+      lines.push(
+        JSON.stringify({
+          type: 'user',
+          isSidechain: false,
+          uuid: `u${i}`,
+          parentUuid: i ? `a${i - 1}` : null,
+          timestamp: at,
+          cwd,
+          sessionId: id,
+          message: { role: 'user', content: `turn ${i} ${'中'.repeat(3000)} 😀 end ${i}` },
+        }),
+      );
+      lines.push(
+        JSON.stringify({
+          type: 'assistant',
+          isSidechain: false,
+          uuid: `a${i}`,
+          parentUuid: `u${i}`,
+          timestamp: at,
+          cwd,
+          sessionId: id,
+          message: { id: `msg_${i}`, role: 'assistant', content: [{ type: 'text', text: `answer ${i} ${'ü'.repeat(500)}` }] },
+        }),
+      );
     }
     writeFileSync(join(folder, `${id}.jsonl`), `${lines.join('\n')}\n`);
 

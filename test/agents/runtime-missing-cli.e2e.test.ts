@@ -33,8 +33,12 @@ describe('an agent CLI that is not installed', () => {
   it('switch, create --agent and resume refuse before anything changes; the recorded conversation resumes once the CLI is back', async () => {
     const world = worlds.make();
     const cwd = await world.session('cli');
-    const basePath = (world.env.PATH ?? '').split(':').filter((dir) => dir !== CLI_BIN).join(':');
-    const pwtWith = (bin: string | null) => (args: string[]) => runCommand(NODE, [CLI, ...args], { cwd, env: { ...world.env, PATH: bin ? `${bin}:${basePath}` : basePath }, timeoutMs: 120_000 });
+    const basePath = (world.env.PATH ?? '')
+      .split(':')
+      .filter((dir) => dir !== CLI_BIN)
+      .join(':');
+    const pwtWith = (bin: string | null) => (args: string[]) =>
+      runCommand(NODE, [CLI, ...args], { cwd, env: { ...world.env, PATH: bin ? `${bin}:${basePath}` : basePath }, timeoutMs: 120_000 });
     const noGemini = pwtWith(onlyClis('claude'));
     const noClis = pwtWith(null);
 

@@ -15,7 +15,11 @@ const server = useModelServer();
 const worlds = useRuntimeWorlds(server, ['claude', 'gemini', 'copilot', 'pi']);
 
 const paneOf = (world: ReturnType<typeof worlds.make>, agentId: string) =>
-  world.tmux('list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}').stdout.split('\n').find((line) => line.endsWith(` ${agentId}`))?.split(' ')[0] ?? '';
+  world
+    .tmux('list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}')
+    .stdout.split('\n')
+    .find((line) => line.endsWith(` ${agentId}`))
+    ?.split(' ')[0] ?? '';
 
 for (const provider of ['gemini', 'copilot', 'pi'] as const) {
   describe(`pwt runs ${provider}`, () => {

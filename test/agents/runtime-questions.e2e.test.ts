@@ -19,10 +19,15 @@ const server = useModelServer();
 const worlds = useRuntimeWorlds(server, ['claude', 'codex', 'gemini', 'copilot']);
 
 /** Requests after `from` that carried the command's output back (the script then answers "Done: the tool printed pwt-tool-output"). */
-const toolResults = (from: number) => server.requests.slice(from).filter((request) => request.reply?.kind === 'text' && request.reply.text.includes(`printed ${TOOL_OUTPUT}`));
+const toolResults = (from: number) =>
+  server.requests.slice(from).filter((request) => request.reply?.kind === 'text' && request.reply.text.includes(`printed ${TOOL_OUTPUT}`));
 
 const paneOf = (world: ReturnType<typeof worlds.make>, agentId: string) =>
-  world.tmux('list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}').stdout.split('\n').find((line) => line.endsWith(` ${agentId}`))?.split(' ')[0] ?? '';
+  world
+    .tmux('list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}')
+    .stdout.split('\n')
+    .find((line) => line.endsWith(` ${agentId}`))
+    ?.split(' ')[0] ?? '';
 
 describe('an agent waiting on a question gets no answer from pwt', () => {
   // opencode and pi run commands without asking; cursor is not installable here.
@@ -75,11 +80,14 @@ describe('an agent waiting on a question gets no answer from pwt', () => {
       const sent = await at(['agent', 'send', text]);
       expect(sent.code, sent.stderr).toBe(0);
       // One user turn holds it all, newlines as sent (claude shows a pasted tab as four spaces, and sends that).
-      const whole = (request: { body?: unknown }) => [JSON.stringify(text), JSON.stringify(text.replaceAll('\t', '    '))].some((each) => requestText(request as never).includes(each.slice(1, -1)));
+      const whole = (request: { body?: unknown }) =>
+        [JSON.stringify(text), JSON.stringify(text.replaceAll('\t', '    '))].some((each) => requestText(request as never).includes(each.slice(1, -1)));
       await poll('the whole text in one request', () => server.requests.slice(mark).find(whole), 90_000);
       await at(['agent', 'wait', '--for', 'idle', '--timeout', '90']);
       // The model answered that one turn; no part of it became a turn of its own (a split would be answered "Reply to: line ...").
-      const replies = server.requests.slice(mark).flatMap((each) => (each.reply?.kind === 'text' && each.reply.text.startsWith('Reply to:') ? [each.reply.text] : []));
+      const replies = server.requests
+        .slice(mark)
+        .flatMap((each) => (each.reply?.kind === 'text' && each.reply.text.startsWith('Reply to:') ? [each.reply.text] : []));
       expect(replies).toContainEqual(expect.stringMatching(new RegExp(`^Reply to: SEND-START ${provider} line 0 cell 0`)));
       expect(replies.filter((reply) => /^Reply to: (line \d|SEND-END|cell)/.test(reply))).toEqual([]);
     }, 300_000);
@@ -96,6 +104,10 @@ describe('an agent waiting on a question gets no answer from pwt', () => {
     const mark = server.requests.length;
     const sent = await runCommand(NODE, [CLI, 'agent', 'send', '-'], { cwd, env: world.env, input: `${text}\n`, timeoutMs: 120_000 });
     expect(sent.code, sent.stderr).toBe(0);
-    await poll('the whole text in one request', () => server.requests.slice(mark).find((each) => requestText(each).includes(JSON.stringify(text).slice(1, -1))), 90_000);
+    await poll(
+      'the whole text in one request',
+      () => server.requests.slice(mark).find((each) => requestText(each).includes(JSON.stringify(text).slice(1, -1))),
+      90_000,
+    );
   }, 300_000);
 });

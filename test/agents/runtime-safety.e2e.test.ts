@@ -45,7 +45,13 @@ describe('tmux pwt cannot reach', () => {
     const cwd = await world.session('seen');
     await world.ok(['agent', 'start', 'claude', '--prompt', 'hello unseen'], cwd);
     await waitForRequest(server, 'hello unseen');
-    const pid = Number(world.tmux('list-panes', '-a', '-F', '#{pane_pid} #{@pwt-agent}').stdout.split('\n').find((line) => line.endsWith(' seen-claude'))!.split(' ')[0]);
+    const pid = Number(
+      world
+        .tmux('list-panes', '-a', '-F', '#{pane_pid} #{@pwt-agent}')
+        .stdout.split('\n')
+        .find((line) => line.endsWith(' seen-claude'))!
+        .split(' ')[0],
+    );
     const started = processStartTime(pid);
     const recordFile = join(world.project.sessionsDir, '.pwt', 'agents', 'seen-claude.session.json');
 
@@ -66,7 +72,12 @@ describe('tmux pwt cannot reach', () => {
       // Nothing recorded from a guess.
       expect(JSON.parse(readFileSync(recordFile, 'utf8')).status, where).toBe('running');
 
-      for (const args of [['agent', 'start', 'codex'], ['agent', 'start', 'claude'], ['agent', 'resume'], ['remove', 'seen', '--strategy', 'abandon', '--yes']]) {
+      for (const args of [
+        ['agent', 'start', 'codex'],
+        ['agent', 'start', 'claude'],
+        ['agent', 'resume'],
+        ['remove', 'seen', '--strategy', 'abandon', '--yes'],
+      ]) {
         const refused = await pwt(args);
         expect(refused.code, `${where}: pwt ${args.join(' ')}\n${refused.stderr}`).toBe(3);
         expect(refused.stderr, `${where}: pwt ${args.join(' ')}`).toMatch(/seen-claude may still be running|tmux is not installed/);
@@ -94,12 +105,19 @@ describe('a start racing a remove', () => {
     for (let round = 0; round < 4; round++) {
       const name = `race${round}`;
       const cwd = await world.session(name);
-      const [started, removed] = await Promise.all([world.pwt(['agent', 'start', 'claude', '--session', name, '--prompt', `race ${round}`]), world.pwt(['remove', name, '--strategy', 'abandon', '--yes'])]);
+      const [started, removed] = await Promise.all([
+        world.pwt(['agent', 'start', 'claude', '--session', name, '--prompt', `race ${round}`]),
+        world.pwt(['remove', name, '--strategy', 'abandon', '--yes']),
+      ]);
       // Each either did its work or refused cleanly (exit 3); neither crashed.
       expect([0, 3], `start: ${started.stderr}`).toContain(started.code);
       expect([0, 3], `remove: ${removed.stderr}`).toContain(removed.code);
       const recorded = (await world.agents()).map((agent: { id: string; status: string }) => `${agent.id} ${agent.status}`);
-      const live = world.tmux('list-panes', '-a', '-F', '#{pane_dead} #{@pwt-agent} #{pane_current_path}').stdout.trim().split('\n').filter((line) => line.startsWith('0 '));
+      const live = world
+        .tmux('list-panes', '-a', '-F', '#{pane_dead} #{@pwt-agent} #{pane_current_path}')
+        .stdout.trim()
+        .split('\n')
+        .filter((line) => line.startsWith('0 '));
       for (const line of live) {
         const [, agentId, path] = line.split(' ');
         // A live agent is recorded as running and sits in its worktree, which exists.
@@ -119,7 +137,12 @@ describe('an agent that never got a prompt', () => {
     const world = worlds.make();
     const cwd = await world.session('quiet');
     await world.ok(['agent', 'start', 'claude'], cwd);
-    const pane = () => world.tmux('list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}').stdout.split('\n').find((line) => line.endsWith(' quiet-claude'))?.split(' ')[0] ?? '';
+    const pane = () =>
+      world
+        .tmux('list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}')
+        .stdout.split('\n')
+        .find((line) => line.endsWith(' quiet-claude'))
+        ?.split(' ')[0] ?? '';
     await poll('claude to show its input box', () => world.tmux('capture-pane', '-p', '-t', pane()).stdout.includes('❯'), 60_000);
     const started = Date.now();
     const stopped = await world.ok(['agent', 'stop'], cwd);

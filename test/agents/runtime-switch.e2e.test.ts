@@ -33,11 +33,22 @@ describe('pwt agent start / switch / stop / resume with claude and codex', () =>
     expect(claudeId).toMatch(/^[0-9a-f-]{36}$/);
     expect(claude.resumeArgs).toEqual(['claude', '--resume', claudeId]);
     const record = JSON.parse(readFileSync(join(world.project.sessionsDir, '.pwt', 'agents', 'task-claude.session.json'), 'utf8'));
-    expect(record).toMatchObject({ agentId: 'task-claude', session: 'task', provider: 'claude', vendorSessionId: claudeId, status: 'running', tmuxSession: 'app/task' });
+    expect(record).toMatchObject({
+      agentId: 'task-claude',
+      session: 'task',
+      provider: 'claude',
+      vendorSessionId: claudeId,
+      status: 'running',
+      tmuxSession: 'app/task',
+    });
     expect(record.cliCommand.slice(0, 3)).toEqual(['claude', '--session-id', claudeId]);
     expect(record.cliCommand.slice(-2)).toEqual(['--', '<prompt>']);
     // Wait for claude to show the answer (its turn is written).
-    const pane = world.tmux('list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}').stdout.split('\n').find((line) => line.endsWith(' task-claude'))!.split(' ')[0]!;
+    const pane = world
+      .tmux('list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}')
+      .stdout.split('\n')
+      .find((line) => line.endsWith(' task-claude'))!
+      .split(' ')[0]!;
     await poll('claude to answer', () => screenOf(world, pane).includes('Reply to: first turn about prices'), 60_000);
 
     // 2. switch to codex: claude is detached (resumable), codex gets the handoff as its first prompt.
@@ -50,7 +61,11 @@ describe('pwt agent start / switch / stop / resume with claude and codex', () =>
     expect(requestText(handoffRequest)).toContain('first turn about prices');
     expect(requestText(handoffRequest)).toContain('Branch: session/task');
     const agents = await world.agents('task');
-    expect(agents.find((a: any) => a.provider === 'claude')).toMatchObject({ status: 'detached', vendorSessionId: claudeId, resumeArgs: ['claude', '--resume', claudeId] });
+    expect(agents.find((a: any) => a.provider === 'claude')).toMatchObject({
+      status: 'detached',
+      vendorSessionId: claudeId,
+      resumeArgs: ['claude', '--resume', claudeId],
+    });
     const codex = agents.find((a: any) => a.provider === 'codex');
     expect(codex).toMatchObject({ id: 'task-codex', status: 'running', handoff: { from: 'claude', truncated: false } });
     expect(readFileSync(codex.handoff.file, 'utf8')).toContain('first turn about prices');
@@ -59,7 +74,11 @@ describe('pwt agent start / switch / stop / resume with claude and codex', () =>
     expect(agents.filter((a: any) => a.status === 'running')).toHaveLength(1);
 
     // 3. switch back to claude with a prompt: it resumes its own conversation (earlier turns sent again), no handoff.
-    const codexPane = world.tmux('list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}').stdout.split('\n').find((line) => line.endsWith(' task-codex'))!.split(' ')[0]!;
+    const codexPane = world
+      .tmux('list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}')
+      .stdout.split('\n')
+      .find((line) => line.endsWith(' task-codex'))!
+      .split(' ')[0]!;
     await poll('codex to answer', () => /Reply to: ## Previous Session Context/.test(screenOf(world, codexPane)), 60_000);
     // The project prefers codex from now on: reconnecting to claude says so (a note, not an error).
     writeFileSync(join(world.project.main, '.pwt.json'), JSON.stringify({ defaultAgent: 'codex' }));
@@ -76,12 +95,21 @@ describe('pwt agent start / switch / stop / resume with claude and codex', () =>
     expect(afterBack.find((a: any) => a.provider === 'claude')).toMatchObject({ status: 'running', vendorSessionId: claudeId });
 
     // 4. stop: claude quits with its own command; no process of it is left in the worktree.
-    const claudePid = Number(world.tmux('list-panes', '-a', '-F', '#{pane_pid} #{@pwt-agent}').stdout.split('\n').find((line) => line.endsWith(' task-claude'))!.split(' ')[0]);
+    const claudePid = Number(
+      world
+        .tmux('list-panes', '-a', '-F', '#{pane_pid} #{@pwt-agent}')
+        .stdout.split('\n')
+        .find((line) => line.endsWith(' task-claude'))!
+        .split(' ')[0],
+    );
     const stop = await at(['agent', 'stop']);
     expect(stop.stderr).toMatch(/Stopped claude \(agent task-claude, with its quit command\)/);
     expect(isSameProcess(claudePid, null)).toBe(false); // gone (at most a zombie until tmux reaps it)
     expect(processesIn(cwd)).toEqual([]);
-    expect((await world.agents('task')).map((a: any) => [a.provider, a.status])).toEqual([['claude', 'stopped'], ['codex', 'detached']]);
+    expect((await world.agents('task')).map((a: any) => [a.provider, a.status])).toEqual([
+      ['claude', 'stopped'],
+      ['codex', 'detached'],
+    ]);
 
     // 5. resume (the most recent agent: claude), then the same id runs again.
     const resume = await at(['agent', 'resume']);

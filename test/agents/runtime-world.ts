@@ -50,7 +50,13 @@ export function useRuntimeWorlds(server: ModelServer, clis: CliName[]): { make()
       const project = makeProject('app');
       const { sandbox } = project;
       const tmuxDir = mkdtempSync(join(tmpdir(), 'pwt-rt-tmux-'));
-      const agentWorld: AgentWorld = { sandbox, project, home: sandbox.home, cwd: project.main, env: { ...sandbox.env, PATH: `${CLI_BIN}:${sandbox.env.PATH ?? ''}`, TERM: 'xterm-256color' } };
+      const agentWorld: AgentWorld = {
+        sandbox,
+        project,
+        home: sandbox.home,
+        cwd: project.main,
+        env: { ...sandbox.env, PATH: `${CLI_BIN}:${sandbox.env.PATH ?? ''}`, TERM: 'xterm-256color' },
+      };
       delete agentWorld.env.CI;
       const trusted: string[] = [];
       const codexConfig = join(sandbox.home, '.codex', 'config.toml');
@@ -62,7 +68,20 @@ export function useRuntimeWorlds(server: ModelServer, clis: CliName[]): { make()
       env = { ...env, ...opencodeRecipe(agentWorld, server.url) };
       // pi: a custom provider on the local server (shared/agents/recipes/pi).
       mkdirSync(join(sandbox.home, '.pi', 'agent'), { recursive: true });
-      writeFileSync(join(sandbox.home, '.pi', 'agent', 'models.json'), JSON.stringify({ providers: { mock: { baseUrl: `${server.url}/v1`, api: 'openai-completions', apiKey: 'sk-fake', compat: { supportsDeveloperRole: false, supportsReasoningEffort: false }, models: [{ id: 'mock-model', name: 'mock-model' }] } } }));
+      writeFileSync(
+        join(sandbox.home, '.pi', 'agent', 'models.json'),
+        JSON.stringify({
+          providers: {
+            mock: {
+              baseUrl: `${server.url}/v1`,
+              api: 'openai-completions',
+              apiKey: 'sk-fake',
+              compat: { supportsDeveloperRole: false, supportsReasoningEffort: false },
+              models: [{ id: 'mock-model', name: 'mock-model' }],
+            },
+          },
+        }),
+      );
       writeFileSync(join(sandbox.home, '.pi', 'agent', 'settings.json'), JSON.stringify({ defaultProvider: 'mock', defaultModel: 'mock-model' }));
       env = { ...env, PI_OFFLINE: '1', TMUX_TMPDIR: tmuxDir };
       const codexBase = readFileSync(codexConfig, 'utf8');
@@ -70,7 +89,14 @@ export function useRuntimeWorlds(server: ModelServer, clis: CliName[]): { make()
       const trust = (path: string) => {
         trusted.push(path);
         // claude: onboarding done, key approved, these folders trusted.
-        writeFileSync(join(sandbox.home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, customApiKeyResponses: { approved: ['sk-fake'], rejected: [] }, projects: Object.fromEntries(trusted.map((each) => [each, { hasTrustDialogAccepted: true }])) }));
+        writeFileSync(
+          join(sandbox.home, '.claude.json'),
+          JSON.stringify({
+            hasCompletedOnboarding: true,
+            customApiKeyResponses: { approved: ['sk-fake'], rejected: [] },
+            projects: Object.fromEntries(trusted.map((each) => [each, { hasTrustDialogAccepted: true }])),
+          }),
+        );
         // codex: trust the folder for the TUI.
         writeFileSync(codexConfig, `${codexBase}\n${trusted.map((each) => `[projects."${each}"]\ntrust_level = "trusted"\n`).join('')}`);
         // gemini: trusted folders file.
@@ -133,7 +159,12 @@ export const requestText = (request: RecordedRequest) => JSON.stringify(request.
 
 /** Waits for a model request (after index `from`) whose body contains `needle`. */
 export function waitForRequest(server: ModelServer, needle: string, from = 0, timeoutMs = 90_000): Promise<RecordedRequest> {
-  return poll(`a model request containing ${JSON.stringify(needle.slice(0, 60))}`, () => server.requests.slice(from).find((request) => requestText(request).includes(needle)), timeoutMs, 200);
+  return poll(
+    `a model request containing ${JSON.stringify(needle.slice(0, 60))}`,
+    () => server.requests.slice(from).find((request) => requestText(request).includes(needle)),
+    timeoutMs,
+    200,
+  );
 }
 
 /** The pane's screen of a running agent. */

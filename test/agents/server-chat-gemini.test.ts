@@ -5,7 +5,10 @@ import { fromSchema, toConversation as geminiConversation } from './server/gemin
 import { MARKER, TOOL_COMMAND } from './server/script.js';
 
 /** The Chat Completions and Gemini protocols of the test model server, over real HTTP. */
-const bashTool = { type: 'function', function: { name: 'bash', parameters: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } } };
+const bashTool = {
+  type: 'function',
+  function: { name: 'bash', parameters: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } },
+};
 const shellDecl = { name: 'run_shell_command', parameters: { type: 'OBJECT', properties: { command: { type: 'STRING' } }, required: ['command'] } };
 
 /** The `data:` payloads of an SSE body. */
@@ -18,7 +21,12 @@ function sseData(text: string): string[] {
 
 describe('chat completions and gemini conversations', () => {
   it('splits injected blocks off the front of a user message (copilot)', () => {
-    const conversation = chatConversation({ messages: [{ role: 'system', content: 'sys' }, { role: 'user', content: `<current_datetime>now</current_datetime>\n\nrun ${MARKER}` }] });
+    const conversation = chatConversation({
+      messages: [
+        { role: 'system', content: 'sys' },
+        { role: 'user', content: `<current_datetime>now</current_datetime>\n\nrun ${MARKER}` },
+      ],
+    });
     expect(conversation.turns).toEqual([
       { role: 'user', text: '<current_datetime>now</current_datetime>' },
       { role: 'user', text: `run ${MARKER}` },
@@ -39,7 +47,14 @@ describe('chat completions and gemini conversations', () => {
   });
 
   it('builds JSON from a side call schema; next_speaker is always "user"', () => {
-    const schema = { type: 'OBJECT', properties: { reasoning: { type: 'STRING' }, next_speaker: { type: 'STRING', enum: ['model', 'user'] }, model_choice: { type: 'STRING', enum: ['flash', 'pro'] } } };
+    const schema = {
+      type: 'OBJECT',
+      properties: {
+        reasoning: { type: 'STRING' },
+        next_speaker: { type: 'STRING', enum: ['model', 'user'] },
+        model_choice: { type: 'STRING', enum: ['flash', 'pro'] },
+      },
+    };
     expect(fromSchema(schema as never)).toEqual({ reasoning: 'pwt test model', next_speaker: 'user', model_choice: 'flash' });
   });
 });
@@ -53,16 +68,26 @@ describe('chat completions and gemini over HTTP', () => {
     await server.close();
   });
 
-  const post = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown) =>
+    fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   it('chat completions: streams one tool call for the marker, then text after the tool result, then [DONE]', async () => {
-    const first = await post('/v1/chat/completions', { model: 'm', stream: true, stream_options: { include_usage: true }, tools: [bashTool], messages: [{ role: 'user', content: `run ${MARKER}` }] });
+    const first = await post('/v1/chat/completions', {
+      model: 'm',
+      stream: true,
+      stream_options: { include_usage: true },
+      tools: [bashTool],
+      messages: [{ role: 'user', content: `run ${MARKER}` }],
+    });
     const chunks = sseData(await first.text());
     expect(chunks.at(-1)).toBe('[DONE]');
     const parsed = chunks.slice(0, -1).map((c) => JSON.parse(c));
     const call = parsed[0].choices[0].delta.tool_calls[0];
     expect(call).toMatchObject({ index: 0, type: 'function', function: { name: 'bash' } });
-    const args = parsed.flatMap((c) => c.choices.flatMap((ch: any) => ch.delta.tool_calls ?? [])).map((t: any) => t.function.arguments).join('');
+    const args = parsed
+      .flatMap((c) => c.choices.flatMap((ch: any) => ch.delta.tool_calls ?? []))
+      .map((t: any) => t.function.arguments)
+      .join('');
     expect(JSON.parse(args)).toEqual({ command: TOOL_COMMAND });
     expect(parsed.find((c) => c.choices[0]?.finish_reason)?.choices[0].finish_reason).toBe('tool_calls');
     expect(parsed.at(-1).usage).toMatchObject({ total_tokens: 15 });
@@ -90,7 +115,10 @@ describe('chat completions and gemini over HTTP', () => {
     expect(stream.headers.get('content-type')).toContain('text/event-stream');
     const events = sseData(await stream.text()).map((d) => JSON.parse(d));
     expect(events).toHaveLength(1);
-    expect(events[0].candidates[0]).toMatchObject({ finishReason: 'STOP', content: { role: 'model', parts: [{ functionCall: { name: 'run_shell_command', args: { command: TOOL_COMMAND } } }] } });
+    expect(events[0].candidates[0]).toMatchObject({
+      finishReason: 'STOP',
+      content: { role: 'model', parts: [{ functionCall: { name: 'run_shell_command', args: { command: TOOL_COMMAND } } }] },
+    });
 
     const plain = await post('/v1beta/models/gemini-test:generateContent', { contents: [{ role: 'user', parts: [{ text: 'hello gemini' }] }] });
     expect(((await plain.json()) as any).candidates[0].content.parts).toEqual([{ text: 'Reply to: hello gemini' }]);
@@ -99,7 +127,14 @@ describe('chat completions and gemini over HTTP', () => {
   it('gemini: JSON side calls get schema-shaped JSON; countTokens answers a count', async () => {
     const router = await post('/v1beta/models/gemini-test:generateContent', {
       contents: [{ role: 'user', parts: [{ text: 'route this' }] }],
-      generationConfig: { responseMimeType: 'application/json', responseJsonSchema: { type: 'object', properties: { reasoning: { type: 'string' }, model_choice: { type: 'string', enum: ['flash', 'pro'] } }, required: ['reasoning', 'model_choice'] } },
+      generationConfig: {
+        responseMimeType: 'application/json',
+        responseJsonSchema: {
+          type: 'object',
+          properties: { reasoning: { type: 'string' }, model_choice: { type: 'string', enum: ['flash', 'pro'] } },
+          required: ['reasoning', 'model_choice'],
+        },
+      },
     });
     const text = ((await router.json()) as any).candidates[0].content.parts[0].text;
     expect(JSON.parse(text)).toEqual({ reasoning: 'pwt test model', model_choice: 'flash' });

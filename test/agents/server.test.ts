@@ -4,7 +4,10 @@ import { ASK_COMMAND, ASK_MARKER, decide, MARKER, shellArgs, TOOL_COMMAND } from
 
 /** The test model server itself: the script's rules, and the two protocols A owns over real HTTP. */
 describe('model server script', () => {
-  const bash = { name: 'Bash', schema: { type: 'object', properties: { command: { type: 'string' }, description: { type: 'string' } }, required: ['command'] } };
+  const bash = {
+    name: 'Bash',
+    schema: { type: 'object', properties: { command: { type: 'string' }, description: { type: 'string' } }, required: ['command'] },
+  };
 
   it.each([
     ['plain prompt -> echo reply', [{ role: 'user', text: 'hello there' }], [bash], { kind: 'text', text: 'Reply to: hello there' }],
@@ -12,19 +15,31 @@ describe('model server script', () => {
     ['marker without a shell tool -> text', [{ role: 'user', text: `do ${MARKER}` }], [], { kind: 'text', text: `Reply to: do ${MARKER}` }],
     [
       'tool result back -> Done',
-      [{ role: 'user', text: `do ${MARKER}` }, { role: 'assistant', text: '' }, { role: 'tool', text: 'pwt-tool-output\n' }],
+      [
+        { role: 'user', text: `do ${MARKER}` },
+        { role: 'assistant', text: '' },
+        { role: 'tool', text: 'pwt-tool-output\n' },
+      ],
       [bash],
       { kind: 'text', text: 'Done: the tool printed pwt-tool-output' },
     ],
     [
       'injected context after the prompt is not the user',
-      [{ role: 'user', text: `go ${MARKER}` }, { role: 'user', text: '<system-reminder>x</system-reminder>' }],
+      [
+        { role: 'user', text: `go ${MARKER}` },
+        { role: 'user', text: '<system-reminder>x</system-reminder>' },
+      ],
       [bash],
       { kind: 'tool', name: 'Bash', args: { command: TOOL_COMMAND } },
     ],
     [
       'a new prompt after an old tool result asks again',
-      [{ role: 'user', text: `a ${MARKER}` }, { role: 'tool', text: 'x' }, { role: 'assistant', text: 'Done' }, { role: 'user', text: 'second' }],
+      [
+        { role: 'user', text: `a ${MARKER}` },
+        { role: 'tool', text: 'x' },
+        { role: 'assistant', text: 'Done' },
+        { role: 'user', text: 'second' },
+      ],
       [bash],
       { kind: 'text', text: 'Reply to: second' },
     ],
@@ -34,19 +49,35 @@ describe('model server script', () => {
 
   it('shapes the arguments by the tool schema', () => {
     expect(shellArgs({ name: 'exec_command', schema: { properties: { cmd: { type: 'string' } }, required: ['cmd'] } })).toEqual({ cmd: TOOL_COMMAND });
-    expect(shellArgs({ name: 'shell', schema: { properties: { command: { type: 'array' } }, required: ['command'] } })).toEqual({ command: ['bash', '-lc', TOOL_COMMAND] });
-    expect(shellArgs({ name: 'bash', schema: { properties: { command: { type: 'string' }, description: { type: 'string' }, timeout: { type: 'number' } }, required: ['command', 'description', 'timeout'] } }))
-      .toEqual({ command: TOOL_COMMAND, description: 'Print a marker line', timeout: 30_000 });
+    expect(shellArgs({ name: 'shell', schema: { properties: { command: { type: 'array' } }, required: ['command'] } })).toEqual({
+      command: ['bash', '-lc', TOOL_COMMAND],
+    });
+    expect(
+      shellArgs({
+        name: 'bash',
+        schema: {
+          properties: { command: { type: 'string' }, description: { type: 'string' }, timeout: { type: 'number' } },
+          required: ['command', 'description', 'timeout'],
+        },
+      }),
+    ).toEqual({ command: TOOL_COMMAND, description: 'Print a marker line', timeout: 30_000 });
   });
 
   it('the ask marker: a command that writes, asked to run outside the sandbox where the tool can say so', () => {
-    const exec = { name: 'exec_command', schema: { properties: { cmd: { type: 'string' }, sandbox_permissions: { type: 'string' }, justification: { type: 'string' } }, required: ['cmd'] } };
+    const exec = {
+      name: 'exec_command',
+      schema: { properties: { cmd: { type: 'string' }, sandbox_permissions: { type: 'string' }, justification: { type: 'string' } }, required: ['cmd'] },
+    };
     expect(decide({ turns: [{ role: 'user', text: `go ${ASK_MARKER}` }], tools: [exec] })).toEqual({
       kind: 'tool',
       name: 'exec_command',
       args: { cmd: ASK_COMMAND, sandbox_permissions: 'require_escalated', justification: 'The pwt test asks for approval' },
     });
-    expect(decide({ turns: [{ role: 'user', text: `go ${ASK_MARKER}` }], tools: [bash] })).toEqual({ kind: 'tool', name: 'Bash', args: { command: ASK_COMMAND } });
+    expect(decide({ turns: [{ role: 'user', text: `go ${ASK_MARKER}` }], tools: [bash] })).toEqual({
+      kind: 'tool',
+      name: 'Bash',
+      args: { command: ASK_COMMAND },
+    });
   });
 });
 
@@ -69,7 +100,10 @@ describe('model server over HTTP', () => {
   it('hold(): answers wait until release, requests are recorded as they come', async () => {
     const release = server.hold();
     let answered = false;
-    const pending = fetch(`${server.url}/v1/messages`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'held' }] }) }).then(async (res) => {
+    const pending = fetch(`${server.url}/v1/messages`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'held' }] }),
+    }).then(async (res) => {
       answered = true;
       return res.json();
     });
@@ -119,8 +153,14 @@ describe('model server over HTTP', () => {
     const item = JSON.parse(done.slice('data: '.length)).item;
     expect(item).toMatchObject({ type: 'function_call', name: 'exec_command', arguments: JSON.stringify({ cmd: TOOL_COMMAND }) });
 
-    const followUp = [...input, { type: 'function_call', call_id: item.call_id, name: 'exec_command', arguments: item.arguments }, { type: 'function_call_output', call_id: item.call_id, output: 'Output:\npwt-tool-output\n' }];
-    const second = await (await fetch(`${server.url}/v1/responses`, { method: 'POST', body: JSON.stringify({ stream: false, tools, input: followUp }) })).json();
+    const followUp = [
+      ...input,
+      { type: 'function_call', call_id: item.call_id, name: 'exec_command', arguments: item.arguments },
+      { type: 'function_call_output', call_id: item.call_id, output: 'Output:\npwt-tool-output\n' },
+    ];
+    const second = await (
+      await fetch(`${server.url}/v1/responses`, { method: 'POST', body: JSON.stringify({ stream: false, tools, input: followUp }) })
+    ).json();
     expect(second.output[0].content[0].text).toBe('Done: the tool printed pwt-tool-output');
   });
 });

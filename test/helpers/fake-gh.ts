@@ -58,7 +58,13 @@ export function installFakeGh(sandbox: Sandbox): FakeGh {
     bin,
     logFile,
     env: { PATH: `${bin}${delimiter}${sandbox.env.PATH ?? ''}`, FAKE_GH_LOG: logFile },
-    calls: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as string[]) : []),
+    calls: () =>
+      existsSync(logFile)
+        ? readFileSync(logFile, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line) as string[])
+        : [],
   };
 }
 

@@ -97,14 +97,20 @@ export async function silentServer(): Promise<{ port: number; close(): Promise<v
   };
 }
 
-export async function startSshd(root: string, options: { nodeBin: string; hostEnv?: Record<string, string>; extraHosts?: Record<string, number> } = { nodeBin: NODE }): Promise<TestSshd> {
+export async function startSshd(
+  root: string,
+  options: { nodeBin: string; hostEnv?: Record<string, string>; extraHosts?: Record<string, number> } = { nodeBin: NODE },
+): Promise<TestSshd> {
   const dir = join(root, 'sshd');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const hostHome = join(root, 'host-home');
   const hostTmux = join(root, 'host-tmux');
   const runtime = join(root, 'run');
   for (const folder of [hostHome, hostTmux, runtime]) mkdirSync(folder, { recursive: true, mode: 0o700 });
-  writeFileSync(join(hostHome, '.gitconfig'), '[user]\n\tname = Host Author\n\temail = host@example.test\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n');
+  writeFileSync(
+    join(hostHome, '.gitconfig'),
+    '[user]\n\tname = Host Author\n\temail = host@example.test\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n',
+  );
   keygen(join(dir, 'host_ed25519'));
   keygen(join(dir, 'id_ed25519'));
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'id_ed25519.pub')), { mode: 0o600 });
@@ -191,7 +197,8 @@ export async function startSshd(root: string, options: { nodeBin: string; hostEn
   const server = child!;
   const endMasters = () => {
     const sockets = existsSync(join(runtime, 'pwt')) ? readdirSync(join(runtime, 'pwt')) : [];
-    for (const socket of sockets) spawnSync('ssh', ['-F', configFile, '-S', join(runtime, 'pwt', socket), '-O', 'exit', ALIAS], { stdio: 'ignore', timeout: 5000 });
+    for (const socket of sockets)
+      spawnSync('ssh', ['-F', configFile, '-S', join(runtime, 'pwt', socket), '-O', 'exit', ALIAS], { stdio: 'ignore', timeout: 5000 });
   };
   const stop = async () => {
     if (server.exitCode !== null || server.signalCode !== null) return;

@@ -10,7 +10,15 @@ function recorder(size?: { columns: number; rows: number }): Screen & { writes: 
 }
 
 const startedAt = new Date().toISOString();
-const record = (id: string) => ({ id, branch: `session/${id}`, worktree: `../app-sessions/${id}`, startedAt, goals: [`goal ${id}`], status: 'active', path: `/r/app-sessions/${id}` });
+const record = (id: string) => ({
+  id,
+  branch: `session/${id}`,
+  worktree: `../app-sessions/${id}`,
+  startedAt,
+  goals: [`goal ${id}`],
+  status: 'active',
+  path: `/r/app-sessions/${id}`,
+});
 const skeleton: StatusSkeleton = { project: 'app', sessionsDir: '/r/app-sessions', mainPath: '/r/app', sessions: ['a', 'b', 'c'].map(record), current: null };
 const done = (id: string, changes: number, ahead: number): SessionStatus => ({
   ...record(id),
@@ -24,7 +32,13 @@ const done = (id: string, changes: number, ahead: number): SessionStatus => ({
   notes: [],
 });
 const main = { path: '/r/app', branch: 'main', dirty: false };
-const report = (): StatusReport => ({ project: 'app', sessionsDir: '/r/app-sessions', main, sessions: [done('a', 0, 1), done('b', 2, 0), done('c', 0, 0)], orphans: [] });
+const report = (): StatusReport => ({
+  project: 'app',
+  sessionsDir: '/r/app-sessions',
+  main,
+  sessions: [done('a', 0, 1), done('b', 2, 0), done('c', 0, 0)],
+  orphans: [],
+});
 
 describe('status view', () => {
   it('piped: nothing until the main worktree is known, then complete rows strictly in order', () => {
@@ -38,7 +52,10 @@ describe('status view', () => {
     view.session?.(0, done('a', 0, 1));
     view.session?.(2, done('c', 0, 0));
     view.finish(report());
-    const rows = screen.writes.join('').split('\n').filter((line) => /^[abc] /.test(line));
+    const rows = screen.writes
+      .join('')
+      .split('\n')
+      .filter((line) => /^[abc] /.test(line));
     expect(rows).toEqual([
       expect.stringMatching(/^a\s+just now\s+clean\s+\+1\/-0\s+-\s+goal a$/),
       expect.stringMatching(/^b\s+just now\s+2 changed\s+\+0\/-0\s+-\s+goal b$/),
@@ -71,7 +88,12 @@ describe('status view', () => {
     view.main?.(main);
     view.finish(report());
     expect(screen.writes.join('')).not.toContain('\u001B[2K');
-    expect(screen.writes.join('').split('\n').filter((line) => /^[abc] /.test(line))).toHaveLength(3);
+    expect(
+      screen.writes
+        .join('')
+        .split('\n')
+        .filter((line) => /^[abc] /.test(line)),
+    ).toHaveLength(3);
   });
 });
 

@@ -28,7 +28,11 @@ export function reachingHosts(sub: string, load: () => Promise<CommandDef<any>>)
         const name = sessionFlag(context.rawArgs);
         if (name !== undefined) {
           const project = await openProject();
-          if (hasHosts(project.sessionsDir) && (await runOnHostIfThere(project, name, ['agent', sub, ...context.rawArgs], { json: Boolean(context.args.json) }))) return;
+          if (
+            hasHosts(project.sessionsDir) &&
+            (await runOnHostIfThere(project, name, ['agent', sub, ...context.rawArgs], { json: Boolean(context.args.json) }))
+          )
+            return;
         }
         return command.run?.(context);
       },

@@ -21,7 +21,13 @@ export function providerCommand(name: 'switch' | 'new', description: string) {
     async run({ args }) {
       const project = await openProject();
       const session = await resolveSession(project, args.session);
-      const launch = await startAgent(project, { session, provider: parseProviderName(args.provider), prompt: args.prompt, handoff: args.handoff !== false, mode: name });
+      const launch = await startAgent(project, {
+        session,
+        provider: parseProviderName(args.provider),
+        prompt: args.prompt,
+        handoff: args.handoff !== false,
+        mode: name,
+      });
       printNotes(launch.notes);
       await showAgent(launch, args.detach);
     },

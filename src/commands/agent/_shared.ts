@@ -7,10 +7,16 @@ import { PROVIDERS } from '../../core/agents/vendors/types.js';
 import { log } from '../../ui/log.js';
 
 /** Flags and helpers the `pwt agent` commands share. */
-export const sessionArg = { session: { type: 'string', description: 'The session (default: the session of the current directory)' } } as const satisfies ArgsDef;
-export const detachArg = { detach: { type: 'boolean', description: 'Leave the agent running in the background; do not attach this terminal' } } as const satisfies ArgsDef;
+export const sessionArg = {
+  session: { type: 'string', description: 'The session (default: the session of the current directory)' },
+} as const satisfies ArgsDef;
+export const detachArg = {
+  detach: { type: 'boolean', description: 'Leave the agent running in the background; do not attach this terminal' },
+} as const satisfies ArgsDef;
 export const promptArg = { prompt: { type: 'string', description: 'The first prompt for the agent' } } as const satisfies ArgsDef;
-export const handoffArg = { handoff: { type: 'boolean', default: true, description: "Hand over the previous agent's conversation and the git state (--no-handoff: don't)" } } as const satisfies ArgsDef;
+export const handoffArg = {
+  handoff: { type: 'boolean', default: true, description: "Hand over the previous agent's conversation and the git state (--no-handoff: don't)" },
+} as const satisfies ArgsDef;
 export const providerList = PROVIDERS.join('|');
 
 /** --session, else the session whose worktree holds the current directory. */
@@ -50,7 +56,9 @@ export async function showAgent(launch: Pick<Launch, 'agent'>, detach: boolean |
     return;
   }
   if (process.env.TMUX && !nest) {
-    log.info(`You are inside tmux: pwt does not nest tmux on its own. ${how.replace('Attach with: ', 'From another terminal: ')}; pwt agent attach here nests it (detach with your prefix twice, then d).`);
+    log.info(
+      `You are inside tmux: pwt does not nest tmux on its own. ${how.replace('Attach with: ', 'From another terminal: ')}; pwt agent attach here nests it (detach with your prefix twice, then d).`,
+    );
     return;
   }
   if (process.env.TMUX) log.info('Attaching inside your tmux (nested): detach with your prefix twice, then d.');

@@ -24,7 +24,12 @@ export default defineCommand({
     const agents = await listAgents(project, { session });
     if (args.json) {
       const usage = await usageByAgent(project, session ? new Set([session]) : undefined);
-      return printJson({ agents: [...agents.map(({ checked: _checked, tmuxSession: _tmux, ...view }) => (usage.has(view.id) ? { ...view, usage: usage.get(view.id) } : view)), ...(await onHosts).flatMap((host) => host.agents)] });
+      return printJson({
+        agents: [
+          ...agents.map(({ checked: _checked, tmuxSession: _tmux, ...view }) => (usage.has(view.id) ? { ...view, usage: usage.get(view.id) } : view)),
+          ...(await onHosts).flatMap((host) => host.agents),
+        ],
+      });
     }
     const hosts = await onHosts;
     if (hosts.length) (await import('../../ui/hosts-view.js')).printHostAgents(agents, hosts);
@@ -33,13 +38,28 @@ export default defineCommand({
       return;
     }
     if (hosts.length) return;
-    const paint = (status: string) => (status === 'running' ? color.green(status) : status === 'exited' || status === 'unknown' ? color.yellow(status) : status);
-    const statusOf = (agent: (typeof agents)[number]) => paint(agent.status) + (agent.queuePlace ? ` (${agent.queuePlace})` : '') + (agent.checked || agent.status === 'unknown' ? '' : ' (unchecked)');
-    const doing = (agent: (typeof agents)[number]) => (agent.activity ? `${agent.activity === 'waiting' ? color.yellow('waiting') : agent.activity} (${agent.activitySource}, ${age(agent.activitySince!)})` : '-');
-    const rows = agents.map((agent) => [agent.id, agent.session, agent.provider, statusOf(agent), doing(agent), agent.vendorSessionId ?? '-', age(agent.spawnedAt)]);
+    const paint = (status: string) =>
+      status === 'running' ? color.green(status) : status === 'exited' || status === 'unknown' ? color.yellow(status) : status;
+    const statusOf = (agent: (typeof agents)[number]) =>
+      paint(agent.status) + (agent.queuePlace ? ` (${agent.queuePlace})` : '') + (agent.checked || agent.status === 'unknown' ? '' : ' (unchecked)');
+    const doing = (agent: (typeof agents)[number]) =>
+      agent.activity
+        ? `${agent.activity === 'waiting' ? color.yellow('waiting') : agent.activity} (${agent.activitySource}, ${age(agent.activitySince!)})`
+        : '-';
+    const rows = agents.map((agent) => [
+      agent.id,
+      agent.session,
+      agent.provider,
+      statusOf(agent),
+      doing(agent),
+      agent.vendorSessionId ?? '-',
+      age(agent.spawnedAt),
+    ]);
     printLine(table(['AGENT', 'SESSION', 'PROVIDER', 'STATUS', 'ACTIVITY', 'VENDOR ID', 'STARTED'], rows));
     for (const agent of agents.filter((each) => each.status === 'unknown')) {
-      log.warn(`${agent.id} is unknown: its process is alive, but pwt's tmux cannot show it (tmux not on PATH or not answering, or another TMUX_TMPDIR). Run pwt where it was started, or end it: pwt agent stop ${agent.id}`);
+      log.warn(
+        `${agent.id} is unknown: its process is alive, but pwt's tmux cannot show it (tmux not on PATH or not answering, or another TMUX_TMPDIR). Run pwt where it was started, or end it: pwt agent stop ${agent.id}`,
+      );
     }
   },
 });

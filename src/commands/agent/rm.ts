@@ -18,7 +18,9 @@ export default defineCommand({
     if (!args.yes && isInteractive() && !(await confirm(`Delete agent session ${args.id} of ${session}? (the vendor's own files stay)`, true))) return;
     const result = await removeAgent(project, { session, agent: args.id });
     printNotes(result.notes);
-    log.success(`Removed agent session ${result.removed.id}${result.removed.vendorSessionId ? ` (the ${result.removed.provider} conversation ${result.removed.vendorSessionId} stays in ${result.removed.provider}'s own files)` : ''}.`);
+    log.success(
+      `Removed agent session ${result.removed.id}${result.removed.vendorSessionId ? ` (the ${result.removed.provider} conversation ${result.removed.vendorSessionId} stays in ${result.removed.provider}'s own files)` : ''}.`,
+    );
     if (result.remaining > 0) return;
     if (isInteractive() && !args.yes && (await confirm(`That was the last agent session of ${session}. End the session too (pwt remove ${session})?`, false))) {
       const { runCommand } = await import('citty');

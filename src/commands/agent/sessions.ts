@@ -17,7 +17,14 @@ export default defineCommand({
     const report = await agentSessions(process.cwd(), providers);
     for (const problem of report.problems) log.warn(`${problem.provider}: ${problem.message}`);
     if (args.json) {
-      const sessions = report.sessions.map(({ provider, id, startedAt, updatedAt, messages, source }) => ({ provider, id, startedAt, updatedAt, messages, source }));
+      const sessions = report.sessions.map(({ provider, id, startedAt, updatedAt, messages, source }) => ({
+        provider,
+        id,
+        startedAt,
+        updatedAt,
+        messages,
+        source,
+      }));
       return printJson({ cwd: report.cwd, sessions });
     }
     if (report.sessions.length === 0) {

@@ -11,7 +11,8 @@ const MIN_CHARS = 200;
 function parseMaxChars(value: string | undefined): number | null {
   if (value === undefined) return null;
   const chars = Number(value);
-  if (!/^\d+$/.test(value) || chars < MIN_CHARS) throw usageError(`--max-chars must be a whole number of at least ${MIN_CHARS} (got "${value}").`, 'Example: --max-chars 50000');
+  if (!/^\d+$/.test(value) || chars < MIN_CHARS)
+    throw usageError(`--max-chars must be a whole number of at least ${MIN_CHARS} (got "${value}").`, 'Example: --max-chars 50000');
   return chars;
 }
 
@@ -28,7 +29,11 @@ export default defineCommand({
     id: { type: 'positional', description: "The vendor's session id (default: the newest session of the current directory)", required: false },
     json: { type: 'boolean', description: 'Print JSON: { provider, id, messages: [ { role, text, tools: [ { name, input, output } ], at } ] }' },
     markdown: { type: 'boolean', description: 'Print markdown (the default)' },
-    maxChars: { type: 'string', description: 'Keep only the most recent messages that fit in N characters (an older message that does not fit whole keeps its end, marked as cut, when 2,000 or more characters are left)' },
+    maxChars: {
+      type: 'string',
+      description:
+        'Keep only the most recent messages that fit in N characters (an older message that does not fit whole keeps its end, marked as cut, when 2,000 or more characters are left)',
+    },
   },
   async run({ args }) {
     if (args.json && args.markdown) throw usageError('--json and --markdown exclude each other.', 'Pick one.');

@@ -18,7 +18,8 @@ export default defineCommand({
   async run({ args }) {
     if (args.for !== 'idle' && args.for !== 'waiting') throw usageError(`--for takes idle or waiting, not "${args.for}".`, 'Run: pwt agent wait --help');
     const seconds = Number(args.timeout);
-    if (!Number.isFinite(seconds) || seconds < 0) throw usageError(`--timeout takes seconds, not "${args.timeout}".`, 'Run: pwt agent wait --for idle --timeout 300');
+    if (!Number.isFinite(seconds) || seconds < 0)
+      throw usageError(`--timeout takes seconds, not "${args.timeout}".`, 'Run: pwt agent wait --for idle --timeout 300');
     const project = await openProject();
     let target = await findAgent(project, { session: args.session, id: args.id });
     const woke = await wakeIfHibernated(project, target);

@@ -15,7 +15,12 @@ export default defineCommand({
   },
   async run({ args }) {
     const project = await openProject();
-    const host = await addHost(project, { name: args.name, destination: args.destination, repo: args.repo, ...(args.pwt !== undefined ? { pwt: args.pwt } : {}) });
+    const host = await addHost(project, {
+      name: args.name,
+      destination: args.destination,
+      repo: args.repo,
+      ...(args.pwt !== undefined ? { pwt: args.pwt } : {}),
+    });
     if (args.json) printJson(host);
     else log.success(`Host ${host.name} added (${host.destination}, clone ${host.repo}). Check it with: pwt host doctor ${host.name}`);
   },

@@ -20,17 +20,22 @@ export default defineCommand({
       else log.info('No hosts. Add one with: pwt host add <name> <ssh destination> --repo <path>');
       return;
     }
-    const results = await Promise.all(hosts.map(async (host) => ({ host: host.name, checks: await hostChecks(host, { cwd: project.repo.mainPath, remote: project.config.remote }) })));
+    const results = await Promise.all(
+      hosts.map(async (host) => ({ host: host.name, checks: await hostChecks(host, { cwd: project.repo.mainPath, remote: project.config.remote }) })),
+    );
     if (args.json) printJson({ hosts: results.map((result) => ({ ...result, ok: result.checks.every((check) => check.level !== 'fail') })) });
     else
       for (const result of results) {
         printLine(color.bold(result.host));
         for (const check of result.checks) {
           const mark = check.level === 'ok' ? color.green('ok  ') : check.level === 'warn' ? color.yellow('warn') : color.red('fail');
-          printLine(`  ${mark}  ${check.name.padEnd(7)} ${check.detail}${check.fix && check.level !== 'ok' ? `\n        ${color.dim(`fix: ${check.fix}`)}` : ''}`);
+          printLine(
+            `  ${mark}  ${check.name.padEnd(7)} ${check.detail}${check.fix && check.level !== 'ok' ? `\n        ${color.dim(`fix: ${check.fix}`)}` : ''}`,
+          );
         }
       }
     const failing = results.filter((result) => result.checks.some((check) => check.level === 'fail'));
-    if (failing.length > 0) throw preconditionError(`pwt host doctor found problems on ${failing.map((result) => result.host).join(', ')}.`, 'Apply the fixes listed above.');
+    if (failing.length > 0)
+      throw preconditionError(`pwt host doctor found problems on ${failing.map((result) => result.host).join(', ')}.`, 'Apply the fixes listed above.');
   },
 });

@@ -19,6 +19,11 @@ export default defineCommand({
       log.info('No hosts. Add one with: pwt host add <name> <ssh destination> --repo <path>');
       return;
     }
-    printLine(table(['HOST', 'DESTINATION', 'REPO', 'PWT'], hosts.map((host) => [host.name, host.destination, host.repo, host.pwt])));
+    printLine(
+      table(
+        ['HOST', 'DESTINATION', 'REPO', 'PWT'],
+        hosts.map((host) => [host.name, host.destination, host.repo, host.pwt]),
+      ),
+    );
   },
 });

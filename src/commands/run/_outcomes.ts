@@ -13,7 +13,8 @@ export function printOutcomes(result: RunLifecycleResult, json: boolean): void {
     else if (agent.outcome === 'resumed' || agent.outcome === 'started' || agent.outcome === 'stopped') log.success(agent.message);
     else log.info(agent.message);
   }
-  if (result.agents.some((agent) => agent.outcome === 'resumed' || agent.outcome === 'started' || agent.outcome === 'fresh')) log.info(`See them with: pwt run show ${result.run}; attach to one with: pwt agent attach <agent>`);
+  if (result.agents.some((agent) => agent.outcome === 'resumed' || agent.outcome === 'started' || agent.outcome === 'fresh'))
+    log.info(`See them with: pwt run show ${result.run}; attach to one with: pwt agent attach <agent>`);
 }
 
 /** What the ending sequence said about the run's sessions: hooks skipped, a post-remove hook that failed (all on stderr). */

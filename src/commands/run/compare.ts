@@ -53,7 +53,10 @@ function printHuman(comparison: RunComparison): void {
   if (total) printLine(total);
   for (const agent of comparison.agents.filter((each) => each.exists)) {
     printLine();
-    printLine(color.bold(`${agent.provider} (${agent.branch})`) + (agent.usage ? color.dim(`  ${usageTokens(agent.usage)}${agent.usage.costUsd === undefined ? '' : `, ${usageCost(agent.usage)}`}`) : ''));
+    printLine(
+      color.bold(`${agent.provider} (${agent.branch})`) +
+        (agent.usage ? color.dim(`  ${usageTokens(agent.usage)}${agent.usage.costUsd === undefined ? '' : `, ${usageCost(agent.usage)}`}`) : ''),
+    );
     for (const commit of agent.commits) printLine(`  ${commit.sha.slice(0, 8)} ${commit.subject}`);
     for (const file of agent.files) printLine(`  ${file.added === null ? 'binary' : `+${file.added} -${file.removed}`}  ${file.path}`);
     if (agent.conflicts.length > 0) printLine(color.red(`  conflicts with ${agent.base} in: ${agent.conflicts.join(', ')}`));

@@ -36,16 +36,30 @@ export default defineCommand({
     reportEnded([result.picked, ...result.abandoned]);
     const failed = result.abandoned.filter((each) => each.error);
     if (args.json) {
-      const actions = (each: (typeof result.abandoned)[number]) => ({ session: each.session, provider: each.provider, strategy: each.strategy, actions: each.result?.actions ?? [], ...(each.error ? { error: each.error } : {}) });
+      const actions = (each: (typeof result.abandoned)[number]) => ({
+        session: each.session,
+        provider: each.provider,
+        strategy: each.strategy,
+        actions: each.result?.actions ?? [],
+        ...(each.error ? { error: each.error } : {}),
+      });
       printJson({ run: result.run, picked: actions(result.picked), abandoned: result.abandoned.map(actions), gone: result.gone });
     } else {
       const pr = result.picked.result?.actions.find((action) => action.op === 'create-pr')?.url;
-      log.success(strategy === 'merge' ? `Merged ${result.picked.session} into its base (push the base yourself when ready).` : `Opened ${String(pr ?? 'the pull request')} for ${result.picked.session}.`);
-      for (const each of result.abandoned.filter((entry) => !entry.error)) log.info(`Abandoned ${each.session}; bring it back with: pwt restore ${each.session}`);
+      log.success(
+        strategy === 'merge'
+          ? `Merged ${result.picked.session} into its base (push the base yourself when ready).`
+          : `Opened ${String(pr ?? 'the pull request')} for ${result.picked.session}.`,
+      );
+      for (const each of result.abandoned.filter((entry) => !entry.error))
+        log.info(`Abandoned ${each.session}; bring it back with: pwt restore ${each.session}`);
       for (const session of result.gone) log.info(`${session} was already gone.`);
     }
     if (failed.length > 0) {
-      throw preconditionError(`Picked ${result.picked.session}, but could not abandon ${failed.map((each) => `${each.session} (${each.error})`).join('; ')}.`, `Fix that and end them yourself: pwt remove <session> --strategy abandon`);
+      throw preconditionError(
+        `Picked ${result.picked.session}, but could not abandon ${failed.map((each) => `${each.session} (${each.error})`).join('; ')}.`,
+        `Fix that and end them yourself: pwt remove <session> --strategy abandon`,
+      );
     }
   },
 });

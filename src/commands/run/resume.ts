@@ -17,6 +17,10 @@ export default defineCommand({
     const result = await resumeRun(await openProject(), args.run);
     printOutcomes(result, Boolean(args.json));
     const failed = failures(result);
-    if (failed.length > 0) throw preconditionError(`Run ${args.run}: ${failed.map((each) => `${each.provider}: ${each.message}`).join('; ')}`, `Fix that, then run pwt run resume ${args.run} again (the others keep running).`);
+    if (failed.length > 0)
+      throw preconditionError(
+        `Run ${args.run}: ${failed.map((each) => `${each.provider}: ${each.message}`).join('; ')}`,
+        `Fix that, then run pwt run resume ${args.run} again (the others keep running).`,
+      );
   },
 });

@@ -20,7 +20,11 @@ export default defineCommand({
     const result = await removeRun(project, args.run, args.json ? undefined : (title) => log.info(title), hookOptions(args));
     reportEnded(result.kept);
     if (args.json) {
-      printJson({ run: result.run, kept: result.kept.map((each) => ({ session: each.session, provider: each.provider, actions: each.result?.actions ?? [] })), gone: result.gone });
+      printJson({
+        run: result.run,
+        kept: result.kept.map((each) => ({ session: each.session, provider: each.provider, actions: each.result?.actions ?? [] })),
+        gone: result.gone,
+      });
       return;
     }
     for (const each of result.kept) log.info(`Kept the branch of ${each.session}: ${String(each.result?.facts.session.branch ?? '')}`);

@@ -20,7 +20,9 @@ export default defineCommand({
       printJson(state);
       return;
     }
-    printLine(`${color.bold(state.name)}  started ${age(state.createdAt)}${state.base ? ` from ${state.base}` : ''}${state.picked ? `  picked ${state.picked.provider} (${state.picked.strategy})` : ''}`);
+    printLine(
+      `${color.bold(state.name)}  started ${age(state.createdAt)}${state.base ? ` from ${state.base}` : ''}${state.picked ? `  picked ${state.picked.provider} (${state.picked.strategy})` : ''}`,
+    );
     for (const goal of state.goals) printLine(`  goal: ${goal}`);
     printLine();
     const rows = state.agents.map((agent) => [

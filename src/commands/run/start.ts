@@ -15,12 +15,13 @@ export default defineCommand({
     goal: { type: 'string', description: 'A goal of the run (repeatable); the prompt when no --prompt is given' },
     prompt: { type: 'string', description: 'The first prompt for every agent' },
     'prompt-file': { type: 'string', description: 'Read the first prompt from this file' },
-    base: { type: 'string', description: 'Branch or commit the sessions start from (default: the main worktree\'s branch)' },
+    base: { type: 'string', description: "Branch or commit the sessions start from (default: the main worktree's branch)" },
     host: { type: 'string', description: 'Start the run on this host (pwt host list): its sessions and agents live there (docs/hosts.md)' },
     ...jsonArg,
   },
   async run({ args, rawArgs }) {
-    if (args.prompt !== undefined && args['prompt-file'] !== undefined) throw usageError('Pass --prompt or --prompt-file, not both.', 'Run: pwt run start --help');
+    if (args.prompt !== undefined && args['prompt-file'] !== undefined)
+      throw usageError('Pass --prompt or --prompt-file, not both.', 'Run: pwt run start --help');
     let prompt = args.prompt;
     if (args['prompt-file'] !== undefined) {
       try {
@@ -32,7 +33,13 @@ export default defineCommand({
     const project = await openProject();
     if (args.host !== undefined) {
       const { startRunOnHostCommand } = await import('../_host-run.js');
-      await startRunOnHostCommand(project, args.host, args.run, { agents: repeated(rawArgs, 'agents').length > 0 ? repeated(rawArgs, 'agents') : [args.agents], goals: repeated(rawArgs, 'goal'), prompt, base: args.base, json: args.json });
+      await startRunOnHostCommand(project, args.host, args.run, {
+        agents: repeated(rawArgs, 'agents').length > 0 ? repeated(rawArgs, 'agents') : [args.agents],
+        goals: repeated(rawArgs, 'goal'),
+        prompt,
+        base: args.base,
+        json: args.json,
+      });
       return;
     }
     const result = await startRun(project, {

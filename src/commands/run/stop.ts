@@ -17,6 +17,10 @@ export default defineCommand({
     const result = await stopRun(await openProject(), args.run);
     printOutcomes(result, Boolean(args.json));
     const failed = failures(result);
-    if (failed.length > 0) throw preconditionError(`Run ${args.run}: ${failed.map((each) => `${each.provider}: ${each.message}`).join('; ')}`, `Try again: pwt run stop ${args.run}`);
+    if (failed.length > 0)
+      throw preconditionError(
+        `Run ${args.run}: ${failed.map((each) => `${each.provider}: ${each.message}`).join('; ')}`,
+        `Try again: pwt run stop ${args.run}`,
+      );
   },
 });

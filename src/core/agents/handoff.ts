@@ -32,7 +32,8 @@ function header(from: string, id: string, shown: number, total: number): string 
 /** The section as markdown, or '' when the transcript has no messages. */
 export function buildHandoff(transcript: Transcript, options: HandoffOptions = {}): string {
   const maxChars = options.maxChars ?? DEFAULT_HANDOFF_CHARS;
-  if (!Number.isInteger(maxChars) || maxChars < MIN_HANDOFF_CHARS) throw new RangeError(`handoff maxChars must be an integer >= ${MIN_HANDOFF_CHARS} (got ${maxChars})`);
+  if (!Number.isInteger(maxChars) || maxChars < MIN_HANDOFF_CHARS)
+    throw new RangeError(`handoff maxChars must be an integer >= ${MIN_HANDOFF_CHARS} (got ${maxChars})`);
   const total = transcript.messages.length;
   if (total === 0) return '';
   const from = options.from ?? transcript.provider;

@@ -53,7 +53,11 @@ export async function agentTranscript(provider: Provider, id: string | undefined
   let target = id;
   if (!target) {
     const [newest] = await adapter.listSessions(cwd, env);
-    if (!newest) throw preconditionError(`No ${provider} sessions for ${realCwd(cwd)}.`, `Run pwt agent sessions to see the sessions here, or pass an id: pwt agent transcript ${provider} <id>`);
+    if (!newest)
+      throw preconditionError(
+        `No ${provider} sessions for ${realCwd(cwd)}.`,
+        `Run pwt agent sessions to see the sessions here, or pass an id: pwt agent transcript ${provider} <id>`,
+      );
     target = newest.id;
   }
   return adapter.readTranscript(target, { cwd, env });

@@ -41,8 +41,12 @@ export interface InstallResult {
 
 export function parseClient(value: string): Client {
   if ((CLIENTS as readonly string[]).includes(value)) return value as Client;
-  if (value === 'pi') throw preconditionError('pi has no MCP support (by its design), so pwt cannot register there.', 'Give pi the pwt commands instead: pwt templates install puts pwt\'s workflow prompts where agents read them.');
-  if (value === 'cursor') throw preconditionError('pwt mcp install does not know cursor-agent\'s MCP file yet.', 'Add pwt by hand: command pwt, args ["mcp"].');
+  if (value === 'pi')
+    throw preconditionError(
+      'pi has no MCP support (by its design), so pwt cannot register there.',
+      "Give pi the pwt commands instead: pwt templates install puts pwt's workflow prompts where agents read them.",
+    );
+  if (value === 'cursor') throw preconditionError("pwt mcp install does not know cursor-agent's MCP file yet.", 'Add pwt by hand: command pwt, args ["mcp"].');
   throw usageError(`Unknown client "${value}".`, `Use one of: ${CLIENTS.join(', ')}.`);
 }
 
@@ -52,13 +56,32 @@ export function placeOf(client: Client, root: string, global: boolean, env: Node
   const scope = global ? 'user' : 'project';
   switch (client) {
     case 'claude':
-      return { client, scope, format: 'json', key: 'mcpServers', file: global ? join(envDir(env, 'CLAUDE_CONFIG_DIR') ?? home, '.claude.json') : join(root, '.mcp.json') };
+      return {
+        client,
+        scope,
+        format: 'json',
+        key: 'mcpServers',
+        file: global ? join(envDir(env, 'CLAUDE_CONFIG_DIR') ?? home, '.claude.json') : join(root, '.mcp.json'),
+      };
     case 'codex':
-      return { client, scope, format: 'toml', key: 'mcpServers', file: global ? join(envDir(env, 'CODEX_HOME') ?? join(home, '.codex'), 'config.toml') : join(root, '.codex', 'config.toml') };
+      return {
+        client,
+        scope,
+        format: 'toml',
+        key: 'mcpServers',
+        file: global ? join(envDir(env, 'CODEX_HOME') ?? join(home, '.codex'), 'config.toml') : join(root, '.codex', 'config.toml'),
+      };
     case 'gemini':
-      return { client, scope, format: 'json', key: 'mcpServers', file: join(global ? (envDir(env, 'GEMINI_CLI_HOME') ?? home) : root, '.gemini', 'settings.json') };
+      return {
+        client,
+        scope,
+        format: 'json',
+        key: 'mcpServers',
+        file: join(global ? (envDir(env, 'GEMINI_CLI_HOME') ?? home) : root, '.gemini', 'settings.json'),
+      };
     case 'copilot': {
-      if (global) return { client, scope, format: 'json', key: 'mcpServers', file: join(envDir(env, 'COPILOT_HOME') ?? join(home, '.copilot'), 'mcp-config.json') };
+      if (global)
+        return { client, scope, format: 'json', key: 'mcpServers', file: join(envDir(env, 'COPILOT_HOME') ?? join(home, '.copilot'), 'mcp-config.json') };
       // copilot reads .mcp.json when there is one, else .github/mcp.json.
       const shared = join(root, '.mcp.json');
       return { client, scope, format: 'json', key: 'mcpServers', file: existsSync(shared) ? shared : join(root, '.github', 'mcp.json') };
@@ -117,9 +140,13 @@ function readJsonObject(file: string): Record<string, any> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw preconditionError(`${file} is not plain JSON (${(error as Error).message}); pwt will not rewrite it.`, 'Fix it (or take its comments out), then run pwt mcp install again; or add pwt there by hand: command pwt, args ["mcp"].');
+    throw preconditionError(
+      `${file} is not plain JSON (${(error as Error).message}); pwt will not rewrite it.`,
+      'Fix it (or take its comments out), then run pwt mcp install again; or add pwt there by hand: command pwt, args ["mcp"].',
+    );
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw preconditionError(`${file} does not hold a JSON object; pwt will not rewrite it.`, 'Fix it, then run pwt mcp install again.');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw preconditionError(`${file} does not hold a JSON object; pwt will not rewrite it.`, 'Fix it, then run pwt mcp install again.');
   return value as Record<string, any>;
 }
 
@@ -154,26 +181,35 @@ function changeToml(place: InstallPlace, entry: { command: string; args: string[
   try {
     parsed = parseToml(text) as Record<string, any>;
   } catch (error) {
-    throw preconditionError(`${place.file} is not valid TOML (${(error as Error).message.split('\n')[0]}); pwt will not rewrite it.`, 'Fix it, then run pwt mcp install again.');
+    throw preconditionError(
+      `${place.file} is not valid TOML (${(error as Error).message.split('\n')[0]}); pwt will not rewrite it.`,
+      'Fix it, then run pwt mcp install again.',
+    );
   }
   const previous = parsed.mcp_servers?.[NAME];
   const base = { client: place.client, file: place.file, scope: place.scope };
   const lines = text.split('\n');
   const start = lines.findIndex((line) => TABLE.test(line));
   if (previous !== undefined && start === -1) {
-    throw preconditionError(`${place.file} defines mcp_servers.pwt in a form pwt does not edit (not as its own [mcp_servers.pwt] table).`, 'Change or remove it by hand.');
+    throw preconditionError(
+      `${place.file} defines mcp_servers.pwt in a form pwt does not edit (not as its own [mcp_servers.pwt] table).`,
+      'Change or remove it by hand.',
+    );
   }
   const previousSubtables = start !== -1 && lines.slice(start + 1).some((line) => /^\s*\[\s*mcp_servers\s*\.\s*(pwt|"pwt")\s*\./.test(line));
-  if (previousSubtables) throw preconditionError(`${place.file} has tables under mcp_servers.pwt; pwt will not rewrite them.`, 'Change or remove them by hand.');
+  if (previousSubtables)
+    throw preconditionError(`${place.file} has tables under mcp_servers.pwt; pwt will not rewrite them.`, 'Change or remove them by hand.');
   if (entry === null && previous === undefined) return { ...base, change: 'absent' };
-  if (entry !== null && previous !== undefined && same({ command: previous.command, args: previous.args }, entry) && Object.keys(previous).length === 2) return { ...base, change: 'unchanged', entry };
+  if (entry !== null && previous !== undefined && same({ command: previous.command, args: previous.args }, entry) && Object.keys(previous).length === 2)
+    return { ...base, change: 'unchanged', entry };
   let kept = lines;
   if (start !== -1) {
     const next = lines.findIndex((line, index) => index > start && ANY_TABLE.test(line));
     kept = [...lines.slice(0, start), ...(next === -1 ? [] : lines.slice(next))];
   }
   let out = kept.join('\n').replace(/\n+$/, '');
-  if (entry !== null) out = `${out}${out ? '\n\n' : ''}[mcp_servers.pwt]\ncommand = ${tomlString(entry.command)}\nargs = [${entry.args.map(tomlString).join(', ')}]`;
+  if (entry !== null)
+    out = `${out}${out ? '\n\n' : ''}[mcp_servers.pwt]\ncommand = ${tomlString(entry.command)}\nargs = [${entry.args.map(tomlString).join(', ')}]`;
   out = out ? `${out}\n` : '';
   // What pwt wrote must read back as the same servers, pwt's aside.
   const after = parseToml(out) as Record<string, any>;

@@ -15,7 +15,8 @@ export { sumUsage } from './vendors/usage.js';
  * (cursor), or files that are gone.
  */
 export async function readAgentUsage(provider: string, vendorSessionId: unknown, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Usage | null> {
-  if (typeof vendorSessionId !== 'string' || !vendorSessionId || !(PROVIDERS as readonly string[]).includes(provider) || !hasAdapter(provider as Provider)) return null;
+  if (typeof vendorSessionId !== 'string' || !vendorSessionId || !(PROVIDERS as readonly string[]).includes(provider) || !hasAdapter(provider as Provider))
+    return null;
   const adapter = await loadAdapter(provider as Provider);
   if (!adapter.readUsage) return null;
   try {

@@ -36,7 +36,14 @@ async function providerCheck(provider: Provider, options: AgentCheckOptions): Pr
   const adapter = await loadAdapter(provider);
   const found = await adapter.detect(options.env);
   if (found.found) {
-    return { found: true, check: { name: provider, level: 'ok', detail: `${adapter.binary} ${found.version ?? '(version unknown)'} at ${found.path}; sessions in ${adapter.home(options.env)}` } };
+    return {
+      found: true,
+      check: {
+        name: provider,
+        level: 'ok',
+        detail: `${adapter.binary} ${found.version ?? '(version unknown)'} at ${found.path}; sessions in ${adapter.home(options.env)}`,
+      },
+    };
   }
   const isDefault = defaultAgent(options.repo) === provider;
   const detail = `${adapter.binary} not found on PATH${isDefault ? " (it is this project's defaultAgent)" : ' (optional)'}`;

@@ -36,7 +36,12 @@ export async function checkGit(): Promise<Check> {
   const version = await gitVersion();
   if (!version) return { name: 'git', level: 'fail', detail: 'git not found', fix: 'Install git 2.38 or newer.' };
   if (!versionAtLeast(version, MIN_GIT)) {
-    return { name: 'git', level: 'warn', detail: `git ${version}`, fix: 'Upgrade git to 2.38+; `pwt remove --strategy merge` needs it for conflict pre-checks.' };
+    return {
+      name: 'git',
+      level: 'warn',
+      detail: `git ${version}`,
+      fix: 'Upgrade git to 2.38+; `pwt remove --strategy merge` needs it for conflict pre-checks.',
+    };
   }
   return { name: 'git', level: 'ok', detail: `git ${version}` };
 }
@@ -74,7 +79,13 @@ export async function checkManifest(project: Project): Promise<Check> {
 /** The sessions folder must be writable: create, remove, restore and cleanup all write there (and refuse up front when they cannot). */
 export function checkSessionsDirWritable(project: Project): Check {
   const at = notWritable([project.sessionsDir, join(project.sessionsDir, '.pwt')]);
-  if (at) return { name: 'sessions dir', level: 'fail', detail: `${at} is not writable: pwt create, remove, restore and cleanup refuse there (nothing is changed)`, fix: 'Make it writable (chmod u+w, chattr -i, or remount it read-write).' };
+  if (at)
+    return {
+      name: 'sessions dir',
+      level: 'fail',
+      detail: `${at} is not writable: pwt create, remove, restore and cleanup refuse there (nothing is changed)`,
+      fix: 'Make it writable (chmod u+w, chattr -i, or remount it read-write).',
+    };
   return { name: 'sessions dir', level: 'ok', detail: `${project.sessionsDir} is writable` };
 }
 
@@ -85,7 +96,12 @@ export function checkLock(project: Project): Check {
   if (lockIsLive(lock)) return { name: 'lock', level: 'ok', detail: `held right now by a running pwt (pid ${holder?.pid}, ${lock})` };
   const ageMs = Date.now() - statSync(lock).mtimeMs;
   const whose = holder ? `its holder, pid ${holder.pid}, is gone` : 'it names no holder';
-  return { name: 'lock', level: 'warn', detail: `stale lock ${lock} (${whose}; ${Math.round(ageMs / 1000)} s old)`, fix: 'The next pwt write takes it over at once; or delete it.' };
+  return {
+    name: 'lock',
+    level: 'warn',
+    detail: `stale lock ${lock} (${whose}; ${Math.round(ageMs / 1000)} s old)`,
+    fix: 'The next pwt write takes it over at once; or delete it.',
+  };
 }
 
 /**
@@ -98,7 +114,8 @@ export async function runChecks(cwd = process.cwd()): Promise<Check[]> {
   const { checkShellIntegration } = await import('./shell.js');
   checks.push(checkShellIntegration());
   const repo = await findRepo(cwd);
-  if (!repo) checks.push({ name: 'repository', level: 'warn', detail: 'not inside a git repository', fix: 'Run pwt doctor inside your project to check its manifest.' });
+  if (!repo)
+    checks.push({ name: 'repository', level: 'warn', detail: 'not inside a git repository', fix: 'Run pwt doctor inside your project to check its manifest.' });
   else checks.push(...(await projectChecks(repo)));
   const { agentChecks } = await import('./agents.js');
   checks.push(...(await agentChecks({ repo, cwd })));
@@ -111,7 +128,12 @@ export async function runChecks(cwd = process.cwd()): Promise<Check[]> {
 function configChecks(project: Project): Check[] {
   const { problems, warnings } = project.config;
   const checks: Check[] = [
-    ...problems.map((problem): Check => ({ name: 'config', level: 'fail', detail: `${problem.error.message} (doctor goes on with the default${problem.field ? ` for "${problem.field}"` : 's'})`, fix: problem.error.hint })),
+    ...problems.map((problem): Check => ({
+      name: 'config',
+      level: 'fail',
+      detail: `${problem.error.message} (doctor goes on with the default${problem.field ? ` for "${problem.field}"` : 's'})`,
+      fix: problem.error.hint,
+    })),
     ...warnings.map((line): Check => ({ name: 'config', level: 'warn', detail: line, fix: 'Rename or remove the key: pwt ignores it.' })),
   ];
   return checks.length > 0 ? checks : [{ name: 'config', level: 'ok', detail: `sessions dir ${project.sessionsDir}` }];
@@ -129,5 +151,14 @@ async function projectChecks(repo: Repo): Promise<Check[]> {
   const { checkHooks, checkSessionHooks } = await import('./hooks.js');
   const { checkProjectHooks, checkCopyWithCi } = await import('./project-hooks.js');
   const copyWithCi = checkCopyWithCi(project);
-  return [...configChecks(project), await checkManifest(project), checkSessionsDirWritable(project), checkLock(project), await checkHooks(project), ...[await checkSessionHooks(project)].filter((check): check is Check => check !== null), checkProjectHooks(project), ...(copyWithCi ? [copyWithCi] : [])];
+  return [
+    ...configChecks(project),
+    await checkManifest(project),
+    checkSessionsDirWritable(project),
+    checkLock(project),
+    await checkHooks(project),
+    ...[await checkSessionHooks(project)].filter((check): check is Check => check !== null),
+    checkProjectHooks(project),
+    ...(copyWithCi ? [copyWithCi] : []),
+  ];
 }

@@ -18,7 +18,8 @@ export async function checkHooks(project: Project): Promise<Check> {
   if (report.installed) return { name: 'hooks', level: 'ok', detail: `post-checkout and pre-push installed in ${where}` };
   const { managersWithPwt } = await import('../hooks/managers.js');
   const via = managersWithPwt(project.repo.worktreePath)[0];
-  if (via && report.dispatcherState === 'current') return { name: 'hooks', level: 'ok', detail: `post-checkout and pre-push through ${via}'s committed config` };
+  if (via && report.dispatcherState === 'current')
+    return { name: 'hooks', level: 'ok', detail: `post-checkout and pre-push through ${via}'s committed config` };
   if (via) {
     return {
       name: 'hooks',
@@ -63,6 +64,15 @@ export async function checkSessionHooks(project: Project): Promise<Check | null>
     name: 'hooks',
     level: 'warn',
     detail: `git runs hooks from ${hooksPath} in each worktree (core.hooksPath), and ${missing.length === 1 ? 'session' : 'sessions'} ${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} none: no git hook runs there (neither the project's nor pwt's)`,
-    fix: sessionHooksFix(hooksPath, missing.length === 1 ? sessionPath(project.repo.mainPath, manifest!.sessions.find((each) => each.id === missing[0])!) : '<session>', project.repo.mainPath).replace('Run pwt open in it', `Run pwt open ${missing.length === 1 ? missing[0] : '<name>'}`),
+    fix: sessionHooksFix(
+      hooksPath,
+      missing.length === 1
+        ? sessionPath(
+            project.repo.mainPath,
+            manifest!.sessions.find((each) => each.id === missing[0])!,
+          )
+        : '<session>',
+      project.repo.mainPath,
+    ).replace('Run pwt open in it', `Run pwt open ${missing.length === 1 ? missing[0] : '<name>'}`),
   };
 }

@@ -7,7 +7,9 @@ import { configuredEvents, hooksApproved } from '../project/hooks/run.js';
 export function checkProjectHooks(project: Project): Check {
   const events = configuredEvents(project);
   if (events.length === 0) return { name: 'project hooks', level: 'ok', detail: `none in ${CONFIG_FILE}` };
-  const listed = events.map((event) => `${event}: ${(project.config.hooks[event] ?? []).map((entry) => (isScriptHook(entry) ? `${entry} (zx script)` : entry)).join(', ')}`).join('; ');
+  const listed = events
+    .map((event) => `${event}: ${(project.config.hooks[event] ?? []).map((entry) => (isScriptHook(entry) ? `${entry} (zx script)` : entry)).join(', ')}`)
+    .join('; ');
   if (hooksApproved(project)) return { name: 'project hooks', level: 'ok', detail: `approved: ${listed}` };
   return {
     name: 'project hooks',

@@ -13,15 +13,22 @@ export async function requireGh(cwd: string): Promise<void> {
     version = await run('gh', ['--version'], { cwd });
   } catch (error) {
     if (error instanceof PwtError) {
-      throw preconditionError('The GitHub CLI (gh) is not installed or not on PATH; --strategy pr needs it.', 'Install it (https://cli.github.com), run gh auth login, or end the session with --strategy keep.');
+      throw preconditionError(
+        'The GitHub CLI (gh) is not installed or not on PATH; --strategy pr needs it.',
+        'Install it (https://cli.github.com), run gh auth login, or end the session with --strategy keep.',
+      );
     }
     throw error;
   }
-  if (version.code !== 0) throw preconditionError(`gh --version failed: ${version.stderr.trim() || version.stdout.trim()}`, 'Check your gh installation (gh --version).');
+  if (version.code !== 0)
+    throw preconditionError(`gh --version failed: ${version.stderr.trim() || version.stdout.trim()}`, 'Check your gh installation (gh --version).');
   // `gh auth status` exits 1 when no host is logged in (cli/cli pkg/cmd/auth/status).
   const auth = await run('gh', ['auth', 'status'], { cwd });
   if (auth.code !== 0) {
-    throw preconditionError('gh is not logged in to GitHub; --strategy pr needs it.', 'Run: gh auth login (then pwt remove again), or end the session with --strategy keep.');
+    throw preconditionError(
+      'gh is not logged in to GitHub; --strategy pr needs it.',
+      'Run: gh auth login (then pwt remove again), or end the session with --strategy keep.',
+    );
   }
 }
 
@@ -55,7 +62,8 @@ export async function createPullRequest(input: PullRequestInput): Promise<string
     );
   }
   const url = result.stdout.match(URL_PATTERN)?.at(-1);
-  if (!url) throw new PwtError(`gh pr create printed no pull request URL: ${result.stdout.trim()}`, Exit.precondition, 'Check with: gh pr list --head <branch>');
+  if (!url)
+    throw new PwtError(`gh pr create printed no pull request URL: ${result.stdout.trim()}`, Exit.precondition, 'Check with: gh pr list --head <branch>');
   return url;
 }
 

@@ -71,7 +71,11 @@ export class GitError extends DoorError {
     cwd?: string,
   ) {
     const said = (result.stderr.trim() || result.stdout.trim()).split('\n').find((line) => line.trim()) ?? '';
-    super(gitFailureKind(result.stderr, cwd), { program: 'git', args, ...(cwd !== undefined ? { path: cwd } : {}), said: said.replace(/^(fatal|error): /, '').replace(/\.$/, '') }, `git ${args.join(' ')} failed (${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+    super(
+      gitFailureKind(result.stderr, cwd),
+      { program: 'git', args, ...(cwd !== undefined ? { path: cwd } : {}), said: said.replace(/^(fatal|error): /, '').replace(/\.$/, '') },
+      `git ${args.join(' ')} failed (${result.code}): ${result.stderr.trim() || result.stdout.trim()}`,
+    );
     this.name = 'GitError';
   }
 }
@@ -134,7 +138,8 @@ export async function listBranches(cwd: string, prefix: string): Promise<string[
  * name resolution, a refused or dropped connection, an HTTP 5xx. Worth
  * another try; a rejected push (non-fast-forward, a hook, permissions) is not.
  */
-const TRANSIENT_PUSH = /Could not resolve host|Temporary failure in name resolution|Connection (timed out|refused|reset)|Operation timed out|Network is unreachable|early EOF|unexpected disconnect|remote end hung up unexpectedly|RPC failed|gnutls_handshake|SSL_ERROR_SYSCALL|returned error: 5\d\d|HTTP 5\d\d/i;
+const TRANSIENT_PUSH =
+  /Could not resolve host|Temporary failure in name resolution|Connection (timed out|refused|reset)|Operation timed out|Network is unreachable|early EOF|unexpected disconnect|remote end hung up unexpectedly|RPC failed|gnutls_handshake|SSL_ERROR_SYSCALL|returned error: 5\d\d|HTTP 5\d\d/i;
 
 /** Tries of a push that keeps failing on the way, one second apart. */
 export const PUSH_ATTEMPTS = 3;

@@ -32,4 +32,3 @@ export async function requireRepo(cwd = process.cwd()): Promise<Repo> {
   if (!repo) throw preconditionError('Not inside a git repository.', 'cd into your project (the main worktree) and run the command again.');
   return repo;
 }
-

@@ -98,7 +98,11 @@ const porcelainPath = (text: string) => (text.startsWith('"') && text.endsWith('
  * 5...) so results arrive roughly in the given order. Folders reach the shell
  * as arguments, never as script text.
  */
-export async function streamChanges(dirs: readonly string[], onChanges: (dir: string, changes: Changes | null) => void, loops = Math.max(1, availableParallelism())): Promise<void> {
+export async function streamChanges(
+  dirs: readonly string[],
+  onChanges: (dir: string, changes: Changes | null) => void,
+  loops = Math.max(1, availableParallelism()),
+): Promise<void> {
   const batches = Array.from({ length: Math.min(loops, dirs.length) }, (_, loop) => dirs.filter((_, i) => i % loops === loop));
   await Promise.all(
     batches.map(async (batch) => {

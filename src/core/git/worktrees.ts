@@ -50,10 +50,10 @@ export async function addWorktree(mainPath: string, path: string, branch: Worktr
     'detach' in branch
       ? ['worktree', 'add', '--quiet', '--detach', '--', path, branch.detach]
       : 'existing' in branch
-      ? ['worktree', 'add', '--quiet', '--', path, branch.existing]
-      : 'tracking' in branch
-        ? ['worktree', 'add', '--quiet', '--track', '-b', branch.create, '--', path, branch.tracking]
-        : ['worktree', 'add', '--quiet', '-b', branch.create, '--', path, branch.at];
+        ? ['worktree', 'add', '--quiet', '--', path, branch.existing]
+        : 'tracking' in branch
+          ? ['worktree', 'add', '--quiet', '--track', '-b', branch.create, '--', path, branch.tracking]
+          : ['worktree', 'add', '--quiet', '-b', branch.create, '--', path, branch.at];
   return { ...(await gitProbe(mainPath, args, env)), args };
 }
 

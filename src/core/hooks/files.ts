@@ -100,7 +100,14 @@ export function isShellScript(text: string): boolean {
   if (!first.startsWith('#!') || !text.includes('\n')) return false;
   const words = first.slice(2).trim().split(/\s+/);
   const program = words[0]?.split('/').pop();
-  const interpreter = program === 'env' ? words.slice(1).find((word) => !word.startsWith('-'))?.split('/').pop() : program;
+  const interpreter =
+    program === 'env'
+      ? words
+          .slice(1)
+          .find((word) => !word.startsWith('-'))
+          ?.split('/')
+          .pop()
+      : program;
   return interpreter !== undefined && SOURCING_SHELLS.has(interpreter);
 }
 

@@ -1,8 +1,33 @@
-import { accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { preconditionError } from '../infra/errors.js';
 import { isIgnored, isTracked } from '../git/operations.js';
-import { HOOK_NAMES, ORIGINAL_SUFFIX, chainLine, hasChainLine, insertChainLine, isOwnStub, isShellScript, removeChainLines, replaceChainLine, stubText, type HookName } from './files.js';
+import {
+  HOOK_NAMES,
+  ORIGINAL_SUFFIX,
+  chainLine,
+  hasChainLine,
+  insertChainLine,
+  isOwnStub,
+  isShellScript,
+  removeChainLines,
+  replaceChainLine,
+  stubText,
+  type HookName,
+} from './files.js';
 import { currentDispatcher, locateHooks, type HookPlace } from './place.js';
 import { isInside } from '../git/repo.js';
 import type { Project } from '../project/project.js';

@@ -97,7 +97,7 @@ function simpleGitHooks(root: string): Editor {
   if (!existsSync(file)) throw preconditionError(`No package.json in ${root} for simple-git-hooks' config.`, 'Run npm init, or use another --via.');
   const original = readFileSync(file, 'utf8');
   const data = JSON.parse(original) as Record<string, unknown>;
-  const hooks = (inPackage ? ((data['simple-git-hooks'] as Record<string, string> | undefined) ?? {}) : (data as Record<string, string>));
+  const hooks = inPackage ? ((data['simple-git-hooks'] as Record<string, string> | undefined) ?? {}) : (data as Record<string, string>);
   return {
     file,
     activate: 'npx simple-git-hooks',
@@ -159,7 +159,10 @@ function lefthook(root: string): Editor {
   const file = LEFTHOOK_FILES.map((name) => join(root, name)).find((path) => existsSync(path)) ?? join(root, 'lefthook.yml');
   let text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const command = (hook: HookName, indent: string) => {
-    const lines = [`${indent}pwt: ${VIA_MARKER}`, `${indent}  run: ${JSON.stringify(managedLine(hook, hook === 'pre-push' ? '{1} {2}' : '{1} {2} {3}'))} ${VIA_MARKER}`];
+    const lines = [
+      `${indent}pwt: ${VIA_MARKER}`,
+      `${indent}  run: ${JSON.stringify(managedLine(hook, hook === 'pre-push' ? '{1} {2}' : '{1} {2} {3}'))} ${VIA_MARKER}`,
+    ];
     if (hook === 'pre-push') {
       lines.push(`${indent}  use_stdin: true ${VIA_MARKER}`);
     }
@@ -201,7 +204,10 @@ function lefthook(root: string): Editor {
       const commands = /^(\s+)commands:.*$/m.exec(after);
       const nextTop = /^\S/m.exec(after.slice(1));
       if (!commands || (nextTop && commands.index > nextTop.index + 1)) {
-        throw preconditionError(`${file} has a ${hook} section without "commands:"; pwt does not rewrite it.`, `Add a "commands:" entry to ${hook} (or remove the section), then run pwt hooks install --via lefthook again.`);
+        throw preconditionError(
+          `${file} has a ${hook} section without "commands:"; pwt does not rewrite it.`,
+          `Add a "commands:" entry to ${hook} (or remove the section), then run pwt hooks install --via lefthook again.`,
+        );
       }
       const at = top.index + top[0].length + commands.index + commands[0].length;
       text = `${text.slice(0, at)}\n${command(hook, `${commands[1]}  `.replace(/^\n/, ''))}${text.slice(at)}`;

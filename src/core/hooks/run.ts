@@ -23,7 +23,8 @@ export class PushRefused extends PwtError {}
 
 const ZERO_SHA = /^0+$/;
 
-const sessionAt = (project: Project, manifest: Manifest | null, worktree: string): SessionRecord | undefined => sessionAtWorktree(project.repo.mainPath, manifest, worktree);
+const sessionAt = (project: Project, manifest: Manifest | null, worktree: string): SessionRecord | undefined =>
+  sessionAtWorktree(project.repo.mainPath, manifest, worktree);
 
 /** post-checkout <prev HEAD> <new HEAD> <flag>: adopt a plain `git worktree add`, or record a branch change. */
 export async function postCheckout(): Promise<void> {
@@ -56,7 +57,12 @@ async function adopt(project: Project, here: string, branch: string | null): Pro
     notes.warn(`Not registering ${here} as a session: ${problem}. Rename the folder (git worktree move) to a valid session name.`);
     return;
   }
-  const session = adoptedSession(project.repo.mainPath, here, branch ?? (await resolveCommit(here, 'HEAD')) ?? 'HEAD', await guessBase(project.repo.mainPath, here));
+  const session = adoptedSession(
+    project.repo.mainPath,
+    here,
+    branch ?? (await resolveCommit(here, 'HEAD')) ?? 'HEAD',
+    await guessBase(project.repo.mainPath, here),
+  );
   const added = await updateManifest(project, (manifest) => {
     if (sessionAt(project, manifest, here)) return false;
     if (manifest.sessions.some((entry) => entry.id === id)) {

@@ -1,6 +1,16 @@
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOOK_NAMES, ORIGINAL_SUFFIX, chainLine, hasChainLine, isOwnStub, parseDispatcherSettings, stubText, type DispatcherSettings, type HookName } from './files.js';
+import {
+  HOOK_NAMES,
+  ORIGINAL_SUFFIX,
+  chainLine,
+  hasChainLine,
+  isOwnStub,
+  parseDispatcherSettings,
+  stubText,
+  type DispatcherSettings,
+  type HookName,
+} from './files.js';
 import { currentDispatcher, locateHooks, type HookPlace } from './place.js';
 import type { Project } from '../project/project.js';
 import { PWT_ENV } from '../infra/env.js';

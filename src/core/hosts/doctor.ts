@@ -23,7 +23,11 @@ function probeScript(host: Host, remote: string): string {
 
 /** A remote URL without the differences that do not change the repository. */
 const sameRepo = (a: string, b: string) => {
-  const norm = (url: string) => url.trim().replace(/\/+$/, '').replace(/\.git$/, '');
+  const norm = (url: string) =>
+    url
+      .trim()
+      .replace(/\/+$/, '')
+      .replace(/\.git$/, '');
   return norm(a) === norm(b);
 };
 
@@ -34,7 +38,14 @@ export async function hostChecks(host: Host, local: { cwd: string; remote: strin
   ]);
   if (result.timedOut || result.code === 255) {
     const why = result.timedOut ? 'no answer in time' : result.stderr.trim().split('\n').at(-1) || 'ssh could not connect';
-    return [{ name: 'ssh', level: 'fail', detail: `${host.destination}: ${why}`, fix: `Check that \`ssh ${host.destination}\` works without a password prompt (keys or agent), then run this again.` }];
+    return [
+      {
+        name: 'ssh',
+        level: 'fail',
+        detail: `${host.destination}: ${why}`,
+        fix: `Check that \`ssh ${host.destination}\` works without a password prompt (keys or agent), then run this again.`,
+      },
+    ];
   }
   const facts = new Map(
     result.stdout
@@ -44,21 +55,58 @@ export async function hostChecks(host: Host, local: { cwd: string; remote: strin
   );
   const checks: Check[] = [{ name: 'ssh', level: 'ok', detail: host.destination }];
   const git = facts.get('git');
-  checks.push(git ? { name: 'git', level: 'ok', detail: git } : { name: 'git', level: 'fail', detail: 'not found on the host', fix: `Install git on ${host.destination}.` });
+  checks.push(
+    git
+      ? { name: 'git', level: 'ok', detail: git }
+      : { name: 'git', level: 'fail', detail: 'not found on the host', fix: `Install git on ${host.destination}.` },
+  );
   const tmux = facts.get('tmux');
-  checks.push(tmux ? { name: 'tmux', level: 'ok', detail: tmux } : { name: 'tmux', level: 'warn', detail: 'not found on the host: agents cannot run there', fix: `Install tmux on ${host.destination}.` });
+  checks.push(
+    tmux
+      ? { name: 'tmux', level: 'ok', detail: tmux }
+      : { name: 'tmux', level: 'warn', detail: 'not found on the host: agents cannot run there', fix: `Install tmux on ${host.destination}.` },
+  );
   if (facts.get('repo') !== 'ok') {
-    checks.push({ name: 'clone', level: 'fail', detail: `no git repository at ${host.repo}`, fix: `Clone the repository to ${host.repo} on ${host.destination}.` });
+    checks.push({
+      name: 'clone',
+      level: 'fail',
+      detail: `no git repository at ${host.repo}`,
+      fix: `Clone the repository to ${host.repo} on ${host.destination}.`,
+    });
     return checks;
   }
   checks.push({ name: 'clone', level: 'ok', detail: host.repo });
   const remoteUrl = facts.get('remote') ?? '';
-  if (!remoteUrl) checks.push({ name: 'remote', level: 'fail', detail: `the clone has no remote "${local.remote}"`, fix: `Add it there: git -C ${host.repo} remote add ${local.remote} <url>` });
-  else if (localUrl && !sameRepo(remoteUrl, localUrl)) checks.push({ name: 'remote', level: 'warn', detail: `${local.remote} is ${remoteUrl} there and ${localUrl} here`, fix: 'Both clones must share one remote for branches to travel between them.' });
+  if (!remoteUrl)
+    checks.push({
+      name: 'remote',
+      level: 'fail',
+      detail: `the clone has no remote "${local.remote}"`,
+      fix: `Add it there: git -C ${host.repo} remote add ${local.remote} <url>`,
+    });
+  else if (localUrl && !sameRepo(remoteUrl, localUrl))
+    checks.push({
+      name: 'remote',
+      level: 'warn',
+      detail: `${local.remote} is ${remoteUrl} there and ${localUrl} here`,
+      fix: 'Both clones must share one remote for branches to travel between them.',
+    });
   else checks.push({ name: 'remote', level: 'ok', detail: `${local.remote} ${remoteUrl}` });
   const version = facts.get('pwt') ?? '';
-  if (!version) checks.push({ name: 'pwt', level: 'fail', detail: `\`${host.pwt} --version\` failed there`, fix: `Install pwt ${packageVersion()} on ${host.destination} (npm install -g parallel-worktrees@${packageVersion()}), or give its command: pwt host add ... --pwt '<command>'` });
-  else if (version !== packageVersion()) checks.push({ name: 'pwt', level: 'fail', detail: `${version} there, ${packageVersion()} here`, fix: `Install pwt ${packageVersion()} on ${host.destination}: npm install -g parallel-worktrees@${packageVersion()}` });
+  if (!version)
+    checks.push({
+      name: 'pwt',
+      level: 'fail',
+      detail: `\`${host.pwt} --version\` failed there`,
+      fix: `Install pwt ${packageVersion()} on ${host.destination} (npm install -g parallel-worktrees@${packageVersion()}), or give its command: pwt host add ... --pwt '<command>'`,
+    });
+  else if (version !== packageVersion())
+    checks.push({
+      name: 'pwt',
+      level: 'fail',
+      detail: `${version} there, ${packageVersion()} here`,
+      fix: `Install pwt ${packageVersion()} on ${host.destination}: npm install -g parallel-worktrees@${packageVersion()}`,
+    });
   else checks.push({ name: 'pwt', level: 'ok', detail: `${version} (${host.pwt})` });
   return checks;
 }

@@ -23,17 +23,31 @@ export function pwtScript(host: Host, args: readonly string[], version = package
 }
 
 export const unreachableError = (host: Host, why: string): PwtError =>
-  preconditionError(`Host "${host.name}" (${host.destination}) does not answer: ${why}.`, `Nothing was changed there. Check it with: pwt host doctor ${host.name}`);
+  preconditionError(
+    `Host "${host.name}" (${host.destination}) does not answer: ${why}.`,
+    `Nothing was changed there. Check it with: pwt host doctor ${host.name}`,
+  );
 
 /** The refusal of the wrong pwt on the host, or of a clone that is not there. */
 function setupError(host: Host, stderr: string): PwtError | null {
   const line = stderr.split('\n').find((text) => text.startsWith(MARK));
   if (!line) return null;
   const rest = line.slice(MARK.length).trim();
-  if (rest === 'no-repo') return preconditionError(`Host "${host.name}" has no clone at ${host.repo}.`, `Clone the repository there, or set the path: pwt host rm ${host.name}, then pwt host add ${host.name} ${host.destination} --repo <path>`);
+  if (rest === 'no-repo')
+    return preconditionError(
+      `Host "${host.name}" has no clone at ${host.repo}.`,
+      `Clone the repository there, or set the path: pwt host rm ${host.name}, then pwt host add ${host.name} ${host.destination} --repo <path>`,
+    );
   const found = rest.replace(/^version\s*/, '');
-  if (!found) return preconditionError(`pwt does not run on host "${host.name}" (\`${host.pwt} --version\` failed there).`, `Install pwt ${packageVersion()} on ${host.destination}, or tell pwt how to run it: pwt host add ${host.name} ${host.destination} --repo ${host.repo} --pwt '<command>'`);
-  return preconditionError(`Host "${host.name}" runs pwt ${found}; this is pwt ${packageVersion()}, and the two must be the same version.`, `Install pwt ${packageVersion()} on ${host.destination} (npm install -g parallel-worktrees@${packageVersion()}), then: pwt host doctor ${host.name}`);
+  if (!found)
+    return preconditionError(
+      `pwt does not run on host "${host.name}" (\`${host.pwt} --version\` failed there).`,
+      `Install pwt ${packageVersion()} on ${host.destination}, or tell pwt how to run it: pwt host add ${host.name} ${host.destination} --repo ${host.repo} --pwt '<command>'`,
+    );
+  return preconditionError(
+    `Host "${host.name}" runs pwt ${found}; this is pwt ${packageVersion()}, and the two must be the same version.`,
+    `Install pwt ${packageVersion()} on ${host.destination} (npm install -g parallel-worktrees@${packageVersion()}), then: pwt host doctor ${host.name}`,
+  );
 }
 
 const lastLine = (text: string): string =>
@@ -64,7 +78,13 @@ export async function remotePwt(host: Host, args: readonly string[], options: Re
   if (setup) throw setup;
   if (result.code !== 0) {
     const code = ([Exit.usage, Exit.precondition, Exit.conflict, Exit.cancelled] as number[]).includes(result.code) ? result.code : Exit.precondition;
-    const message = lastLine(result.stderr.split('\n').filter((line) => !/^\s*(hint|→)/i.test(line)).join('\n')) || `pwt ${args[0] ?? ''} failed there (exit ${result.code})`;
+    const message =
+      lastLine(
+        result.stderr
+          .split('\n')
+          .filter((line) => !/^\s*(hint|→)/i.test(line))
+          .join('\n'),
+      ) || `pwt ${args[0] ?? ''} failed there (exit ${result.code})`;
     throw new PwtError(`On host "${host.name}": ${message.replace(/^(error|✖)\s*:?\s*/i, '')}`, code as (typeof Exit)[keyof typeof Exit]);
   }
   return result;
@@ -88,7 +108,10 @@ export async function remotePassThrough(host: Host, args: readonly string[]): Pr
 export function passThroughError(host: Host, args: readonly string[], code: number, stderr = ''): PwtError {
   const known = ([Exit.usage, Exit.precondition, Exit.conflict, Exit.cancelled] as number[]).includes(code);
   const why = lastLine(stderr);
-  return new PwtError(`pwt ${args[0] ?? ''}${args[0] === 'agent' ? ` ${args[1] ?? ''}` : ''} failed on host "${host.name}" (exit ${code})${why ? `: ${why.replace(/^pwt:\s*/, '')}` : ''}`, (known ? code : Exit.precondition) as (typeof Exit)[keyof typeof Exit]);
+  return new PwtError(
+    `pwt ${args[0] ?? ''}${args[0] === 'agent' ? ` ${args[1] ?? ''}` : ''} failed on host "${host.name}" (exit ${code})${why ? `: ${why.replace(/^pwt:\s*/, '')}` : ''}`,
+    (known ? code : Exit.precondition) as (typeof Exit)[keyof typeof Exit],
+  );
 }
 
 /** `pwt <args> --json` on the host, parsed. */
@@ -97,7 +120,10 @@ export async function remoteJson<T>(host: Host, args: readonly string[], options
   try {
     return JSON.parse(result.stdout) as T;
   } catch {
-    throw preconditionError(`Host "${host.name}" answered \`pwt ${args[0] ?? ''} --json\` with something that is not JSON.`, `Check the pwt there: pwt host doctor ${host.name}`);
+    throw preconditionError(
+      `Host "${host.name}" answered \`pwt ${args[0] ?? ''} --json\` with something that is not JSON.`,
+      `Check the pwt there: pwt host doctor ${host.name}`,
+    );
   }
 }
 

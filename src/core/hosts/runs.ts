@@ -38,7 +38,8 @@ interface RemoteRunStart {
 export async function startRunOnHost(project: Project, hostName: string, name: string, args: string[]): Promise<{ host: Host; result: RemoteRunStart }> {
   const host = findHost(project.sessionsDir, hostName);
   const manifest = await readManifest(project);
-  if (hostRuns(manifest).some((entry) => entry.name === name)) throw preconditionError(`A run named "${name}" exists already on a host.`, 'Pick another name, or remove it: pwt run rm <run>');
+  if (hostRuns(manifest).some((entry) => entry.name === name))
+    throw preconditionError(`A run named "${name}" exists already on a host.`, 'Pick another name, or remove it: pwt run rm <run>');
   const result = await remoteJson<RemoteRunStart>(host, ['run', 'start', name, ...args]);
   await recordHostSessionsOf(project, host, name);
   return { host, result };
@@ -50,7 +51,9 @@ export async function startRunOnHost(project: Project, hostName: string, name: s
  * there (after `run pick` or `run rm`). The run record goes when none is left.
  */
 export async function recordHostSessionsOf(project: Project, host: Host, run: string): Promise<void> {
-  const status = await remoteJson<{ sessions: (Record<string, unknown> & { id: string; branch: string; path: string; startedAt?: string; goals?: string[]; run?: string })[] }>(host, ['status'], { timeoutMs: hostTimeoutMs() + 10_000 });
+  const status = await remoteJson<{
+    sessions: (Record<string, unknown> & { id: string; branch: string; path: string; startedAt?: string; goals?: string[]; run?: string })[];
+  }>(host, ['status'], { timeoutMs: hostTimeoutMs() + 10_000 });
   const there = new Map(status.sessions.map((session) => [session.id, session]));
   const prefix = `${run}-`;
   await updateManifest(project, (manifest) => {
@@ -58,7 +61,16 @@ export async function recordHostSessionsOf(project: Project, host: Host, run: st
     const known = new Set(kept.map((record) => record.id));
     for (const session of status.sessions) {
       if (!session.id.startsWith(prefix) || known.has(session.id) || findSession(manifest, session.id)) continue;
-      const record: HostSessionRecord = { id: session.id, host: host.name, branch: session.branch, path: session.path, startedAt: session.startedAt ?? new Date().toISOString(), goals: session.goals ?? [], ...(typeof session.base === 'string' ? { base: session.base } : {}), run };
+      const record: HostSessionRecord = {
+        id: session.id,
+        host: host.name,
+        branch: session.branch,
+        path: session.path,
+        startedAt: session.startedAt ?? new Date().toISOString(),
+        goals: session.goals ?? [],
+        ...(typeof session.base === 'string' ? { base: session.base } : {}),
+        run,
+      };
       kept.push(record);
     }
     manifest.hostSessions = kept;

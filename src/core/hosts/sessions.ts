@@ -22,10 +22,14 @@ export interface HostCreateInput {
   flags?: string[];
 }
 
-export async function createOnHost(project: Project, input: HostCreateInput): Promise<{ host: Host; session: Record<string, unknown> & { id: string; path: string; branch: string } }> {
+export async function createOnHost(
+  project: Project,
+  input: HostCreateInput,
+): Promise<{ host: Host; session: Record<string, unknown> & { id: string; path: string; branch: string } }> {
   const host = findHost(project.sessionsDir, input.host);
   const manifest = await readManifest(project);
-  if (findSession(manifest, input.name)) throw preconditionError(`A session named "${input.name}" exists here already.`, 'Pick another name, or end that one first.');
+  if (findSession(manifest, input.name))
+    throw preconditionError(`A session named "${input.name}" exists here already.`, 'Pick another name, or end that one first.');
   const there = hostSessions(manifest).find((entry) => entry.id === input.name);
   if (there) throw preconditionError(`A session named "${input.name}" exists already on host "${there.host}".`, 'Pick another name.');
   const args = ['create', input.name, ...input.goals.flatMap((goal) => ['--goal', goal])];
@@ -51,7 +55,11 @@ export async function hostSessionNamed(project: Project, name: string): Promise<
   const record = await findHostSession(project, name);
   if (!record) return null;
   const host = readHosts(project.sessionsDir).find((entry) => entry.name === record.host);
-  if (!host) throw preconditionError(`Session "${name}" lives on host "${record.host}", which is not among this repository's hosts.`, `Add it again: pwt host add ${record.host} <ssh destination> --repo <path>`);
+  if (!host)
+    throw preconditionError(
+      `Session "${name}" lives on host "${record.host}", which is not among this repository's hosts.`,
+      `Add it again: pwt host add ${record.host} <ssh destination> --repo <path>`,
+    );
   return { record, host };
 }
 
@@ -96,7 +104,11 @@ export async function collectHostStatus(project: Project, options: { records?: H
     hosts.map(async (host): Promise<HostReport> => {
       try {
         const report = await remoteJson<RemoteStatus>(host, ['status'], { timeoutMs: hostTimeoutMs() });
-        return { host: host.name, reachable: true, sessions: report.sessions.map((session) => ({ ...session, host: host.name, reachable: true, notes: session.notes ?? [] })) };
+        return {
+          host: host.name,
+          reachable: true,
+          sessions: report.sessions.map((session) => ({ ...session, host: host.name, reachable: true, notes: session.notes ?? [] })),
+        };
       } catch (error) {
         if (!isPwtError(error)) throw error;
         const unreachable = /does not answer/.test(error.message);
@@ -111,7 +123,8 @@ export async function collectHostStatus(project: Project, options: { records?: H
 }
 
 /** The error for a command that must reach a host session's host and cannot. */
-export const hostNeeded = (error: PwtError, record: HostSessionRecord): PwtError => new PwtError(`${error.message} (session "${record.id}" lives there)`, error.exitCode, error.hint);
+export const hostNeeded = (error: PwtError, record: HostSessionRecord): PwtError =>
+  new PwtError(`${error.message} (session "${record.id}" lives there)`, error.exitCode, error.hint);
 
 /**
  * After a host session ended there: what stays on the host reaches the shared
@@ -119,7 +132,12 @@ export const hostNeeded = (error: PwtError, record: HostSessionRecord): PwtError
  * there (keep; pr pushed it already) is pushed; after `--strategy merge` the
  * merged base is pushed. Returns what was pushed, or a warning.
  */
-export async function publishAfterRemove(host: Host, record: HostSessionRecord, remote: string, strategy: string | undefined): Promise<{ pushed: string[]; warning?: string }> {
+export async function publishAfterRemove(
+  host: Host,
+  record: HostSessionRecord,
+  remote: string,
+  strategy: string | undefined,
+): Promise<{ pushed: string[]; warning?: string }> {
   const branch = shQuote(record.branch);
   const base = typeof record.base === 'string' ? record.base : null;
   const script = [
@@ -130,5 +148,8 @@ export async function publishAfterRemove(host: Host, record: HostSessionRecord, 
   const result = await sshRun(host, script);
   const pushed = result.stdout.split('\n').filter(Boolean);
   if (result.code === 0) return { pushed };
-  return { pushed, warning: `Ended on host "${host.name}", but pushing from there failed (${result.stderr.trim().split('\n').at(-1) ?? `exit ${result.code}`}); the work is safe in its clone there. Push it there: git push ${remote} ${result.code === 5 ? base : record.branch}` };
+  return {
+    pushed,
+    warning: `Ended on host "${host.name}", but pushing from there failed (${result.stderr.trim().split('\n').at(-1) ?? `exit ${result.code}`}); the work is safe in its clone there. Push it there: git push ${remote} ${result.code === 5 ? base : record.branch}`,
+  };
 }

@@ -46,8 +46,11 @@ export function readHosts(sessionsDir: string): Host[] {
     throw preconditionError(`${hostsFile(sessionsDir)} is not valid JSON.`, 'Fix or remove the file, then add the hosts again with: pwt host add');
   }
   const hosts = (data as Partial<HostsFile> | null)?.hosts;
-  if (!Array.isArray(hosts)) throw preconditionError(`${hostsFile(sessionsDir)} has no "hosts" list.`, 'Fix or remove the file, then add the hosts again with: pwt host add');
-  return hosts.filter((host): host is Host => typeof host?.name === 'string' && typeof host.destination === 'string' && typeof host.repo === 'string').map((host) => ({ ...host, pwt: typeof host.pwt === 'string' && host.pwt ? host.pwt : DEFAULT_PWT }));
+  if (!Array.isArray(hosts))
+    throw preconditionError(`${hostsFile(sessionsDir)} has no "hosts" list.`, 'Fix or remove the file, then add the hosts again with: pwt host add');
+  return hosts
+    .filter((host): host is Host => typeof host?.name === 'string' && typeof host.destination === 'string' && typeof host.repo === 'string')
+    .map((host) => ({ ...host, pwt: typeof host.pwt === 'string' && host.pwt ? host.pwt : DEFAULT_PWT }));
 }
 
 /** One read-modify-write of the hosts file under its lock. */
@@ -67,16 +70,19 @@ export async function updateHosts<T>(sessionsDir: string, fn: (hosts: Host[]) =>
 
 export function findHost(sessionsDir: string, name: string): Host {
   const host = readHosts(sessionsDir).find((entry) => entry.name === name);
-  if (!host) throw preconditionError(`No host named "${name}".`, 'See the hosts with: pwt host list; add one with: pwt host add <name> <ssh destination> --repo <path>');
+  if (!host)
+    throw preconditionError(`No host named "${name}".`, 'See the hosts with: pwt host list; add one with: pwt host add <name> <ssh destination> --repo <path>');
   return host;
 }
 
 /** Host names: as session names, and never a ":" (a host session's path is printed `<host>:<path>`). */
 export function assertHostName(name: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw usageError(`Invalid host name "${name}".`, 'Host names are 1-64 characters: letters, digits, ".", "_" and "-", starting with a letter or digit.');
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name))
+    throw usageError(`Invalid host name "${name}".`, 'Host names are 1-64 characters: letters, digits, ".", "_" and "-", starting with a letter or digit.');
 }
 
 /** An ssh destination never starts with "-" (ssh would read it as an option) and holds no space or control character. */
 export function assertDestination(destination: string): void {
-  if (!destination || destination.startsWith('-') || /[\s\x00-\x1f]/.test(destination)) throw usageError(`Invalid ssh destination "${destination}".`, 'Give what you type after ssh: user@machine, or a Host alias of your ssh config.');
+  if (!destination || destination.startsWith('-') || /[\s\x00-\x1f]/.test(destination))
+    throw usageError(`Invalid ssh destination "${destination}".`, 'Give what you type after ssh: user@machine, or a Host alias of your ssh config.');
 }

@@ -17,7 +17,10 @@ const INSTALL: Record<string, string> = {
 const git = (facts: DoorFacts) => `git ${(facts.args ?? []).join(' ')}`.trim();
 
 export const DOOR_ERRORS: Record<DoorKind, (facts: DoorFacts) => { message: string; hint: string }> = {
-  'program-missing': ({ program = 'a program' }) => ({ message: `${program} is not installed or not on PATH.`, hint: INSTALL[program] ?? `Install ${program} and try again.` }),
+  'program-missing': ({ program = 'a program' }) => ({
+    message: `${program} is not installed or not on PATH.`,
+    hint: INSTALL[program] ?? `Install ${program} and try again.`,
+  }),
   'folder-missing': ({ program = 'git', path }) => ({
     message: `Cannot run ${program} in ${path}: the folder is gone.`,
     hint: 'pwt status shows what is missing; pwt cleanup repairs the entries.',
@@ -48,7 +51,7 @@ export const DOOR_ERRORS: Record<DoorKind, (facts: DoorFacts) => { message: stri
   }),
   'tmux-failed': ({ args, said }) => ({
     message: `tmux ${args?.[0] ?? ''} failed${said ? `: ${said}` : ''}.`,
-    hint: 'See what pwt\'s tmux server holds with: tmux -L pwt ls (pwt doctor checks it too).',
+    hint: "See what pwt's tmux server holds with: tmux -L pwt ls (pwt doctor checks it too).",
   }),
   'lock-busy': ({ what = 'it', path, holder, seconds }) => ({
     message: `Could not lock ${what}${seconds !== undefined ? ` within ${seconds} s` : ''}: ${path} is held by another pwt${holder ? ` (pid ${holder})` : ''}.`,
@@ -73,7 +76,13 @@ export function doorRefusal(kind: DoorKind, facts: DoorFacts): PwtError {
 /** A DoorError by shape (src/cli.ts is bundled apart from the commands, so each bundle has its own classes). */
 export function isDoorError(error: unknown): error is DoorError {
   const kind = (error as { kind?: unknown } | null)?.kind;
-  return error instanceof Error && typeof kind === 'string' && Object.hasOwn(DOOR_ERRORS, kind) && typeof (error as DoorError).facts === 'object' && !isPwtError(error);
+  return (
+    error instanceof Error &&
+    typeof kind === 'string' &&
+    Object.hasOwn(DOOR_ERRORS, kind) &&
+    typeof (error as DoorError).facts === 'object' &&
+    !isPwtError(error)
+  );
 }
 
 export interface UserProblem {

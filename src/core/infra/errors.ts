@@ -90,4 +90,3 @@ export class DoorError extends Error {
     this.name = 'DoorError';
   }
 }
-

@@ -148,7 +148,9 @@ export async function acquireLock(lockPath: string, opts: LockOptions): Promise<
     const holder = lockHolder(lockPath);
     if (!told && opts.onWait) {
       told = true;
-      opts.onWait(`Waiting for ${opts.what}: ${lockPath} is held by another pwt${holder ? ` (pid ${holder.pid})` : ''}; giving up after ${Math.round(timeoutMs / 1000)} s.`);
+      opts.onWait(
+        `Waiting for ${opts.what}: ${lockPath} is held by another pwt${holder ? ` (pid ${holder.pid})` : ''}; giving up after ${Math.round(timeoutMs / 1000)} s.`,
+      );
     }
     if (Date.now() >= deadline) {
       throw doorRefusal('lock-busy', { what: opts.what, path: lockPath, holder: holder?.pid ?? null, seconds: Math.round(timeoutMs / 1000) });

@@ -55,7 +55,7 @@ export function isSameProcess(pid: number, startTime: string | null): boolean {
 /** The process itself and its parents up to init (empty when it is gone). */
 export function ancestors(pid: number): number[] {
   const chain: number[] = [];
-  for (let current = pid; current > 1 && chain.length < 100; ) {
+  for (let current = pid; current > 1 && chain.length < 100;) {
     const parent = Number(statFields(current)?.[1]);
     if (!Number.isFinite(parent)) break;
     chain.push(current);

@@ -1,6 +1,9 @@
 /** UTC stamp safe for file names and ref names: 20261121T093812Z. */
 export function utcStamp(date = new Date()): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** "just now", "5m ago", "3h ago", "2d ago". */

@@ -28,5 +28,9 @@ export function notWritable(paths: string[]): string | null {
 
 export function assertWritable(paths: string[], doing: string): void {
   const at = notWritable(paths);
-  if (at) throw preconditionError(`${at} is not writable, and ${doing} writes there. Nothing was changed.`, 'Make it writable (chmod u+w, chattr -i, or remount it read-write), then run the command again.');
+  if (at)
+    throw preconditionError(
+      `${at} is not writable, and ${doing} writes there. Nothing was changed.`,
+      'Make it writable (chmod u+w, chattr -i, or remount it read-write), then run the command again.',
+    );
 }

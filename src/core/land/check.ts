@@ -37,10 +37,22 @@ export async function runCheckOn(run: CheckRun, commit: string, batch: Candidate
   writeFileSync(log, `# pwt land: ${describeCheck(check)} on ${commit}\n# brings in: ${batch.map((each) => each.session).join(', ')}\n`);
   const output = (text: string) => appendFileSync(log, text);
   const started = Date.now();
-  const where = { mainPath: project.repo.mainPath, sessionsDir: project.sessionsDir, from: project.repo.mainPath, envFiles: project.config.envFiles, copy: project.config.copy };
+  const where = {
+    mainPath: project.repo.mainPath,
+    sessionsDir: project.sessionsDir,
+    from: project.repo.mainPath,
+    envFiles: project.config.envFiles,
+    copy: project.config.copy,
+  };
   const ok = await inLandingWorktree(where, commit, async (path) => {
     if (check.kind === 'command') {
-      const env = { [PWT_ENV.session]: last?.session ?? '', [PWT_ENV.path]: path, [PWT_ENV.branch]: last?.branch ?? '', [PWT_ENV.base]: run.base, [PWT_ENV.main]: project.repo.mainPath };
+      const env = {
+        [PWT_ENV.session]: last?.session ?? '',
+        [PWT_ENV.path]: path,
+        [PWT_ENV.branch]: last?.branch ?? '',
+        [PWT_ENV.base]: run.base,
+        [PWT_ENV.main]: project.repo.mainPath,
+      };
       run.onProgress?.({ kind: 'start', event: 'pre-merge', entry: check.command, cwd: path });
       const result = await runCommandLine(check.command, { cwd: path, env, onOutput: output });
       run.onProgress?.({ kind: 'end', event: 'pre-merge', entry: check.command, code: result.code, ms: Date.now() - started });
@@ -48,11 +60,17 @@ export async function runCheckOn(run: CheckRun, commit: string, batch: Candidate
     }
     if (check.kind === 'none') return true;
     try {
-      await runHooks(project, check.gate, 'pre-merge', { id: last?.session ?? '', path, branch: last?.branch ?? '', base: run.base, cwd: path }, {
-        onProgress: (progress) => (progress.kind === 'output' ? output(progress.text) : run.onProgress?.(progress)),
-        consequence: 'the queue goes on without what it tested.',
-        next: '',
-      });
+      await runHooks(
+        project,
+        check.gate,
+        'pre-merge',
+        { id: last?.session ?? '', path, branch: last?.branch ?? '', base: run.base, cwd: path },
+        {
+          onProgress: (progress) => (progress.kind === 'output' ? output(progress.text) : run.onProgress?.(progress)),
+          consequence: 'the queue goes on without what it tested.',
+          next: '',
+        },
+      );
       return true;
     } catch (error) {
       if (!(error instanceof HookFailed)) throw error;
@@ -61,6 +79,9 @@ export async function runCheckOn(run: CheckRun, commit: string, batch: Candidate
   });
   const record: CheckRecord = { ok, log, ms: Date.now() - started };
   appendFileSync(log, `\n# ${ok ? 'passed' : 'failed'} in ${(record.ms / 1000).toFixed(1)} s\n`);
-  appendFileSync(checksFile(project.sessionsDir), `${JSON.stringify({ at: new Date().toISOString(), commit, check: describeCheck(check), sessions: batch.map((each) => each.session), ok, log })}\n`);
+  appendFileSync(
+    checksFile(project.sessionsDir),
+    `${JSON.stringify({ at: new Date().toISOString(), commit, check: describeCheck(check), sessions: batch.map((each) => each.session), ok, log })}\n`,
+  );
   return record;
 }

@@ -63,10 +63,22 @@ export async function gatherLandFacts(project: Project, names: string[]): Promis
   const records = manifest?.sessions ?? [];
   for (const name of names) if (!records.some((each) => each.id === name)) throw messages.unknownSession(name, project.sessionsDir);
   const base = await currentBranch(repo.mainPath);
-  if (!base) throw preconditionError(`The main worktree ${repo.mainPath} is on a detached HEAD: pwt land lands on the branch checked out there.`, `Check out the branch to land on (git -C ${repo.mainPath} switch main) and run pwt land again.`);
-  const [baseTip, worktrees, baseChanges] = await Promise.all([resolveCommit(repo.mainPath, `refs/heads/${base}`), listWorktrees(repo.mainPath), changedPaths(repo.mainPath, { untracked: 'no' })]);
+  if (!base)
+    throw preconditionError(
+      `The main worktree ${repo.mainPath} is on a detached HEAD: pwt land lands on the branch checked out there.`,
+      `Check out the branch to land on (git -C ${repo.mainPath} switch main) and run pwt land again.`,
+    );
+  const [baseTip, worktrees, baseChanges] = await Promise.all([
+    resolveCommit(repo.mainPath, `refs/heads/${base}`),
+    listWorktrees(repo.mainPath),
+    changedPaths(repo.mainPath, { untracked: 'no' }),
+  ]);
   const live = new Set(worktrees.filter((entry) => !entry.prunable).map((entry) => realPath(entry.path)));
-  const working = await workingAgents(project, records.map((each) => each.id), records.some((each) => each.agents?.length));
+  const working = await workingAgents(
+    project,
+    records.map((each) => each.id),
+    records.some((each) => each.agents?.length),
+  );
   const byBranch = new Map(records.map((each) => [each.branch, each.id]));
 
   const sessions = await Promise.all(

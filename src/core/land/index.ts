@@ -13,7 +13,19 @@ import { gatherLandFacts } from './facts.js';
 import { mergeCandidate } from './merge.js';
 import { landOps, planLand, resumeDecision, type LandChoice, type LandPlan } from './plan.js';
 import { runQueue } from './queue.js';
-import { clearLandState, lastPath, queueDir, lockPath, readLandState, writeLandState, LAND_STATE_VERSION, type Dropped, type Ejected, type Landed, type LandState } from './state.js';
+import {
+  clearLandState,
+  lastPath,
+  queueDir,
+  lockPath,
+  readLandState,
+  writeLandState,
+  LAND_STATE_VERSION,
+  type Dropped,
+  type Ejected,
+  type Landed,
+  type LandState,
+} from './state.js';
 import { landRunners, type LandContext } from './steps.js';
 
 /**
@@ -97,7 +109,9 @@ export async function landSessions(project: Project, opts: LandOptions): Promise
   if (!opts.dryRun) preloadWorkflowShell();
   if (opts.dryRun) return landLocked(project, opts);
   mkdirSync(queueDir(project.sessionsDir), { recursive: true });
-  return withLock(lockPath(project.sessionsDir), { what: 'the landing queue (another pwt land runs)', timeoutMs: 2000, onWait: say.warn }, () => landLocked(project, opts));
+  return withLock(lockPath(project.sessionsDir), { what: 'the landing queue (another pwt land runs)', timeoutMs: 2000, onWait: say.warn }, () =>
+    landLocked(project, opts),
+  );
 }
 
 async function landLocked(project: Project, opts: LandOptions): Promise<LandResult> {
@@ -106,16 +120,37 @@ async function landLocked(project: Project, opts: LandOptions): Promise<LandResu
   // Every session named has landed already (a re-run after an interrupted one finished): nothing else is taken instead.
   if (opts.names.length > 0 && named.names.length === 0 && earlier?.phase !== 'advancing' && earlier?.phase !== 'ending') {
     const at = (await resolveCommit(project.repo.mainPath, 'HEAD')) ?? '';
-    return { base: (await currentBranch(project.repo.mainPath)) ?? '', from: at, to: at, landed: [], ejected: [], dropped: [], skipped: [], checks: 0, check: '', dryRun: Boolean(opts.dryRun), titles: [], ended: [], retargeted: [], notes: named.notes, resumed: false, alreadyLanded: opts.names };
+    return {
+      base: (await currentBranch(project.repo.mainPath)) ?? '',
+      from: at,
+      to: at,
+      landed: [],
+      ejected: [],
+      dropped: [],
+      skipped: [],
+      checks: 0,
+      check: '',
+      dryRun: Boolean(opts.dryRun),
+      titles: [],
+      ended: [],
+      retargeted: [],
+      notes: named.notes,
+      resumed: false,
+      alreadyLanded: opts.names,
+    };
   }
   const facts = await gatherLandFacts(project, named.names);
 
   // Hooks are approved (or refused) before anything changes; the pre-merge hook is the check unless --check names one.
   const events = opts.check === undefined ? (['pre-merge', 'pre-remove', 'post-remove'] as const) : (['pre-remove', 'post-remove'] as const);
   const gate = await approveHooks(project, [...events], opts.hooks);
-  const check: Check = opts.check !== undefined ? { kind: 'command', command: opts.check } : gate.events.includes('pre-merge') ? { kind: 'hook', gate } : { kind: 'none' };
+  const check: Check =
+    opts.check !== undefined ? { kind: 'command', command: opts.check } : gate.events.includes('pre-merge') ? { kind: 'hook', gate } : { kind: 'none' };
   const notes = [...named.notes, ...(gate.note ? [gate.note] : [])];
-  if (check.kind === 'none') notes.push(`No check ran: ${opts.hooks.enabled ? 'there is no pre-merge hook in .pwt.json and no --check' : '--no-hooks, and no --check'}; the merge results land untested.`);
+  if (check.kind === 'none')
+    notes.push(
+      `No check ran: ${opts.hooks.enabled ? 'there is no pre-merge hook in .pwt.json and no --check' : '--no-hooks, and no --check'}; the merge results land untested.`,
+    );
   const choice: LandChoice = { names: named.names, squash: Boolean(opts.squash), check: describeCheck(check) };
 
   const decision = resumeDecision(earlier, facts, choice);
@@ -123,22 +158,60 @@ async function landLocked(project: Project, opts: LandOptions): Promise<LandResu
   let plan: LandPlan | null = null;
   if ((decision === 'continue' || decision === 'finish') && earlier) {
     state = earlier;
-    notes.push(decision === 'finish' ? `Finishing the pwt land that was interrupted after ${state.base} moved (${state.from.slice(0, 10)} -> ${state.to?.slice(0, 10)}).` : `Continuing the pwt land that was interrupted (${Object.keys(state.checks).length} check result(s) kept).`);
+    notes.push(
+      decision === 'finish'
+        ? `Finishing the pwt land that was interrupted after ${state.base} moved (${state.from.slice(0, 10)} -> ${state.to?.slice(0, 10)}).`
+        : `Continuing the pwt land that was interrupted (${Object.keys(state.checks).length} check result(s) kept).`,
+    );
   } else {
     if (decision === 'restart') notes.push(`An earlier pwt land stopped before moving ${earlier?.base}; it starts over (nothing of it had landed).`);
     plan = planLand(facts, choice);
-    state = { version: LAND_STATE_VERSION, startedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), base: plan.base, from: plan.from, squash: choice.squash, check: choice.check, candidates: plan.candidates, checks: {}, phase: 'testing' };
+    state = {
+      version: LAND_STATE_VERSION,
+      startedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      base: plan.base,
+      from: plan.from,
+      squash: choice.squash,
+      check: choice.check,
+      candidates: plan.candidates,
+      checks: {},
+      phase: 'testing',
+    };
   }
   const skipped = plan?.skipped ?? [];
   const ops = landOps(state, { squash: state.squash, check: state.check, tellAgents: opts.tellAgents });
   const titles = planTitles(ops, landRunners);
-  const base = { named: opts.names.length > 0, base: state.base, from: state.from, skipped, check: state.check, titles, notes, resumed: decision === 'finish' || decision === 'continue' };
+  const base = {
+    named: opts.names.length > 0,
+    base: state.base,
+    from: state.from,
+    skipped,
+    check: state.check,
+    titles,
+    notes,
+    resumed: decision === 'finish' || decision === 'continue',
+  };
 
   if (opts.dryRun) {
     // The merges without checks (they only write objects): which candidates would conflict.
     const merge = { mainPath: project.repo.mainPath, base: state.base, squash: state.squash, date: state.startedAt };
-    const predicted = await runQueue(state.from, state.candidates, { merge: (onto, candidate) => mergeCandidate(merge, onto, candidate), check: async () => ({ ok: true }) }, { check: false });
-    return { ...base, to: state.from, landed: predicted.landed, ejected: predicted.ejected, dropped: predicted.dropped, checks: 0, dryRun: true, ended: [], retargeted: [] };
+    const predicted = await runQueue(
+      state.from,
+      state.candidates,
+      { merge: (onto, candidate) => mergeCandidate(merge, onto, candidate), check: async () => ({ ok: true }) },
+      { check: false },
+    );
+    return {
+      ...base,
+      to: state.from,
+      landed: predicted.landed,
+      ejected: predicted.ejected,
+      dropped: predicted.dropped,
+      checks: 0,
+      dryRun: true,
+      ended: [],
+      retargeted: [],
+    };
   }
   if (state.candidates.length === 0) {
     if (decision === 'restart') clearLandState(project.sessionsDir);
@@ -147,7 +220,18 @@ async function landLocked(project: Project, opts: LandOptions): Promise<LandResu
   await sweepLandingWorktrees(project.repo.mainPath, project.sessionsDir);
   writeLandState(project.sessionsDir, state);
   await useWorkflowShell();
-  const ctx: LandContext = { project, state, check, hooks: { ...opts.hooks, trust: opts.hooks.trust }, onStep: opts.onStep, onProgress: opts.onProgress, notes, checksRun: 0, ended: [], retargeted: [] };
+  const ctx: LandContext = {
+    project,
+    state,
+    check,
+    hooks: { ...opts.hooks, trust: opts.hooks.trust },
+    onStep: opts.onStep,
+    onProgress: opts.onProgress,
+    notes,
+    checksRun: 0,
+    ended: [],
+    retargeted: [],
+  };
   await executePlan(ops, landRunners, ctx, { onStep: opts.onStep, spin: opts.spin });
   return {
     ...base,

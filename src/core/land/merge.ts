@@ -20,7 +20,11 @@ export interface MergeContext {
 
 export function mergeMessage(candidate: Candidate, base: string, squash: boolean): string {
   const goals = candidate.goals.map((goal) => `- ${goal}`).join('\n');
-  const subject = squash ? (candidate.goals[0] ? `${candidate.session}: ${candidate.goals[0]}` : `Squash-merge ${candidate.branch} into ${base}`) : `Merge branch '${candidate.branch}' into ${base}`;
+  const subject = squash
+    ? candidate.goals[0]
+      ? `${candidate.session}: ${candidate.goals[0]}`
+      : `Squash-merge ${candidate.branch} into ${base}`
+    : `Merge branch '${candidate.branch}' into ${base}`;
   return `${subject}${goals ? `\n\nSession goals:\n${goals}` : ''}\n\nLanded by pwt land.`;
 }
 
@@ -28,7 +32,13 @@ export function mergeMessage(candidate: Candidate, base: string, squash: boolean
 const gitDate = (iso: string) => `${Math.floor(Date.parse(iso) / 1000)} +0000`;
 
 export async function mergeCandidate(ctx: MergeContext, onto: string, candidate: Candidate): Promise<MergeOutcome> {
-  const landing = await buildLanding(ctx.mainPath, { baseTip: onto, tip: candidate.tip, squash: ctx.squash, message: mergeMessage(candidate, ctx.base, ctx.squash), date: gitDate(ctx.date) });
+  const landing = await buildLanding(ctx.mainPath, {
+    baseTip: onto,
+    tip: candidate.tip,
+    squash: ctx.squash,
+    message: mergeMessage(candidate, ctx.base, ctx.squash),
+    date: gitDate(ctx.date),
+  });
   if (landing.kind === 'already-merged') return { already: true };
   if (landing.kind === 'conflicts') return { conflicts: landing.files };
   return { commit: landing.commit };

@@ -31,7 +31,10 @@ export type LandOp =
   | { op: 'tell-agents'; told?: string[] }
   | { op: 'finish' };
 
-export function landOps(plan: { base: string; from: string; candidates: Candidate[] }, choice: { squash: boolean; check: string; tellAgents?: boolean }): LandOp[] {
+export function landOps(
+  plan: { base: string; from: string; candidates: Candidate[] },
+  choice: { squash: boolean; check: string; tellAgents?: boolean },
+): LandOp[] {
   return [
     { op: 'queue', base: plan.base, from: plan.from, sessions: plan.candidates.map((each) => each.session), check: choice.check, squash: choice.squash },
     { op: 'advance', base: plan.base, from: plan.from },
@@ -72,7 +75,9 @@ export function planLand(facts: LandFacts, choice: LandChoice): LandPlan {
     return at?.base ?? null;
   };
   const named = choice.names.length > 0;
-  const pool = named ? choice.names.map((name) => byId.get(name)).filter((each): each is SessionFacts => Boolean(each)) : [...facts.sessions].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  const pool = named
+    ? choice.names.map((name) => byId.get(name)).filter((each): each is SessionFacts => Boolean(each))
+    : [...facts.sessions].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   const skipped: Dropped[] = [];
   const eligible = new Map<string, SessionFacts>();
   for (const session of pool) {

@@ -67,7 +67,10 @@ export async function runQueue(start: string, candidates: Candidate[], io: Queue
       return top;
     };
     if (!opts.check || top === green) return accept();
-    const result = await io.check(top, chain.map((link) => link.candidate));
+    const result = await io.check(
+      top,
+      chain.map((link) => link.candidate),
+    );
     if (result.ok) return accept();
     const tried = chain.filter((link) => !link.already);
     if (tried.length === 1) {
@@ -77,8 +80,14 @@ export async function runQueue(start: string, candidates: Candidate[], io: Queue
     }
     // Red: bisect. The first half is landed (or bisected further) on the green result, the rest on what that left.
     const half = Math.ceil(chain.length / 2);
-    const left = await land(green, chain.slice(0, half).map((link) => link.candidate));
-    return land(left, chain.slice(half).map((link) => link.candidate));
+    const left = await land(
+      green,
+      chain.slice(0, half).map((link) => link.candidate),
+    );
+    return land(
+      left,
+      chain.slice(half).map((link) => link.candidate),
+    );
   };
 
   out.green = await land(start, candidates);

@@ -37,24 +37,30 @@ const landedIds = (state: LandState) => new Set((state.landed ?? []).map((each) 
 
 export const landRunners: Runners<LandOp, LandContext> = {
   queue: {
-    title: (op) => `merge ${op.sessions.length} session(s) one after another onto ${op.base} in a temporary worktree and run the check (${op.check}) on the results`,
+    title: (op) =>
+      `merge ${op.sessions.length} session(s) one after another onto ${op.base} in a temporary worktree and run the check (${op.check}) on the results`,
     run: async (_op, ctx) => {
       const { state, project } = ctx;
       if (state.phase !== 'testing') return;
       const merge = { mainPath: project.repo.mainPath, base: state.base, squash: state.squash, date: state.startedAt };
-      const outcome = await runQueue(state.from, state.candidates, {
-        merge: (onto, candidate) => mergeCandidate(merge, onto, candidate),
-        check: async (commit, batch) => {
-          const known = state.checks[commit];
-          if (known) return known;
-          ctx.onStep?.(`check ${commit.slice(0, 10)} (${batch.map((each) => each.session).join(', ')} on ${state.base})`);
-          const record = await runCheckOn({ project, check: ctx.check, base: state.base, onProgress: ctx.onProgress }, commit, batch);
-          ctx.checksRun++;
-          state.checks[commit] = record;
-          save(ctx);
-          return record;
+      const outcome = await runQueue(
+        state.from,
+        state.candidates,
+        {
+          merge: (onto, candidate) => mergeCandidate(merge, onto, candidate),
+          check: async (commit, batch) => {
+            const known = state.checks[commit];
+            if (known) return known;
+            ctx.onStep?.(`check ${commit.slice(0, 10)} (${batch.map((each) => each.session).join(', ')} on ${state.base})`);
+            const record = await runCheckOn({ project, check: ctx.check, base: state.base, onProgress: ctx.onProgress }, commit, batch);
+            ctx.checksRun++;
+            state.checks[commit] = record;
+            save(ctx);
+            return record;
+          },
         },
-      }, { check: ctx.check.kind !== 'none' });
+        { check: ctx.check.kind !== 'none' },
+      );
       state.to = outcome.green;
       state.landed = outcome.landed;
       state.ejected = outcome.ejected;
@@ -79,7 +85,14 @@ export const landRunners: Runners<LandOp, LandContext> = {
         const moved = now === to || (now !== null && to !== state.from && (await isAncestor(mainPath, to, now)));
         if (!moved && to !== state.from) {
           if (now !== state.from) clearLandState(project.sessionsDir);
-          await moveBase(mainPath, { branch: op.base, from: state.from, to, checkedOutAt: mainPath, reason: `pwt land: ${(state.landed ?? []).map((each) => each.session).join(', ')}`, again: 'Run pwt land again: the queue is tested again on the new base.' });
+          await moveBase(mainPath, {
+            branch: op.base,
+            from: state.from,
+            to,
+            checkedOutAt: mainPath,
+            reason: `pwt land: ${(state.landed ?? []).map((each) => each.session).join(', ')}`,
+            again: 'Run pwt land again: the queue is tested again on the new base.',
+          });
         }
         state.phase = 'ending';
         state.ended ??= [];
@@ -118,7 +131,9 @@ export const landRunners: Runners<LandOp, LandContext> = {
         const tip = record ? await resolveCommit(mainPath, `refs/heads/${record.branch}`) : null;
         // The ending's merge step must have nothing to do: a branch that moved on since it was tested keeps its session.
         if (record && tip && !(await isMerged(mainPath, `refs/heads/${op.base}`, tip))) {
-          ctx.notes.push(`${landed.session} got new commits while it was landing: what was tested (${candidate?.tip.slice(0, 10) ?? '?'}) is in ${op.base}; the session stays with the rest (pwt land ${landed.session} again).`);
+          ctx.notes.push(
+            `${landed.session} got new commits while it was landing: what was tested (${candidate?.tip.slice(0, 10) ?? '?'}) is in ${op.base}; the session stays with the rest (pwt land ${landed.session} again).`,
+          );
         } else if (record || readIntent(project.sessionsDir, landed.session)?.kind === 'remove') {
           // (No record but a remove's intent: an ending cut after it unregistered; removeSession finishes it.)
           await updateManifest(project, (manifest) => {
@@ -134,7 +149,9 @@ export const landRunners: Runners<LandOp, LandContext> = {
             ctx.ended.push(landed.session);
           } catch (error) {
             if (!isPwtError(error)) throw error;
-            ctx.notes.push(`${landed.session} is in ${op.base}, but ending the session stopped: ${error.message} Finish with: pwt remove ${landed.session} --strategy merge`);
+            ctx.notes.push(
+              `${landed.session} is in ${op.base}, but ending the session stopped: ${error.message} Finish with: pwt remove ${landed.session} --strategy merge`,
+            );
           }
         }
         state.ended = [...ended.add(landed.session)];
@@ -153,7 +170,9 @@ export const landRunners: Runners<LandOp, LandContext> = {
           await syncSession(ctx.project, { name: child.session, mode: 'merge' });
         } catch (error) {
           if (!isPwtError(error)) throw error;
-          ctx.notes.push(`${child.session} now stands on ${child.to}; bringing ${child.to} in stopped: ${error.message} Run pwt sync ${child.session} when ready.`);
+          ctx.notes.push(
+            `${child.session} now stands on ${child.to}; bringing ${child.to} in stopped: ${error.message} Run pwt sync ${child.session} when ready.`,
+          );
         }
       }
     },
@@ -182,7 +201,10 @@ export const landRunners: Runners<LandOp, LandContext> = {
       const told: string[] = [];
       const { findAgent, sendText } = await import('../agents/runtime/activity/control.js');
       for (const each of ctx.state.ejected ?? []) {
-        const message = each.reason === 'conflict' ? `pwt land could not land this session: merging it onto ${ctx.state.base} conflicts in ${(each.files ?? []).join(', ')}. Please bring ${ctx.state.base} in (pwt sync), resolve, and commit.` : `pwt land could not land this session: the check failed on the merge result. The log is ${each.log}. Please fix it and commit.`;
+        const message =
+          each.reason === 'conflict'
+            ? `pwt land could not land this session: merging it onto ${ctx.state.base} conflicts in ${(each.files ?? []).join(', ')}. Please bring ${ctx.state.base} in (pwt sync), resolve, and commit.`
+            : `pwt land could not land this session: the check failed on the merge result. The log is ${each.log}. Please fix it and commit.`;
         try {
           const target = await findAgent(ctx.project, { session: each.session });
           if (target.agent.status !== 'running') continue;
@@ -200,7 +222,10 @@ export const landRunners: Runners<LandOp, LandContext> = {
     run: async (_op, ctx) => {
       await sweepLandingWorktrees(ctx.project.repo.mainPath, ctx.project.sessionsDir);
       const { state } = ctx;
-      writeFileSync(lastPath(ctx.project.sessionsDir), `${JSON.stringify({ base: state.base, from: state.from, to: state.to ?? state.from, landed: state.landed ?? [], ejected: state.ejected ?? [], check: state.check, at: new Date().toISOString() }, null, 2)}\n`);
+      writeFileSync(
+        lastPath(ctx.project.sessionsDir),
+        `${JSON.stringify({ base: state.base, from: state.from, to: state.to ?? state.from, landed: state.landed ?? [], ejected: state.ejected ?? [], check: state.check, at: new Date().toISOString() }, null, 2)}\n`,
+      );
       clearLandState(ctx.project.sessionsDir);
     },
   },
@@ -209,7 +234,13 @@ export const landRunners: Runners<LandOp, LandContext> = {
 /** A landed session ends through the one ending sequence, merge strategy: the base already holds it, so its merge step has nothing to do. */
 async function endLanded(ctx: LandContext, session: string): Promise<void> {
   const { removeSession } = await import('../sessions/remove/index.js');
-  const result = await removeSession(ctx.project, { name: session, strategy: 'merge', interactive: false, hooks: ctx.hooks, landed: ctx.state.squash ? 'squash' : 'merge' });
+  const result = await removeSession(ctx.project, {
+    name: session,
+    strategy: 'merge',
+    interactive: false,
+    hooks: ctx.hooks,
+    landed: ctx.state.squash ? 'squash' : 'merge',
+  });
   if (result.hookNote && !ctx.notes.includes(result.hookNote)) ctx.notes.push(result.hookNote);
   for (const action of result.actions) if (action.op === 'hook' && action.failed) ctx.notes.push(String(action.failed));
 }

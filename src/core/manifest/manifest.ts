@@ -119,7 +119,16 @@ function folderBirthTime(path: string): string | null {
  */
 export function adoptedSession(mainPath: string, path: string, branch: string, extra: Partial<SessionRecord> = {}): SessionRecord {
   const now = new Date().toISOString();
-  return { id: basename(path), branch, worktree: relativeWorktree(mainPath, path), startedAt: folderBirthTime(path) ?? now, goals: [], status: 'active', ...extra, adoptedAt: now };
+  return {
+    id: basename(path),
+    branch,
+    worktree: relativeWorktree(mainPath, path),
+    startedAt: folderBirthTime(path) ?? now,
+    goals: [],
+    status: 'active',
+    ...extra,
+    adoptedAt: now,
+  };
 }
 
 /** The session whose worktree is `worktreePath` (a real path, e.g. Repo.worktreePath). */

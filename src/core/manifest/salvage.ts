@@ -25,7 +25,8 @@ export interface Salvage {
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** How people name an entry in messages: its id when it has one, else its position. */
-export const entryName = (entry: unknown, index: number) => (isObject(entry) && typeof entry.id === 'string' && entry.id ? `"${entry.id}"` : `sessions[${index}]`);
+export const entryName = (entry: unknown, index: number) =>
+  isObject(entry) && typeof entry.id === 'string' && entry.id ? `"${entry.id}"` : `sessions[${index}]`;
 
 export function salvageManifest(text: string, file: string, project: string): Salvage {
   let data: unknown;

@@ -36,8 +36,13 @@ function readRaw(file: string, project: string): ReadResult {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    if ((error as NodeJS.ErrnoException).code === 'EISDIR') return { kind: 'damaged', salvage: { manifest: emptyManifest(project), setAside: [], complete: false, reason: 'it is a directory' } };
-    throw new DoorError('manifest-unreadable', { path: file, said: environmentProblem(error) ?? (error as Error).message }, `cannot read ${file}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR')
+      return { kind: 'damaged', salvage: { manifest: emptyManifest(project), setAside: [], complete: false, reason: 'it is a directory' } };
+    throw new DoorError(
+      'manifest-unreadable',
+      { path: file, said: environmentProblem(error) ?? (error as Error).message },
+      `cannot read ${file}: ${(error as Error).message}`,
+    );
   }
   try {
     return { kind: 'ok', manifest: validateManifest(JSON.parse(text), file) };
@@ -61,7 +66,9 @@ export async function readManifest(store: Store): Promise<Manifest | null> {
   if (result.kind === 'ok') return result.manifest;
   // Only what the file holds: worktrees it lost show as unregistered until the next change adopts them.
   const { manifest } = result.salvage;
-  notes.warn(`${describeDamage(file, result.salvage)} Using the ${manifest.sessions.length} intact session(s); the next change to the manifest keeps a copy of the file, sets the rest aside and registers lost worktrees again (nothing is deleted).`);
+  notes.warn(
+    `${describeDamage(file, result.salvage)} Using the ${manifest.sessions.length} intact session(s); the next change to the manifest keeps a copy of the file, sets the rest aside and registers lost worktrees again (nothing is deleted).`,
+  );
   return manifest;
 }
 

@@ -17,7 +17,9 @@ export function jsonSchemaOf(spec: ArgsSpec): { type: 'object'; properties: Reco
     if (rest.type === 'string[]') properties[name] = { type: 'array', items: { type: 'string' }, description: rest.description };
     else properties[name] = rest;
   }
-  const required = Object.entries(spec).filter(([, arg]) => arg.required).map(([name]) => name);
+  const required = Object.entries(spec)
+    .filter(([, arg]) => arg.required)
+    .map(([name]) => name);
   return { type: 'object', properties, ...(required.length ? { required } : {}), additionalProperties: false };
 }
 
@@ -26,7 +28,8 @@ const typeName = (arg: ArgSpec) => (arg.type === 'string[]' ? 'a list of strings
 /** The arguments as given, checked against the spec; throws a usage error naming the tool and the argument. */
 export function checkArgs(tool: string, spec: ArgsSpec, given: unknown): Record<string, unknown> {
   const args = given ?? {};
-  if (typeof args !== 'object' || Array.isArray(args)) throw usageError(`${tool} takes an object of arguments.`, `Its arguments: ${Object.keys(spec).join(', ') || 'none'}.`);
+  if (typeof args !== 'object' || Array.isArray(args))
+    throw usageError(`${tool} takes an object of arguments.`, `Its arguments: ${Object.keys(spec).join(', ') || 'none'}.`);
   const record = args as Record<string, unknown>;
   for (const name of Object.keys(record)) {
     if (!(name in spec)) throw usageError(`${tool} has no argument "${name}".`, `Its arguments: ${Object.keys(spec).join(', ') || 'none'}.`);
@@ -44,7 +47,11 @@ export function checkArgs(tool: string, spec: ArgsSpec, given: unknown): Record<
         : arg.type === 'integer'
           ? Number.isInteger(value) && (arg.minimum === undefined || (value as number) >= arg.minimum)
           : typeof value === arg.type;
-    if (!ok) throw usageError(`${tool}: "${name}" must be ${typeName(arg)}${arg.type === 'integer' && arg.minimum !== undefined ? ` of at least ${arg.minimum}` : ''} (got ${JSON.stringify(value)}).`, arg.description);
+    if (!ok)
+      throw usageError(
+        `${tool}: "${name}" must be ${typeName(arg)}${arg.type === 'integer' && arg.minimum !== undefined ? ` of at least ${arg.minimum}` : ''} (got ${JSON.stringify(value)}).`,
+        arg.description,
+      );
     if (arg.type === 'string' && arg.enum && !arg.enum.includes(value as string)) {
       throw usageError(`${tool}: "${name}" takes ${arg.enum.join(', ')}, not "${String(value)}".`, arg.description);
     }

@@ -58,8 +58,13 @@ export async function serveMcp(opts: ServeOptions): Promise<void> {
     if (connected) send().catch(() => undefined);
   };
   // Core's notes become log messages for the client; nobody can answer a question from a terminal here.
-  setNoteSink((note) => safely(() => server.sendLoggingMessage({ level: note.level === 'warn' ? 'warning' : note.level === 'trace' ? 'debug' : 'info', logger: 'pwt', data: note.text })));
-  const nobody = () => Promise.reject(preconditionError('This needs an answer from a person, and pwt mcp has no terminal to ask on.', 'Run the same pwt command in a terminal.'));
+  setNoteSink((note) =>
+    safely(() =>
+      server.sendLoggingMessage({ level: note.level === 'warn' ? 'warning' : note.level === 'trace' ? 'debug' : 'info', logger: 'pwt', data: note.text }),
+    ),
+  );
+  const nobody = () =>
+    Promise.reject(preconditionError('This needs an answer from a person, and pwt mcp has no terminal to ask on.', 'Run the same pwt command in a terminal.'));
   setAsk({ select: nobody, confirm: nobody, text: nobody });
 
   const canAsk = () => Boolean(server.getClientCapabilities()?.elicitation);
@@ -73,7 +78,14 @@ export async function serveMcp(opts: ServeOptions): Promise<void> {
     }
     try {
       const answer = await server.elicitInput(
-        { message: question, requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean', title: 'Go ahead', description: question, default: false } }, required: ['confirm'] } },
+        {
+          message: question,
+          requestedSchema: {
+            type: 'object',
+            properties: { confirm: { type: 'boolean', title: 'Go ahead', description: question, default: false } },
+            required: ['confirm'],
+          },
+        },
         { timeout: 15 * 60_000 },
       );
       return answer.action === 'accept' && answer.content?.confirm === true;
@@ -105,7 +117,8 @@ export async function serveMcp(opts: ServeOptions): Promise<void> {
         const progress = (message: string) => {
           step++;
           const params = { progressToken: token as string | number, progress: step, message };
-          if (token !== undefined) sent = sent.then(() => (connected ? extra.sendNotification({ method: 'notifications/progress', params }) : undefined)).catch(() => undefined);
+          if (token !== undefined)
+            sent = sent.then(() => (connected ? extra.sendNotification({ method: 'notifications/progress', params }) : undefined)).catch(() => undefined);
         };
         const value = await tool.run(args, { project, caller, checks: opts.checks, allowEnd: opts.allowEnd, progress, confirm, signal: extra.signal });
         await sent;

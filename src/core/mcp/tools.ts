@@ -66,7 +66,13 @@ async function statusReport(project: Project): Promise<Record<string, unknown>> 
   // What `pwt status --json` prints.
   const report = await collectStatus(project, {});
   const activity = report.sessions.some((session) => session.agents.length > 0) ? await activityByAgent(project) : new Map();
-  return { ...report, sessions: report.sessions.map((session) => ({ ...session, agents: session.agents.map((agent) => ({ ...agent, ...(agent.status === 'running' ? activity.get(agent.id) : {}) })) })) };
+  return {
+    ...report,
+    sessions: report.sessions.map((session) => ({
+      ...session,
+      agents: session.agents.map((agent) => ({ ...agent, ...(agent.status === 'running' ? activity.get(agent.id) : {}) })),
+    })),
+  };
 }
 
 function allowedCheck(ctx: ToolContext, check: string | undefined, tool: string): string | undefined {
@@ -89,7 +95,7 @@ export const TOOLS: Tool[] = [
   {
     name: 'create_session',
     description:
-      "Create a session: a git worktree on branch session/<name>. Called from inside a session, it stacks on that session (starts from its branch) unless `on` or `base` says otherwise. Refused like `pwt create` (name taken, base unknown, main worktree dirty).",
+      'Create a session: a git worktree on branch session/<name>. Called from inside a session, it stacks on that session (starts from its branch) unless `on` or `base` says otherwise. Refused like `pwt create` (name taken, base unknown, main worktree dirty).',
     args: {
       name: { type: 'string', description: 'Session name (letters, digits, . _ -; at most 64)', required: true },
       goal: { type: 'string', description: 'What the session is for' },
@@ -98,7 +104,8 @@ export const TOOLS: Tool[] = [
     },
     async run(args, ctx) {
       assertNamePattern(args.name);
-      if (args.base !== undefined && args.on !== undefined) throw usageError('create_session takes base or on, not both.', 'on stacks on a session (its branch is the base); base names any branch or commit.');
+      if (args.base !== undefined && args.on !== undefined)
+        throw usageError('create_session takes base or on, not both.', 'on stacks on a session (its branch is the base); base names any branch or commit.');
       const on: string | undefined = args.on ?? (args.base === undefined ? ctx.caller?.id : undefined);
       if (on !== undefined) assertNamePattern(on);
       const result = await createSession(ctx.project, {
@@ -149,7 +156,8 @@ export const TOOLS: Tool[] = [
   },
   {
     name: 'wait_for_agent',
-    description: "Wait until the session's running agent is idle (its turn is over) or waiting (it asks something), reporting progress meanwhile. Refused (exit code 3) on timeout or when it is not running.",
+    description:
+      "Wait until the session's running agent is idle (its turn is over) or waiting (it asks something), reporting progress meanwhile. Refused (exit code 3) on timeout or when it is not running.",
     args: {
       session: sessionArg,
       for: { type: 'string', enum: ['idle', 'waiting'], description: 'idle (default) or waiting' },
@@ -174,10 +182,11 @@ export const TOOLS: Tool[] = [
   },
   {
     name: 'read_transcript',
-    description: "The conversation of an agent in a session, normalized ({ provider, id, messages: [{ role, text, tools, at }], omitted }), newest messages kept within max_chars.",
+    description:
+      'The conversation of an agent in a session, normalized ({ provider, id, messages: [{ role, text, tools, at }], omitted }), newest messages kept within max_chars.',
     args: {
       session: sessionArg,
-      provider: { type: 'string', enum: PROVIDERS, description: "Which agent of the session (default: its running or only agent)" },
+      provider: { type: 'string', enum: PROVIDERS, description: 'Which agent of the session (default: its running or only agent)' },
       max_chars: { type: 'integer', minimum: 200, description: 'Keep only the most recent messages that fit in this many characters (default 50000)' },
     },
     readOnly: true,
@@ -234,7 +243,8 @@ export const TOOLS: Tool[] = [
   },
   {
     name: 'compare_run',
-    description: "A run's branches side by side: commits, files, lines, files touched by several agents, whether each merges cleanly into the base; with check (only a command the user allowed), its exit code and output tail in each worktree.",
+    description:
+      "A run's branches side by side: commits, files, lines, files touched by several agents, whether each merges cleanly into the base; with check (only a command the user allowed), its exit code and output tail in each worktree.",
     args: {
       run: { type: 'string', description: 'Run name', required: true },
       check: { type: 'string', description: 'A check command the user allowed with pwt mcp --check (e.g. "npm test")' },
@@ -243,12 +253,18 @@ export const TOOLS: Tool[] = [
     async run(args, ctx) {
       assertRunName(args.run);
       const check = allowedCheck(ctx, args.check, 'compare_run');
-      return { ...(await compareRun(ctx.project, args.run, { ...(check !== undefined ? { check } : {}), onCheck: (session) => ctx.progress(`Running ${check} in ${session}...`) })) };
+      return {
+        ...(await compareRun(ctx.project, args.run, {
+          ...(check !== undefined ? { check } : {}),
+          onCheck: (session) => ctx.progress(`Running ${check} in ${session}...`),
+        })),
+      };
     },
   },
   {
     name: 'end_session',
-    description: 'End a session (pwt remove): pr (push, open a pull request), merge (into its base), keep (remove the worktree, keep the branch) or abandon (archived, restorable). Asks the user first.',
+    description:
+      'End a session (pwt remove): pr (push, open a pull request), merge (into its base), keep (remove the worktree, keep the branch) or abandon (archived, restorable). Asks the user first.',
     args: {
       session: sessionArg,
       strategy: { type: 'string', enum: STRATEGIES, description: 'pr | merge | keep | abandon', required: true },
@@ -265,7 +281,10 @@ export const TOOLS: Tool[] = [
         abandon: 'archive it (pwt restore brings it back) and delete the branch',
       };
       const question = `End session ${session.id} with ${strategy}: ${words[strategy]}. Go ahead?`;
-      if (!ctx.allowEnd && !(await ctx.confirm(question, { action: `Ending ${session.id} with ${strategy}`, cli: `pwt remove ${session.id} --strategy ${strategy}` }))) {
+      if (
+        !ctx.allowEnd &&
+        !(await ctx.confirm(question, { action: `Ending ${session.id} with ${strategy}`, cli: `pwt remove ${session.id} --strategy ${strategy}` }))
+      ) {
         throw cancelledError(`The user said no: ${session.id} was not ended; nothing changed.`);
       }
       // The one ending sequence: hooks, refusals, agents stopped, archive, worktree, manifest.
@@ -278,12 +297,19 @@ export const TOOLS: Tool[] = [
         hooks: { enabled: true },
       });
       const hookNote = result.hookNote;
-      return { session: session.id, strategy, actions: result.actions, notes: [...result.notes, ...(hookNote ? [hookNote] : [])], ...(result.inventory.length ? { inventory: result.inventory } : {}) };
+      return {
+        session: session.id,
+        strategy,
+        actions: result.actions,
+        notes: [...result.notes, ...(hookNote ? [hookNote] : [])],
+        ...(result.inventory.length ? { inventory: result.inventory } : {}),
+      };
     },
   },
   {
     name: 'pick_run',
-    description: "Keep one agent's branch of a run (merge into the base, or pr) and abandon the run's other sessions (archived, restorable). Asks the user first.",
+    description:
+      "Keep one agent's branch of a run (merge into the base, or pr) and abandon the run's other sessions (archived, restorable). Asks the user first.",
     args: {
       run: { type: 'string', description: 'Run name', required: true },
       provider: { type: 'string', enum: PROVIDERS, description: 'The provider whose session to keep', required: true },
@@ -297,13 +323,26 @@ export const TOOLS: Tool[] = [
         provider: args.provider,
         strategy,
         yes: ctx.allowEnd,
-        confirm: (question) => ctx.confirm(question, { action: `Picking ${args.provider} in run ${args.run}`, cli: `pwt run pick ${args.run} ${args.provider} --strategy ${strategy}` }),
+        confirm: (question) =>
+          ctx.confirm(question, {
+            action: `Picking ${args.provider} in run ${args.run}`,
+            cli: `pwt run pick ${args.run} ${args.provider} --strategy ${strategy}`,
+          }),
         onStep: ctx.progress,
       });
-      const actions = (each: (typeof result.abandoned)[number]) => ({ session: each.session, provider: each.provider, strategy: each.strategy, actions: each.result?.actions ?? [], ...(each.error ? { error: each.error } : {}) });
+      const actions = (each: (typeof result.abandoned)[number]) => ({
+        session: each.session,
+        provider: each.provider,
+        strategy: each.strategy,
+        actions: each.result?.actions ?? [],
+        ...(each.error ? { error: each.error } : {}),
+      });
       const failed = result.abandoned.filter((each) => each.error);
       if (failed.length > 0) {
-        throw preconditionError(`Picked ${result.picked.session}, but could not abandon ${failed.map((each) => `${each.session} (${each.error})`).join('; ')}.`, 'Fix that and end them with end_session (abandon).');
+        throw preconditionError(
+          `Picked ${result.picked.session}, but could not abandon ${failed.map((each) => `${each.session} (${each.error})`).join('; ')}.`,
+          'Fix that and end them with end_session (abandon).',
+        );
       }
       return { run: result.run, picked: actions(result.picked), abandoned: result.abandoned.map(actions), gone: result.gone };
     },
@@ -321,7 +360,8 @@ export const TOOLS: Tool[] = [
     async run(args, ctx) {
       const names: string[] = [...(args.sessions ?? [])];
       for (const name of names) assertNamePattern(name);
-      if (args.run !== undefined && names.length) throw usageError('land takes sessions or run, not both.', 'Pass run to land a run\'s sessions, or sessions to name them.');
+      if (args.run !== undefined && names.length)
+        throw usageError('land takes sessions or run, not both.', "Pass run to land a run's sessions, or sessions to name them.");
       const check = allowedCheck(ctx, args.check, 'land');
       if (args.run !== undefined) {
         assertRunName(args.run);
@@ -338,12 +378,27 @@ export const TOOLS: Tool[] = [
       }
       const conflicts = preview.ejected.map((each) => each.session);
       const question = `Land ${landing.join(', ') || preview.landed.map((each) => each.session).join(', ')} on ${preview.base}, each checked on the merge result with: ${preview.check}${conflicts.length ? `; ${conflicts.join(', ')} would be ejected (conflicts)` : ''}. Landed sessions end (branch deleted, archived). Go ahead?`;
-      const cli = `pwt land ${args.run !== undefined ? `--run ${args.run}` : names.join(' ')}${check !== undefined ? ` --check ${JSON.stringify(check)}` : ''}`.trim();
-      if (!ctx.allowEnd && !(await ctx.confirm(question, { action: 'Landing', cli }))) throw cancelledError('The user said no: nothing landed; nothing changed.');
+      const cli =
+        `pwt land ${args.run !== undefined ? `--run ${args.run}` : names.join(' ')}${check !== undefined ? ` --check ${JSON.stringify(check)}` : ''}`.trim();
+      if (!ctx.allowEnd && !(await ctx.confirm(question, { action: 'Landing', cli })))
+        throw cancelledError('The user said no: nothing landed; nothing changed.');
       const result = await landSessions(ctx.project, options);
       const failure = landOutcomeError(result);
       if (failure) throw failure;
-      return { base: result.base, from: result.from, to: result.to, landed: result.landed, ejected: result.ejected, dropped: result.dropped, skipped: result.skipped, checks: result.checks, check: result.check, ended: result.ended, retargeted: result.retargeted, notes: result.notes };
+      return {
+        base: result.base,
+        from: result.from,
+        to: result.to,
+        landed: result.landed,
+        ejected: result.ejected,
+        dropped: result.dropped,
+        skipped: result.skipped,
+        checks: result.checks,
+        check: result.check,
+        ended: result.ended,
+        retargeted: result.retargeted,
+        notes: result.notes,
+      };
     },
   },
 ];

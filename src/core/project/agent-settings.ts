@@ -36,15 +36,21 @@ export function defaultMaxRunning(memory = totalmem(), cores = cpus().length): n
 export function readAgentSettings(raw: unknown, file: string): AgentSettings {
   const settings: AgentSettings = { maxRunning: defaultMaxRunning(), hibernateAfterMinutes: null, resumeAfterLimit: false };
   if (raw === undefined) return settings;
-  const bad = (field: string, expected: string) => preconditionError(`${file}: "agents.${field}" must be ${expected}.`, `Fix or remove "agents.${field}" in ${file}.`);
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw preconditionError(`${file}: "agents" must be an object ({ "maxRunning", "hibernateAfterMinutes", "resumeAfterLimit" }).`, `Fix or remove "agents" in ${file}.`);
+  const bad = (field: string, expected: string) =>
+    preconditionError(`${file}: "agents.${field}" must be ${expected}.`, `Fix or remove "agents.${field}" in ${file}.`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw preconditionError(
+      `${file}: "agents" must be an object ({ "maxRunning", "hibernateAfterMinutes", "resumeAfterLimit" }).`,
+      `Fix or remove "agents" in ${file}.`,
+    );
   const value = raw as Record<string, unknown>;
   if (value.maxRunning !== undefined) {
     if (!Number.isInteger(value.maxRunning) || (value.maxRunning as number) < 1) throw bad('maxRunning', 'a whole number of at least 1');
     settings.maxRunning = value.maxRunning as number;
   }
   if (value.hibernateAfterMinutes !== undefined && value.hibernateAfterMinutes !== null) {
-    if (typeof value.hibernateAfterMinutes !== 'number' || !(value.hibernateAfterMinutes > 0)) throw bad('hibernateAfterMinutes', 'a number of minutes above 0 (fractions allowed)');
+    if (typeof value.hibernateAfterMinutes !== 'number' || !(value.hibernateAfterMinutes > 0))
+      throw bad('hibernateAfterMinutes', 'a number of minutes above 0 (fractions allowed)');
     settings.hibernateAfterMinutes = value.hibernateAfterMinutes;
   }
   if (value.resumeAfterLimit !== undefined) {

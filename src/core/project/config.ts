@@ -47,7 +47,20 @@ const DEFAULTS = {
 type Raw = Record<string, unknown>;
 
 /** The top-level keys `.pwt.json` knows; anything else is a warning naming the nearest of these. */
-export const CONFIG_KEYS = ['$schema', 'sessionsDir', 'branchPrefix', 'envFiles', 'artifacts', 'defaultAgent', 'remote', 'protectBase', 'hooks', 'copy', 'agents', 'land'] as const;
+export const CONFIG_KEYS = [
+  '$schema',
+  'sessionsDir',
+  'branchPrefix',
+  'envFiles',
+  'artifacts',
+  'defaultAgent',
+  'remote',
+  'protectBase',
+  'hooks',
+  'copy',
+  'agents',
+  'land',
+] as const;
 
 /** One part of `.pwt.json` that could not be used: its field ('' for the whole file) and the error a command that needs it raises. */
 export interface ConfigProblem {
@@ -87,7 +100,13 @@ function stringList(raw: Raw, field: string, file: string): string[] | undefined
 function insideRepo(field: string, values: string[] | undefined, file: string): string[] | undefined {
   for (const value of values ?? []) {
     if (isAbsolute(value) || value.startsWith('~') || value.split(/[\\/]/).includes('..')) {
-      throw new FieldProblem(field.split('.')[0]!, preconditionError(`${file}: "${field}" has "${value}", which points outside the repository.`, `Use paths relative to the repository root, without ".." (fix "${field}" in ${file}).`));
+      throw new FieldProblem(
+        field.split('.')[0]!,
+        preconditionError(
+          `${file}: "${field}" has "${value}", which points outside the repository.`,
+          `Use paths relative to the repository root, without ".." (fix "${field}" in ${file}).`,
+        ),
+      );
     }
   }
   return values;
@@ -100,9 +119,15 @@ function hooksField(raw: Raw, file: string): ProjectHooks {
   const hooks: ProjectHooks = {};
   try {
     for (const [event, entry] of Object.entries(value as Raw)) {
-      if (!(HOOK_EVENTS as readonly string[]).includes(event)) bad(`hooks.${event}`, `one of the events ${HOOK_EVENTS.join(', ')}${nearest(event, HOOK_EVENTS) ? ` (did you mean "${nearest(event, HOOK_EVENTS)}"?)` : ''}`, file);
+      if (!(HOOK_EVENTS as readonly string[]).includes(event))
+        bad(
+          `hooks.${event}`,
+          `one of the events ${HOOK_EVENTS.join(', ')}${nearest(event, HOOK_EVENTS) ? ` (did you mean "${nearest(event, HOOK_EVENTS)}"?)` : ''}`,
+          file,
+        );
       const list = typeof entry === 'string' ? [entry] : entry;
-      if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item.trim() === '')) bad(`hooks.${event}`, 'a command line, a list of them, or a path to a .mjs file', file);
+      if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item.trim() === ''))
+        bad(`hooks.${event}`, 'a command line, a list of them, or a path to a .mjs file', file);
       insideRepo(`hooks.${event}`, (list as string[]).filter(isScriptHook), file);
       if ((list as string[]).length > 0) hooks[event as HookEvent] = list as string[];
     }
@@ -159,7 +184,13 @@ function readRaw(file: string): Raw {
     parsed = JSON.parse(text);
   } catch {
     const where = jsonErrorAt(text);
-    throw new FieldProblem('', preconditionError(`${file} is not valid JSON (line ${where.line}, column ${where.column}: ${where.what}).`, `Fix the JSON in ${file} or remove the file.`));
+    throw new FieldProblem(
+      '',
+      preconditionError(
+        `${file} is not valid JSON (line ${where.line}, column ${where.column}: ${where.what}).`,
+        `Fix the JSON in ${file} or remove the file.`,
+      ),
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new FieldProblem('', preconditionError(`${file} must hold a JSON object.`, `Fix ${file} or remove it.`));
@@ -206,7 +237,10 @@ export function loadConfig(repo: Repo, env: NodeJS.ProcessEnv = process.env): Co
       const dirSetting = envDir ?? stringField(raw, 'sessionsDir', file);
       const dir = resolve(repo.mainPath, dirSetting ?? join('..', `${repo.project}-sessions`));
       if (dir === repo.mainPath || `${dir}/`.startsWith(`${repo.mainPath}/`)) {
-        const error = preconditionError(`${envDir !== undefined ? 'PWT_SESSIONS_DIR' : `${file}: "sessionsDir"`} points inside the main worktree (${dir}).`, 'Use a folder outside the repository, e.g. ../<project>-sessions.');
+        const error = preconditionError(
+          `${envDir !== undefined ? 'PWT_SESSIONS_DIR' : `${file}: "sessionsDir"`} points inside the main worktree (${dir}).`,
+          'Use a folder outside the repository, e.g. ../<project>-sessions.',
+        );
         if (envDir !== undefined) throw error;
         throw new FieldProblem('sessionsDir', error);
       }
@@ -220,7 +254,8 @@ export function loadConfig(repo: Repo, env: NodeJS.ProcessEnv = process.env): Co
     () => {
       let prefix = stringField(raw, 'branchPrefix', file) ?? DEFAULTS.branchPrefix;
       if (!prefix.endsWith('/')) prefix += '/';
-      if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*\/$/.test(prefix) || prefix.includes('..') || prefix.includes('//')) bad('branchPrefix', 'a branch prefix such as "session/"', file);
+      if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*\/$/.test(prefix) || prefix.includes('..') || prefix.includes('//'))
+        bad('branchPrefix', 'a branch prefix such as "session/"', file);
       return prefix;
     },
     DEFAULTS.branchPrefix,

@@ -41,10 +41,14 @@ export async function ensureSessionHooks(mainPath: string, sessionPath: string):
   if (found.state !== 'missing' || found.hooksPath === null) return found;
   const from = join(mainPath, found.hooksPath);
   if (!existsSync(from)) {
-    notes.warn(`git runs hooks from ${found.hooksPath} in each worktree (core.hooksPath), and neither ${sessionPath} nor the main worktree has it: no git hook runs in this session. Install the hook manager (npm install) in the main worktree, then run pwt open in the session.`);
+    notes.warn(
+      `git runs hooks from ${found.hooksPath} in each worktree (core.hooksPath), and neither ${sessionPath} nor the main worktree has it: no git hook runs in this session. Install the hook manager (npm install) in the main worktree, then run pwt open in the session.`,
+    );
     return found;
   }
   cpSync(from, join(sessionPath, found.hooksPath), { recursive: true, force: false, errorOnExist: false, verbatimSymlinks: true, preserveTimestamps: true });
-  notes.info(`Copied ${found.hooksPath} (the hooks folder git uses in each worktree, core.hooksPath) from the main worktree: the project's git hooks run in this session too.`);
+  notes.info(
+    `Copied ${found.hooksPath} (the hooks folder git uses in each worktree, core.hooksPath) from the main worktree: the project's git hooks run in this session too.`,
+  );
   return { ...found, state: 'copied' };
 }

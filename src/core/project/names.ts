@@ -1,7 +1,8 @@
 import { isValidBranchName } from '../git/git.js';
 import { usageError } from '../infra/errors.js';
 
-const ALLOWED = 'Session names are 1-64 characters: letters, digits, ".", "_" and "-", starting with a letter or digit, not ending in "." or ".lock", without "..".';
+const ALLOWED =
+  'Session names are 1-64 characters: letters, digits, ".", "_" and "-", starting with a letter or digit, not ending in "." or ".lock", without "..".';
 
 /** The reason a session name is invalid, or null when the pattern accepts it (README "Session names"). */
 export function nameProblem(name: string): string | null {
@@ -23,5 +24,6 @@ export function assertNamePattern(name: string): void {
 /** The pattern plus git's own ref check with the configured prefix. */
 export async function validateName(name: string, branchPrefix: string, cwd: string): Promise<void> {
   assertNamePattern(name);
-  if (!(await isValidBranchName(cwd, `${branchPrefix}${name}`))) throw usageError(`Invalid session name: git rejects the branch "${branchPrefix}${name}".`, ALLOWED);
+  if (!(await isValidBranchName(cwd, `${branchPrefix}${name}`)))
+    throw usageError(`Invalid session name: git rejects the branch "${branchPrefix}${name}".`, ALLOWED);
 }

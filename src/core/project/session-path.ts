@@ -1,7 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from './config.js';
-import { findSession, manifestPath, ManifestShapeError, sessionAtWorktree, sessionPath, validateManifest, type Manifest, type SessionRecord } from '../manifest/manifest.js';
+import {
+  findSession,
+  manifestPath,
+  ManifestShapeError,
+  sessionAtWorktree,
+  sessionPath,
+  validateManifest,
+  type Manifest,
+  type SessionRecord,
+} from '../manifest/manifest.js';
 import { findRepoFast } from '../git/repo-fast.js';
 import { messages } from '../infra/messages.js';
 import { hostPath, hostSessions } from '../manifest/host-sessions.js';
@@ -46,7 +55,8 @@ export interface FoundSession {
  */
 export function resolveSession(place: SessionPlace, manifest: Manifest | null, query: SessionQuery): FoundSession {
   const { name, command } = query;
-  const session = name !== undefined ? findSession(manifest, name) : place.worktreePath ? sessionAtWorktree(place.mainPath, manifest, place.worktreePath) : undefined;
+  const session =
+    name !== undefined ? findSession(manifest, name) : place.worktreePath ? sessionAtWorktree(place.mainPath, manifest, place.worktreePath) : undefined;
   if (!session && name === undefined) throw messages.notInSession(command, query.flag ? `pwt ${command} ${query.flag} <name>` : `pwt ${command} <name>`);
   if (!session) throw messages.unknownSession(name as string, place.sessionsDir);
   const path = sessionPath(place.mainPath, session);

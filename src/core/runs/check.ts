@@ -30,7 +30,14 @@ export function checkLogPath(project: Project, runName: string, session: string)
 
 export async function runCheck(project: Project, runName: string, session: SessionRecord, provider: string, command: string): Promise<CheckResult> {
   const path = sessionPath(project.repo.mainPath, session);
-  const env = { [PWT_ENV.run]: runName, [PWT_ENV.provider]: provider, [PWT_ENV.session]: session.id, [PWT_ENV.path]: path, [PWT_ENV.branch]: session.branch, [PWT_ENV.main]: project.repo.mainPath };
+  const env = {
+    [PWT_ENV.run]: runName,
+    [PWT_ENV.provider]: provider,
+    [PWT_ENV.session]: session.id,
+    [PWT_ENV.path]: path,
+    [PWT_ENV.branch]: session.branch,
+    [PWT_ENV.main]: project.repo.mainPath,
+  };
   const result = await run('sh', ['-c', 'eval "$1" 2>&1', 'sh', command], { cwd: path, env });
   const output = result.stdout + result.stderr;
   const log = checkLogPath(project, runName, session.id);

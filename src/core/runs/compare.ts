@@ -80,7 +80,11 @@ async function compareBranch(project: Project, agent: RunAgent, session: Session
   const uncommitted = existsSync(path) ? (await changedPaths(path, { untracked: 'normal' }).catch(() => [])).length : 0;
   const result: BranchComparison = { ...empty(agent), exists: true, branch: session.branch, base: session.base ?? session.baseCommit ?? null, uncommitted };
   if (!baseTip) return result;
-  const [commits, files, plan] = await Promise.all([commitsBetween(mainPath, baseTip, tip), diffNumstat(mainPath, baseTip, tip), planMerge(mainPath, baseTip, tip).catch(() => null)]);
+  const [commits, files, plan] = await Promise.all([
+    commitsBetween(mainPath, baseTip, tip),
+    diffNumstat(mainPath, baseTip, tip),
+    planMerge(mainPath, baseTip, tip).catch(() => null),
+  ]);
   result.commits = commits;
   result.files = files;
   result.added = files.reduce((sum, file) => sum + (file.added ?? 0), 0);
@@ -97,7 +101,10 @@ async function compareBranch(project: Project, agent: RunAgent, session: Session
 export function sharedFiles(agents: BranchComparison[]): { path: string; sessions: string[] }[] {
   const byPath = new Map<string, string[]>();
   for (const agent of agents) for (const file of agent.files) byPath.set(file.path, [...(byPath.get(file.path) ?? []), agent.session]);
-  return [...byPath.entries()].filter(([, sessions]) => sessions.length > 1).map(([path, sessions]) => ({ path, sessions })).sort((a, b) => a.path.localeCompare(b.path));
+  return [...byPath.entries()]
+    .filter(([, sessions]) => sessions.length > 1)
+    .map(([path, sessions]) => ({ path, sessions }))
+    .sort((a, b) => a.path.localeCompare(b.path));
 }
 
 export interface CompareOptions {

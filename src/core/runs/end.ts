@@ -75,7 +75,16 @@ async function removeAll(project: Project, planned: Planned[], mode: RemoveMode)
     const entry: EndedSession = { session: agent.session, provider: agent.provider, strategy };
     try {
       // Abandon archives uncommitted work with the session (force), so nothing is lost and pwt restore brings it back.
-      entry.result = await removeSession(project, { name: agent.session, strategy, yes: true, force: strategy === 'abandon', dryRun, interactive: false, onStep, ...(mode.hooks ? { hooks: mode.hooks } : {}) });
+      entry.result = await removeSession(project, {
+        name: agent.session,
+        strategy,
+        yes: true,
+        force: strategy === 'abandon',
+        dryRun,
+        interactive: false,
+        onStep,
+        ...(mode.hooks ? { hooks: mode.hooks } : {}),
+      });
     } catch (error) {
       if (dryRun || mode.stopOnError || !(error instanceof PwtError)) throw error;
       entry.error = `${error.message}${error.hint ? ` ${error.hint}` : ''}`;
@@ -115,7 +124,11 @@ export async function pickRun(project: Project, name: string, opts: PickOptions)
   if (!chosen) throw preconditionError(`Run ${name} has no ${opts.provider} agent.`, `Pick one of: ${run.agents.map((agent) => agent.provider).join(', ')}.`);
   const manifest = await readManifest(project);
   const { live, gone } = liveAgents(project, run, manifest);
-  if (!live.includes(chosen)) throw preconditionError(`The session ${chosen.session} of run ${name} no longer exists.`, `Restore it first (pwt restore ${chosen.session}), or pick another provider.`);
+  if (!live.includes(chosen))
+    throw preconditionError(
+      `The session ${chosen.session} of run ${name} no longer exists.`,
+      `Restore it first (pwt restore ${chosen.session}), or pick another provider.`,
+    );
   const [dirtyChosen] = await dirtySessions(project, manifest, [chosen]);
   if (dirtyChosen) {
     throw preconditionError(
@@ -123,7 +136,10 @@ export async function pickRun(project: Project, name: string, opts: PickOptions)
       `Commit them first (cd ${shellWord(dirtyChosen.path)} && git add -A && git commit), then run pwt run pick ${name} ${opts.provider} again.`,
     );
   }
-  const planned: Planned[] = [{ agent: chosen, strategy: opts.strategy }, ...live.filter((agent) => agent !== chosen).map((agent) => ({ agent, strategy: 'abandon' as const }))];
+  const planned: Planned[] = [
+    { agent: chosen, strategy: opts.strategy },
+    ...live.filter((agent) => agent !== chosen).map((agent) => ({ agent, strategy: 'abandon' as const })),
+  ];
 
   if (!opts.yes) {
     const others = planned.slice(1).map((each) => each.agent.session);
@@ -166,7 +182,10 @@ export async function removeRun(project: Project, name: string, onStep?: (title:
   const kept = await removeAll(project, planned, { dryRun: false, onStep, ...(hooks ? { hooks } : {}) });
   const failed = kept.filter((each) => each.error);
   if (failed.length > 0) {
-    throw preconditionError(`Could not end ${failed.map((each) => `${each.session}: ${each.error}`).join('; ')}. The run file stays.`, `Fix that, then run pwt run rm ${name} again.`);
+    throw preconditionError(
+      `Could not end ${failed.map((each) => `${each.session}: ${each.error}`).join('; ')}. The run file stays.`,
+      `Fix that, then run pwt run rm ${name} again.`,
+    );
   }
   await deleteRun(project.sessionsDir, name);
   return { run: name, kept, gone: gone.map((agent) => agent.session) };

@@ -37,14 +37,27 @@ const reason = (error: unknown) => (error instanceof PwtError ? `${error.message
 const neverStarted = (agent: RunAgent) => !agent.agentId && agent.error !== undefined;
 
 function removedOutcome(agent: RunAgent): AgentOutcome {
-  return { session: agent.session, provider: agent.provider, outcome: 'removed', message: `${agent.session} was removed since the run started; it is not recreated (pwt restore ${agent.session} brings an abandoned one back).` };
+  return {
+    session: agent.session,
+    provider: agent.provider,
+    outcome: 'removed',
+    message: `${agent.session} was removed since the run started; it is not recreated (pwt restore ${agent.session} brings an abandoned one back).`,
+  };
 }
 
 async function statusById(project: Project): Promise<Map<string, AgentView>> {
   return new Map((await listAgents(project)).map((view) => [view.id, view]));
 }
 
-async function resumeOne(project: Project, run: RunFile, agent: RunAgent, manifest: Manifest | null, views: Map<string, AgentView>, env: NodeJS.ProcessEnv, notes: Note[]): Promise<AgentOutcome> {
+async function resumeOne(
+  project: Project,
+  run: RunFile,
+  agent: RunAgent,
+  manifest: Manifest | null,
+  views: Map<string, AgentView>,
+  env: NodeJS.ProcessEnv,
+  notes: Note[],
+): Promise<AgentOutcome> {
   const base = { session: agent.session, provider: agent.provider };
   if (neverStarted(agent)) {
     const { agent: started, notes: more } = await startGroup(project, run, { provider: agent.provider as Provider, session: agent.session }, env);
@@ -56,7 +69,8 @@ async function resumeOne(project: Project, run: RunFile, agent: RunAgent, manife
     return { ...base, outcome: 'started', message: `Started ${agent.provider} in ${agent.session} (it had not started before).` };
   }
   if (!findSession(manifest, agent.session)) return removedOutcome(agent);
-  if (agent.agentId && views.get(agent.agentId)?.status === 'running') return { ...base, outcome: 'already-running', message: `${agent.provider} already runs in ${agent.session}.` };
+  if (agent.agentId && views.get(agent.agentId)?.status === 'running')
+    return { ...base, outcome: 'already-running', message: `${agent.provider} already runs in ${agent.session}.` };
   const launch = await resumeAgent(project, { session: agent.session, ...(agent.agentId ? { agent: agent.agentId } : { agent: agent.provider }), env });
   notes.push(...launch.notes);
   await updateRunAgent(project.sessionsDir, run.name, agent.session, (entry) => {
@@ -65,8 +79,13 @@ async function resumeOne(project: Project, run: RunFile, agent: RunAgent, manife
     if (launch.resumed) delete fields.spawnedAt;
     Object.assign(entry, fields);
   });
-  if (launch.resumed) return { ...base, outcome: 'resumed', message: `Resumed ${agent.provider} conversation ${launch.agent.vendorSessionId ?? ''} in ${agent.session}.` };
-  return { ...base, outcome: 'fresh', message: launch.notes.find((note) => note.kind === 'fresh')?.message ?? `Started ${agent.provider} fresh in ${agent.session}.` };
+  if (launch.resumed)
+    return { ...base, outcome: 'resumed', message: `Resumed ${agent.provider} conversation ${launch.agent.vendorSessionId ?? ''} in ${agent.session}.` };
+  return {
+    ...base,
+    outcome: 'fresh',
+    message: launch.notes.find((note) => note.kind === 'fresh')?.message ?? `Started ${agent.provider} fresh in ${agent.session}.`,
+  };
 }
 
 /** `pwt run resume <run>`: every agent back, detached, each by its own vendor id. */
@@ -113,7 +132,11 @@ export async function stopRun(project: Project, name: string, env: NodeJS.Proces
       });
     }
     if (view?.status !== 'running') {
-      result.agents.push({ ...base, outcome: 'not-running', message: `${agent.provider} in ${agent.session} is not running (${view?.status ?? 'no record'}).` });
+      result.agents.push({
+        ...base,
+        outcome: 'not-running',
+        message: `${agent.provider} in ${agent.session} is not running (${view?.status ?? 'no record'}).`,
+      });
       continue;
     }
     try {

@@ -57,7 +57,10 @@ export const sessionOf = (run: string, provider: string) => `${run}-${provider}`
 
 /** Parses `--agents claude,codex`: known providers, each once. */
 export function parseProviders(list: string[]): Provider[] {
-  const names = list.flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean);
+  const names = list
+    .flatMap((item) => item.split(','))
+    .map((item) => item.trim())
+    .filter(Boolean);
   if (names.length === 0) throw usageError('A run needs at least one provider.', `Pass --agents with a comma-separated list: ${PROVIDERS.join(',')}`);
   const unknown = names.filter((name) => !(PROVIDERS as readonly string[]).includes(name));
   if (unknown.length > 0) throw usageError(`Unknown provider${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`, `Use: ${PROVIDERS.join(', ')}.`);
@@ -67,7 +70,15 @@ export function parseProviders(list: string[]): Provider[] {
 }
 
 /** The plan from the facts gathered; no I/O. */
-export function planRunStart(input: { name: string; providers: Provider[]; goals: string[]; prompt: string; base: string; missingClis: Map<Provider, string>; now: string }): RunStartPlan {
+export function planRunStart(input: {
+  name: string;
+  providers: Provider[];
+  goals: string[];
+  prompt: string;
+  base: string;
+  missingClis: Map<Provider, string>;
+  now: string;
+}): RunStartPlan {
   const groups = input.providers.map((provider): StartGroup => {
     const session = sessionOf(input.name, provider);
     const missing = input.missingClis.get(provider);
@@ -99,19 +110,31 @@ export function runFieldsOf(agent: AgentEntry): Partial<RunAgent> {
 
 async function refuseUpFront(project: Project, name: string, providers: Provider[], base: string): Promise<void> {
   const { repo, config } = project;
-  if (!repo.isMain) throw preconditionError(`You are inside a worktree (${repo.worktreePath}), not the main worktree.`, `Start runs from the main worktree: cd "${repo.mainPath}" and run pwt run start again.`);
-  if (readRun(project.sessionsDir, name)) throw preconditionError(`A run named "${name}" already exists.`, `See it with: pwt run show ${name}; resume it with: pwt run resume ${name}`);
+  if (!repo.isMain)
+    throw preconditionError(
+      `You are inside a worktree (${repo.worktreePath}), not the main worktree.`,
+      `Start runs from the main worktree: cd "${repo.mainPath}" and run pwt run start again.`,
+    );
+  if (readRun(project.sessionsDir, name))
+    throw preconditionError(`A run named "${name}" already exists.`, `See it with: pwt run show ${name}; resume it with: pwt run resume ${name}`);
   const manifest = await readManifest(project);
   for (const provider of providers) {
     const session = sessionOf(name, provider);
     await validateName(session, config.branchPrefix, repo.mainPath);
     if (findSession(manifest, session)) throw preconditionError(`A session named "${session}" already exists.`, 'Pick another run name.');
-    if (await refExists(repo.mainPath, `refs/heads/${config.branchPrefix}${session}`)) throw preconditionError(`The branch ${config.branchPrefix}${session} already exists.`, 'Pick another run name.');
-    if (existsSync(join(project.sessionsDir, session))) throw preconditionError(`The folder ${join(project.sessionsDir, session)} already exists.`, 'Pick another run name.');
+    if (await refExists(repo.mainPath, `refs/heads/${config.branchPrefix}${session}`))
+      throw preconditionError(`The branch ${config.branchPrefix}${session} already exists.`, 'Pick another run name.');
+    if (existsSync(join(project.sessionsDir, session)))
+      throw preconditionError(`The folder ${join(project.sessionsDir, session)} already exists.`, 'Pick another run name.');
   }
   const changes = await changedPaths(repo.mainPath, { untracked: 'no' });
-  if (changes.length > 0) throw preconditionError(`The main worktree has ${changes.length} uncommitted change(s) to tracked files.`, 'Commit or stash them first (the sessions start from the last commit).');
-  if (!(await resolveCommit(repo.mainPath, base))) throw preconditionError(`The base "${base}" does not name a commit.`, 'Pass an existing branch, tag or commit with --base.');
+  if (changes.length > 0)
+    throw preconditionError(
+      `The main worktree has ${changes.length} uncommitted change(s) to tracked files.`,
+      'Commit or stash them first (the sessions start from the last commit).',
+    );
+  if (!(await resolveCommit(repo.mainPath, base)))
+    throw preconditionError(`The base "${base}" does not name a commit.`, 'Pass an existing branch, tag or commit with --base.');
 }
 
 /** Providers whose CLI is not on PATH, with the executable's name. */
@@ -132,7 +155,14 @@ export async function startGroup(project: Project, run: RunFile, group: StartGro
   if (!findSession(await readManifest(project), group.session)) {
     await createSession(project, { name: group.session, goals: run.goals, ...(run.base ? { base: run.base } : {}) });
   }
-  const launch = await startAgent(project, { session: group.session, provider: group.provider, ...(run.prompt ? { prompt: run.prompt } : {}), handoff: false, env, extra: { run: run.name } });
+  const launch = await startAgent(project, {
+    session: group.session,
+    provider: group.provider,
+    ...(run.prompt ? { prompt: run.prompt } : {}),
+    handoff: false,
+    env,
+    extra: { run: run.name },
+  });
   return { agent: launch.agent, notes: launch.notes };
 }
 
@@ -145,7 +175,15 @@ export async function startRun(project: Project, opts: RunStartOptions): Promise
   const base = opts.base ?? (await currentBranch(project.repo.mainPath)) ?? 'HEAD';
   await requireTmux();
   await refuseUpFront(project, opts.name, providers, base);
-  const plan = planRunStart({ name: opts.name, providers, goals: opts.goals, prompt, base, missingClis: await missingClis(providers, env), now: new Date().toISOString() });
+  const plan = planRunStart({
+    name: opts.name,
+    providers,
+    goals: opts.goals,
+    prompt,
+    base,
+    missingClis: await missingClis(providers, env),
+    now: new Date().toISOString(),
+  });
   await createRun(project.sessionsDir, plan.run);
 
   const result: RunStartResult = { run: opts.name, started: [], failed: [], notes: [] };

@@ -47,10 +47,13 @@ async function liveAgents(project: Project, run: RunFile, sessions: Map<string, 
   const live = new Map<string, Live>();
   if (!run.agents.some((agent) => agent.agentId)) return live;
   try {
-    for (const view of await listAgents(project)) live.set(view.id, { status: view.status, vendorSessionId: view.vendorSessionId, tmuxSession: view.tmuxSession ?? null });
+    for (const view of await listAgents(project))
+      live.set(view.id, { status: view.status, vendorSessionId: view.vendorSessionId, tmuxSession: view.tmuxSession ?? null });
   } catch (error) {
     if (!(error instanceof PwtError)) throw error;
-    for (const session of sessions.values()) for (const entry of agentsOf(session)) live.set(entry.id, { status: entry.status, vendorSessionId: entry.vendorSessionId, tmuxSession: entry.tmux?.session ?? null });
+    for (const session of sessions.values())
+      for (const entry of agentsOf(session))
+        live.set(entry.id, { status: entry.status, vendorSessionId: entry.vendorSessionId, tmuxSession: entry.tmux?.session ?? null });
   }
   return live;
 }
@@ -82,7 +85,9 @@ export async function runState(project: Project, run: RunFile): Promise<RunState
 
 /** Writes vendor ids the runtime captured since into the run file, so it holds what resume needs. */
 async function syncVendorIds(project: Project, run: RunFile, agents: RunAgentState[]): Promise<void> {
-  const learned = agents.filter((agent, index) => agent.vendorSessionId !== run.agents[index]?.vendorSessionId || agent.tmuxSession !== run.agents[index]?.tmuxSession);
+  const learned = agents.filter(
+    (agent, index) => agent.vendorSessionId !== run.agents[index]?.vendorSessionId || agent.tmuxSession !== run.agents[index]?.tmuxSession,
+  );
   if (learned.length === 0) return;
   await updateRun(project.sessionsDir, run.name, (file) => {
     for (const agent of learned) {
@@ -114,7 +119,10 @@ export interface RunSummary {
 }
 
 /** Every run, with how many of its sessions are still there; cheap (manifest only, no git status). */
-export async function listRunSummaries(project: Project, sessionIds: Set<string>): Promise<{ runs: RunSummary[]; unreadable: { file: string; reason: string }[] }> {
+export async function listRunSummaries(
+  project: Project,
+  sessionIds: Set<string>,
+): Promise<{ runs: RunSummary[]; unreadable: { file: string; reason: string }[] }> {
   const { runs, unreadable } = listRuns(project.sessionsDir);
   return {
     runs: runs.map((run) => ({

@@ -46,7 +46,8 @@ export const runFilePath = (sessionsDir: string, name: string) => join(runsDir(s
 /** Where `--check` output and other per-run files go. */
 export const runDataDir = (sessionsDir: string, name: string) => join(runsDir(sessionsDir), name);
 
-const ALLOWED = 'Run names follow session-name rules: 1-64 characters, letters, digits, ".", "_" and "-", starting with a letter or digit, not ending in "." or ".lock", without "..".';
+const ALLOWED =
+  'Run names follow session-name rules: 1-64 characters, letters, digits, ".", "_" and "-", starting with a letter or digit, not ending in "." or ".lock", without "..".';
 
 /** Usage error (exit 2) unless the run name fits the session-name pattern. */
 export function assertRunName(name: string): void {
@@ -57,13 +58,16 @@ export function assertRunName(name: string): void {
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function validate(data: unknown, file: string): RunFile {
-  const broken = (what: string) => preconditionError(`${file} is not a run file pwt can read (${what}).`, `Fix it, or remove it (the sessions stay): rm ${file}`);
+  const broken = (what: string) =>
+    preconditionError(`${file} is not a run file pwt can read (${what}).`, `Fix it, or remove it (the sessions stay): rm ${file}`);
   if (!isObject(data)) throw broken('the top level is not an object');
   if (typeof data.version !== 'number' || data.version < 1) throw broken('"version" is missing');
-  if (data.version > RUN_VERSION) throw preconditionError(`${file} has version ${data.version}; this pwt understands version ${RUN_VERSION}.`, 'Upgrade pwt and run the command again.');
+  if (data.version > RUN_VERSION)
+    throw preconditionError(`${file} has version ${data.version}; this pwt understands version ${RUN_VERSION}.`, 'Upgrade pwt and run the command again.');
   if (typeof data.name !== 'string' || !Array.isArray(data.agents)) throw broken('"name" or "agents" is missing');
   for (const [index, agent] of data.agents.entries()) {
-    if (!isObject(agent) || typeof agent.session !== 'string' || typeof agent.provider !== 'string') throw broken(`agents[${index}] lacks "session" or "provider"`);
+    if (!isObject(agent) || typeof agent.session !== 'string' || typeof agent.provider !== 'string')
+      throw broken(`agents[${index}] lacks "session" or "provider"`);
   }
   if (!Array.isArray(data.goals)) data.goals = [];
   return data as RunFile;

@@ -117,9 +117,11 @@ export async function writeArchive(input: ArchiveInput): Promise<ArchiveEntry & 
   for (const earlier of await listArchives(input.cwd, input.id)) {
     const { meta } = earlier;
     const sameTree = earlier.tree === tree;
-    if (meta.head === head && meta.tip === tip && (sameTree || tree === headTree) && keeping.every((commit) => meta.kept?.includes(commit))) return { ...earlier, reused: true };
+    if (meta.head === head && meta.tip === tip && (sameTree || tree === headTree) && keeping.every((commit) => meta.kept?.includes(commit)))
+      return { ...earlier, reused: true };
   }
-  const changed = tree === headTree ? 0 : (await git(input.cwd, ['diff-tree', '-r', '--name-only', '--no-renames', headTree, tree])).split('\n').filter(Boolean).length;
+  const changed =
+    tree === headTree ? 0 : (await git(input.cwd, ['diff-tree', '-r', '--name-only', '--no-renames', headTree, tree])).split('\n').filter(Boolean).length;
   const meta: ArchiveMeta = {
     version: 1,
     id: input.id,
@@ -138,7 +140,7 @@ export async function writeArchive(input: ArchiveInput): Promise<ArchiveEntry & 
   const message = [
     `pwt archive of session ${input.id} (${input.reason})`,
     '',
-    `Branch ${input.branch} was at ${tip ?? '(gone)'}; the worktree had ${head} checked out${meta.dirty ? ' plus uncommitted work (this commit\'s tree)' : ''}.`,
+    `Branch ${input.branch} was at ${tip ?? '(gone)'}; the worktree had ${head} checked out${meta.dirty ? " plus uncommitted work (this commit's tree)" : ''}.`,
     ...(kept.length ? [`Also kept (only the worktree's HEAD or reflog reached them): ${kept.join(', ')}.`] : []),
     `Restore with: pwt restore ${input.id} --at ${input.stamp}`,
     '',
@@ -176,7 +178,10 @@ export async function listArchives(cwd: string, id: string): Promise<ArchiveEntr
 /** Session names that have archives. */
 export async function archivedNames(cwd: string): Promise<string[]> {
   const out = await git(cwd, ['for-each-ref', '--format=%(refname)', `${ARCHIVE_NAMESPACE}/`]);
-  const names = out.split('\n').filter(Boolean).map((ref) => ref.slice(ARCHIVE_NAMESPACE.length + 1).split('/')[0] ?? '');
+  const names = out
+    .split('\n')
+    .filter(Boolean)
+    .map((ref) => ref.slice(ARCHIVE_NAMESPACE.length + 1).split('/')[0] ?? '');
   return [...new Set(names.filter(Boolean))].sort();
 }
 
@@ -281,7 +286,13 @@ export async function listAllArchives(cwd: string, sessionsDir: string, name?: s
     if (entries.length === 0) continue;
     const stamps = new Set(entries.map((entry) => entry.stamp));
     const folders = foldersOf(sessionsDir, each);
-    listings.push({ name: each, entries, picked: mostComplete(entries), folders: folders.filter((stamp) => stamps.has(stamp)), strayFolders: folders.filter((stamp) => !stamps.has(stamp)) });
+    listings.push({
+      name: each,
+      entries,
+      picked: mostComplete(entries),
+      folders: folders.filter((stamp) => stamps.has(stamp)),
+      strayFolders: folders.filter((stamp) => !stamps.has(stamp)),
+    });
   }
   return listings;
 }

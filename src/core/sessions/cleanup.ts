@@ -54,13 +54,22 @@ export interface CleanupResult {
 async function ask(orphan: Orphan, deleteBranch: boolean): Promise<Decision> {
   switch (orphan.kind) {
     case 'unregistered-worktree':
-      return select<Decision>(`Unregistered worktree ${orphan.path} (${orphan.branch ?? 'detached'}):`, [
-        { value: 'adopt', label: 'adopt', hint: 'add it to the manifest as a session' },
-        { value: 'remove', label: 'remove', hint: 'archive its state, remove the worktree, keep the branch' },
-        { value: 'skip', label: 'skip' },
-      ], 'adopt');
+      return select<Decision>(
+        `Unregistered worktree ${orphan.path} (${orphan.branch ?? 'detached'}):`,
+        [
+          { value: 'adopt', label: 'adopt', hint: 'add it to the manifest as a session' },
+          { value: 'remove', label: 'remove', hint: 'archive its state, remove the worktree, keep the branch' },
+          { value: 'skip', label: 'skip' },
+        ],
+        'adopt',
+      );
     case 'missing-worktree':
-      return (await confirm(`Session ${orphan.id}: its worktree ${orphan.path} is gone. Drop it from the manifest${deleteBranch ? ` and delete ${orphan.branch} (archived first if unmerged)` : ''}?`, true)) ? 'fix' : 'skip';
+      return (await confirm(
+        `Session ${orphan.id}: its worktree ${orphan.path} is gone. Drop it from the manifest${deleteBranch ? ` and delete ${orphan.branch} (archived first if unmerged)` : ''}?`,
+        true,
+      ))
+        ? 'fix'
+        : 'skip';
     case 'stray-directory':
       return (await confirm(`Stray folder ${orphan.path}: move it into .archive/strays/?`, true)) ? 'fix' : 'skip';
     case 'prunable':
@@ -107,16 +116,34 @@ export interface CleanupFacts {
   unregistered: Record<string, Inventory>;
 }
 
-export async function gatherCleanupFacts(project: Project, snapshot: Snapshot, decisions: Array<[Orphan, Decision]>, deleteBranch: boolean): Promise<CleanupFacts> {
+export async function gatherCleanupFacts(
+  project: Project,
+  snapshot: Snapshot,
+  decisions: Array<[Orphan, Decision]>,
+  deleteBranch: boolean,
+): Promise<CleanupFacts> {
   const mainPath = project.repo.mainPath;
-  const facts: CleanupFacts = { sessionsDir: project.sessionsDir, withCopy: project.config.copy.length > 0, snapshot, stamp: utcStamp(), missing: {}, unregistered: {} };
+  const facts: CleanupFacts = {
+    sessionsDir: project.sessionsDir,
+    withCopy: project.config.copy.length > 0,
+    snapshot,
+    stamp: utcStamp(),
+    missing: {},
+    unregistered: {},
+  };
   for (const [orphan, decision] of decisions) {
     if (decision === 'skip') continue;
     if (orphan.kind === 'missing-worktree') {
       const session = findSession(snapshot.manifest, orphan.id as string) as SessionRecord;
       const tip = deleteBranch ? await resolveCommit(mainPath, `refs/heads/${session.branch}`) : null;
       const base = tip ? (session.base ?? (await currentBranch(mainPath)) ?? session.baseCommit ?? null) : null;
-      facts.missing[session.id] = { session, runningAgents: await runningAgents(session), tip, base, merged: tip && base ? await isMerged(mainPath, base, tip) : false };
+      facts.missing[session.id] = {
+        session,
+        runningAgents: await runningAgents(session),
+        tip,
+        base,
+        merged: tip && base ? await isMerged(mainPath, base, tip) : false,
+      };
     }
     if (orphan.kind === 'unregistered-worktree' && decision === 'remove') {
       const path = orphan.path as string;
@@ -143,7 +170,13 @@ export async function cleanup(project: Project, opts: CleanupOptions): Promise<C
   const decisions: Array<[Orphan, Decision]> = [];
   for (const orphan of snapshot.orphans) {
     // One deleted session folder is two findings (the manifest's session, git's prunable entry): one question, the answer for both.
-    const twin = orphan.kind === 'prunable' ? decisions.find(([other]) => other.kind === 'missing-worktree' && other.path !== undefined && orphan.path !== undefined && realPath(other.path) === realPath(orphan.path)) : undefined;
+    const twin =
+      orphan.kind === 'prunable'
+        ? decisions.find(
+            ([other]) =>
+              other.kind === 'missing-worktree' && other.path !== undefined && orphan.path !== undefined && realPath(other.path) === realPath(orphan.path),
+          )
+        : undefined;
     decisions.push([orphan, twin ? twin[1] : asking ? await ask(orphan, Boolean(opts.deleteBranch)) : defaultDecision(orphan)]);
   }
   const facts = await gatherCleanupFacts(project, snapshot, decisions, Boolean(opts.deleteBranch));
@@ -154,11 +187,20 @@ export async function cleanup(project: Project, opts: CleanupOptions): Promise<C
   const context: EndingContext = { project, records: new Map(Object.values(facts.missing).map((each) => [each.session.id, each.session])) };
   const run = () => executePlan(ops, cleanupRunners, context, { dryRun, onStep: opts.onStep });
   // The sessions it touches stay its own while it works (remove and restore wait for no one: they refuse).
-  const ids = snapshot.orphans.filter((orphan) => orphan.kind === 'missing-worktree' || orphan.kind === 'unregistered-worktree').map((orphan) => orphan.id ?? basename(orphan.path ?? ''));
+  const ids = snapshot.orphans
+    .filter((orphan) => orphan.kind === 'missing-worktree' || orphan.kind === 'unregistered-worktree')
+    .map((orphan) => orphan.id ?? basename(orphan.path ?? ''));
   // A gate's temporary worktree (.pwt/land/) left by a pwt that was killed is no orphan of anyone's: it just goes.
   if (!dryRun) await sweepLandingWorktrees(project.repo.mainPath, project.sessionsDir);
   const actions = dryRun ? await run() : await withSessionLocks(project, ids, run);
-  return { orphans: snapshot.orphans, actions, titles: planTitles(ops, cleanupRunners), dryRun, reportOnly, interrupted: interrupted.map((intent) => intent.command) };
+  return {
+    orphans: snapshot.orphans,
+    actions,
+    titles: planTitles(ops, cleanupRunners),
+    dryRun,
+    reportOnly,
+    interrupted: interrupted.map((intent) => intent.command),
+  };
 }
 
 /** From the facts and the decisions to the plan, with no I/O. */
@@ -169,12 +211,20 @@ export function planCleanup(facts: CleanupFacts, decisions: Array<[Orphan, Decis
   const takenIds = new Set(facts.snapshot.manifest?.sessions.map((session) => session.id) ?? []);
   for (const [orphan, decision] of decisions) {
     if (decision === 'skip') continue;
-    if (orphan.kind === 'missing-worktree') ops.push(...missingWorktreeOps(facts, facts.missing[orphan.id as string] as MissingFacts, orphan.path as string, opts.deleteBranch));
+    if (orphan.kind === 'missing-worktree')
+      ops.push(...missingWorktreeOps(facts, facts.missing[orphan.id as string] as MissingFacts, orphan.path as string, opts.deleteBranch));
     if (orphan.kind === 'stray-directory' && orphan.path) {
-      ops.push({ op: 'move-stray', path: orphan.path, name: orphan.id ?? basename(orphan.path), to: `${facts.sessionsDir}/.archive/strays/`, stamp: facts.stamp });
+      ops.push({
+        op: 'move-stray',
+        path: orphan.path,
+        name: orphan.id ?? basename(orphan.path),
+        to: `${facts.sessionsDir}/.archive/strays/`,
+        stamp: facts.stamp,
+      });
     }
     if (orphan.kind === 'unregistered-worktree' && decision === 'adopt') ops.push(adoptOp(facts, orphan, takenIds));
-    if (orphan.kind === 'unregistered-worktree' && decision === 'remove') ops.push(...removeUnregisteredOps(facts, orphan, facts.unregistered[orphan.path as string] as Inventory));
+    if (orphan.kind === 'unregistered-worktree' && decision === 'remove')
+      ops.push(...removeUnregisteredOps(facts, orphan, facts.unregistered[orphan.path as string] as Inventory));
   }
   return ops;
 }
@@ -183,12 +233,30 @@ function missingWorktreeOps(facts: CleanupFacts, missing: MissingFacts, path: st
   const { session } = missing;
   const ops: CleanupOp[] = [
     // Agents still running for a session whose folder is gone are stopped first.
-    ...(missing.runningAgents.length ? [{ op: 'stop-agents' as const, id: session.id, agents: missing.runningAgents.map((agent) => agent.id), providers: missing.runningAgents.map((agent) => agent.provider) }] : []),
+    ...(missing.runningAgents.length
+      ? [
+          {
+            op: 'stop-agents' as const,
+            id: session.id,
+            agents: missing.runningAgents.map((agent) => agent.id),
+            providers: missing.runningAgents.map((agent) => agent.provider),
+          },
+        ]
+      : []),
     { op: 'unregister', id: session.id, path, gone: true },
   ];
   if (!deleteBranch || !missing.tip) return ops;
   if (!missing.merged) {
-    ops.push({ op: 'archive', id: session.id, branch: session.branch, ref: archiveRef(session.id, facts.stamp), stamp: facts.stamp, reason: 'cleanup --delete-branch', worktree: null, what: `unmerged ${session.branch}` });
+    ops.push({
+      op: 'archive',
+      id: session.id,
+      branch: session.branch,
+      ref: archiveRef(session.id, facts.stamp),
+      stamp: facts.stamp,
+      reason: 'cleanup --delete-branch',
+      worktree: null,
+      what: `unmerged ${session.branch}`,
+    });
   }
   ops.push({ op: 'delete-branch', branch: session.branch, merged: missing.merged });
   return ops;
@@ -213,7 +281,12 @@ function adoptOp(facts: CleanupFacts, orphan: Orphan, takenIds: Set<string>): Cl
 function removeUnregisteredOps(facts: CleanupFacts, orphan: Orphan, inventory: Inventory): CleanupOp[] {
   const path = orphan.path as string;
   const id = orphan.id ?? basename(path);
-  const blocker = inventory.locked !== null ? `it is locked${inventory.locked ? ` (${inventory.locked})` : ''}` : inventory.processes.length ? `${inventory.processes.length} process(es) run inside it` : null;
+  const blocker =
+    inventory.locked !== null
+      ? `it is locked${inventory.locked ? ` (${inventory.locked})` : ''}`
+      : inventory.processes.length
+        ? `${inventory.processes.length} process(es) run inside it`
+        : null;
   if (blocker) return [{ op: 'skip', path, reason: blocker, why: `cannot remove ${path}: ${blocker}` }];
   const ops: CleanupOp[] = [
     {

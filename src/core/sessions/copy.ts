@@ -71,7 +71,12 @@ function reflinks(file: string, toDir: string): boolean {
   }
 }
 
-const megabytes = (bytes: number) => (bytes >= 1024 * 1024 * 1024 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : bytes >= 1024 * 1024 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);
+const megabytes = (bytes: number) =>
+  bytes >= 1024 * 1024 * 1024
+    ? `${(bytes / 1024 ** 3).toFixed(1)} GB`
+    : bytes >= 1024 * 1024
+      ? `${(bytes / 1024 ** 2).toFixed(1)} MB`
+      : `${Math.ceil(bytes / 1024)} KB`;
 
 /** One line for people: what was copied, how, how big, how long. */
 export function describeCopy(copied: string[], report: CopyReport): string {
@@ -117,7 +122,9 @@ export async function copyIgnored(from: string, to: string, globs: string[]): Pr
   }
   if (result.copied.length > 0) {
     const ms = Date.now() - started;
-    const size = result.copied.map((path) => measure(join(to, path))).reduce((sum, each) => ({ entries: sum.entries + each.entries, bytes: sum.bytes + each.bytes }), { entries: 0, bytes: 0 });
+    const size = result.copied
+      .map((path) => measure(join(to, path)))
+      .reduce((sum, each) => ({ entries: sum.entries + each.entries, bytes: sum.bytes + each.bytes }), { entries: 0, bytes: 0 });
     result.report = { mode: mode ?? 'bytes', bytes: size.bytes, entries: size.entries, ms };
     notes.info(describeCopy(result.copied, result.report));
   }

@@ -38,7 +38,11 @@ export async function diffSession(project: Project, opts: DiffOptions): Promise<
   const base = baseOf(session);
   const tip = base ? await baseTip(project.repo.mainPath, base) : null;
   const fallback = session.baseCommit ? await resolveCommit(project.repo.mainPath, session.baseCommit) : null;
-  if (!tip && !fallback) throw preconditionError(`The base of ${session.id} (${base ?? 'not recorded'}) names no commit, so there is nothing to compare with.`, `Compare by hand: git -C "${path}" diff <branch>...`);
+  if (!tip && !fallback)
+    throw preconditionError(
+      `The base of ${session.id} (${base ?? 'not recorded'}) names no commit, so there is nothing to compare with.`,
+      `Compare by hand: git -C "${path}" diff <branch>...`,
+    );
   const since = tip ? await mergeBase(path, tip, 'HEAD') : null;
   const from = since ?? fallback ?? (tip as string);
   const tree = await worktreeTree(path);

@@ -48,7 +48,6 @@ export interface LandingInput {
 /** A git date for `buildLanding`: now, to the second. */
 export const gitDateNow = () => `${Math.floor(Date.now() / 1000)} +0000`;
 
-
 /** Writes a commit object (no ref moves) with pinned dates. */
 export async function commitTree(cwd: string, tree: string, parents: string[], message: string, date: string): Promise<string> {
   const args = ['commit-tree', tree, ...parents.flatMap((parent) => ['-p', parent]), '-m', message];
@@ -95,7 +94,11 @@ export async function inLandingWorktree<T>(
   await sweepLandingWorktrees(where.mainPath, where.sessionsDir);
   const path = join(dir, `${process.pid}-${randomBytes(3).toString('hex')}`);
   const added = await gitProbe(where.mainPath, ['worktree', 'add', '--quiet', '--detach', '--', path, commit]);
-  if (added.code !== 0) throw preconditionError(`Could not check out ${commit.slice(0, 10)} in a temporary worktree (${path}): ${added.stderr.trim()}`, 'Check the sessions dir is writable (pwt doctor).');
+  if (added.code !== 0)
+    throw preconditionError(
+      `Could not check out ${commit.slice(0, 10)} in a temporary worktree (${path}): ${added.stderr.trim()}`,
+      'Check the sessions dir is writable (pwt doctor).',
+    );
   try {
     if (existsSync(where.from)) {
       copyEnvFiles(where.from, path, where.envFiles);
@@ -145,9 +148,13 @@ export interface BaseMove {
 export async function moveBase(cwd: string, move: BaseMove): Promise<void> {
   const now = await resolveCommit(cwd, `refs/heads/${move.branch}`);
   if (now !== move.from) {
-    throw conflictError(`${move.branch} moved while pwt worked (it is at ${now?.slice(0, 10) ?? 'nothing'}, not ${move.from.slice(0, 10)}); the tested commit would not be what lands. Nothing was merged.`, move.again);
+    throw conflictError(
+      `${move.branch} moved while pwt worked (it is at ${now?.slice(0, 10) ?? 'nothing'}, not ${move.from.slice(0, 10)}); the tested commit would not be what lands. Nothing was merged.`,
+      move.again,
+    );
   }
   await advanceBase(cwd, move.branch, move.from, move.to, move.checkedOutAt, move.reason);
   const after = await resolveCommit(cwd, `refs/heads/${move.branch}`);
-  if (after !== move.to) throw preconditionError(`${move.branch} is at ${after?.slice(0, 10) ?? 'nothing'} after the merge, not at the tested ${move.to.slice(0, 10)}.`, move.again);
+  if (after !== move.to)
+    throw preconditionError(`${move.branch} is at ${after?.slice(0, 10) ?? 'nothing'} after the merge, not at the tested ${move.to.slice(0, 10)}.`, move.again);
 }

@@ -11,7 +11,8 @@ import type { WorktreeEntry } from '../git/worktrees.js';
  * feeds `pwt status`; `takeInventory` adds what costs a git status or more.
  */
 
-export type NoteKind = 'detached-head' | 'other-branch' | 'operation-in-progress' | 'locked' | 'base-gone' | 'processes-running' | 'nested-repo' | 'land-failed';
+export type NoteKind =
+  'detached-head' | 'other-branch' | 'operation-in-progress' | 'locked' | 'base-gone' | 'processes-running' | 'nested-repo' | 'land-failed';
 
 export interface Note {
   kind: NoteKind;
@@ -71,7 +72,9 @@ export function gitDirOf(worktree: string): string | null {
   const dotGit = join(worktree, '.git');
   try {
     if (statSync(dotGit).isDirectory()) return dotGit;
-    const target = readFileSync(dotGit, 'utf8').match(/^gitdir: (.*)$/m)?.[1]?.trim();
+    const target = readFileSync(dotGit, 'utf8')
+      .match(/^gitdir: (.*)$/m)?.[1]
+      ?.trim();
     if (!target) return null;
     return isAbsolute(target) ? target : resolve(worktree, target);
   } catch {
@@ -214,7 +217,8 @@ export function worktreeNotes(input: {
   const { entry } = input;
   if (entry && !entry.prunable) {
     if (entry.detached) notes.push({ kind: 'detached-head', detail: `HEAD is detached at ${entry.head?.slice(0, 10) ?? '?'}, not on ${input.recordedBranch}` });
-    else if (entry.branch && entry.branch !== input.recordedBranch) notes.push({ kind: 'other-branch', detail: `${entry.branch} is checked out, not ${input.recordedBranch}` });
+    else if (entry.branch && entry.branch !== input.recordedBranch)
+      notes.push({ kind: 'other-branch', detail: `${entry.branch} is checked out, not ${input.recordedBranch}` });
     const operation = operationInProgress(input.path);
     if (operation) notes.push({ kind: 'operation-in-progress', detail: `a ${operation} is in progress` });
     if (entry.locked) {
@@ -251,7 +255,8 @@ function nestedRepoIn(worktree: string, untrackedDirs: string[]): string[] {
       continue;
     }
     for (const entry of entries) {
-      if (entry.isDirectory() && entry.name !== 'node_modules' && existsSync(join(worktree, relative, entry.name, '.git'))) found.push(`${relative}/${entry.name}`);
+      if (entry.isDirectory() && entry.name !== 'node_modules' && existsSync(join(worktree, relative, entry.name, '.git')))
+        found.push(`${relative}/${entry.name}`);
     }
   }
   return found;
@@ -394,9 +399,14 @@ export function describeInventory(inventory: Inventory): string[] {
   if (inventory.operation) lines.push(`a ${inventory.operation} is in progress`);
   if (inventory.locked !== null) lines.push(`the worktree is locked${inventory.locked ? ` (${inventory.locked})` : ''}`);
   if (inventory.unreachable.length) lines.push(`${inventory.unreachable.length} commit(s) only this worktree's HEAD or reflog reach`);
-  for (const nested of inventory.nested) lines.push(`${nested.kind === 'repo' ? 'nested repository' : 'submodule'} ${nested.path}${nested.unsaved ? `: ${nested.unsaved}` : ' (all saved elsewhere)'}`);
-  if (inventory.ignoredDiffering.length) lines.push(`${inventory.ignoredDiffering.length} ignored file(s) the main worktree lacks or has otherwise: ${inventory.ignoredDiffering.slice(0, 5).join(', ')}`);
+  for (const nested of inventory.nested)
+    lines.push(
+      `${nested.kind === 'repo' ? 'nested repository' : 'submodule'} ${nested.path}${nested.unsaved ? `: ${nested.unsaved}` : ' (all saved elsewhere)'}`,
+    );
+  if (inventory.ignoredDiffering.length)
+    lines.push(
+      `${inventory.ignoredDiffering.length} ignored file(s) the main worktree lacks or has otherwise: ${inventory.ignoredDiffering.slice(0, 5).join(', ')}`,
+    );
   for (const each of inventory.processes) lines.push(`process ${each.pid} runs inside: ${each.command}`);
   return lines;
 }
-

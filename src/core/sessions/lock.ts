@@ -18,7 +18,11 @@ export async function withSessionLock<T>(project: Project, id: string, fn: () =>
     release = await acquireLock(join(folder, `${id}.lock`), { what: `session ${id}`, timeoutMs: 1_000 });
   } catch (error) {
     if (error instanceof PwtError && error.kind === 'lock-busy') {
-      throw new PwtError(`Another pwt is working on session ${id} right now (remove, restore, cleanup or an agent start).`, Exit.precondition, 'Wait for it to finish, then run pwt status and try again if needed.');
+      throw new PwtError(
+        `Another pwt is working on session ${id} right now (remove, restore, cleanup or an agent start).`,
+        Exit.precondition,
+        'Wait for it to finish, then run pwt status and try again if needed.',
+      );
     }
     throw error;
   }

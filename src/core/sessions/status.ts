@@ -98,7 +98,12 @@ export async function takeSnapshot(project: Project): Promise<Snapshot> {
 function landFailedNote(session: SessionRecord): Note[] {
   const failed = session.landFailed as { reason?: string; files?: string[]; log?: string; detail?: string; at?: string } | undefined;
   if (!failed?.reason) return [];
-  const detail = failed.reason === 'conflict' ? `conflicts in ${(failed.files ?? []).join(', ')}` : failed.reason === 'check' ? `the check failed on the merge result (log: ${failed.log ?? '?'})` : (failed.detail ?? failed.reason);
+  const detail =
+    failed.reason === 'conflict'
+      ? `conflicts in ${(failed.files ?? []).join(', ')}`
+      : failed.reason === 'check'
+        ? `the check failed on the merge result (log: ${failed.log ?? '?'})`
+        : (failed.detail ?? failed.reason);
   return [{ kind: 'land-failed', detail: `${detail}${failed.at ? ` (${failed.at})` : ''}` }];
 }
 
@@ -136,7 +141,6 @@ export function findOrphans(project: Project, manifest: Manifest | null, worktre
   }
   return orphans;
 }
-
 
 /** Rows whose counts are asked for first, in a for-each-ref of their own: about a screenful. */
 const FIRST_ROWS = 10;
@@ -214,7 +218,10 @@ export async function collectStatus(project: Project, opts: { all?: boolean; eve
       const ours = (await import('../agents/runtime/session-end.js')).agentProcessFilter(session);
       inside = inside.filter((each) => !ours(each.pid));
     }
-    return [...worktreeNotes({ path, recordedBranch: session.branch, entry, base: session.base, baseExists, processes: inside, untrackedDirs }), ...landFailedNote(session)];
+    return [
+      ...worktreeNotes({ path, recordedBranch: session.branch, entry, base: session.base, baseExists, processes: inside, untrackedDirs }),
+      ...landFailedNote(session),
+    ];
   };
   const counts = async (session: SessionRecord, entry: WorktreeEntry): Promise<Counts | null> => {
     const tracked = entry.branch === session.branch ? ((await firstTracked).get(session.branch) ?? (await trackedP).get(session.branch)) : undefined;
@@ -224,12 +231,18 @@ export async function collectStatus(project: Project, opts: { all?: boolean; eve
   };
 
   // Agent statuses are checked against pwt's tmux (one call for all sessions), loaded only when some session has agents.
-  const agentsP = sessions.some((session) => session.agents?.length) ? import('../agents/runtime/status.js').then(async (m) => ({ check: m.checkStatus, liveness: await m.readLiveness() })) : null;
+  const agentsP = sessions.some((session) => session.agents?.length)
+    ? import('../agents/runtime/status.js').then(async (m) => ({ check: m.checkStatus, liveness: await m.readLiveness() }))
+    : null;
   agentsP?.catch(() => undefined);
   const agentSummary = async (session: SessionRecord): Promise<{ agents: AgentSummary[]; activeAgent: string | null }> => {
     if (!agentsP || !session.agents?.length) return { agents: [], activeAgent: null };
     const { check, liveness } = await agentsP;
-    const agents = (session.agents as unknown as Parameters<typeof check>[0][]).map((agent) => ({ id: agent.id, provider: agent.provider, status: check(agent, liveness).status }));
+    const agents = (session.agents as unknown as Parameters<typeof check>[0][]).map((agent) => ({
+      id: agent.id,
+      provider: agent.provider,
+      status: check(agent, liveness).status,
+    }));
     return { agents, activeAgent: agents.find((agent) => agent.status === 'running')?.provider ?? null };
   };
 
@@ -239,20 +252,46 @@ export async function collectStatus(project: Project, opts: { all?: boolean; eve
     const entry = changes.has(path) ? heads.get(realPath(path)) : undefined;
     let status: SessionStatus;
     if (!entry) {
-      status = { ...session, path, exists: false, dirty: false, changes: 0, ahead: null, behind: null, activeAgent, agents, notes: await notesOf(session, path, undefined) };
+      status = {
+        ...session,
+        path,
+        exists: false,
+        dirty: false,
+        changes: 0,
+        ahead: null,
+        behind: null,
+        activeAgent,
+        agents,
+        notes: await notesOf(session, path, undefined),
+      };
     } else {
       const [found, ab] = await Promise.all([changed(path), counts(session, entry)]);
       // Notes read files synchronously: each row's once its status is in (nested repositories are looked for
       // only in the untracked folders git listed), so that work never holds up the rows still to come.
       const notes = await notesOf(session, path, entry, found?.untrackedDirs);
       const count = found?.count ?? 0;
-      status = { ...session, path, exists: true, dirty: count > 0, changes: count, ahead: ab?.ahead ?? null, behind: ab?.behind ?? null, activeAgent, agents, notes };
+      status = {
+        ...session,
+        path,
+        exists: true,
+        dirty: count > 0,
+        changes: count,
+        ahead: ab?.ahead ?? null,
+        behind: ab?.behind ?? null,
+        activeAgent,
+        agents,
+        notes,
+      };
     }
     events.session?.(index, status);
     return status;
   };
 
-  const [main, rows, kept] = await Promise.all([mainP, Promise.all(sessions.map(sessionStatus)), opts.all ? keptBranches(project, manifest, worktrees) : undefined]);
+  const [main, rows, kept] = await Promise.all([
+    mainP,
+    Promise.all(sessions.map(sessionStatus)),
+    opts.all ? keptBranches(project, manifest, worktrees) : undefined,
+  ]);
   await changesDone;
   return {
     project: repo.project,

@@ -32,7 +32,8 @@ export interface StreamResult {
 
 const TAIL_LINES = 15;
 const SUMMARY_LINES = 8;
-const SUMMARY = /\b\d+\s+(failed|failing|failures?|passed|passing|errors?|pending|skipped|todo)\b|^\s*(Tests?|Test Files|Test Suites|Suites?)\s*:|^\s*(FAIL|FAILED|ERROR|✗|✖|×|not ok)\b|^# (fail|pass|tests)\s+\d+/i;
+const SUMMARY =
+  /\b\d+\s+(failed|failing|failures?|passed|passing|errors?|pending|skipped|todo)\b|^\s*(Tests?|Test Files|Test Suites|Suites?)\s*:|^\s*(FAIL|FAILED|ERROR|✗|✖|×|not ok)\b|^# (fail|pass|tests)\s+\d+/i;
 // Colour codes would hide the words the summary looks for.
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
 
@@ -80,7 +81,11 @@ function stream(cmd: string, args: readonly string[], opts: StreamOptions): Prom
       else reject(error);
     });
     child.on('close', (code, signal) => {
-      const lines = tail.replace(/\r/g, '\n').split('\n').map((line) => line.trimEnd()).filter(Boolean);
+      const lines = tail
+        .replace(/\r/g, '\n')
+        .split('\n')
+        .map((line) => line.trimEnd())
+        .filter(Boolean);
       resolve({ code: code ?? (signal ? 128 : 1), tail: lines.slice(-TAIL_LINES), summary: summary.lines() });
     });
   });

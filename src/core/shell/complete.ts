@@ -35,7 +35,16 @@ export interface CompletionWorld {
 }
 
 /** `pwt agent <sub>` first positionals: a provider, or an agent (its id or its provider). */
-const AGENT_POSITIONAL: Record<string, 'provider' | 'agent'> = { start: 'provider', switch: 'provider', new: 'provider', transcript: 'provider', attach: 'agent', stop: 'agent', resume: 'agent', rm: 'agent' };
+const AGENT_POSITIONAL: Record<string, 'provider' | 'agent'> = {
+  start: 'provider',
+  switch: 'provider',
+  new: 'provider',
+  transcript: 'provider',
+  attach: 'agent',
+  stop: 'agent',
+  resume: 'agent',
+  rm: 'agent',
+};
 
 /** Commands whose first positional is a session name. */
 const SESSION_POSITIONAL = new Set(['remove', 'path', 'sync', 'diff']);
@@ -49,12 +58,23 @@ const FIXED_POSITIONAL: Record<string, string[]> = { 'shell-init': ['bash', 'zsh
 const flagWords = (flags: FlagInfo[]) => [...flags.map((flag) => `--${flag.name}`), '--help'];
 
 /** Candidates for the argument part of a command line (after the command path). */
-async function completeArgs(world: CompletionWorld, path: string[], args: string[], current: string, positional: (index: number, given: string[]) => Promise<string[]>): Promise<string[]> {
+async function completeArgs(
+  world: CompletionWorld,
+  path: string[],
+  args: string[],
+  current: string,
+  positional: (index: number, given: string[]) => Promise<string[]>,
+): Promise<string[]> {
   const flags = await world.flags(path);
   const byName = new Map(flags.map((flag) => [flag.name, flag]));
   const previous = args.at(-1);
   const pending = previous?.startsWith('--') && !previous.includes('=') ? byName.get(previous.slice(2)) : undefined;
-  if (pending?.takesValue) return pending.name === 'session' || pending.name === 'on' ? world.sessions() : pending.name === 'run' && path[0] === 'land' ? world.runs() : (pending.values ?? []);
+  if (pending?.takesValue)
+    return pending.name === 'session' || pending.name === 'on'
+      ? world.sessions()
+      : pending.name === 'run' && path[0] === 'land'
+        ? world.runs()
+        : (pending.values ?? []);
   if (current.startsWith('-')) return flagWords(flags);
   const given: string[] = [];
   for (let i = 0; i < args.length; i++) {

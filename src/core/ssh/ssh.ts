@@ -48,7 +48,10 @@ export function runtimeDir(env: NodeJS.ProcessEnv = process.env): string {
   const info = lstatSync(base);
   const uid = process.getuid?.();
   if (!info.isDirectory() || (uid !== undefined && info.uid !== uid) || (info.mode & 0o077) !== 0) {
-    throw preconditionError(`${base} is not a private folder of yours (pwt keeps its ssh control sockets there).`, `Remove it (or set XDG_RUNTIME_DIR to a folder only you can read), then run the command again.`);
+    throw preconditionError(
+      `${base} is not a private folder of yours (pwt keeps its ssh control sockets there).`,
+      `Remove it (or set XDG_RUNTIME_DIR to a folder only you can read), then run the command again.`,
+    );
   }
   return base;
 }
@@ -70,12 +73,18 @@ function sshArgs(target: SshTarget, options: { tty: boolean; batch: boolean; con
   const config = process.env[PWT_ENV.sshConfig];
   if (config) args.push('-F', config);
   args.push(
-    '-o', 'ControlMaster=auto',
-    '-o', `ControlPath=${join(runtimeDir(), '%C')}`,
-    '-o', 'ControlPersist=300',
-    '-o', `ConnectTimeout=${options.connectTimeoutS}`,
-    '-o', 'ServerAliveInterval=5',
-    '-o', 'ServerAliveCountMax=2',
+    '-o',
+    'ControlMaster=auto',
+    '-o',
+    `ControlPath=${join(runtimeDir(), '%C')}`,
+    '-o',
+    'ControlPersist=300',
+    '-o',
+    `ConnectTimeout=${options.connectTimeoutS}`,
+    '-o',
+    'ServerAliveInterval=5',
+    '-o',
+    'ServerAliveCountMax=2',
   );
   if (options.batch) args.push('-o', 'BatchMode=yes');
   args.push(options.tty ? '-t' : '-T', '-q', '--', target.destination);

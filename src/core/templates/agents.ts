@@ -65,13 +65,39 @@ const skill = (name: string) => `the \`${skillName(name)}\` skill`;
 type Render = (template: Template) => AgentFile[];
 
 const renderers: Record<TemplateAgent, Render> = {
-  claude: (t) => [{ path: `.claude/commands/${t.name}.md`, format: 'markdown', template: t.name, content: frontmatter({ description: t.description, 'argument-hint': t.argumentHint }) + fillBody(t.body, '$ARGUMENTS', slash) }],
-  opencode: (t) => [{ path: `.opencode/commands/${t.name}.md`, format: 'markdown', template: t.name, content: frontmatter({ description: t.description }) + fillBody(t.body, '$ARGUMENTS', slash) }],
-  gemini: (t) => [{ path: `.gemini/commands/${t.name}.toml`, format: 'toml', template: t.name, content: `description = ${tomlString(t.description)}\nprompt = ${tomlMultiline(fillBody(t.body, '{{args}}', slash))}\n` }],
+  claude: (t) => [
+    {
+      path: `.claude/commands/${t.name}.md`,
+      format: 'markdown',
+      template: t.name,
+      content: frontmatter({ description: t.description, 'argument-hint': t.argumentHint }) + fillBody(t.body, '$ARGUMENTS', slash),
+    },
+  ],
+  opencode: (t) => [
+    {
+      path: `.opencode/commands/${t.name}.md`,
+      format: 'markdown',
+      template: t.name,
+      content: frontmatter({ description: t.description }) + fillBody(t.body, '$ARGUMENTS', slash),
+    },
+  ],
+  gemini: (t) => [
+    {
+      path: `.gemini/commands/${t.name}.toml`,
+      format: 'toml',
+      template: t.name,
+      content: `description = ${tomlString(t.description)}\nprompt = ${tomlMultiline(fillBody(t.body, '{{args}}', slash))}\n`,
+    },
+  ],
   cursor: (t) => [{ path: `.cursor/commands/${t.name}.md`, format: 'markdown', template: t.name, content: fillBody(t.body, AFTER_COMMAND, slash) }],
   codex: (t) => [skillFile(t)],
   copilot: (t) => [
-    { path: `.github/prompts/${t.name}.prompt.md`, format: 'markdown', template: t.name, content: frontmatter({ description: t.description, agent: 'agent', 'argument-hint': t.argumentHint }) + fillBody(t.body, AFTER_COMMAND, slash) },
+    {
+      path: `.github/prompts/${t.name}.prompt.md`,
+      format: 'markdown',
+      template: t.name,
+      content: frontmatter({ description: t.description, agent: 'agent', 'argument-hint': t.argumentHint }) + fillBody(t.body, AFTER_COMMAND, slash),
+    },
     skillFile(t),
   ],
 };
@@ -79,7 +105,12 @@ const renderers: Record<TemplateAgent, Render> = {
 /** One Agent Skill shared by Codex and the Copilot CLI. */
 function skillFile(t: Template): AgentFile {
   const name = skillName(t.name);
-  return { path: `.agents/skills/${name}/SKILL.md`, format: 'markdown', template: t.name, content: frontmatter({ name, description: t.description }) + fillBody(t.body, '(the text the user gave with this skill, if any)', skill) };
+  return {
+    path: `.agents/skills/${name}/SKILL.md`,
+    format: 'markdown',
+    template: t.name,
+    content: frontmatter({ name, description: t.description }) + fillBody(t.body, '(the text the user gave with this skill, if any)', skill),
+  };
 }
 
 export const filesFor = (agent: TemplateAgent, templates: Template[]): AgentFile[] => templates.flatMap(renderers[agent]);

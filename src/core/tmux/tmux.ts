@@ -67,7 +67,11 @@ function spawnTmux(args: readonly string[], input?: string): Promise<TmuxResult>
     // of list-panes into underscores (tmux(1), -u).
     // cwd '/': a server this call starts keeps its folder for life, and must never sit in a worktree that may be removed.
     traceSpawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], '/');
-    const child = spawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], { cwd: '/', env: tmuxEnv(), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], {
+      cwd: '/',
+      env: tmuxEnv(),
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const timer = setTimeout(() => {

@@ -36,7 +36,20 @@ export interface AgentPane {
   windowActivity: number;
 }
 
-const FIELDS = ['session_name', 'window_id', 'pane_id', 'window_name', '@pwt-agent', '@pwt-session', '@pwt-main', 'pane_pid', 'pane_dead', 'pane_dead_status', 'pane_current_command', 'window_activity'];
+const FIELDS = [
+  'session_name',
+  'window_id',
+  'pane_id',
+  'window_name',
+  '@pwt-agent',
+  '@pwt-session',
+  '@pwt-main',
+  'pane_pid',
+  'pane_dead',
+  'pane_dead_status',
+  'pane_current_command',
+  'window_activity',
+];
 /** Printable: under a non-UTF-8 locale (LC_ALL=C) tmux prints a tab in a format as '_'. */
 const SEPARATOR = '|:|';
 const FORMAT = FIELDS.map((field) => `#{${field}}`).join(SEPARATOR);
@@ -44,8 +57,34 @@ const FORMAT = FIELDS.map((field) => `#{${field}}`).join(SEPARATOR);
 function parsePane(line: string): AgentPane | null {
   const parts = line.split(SEPARATOR);
   if (parts.length < FIELDS.length) return null;
-  const [tmuxSession, windowId, paneId, windowName, agentId, session, main, pid, dead, deadStatus, currentCommand, windowActivity] = parts as string[] as [string, string, string, string, string, string, string, string, string, string, string, string];
-  return { tmuxSession, windowId, paneId, windowName, agentId, session, main, panePid: Number(pid), dead: dead === '1', deadStatus: deadStatus === '' ? null : Number(deadStatus), currentCommand, windowActivity: Number(windowActivity) || 0 };
+  const [tmuxSession, windowId, paneId, windowName, agentId, session, main, pid, dead, deadStatus, currentCommand, windowActivity] = parts as string[] as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  return {
+    tmuxSession,
+    windowId,
+    paneId,
+    windowName,
+    agentId,
+    session,
+    main,
+    panePid: Number(pid),
+    dead: dead === '1',
+    deadStatus: deadStatus === '' ? null : Number(deadStatus),
+    currentCommand,
+    windowActivity: Number(windowActivity) || 0,
+  };
 }
 
 /**
@@ -59,7 +98,11 @@ export async function listPanes(): Promise<AgentPane[]> {
     if (isNoServer(result)) return [];
     throw new TmuxError(['list-panes'], result);
   }
-  return result.stdout.split('\n').filter(Boolean).map(parsePane).filter((pane): pane is AgentPane => pane !== null);
+  return result.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map(parsePane)
+    .filter((pane): pane is AgentPane => pane !== null);
 }
 
 /** The panes pwt tagged as agents. */
@@ -114,7 +157,8 @@ export interface NewWindow {
  * argument, none is parsed as shell code) that reads the prompt file,
  * replaces the placeholder argument with its content and execs the command.
  */
-const PROMPT_LAUNCHER = 'f=$1; m=$2; shift 2; p=$(cat -- "$f") || exit 127; for a do shift; if [ "$a" = "$m" ]; then set -- "$@" "$p"; else set -- "$@" "$a"; fi; done; exec "$@"';
+const PROMPT_LAUNCHER =
+  'f=$1; m=$2; shift 2; p=$(cat -- "$f") || exit 127; for a do shift; if [ "$a" = "$m" ]; then set -- "$@" "$p"; else set -- "$@" "$a"; fi; done; exec "$@"';
 
 /** Variables that belong to a tmux client, not to the program in a pane. */
 const NOT_PASSED = new Set(['TMUX', 'TMUX_PANE', '_']);
@@ -183,14 +227,30 @@ function paneArgv(opts: NewWindowOptions, unset: string[]): string[] {
  */
 export async function newAgentWindow(opts: NewWindowOptions): Promise<NewWindow> {
   if (!statSync(opts.cwd, { throwIfNoEntry: false })?.isDirectory()) {
-    throw preconditionError(`The worktree ${opts.cwd} does not exist; cannot start an agent there.`, 'pwt status shows the session as missing-worktree; pwt cleanup repairs it.');
+    throw preconditionError(
+      `The worktree ${opts.cwd} does not exist; cannot start an agent there.`,
+      'pwt status shows the session as missing-worktree; pwt cleanup repairs it.',
+    );
   }
   const existing = await findTmuxSession(opts.main, opts.session);
   const { flags, unset } = environmentArgs(opts.env, await paneBaseEnvironment(existing));
   const argv = paneArgv(opts, unset);
   const printed = ['-P', '-F', ['#{session_name}', '#{window_id}', '#{pane_id}', '#{pane_pid}', '#{session_id}'].join(SEPARATOR)];
   const size = ['-x', String(WINDOW_WIDTH), '-y', String(WINDOW_HEIGHT)];
-  const server = ['start-server', ';', 'set-option', '-g', 'remain-on-exit', 'on', ';', 'set-option', '-g', 'default-size', `${WINDOW_WIDTH}x${WINDOW_HEIGHT}`, ';'];
+  const server = [
+    'start-server',
+    ';',
+    'set-option',
+    '-g',
+    'remain-on-exit',
+    'on',
+    ';',
+    'set-option',
+    '-g',
+    'default-size',
+    `${WINDOW_WIDTH}x${WINDOW_HEIGHT}`,
+    ';',
+  ];
   let args: string[];
   if (existing) {
     args = [...server, 'new-window', '-d', '-t', `=${existing}:`, '-n', opts.windowName, '-c', opts.cwd, ...flags, ...printed, '--', ...argv];
@@ -199,12 +259,36 @@ export async function newAgentWindow(opts: NewWindowOptions): Promise<NewWindow>
     args = [...server, 'new-session', '-d', '-s', name, '-n', opts.windowName, ...size, '-c', opts.cwd, ...flags, ...printed, '--', ...argv];
   }
   if (Buffer.byteLength(args.join('\0')) > MAX_COMMAND_BYTES) {
-    throw preconditionError(`The command for ${opts.agentId} is too long for tmux (${Buffer.byteLength(args.join('\0'))} bytes).`, 'Unset large environment variables, or pass long text with a prompt file.');
+    throw preconditionError(
+      `The command for ${opts.agentId} is too long for tmux (${Buffer.byteLength(args.join('\0'))} bytes).`,
+      'Unset large environment variables, or pass long text with a prompt file.',
+    );
   }
   const [tmuxSession = '', windowId = '', paneId = '', pid = '', sessionId = ''] = (await tmux(args)).trim().split(SEPARATOR);
   // set-option does not take tmux's exact-name "=" targets: use the session's id.
   if (!existing) await tmux(['set-option', '-t', sessionId, '@pwt-main', opts.main, ';', 'set-option', '-t', sessionId, '@pwt-session', opts.session]);
-  await tmux(['set-option', '-w', '-t', windowId, '@pwt-agent', opts.agentId, ';', 'set-option', '-w', '-t', windowId, '@pwt-session', opts.session, ';', 'set-option', '-w', '-t', windowId, '@pwt-main', opts.main]);
+  await tmux([
+    'set-option',
+    '-w',
+    '-t',
+    windowId,
+    '@pwt-agent',
+    opts.agentId,
+    ';',
+    'set-option',
+    '-w',
+    '-t',
+    windowId,
+    '@pwt-session',
+    opts.session,
+    ';',
+    'set-option',
+    '-w',
+    '-t',
+    windowId,
+    '@pwt-main',
+    opts.main,
+  ]);
   return { tmuxSession, windowId, paneId, panePid: Number(pid) };
 }
 

@@ -19,7 +19,12 @@ export interface ExecuteOptions {
  * order, and returns the operations with what each learned (in a dry run:
  * the operations as planned, nothing run).
  */
-export async function executePlan<O extends Operation, C>(plan: readonly O[], runners: Runners<O, C>, context: C, opts: ExecuteOptions = {}): Promise<Reported<O>[]> {
+export async function executePlan<O extends Operation, C>(
+  plan: readonly O[],
+  runners: Runners<O, C>,
+  context: C,
+  opts: ExecuteOptions = {},
+): Promise<Reported<O>[]> {
   if (opts.dryRun) return [...plan];
   const done: Array<[O, Runner<O, C>]> = [];
   const reported: Reported<O>[] = [];

@@ -64,7 +64,10 @@ export function App(props: AppProps) {
   }, []);
 
   const lines = frame ? frameLines(frame) : [];
-  const index = Math.max(0, lines.findIndex((line) => lineKey(line) === selectedKey));
+  const index = Math.max(
+    0,
+    lines.findIndex((line) => lineKey(line) === selectedKey),
+  );
   const selected = lines[index];
 
   const run = (action: Action, provider?: Provider) => {
@@ -90,7 +93,8 @@ export function App(props: AppProps) {
       if (next) setSelectedKey(lineKey(next));
     };
     // Keys typed quickly arrive together ("jj"): count them.
-    if (key.upArrow || key.downArrow || /^[jk]+$/.test(input)) move(key.upArrow ? -1 : key.downArrow ? 1 : [...input].reduce((sum, c) => sum + (c === 'j' ? 1 : -1), 0));
+    if (key.upArrow || key.downArrow || /^[jk]+$/.test(input))
+      move(key.upArrow ? -1 : key.downArrow ? 1 : [...input].reduce((sum, c) => sum + (c === 'j' ? 1 : -1), 0));
     else if (input === 'q') {
       props.onDone({ quit: true });
       exit();
@@ -136,6 +140,10 @@ export function App(props: AppProps) {
     h(Box, { width }, cut(header, props.color ? { bold: true } : {})),
     h(Box, { flexDirection: 'column', flexGrow: 1 }, ...content),
     h(Box, { width }, cut(message)),
-    h(Box, { width }, cut(overlay ? 'any key: back' : picker ? `1-${props.providers.length}: switch · any other key: cancel` : HELP, props.color ? { dimColor: true } : {})),
+    h(
+      Box,
+      { width },
+      cut(overlay ? 'any key: back' : picker ? `1-${props.providers.length}: switch · any other key: cancel` : HELP, props.color ? { dimColor: true } : {}),
+    ),
   );
 }

@@ -32,7 +32,8 @@ export function toConversation(body: any): Conversation {
     }
     // Keep the typed text apart from injected <system-reminder> blocks.
     const typed = texts.filter((t) => !/^\s*<[a-z_-]+[\s>]/i.test(t));
-    if (typed.length > 0 || texts.length > 0 || calls.length > 0) turns.push({ role: message.role, text: (typed.length > 0 ? typed : texts).join('\n'), ...(calls.length ? { calls } : {}) });
+    if (typed.length > 0 || texts.length > 0 || calls.length > 0)
+      turns.push({ role: message.role, text: (typed.length > 0 ? typed : texts).join('\n'), ...(calls.length ? { calls } : {}) });
   }
   const tools = ((body?.tools ?? []) as any[]).map((t) => ({ name: String(t.name), schema: t.input_schema }));
   return { turns, tools };

@@ -78,9 +78,16 @@ const chatCompletions: Protocol = {
       return;
     }
     const sse = startSse(res);
-    const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => sse.send(null, { id, object: 'chat.completion.chunk', created, model, choices, ...extra });
+    const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+      sse.send(null, { id, object: 'chat.completion.chunk', created, model, choices, ...extra });
     if (call) {
-      chunk([{ index: 0, delta: { role: 'assistant', content: null, tool_calls: [{ index: 0, ...call, function: { name: call.function.name, arguments: '' } }] }, finish_reason: null }]);
+      chunk([
+        {
+          index: 0,
+          delta: { role: 'assistant', content: null, tool_calls: [{ index: 0, ...call, function: { name: call.function.name, arguments: '' } }] },
+          finish_reason: null,
+        },
+      ]);
       chunk([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: call.function.arguments } }] }, finish_reason: null }]);
     } else {
       chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);

@@ -36,7 +36,11 @@ export function toConversation(body: any): Conversation {
     if (t?.type === 'namespace' && typeof t.name === 'string' && Array.isArray(t.tools)) {
       for (const inner of t.tools) {
         if (inner?.type !== 'function' || typeof inner.name !== 'string') continue;
-        tools.push({ name: inner.name.startsWith(t.name) ? inner.name : `${t.name}__${inner.name}`, schema: inner.parameters, call: { name: inner.name, namespace: t.name } });
+        tools.push({
+          name: inner.name.startsWith(t.name) ? inner.name : `${t.name}__${inner.name}`,
+          schema: inner.parameters,
+          call: { name: inner.name, namespace: t.name },
+        });
       }
     }
   }

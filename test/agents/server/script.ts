@@ -30,12 +30,18 @@ const WAIT_FOR_MCP = 'WaitForMcpServers';
 
 /** The calls a user's text asks for, in order. */
 export function scriptedCalls(text: string): { tool: string; args: Record<string, unknown> }[] {
-  return [...text.matchAll(/^\s*PWT_CALL\s+(\S+)\s+(\{.*\})\s*$/gm)].map((match) => ({ tool: match[1]!, args: JSON.parse(match[2]!) as Record<string, unknown> }));
+  return [...text.matchAll(/^\s*PWT_CALL\s+(\S+)\s+(\{.*\})\s*$/gm)].map((match) => ({
+    tool: match[1]!,
+    args: JSON.parse(match[2]!) as Record<string, unknown>,
+  }));
 }
 
 /** The offered tool `name` names: itself, or an MCP tool `<prefix>__<name>`. */
 export function findNamedTool(tools: OfferedTool[], name: string): OfferedTool | undefined {
-  return tools.find((tool) => tool.name === name) ?? tools.find((tool) => tool.name.endsWith(`__${name}`) || tool.name.endsWith(`-${name}`) || tool.name.endsWith(`.${name}`));
+  return (
+    tools.find((tool) => tool.name === name) ??
+    tools.find((tool) => tool.name.endsWith(`__${name}`) || tool.name.endsWith(`-${name}`) || tool.name.endsWith(`.${name}`))
+  );
 }
 
 export interface Turn {
@@ -111,7 +117,12 @@ export function decide(conversation: Conversation): Reply {
     if (next && tool) return { kind: 'tool', name: tool.name, args: next.args, ...(tool.call ? { call: tool.call } : {}) };
     // claude connects its MCP servers in the background and offers a tool that waits for them.
     const wait = conversation.tools.find((t) => t.name === WAIT_FOR_MCP);
-    if (next && wait) return { kind: 'tool', name: wait.name, args: Object.fromEntries((wait.schema?.required ?? []).map((key) => [key, placeholder(key, wait.schema?.properties?.[key])])) };
+    if (next && wait)
+      return {
+        kind: 'tool',
+        name: wait.name,
+        args: Object.fromEntries((wait.schema?.required ?? []).map((key) => [key, placeholder(key, wait.schema?.properties?.[key])])),
+      };
     if (next) return { kind: 'text', text: `No tool ${next.tool} offered (tools: ${conversation.tools.map((t) => t.name).join(', ')})` };
     return { kind: 'text', text: `Done: ${oneLine(toolResults.at(-1)?.text ?? '', 200)}` };
   }

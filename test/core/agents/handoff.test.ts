@@ -13,8 +13,20 @@ const shown = (text: string) => [...text.matchAll(/^(m\d) /gm)].map((match) => m
 
 describe('buildHandoff: cut rules', () => {
   const rows: { name: string; messages: TranscriptMessage[]; maxChars: number; kept: string[]; marker: string | null }[] = [
-    { name: 'everything fits: all messages, no marker', messages: ten, maxChars: 50_000, kept: ['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9'], marker: null },
-    { name: 'over budget: the most recent messages, whole, with a marker counting the rest', messages: ten, maxChars: 5_000, kept: ['m6', 'm7', 'm8', 'm9'], marker: '[... 6 earlier messages left out ...]' },
+    {
+      name: 'everything fits: all messages, no marker',
+      messages: ten,
+      maxChars: 50_000,
+      kept: ['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9'],
+      marker: null,
+    },
+    {
+      name: 'over budget: the most recent messages, whole, with a marker counting the rest',
+      messages: ten,
+      maxChars: 5_000,
+      kept: ['m6', 'm7', 'm8', 'm9'],
+      marker: '[... 6 earlier messages left out ...]',
+    },
     { name: 'budget for one message: only the newest', messages: ten, maxChars: 2_000, kept: ['m9'], marker: '[... 9 earlier messages left out ...]' },
     { name: 'one message only: never a marker', messages: [ten[0]!], maxChars: 50_000, kept: ['m0'], marker: null },
   ];
@@ -77,7 +89,9 @@ describe('buildHandoff: content', () => {
     expect(all).toMatch(/^## Previous Session Context\n/);
     expect(all).toContain('**claude** (session `abc-123`)');
     expect(all).toContain('all 2 messages');
-    expect(buildHandoff(transcript(ten), { from: 'codex', maxChars: 3_000 })).toContain('**codex** (session `abc-123`). Below is the most recent 2 of 10 messages');
+    expect(buildHandoff(transcript(ten), { from: 'codex', maxChars: 3_000 })).toContain(
+      '**codex** (session `abc-123`). Below is the most recent 2 of 10 messages',
+    );
   });
 
   it('keeps roles, order and times', () => {

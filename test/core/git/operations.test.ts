@@ -3,12 +3,41 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { abortRebase, branchesContaining, isAncestor, mergeTree, moveBranch, treeOf, commitsOnlyOn, commitTree, configValue, conflictedPaths, diffText, fastForwardTo, fetchBranch, gitPaths, hasUpstream, headCommit, isIgnored, isTracked, originDefaultBranch, rebaseOnto, remoteExists } from '../../../src/core/git/operations.js';
+import {
+  abortRebase,
+  branchesContaining,
+  isAncestor,
+  mergeTree,
+  moveBranch,
+  treeOf,
+  commitsOnlyOn,
+  commitTree,
+  configValue,
+  conflictedPaths,
+  diffText,
+  fastForwardTo,
+  fetchBranch,
+  gitPaths,
+  hasUpstream,
+  headCommit,
+  isIgnored,
+  isTracked,
+  originDefaultBranch,
+  rebaseOnto,
+  remoteExists,
+} from '../../../src/core/git/operations.js';
 
 /** The named git operations, each against a real repository and a real bare remote. */
 let root: string;
 let repo: string;
-const env = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e.test', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e.test' };
+const env = {
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@e.test',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@e.test',
+};
 const sh = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8' }).trim();
 
 beforeAll(() => {

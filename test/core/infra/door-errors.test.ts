@@ -17,7 +17,14 @@ import { tmux, tmuxRaw, TmuxError, TmuxUnavailable } from '../../../src/core/tmu
  * stand-in tmux), and the one table that words them: one line, what to do, exit 3.
  */
 let root: string;
-const env = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e.test', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e.test' };
+const env = {
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@e.test',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@e.test',
+};
 const sh = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
 
 beforeAll(() => {
@@ -72,7 +79,11 @@ describe('the door error table', () => {
   it('leaves a bug a bug, and a PwtError as it was worded', () => {
     expect(userProblem(new TypeError('undefined is not a function'))).toBeNull();
     expect(userProblem(new PwtError('No.', Exit.conflict, 'Do this.'))).toEqual({ message: 'No.', hint: 'Do this.', exitCode: Exit.conflict });
-    expect(doorRefusal('program-missing', { program: 'git' })).toMatchObject({ kind: 'program-missing', exitCode: 3, message: 'git is not installed or not on PATH.' });
+    expect(doorRefusal('program-missing', { program: 'git' })).toMatchObject({
+      kind: 'program-missing',
+      exitCode: 3,
+      message: 'git is not installed or not on PATH.',
+    });
   });
 });
 
@@ -124,11 +135,19 @@ describe('git failures carry their kind', () => {
     mkdirSync(other);
     sh(other, 'init', '--quiet');
     // git's own switch for this check (its test suite uses it): the folder's owner counts as someone else, without root.
-    expectDoor(await failure(git(other, ['status'], { GIT_TEST_ASSUME_DIFFERENT_OWNER: '1' })), 'repository-unsafe', /belongs to another user.*safe\.directory .*other/);
+    expectDoor(
+      await failure(git(other, ['status'], { GIT_TEST_ASSUME_DIFFERENT_OWNER: '1' })),
+      'repository-unsafe',
+      /belongs to another user.*safe\.directory .*other/,
+    );
   });
 
   it('git-failed: any other failure, with what git said', async () => {
-    expectDoor(await failure(git(join(root, 'repo'), ['rev-parse', '--verify', 'no-such-ref^{commit}'])), 'git-failed', /git rev-parse --verify no-such-ref\^\{commit\} failed in .*repo.*PWT_DEBUG=1/);
+    expectDoor(
+      await failure(git(join(root, 'repo'), ['rev-parse', '--verify', 'no-such-ref^{commit}'])),
+      'git-failed',
+      /git rev-parse --verify no-such-ref\^\{commit\} failed in .*repo.*PWT_DEBUG=1/,
+    );
   });
 
   it('runProcess says which: a missing program or a missing folder', async () => {

@@ -18,7 +18,16 @@ const session = (id: string, over: Partial<SessionFacts> = {}): SessionFacts => 
   ...over,
 });
 
-const facts = (sessions: SessionFacts[], over: Partial<LandFacts> = {}): LandFacts => ({ project: {} as LandFacts['project'], base: 'main', baseTip: 'm0', baseCheckedOutAt: '/repo', baseDirty: 0, sessions, state: null, ...over });
+const facts = (sessions: SessionFacts[], over: Partial<LandFacts> = {}): LandFacts => ({
+  project: {} as LandFacts['project'],
+  base: 'main',
+  baseTip: 'm0',
+  baseCheckedOutAt: '/repo',
+  baseDirty: 0,
+  sessions,
+  state: null,
+  ...over,
+});
 const choice = (names: string[] = []) => ({ names, squash: false, check: '--check true' });
 const order = (plan: ReturnType<typeof planLand>) => plan.candidates.map((each) => each.session);
 
@@ -30,7 +39,17 @@ describe('planLand', () => {
   });
 
   it('named: in the order given, each refusal with its reason', () => {
-    const plan = planLand(facts([session('a'), session('dirty', { dirty: 2 }), session('busy', { working: ['busy-claude'] }), session('none', { ahead: 0 }), session('b'), session('elsewhere', { base: 'develop' })]), choice(['b', 'dirty', 'busy', 'none', 'a', 'elsewhere']));
+    const plan = planLand(
+      facts([
+        session('a'),
+        session('dirty', { dirty: 2 }),
+        session('busy', { working: ['busy-claude'] }),
+        session('none', { ahead: 0 }),
+        session('b'),
+        session('elsewhere', { base: 'develop' }),
+      ]),
+      choice(['b', 'dirty', 'busy', 'none', 'a', 'elsewhere']),
+    );
     expect(order(plan)).toEqual(['b', 'a']);
     expect(Object.fromEntries(plan.skipped.map((each) => [each.session, each.reason]))).toEqual({
       dirty: expect.stringContaining('2 uncommitted change(s)'),
@@ -57,7 +76,18 @@ describe('planLand', () => {
 });
 
 describe('resumeDecision', () => {
-  const state = (over: Partial<LandState> = {}): LandState => ({ version: 1, startedAt: 'x', base: 'main', from: 'm0', squash: false, check: '--check true', candidates: [{ session: 'a', branch: 'session/a', tip: 't', goals: [] }], checks: {}, phase: 'testing', ...over });
+  const state = (over: Partial<LandState> = {}): LandState => ({
+    version: 1,
+    startedAt: 'x',
+    base: 'main',
+    from: 'm0',
+    squash: false,
+    check: '--check true',
+    candidates: [{ session: 'a', branch: 'session/a', tip: 't', goals: [] }],
+    checks: {},
+    phase: 'testing',
+    ...over,
+  });
   it.each([
     ['no earlier queue', null, [], 'fresh'],
     ['same queue, base unmoved', state(), [], 'continue'],

@@ -7,7 +7,13 @@ import type { Candidate } from '../../../src/core/land/state.js';
  * sessions merged so far; a check fails when it holds a culprit (or a pair
  * that only fails together); a conflict is declared per pair.
  */
-const candidate = (session: string, parent?: string): Candidate => ({ session, branch: `session/${session}`, tip: `tip-${session}`, goals: [], ...(parent ? { parent } : {}) });
+const candidate = (session: string, parent?: string): Candidate => ({
+  session,
+  branch: `session/${session}`,
+  tip: `tip-${session}`,
+  goals: [],
+  ...(parent ? { parent } : {}),
+});
 
 function fakeIO(opts: { red?: string[]; redPairs?: Array<[string, string]>; conflicts?: Array<[string, string]>; already?: string[] }) {
   const checked: string[] = [];
@@ -78,7 +84,10 @@ describe('the landing queue', () => {
   it('already in the base: landed with nothing to merge and no check of its own', async () => {
     const { io, checked } = fakeIO({ already: ['s0'] });
     const out = await runQueue('start', ten.slice(0, 2), io, { check: true });
-    expect(out.landed).toEqual([{ session: 's0', commit: 'start', already: true }, { session: 's1', commit: 's1' }]);
+    expect(out.landed).toEqual([
+      { session: 's0', commit: 'start', already: true },
+      { session: 's1', commit: 's1' },
+    ]);
     expect(checked).toEqual(['s1']);
   });
 

@@ -15,7 +15,11 @@ describe('agents settings (.pwt.json "agents")', () => {
   });
 
   it('reads the three fields and keeps defaults for the rest', () => {
-    expect(readAgentSettings({ maxRunning: 3, hibernateAfterMinutes: 0.5, resumeAfterLimit: true }, '.pwt.json')).toEqual({ maxRunning: 3, hibernateAfterMinutes: 0.5, resumeAfterLimit: true });
+    expect(readAgentSettings({ maxRunning: 3, hibernateAfterMinutes: 0.5, resumeAfterLimit: true }, '.pwt.json')).toEqual({
+      maxRunning: 3,
+      hibernateAfterMinutes: 0.5,
+      resumeAfterLimit: true,
+    });
     expect(readAgentSettings(undefined, '.pwt.json')).toMatchObject({ hibernateAfterMinutes: null, resumeAfterLimit: false });
   });
 

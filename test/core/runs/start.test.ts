@@ -5,7 +5,10 @@ import { parseProviders, planRunStart } from '../../../src/core/runs/start.js';
 describe('parseProviders', () => {
   it.each([
     [['claude,codex'], ['claude', 'codex']],
-    [['claude', 'pi'], ['claude', 'pi']],
+    [
+      ['claude', 'pi'],
+      ['claude', 'pi'],
+    ],
     [[' claude , codex ,'], ['claude', 'codex']],
   ])('%j -> %j', (input, expected) => {
     expect(parseProviders(input)).toEqual(expected);
@@ -27,7 +30,15 @@ describe('parseProviders', () => {
 
 describe('planRunStart', () => {
   it('one group per provider; a missing CLI blocks only its own', () => {
-    const plan = planRunStart({ name: 'fix', providers: ['claude', 'cursor'], goals: ['Fix it'], prompt: 'Fix it', base: 'main', missingClis: new Map([['cursor', 'cursor-agent']]), now: '2026-12-01T00:00:00.000Z' });
+    const plan = planRunStart({
+      name: 'fix',
+      providers: ['claude', 'cursor'],
+      goals: ['Fix it'],
+      prompt: 'Fix it',
+      base: 'main',
+      missingClis: new Map([['cursor', 'cursor-agent']]),
+      now: '2026-12-01T00:00:00.000Z',
+    });
     expect(plan.groups).toEqual([
       { provider: 'claude', session: 'fix-claude' },
       { provider: 'cursor', session: 'fix-cursor', blocked: 'cursor-agent is not installed or not on PATH.' },
@@ -41,7 +52,16 @@ describe('planRunStart', () => {
       base: 'main',
       agents: [
         { session: 'fix-claude', provider: 'claude', agentId: null, vendorSessionId: null, cliCommand: null, tmuxSession: null, spawnedAt: null },
-        { session: 'fix-cursor', provider: 'cursor', agentId: null, vendorSessionId: null, cliCommand: null, tmuxSession: null, spawnedAt: null, error: 'cursor-agent is not installed or not on PATH.' },
+        {
+          session: 'fix-cursor',
+          provider: 'cursor',
+          agentId: null,
+          vendorSessionId: null,
+          cliCommand: null,
+          tmuxSession: null,
+          spawnedAt: null,
+          error: 'cursor-agent is not installed or not on PATH.',
+        },
       ],
     });
   });

@@ -42,12 +42,18 @@ describe('planCreate: operations', () => {
   const cases: [string, Partial<CreateFacts>, { copyEnv?: boolean }, CreateOp[]][] = [
     ['a plain create', {}, {}, [add, copy, register]],
     ['--no-env skips the copy', {}, { copyEnv: false }, [add, register]],
-    ['copy globs copy after the env files', { copy: ['node_modules'] }, {}, [add, copy, { op: 'copy', from: '/w/app', to: '/w/app-sessions/feat', globs: ['node_modules'] }, register]],
-    ['a base by name keeps its name and pins its commit', { base: 'origin/dev', baseCommit: 'beef' }, {}, [
-      { ...add, base: 'origin/dev', baseCommit: 'beef' },
-      copy,
-      { ...register, session: { ...session, base: 'origin/dev', baseCommit: 'beef' } },
-    ]],
+    [
+      'copy globs copy after the env files',
+      { copy: ['node_modules'] },
+      {},
+      [add, copy, { op: 'copy', from: '/w/app', to: '/w/app-sessions/feat', globs: ['node_modules'] }, register],
+    ],
+    [
+      'a base by name keeps its name and pins its commit',
+      { base: 'origin/dev', baseCommit: 'beef' },
+      {},
+      [{ ...add, base: 'origin/dev', baseCommit: 'beef' }, copy, { ...register, session: { ...session, base: 'origin/dev', baseCommit: 'beef' } }],
+    ],
   ];
   for (const [name, over, opts, expected] of cases) {
     it(name, () => expect(planCreate(facts(over), { goals: ['g'], ...opts }).ops).toEqual(expected));

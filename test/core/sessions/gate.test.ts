@@ -59,7 +59,10 @@ describe('buildLanding', () => {
     commitFile(project.sandbox, project.main, 'a.txt', 'main\n');
     const [baseTip, tip] = [git('rev-parse', 'main'), git('rev-parse', 'topic')];
     expect(await buildLanding(project.main, { baseTip, tip, message: 'm', date: DATE })).toEqual({ kind: 'conflicts', files: ['a.txt'] });
-    expect(await buildLanding(project.main, { baseTip, tip: git('rev-parse', 'main~1'), message: 'm', date: DATE })).toEqual({ kind: 'already-merged', how: 'ancestor' });
+    expect(await buildLanding(project.main, { baseTip, tip: git('rev-parse', 'main~1'), message: 'm', date: DATE })).toEqual({
+      kind: 'already-merged',
+      how: 'ancestor',
+    });
   });
 });
 

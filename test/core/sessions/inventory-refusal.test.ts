@@ -31,20 +31,35 @@ const facts = (inv: Inventory): RemoveFacts =>
 const detached = { headBranch: null, unreachable: ['d1'], unreachableTips: ['d1'] };
 const cases: Array<[string, Partial<Inventory>, RemoveChoice, RegExp | null]> = [
   ['a clean worktree on its branch', {}, { strategy: 'merge' }, null],
-  ['a detached HEAD with its own commit, keep', detached, { strategy: 'keep' }, /HEAD is detached at c0ffee0000, with 1 commit\(s\) no branch holds; keep would act on session\/feat only.*--force/],
+  [
+    'a detached HEAD with its own commit, keep',
+    detached,
+    { strategy: 'keep' },
+    /HEAD is detached at c0ffee0000, with 1 commit\(s\) no branch holds; keep would act on session\/feat only.*--force/,
+  ],
   ['a detached HEAD with its own commit, abandon (archived)', detached, { strategy: 'abandon' }, null],
   ['a detached HEAD with its own commit, keep --force (archived)', detached, { strategy: 'keep', force: true }, null],
   ['a detached HEAD at the tip, keep', { headBranch: null }, { strategy: 'keep' }, null],
   ['a detached HEAD at the tip, merge', { headBranch: null }, { strategy: 'merge' }, /HEAD is detached.*merge would act on session\/feat only/],
   ['another branch checked out, pr', { headBranch: 'other' }, { strategy: 'pr' }, /has other checked out, not session\/feat/],
-  ['no branch at all (adopted detached), merge even with --force', { recordedBranch: 'c0ffee0000', recordedIsBranch: false, headBranch: null }, { strategy: 'merge', force: true }, /has no branch to merge.*switch -c session\/feat/],
+  [
+    'no branch at all (adopted detached), merge even with --force',
+    { recordedBranch: 'c0ffee0000', recordedIsBranch: false, headBranch: null },
+    { strategy: 'merge', force: true },
+    /has no branch to merge.*switch -c session\/feat/,
+  ],
   ['no branch at all, keep', { recordedBranch: 'c0ffee0000', recordedIsBranch: false, headBranch: null }, { strategy: 'keep' }, null],
   ['a rebase in progress, keep', { operation: 'rebase' }, { strategy: 'keep' }, /A rebase is in progress.*rebase --continue or --abort/],
   ['a rebase in progress, abandon', { operation: 'rebase' }, { strategy: 'abandon' }, null],
   ['locked, abandon', { locked: 'agent busy' }, { strategy: 'abandon' }, /locked \(agent busy\).*git worktree unlock/],
   ['locked, --force', { locked: '' }, { strategy: 'keep', force: true }, null],
   ['a process inside', { processes: [{ pid: 42, command: 'npm run dev' }] }, { strategy: 'keep' }, /1 process\(es\) still run inside .*42 npm run dev/],
-  ['nested repositories and ignored files are archived, not refused', { nested: [{ path: 'lib', kind: 'repo', unsaved: '1 commit(s) on no remote' }], ignoredDiffering: ['.env'] }, { strategy: 'keep' }, null],
+  [
+    'nested repositories and ignored files are archived, not refused',
+    { nested: [{ path: 'lib', kind: 'repo', unsaved: '1 commit(s) on no remote' }], ignoredDiffering: ['.env'] },
+    { strategy: 'keep' },
+    null,
+  ],
 ];
 
 describe('inventoryRefusal', () => {

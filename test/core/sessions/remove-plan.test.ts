@@ -59,12 +59,29 @@ const plain: StrategyFacts = { tip: 'tip0' };
 const ALL = ['pre-merge', 'pre-pr', 'pre-remove', 'post-remove'] as const;
 
 /** An operation in short: its op, with the hook's event and where it ran. */
-const short = (op: RemoveOp) => (op.op === 'hook' ? `${op.event}${op.commit ? `@${op.commit}` : op.cwd === MAIN ? '@main' : ''}` : op.op === 'merge' || op.op === 'squash-merge' ? `${op.op}:${op.mode}${op.target ? `->${op.target}` : ''}` : op.op);
+const short = (op: RemoveOp) =>
+  op.op === 'hook'
+    ? `${op.event}${op.commit ? `@${op.commit}` : op.cwd === MAIN ? '@main' : ''}`
+    : op.op === 'merge' || op.op === 'squash-merge'
+      ? `${op.op}:${op.mode}${op.target ? `->${op.target}` : ''}`
+      : op.op;
 
 const cases: Array<[string, Partial<RemoveFacts>, StrategyFacts, RemoveChoice, string[]]> = [
   ['keep, clean, no hooks', {}, plain, { strategy: 'keep' }, ['remove-worktree', 'unregister']],
-  ['keep, hooks approved: pre-remove first, post-remove last in the main worktree', {}, plain, { strategy: 'keep', hooks: ALL }, ['pre-remove', 'remove-worktree', 'unregister', 'post-remove@main']],
-  ['keep, dirty with --commit', { dirty: ['a.txt'] }, { tip: 'c1', commit: 'c1' }, { strategy: 'keep', commitMessage: 'wip' }, ['commit', 'remove-worktree', 'unregister']],
+  [
+    'keep, hooks approved: pre-remove first, post-remove last in the main worktree',
+    {},
+    plain,
+    { strategy: 'keep', hooks: ALL },
+    ['pre-remove', 'remove-worktree', 'unregister', 'post-remove@main'],
+  ],
+  [
+    'keep, dirty with --commit',
+    { dirty: ['a.txt'] },
+    { tip: 'c1', commit: 'c1' },
+    { strategy: 'keep', commitMessage: 'wip' },
+    ['commit', 'remove-worktree', 'unregister'],
+  ],
   ['keep, worktree folder gone', { worktreeExists: false, inventory: null }, plain, { strategy: 'keep' }, ['prune-worktrees', 'unregister']],
   [
     'merge, base not moved: the gate runs in the worktree, agents stop after every gate',
@@ -73,9 +90,27 @@ const cases: Array<[string, Partial<RemoveFacts>, StrategyFacts, RemoveChoice, s
     { strategy: 'merge', hooks: ALL },
     ['pre-merge', 'pre-remove', 'stop-agents', 'merge:fast-forward->tip0', 'remove-worktree', 'delete-branch', 'unregister', 'post-remove@main'],
   ],
-  ['merge, base moved: the gate tests the merge commit the base will move to', { baseAhead: 2 }, mergeCommit, { strategy: 'merge', hooks: ['pre-merge'] }, ['pre-merge@merge1', 'merge:merge-commit->merge1', 'remove-worktree', 'delete-branch', 'unregister']],
-  ['hooks approved but none configured: none planned', { hookEvents: [] }, ff, { strategy: 'merge', hooks: ALL }, ['merge:fast-forward->tip0', 'remove-worktree', 'delete-branch', 'unregister']],
-  ['merge, --no-hooks: no gate at all', { baseAhead: 2 }, mergeCommit, { strategy: 'merge', hooks: [] }, ['merge:merge-commit->merge1', 'remove-worktree', 'delete-branch', 'unregister']],
+  [
+    'merge, base moved: the gate tests the merge commit the base will move to',
+    { baseAhead: 2 },
+    mergeCommit,
+    { strategy: 'merge', hooks: ['pre-merge'] },
+    ['pre-merge@merge1', 'merge:merge-commit->merge1', 'remove-worktree', 'delete-branch', 'unregister'],
+  ],
+  [
+    'hooks approved but none configured: none planned',
+    { hookEvents: [] },
+    ff,
+    { strategy: 'merge', hooks: ALL },
+    ['merge:fast-forward->tip0', 'remove-worktree', 'delete-branch', 'unregister'],
+  ],
+  [
+    'merge, --no-hooks: no gate at all',
+    { baseAhead: 2 },
+    mergeCommit,
+    { strategy: 'merge', hooks: [] },
+    ['merge:merge-commit->merge1', 'remove-worktree', 'delete-branch', 'unregister'],
+  ],
   [
     'merge --squash, base moved: the squash commit is tested; the branch is archived first',
     { baseAhead: 1 },
@@ -83,12 +118,48 @@ const cases: Array<[string, Partial<RemoveFacts>, StrategyFacts, RemoveChoice, s
     { strategy: 'merge', squash: {}, hooks: ['pre-merge'] },
     ['pre-merge@squash1', 'archive', 'squash-merge:squash->squash1', 'remove-worktree', 'delete-branch', 'unregister'],
   ],
-  ['merge, already merged: nothing to move', {}, { tip: 'tip0', landing: { kind: 'already-merged', how: 'same-tree' } }, { strategy: 'merge' }, ['merge:already-merged', 'remove-worktree', 'delete-branch', 'unregister']],
-  ['merge, dirty with --commit', { dirty: ['a.txt'] }, { tip: 'c1', commit: 'c1', landing: { kind: 'fast-forward', commit: 'c1', tree: 't' } }, { strategy: 'merge', commitMessage: 'wip' }, ['commit', 'merge:fast-forward->c1', 'remove-worktree', 'delete-branch', 'unregister']],
-  ['pr, hooks: pre-pr then pre-remove, before the push', {}, pr, { strategy: 'pr', hooks: ALL }, ['pre-pr', 'pre-remove', 'push', 'create-pr', 'remove-worktree', 'unregister', 'post-remove@main']],
-  ['pr, already open: push only', { session: { id: 'feat', branch: 'session/feat', goals: [], base: 'main', pr: 'https://x/pull/1' } } as unknown as Partial<RemoveFacts>, pr, { strategy: 'pr' }, ['push', 'remove-worktree', 'unregister']],
-  ['abandon, dirty, --force: archived with the uncommitted work', { dirty: ['a.txt'] }, plain, { strategy: 'abandon', force: true }, ['archive', 'remove-worktree', 'delete-branch', 'unregister']],
-  ['keep, commits only the worktree reaches (--force): archived', { inventory: inventory({ headBranch: null, unreachable: ['d1'], unreachableTips: ['d1'] }) }, plain, { strategy: 'keep', force: true }, ['archive', 'remove-worktree', 'unregister']],
+  [
+    'merge, already merged: nothing to move',
+    {},
+    { tip: 'tip0', landing: { kind: 'already-merged', how: 'same-tree' } },
+    { strategy: 'merge' },
+    ['merge:already-merged', 'remove-worktree', 'delete-branch', 'unregister'],
+  ],
+  [
+    'merge, dirty with --commit',
+    { dirty: ['a.txt'] },
+    { tip: 'c1', commit: 'c1', landing: { kind: 'fast-forward', commit: 'c1', tree: 't' } },
+    { strategy: 'merge', commitMessage: 'wip' },
+    ['commit', 'merge:fast-forward->c1', 'remove-worktree', 'delete-branch', 'unregister'],
+  ],
+  [
+    'pr, hooks: pre-pr then pre-remove, before the push',
+    {},
+    pr,
+    { strategy: 'pr', hooks: ALL },
+    ['pre-pr', 'pre-remove', 'push', 'create-pr', 'remove-worktree', 'unregister', 'post-remove@main'],
+  ],
+  [
+    'pr, already open: push only',
+    { session: { id: 'feat', branch: 'session/feat', goals: [], base: 'main', pr: 'https://x/pull/1' } } as unknown as Partial<RemoveFacts>,
+    pr,
+    { strategy: 'pr' },
+    ['push', 'remove-worktree', 'unregister'],
+  ],
+  [
+    'abandon, dirty, --force: archived with the uncommitted work',
+    { dirty: ['a.txt'] },
+    plain,
+    { strategy: 'abandon', force: true },
+    ['archive', 'remove-worktree', 'delete-branch', 'unregister'],
+  ],
+  [
+    'keep, commits only the worktree reaches (--force): archived',
+    { inventory: inventory({ headBranch: null, unreachable: ['d1'], unreachableTips: ['d1'] }) },
+    plain,
+    { strategy: 'keep', force: true },
+    ['archive', 'remove-worktree', 'unregister'],
+  ],
   [
     'keep, nested repository and differing ignored files: copied aside',
     { inventory: inventory({ nested: [{ path: 'lib', kind: 'repo', unsaved: '1 commit(s)' }], ignoredDiffering: ['.env'] }), artifacts: ['out.log'] },
@@ -113,12 +184,33 @@ describe('planRemove', () => {
   });
 
   const refusals: Array<[string, Partial<RemoveFacts>, StrategyFacts, RemoveChoice, RegExp, number]> = [
-    ['merge conflicts: exit 4', { baseAhead: 1 }, { tip: 'tip0', landing: { kind: 'conflicts', files: ['app.txt'] } }, { strategy: 'merge', hooks: ALL }, /main moved on and merging session\/feat into it conflicts in: app\.txt/, 4],
+    [
+      'merge conflicts: exit 4',
+      { baseAhead: 1 },
+      { tip: 'tip0', landing: { kind: 'conflicts', files: ['app.txt'] } },
+      { strategy: 'merge', hooks: ALL },
+      /main moved on and merging session\/feat into it conflicts in: app\.txt/,
+      4,
+    ],
     ['merge into a base that is no local branch', { baseBranch: null }, plain, { strategy: 'merge' }, /is not a local branch/, 3],
-    ['merge with the base dirty where it is checked out', {}, { ...ff, baseChanges: 2 }, { strategy: 'merge' }, /checked out in \/w\/app with 2 uncommitted change/, 3],
+    [
+      'merge with the base dirty where it is checked out',
+      {},
+      { ...ff, baseChanges: 2 },
+      { strategy: 'merge' },
+      /checked out in \/w\/app with 2 uncommitted change/,
+      3,
+    ],
     ['pr without a remote', {}, { tip: 'tip0', remoteExists: false }, { strategy: 'pr' }, /no remote "origin"/, 3],
     ['pr with nothing beyond the base', {}, { ...pr, alreadyMerged: 'ancestor' }, { strategy: 'pr' }, /a pull request would be empty/, 3],
-    ['a process inside the worktree', { inventory: inventory({ processes: [{ pid: 42, command: 'vite' }] }) }, plain, { strategy: 'keep' }, /1 process\(es\) still run inside/, 3],
+    [
+      'a process inside the worktree',
+      { inventory: inventory({ processes: [{ pid: 42, command: 'vite' }] }) },
+      plain,
+      { strategy: 'keep' },
+      /1 process\(es\) still run inside/,
+      3,
+    ],
   ];
   for (const [name, over, strategyFacts, choice, message, code] of refusals) {
     it(`refuses before any operation: ${name}`, () => {
@@ -134,7 +226,11 @@ describe('planRemove', () => {
   }
 
   it('notes a PR base that moved on and a branch already merged, without blocking', () => {
-    expect(planRemove(facts({ baseAhead: 3 }), pr, { strategy: 'pr' }).notes).toEqual([expect.stringMatching(/main has 3 commit\(s\) that session\/feat lacks/)]);
-    expect(planRemove(facts(), { ...plain, alreadyMerged: 'same-tree' }, { strategy: 'keep' }).notes).toEqual([expect.stringMatching(/already in main \(squash-merged or cherry-picked\)/)]);
+    expect(planRemove(facts({ baseAhead: 3 }), pr, { strategy: 'pr' }).notes).toEqual([
+      expect.stringMatching(/main has 3 commit\(s\) that session\/feat lacks/),
+    ]);
+    expect(planRemove(facts(), { ...plain, alreadyMerged: 'same-tree' }, { strategy: 'keep' }).notes).toEqual([
+      expect.stringMatching(/already in main \(squash-merged or cherry-picked\)/),
+    ]);
   });
 });

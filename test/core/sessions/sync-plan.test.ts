@@ -31,8 +31,20 @@ describe('planSync: operations', () => {
   const cases: [string, Partial<SyncFacts>, { mode: 'merge' | 'rebase'; force?: boolean }, SyncOp[], string[]][] = [
     ['diverged, merge: one merge commit', {}, { mode: 'merge' }, [merge, record], []],
     ['diverged, rebase', {}, { mode: 'rebase' }, [rebase, record], []],
-    ['rebase of a pushed branch warns about the forced push', { pushedBefore: true }, { mode: 'rebase' }, [rebase, record], ['session/s was pushed before and a rebase rewrites its commits: the next push needs git push --force-with-lease.']],
-    ['no commits of its own: fast-forward, whatever the mode', { ahead: 0, merged: null }, { mode: 'rebase' }, [{ op: 'fast-forward', path: '/w/app-sessions/s', base: 'main', to: 'b2' }, record], []],
+    [
+      'rebase of a pushed branch warns about the forced push',
+      { pushedBefore: true },
+      { mode: 'rebase' },
+      [rebase, record],
+      ['session/s was pushed before and a rebase rewrites its commits: the next push needs git push --force-with-lease.'],
+    ],
+    [
+      'no commits of its own: fast-forward, whatever the mode',
+      { ahead: 0, merged: null },
+      { mode: 'rebase' },
+      [{ op: 'fast-forward', path: '/w/app-sessions/s', base: 'main', to: 'b2' }, record],
+      [],
+    ],
     ['nothing new on the base: nothing to do', { behind: 0, merged: null }, { mode: 'merge' }, [], []],
     ['--force goes past a running agent', { runningAgents: ['s-claude'] }, { mode: 'merge', force: true }, [merge, record], []],
   ];
@@ -45,7 +57,11 @@ describe('planSync: operations', () => {
   }
 
   it('titles say what runs', () => {
-    expect(planTitles([merge, rebase, record], syncRunners)).toEqual(['merge main into session/s (a merge commit)', 'rebase session/s onto main', 'record b2 as the base commit of s']);
+    expect(planTitles([merge, rebase, record], syncRunners)).toEqual([
+      'merge main into session/s (a merge commit)',
+      'rebase session/s onto main',
+      'record b2 as the base commit of s',
+    ]);
   });
 });
 

@@ -36,7 +36,10 @@ describe('the command line sent to a host', () => {
   for (const shell of shells) {
     it(`${shell} as the login shell: every word arrives exactly as given, nothing runs`, () => {
       const script = `printf '<%s>\\n' ${NASTY.map(shQuote).join(' ')}`;
-      const result = spawnSync(shell, ['-c', remoteCommand(script)], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent' } });
+      const result = spawnSync(shell, ['-c', remoteCommand(script)], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent' },
+      });
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
       expect(result.stdout).toBe(NASTY.map((word) => `<${word}>\n`).join(''));
@@ -48,7 +51,8 @@ describe('the command line sent to a host', () => {
   });
 
   it('shPath: a leading ~/ is the home on the host, everything else stays literal', () => {
-    const run = (path: string) => spawnSync('sh', ['-c', `printf %s ${shPath(path)}`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/home/me' } }).stdout;
+    const run = (path: string) =>
+      spawnSync('sh', ['-c', `printf %s ${shPath(path)}`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/home/me' } }).stdout;
     expect(run('~/src/my app')).toBe('/home/me/src/my app');
     expect(run('~')).toBe('/home/me');
     expect(run("/srv/it's $(x)")).toBe("/srv/it's $(x)");

@@ -5,7 +5,20 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PwtError } from '../../../src/core/infra/errors.js';
 import { processCwd, processStartTime } from '../../../src/core/infra/processes.js';
-import { CD_LAUNCHER, capturePane, killWindow, pasteText, listAgentPanes, listPanes, newAgentWindow, PROMPT_PLACEHOLDER, sendKeys, typeText, WINDOW_HEIGHT, WINDOW_WIDTH } from '../../../src/core/tmux/windows.js';
+import {
+  CD_LAUNCHER,
+  capturePane,
+  killWindow,
+  pasteText,
+  listAgentPanes,
+  listPanes,
+  newAgentWindow,
+  PROMPT_PLACEHOLDER,
+  sendKeys,
+  typeText,
+  WINDOW_HEIGHT,
+  WINDOW_WIDTH,
+} from '../../../src/core/tmux/windows.js';
 import { poll } from '../../agents/harness.js';
 import { isolateTmux } from '../../helpers/tmux.js';
 
@@ -31,16 +44,42 @@ describe('tmux door', () => {
   it('starts an argument vector in the folder, tagged, at the fixed size; lists and closes it', async () => {
     // A value with spaces, quotes and $ reaches the program as one argument: no shell parses it.
     const tricky = `it's "$HOME" ; echo pwned`;
-    const made = await newAgentWindow({ ...base(), argv: ['node', '-e', 'require("fs").writeFileSync("argv.json", JSON.stringify(process.argv.slice(1))); setInterval(() => {}, 1000)', tricky] });
+    const made = await newAgentWindow({
+      ...base(),
+      argv: ['node', '-e', 'require("fs").writeFileSync("argv.json", JSON.stringify(process.argv.slice(1))); setInterval(() => {}, 1000)', tricky],
+    });
     expect(made.tmuxSession).toBe('app/s1');
-    await poll('argv.json', () => { try { return readFileSync(join(dir, 'argv.json'), 'utf8'); } catch { return null; } }, 10_000, 50);
+    await poll(
+      'argv.json',
+      () => {
+        try {
+          return readFileSync(join(dir, 'argv.json'), 'utf8');
+        } catch {
+          return null;
+        }
+      },
+      10_000,
+      50,
+    );
     expect(JSON.parse(readFileSync(join(dir, 'argv.json'), 'utf8'))).toEqual([tricky]);
     expect(processCwd(made.panePid)).toBe(dir);
     expect(processStartTime(made.panePid)).toMatch(/^\d+$/);
 
     const [pane] = await listAgentPanes();
-    expect(pane).toMatchObject({ tmuxSession: 'app/s1', windowId: made.windowId, paneId: made.paneId, agentId: 's1-claude', session: 's1', main: '/main/app', panePid: made.panePid, dead: false, windowName: 'claude' });
-    expect(server.tmux('display-message', '-p', '-t', made.windowId, '#{window_width}x#{window_height}').stdout.trim()).toBe(`${WINDOW_WIDTH}x${WINDOW_HEIGHT}`);
+    expect(pane).toMatchObject({
+      tmuxSession: 'app/s1',
+      windowId: made.windowId,
+      paneId: made.paneId,
+      agentId: 's1-claude',
+      session: 's1',
+      main: '/main/app',
+      panePid: made.panePid,
+      dead: false,
+      windowName: 'claude',
+    });
+    expect(server.tmux('display-message', '-p', '-t', made.windowId, '#{window_width}x#{window_height}').stdout.trim()).toBe(
+      `${WINDOW_WIDTH}x${WINDOW_HEIGHT}`,
+    );
     expect(server.tmux('show-options', '-t', 'app/s1', '-v', '@pwt-session').stdout.trim()).toBe('s1');
 
     // A second agent of the same pwt session is a second window of the same tmux session.
@@ -78,16 +117,47 @@ describe('tmux door', () => {
     const text = `${'😀'.repeat(20_000)}\n"quoted" $dollar 'single'\nlast line`;
     const file = join(dir, 'prompt.txt');
     writeFileSync(file, text);
-    await newAgentWindow({ ...base(), promptFile: file, argv: ['node', '-e', 'require("fs").writeFileSync("got.txt", process.argv[1]); setInterval(() => {}, 1000)', PROMPT_PLACEHOLDER] });
-    const got = await poll('got.txt', () => { try { return readFileSync(join(dir, 'got.txt'), 'utf8'); } catch { return null; } }, 10_000, 50);
+    await newAgentWindow({
+      ...base(),
+      promptFile: file,
+      argv: ['node', '-e', 'require("fs").writeFileSync("got.txt", process.argv[1]); setInterval(() => {}, 1000)', PROMPT_PLACEHOLDER],
+    });
+    const got = await poll(
+      'got.txt',
+      () => {
+        try {
+          return readFileSync(join(dir, 'got.txt'), 'utf8');
+        } catch {
+          return null;
+        }
+      },
+      10_000,
+      50,
+    );
     expect(got).toBe(text);
   }, 30_000);
 
   it('gives the program the environment it was asked for, also on a server started with another one', async () => {
-    const probe = (name: string) => ['node', '-e', `require("fs").writeFileSync(${JSON.stringify(name)}, JSON.stringify({ a: process.env.PWT_T_A ?? null, b: process.env.PWT_T_B ?? null }))`];
+    const probe = (name: string) => [
+      'node',
+      '-e',
+      `require("fs").writeFileSync(${JSON.stringify(name)}, JSON.stringify({ a: process.env.PWT_T_A ?? null, b: process.env.PWT_T_B ?? null }))`,
+    ];
     await newAgentWindow({ ...base(), env: { ...process.env, PWT_T_A: 'first', PWT_T_B: 'only-first' }, argv: probe('one.json') });
     await newAgentWindow({ ...base(), agentId: 's1-codex', env: { ...process.env, PWT_T_A: 'second' }, argv: probe('two.json') });
-    const read = (name: string) => poll(name, () => { try { return JSON.parse(readFileSync(join(dir, name), 'utf8')); } catch { return null; } }, 10_000, 50);
+    const read = (name: string) =>
+      poll(
+        name,
+        () => {
+          try {
+            return JSON.parse(readFileSync(join(dir, name), 'utf8'));
+          } catch {
+            return null;
+          }
+        },
+        10_000,
+        50,
+      );
     expect(await read('one.json')).toEqual({ a: 'first', b: 'only-first' });
     expect(await read('two.json')).toEqual({ a: 'second', b: null });
   }, 30_000);
@@ -96,7 +166,18 @@ describe('tmux door', () => {
     const made = await newAgentWindow({ ...base(), argv: ['sh', '-c', 'read line; echo "got:$line" > typed.txt; sleep 60'] });
     expect(await typeText(made.paneId, 'a;b $c')).toBe(true);
     expect(await sendKeys(made.paneId, 'Enter')).toBe(true);
-    const got = await poll('typed.txt', () => { try { return readFileSync(join(dir, 'typed.txt'), 'utf8'); } catch { return null; } }, 10_000, 50);
+    const got = await poll(
+      'typed.txt',
+      () => {
+        try {
+          return readFileSync(join(dir, 'typed.txt'), 'utf8');
+        } catch {
+          return null;
+        }
+      },
+      10_000,
+      50,
+    );
     expect(got).toBe('got:a;b $c\n');
   }, 30_000);
 
@@ -104,7 +185,18 @@ describe('tmux door', () => {
     const made = await newAgentWindow({ ...base(), argv: ['sh', '-c', 'stty raw -echo; exec cat > pasted.txt'] });
     const text = `Enter C-c\tone\ntwo ${'x'.repeat(20_000)} END`;
     expect(await pasteText(made.paneId, text)).toBe(true);
-    await poll('the paste', () => { try { return readFileSync(join(dir, 'pasted.txt'), 'utf8').endsWith('END') || null; } catch { return null; } }, 10_000, 50);
+    await poll(
+      'the paste',
+      () => {
+        try {
+          return readFileSync(join(dir, 'pasted.txt'), 'utf8').endsWith('END') || null;
+        } catch {
+          return null;
+        }
+      },
+      10_000,
+      50,
+    );
     expect(readFileSync(join(dir, 'pasted.txt'), 'utf8')).toBe(text);
     expect(server.tmux('list-buffers').stdout.trim()).toBe('');
   }, 30_000);

@@ -67,7 +67,12 @@ const ADMISSION_TIMEOUT_MS = 120_000;
  * free. The lock is taken after the caller's per-session lifecycle lock
  * (always in that order: docs/agents-runtime.md).
  */
-export async function admitOrQueue<T>(request: AdmissionRequest, env: NodeJS.ProcessEnv, launch: () => Promise<T>, fromQueue = false): Promise<{ queued: false; value: T } | { queued: true; place: number; entry: QueueEntry }> {
+export async function admitOrQueue<T>(
+  request: AdmissionRequest,
+  env: NodeJS.ProcessEnv,
+  launch: () => Promise<T>,
+  fromQueue = false,
+): Promise<{ queued: false; value: T } | { queued: true; place: number; entry: QueueEntry }> {
   ensureStateRoot(env);
   return withLock(admissionLockPath(env), { what: "this machine's agent slots", timeoutMs: ADMISSION_TIMEOUT_MS }, async () => {
     const running = (await listAgentPanes()).filter((pane) => !pane.dead && !(pane.main === request.main && pane.session === request.session)).length;

@@ -56,7 +56,9 @@ export function enqueue(entry: Omit<QueueEntry, 'key' | 'queuedAt'>, env: NodeJS
 export function listQueue(env: NodeJS.ProcessEnv = process.env): QueueEntry[] {
   let names: string[];
   try {
-    names = readdirSync(queueDir(env)).filter((name) => name.endsWith('.json')).sort();
+    names = readdirSync(queueDir(env))
+      .filter((name) => name.endsWith('.json'))
+      .sort();
   } catch {
     return [];
   }

@@ -15,7 +15,9 @@ export async function captureVendorId(adapter: Adapter, cwd: string, spawnedAt: 
     const first = await adapter.captureSessionId(cwd, since, env);
     if (first && !taken.has(first)) return first;
     if (!first) return null;
-    const candidates = (await adapter.listSessions(cwd, env)).filter((session) => !taken.has(session.id) && Date.parse(session.startedAt ?? '') >= since.getTime());
+    const candidates = (await adapter.listSessions(cwd, env)).filter(
+      (session) => !taken.has(session.id) && Date.parse(session.startedAt ?? '') >= since.getTime(),
+    );
     candidates.sort((a, b) => Date.parse(a.startedAt ?? '') - Date.parse(b.startedAt ?? ''));
     return candidates[0]?.id ?? null;
   } catch (error) {
@@ -27,7 +29,9 @@ export async function captureVendorId(adapter: Adapter, cwd: string, spawnedAt: 
 
 /** Vendor ids already bound to other agent records (any session, any provider). */
 export function takenIds(all: { agent: AgentEntry }[], except: string, provider: Provider): Set<string> {
-  return new Set(all.filter(({ agent }) => agent.id !== except && agent.provider === provider && agent.vendorSessionId).map(({ agent }) => agent.vendorSessionId as string));
+  return new Set(
+    all.filter(({ agent }) => agent.id !== except && agent.provider === provider && agent.vendorSessionId).map(({ agent }) => agent.vendorSessionId as string),
+  );
 }
 
 /** Does the vendor still have this conversation (for this worktree)? */

@@ -30,7 +30,12 @@ export interface GitFacts {
 
 export async function gitFacts(cwd: string, session: SessionRecord): Promise<GitFacts> {
   const since = session.baseCommit ?? session.base ?? null;
-  const [branch, commits, diffStat, uncommitted] = await Promise.all([currentBranch(cwd), since ? commitsSince(cwd, since) : Promise.resolve([]), since ? diffStatSince(cwd, since) : Promise.resolve(''), shortStatus(cwd)]);
+  const [branch, commits, diffStat, uncommitted] = await Promise.all([
+    currentBranch(cwd),
+    since ? commitsSince(cwd, since) : Promise.resolve([]),
+    since ? diffStatSince(cwd, since) : Promise.resolve(''),
+    shortStatus(cwd),
+  ]);
   return { branch, base: session.base ?? null, commits, diffStat, uncommitted };
 }
 
@@ -46,7 +51,12 @@ export function renderGitFacts(facts: GitFacts): string {
 }
 
 /** The newest transcript in `cwd` of a provider other than `provider` (or of `onlyFrom`), or null. */
-export async function newestOtherTranscript(cwd: string, provider: Provider, env: NodeJS.ProcessEnv, onlyFrom?: { provider: Provider; id: string }): Promise<Transcript | null> {
+export async function newestOtherTranscript(
+  cwd: string,
+  provider: Provider,
+  env: NodeJS.ProcessEnv,
+  onlyFrom?: { provider: Provider; id: string },
+): Promise<Transcript | null> {
   if (onlyFrom) {
     try {
       return await readWhole(onlyFrom.provider, onlyFrom.id, cwd, env);
@@ -80,14 +90,21 @@ export interface BuiltPrompt {
  * transcript part shrinks (older messages left out, with a marker) until the
  * prompt fits one argument in bytes.
  */
-export function composeHandoffPrompt(opts: { transcript: Transcript; facts: GitFacts; prompt?: string; sessionsDir: string; session: string; provider: Provider }): BuiltPrompt {
+export function composeHandoffPrompt(opts: {
+  transcript: Transcript;
+  facts: GitFacts;
+  prompt?: string;
+  sessionsDir: string;
+  session: string;
+  provider: Provider;
+}): BuiltPrompt {
   const tail = opts.prompt ? `\n---\n\n${opts.prompt}` : `\n---\n\n${CONTINUE}`;
   const facts = `\n${renderGitFacts(opts.facts)}`;
   let maxChars = DEFAULT_HANDOFF_CHARS;
   let section = buildHandoff(opts.transcript, { maxChars });
   let text = `${section}${facts}${tail}`;
   while (Buffer.byteLength(text) > PROMPT_MAX_BYTES && maxChars > MIN_HANDOFF_CHARS) {
-    maxChars = Math.max(MIN_HANDOFF_CHARS, Math.floor((maxChars * PROMPT_MAX_BYTES) / Buffer.byteLength(text) * 0.95));
+    maxChars = Math.max(MIN_HANDOFF_CHARS, Math.floor(((maxChars * PROMPT_MAX_BYTES) / Buffer.byteLength(text)) * 0.95));
     section = buildHandoff(opts.transcript, { maxChars });
     text = `${section}${facts}${tail}`;
   }

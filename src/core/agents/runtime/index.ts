@@ -3,6 +3,18 @@
  * (lifecycle.ts), their shared context (context.ts), the pure launch rules
  * (plan.ts) and listing (list.ts). docs/agents-runtime.md describes them.
  */
-export { defaultProvider, parseProviderName, removeAgent, resumeAgent, runningAgent, startAgent, stopAgent, stopSessionAgents, type AgentRef, type Launch, type StartOptions } from './lifecycle.js';
+export {
+  defaultProvider,
+  parseProviderName,
+  removeAgent,
+  resumeAgent,
+  runningAgent,
+  startAgent,
+  stopAgent,
+  stopSessionAgents,
+  type AgentRef,
+  type Launch,
+  type StartOptions,
+} from './lifecycle.js';
 export { captureIfUnknown, resolveAgent, type Ctx, type Note, type NoteKind } from './context.js';
 export { listAgents, viewOf, type AgentView } from './list.js';

@@ -21,11 +21,15 @@ export interface Launched {
   spawnedAt: string;
 }
 
-export async function launchInTmux(project: Project, opts: { session: string; agentId: string; provider: Provider; cwd: string; spec: CommandSpec; prompt?: string; env: NodeJS.ProcessEnv }): Promise<Launched> {
+export async function launchInTmux(
+  project: Project,
+  opts: { session: string; agentId: string; provider: Provider; cwd: string; spec: CommandSpec; prompt?: string; env: NodeJS.ProcessEnv },
+): Promise<Launched> {
   // The vendor's own event hooks report to `pwt _agent-event` for this launch only (docs/activity.md).
   const activity = activityLaunch(opts.provider, agentsDir(project.sessionsDir), opts.agentId);
   // A new process: what the previous one's hooks and screen said no longer holds.
-  for (const stale of [hookFile(agentsDir(project.sessionsDir), opts.agentId), screenFile(agentsDir(project.sessionsDir), opts.agentId)]) rmSync(stale, { force: true });
+  for (const stale of [hookFile(agentsDir(project.sessionsDir), opts.agentId), screenFile(agentsDir(project.sessionsDir), opts.agentId)])
+    rmSync(stale, { force: true });
   for (const file of activity.files) {
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, file.content);
@@ -57,7 +61,11 @@ export async function launchInTmux(project: Project, opts: { session: string; ag
     env: { ...opts.env, ...opts.spec.env },
     promptFile,
   });
-  return { place: { session: window.tmuxSession, window: window.windowId, pane: window.paneId, pid: window.panePid, pidStart: processStartTime(window.panePid) }, cliCommand: shown, spawnedAt };
+  return {
+    place: { session: window.tmuxSession, window: window.windowId, pane: window.paneId, pid: window.panePid, pidStart: processStartTime(window.panePid) },
+    cliCommand: shown,
+    spawnedAt,
+  };
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));

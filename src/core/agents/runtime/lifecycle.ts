@@ -125,10 +125,20 @@ async function startFresh(ctx: Ctx, opts: FreshOptions): Promise<{ agent: AgentE
   if (opts.handoff) {
     const transcript = await newestOtherTranscript(ctx.cwd, opts.provider, ctx.env, typeof opts.handoff === 'object' ? opts.handoff : undefined);
     if (transcript && transcript.messages.length > 0) {
-      const built = composeHandoffPrompt({ transcript, facts: await gitFacts(ctx.cwd, ctx.session), prompt: opts.prompt, sessionsDir: ctx.project.sessionsDir, session: ctx.session.id, provider: opts.provider });
+      const built = composeHandoffPrompt({
+        transcript,
+        facts: await gitFacts(ctx.cwd, ctx.session),
+        prompt: opts.prompt,
+        sessionsDir: ctx.project.sessionsDir,
+        session: ctx.session.id,
+        provider: opts.provider,
+      });
       prompt = built.text;
       handoff = built.handoff;
-      notes.push({ kind: 'handoff', message: `Handed over ${transcript.provider}'s conversation (${transcript.messages.length} messages${built.handoff.truncated ? ', older ones left out' : ''}) and the git state: ${built.handoff.file}` });
+      notes.push({
+        kind: 'handoff',
+        message: `Handed over ${transcript.provider}'s conversation (${transcript.messages.length} messages${built.handoff.truncated ? ', older ones left out' : ''}) and the git state: ${built.handoff.file}`,
+      });
     }
   }
   // Pin the id where the CLI takes one: claude, gemini, copilot --session-id; pi's session file; cursor's create-chat.
@@ -169,7 +179,21 @@ async function startFresh(ctx: Ctx, opts: FreshOptions): Promise<{ agent: AgentE
 
 /** Fields of an old record that a new conversation of the same provider keeps (anything pwt's runtime does not own). */
 function pickKept(old: AgentEntry): Partial<AgentEntry> {
-  const owned = new Set(['id', 'provider', 'name', 'vendorSessionId', 'status', 'cli', 'cliCommand', 'resumeArgs', 'spawnedAt', 'stoppedAt', 'resumedAt', 'handoff', 'tmux']);
+  const owned = new Set([
+    'id',
+    'provider',
+    'name',
+    'vendorSessionId',
+    'status',
+    'cli',
+    'cliCommand',
+    'resumeArgs',
+    'spawnedAt',
+    'stoppedAt',
+    'resumedAt',
+    'handoff',
+    'tmux',
+  ]);
   return Object.fromEntries(Object.entries(old).filter(([key]) => !owned.has(key))) as Partial<AgentEntry>;
 }
 
@@ -185,17 +209,51 @@ async function resumeEntry(ctx: Ctx, agent: AgentEntry, prompt?: string): Promis
   if (!id || !(await vendorSessionExists(adapter, id, ctx.cwd, ctx.env))) {
     const why = id ? `${agent.provider} no longer has conversation ${id}` : `the ${agent.provider} conversation was never saved`;
     const fresh = await startFresh(ctx, { provider: agent.provider, prompt, name: agent.name, handoff: false });
-    return { agent: fresh.agent, resumed: false, notes: [{ kind: 'fresh', message: `Could not resume ${agent.id}: ${why}. Started ${agent.provider} fresh instead.` }, ...fresh.notes] };
+    return {
+      agent: fresh.agent,
+      resumed: false,
+      notes: [{ kind: 'fresh', message: `Could not resume ${agent.id}: ${why}. Started ${agent.provider} fresh instead.` }, ...fresh.notes],
+    };
   }
   const spec = adapter.resumeCommand(id, { cwd: ctx.cwd, prompt }, ctx.env);
-  const launched = await launchInTmux(ctx.project, { session: ctx.session.id, agentId: agent.id, provider: agent.provider, cwd: ctx.cwd, spec, prompt, env: ctx.env });
-  const resumed = await patchAgent(ctx.project, ctx.session.id, agent.id, { status: 'running', tmux: launched.place, stoppedAt: undefined, resumedAt: launched.spawnedAt, resumeArgs: resumeArgsFor(adapter, id, ctx.cwd, ctx.env), cliCommand: launched.cliCommand });
+  const launched = await launchInTmux(ctx.project, {
+    session: ctx.session.id,
+    agentId: agent.id,
+    provider: agent.provider,
+    cwd: ctx.cwd,
+    spec,
+    prompt,
+    env: ctx.env,
+  });
+  const resumed = await patchAgent(ctx.project, ctx.session.id, agent.id, {
+    status: 'running',
+    tmux: launched.place,
+    stoppedAt: undefined,
+    resumedAt: launched.spawnedAt,
+    resumeArgs: resumeArgsFor(adapter, id, ctx.cwd, ctx.env),
+    cliCommand: launched.cliCommand,
+  });
   const died = await exitedAtOnce(launched.place);
-  if (died === null) return { agent: resumed ?? current, resumed: true, notes: [{ kind: 'resumed', message: `Resumed ${agent.provider} conversation ${id} in session ${ctx.session.id}.` }] };
+  if (died === null)
+    return {
+      agent: resumed ?? current,
+      resumed: true,
+      notes: [{ kind: 'resumed', message: `Resumed ${agent.provider} conversation ${id} in session ${ctx.session.id}.` }],
+    };
   await closePlace(launched.place);
   const fresh = await startFresh(ctx, { provider: agent.provider, prompt, name: agent.name, handoff: { provider: agent.provider, id } });
   const reason = died.split('\n').filter(Boolean).pop() ?? '';
-  return { agent: fresh.agent, resumed: false, notes: [{ kind: 'fresh', message: `The resume of ${agent.id} exited at once (${reason}). Started ${agent.provider} fresh instead, with its old conversation handed over.` }, ...fresh.notes] };
+  return {
+    agent: fresh.agent,
+    resumed: false,
+    notes: [
+      {
+        kind: 'fresh',
+        message: `The resume of ${agent.id} exited at once (${reason}). Started ${agent.provider} fresh instead, with its old conversation handed over.`,
+      },
+      ...fresh.notes,
+    ],
+  };
 }
 
 /** What the launch runners share: the loaded context, the verb's options, the notes and entries as they change. */
@@ -210,7 +268,8 @@ interface LaunchContext {
   result?: { agent: AgentEntry; resumed: boolean };
 }
 
-const entryOf = (context: LaunchContext, id: string): AgentEntry => context.entries.get(id) ?? (context.loaded.seen.find((each) => each.agent.id === id)?.agent as AgentEntry);
+const entryOf = (context: LaunchContext, id: string): AgentEntry =>
+  context.entries.get(id) ?? (context.loaded.seen.find((each) => each.agent.id === id)?.agent as AgentEntry);
 
 const launchRunners: Runners<LaunchOp, LaunchContext> = {
   sweep: {
@@ -232,7 +291,12 @@ const launchRunners: Runners<LaunchOp, LaunchContext> = {
       const stopped = await stopEntry(context.loaded.ctx, entryOf(context, op.agent), 'detached');
       context.entries.set(op.agent, stopped.agent);
       const known = stopped.agent.vendorSessionId !== null;
-      context.notes.push({ kind: 'detached', message: `Detached ${op.provider} (agent ${op.agent}); resume it with: pwt agent resume ${op.agent}` + (known ? '' : ' (its conversation id is not known yet)') });
+      context.notes.push({
+        kind: 'detached',
+        message:
+          `Detached ${op.provider} (agent ${op.agent}); resume it with: pwt agent resume ${op.agent}` +
+          (known ? '' : ' (its conversation id is not known yet)'),
+      });
       return { conversationKnown: known };
     },
   },
@@ -250,7 +314,13 @@ const launchRunners: Runners<LaunchOp, LaunchContext> = {
     title: (op) => `start ${op.provider} fresh${op.handoff ? ' with a handoff' : ''}`,
     slow: true,
     async run(op, context) {
-      const fresh = await startFresh(context.loaded.ctx, { provider: op.provider, prompt: context.prompt, name: context.name, handoff: op.handoff, extra: context.extra });
+      const fresh = await startFresh(context.loaded.ctx, {
+        provider: op.provider,
+        prompt: context.prompt,
+        name: context.name,
+        handoff: op.handoff,
+        extra: context.extra,
+      });
       context.notes.push(...fresh.notes);
       context.result = { agent: fresh.agent, resumed: false };
     },
@@ -279,7 +349,13 @@ export interface StartOptions {
  * missing CLI must neither detach the working agent nor "start fresh" over a
  * recorded conversation), and the plan run on the executor.
  */
-async function launch(project: Project, session: string, env: NodeJS.ProcessEnv, want: Want, opts: { prompt?: string; name?: string; extra?: Partial<AgentEntry>; admitted?: boolean }): Promise<Launch> {
+async function launch(
+  project: Project,
+  session: string,
+  env: NodeJS.ProcessEnv,
+  want: Want,
+  opts: { prompt?: string; name?: string; extra?: Partial<AgentEntry>; admitted?: boolean },
+): Promise<Launch> {
   await requireTmux();
   if ('start' in want) await requireCli(want.start, env);
   return withLaunchLocks(project, session, async () => {
@@ -287,8 +363,14 @@ async function launch(project: Project, session: string, env: NodeJS.ProcessEnv,
     const plan = planLaunch(loaded.ctx.session.id, loaded.seen, want);
     if ('alreadyRunning' in plan) {
       const agent = plan.alreadyRunning;
-      const message = 'start' in want ? `${agent.provider} already runs in session ${loaded.ctx.session.id} (agent ${agent.id}).` : `${agent.id} is already running.`;
-      return { agent, resumed: false, alreadyRunning: true, notes: [{ kind: 'already-running', message }, ...('start' in want ? [] : mismatchNote(project, agent.provider))] };
+      const message =
+        'start' in want ? `${agent.provider} already runs in session ${loaded.ctx.session.id} (agent ${agent.id}).` : `${agent.id} is already running.`;
+      return {
+        agent,
+        resumed: false,
+        alreadyRunning: true,
+        notes: [{ kind: 'already-running', message }, ...('start' in want ? [] : mismatchNote(project, agent.provider))],
+      };
     }
     await requireCli(plan.provider, env);
     const last = plan.ops[plan.ops.length - 1];
@@ -305,7 +387,12 @@ async function launch(project: Project, session: string, env: NodeJS.ProcessEnv,
       await executePlan(plan.ops, launchRunners, context);
       const result = context.result as { agent: AgentEntry; resumed: boolean };
       const resumedOwn = plan.ops.some((op) => op.op === 'resume');
-      return { agent: result.agent, resumed: result.resumed, alreadyRunning: false, notes: [...context.notes, ...(resumedOwn ? mismatchNote(project, plan.provider) : [])] };
+      return {
+        agent: result.agent,
+        resumed: result.resumed,
+        alreadyRunning: false,
+        notes: [...context.notes, ...(resumedOwn ? mismatchNote(project, plan.provider) : [])],
+      };
     });
   });
 }
@@ -316,9 +403,19 @@ async function launch(project: Project, session: string, env: NodeJS.ProcessEnv,
  * the scheduler (docs/many-agents.md). After a start, a project that
  * hibernates idle agents is watched.
  */
-async function admitted(ctx: Ctx, request: Omit<AdmissionRequest, 'main' | 'session' | 'maxRunning'>, fromQueue: boolean | undefined, go: () => Promise<Launch>): Promise<Launch> {
+async function admitted(
+  ctx: Ctx,
+  request: Omit<AdmissionRequest, 'main' | 'session' | 'maxRunning'>,
+  fromQueue: boolean | undefined,
+  go: () => Promise<Launch>,
+): Promise<Launch> {
   const settings = ctx.project.config.agents;
-  const gate = await admitOrQueue({ ...request, main: ctx.project.repo.mainPath, session: ctx.session.id, maxRunning: settings.maxRunning }, ctx.env, go, fromQueue);
+  const gate = await admitOrQueue(
+    { ...request, main: ctx.project.repo.mainPath, session: ctx.session.id, maxRunning: settings.maxRunning },
+    ctx.env,
+    go,
+    fromQueue,
+  );
   if (!gate.queued) {
     if (settings.hibernateAfterMinutes !== null) await watchForHibernation(ctx.project.repo.mainPath, ctx.env);
     return gate.value;
@@ -330,7 +427,16 @@ async function admitted(ctx: Ctx, request: Omit<AdmissionRequest, 'main' | 'sess
 
 /** The agent's record says `queued` (a new placeholder when it has none yet). */
 async function markQueued(ctx: Ctx, agentId: string, provider: Provider): Promise<AgentEntry> {
-  const placeholder: AgentEntry = { id: agentId, provider, vendorSessionId: null, status: 'queued', cli: provider, cliCommand: [], resumeArgs: null, spawnedAt: new Date().toISOString() };
+  const placeholder: AgentEntry = {
+    id: agentId,
+    provider,
+    vendorSessionId: null,
+    status: 'queued',
+    cli: provider,
+    cliCommand: [],
+    resumeArgs: null,
+    spawnedAt: new Date().toISOString(),
+  };
   return (
     (await updateAgents(ctx.project, ctx.session.id, (agents) => {
       const index = agents.findIndex((each) => each.id === agentId);
@@ -360,7 +466,13 @@ async function leaveQueue(ctx: Ctx, target: AgentEntry): Promise<{ agent: AgentE
  */
 export async function startAgent(project: Project, opts: StartOptions): Promise<Launch> {
   const env = opts.env ?? process.env;
-  return launch(project, opts.session, env, { start: opts.provider, mode: opts.mode ?? 'start', handoff: opts.handoff !== false }, { prompt: opts.prompt, name: opts.name, extra: opts.extra, admitted: opts.admitted });
+  return launch(
+    project,
+    opts.session,
+    env,
+    { start: opts.provider, mode: opts.mode ?? 'start', handoff: opts.handoff !== false },
+    { prompt: opts.prompt, name: opts.name, extra: opts.extra, admitted: opts.admitted },
+  );
 }
 
 /** `pwt agent resume [ID]` (and attach of an agent that is not running). */
@@ -382,7 +494,16 @@ export async function stopAgent(project: Project, opts: AgentRef & { as?: AgentS
     }
     // Unknown: its process lives where pwt's tmux cannot show it; no keys can reach it, signals can (pid + start time checked).
     const { agent, step } = await stopEntry(ctx, target, opts.as ?? 'stopped', { signalsOnly: status === 'unknown' });
-    const how = step === 'quit' ? 'with its quit command' : step === 'interrupt' ? 'with interrupts' : step === 'term' ? 'with SIGTERM' : step === 'kill' ? 'with SIGKILL' : 'it had already ended';
+    const how =
+      step === 'quit'
+        ? 'with its quit command'
+        : step === 'interrupt'
+          ? 'with interrupts'
+          : step === 'term'
+            ? 'with SIGTERM'
+            : step === 'kill'
+              ? 'with SIGKILL'
+              : 'it had already ended';
     const resume = agent.vendorSessionId ? ` Resume it with: pwt agent resume ${agent.id}` : '';
     return { agent, step, notes: [{ kind: 'stopped', message: `Stopped ${agent.provider} (agent ${agent.id}, ${how}).${resume}` }] };
   });
@@ -393,7 +514,11 @@ export async function stopAgent(project: Project, opts: AgentRef & { as?: AgentS
  * takes its worktree away); returns the session's agent entries afterwards,
  * with their resume args, for the archive.
  */
-export async function stopSessionAgents(project: Project, session: string, env: NodeJS.ProcessEnv = process.env): Promise<{ agents: AgentEntry[]; notes: Note[] }> {
+export async function stopSessionAgents(
+  project: Project,
+  session: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ agents: AgentEntry[]; notes: Note[] }> {
   const record = findSession(await readManifest(project), session);
   if (!record || agentsOf(record).length === 0) return { agents: [], notes: [] };
   return withLifecycleLock(project, session, async () => {
@@ -425,7 +550,11 @@ export async function removeAgent(project: Project, opts: AgentRef & { agent: st
   const env = opts.env ?? process.env;
   return withLifecycleLock(project, opts.session, async () => {
     const { ctx, seen: agents } = await loadSession(project, opts.session, env);
-    const target = resolveAgent(agents.map((each) => each.agent), opts.agent, ctx.session.id);
+    const target = resolveAgent(
+      agents.map((each) => each.agent),
+      opts.agent,
+      ctx.session.id,
+    );
     if (agents.find((each) => each.agent.id === target.id)?.status === 'unknown') throw unknownAgent(target);
     const notes: Note[] = [];
     if (agents.find((each) => each.agent.id === target.id)?.status === 'running') {
@@ -445,7 +574,13 @@ export async function removeAgent(project: Project, opts: AgentRef & { agent: st
 export async function runningAgent(project: Project, session: string, ref?: string): Promise<AgentEntry | null> {
   const { session: record } = await whichSession(project, { name: session, command: 'agent', worktree: 'any' });
   const agents = withStatus(agentsOf(record), await readLiveness());
-  const target = ref ? resolveAgent(agents.map((each) => each.agent), ref, session) : agents.find((each) => each.status === 'running')?.agent;
+  const target = ref
+    ? resolveAgent(
+        agents.map((each) => each.agent),
+        ref,
+        session,
+      )
+    : agents.find((each) => each.status === 'running')?.agent;
   if (!target) return null;
   return agents.find((each) => each.agent.id === target.id)?.status === 'running' ? target : null;
 }

@@ -91,4 +91,3 @@ export function viewOf(session: string, agent: AgentEntry, status: SeenStatus, c
     ...(agent.tmux && status === 'running' ? { tmuxSession: agent.tmux.session } : {}),
   };
 }
-

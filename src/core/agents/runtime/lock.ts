@@ -32,7 +32,11 @@ export function sessionLockPath(sessionsDir: string, session: string): string {
 
 export async function withLaunchLocks<T>(store: Store, session: string, fn: () => Promise<T>): Promise<T> {
   mkdirSync(join(pwtStateDir(store.sessionsDir), 'locks'), { recursive: true });
-  return withLock(sessionLockPath(store.sessionsDir, session), { what: `session ${session} (a remove, restore or cleanup is running)`, timeoutMs: LIFECYCLE_TIMEOUT_MS }, () => withLifecycleLock(store, session, fn));
+  return withLock(
+    sessionLockPath(store.sessionsDir, session),
+    { what: `session ${session} (a remove, restore or cleanup is running)`, timeoutMs: LIFECYCLE_TIMEOUT_MS },
+    () => withLifecycleLock(store, session, fn),
+  );
 }
 
 export async function withLifecycleLock<T>(store: Store, session: string, fn: () => Promise<T>): Promise<T> {

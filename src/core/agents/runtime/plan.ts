@@ -24,7 +24,8 @@ export type LaunchPlan = { alreadyRunning: AgentEntry } | { ops: LaunchOp[]; pro
 export type Want = { start: Provider; mode: 'start' | 'new' | 'switch'; handoff: boolean } | { resume: string | undefined };
 
 /** When an agent was last started, resumed or stopped. */
-export const lastUsed = (agent: AgentEntry): number => Math.max(...[agent.spawnedAt, agent.stoppedAt, agent.resumedAt as string | undefined].map((iso) => Date.parse(iso ?? '') || 0));
+export const lastUsed = (agent: AgentEntry): number =>
+  Math.max(...[agent.spawnedAt, agent.stoppedAt, agent.resumedAt as string | undefined].map((iso) => Date.parse(iso ?? '') || 0));
 
 export function mostRecent<T extends { agent: AgentEntry }>(agents: T[]): T | undefined {
   return [...agents].sort((a, b) => lastUsed(b.agent) - lastUsed(a.agent))[0];
@@ -39,16 +40,30 @@ export function refuseUnknown(seen: Seen[]): void {
 /** What `pwt agent new` refuses: anything running, P being the most recent agent, or P having a conversation here. */
 function refuseNew(session: string, seen: Seen[], provider: Provider): void {
   const running = seen.find((each) => each.status === 'running');
-  if (running) throw preconditionError(`${running.agent.provider} is running in session ${session}; pwt agent new starts another agent only when none runs.`, `Switch instead: pwt agent switch ${provider}`);
+  if (running)
+    throw preconditionError(
+      `${running.agent.provider} is running in session ${session}; pwt agent new starts another agent only when none runs.`,
+      `Switch instead: pwt agent switch ${provider}`,
+    );
   const latest = mostRecent(seen);
-  if (latest && latest.agent.provider === provider) throw preconditionError(`${provider} is the most recent agent of session ${session}.`, `Resume it: pwt agent resume ${latest.agent.id}`);
+  if (latest && latest.agent.provider === provider)
+    throw preconditionError(`${provider} is the most recent agent of session ${session}.`, `Resume it: pwt agent resume ${latest.agent.id}`);
   const existing = seen.find((each) => each.agent.provider === provider);
-  if (existing) throw preconditionError(`Session ${session} already has a ${provider} agent session (${existing.agent.id}).`, `Resume it: pwt agent resume ${existing.agent.id}`);
+  if (existing)
+    throw preconditionError(
+      `Session ${session} already has a ${provider} agent session (${existing.agent.id}).`,
+      `Resume it: pwt agent resume ${existing.agent.id}`,
+    );
 }
 
 /** The agent a verb acts on: the one named, else the running one, else (for `latest`) the most recently used. */
 export function pickAgent(session: string, seen: Seen[], ref: string | undefined, prefer: 'running' | 'latest'): AgentEntry {
-  if (ref) return resolveAgent(seen.map((each) => each.agent), ref, session);
+  if (ref)
+    return resolveAgent(
+      seen.map((each) => each.agent),
+      ref,
+      session,
+    );
   const running = seen.find((each) => each.status === 'running');
   if (running) return running.agent;
   if (prefer === 'running') throw preconditionError(`No agent runs in session ${session}.`, `See its agents with: pwt agent list --session ${session}`);
@@ -69,7 +84,10 @@ export function planLaunch(session: string, seen: Seen[], want: Want): LaunchPla
   refuseUnknown(seen);
   const running = seen.filter((each) => each.status === 'running');
   const sweep = seen.filter((each) => each.status !== 'running' && each.agent.tmux !== undefined).map((each) => each.agent.id);
-  const prepare: LaunchOp[] = [...(sweep.length ? [{ op: 'sweep' as const, agents: sweep }] : []), ...running.map((each): LaunchOp => ({ op: 'detach', agent: each.agent.id, provider: each.agent.provider }))];
+  const prepare: LaunchOp[] = [
+    ...(sweep.length ? [{ op: 'sweep' as const, agents: sweep }] : []),
+    ...running.map((each): LaunchOp => ({ op: 'detach', agent: each.agent.id, provider: each.agent.provider })),
+  ];
   if ('resume' in want) {
     const target = pickAgent(session, seen, want.resume, 'latest');
     if (running.some((each) => each.agent.id === target.id)) return { alreadyRunning: target };
@@ -80,6 +98,8 @@ export function planLaunch(session: string, seen: Seen[], want: Want): LaunchPla
   if (same) return { alreadyRunning: same.agent };
   // A placeholder left by the admission queue (no conversation yet) is not a conversation to resume.
   const existing = seen.find((each) => each.agent.provider === want.start && !(each.agent.status === 'queued' && !each.agent.vendorSessionId))?.agent;
-  const last: LaunchOp = existing ? { op: 'resume', agent: existing.id, provider: want.start } : { op: 'start-fresh', provider: want.start, handoff: want.handoff };
+  const last: LaunchOp = existing
+    ? { op: 'resume', agent: existing.id, provider: want.start }
+    : { op: 'start-fresh', provider: want.start, handoff: want.handoff };
   return { provider: want.start, ops: [...prepare, last] };
 }

@@ -161,5 +161,6 @@ async function signalLadder(place: TmuxPlace, budgetMs: number): Promise<StopSte
 
 /** Children that left the group are ended too (SIGKILL after a kill, else SIGTERM). */
 function reap(family: { pid: number; start: string | null }[], step: StopStep): void {
-  for (const child of family) if (child.start !== null && isSameProcess(child.pid, child.start)) signalProcess(child.pid, step === 'kill' ? 'SIGKILL' : 'SIGTERM');
+  for (const child of family)
+    if (child.start !== null && isSameProcess(child.pid, child.start)) signalProcess(child.pid, step === 'kill' ? 'SIGKILL' : 'SIGTERM');
 }

@@ -50,7 +50,16 @@ async function startHead(entry: QueueEntry, opts: SchedulerOptions): Promise<voi
     const launch =
       entry.kind === 'resume'
         ? await resumeAgent(project, { session: entry.session, agent: entry.agentId, prompt: entry.prompt, env: entry.env, admitted: true })
-        : await startAgent(project, { session: entry.session, provider: entry.provider, prompt: entry.prompt, name: entry.name, handoff: entry.handoff, mode: entry.mode === 'new' ? 'start' : entry.mode, env: entry.env, admitted: true });
+        : await startAgent(project, {
+            session: entry.session,
+            provider: entry.provider,
+            prompt: entry.prompt,
+            name: entry.name,
+            handoff: entry.handoff,
+            mode: entry.mode === 'new' ? 'start' : entry.mode,
+            env: entry.env,
+            admitted: true,
+          });
     if (launch.queued === undefined) opts.note(`Started ${entry.agentId} (${entry.main}): ${launch.notes.map((note) => note.message).join(' ')}`);
   } catch (error) {
     dropAgent(entry.main, entry.agentId, opts.env ?? process.env);

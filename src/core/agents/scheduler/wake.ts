@@ -17,5 +17,8 @@ export async function wakeIfHibernated(project: Project, target: { session: stri
 
 /** The refusal for a command that needs the agent running now (attach, wait) when its wake had to queue. */
 export function stillQueued(launch: Launch) {
-  return preconditionError(`${launch.agent.id} is queued (place ${launch.queued}): every agent slot of this machine is taken.`, 'It starts when one frees; see the queue with: pwt agent list --all');
+  return preconditionError(
+    `${launch.agent.id} is queued (place ${launch.queued}): every agent slot of this machine is taken.`,
+    'It starts when one frees; see the queue with: pwt agent list --all',
+  );
 }

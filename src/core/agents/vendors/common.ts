@@ -100,7 +100,13 @@ export function textOf(value: unknown): string {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) {
     return value
-      .map((block) => (typeof block === 'string' ? block : block && typeof block === 'object' && typeof (block as { text?: unknown }).text === 'string' ? (block as { text: string }).text : ''))
+      .map((block) =>
+        typeof block === 'string'
+          ? block
+          : block && typeof block === 'object' && typeof (block as { text?: unknown }).text === 'string'
+            ? (block as { text: string }).text
+            : '',
+      )
       .filter(Boolean)
       .join('\n');
   }

@@ -16,7 +16,10 @@ export const INSTALL: Record<Provider, string> = {
 
 /** The provider's CLI is not on PATH: exit 3, how to install it, and that nothing was changed. */
 export function cliMissing(provider: Provider, binary: string): PwtError {
-  return preconditionError(`${provider}'s CLI (${binary}) is not installed or not on PATH; nothing was changed.`, `Install it: ${INSTALL[provider]}, then run the command again (pwt doctor shows what is found).`);
+  return preconditionError(
+    `${provider}'s CLI (${binary}) is not installed or not on PATH; nothing was changed.`,
+    `Install it: ${INSTALL[provider]}, then run the command again (pwt doctor shows what is found).`,
+  );
 }
 
 /** Is the provider's CLI on this environment's PATH? */

@@ -33,7 +33,7 @@ const TABLE: Record<string, Price> = {
   'gpt-5-nano': { input: 0.05, output: 0.4, cached: 0.005 },
   'gpt-4.1': { input: 2, output: 8, cached: 0.5 },
   'gpt-4.1-mini': { input: 0.4, output: 1.6, cached: 0.1 },
-  'o3': { input: 2, output: 8, cached: 0.5 },
+  o3: { input: 2, output: 8, cached: 0.5 },
   'o4-mini': { input: 1.1, output: 4.4, cached: 0.275 },
   'gemini-2.5-pro': { input: 1.25, output: 10, cached: 0.31 },
   'gemini-2.5-flash': { input: 0.3, output: 2.5, cached: 0.075 },

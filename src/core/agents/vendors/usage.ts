@@ -74,7 +74,11 @@ export function sumUsage(parts: Usage[]): Usage {
  * per content block of a reply, gemini rewrites the message), and only the
  * final figure was billed.
  */
-export async function lastPerId(file: string, pick: (record: Record<string, unknown>) => { id: string; usage: UsageRecord } | null, keep?: (line: string) => boolean): Promise<UsageRecord[]> {
+export async function lastPerId(
+  file: string,
+  pick: (record: Record<string, unknown>) => { id: string; usage: UsageRecord } | null,
+  keep?: (line: string) => boolean,
+): Promise<UsageRecord[]> {
   const byId = new Map<string, UsageRecord>();
   for await (const record of readJsonl(file, keep)) {
     const found = pick(record);

@@ -24,7 +24,10 @@ export function openZstd(file: string, env: NodeJS.ProcessEnv = process.env): Re
   }
   const zstd = findExecutable('zstd', env);
   if (!zstd) {
-    throw preconditionError(`${file} is zstd-compressed and this Node has no zstd support.`, 'Install the zstd command (e.g. apt-get install zstd, brew install zstd) or use Node 22.15+.');
+    throw preconditionError(
+      `${file} is zstd-compressed and this Node has no zstd support.`,
+      'Install the zstd command (e.g. apt-get install zstd, brew install zstd) or use Node 22.15+.',
+    );
   }
   return streamStdout(zstd, ['-d', '-c', '-q', '--', file]);
 }

@@ -54,8 +54,7 @@ export interface HookOutcome {
   ms: number;
 }
 
-const listHooks = (project: Project, events: HookEvent[]) =>
-  events.map((event) => `${event}: ${(project.config.hooks[event] ?? []).join(' && ')}`).join('; ');
+const listHooks = (project: Project, events: HookEvent[]) => events.map((event) => `${event}: ${(project.config.hooks[event] ?? []).join(' && ')}`).join('; ');
 
 /** Events among `events` that have hooks configured. */
 export function configuredEvents(project: Project, events: readonly HookEvent[] = HOOK_EVENTS): HookEvent[] {
@@ -100,7 +99,10 @@ export async function approveHooks(project: Project, events: readonly HookEvent[
       'Run it again and approve them, or pass --no-hooks to go on without the project hooks.',
     );
   }
-  return { events: [], note: `Did not run the project hooks (not approved): ${listHooks(project, wanted)}. pwt asks again next time; --trust-hooks approves them.` };
+  return {
+    events: [],
+    note: `Did not run the project hooks (not approved): ${listHooks(project, wanted)}. pwt asks again next time; --trust-hooks approves them.`,
+  };
 }
 
 /** The approval question: the commands, and what changed since the last approved set when there was one. */
@@ -136,7 +138,11 @@ export class HookFailed extends PwtError {
     consequence: string,
     next: string,
   ) {
-    super(`The ${outcome.event} hook "${outcome.entry}" failed (exit ${outcome.code}); ${consequence}`, Exit.precondition, `${next}${tail.length ? ` Its last lines:\n${tail.map((line) => `  | ${line}`).join('\n')}` : ''}`);
+    super(
+      `The ${outcome.event} hook "${outcome.entry}" failed (exit ${outcome.code}); ${consequence}`,
+      Exit.precondition,
+      `${next}${tail.length ? ` Its last lines:\n${tail.map((line) => `  | ${line}`).join('\n')}` : ''}`,
+    );
     this.name = 'PwtError';
   }
 }
@@ -162,7 +168,9 @@ export async function runHooks(
     opts.onProgress?.({ kind: 'start', event, entry, cwd });
     const started = Date.now();
     const stream = { cwd, env, onOutput: (text: string) => opts.onProgress?.({ kind: 'output', text }) };
-    const result: StreamResult = isScriptHook(entry) ? await runZxScript(join(project.repo.mainPath, entry.trim()), stream) : await runCommandLine(entry, stream);
+    const result: StreamResult = isScriptHook(entry)
+      ? await runZxScript(join(project.repo.mainPath, entry.trim()), stream)
+      : await runCommandLine(entry, stream);
     const outcome = { event, entry, code: result.code, ms: Date.now() - started };
     opts.onProgress?.({ kind: 'end', ...outcome });
     outcomes.push(outcome);
@@ -172,7 +180,13 @@ export async function runHooks(
 }
 
 /** post-create runs once the session is whole (after create, open, restore); a failure leaves the session in place and is reported. */
-export async function runPostCreate(project: Project, gate: HookGate, target: HookTarget, opts: HookOptions, result: { hooks: HookOutcome[]; hookFailure?: HookFailed }): Promise<void> {
+export async function runPostCreate(
+  project: Project,
+  gate: HookGate,
+  target: HookTarget,
+  opts: HookOptions,
+  result: { hooks: HookOutcome[]; hookFailure?: HookFailed },
+): Promise<void> {
   // Ctrl-C reaches the hook (same terminal) and pwt alike: pwt waits for the hook to end, then says what it left.
   let interrupted = false;
   const onSignal = () => {
@@ -181,7 +195,13 @@ export async function runPostCreate(project: Project, gate: HookGate, target: Ho
   const listening = gate.events.includes('post-create');
   if (listening) process.on('SIGINT', onSignal);
   try {
-    result.hooks.push(...(await runHooks(project, gate, 'post-create', target, { onProgress: opts.onProgress, consequence: 'the session is there all the same.', next: `Fix it and run it again in ${target.path}.` })));
+    result.hooks.push(
+      ...(await runHooks(project, gate, 'post-create', target, {
+        onProgress: opts.onProgress,
+        consequence: 'the session is there all the same.',
+        next: `Fix it and run it again in ${target.path}.`,
+      })),
+    );
   } catch (error) {
     if (!(error instanceof HookFailed)) throw error;
     if (interrupted) {

@@ -142,7 +142,13 @@ export function describeChanges(changes: Partial<Record<HookEvent, HookChange>>)
     lines.push(`${event}:`);
     for (const entry of change.approved) if (!change.now.includes(entry)) lines.push(`  - ${entry}`);
     for (const entry of change.now) if (!change.approved.includes(entry)) lines.push(`  + ${entry}`);
-    if (change.approved.length > 0 && change.now.length > 0 && change.approved.every((entry) => change.now.includes(entry)) && change.now.every((entry) => change.approved.includes(entry)) && !change.scriptsChanged) {
+    if (
+      change.approved.length > 0 &&
+      change.now.length > 0 &&
+      change.approved.every((entry) => change.now.includes(entry)) &&
+      change.now.every((entry) => change.approved.includes(entry)) &&
+      !change.scriptsChanged
+    ) {
       lines.push(`  (same commands, now in this order: ${change.now.join(', ')})`);
     }
     for (const script of change.scriptsChanged ?? []) lines.push(`  ~ ${script} (the script's content changed)`);

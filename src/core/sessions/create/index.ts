@@ -66,7 +66,13 @@ export async function createSession(project: Project, opts: CreateOptions): Prom
   const hookOptions = opts.hooks ?? { enabled: false };
   const gate = await approveHooks(project, ['post-create'], hookOptions);
   assertWritable([project.sessionsDir, join(project.sessionsDir, '.pwt')], `pwt create ${opts.name}`);
-  recordIntent(project.sessionsDir, { kind: 'create', id: opts.name, command: `pwt create ${shellWord(opts.name)}`, options: { goals: opts.goals, base: opts.base ?? null, on: opts.on ?? null, allowDirty: Boolean(opts.allowDirty), copyEnv: opts.copyEnv !== false }, ops: plan.ops });
+  recordIntent(project.sessionsDir, {
+    kind: 'create',
+    id: opts.name,
+    command: `pwt create ${shellWord(opts.name)}`,
+    options: { goals: opts.goals, base: opts.base ?? null, on: opts.on ?? null, allowDirty: Boolean(opts.allowDirty), copyEnv: opts.copyEnv !== false },
+    ops: plan.ops,
+  });
   const done = await executePlan(plan.ops, createRunners, project, { rollback: true, onStep: opts.onStep }).catch((error: unknown) => {
     clearIntent(project.sessionsDir, opts.name);
     throw error;
@@ -85,10 +91,21 @@ async function finishCreate(project: Project, intent: Intent<CreateOp>, opts: Cr
   const gate = await approveHooks(project, ['post-create'], hookOptions);
   const done = await finishIntent(project, intent, { goals: opts.goals, onStep: opts.onStep });
   const session = { ...register.session, goals: [...new Set([...register.session.goals, ...opts.goals])] };
-  return { ...(await finishResult(project, session, add.path, add.base, done as Array<{ op: string } & Record<string, unknown>>, gate, hookOptions)), finished: intent.startedAt };
+  return {
+    ...(await finishResult(project, session, add.path, add.base, done as Array<{ op: string } & Record<string, unknown>>, gate, hookOptions)),
+    finished: intent.startedAt,
+  };
 }
 
-async function finishResult(project: Project, session: SessionRecord, path: string, base: string, done: Array<{ op: string } & Record<string, unknown>>, gate: HookGate, hookOptions: HookOptions): Promise<CreateResult> {
+async function finishResult(
+  project: Project,
+  session: SessionRecord,
+  path: string,
+  base: string,
+  done: Array<{ op: string } & Record<string, unknown>>,
+  gate: HookGate,
+  hookOptions: HookOptions,
+): Promise<CreateResult> {
   const copiedEnv = done.find((op) => op.op === 'copy-env');
   const result: CreateResult = {
     session,

@@ -54,7 +54,10 @@ export function planCreate(facts: CreateFacts, opts: { goals: string[]; copyEnv?
     );
   }
   if (!facts.baseCommit) {
-    throw preconditionError(`The base "${facts.base}" does not name a commit.`, 'Pass an existing branch, tag or commit with --base (an empty repository needs a first commit).');
+    throw preconditionError(
+      `The base "${facts.base}" does not name a commit.`,
+      'Pass an existing branch, tag or commit with --base (an empty repository needs a first commit).',
+    );
   }
 
   const session: SessionRecord = {

@@ -49,7 +49,10 @@ export const createRunners: Runners<CreateOp, Project> = {
     slow: true,
     run: async (op) => {
       const result = await gitProbe(op.path, ['submodule', '--quiet', 'update', '--init', '--recursive']);
-      if (result.code !== 0) notes.warn(`Could not initialise the submodules of ${op.path}: ${result.stderr.trim().split('\n').pop() ?? ''} Run git submodule update --init --recursive there when you can.`);
+      if (result.code !== 0)
+        notes.warn(
+          `Could not initialise the submodules of ${op.path}: ${result.stderr.trim().split('\n').pop() ?? ''} Run git submodule update --init --recursive there when you can.`,
+        );
       return { initialised: result.code === 0 };
     },
   },
@@ -78,4 +81,3 @@ async function removeWorktreeAndBranch(mainPath: string, path: string, branch: s
   await discardNewWorktree(mainPath, path);
   await discardNewBranch(mainPath, branch);
 }
-

@@ -63,7 +63,11 @@ export const ownerAlive = (intent: Intent) => intent.pid === process.pid || isSa
 export const interruptedIntents = (sessionsDir: string) => listIntents(sessionsDir).filter((intent) => !ownerAlive(intent));
 
 function busyError(intent: Intent): PwtError {
-  return new PwtError(`Another pwt is working on session ${intent.id} right now (${intent.command}, pid ${intent.pid}).`, Exit.precondition, 'Wait for it to finish, then run pwt status and try again if needed.');
+  return new PwtError(
+    `Another pwt is working on session ${intent.id} right now (${intent.command}, pid ${intent.pid}).`,
+    Exit.precondition,
+    'Wait for it to finish, then run pwt status and try again if needed.',
+  );
 }
 
 /** The one way to say that another operation on this session was cut and waits to be finished. */

@@ -30,9 +30,15 @@ const worktreeThere: DoneCheck = async (op: { path: string }, project) => {
 };
 
 /** The worktree's HEAD holds the commit already (a merge, fast-forward or rebase that ran). */
-const holds = (commit: (op: any) => string): DoneCheck => async (op: { path: string }) => isAncestor(op.path, commit(op), 'HEAD');
+const holds =
+  (commit: (op: any) => string): DoneCheck =>
+  async (op: { path: string }) =>
+    isAncestor(op.path, commit(op), 'HEAD');
 
-const gone = (path: (op: any) => string): DoneCheck => async (op) => !existsSync(path(op));
+const gone =
+  (path: (op: any) => string): DoneCheck =>
+  async (op) =>
+    !existsSync(path(op));
 const projectOf = (context: unknown) => ((context as { project?: Project }).project ?? context) as Project;
 
 /** remove: each step that changes something, done or not (the archive dedups itself: writeArchive never writes a poorer copy). */
@@ -43,7 +49,8 @@ const REMOVE_DONE: Record<string, DoneCheck> = {
     const commit = op.target ?? op.tip;
     return commit !== undefined && (await isAncestor(main, commit, `refs/heads/${op.into}`));
   },
-  'squash-merge': async (op: { into: string; target?: string }, context) => op.target !== undefined && (await isAncestor(projectOf(context).repo.mainPath, op.target, `refs/heads/${op.into}`)),
+  'squash-merge': async (op: { into: string; target?: string }, context) =>
+    op.target !== undefined && (await isAncestor(projectOf(context).repo.mainPath, op.target, `refs/heads/${op.into}`)),
   // The plan archives before it removes the worktree: a worktree gone means its archive was written (a branch-only re-run would only find it again).
   archive: async (op: { worktree?: string | null }) => typeof op.worktree === 'string' && !existsSync(op.worktree),
   'archive-artifacts': gone((op) => op.from),
@@ -57,7 +64,8 @@ const DONE: Partial<Record<Intent['kind'], Record<string, DoneCheck>>> = {
   create: { 'add-worktree': worktreeThere },
   open: { 'add-worktree': worktreeThere },
   restore: {
-    'create-branch': async (op: { branch: string; commit: string }, project) => (await resolveCommit(project.repo.mainPath, `refs/heads/${op.branch}`)) === op.commit,
+    'create-branch': async (op: { branch: string; commit: string }, project) =>
+      (await resolveCommit(project.repo.mainPath, `refs/heads/${op.branch}`)) === op.commit,
     'add-worktree': worktreeThere,
     // Laid over already (or changed since by hand: never overwritten).
     'restore-uncommitted': async (op: { path: string }) => (await changedPaths(op.path, { untracked: 'all' })).length > 0,
@@ -99,7 +107,9 @@ export async function finishIntent(project: Project, intent: Intent, opts: Finis
   const resuming: AnyRunners = {};
   for (const [name, runner] of Object.entries(runners)) {
     const done = checks[name];
-    resuming[name] = done ? { ...runner, run: async (op, context) => ((await done(op, context)) ? { skipped: 'done before the interruption' } : runner.run(op, context)) } : runner;
+    resuming[name] = done
+      ? { ...runner, run: async (op, context) => ((await done(op, context)) ? { skipped: 'done before the interruption' } : runner.run(op, context)) }
+      : runner;
   }
   const ops = intent.ops.map((op) => withGoals(op, opts.goals ?? []));
   const reported = await executePlan(ops, resuming as unknown as Runners<Operation, unknown>, contextFor(project, intent), { onStep: opts.onStep });

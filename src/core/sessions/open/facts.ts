@@ -52,7 +52,13 @@ export interface OpenFacts {
 /** The session name for a branch: a session branch's own name, else the branch with "/" turned into "-". */
 export function nameForBranch(branch: string, prefix: string): string {
   if (branch.startsWith(prefix) && !nameProblem(branch.slice(prefix.length))) return branch.slice(prefix.length);
-  return branch.replace(/\//g, '-').replace(/[^A-Za-z0-9._-]/g, '-').replace(/\.{2,}/g, '.').replace(/^[^A-Za-z0-9]+/, '').replace(/(\.lock|\.)+$/, '').slice(0, 64);
+  return branch
+    .replace(/\//g, '-')
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .replace(/\.{2,}/g, '.')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .replace(/(\.lock|\.)+$/, '')
+    .slice(0, 64);
 }
 
 /** Finds the branch meant by `typed`: local first, then the session prefix, then the remote (fetched when missing). */
@@ -69,7 +75,8 @@ async function findTarget(project: Project, typed: string): Promise<OpenTarget> 
     if (await refExists(repo.mainPath, `refs/remotes/${remote}/${branch}`)) return { branch, remoteRef: `${remote}/${branch}` };
   }
   // Not here yet (a colleague's PR branch): ask the remote for it, then it is a remote branch like the others.
-  if ((await remoteExists(repo.mainPath, remote)) && (await fetchBranch(repo.mainPath, remote, fromRemote))) return { branch: fromRemote, remoteRef: `${remote}/${fromRemote}` };
+  if ((await remoteExists(repo.mainPath, remote)) && (await fetchBranch(repo.mainPath, remote, fromRemote)))
+    return { branch: fromRemote, remoteRef: `${remote}/${fromRemote}` };
   throw preconditionError(`No branch "${typed}" here or on ${remote}.`, 'List them with git branch -a; to start a new branch use pwt create <name>.');
 }
 
@@ -94,7 +101,11 @@ export async function gatherOpenFacts(project: Project, opts: { target: string; 
   const name = openByName?.session.id ?? opts.name ?? nameForBranch(target.branch, config.branchPrefix);
   if (!openByName) await validateName(name, config.branchPrefix, repo.mainPath);
   const path = join(project.sessionsDir, name);
-  const [worktrees, mainBranch, known] = await Promise.all([listWorktrees(repo.mainPath), currentBranch(repo.mainPath), rememberedFor(repo.mainPath, manifest, target.branch, name)]);
+  const [worktrees, mainBranch, known] = await Promise.all([
+    listWorktrees(repo.mainPath),
+    currentBranch(repo.mainPath),
+    rememberedFor(repo.mainPath, manifest, target.branch, name),
+  ]);
   const held = worktrees.find((entry) => entry.branch === target.branch && !entry.prunable);
   const holder = held
     ? {

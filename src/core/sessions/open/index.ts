@@ -79,15 +79,36 @@ export async function openSession(project: Project, opts: OpenOptions): Promise<
   const gate = await approveHooks(project, ['post-create'], hookOptions);
   await useWorkflowShell();
   assertWritable([project.sessionsDir, join(project.sessionsDir, '.pwt')], `pwt open ${opts.target}`);
-  recordIntent(project.sessionsDir, { kind: 'open', id: facts.name, command: `pwt open ${shellWord(opts.target)}${opts.name ? ` --name ${shellWord(opts.name)}` : ''}`, options: { target: opts.target, name: opts.name ?? null, goals: opts.goals, copyEnv: opts.copyEnv !== false }, ops: plan.ops });
+  recordIntent(project.sessionsDir, {
+    kind: 'open',
+    id: facts.name,
+    command: `pwt open ${shellWord(opts.target)}${opts.name ? ` --name ${shellWord(opts.name)}` : ''}`,
+    options: { target: opts.target, name: opts.name ?? null, goals: opts.goals, copyEnv: opts.copyEnv !== false },
+    ops: plan.ops,
+  });
   const actions = await executePlan(plan.ops, openRunners, project, { rollback: true, onStep: opts.onStep, spin: opts.spin }).catch((error: unknown) => {
     clearIntent(project.sessionsDir, facts.name);
     throw error;
   });
   await ensureSessionHooks(project.repo.mainPath, facts.path);
   clearIntent(project.sessionsDir, facts.name);
-  const result: OpenResult = { session: plan.session, path: facts.path, alreadyOpen: false, goalsFrom: plan.goalsFrom, tracking: facts.target.remoteRef, actions, hooks: [], ...(gate.note ? { hookNote: gate.note } : {}) };
-  await runPostCreate(project, gate, { id: facts.name, path: facts.path, branch: facts.target.branch, base: facts.base ?? facts.baseCommit ?? '' }, hookOptions, result);
+  const result: OpenResult = {
+    session: plan.session,
+    path: facts.path,
+    alreadyOpen: false,
+    goalsFrom: plan.goalsFrom,
+    tracking: facts.target.remoteRef,
+    actions,
+    hooks: [],
+    ...(gate.note ? { hookNote: gate.note } : {}),
+  };
+  await runPostCreate(
+    project,
+    gate,
+    { id: facts.name, path: facts.path, branch: facts.target.branch, base: facts.base ?? facts.baseCommit ?? '' },
+    hookOptions,
+    result,
+  );
   return result;
 }
 
@@ -102,8 +123,24 @@ async function finishOpen(project: Project, intent: Intent<OpenOp>, opts: OpenOp
   const actions = await finishIntent(project, intent, { goals: opts.goals, onStep: opts.onStep });
   const session = { ...register.session, goals: [...new Set([...register.session.goals, ...opts.goals])] };
   const given = (intent.options.goals as string[] | undefined)?.length || opts.goals.length;
-  const result: OpenResult = { session, path: add.path, alreadyOpen: false, goalsFrom: given ? 'flags' : null, tracking: add.tracking, actions: actions as Reported<OpenOp>[], hooks: [], finished: intent.startedAt, ...(gate.note ? { hookNote: gate.note } : {}) };
-  await runPostCreate(project, gate, { id: session.id, path: add.path, branch: add.branch, base: session.base ?? session.baseCommit ?? '' }, hookOptions, result);
+  const result: OpenResult = {
+    session,
+    path: add.path,
+    alreadyOpen: false,
+    goalsFrom: given ? 'flags' : null,
+    tracking: add.tracking,
+    actions: actions as Reported<OpenOp>[],
+    hooks: [],
+    finished: intent.startedAt,
+    ...(gate.note ? { hookNote: gate.note } : {}),
+  };
+  await runPostCreate(
+    project,
+    gate,
+    { id: session.id, path: add.path, branch: add.branch, base: session.base ?? session.baseCommit ?? '' },
+    hookOptions,
+    result,
+  );
   return result;
 }
 
@@ -119,5 +156,14 @@ async function alreadyOpen(project: Project, session: SessionRecord, path: strin
       current = { ...entry };
     });
   }
-  return { session: current, path, alreadyOpen: true, goalsFrom: null, tracking: null, actions: [], hooks: [], ...(missing.length ? { goalsAdded: missing } : {}) };
+  return {
+    session: current,
+    path,
+    alreadyOpen: true,
+    goalsFrom: null,
+    tracking: null,
+    actions: [],
+    hooks: [],
+    ...(missing.length ? { goalsAdded: missing } : {}),
+  };
 }

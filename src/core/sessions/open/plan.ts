@@ -30,12 +30,19 @@ export function planOpen(facts: OpenFacts, opts: { goals: string[]; copyEnv?: bo
       : holder.inSessionsDir
         ? 'pwt cleanup adopts that worktree as a session.'
         : `Work there, or remove that worktree first (git worktree remove "${holder.path}").`;
-    throw preconditionError(`${target.branch} is already checked out in ${holder.isMain ? 'the main worktree' : holder.path}; git allows a branch in one worktree only.`, hint);
+    throw preconditionError(
+      `${target.branch} is already checked out in ${holder.isMain ? 'the main worktree' : holder.path}; git allows a branch in one worktree only.`,
+      hint,
+    );
   }
   if (facts.existing && (facts.existing.session.branch !== target.branch || facts.existing.worktreeExists)) {
-    throw preconditionError(`A session named "${name}" exists already (on ${facts.existing.session.branch}).`, `Pick another name with --name, or go there: pcd ${name}`);
+    throw preconditionError(
+      `A session named "${name}" exists already (on ${facts.existing.session.branch}).`,
+      `Pick another name with --name, or go there: pcd ${name}`,
+    );
   }
-  if (facts.pathTaken) throw preconditionError(`The folder ${path} already exists.`, 'Pick another name with --name, or move that folder away (pwt cleanup lists stray folders).');
+  if (facts.pathTaken)
+    throw preconditionError(`The folder ${path} already exists.`, 'Pick another name with --name, or move that folder away (pwt cleanup lists stray folders).');
 
   const known = facts.remembered;
   const { endedAt: _endedAt, openedAt: _openedAt, ...earlier } = known?.record ?? {};

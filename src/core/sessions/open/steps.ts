@@ -15,7 +15,9 @@ export const openRunners: Runners<OpenOp, Project> = {
     title: (op) => (op.tracking ? `git worktree add ${op.path} on a new ${op.branch} tracking ${op.tracking}` : `git worktree add ${op.path} ${op.branch}`),
     run: async (op, project) => {
       mkdirSync(project.sessionsDir, { recursive: true });
-      const added = await addWorktree(project.repo.mainPath, op.path, op.tracking ? { create: op.branch, tracking: op.tracking } : { existing: op.branch }, { [CREATING_ENV]: '1' });
+      const added = await addWorktree(project.repo.mainPath, op.path, op.tracking ? { create: op.branch, tracking: op.tracking } : { existing: op.branch }, {
+        [CREATING_ENV]: '1',
+      });
       if (added.code !== 0) throw new GitError(added.args, added);
     },
     undo: async (op, project) => {
@@ -34,7 +36,9 @@ export const openRunners: Runners<OpenOp, Project> = {
         const other = findSession(manifest, op.id);
         if (other && other.branch !== op.session.branch) throw messages.sessionRegisteredMeanwhile(op.id, 'Pick another name with --name.');
         // Entries for this branch whose worktree was gone, and one the post-checkout hook may have adopted, give way to this one.
-        manifest.sessions = manifest.sessions.filter((entry) => entry.id !== op.id && entry.worktree !== op.session.worktree && entry.branch !== op.session.branch);
+        manifest.sessions = manifest.sessions.filter(
+          (entry) => entry.id !== op.id && entry.worktree !== op.session.worktree && entry.branch !== op.session.branch,
+        );
         manifest.sessions.push(op.session);
       });
     },

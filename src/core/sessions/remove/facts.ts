@@ -158,7 +158,10 @@ async function squashMessage(facts: RemoveFacts, baseTip: string, tip: string, i
   const { session } = facts;
   const subjects = (await git(facts.project.repo.mainPath, ['log', '--format=%s', '--reverse', `${baseTip}..${tip}`, '--'])).split('\n').filter(Boolean);
   const goals = session.goals.map((goal) => `- ${goal}`).join('\n');
-  const listed = subjects.slice(0, 30).map((subject) => `* ${subject}`).join('\n');
+  const listed = subjects
+    .slice(0, 30)
+    .map((subject) => `* ${subject}`)
+    .join('\n');
   return [
     session.goals[0] ? `${session.id}: ${session.goals[0]}` : `Squash-merge ${session.branch} into ${into}`,
     ...(goals ? ['', `Session goals:\n${goals}`] : []),
@@ -174,7 +177,10 @@ async function squashMessage(facts: RemoveFacts, baseTip: string, tip: string, i
  * will become is made here (same tree, parent, message and dates; referenced
  * by nothing yet), so checks and the merge judge the real result.
  */
-export async function gatherStrategyFacts(facts: RemoveFacts, choice: { strategy: 'pr' | 'merge' | 'keep' | 'abandon'; commitMessage?: string; squash?: { message?: string } }): Promise<StrategyFacts> {
+export async function gatherStrategyFacts(
+  facts: RemoveFacts,
+  choice: { strategy: 'pr' | 'merge' | 'keep' | 'abandon'; commitMessage?: string; squash?: { message?: string } },
+): Promise<StrategyFacts> {
   const mainPath = facts.project.repo.mainPath;
   const { strategy } = choice;
   let tip = facts.branchTip;
@@ -205,7 +211,8 @@ export async function gatherStrategyFacts(facts: RemoveFacts, choice: { strategy
     const into = facts.baseBranch;
     const message = choice.squash ? (choice.squash.message ?? (await squashMessage(facts, facts.baseTip, tip, into))) : mergeMessage(facts, into);
     out.landing = await buildLanding(mainPath, { baseTip: facts.baseTip, tip, squash: Boolean(choice.squash), message, date: facts.date });
-    if (facts.baseCheckedOutAt && out.landing.kind !== 'already-merged') out.baseChanges = (await changedPaths(facts.baseCheckedOutAt, { untracked: 'no' })).length;
+    if (facts.baseCheckedOutAt && out.landing.kind !== 'already-merged')
+      out.baseChanges = (await changedPaths(facts.baseCheckedOutAt, { untracked: 'no' })).length;
   }
   if ((strategy === 'keep' || strategy === 'pr') && tip && facts.baseTip) {
     // Trees, not only ancestry: a squash-merged branch counts as merged.

@@ -82,7 +82,10 @@ async function settleUncommitted(facts: RemoveFacts, strategy: Strategy, opts: R
   if (strategy === 'abandon' && opts.force) return undefined;
   const what = `Session ${facts.session.id} has ${facts.dirty.length} uncommitted change(s), untracked included: ${listed(facts.dirty)}.`;
   if (!opts.interactive) {
-    throw preconditionError(what, `Commit them with --commit "message"${strategy === 'abandon' ? ', or pass --force to archive them with the abandoned session' : ''}; or commit in the session yourself.`);
+    throw preconditionError(
+      what,
+      `Commit them with --commit "message"${strategy === 'abandon' ? ', or pass --force to archive them with the abandoned session' : ''}; or commit in the session yourself.`,
+    );
   }
   const options = [
     { value: 'commit', label: 'commit them', hint: 'asks for a message' },
@@ -119,7 +122,13 @@ async function removeLocked(project: Project, opts: RemoveOptions): Promise<Remo
   const refusal = inventoryRefusal(facts, { strategy, force: Boolean(opts.force) });
   if (refusal) throw refusal;
   const commitMessage = facts.worktreeExists ? await settleUncommitted(facts, strategy, opts) : undefined;
-  const choice: RemoveChoice = { strategy, force: Boolean(opts.force), ...(commitMessage !== undefined ? { commitMessage } : {}), ...(opts.squash ? { squash: opts.squash } : {}), ...(opts.landed ? { landed: opts.landed } : {}) };
+  const choice: RemoveChoice = {
+    strategy,
+    force: Boolean(opts.force),
+    ...(commitMessage !== undefined ? { commitMessage } : {}),
+    ...(opts.squash ? { squash: opts.squash } : {}),
+    ...(opts.landed ? { landed: opts.landed } : {}),
+  };
   const strategyFacts = await gatherStrategyFacts(facts, choice);
   // Every refusal first (the plan is pure: planning twice costs nothing), then the questions that commit to going on.
   const hookOptions: HookOptions = opts.hooks ?? { enabled: true };
@@ -145,8 +154,22 @@ async function removeLocked(project: Project, opts: RemoveOptions): Promise<Remo
   if (!opts.dryRun) {
     // Removing a worktree deletes its files, then its folder from the sessions folder: both must be writable first.
     assertWritable([project.sessionsDir, join(project.sessionsDir, '.pwt'), ...(facts.worktreeExists ? [facts.path] : [])], `pwt remove ${facts.session.id}`);
-    const options = { strategy, force: Boolean(opts.force), squash: Boolean(opts.squash), session: facts.session, hookTarget: context.hookTarget, facts, notes: plan.notes };
-    recordIntent(project.sessionsDir, { kind: 'remove', id: facts.session.id, command: `pwt remove ${shellWord(facts.session.id)} --strategy ${strategy}${opts.squash ? ' --squash' : ''}`, options: options as unknown as Record<string, unknown>, ops: plan.ops });
+    const options = {
+      strategy,
+      force: Boolean(opts.force),
+      squash: Boolean(opts.squash),
+      session: facts.session,
+      hookTarget: context.hookTarget,
+      facts,
+      notes: plan.notes,
+    };
+    recordIntent(project.sessionsDir, {
+      kind: 'remove',
+      id: facts.session.id,
+      command: `pwt remove ${shellWord(facts.session.id)} --strategy ${strategy}${opts.squash ? ' --squash' : ''}`,
+      options: options as unknown as Record<string, unknown>,
+      ops: plan.ops,
+    });
   }
   try {
     const actions = await executePlan(plan.ops, removeRunners, context, {
@@ -198,7 +221,17 @@ async function finishRemove(project: Project, intent: Intent<RemoveOp>, opts: Re
       },
     });
     const branchTipAfter = await resolveCommit(project.repo.mainPath, `refs/heads/${recorded.facts.session.branch}`);
-    return { strategy: recorded.strategy, actions: actions as Reported<RemoveOp>[], titles: planTitles(intent.ops, removeRunners), dryRun: false, notes: recorded.notes ?? [], facts: recorded.facts, branchTipAfter, inventory: [], finished: intent.startedAt };
+    return {
+      strategy: recorded.strategy,
+      actions: actions as Reported<RemoveOp>[],
+      titles: planTitles(intent.ops, removeRunners),
+      dryRun: false,
+      notes: recorded.notes ?? [],
+      facts: recorded.facts,
+      branchTipAfter,
+      inventory: [],
+      finished: intent.startedAt,
+    };
   } catch (error) {
     throw stepFailure(error, current, recorded.facts);
   }

@@ -40,7 +40,14 @@ export async function isMerged(cwd: string, base: string, branch: string): Promi
  * or fails having changed nothing. Elsewhere `update-ref` with the old value
  * refuses if someone moved the base meanwhile.
  */
-export async function advanceBase(cwd: string, baseBranch: string, baseTip: string, target: string, checkedOutAt: string | null, reason: string): Promise<void> {
+export async function advanceBase(
+  cwd: string,
+  baseBranch: string,
+  baseTip: string,
+  target: string,
+  checkedOutAt: string | null,
+  reason: string,
+): Promise<void> {
   if (checkedOutAt) {
     await fastForwardTo(checkedOutAt, target, reason);
     return;

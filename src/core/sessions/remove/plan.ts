@@ -53,7 +53,17 @@ export type HookOp = {
   failed?: string;
 };
 export type StopAgentsOp = { op: 'stop-agents'; id: string; agents: string[]; providers: string[]; resumeArgs?: Record<string, string[] | null> };
-export type CommitOp = { op: 'commit'; id: string; path: string; branch: string; message: string; files: number; exclude: string[]; date: string; expect?: string };
+export type CommitOp = {
+  op: 'commit';
+  id: string;
+  path: string;
+  branch: string;
+  message: string;
+  files: number;
+  exclude: string[];
+  date: string;
+  expect?: string;
+};
 export type PushOp = { op: 'push'; remote: string; branch: string; cwd: string; attempts?: number };
 export type CreatePrOp = { op: 'create-pr'; id: string; base: string; head: string; title: string; body: string; url?: string };
 type Landing = {
@@ -99,7 +109,22 @@ export type DeleteBranchOp = { op: 'delete-branch'; branch: string; merged?: boo
 /** `retarget`: sessions stacked on this one (base: its branch) get its base, once it is merged there. */
 export type UnregisterOp = { op: 'unregister'; id: string; path: string; gone?: boolean; retarget?: { from: string; to: string } };
 
-export type RemoveOp = HookOp | StopAgentsOp | CommitOp | PushOp | CreatePrOp | MergeOp | SquashOp | ArchiveOp | ArtifactsOp | IgnoredOp | NestedOp | RemoveWorktreeOp | PruneOp | DeleteBranchOp | UnregisterOp;
+export type RemoveOp =
+  | HookOp
+  | StopAgentsOp
+  | CommitOp
+  | PushOp
+  | CreatePrOp
+  | MergeOp
+  | SquashOp
+  | ArchiveOp
+  | ArtifactsOp
+  | IgnoredOp
+  | NestedOp
+  | RemoveWorktreeOp
+  | PruneOp
+  | DeleteBranchOp
+  | UnregisterOp;
 
 export interface RemovePlan {
   ops: RemoveOp[];
@@ -108,7 +133,10 @@ export interface RemovePlan {
 }
 
 /** The events a strategy runs before anything changes (gates, then pre-remove). */
-export const preEvents = (strategy: Strategy): HookEvent[] => [...(strategy === 'merge' ? ['pre-merge' as const] : strategy === 'pr' ? ['pre-pr' as const] : []), 'pre-remove'];
+export const preEvents = (strategy: Strategy): HookEvent[] => [
+  ...(strategy === 'merge' ? ['pre-merge' as const] : strategy === 'pr' ? ['pre-pr' as const] : []),
+  'pre-remove',
+];
 /** Every hook event a strategy may run: what the approval is asked for. */
 export const removeEvents = (strategy: Strategy): HookEvent[] => [...preEvents(strategy), 'post-remove'];
 
@@ -132,14 +160,26 @@ export function inventoryRefusal(facts: RemoveFacts, choice: Pick<RemoveChoice, 
   }
   if (force) return null;
   if (inventory.locked !== null) {
-    return preconditionError(`The worktree of ${id} is locked${inventory.locked ? ` (${inventory.locked})` : ''}; someone asked git not to remove it.`, `Unlock it (git worktree unlock ${where}) or pass --force.`);
+    return preconditionError(
+      `The worktree of ${id} is locked${inventory.locked ? ` (${inventory.locked})` : ''}; someone asked git not to remove it.`,
+      `Unlock it (git worktree unlock ${where}) or pass --force.`,
+    );
   }
   if (inventory.processes.length) {
-    const list = inventory.processes.slice(0, 3).map((each) => `${each.pid} ${each.command}`).join('; ');
-    return preconditionError(`${inventory.processes.length} process(es) still run inside ${where}: ${list}.`, `Stop them first, or pass --force (they keep running in a deleted folder).`);
+    const list = inventory.processes
+      .slice(0, 3)
+      .map((each) => `${each.pid} ${each.command}`)
+      .join('; ');
+    return preconditionError(
+      `${inventory.processes.length} process(es) still run inside ${where}: ${list}.`,
+      `Stop them first, or pass --force (they keep running in a deleted folder).`,
+    );
   }
   if (inventory.operation && strategy !== 'abandon') {
-    return preconditionError(`A ${inventory.operation} is in progress in ${where}.`, `Finish or abort it there (git -C ${where} ${inventory.operation} --continue or --abort), or pass --force to archive the worktree as it is and go on.`);
+    return preconditionError(
+      `A ${inventory.operation} is in progress in ${where}.`,
+      `Finish or abort it there (git -C ${where} ${inventory.operation} --continue or --abort), or pass --force to archive the worktree as it is and go on.`,
+    );
   }
   const head = headProblem(inventory);
   if (head && inventory.recordedIsBranch && strategy !== 'abandon') {
@@ -166,15 +206,30 @@ interface PrTarget {
 function preparePr(facts: RemoveFacts, strategyFacts: StrategyFacts): PrTarget {
   const remote = facts.session.remote ?? facts.project.config.remote;
   if (!strategyFacts.remoteExists) {
-    throw preconditionError(`There is no remote "${remote}" to push ${facts.session.branch} to.`, `Add it (git remote add ${remote} <url>) or set "remote" in .pwt.json; or end with --strategy keep.`);
+    throw preconditionError(
+      `There is no remote "${remote}" to push ${facts.session.branch} to.`,
+      `Add it (git remote add ${remote} <url>) or set "remote" in .pwt.json; or end with --strategy keep.`,
+    );
   }
-  if (!facts.branchTip) throw preconditionError(`The branch ${facts.session.branch} no longer exists; there is nothing to open a pull request from.`, `End the session with: pwt remove ${facts.session.id} --strategy keep`);
+  if (!facts.branchTip)
+    throw preconditionError(
+      `The branch ${facts.session.branch} no longer exists; there is nothing to open a pull request from.`,
+      `End the session with: pwt remove ${facts.session.id} --strategy keep`,
+    );
   const base = facts.baseBranch ?? (facts.session.base?.startsWith(`${remote}/`) ? facts.session.base.slice(remote.length + 1) : null);
-  if (!base) throw preconditionError(`The session's base "${baseName(facts)}" is not a branch, so a pull request has nothing to target.`, `End with --strategy keep and open the PR yourself: gh pr create --head ${facts.session.branch} --base <branch>`);
+  if (!base)
+    throw preconditionError(
+      `The session's base "${baseName(facts)}" is not a branch, so a pull request has nothing to target.`,
+      `End with --strategy keep and open the PR yourself: gh pr create --head ${facts.session.branch} --base <branch>`,
+    );
   if (!facts.session.pr && strategyFacts.alreadyMerged === 'ancestor') {
-    throw preconditionError(`${facts.session.branch} has no commits beyond ${baseName(facts)}: a pull request would be empty. Nothing was changed.`, `End it with --strategy keep (or abandon), or commit work in the session first.`);
+    throw preconditionError(
+      `${facts.session.branch} has no commits beyond ${baseName(facts)}: a pull request would be empty. Nothing was changed.`,
+      `End it with --strategy keep (or abandon), or commit work in the session first.`,
+    );
   }
-  if ((!facts.session.pr || strategyFacts.recordedPr === 'CLOSED' || strategyFacts.recordedPr === 'MERGED') && strategyFacts.ghProblem) throw strategyFacts.ghProblem;
+  if ((!facts.session.pr || strategyFacts.recordedPr === 'CLOSED' || strategyFacts.recordedPr === 'MERGED') && strategyFacts.ghProblem)
+    throw strategyFacts.ghProblem;
   const goals = facts.session.goals;
   const title = goals[0] ? `${facts.session.id}: ${goals[0]}` : facts.session.id;
   const body = [
@@ -191,11 +246,15 @@ function checkMerge(facts: RemoveFacts, strategyFacts: StrategyFacts, choice: Re
   // The command to run again, with the flags that shape the merge (a hint that drops --squash would merge differently).
   const again = `pwt remove ${session.id} --strategy merge${choice.squash ? ' --squash' : ''}`;
   if (!facts.baseBranch || !facts.baseTip) {
-    throw preconditionError(`The session's base "${baseName(facts)}" is not a local branch, so there is nothing to merge into.`, `Open a PR instead (--strategy pr), or merge by hand and then run: pwt remove ${session.id} --strategy keep`);
+    throw preconditionError(
+      `The session's base "${baseName(facts)}" is not a local branch, so there is nothing to merge into.`,
+      `Open a PR instead (--strategy pr), or merge by hand and then run: pwt remove ${session.id} --strategy keep`,
+    );
   }
   const landing = strategyFacts.landing;
   if (landing?.kind === 'conflicts') {
-    const what = facts.baseAhead > 0 ? `${facts.baseBranch} moved on and merging ${session.branch} into it` : `Merging ${session.branch} into ${facts.baseBranch}`;
+    const what =
+      facts.baseAhead > 0 ? `${facts.baseBranch} moved on and merging ${session.branch} into it` : `Merging ${session.branch} into ${facts.baseBranch}`;
     throw conflictError(
       `${what} conflicts in: ${landing.files.join(', ')}. Nothing was changed.`,
       `In the session, run git merge ${facts.baseBranch}, resolve and commit; then ${again}. Or open a PR: --strategy pr.`,
@@ -234,7 +293,14 @@ function archiveOp(facts: RemoveFacts, reason: string): ArchiveOp {
 }
 
 function hookOp(facts: RemoveFacts, event: HookEvent, where: { cwd: string; commit?: string; fatal: boolean }): HookOp {
-  return { op: 'hook', event, commands: facts.project.config.hooks[event] ?? [], cwd: where.cwd, ...(where.commit ? { commit: where.commit } : {}), fatal: where.fatal };
+  return {
+    op: 'hook',
+    event,
+    commands: facts.project.config.hooks[event] ?? [],
+    cwd: where.cwd,
+    ...(where.commit ? { commit: where.commit } : {}),
+    fatal: where.fatal,
+  };
 }
 
 /**
@@ -269,7 +335,13 @@ export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, cho
     ops.push(hookOp(facts, event, { cwd: here, fatal: true, ...(onResult ? { commit: landing.commit } : {}) }));
   }
   // 2. The agents stop only once nothing can refuse any more.
-  if (facts.runningAgents.length) ops.push({ op: 'stop-agents', id: session.id, agents: facts.runningAgents.map((agent) => agent.id), providers: facts.runningAgents.map((agent) => agent.provider) });
+  if (facts.runningAgents.length)
+    ops.push({
+      op: 'stop-agents',
+      id: session.id,
+      agents: facts.runningAgents.map((agent) => agent.id),
+      providers: facts.runningAgents.map((agent) => agent.provider),
+    });
   // 3. Uncommitted work becomes the commit the facts predicted.
   if (choice.commitMessage && facts.dirty.length > 0 && facts.worktreeExists) {
     ops.push({
@@ -286,13 +358,16 @@ export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, cho
   }
   // 4. The strategy's own operations.
   if (strategy === 'pr' && pr) {
-    if (facts.baseAhead > 0) notes.push(`${pr.base} has ${facts.baseAhead} commit(s) that ${session.branch} lacks: the pull request may need a rebase or merge of ${pr.base}.`);
+    if (facts.baseAhead > 0)
+      notes.push(`${pr.base} has ${facts.baseAhead} commit(s) that ${session.branch} lacks: the pull request may need a rebase or merge of ${pr.base}.`);
     ops.push({ op: 'push', remote: pr.remote, branch: session.branch, cwd: here });
     const recordedGone = strategyFacts.recordedPr === 'CLOSED' || strategyFacts.recordedPr === 'MERGED';
     if (!session.pr || recordedGone) {
-      if (session.pr) notes.push(`The pull request recorded for ${session.id} (${session.pr}) is ${strategyFacts.recordedPr?.toLowerCase()}: opening a new one.`);
+      if (session.pr)
+        notes.push(`The pull request recorded for ${session.id} (${session.pr}) is ${strategyFacts.recordedPr?.toLowerCase()}: opening a new one.`);
       ops.push({ op: 'create-pr', id: session.id, base: pr.base, head: session.branch, title: pr.title, body: pr.body });
-    } else notes.push(`The pull request is already open${strategyFacts.recordedPr === null ? ' (as recorded; gh could not confirm its state)' : ''}: ${session.pr}`);
+    } else
+      notes.push(`The pull request is already open${strategyFacts.recordedPr === null ? ' (as recorded; gh could not confirm its state)' : ''}: ${session.pr}`);
   }
   if (strategy === 'merge' && facts.branchTip && facts.baseBranch && facts.baseTip) {
     const mode = !landing || landing.kind === 'already-merged' ? 'already-merged' : landing.kind === 'conflicts' ? 'already-merged' : landing.kind;
@@ -312,18 +387,26 @@ export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, cho
   }
   if ((strategy === 'keep' || strategy === 'pr') && strategyFacts.alreadyMerged) {
     const how = strategyFacts.alreadyMerged === 'same-tree' ? ' (squash-merged or cherry-picked)' : '';
-    notes.push(`Everything on ${session.branch} is already in ${baseName(facts)}${how}; deleting the branch would lose nothing: git branch -D ${session.branch}`);
+    notes.push(
+      `Everything on ${session.branch} is already in ${baseName(facts)}${how}; deleting the branch would lose nothing: git branch -D ${session.branch}`,
+    );
   }
   // 5. Archive: abandon's, and commits only this worktree reaches (a detached HEAD, a reset, an amend), which would die with it.
   if (strategy === 'abandon' && (facts.branchTip || facts.worktreeExists)) ops.push(archiveOp(facts, 'abandon'));
-  else if (inventory && (inventory.unreachable.length > 0 || inventory.operation) && !ops.some((op) => op.op === 'archive')) ops.push(archiveOp(facts, strategy));
+  else if (inventory && (inventory.unreachable.length > 0 || inventory.operation) && !ops.some((op) => op.op === 'archive'))
+    ops.push(archiveOp(facts, strategy));
   const saved = artifactDir(project.sessionsDir, session.id, facts.stamp);
   const nested = inventory?.nested.filter((each) => each.unsaved).map((each) => each.path) ?? [];
   if (nested.length) ops.push({ op: 'archive-nested', from: facts.path, paths: nested, to: join(saved, 'nested') });
   if (inventory?.ignoredDiffering.length) ops.push({ op: 'archive-ignored', from: facts.path, files: inventory.ignoredDiffering, to: join(saved, 'ignored') });
   if (facts.artifacts.length > 0) ops.push({ op: 'archive-artifacts', from: facts.path, files: facts.artifacts, to: saved });
   // 6. The worktree, the branch, the manifest entry (last, once the worktree is really gone).
-  const force = inventory?.locked !== null && inventory?.locked !== undefined ? 2 : strategy === 'abandon' || (inventory?.nested.length ?? 0) > 0 || inventory?.operation ? 1 : 0;
+  const force =
+    inventory?.locked !== null && inventory?.locked !== undefined
+      ? 2
+      : strategy === 'abandon' || (inventory?.nested.length ?? 0) > 0 || inventory?.operation
+        ? 1
+        : 0;
   if (facts.worktreeExists) ops.push({ op: 'remove-worktree', path: facts.path, shown: shownPath(facts), ...(force ? { force } : {}) });
   else if (facts.gitKnowsWorktree) ops.push({ op: 'prune-worktrees', path: facts.path, shown: shownPath(facts) });
   if ((strategy === 'merge' || strategy === 'abandon') && facts.branchTip) ops.push({ op: 'delete-branch', branch: session.branch });

@@ -35,7 +35,8 @@ const again = (id: string) => `Fix the cause, then run pwt remove ${id} again to
 
 export const removeRunners: Runners<RemoveOp, EndingContext> = {
   hook: {
-    title: (op) => `run the ${op.event} hook${op.commit ? ` on the merge result ${op.commit.slice(0, 10)} (in a temporary worktree)` : ''}: ${op.commands.join(' && ')}`,
+    title: (op) =>
+      `run the ${op.event} hook${op.commit ? ` on the merge result ${op.commit.slice(0, 10)} (in a temporary worktree)` : ''}: ${op.commands.join(' && ')}`,
     run: async (op, { project, hookTarget, session, onHookProgress }) => {
       const id = hookTarget?.id ?? session?.id ?? '';
       const target: HookTarget = { ...(hookTarget ?? { id, path: op.cwd, branch: '', base: '' }), cwd: op.cwd };
@@ -47,7 +48,13 @@ export const removeRunners: Runners<RemoveOp, EndingContext> = {
       const gate = { events: [op.event] };
       try {
         if (op.commit) {
-          const where = { mainPath: project.repo.mainPath, sessionsDir: project.sessionsDir, from: op.cwd, envFiles: project.config.envFiles, copy: project.config.copy };
+          const where = {
+            mainPath: project.repo.mainPath,
+            sessionsDir: project.sessionsDir,
+            from: op.cwd,
+            envFiles: project.config.envFiles,
+            copy: project.config.copy,
+          };
           return { outcomes: await inLandingWorktree(where, op.commit, (path) => runHooks(project, gate, op.event, { ...target, cwd: path }, opts)) };
         }
         return { outcomes: await runHooks(project, gate, op.event, target, opts) };
@@ -101,12 +108,16 @@ export const removeRunners: Runners<RemoveOp, EndingContext> = {
     },
   },
   merge: {
-    title: (op) => `merge ${op.branch} into ${op.into} (${op.mode === 'fast-forward' ? 'fast-forward' : op.mode === 'already-merged' ? 'already merged: nothing to do' : `merge commit ${op.target?.slice(0, 10) ?? ''}`})`,
+    title: (op) =>
+      `merge ${op.branch} into ${op.into} (${op.mode === 'fast-forward' ? 'fast-forward' : op.mode === 'already-merged' ? 'already merged: nothing to do' : `merge commit ${op.target?.slice(0, 10) ?? ''}`})`,
     slow: true,
     run: (op, context) => land(op, context),
   },
   'squash-merge': {
-    title: (op) => (op.mode === 'already-merged' ? `squash ${op.branch} into ${op.into} (already merged: nothing to do)` : `squash ${op.branch} into one commit on ${op.into}`),
+    title: (op) =>
+      op.mode === 'already-merged'
+        ? `squash ${op.branch} into ${op.into} (already merged: nothing to do)`
+        : `squash ${op.branch} into one commit on ${op.into}`,
     slow: true,
     run: (op, context) => land(op, context),
   },
@@ -155,7 +166,8 @@ export const removeRunners: Runners<RemoveOp, EndingContext> = {
    */
   'remove-worktree': {
     title: (op) => `git worktree remove ${op.force ? '--force '.repeat(op.force) : ''}${op.shown}${op.branch ? ` (branch ${op.branch} kept)` : ''}`,
-    run: async (op, { project }) => void (await git(project.repo.mainPath, ['worktree', 'remove', ...Array<string>(op.force ?? 0).fill('--force'), '--', op.path])),
+    run: async (op, { project }) =>
+      void (await git(project.repo.mainPath, ['worktree', 'remove', ...Array<string>(op.force ?? 0).fill('--force'), '--', op.path])),
   },
   'prune-worktrees': {
     title: (op) => (op.shown ? `the worktree ${op.shown} is already gone: git worktree prune` : 'git worktree prune'),
@@ -182,7 +194,10 @@ export const removeRunners: Runners<RemoveOp, EndingContext> = {
       }
       const live = (await listWorktrees(project.repo.mainPath)).some((entry) => !entry.prunable && realPath(entry.path) === realPath(op.path));
       if (live && existsSync(op.path)) {
-        throw preconditionError(`The worktree ${op.path} still exists, so ${op.id} stays in the manifest.`, `Close what holds it open, then run pwt remove ${op.id} again.`);
+        throw preconditionError(
+          `The worktree ${op.path} still exists, so ${op.id} stays in the manifest.`,
+          `Close what holds it open, then run pwt remove ${op.id} again.`,
+        );
       }
       await updateManifest(project, (manifest) => {
         // The record as it is now: earlier steps may have changed it (stopped agents record their resume args).
@@ -200,16 +215,29 @@ export const removeRunners: Runners<RemoveOp, EndingContext> = {
  * tested): the base moves from the tip it was built on to exactly that
  * commit, or nothing happens.
  */
-async function land(op: Extract<RemoveOp, { op: 'merge' }> | Extract<RemoveOp, { op: 'squash-merge' }>, { project }: EndingContext): Promise<{ commit: string } | void> {
+async function land(
+  op: Extract<RemoveOp, { op: 'merge' }> | Extract<RemoveOp, { op: 'squash-merge' }>,
+  { project }: EndingContext,
+): Promise<{ commit: string } | void> {
   if (op.mode === 'already-merged' || !op.from || !op.tip || !op.target) return;
   const mainPath = project.repo.mainPath;
   const retry = `Run pwt remove ${op.id} --strategy merge${op.op === 'squash-merge' ? ' --squash' : ''} again.`;
   const tip = await resolveCommit(mainPath, `refs/heads/${op.branch}`);
   if (tip !== op.tip) {
-    throw preconditionError(`${op.branch} moved while pwt worked (it is at ${tip?.slice(0, 10) ?? 'nothing'}, not ${op.tip.slice(0, 10)}); nothing was merged.`, retry);
+    throw preconditionError(
+      `${op.branch} moved while pwt worked (it is at ${tip?.slice(0, 10) ?? 'nothing'}, not ${op.tip.slice(0, 10)}); nothing was merged.`,
+      retry,
+    );
   }
   const verb = op.op === 'squash-merge' ? 'squash-merge' : 'merge';
-  await moveBase(mainPath, { branch: op.into, from: op.from, to: op.target, checkedOutAt: op.checkedOutAt ?? null, reason: `pwt: ${verb} ${op.branch} into ${op.into}`, again: retry });
+  await moveBase(mainPath, {
+    branch: op.into,
+    from: op.from,
+    to: op.target,
+    checkedOutAt: op.checkedOutAt ?? null,
+    reason: `pwt: ${verb} ${op.branch} into ${op.into}`,
+    again: retry,
+  });
   // Verify, not assume: a merge's base must now hold the branch.
   if (op.op === 'merge' && !(await isAncestor(mainPath, op.tip, op.target))) {
     throw preconditionError(`${op.into} does not contain ${op.branch} after the merge step; the branch is kept.`, again(op.id));

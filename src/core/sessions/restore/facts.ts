@@ -41,8 +41,13 @@ async function pickArchive(project: Project, name: string, at: string | undefine
   if (entries.length === 0) {
     const names = await archivedNames(mainPath);
     const branch = `${project.config.branchPrefix}${name}`;
-    const branchHint = (await resolveCommit(mainPath, `refs/heads/${branch}`)) ? ` The branch ${branch} still exists: pwt open ${name} makes it a session again.` : '';
-    throw preconditionError(`Nothing to restore for "${name}": no archive under refs/pwt/archive/${name}/.${branchHint}`, names.length ? `Archived sessions: ${names.join(', ')}` : 'pwt remove --strategy abandon (and cleanup --delete-branch) create archives.');
+    const branchHint = (await resolveCommit(mainPath, `refs/heads/${branch}`))
+      ? ` The branch ${branch} still exists: pwt open ${name} makes it a session again.`
+      : '';
+    throw preconditionError(
+      `Nothing to restore for "${name}": no archive under refs/pwt/archive/${name}/.${branchHint}`,
+      names.length ? `Archived sessions: ${names.join(', ')}` : 'pwt remove --strategy abandon (and cleanup --delete-branch) create archives.',
+    );
   }
   if (at === undefined) return mostComplete(entries);
   const entry = entries.find((each) => each.stamp === at);

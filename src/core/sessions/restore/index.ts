@@ -69,7 +69,14 @@ async function restoreLocked(project: Project, opts: RestoreOptions): Promise<Re
   // The steps' git calls run through zx (git/workflow-shell.ts).
   if (!opts.dryRun) await useWorkflowShell();
   if (!opts.dryRun) assertWritable([project.sessionsDir, join(project.sessionsDir, '.pwt')], `pwt restore ${opts.name}`);
-  if (!opts.dryRun) recordIntent(project.sessionsDir, { kind: 'restore', id: opts.name, command: `pwt restore ${shellWord(opts.name)}`, options: { at: facts.entry.stamp, ref: facts.entry.ref }, ops: plan.ops });
+  if (!opts.dryRun)
+    recordIntent(project.sessionsDir, {
+      kind: 'restore',
+      id: opts.name,
+      command: `pwt restore ${shellWord(opts.name)}`,
+      options: { at: facts.entry.stamp, ref: facts.entry.ref },
+      ops: plan.ops,
+    });
   const run = executePlan(plan.ops, restoreRunners, project, { rollback: true, dryRun: opts.dryRun, onStep: opts.onStep });
   const actions = opts.dryRun
     ? await run
@@ -83,8 +90,19 @@ async function restoreLocked(project: Project, opts: RestoreOptions): Promise<Re
   }
   const { session } = plan;
   const path = facts.path;
-  const result: RestoreResult = { session, path, entry: facts.entry, actions: actions.map(reported), titles: planTitles(plan.ops, restoreRunners), hooks: [], archives: facts.archives, leftFolder: leftFolder(project, facts.entry), ...(gate.note ? { hookNote: gate.note } : {}) };
-  if (!opts.dryRun) await runPostCreate(project, gate, { id: session.id, path, branch: plan.branch, base: session.base ?? session.baseCommit ?? '' }, hookOptions, result);
+  const result: RestoreResult = {
+    session,
+    path,
+    entry: facts.entry,
+    actions: actions.map(reported),
+    titles: planTitles(plan.ops, restoreRunners),
+    hooks: [],
+    archives: facts.archives,
+    leftFolder: leftFolder(project, facts.entry),
+    ...(gate.note ? { hookNote: gate.note } : {}),
+  };
+  if (!opts.dryRun)
+    await runPostCreate(project, gate, { id: session.id, path, branch: plan.branch, base: session.base ?? session.baseCommit ?? '' }, hookOptions, result);
   return result;
 }
 
@@ -101,8 +119,25 @@ async function finishRestore(project: Project, intent: Intent<RestoreOp>, opts: 
   await useWorkflowShell();
   const actions = await finishIntent(project, intent, { onStep: opts.onStep });
   const { session } = register;
-  const result: RestoreResult = { session, path: add.path, entry, actions: actions.map((action) => reported(action as RestoreOp & Record<string, unknown>)), titles: planTitles(intent.ops, restoreRunners), hooks: [], finished: intent.startedAt, archives, leftFolder: leftFolder(project, entry), ...(gate.note ? { hookNote: gate.note } : {}) };
-  await runPostCreate(project, gate, { id: session.id, path: add.path, branch: add.branch, base: session.base ?? session.baseCommit ?? '' }, hookOptions, result);
+  const result: RestoreResult = {
+    session,
+    path: add.path,
+    entry,
+    actions: actions.map((action) => reported(action as RestoreOp & Record<string, unknown>)),
+    titles: planTitles(intent.ops, restoreRunners),
+    hooks: [],
+    finished: intent.startedAt,
+    archives,
+    leftFolder: leftFolder(project, entry),
+    ...(gate.note ? { hookNote: gate.note } : {}),
+  };
+  await runPostCreate(
+    project,
+    gate,
+    { id: session.id, path: add.path, branch: add.branch, base: session.base ?? session.baseCommit ?? '' },
+    hookOptions,
+    result,
+  );
   return result;
 }
 

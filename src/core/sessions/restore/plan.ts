@@ -30,14 +30,28 @@ export function planRestore(facts: RestoreFacts): RestorePlan {
   // A worktree archived with a detached HEAD has no branch of its own: give it the session's.
   const branch = meta.branch === 'HEAD' ? `${facts.branchPrefix}${name}` : meta.branch;
   const tip = meta.tip ?? meta.head;
-  if (facts.sessionTaken) throw preconditionError(`A session named "${name}" exists already; restoring would overwrite it.`, `End it first (pwt remove ${name}) or use it as it is: pcd ${name}`);
+  if (facts.sessionTaken)
+    throw preconditionError(
+      `A session named "${name}" exists already; restoring would overwrite it.`,
+      `End it first (pwt remove ${name}) or use it as it is: pcd ${name}`,
+    );
   if (facts.pathTaken && facts.pathIsWorktree) {
-    throw preconditionError(`The folder ${path} is in the way: it is a git worktree pwt has no session for.`, `pwt cleanup adopts it as a session ${name} (then pwt remove ${name} --strategy abandon archives it), or remove it with git worktree remove; then run pwt restore ${name} again.`);
+    throw preconditionError(
+      `The folder ${path} is in the way: it is a git worktree pwt has no session for.`,
+      `pwt cleanup adopts it as a session ${name} (then pwt remove ${name} --strategy abandon archives it), or remove it with git worktree remove; then run pwt restore ${name} again.`,
+    );
   }
-  if (facts.pathTaken) throw preconditionError(`The folder ${path} is in the way.`, 'Move it away (pwt cleanup moves stray folders into .archive/strays/) and run pwt restore again.');
+  if (facts.pathTaken)
+    throw preconditionError(
+      `The folder ${path} is in the way.`,
+      'Move it away (pwt cleanup moves stray folders into .archive/strays/) and run pwt restore again.',
+    );
   const existing = facts.branchTips[branch] ?? null;
   if (existing && existing !== tip) {
-    throw preconditionError(`The branch ${branch} exists and points elsewhere (${existing.slice(0, 10)}, the archive has ${tip.slice(0, 10)}).`, `Rename or delete it first (git branch -m ${branch} <other>), then run pwt restore ${name} again.`);
+    throw preconditionError(
+      `The branch ${branch} exists and points elsewhere (${existing.slice(0, 10)}, the archive has ${tip.slice(0, 10)}).`,
+      `Rename or delete it first (git branch -m ${branch} <other>), then run pwt restore ${name} again.`,
+    );
   }
 
   const old = meta.session;

@@ -22,7 +22,11 @@ export const restoreRunners: Runners<RestoreOp, Project> = {
     run: async (op, project) => {
       mkdirSync(project.sessionsDir, { recursive: true });
       const added = await gitProbe(project.repo.mainPath, ['worktree', 'add', '--quiet', '--', op.path, op.branch], { [CREATING_ENV]: '1' });
-      if (added.code !== 0) throw preconditionError(`git worktree add failed: ${added.stderr.trim().split('\n').pop() ?? `exit ${added.code}`}`, 'Nothing was left behind; fix what git says and run pwt restore again.');
+      if (added.code !== 0)
+        throw preconditionError(
+          `git worktree add failed: ${added.stderr.trim().split('\n').pop() ?? `exit ${added.code}`}`,
+          'Nothing was left behind; fix what git says and run pwt restore again.',
+        );
     },
     undo: async (op, project) => {
       await gitProbe(project.repo.mainPath, ['worktree', 'remove', '--force', '--force', '--', op.path]);

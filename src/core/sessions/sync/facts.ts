@@ -53,10 +53,19 @@ export async function baseTipOf(mainPath: string, base: string): Promise<string 
   return resolveCommit(mainPath, base);
 }
 
-const IN_PROGRESS: Array<[string, string]> = [['rebase-merge', 'a rebase'], ['rebase-apply', 'a rebase'], ['MERGE_HEAD', 'a merge'], ['CHERRY_PICK_HEAD', 'a cherry-pick'], ['REVERT_HEAD', 'a revert']];
+const IN_PROGRESS: Array<[string, string]> = [
+  ['rebase-merge', 'a rebase'],
+  ['rebase-apply', 'a rebase'],
+  ['MERGE_HEAD', 'a merge'],
+  ['CHERRY_PICK_HEAD', 'a cherry-pick'],
+  ['REVERT_HEAD', 'a revert'],
+];
 
 async function operationInProgress(path: string): Promise<string | null> {
-  const files = await gitPaths(path, IN_PROGRESS.map(([marker]) => marker));
+  const files = await gitPaths(
+    path,
+    IN_PROGRESS.map(([marker]) => marker),
+  );
   const found = IN_PROGRESS.find((_, index) => files[index] && existsSync(files[index] as string));
   return found ? found[1] : null;
 }

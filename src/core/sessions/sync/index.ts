@@ -54,13 +54,39 @@ export async function syncSession(project: Project, opts: SyncOptions): Promise<
   if (pending) {
     await useWorkflowShell();
     const actions = await finishIntent(project, pending, { onStep: opts.onStep });
-    return { session: facts.session, path: facts.path, base: facts.base as string, behind: facts.behind, actions: actions as Reported<SyncOp>[], titles: planTitles(pending.ops as SyncOp[], syncRunners), dryRun: false, notes: [], finished: pending.startedAt };
+    return {
+      session: facts.session,
+      path: facts.path,
+      base: facts.base as string,
+      behind: facts.behind,
+      actions: actions as Reported<SyncOp>[],
+      titles: planTitles(pending.ops as SyncOp[], syncRunners),
+      dryRun: false,
+      notes: [],
+      finished: pending.startedAt,
+    };
   }
   const plan = planSync(facts, opts);
   if (plan.ops.length > 0 && !opts.dryRun) await useWorkflowShell();
-  if (plan.ops.length > 0 && !opts.dryRun) recordIntent(project.sessionsDir, { kind: 'sync', id, command: `pwt sync ${shellWord(id)}${opts.mode === 'rebase' ? ' --rebase' : ''}`, options: { mode: opts.mode, force: Boolean(opts.force) }, ops: plan.ops });
+  if (plan.ops.length > 0 && !opts.dryRun)
+    recordIntent(project.sessionsDir, {
+      kind: 'sync',
+      id,
+      command: `pwt sync ${shellWord(id)}${opts.mode === 'rebase' ? ' --rebase' : ''}`,
+      options: { mode: opts.mode, force: Boolean(opts.force) },
+      ops: plan.ops,
+    });
   const run = executePlan(plan.ops, syncRunners, project, { dryRun: opts.dryRun, onStep: opts.onStep, spin: opts.spin });
   // A step that failed left the session as it was (each lands whole): the intent goes with it.
   const actions = plan.ops.length > 0 && !opts.dryRun ? await run.finally(() => clearIntent(project.sessionsDir, id)) : await run;
-  return { session: facts.session, path: facts.path, base: facts.base as string, behind: facts.behind, actions, titles: planTitles(plan.ops, syncRunners), dryRun: Boolean(opts.dryRun), notes: plan.notes };
+  return {
+    session: facts.session,
+    path: facts.path,
+    base: facts.base as string,
+    behind: facts.behind,
+    actions,
+    titles: planTitles(plan.ops, syncRunners),
+    dryRun: Boolean(opts.dryRun),
+    notes: plan.notes,
+  };
 }

@@ -27,13 +27,24 @@ const listed = (paths: string[]) => `${paths.slice(0, 8).join(', ')}${paths.leng
 export function planSync(facts: SyncFacts, opts: { mode: SyncMode; force?: boolean }): SyncPlan {
   const { session, path } = facts;
   const id = session.id;
-  if (!facts.base) throw preconditionError(`Session ${id} has no recorded base to sync from.`, `Merge the branch you want by hand in ${path} (git merge <branch>).`);
+  if (!facts.base)
+    throw preconditionError(`Session ${id} has no recorded base to sync from.`, `Merge the branch you want by hand in ${path} (git merge <branch>).`);
   if (facts.runningAgents.length > 0 && !opts.force) {
-    throw preconditionError(`An agent is running in ${id} (${facts.runningAgents.join(', ')}); changing its files under it would confuse it.`, 'Stop it first (pwt agent stop), or pass --force to sync anyway.');
+    throw preconditionError(
+      `An agent is running in ${id} (${facts.runningAgents.join(', ')}); changing its files under it would confuse it.`,
+      'Stop it first (pwt agent stop), or pass --force to sync anyway.',
+    );
   }
-  if (facts.operation) throw preconditionError(`${facts.operation} is in progress in ${path}.`, `Finish or abort it there first (git status says how), then run pwt sync ${id} again.`);
+  if (facts.operation)
+    throw preconditionError(
+      `${facts.operation} is in progress in ${path}.`,
+      `Finish or abort it there first (git status says how), then run pwt sync ${id} again.`,
+    );
   if (facts.headBranch !== session.branch) {
-    throw preconditionError(`The worktree of ${id} is ${facts.headBranch ? `on ${facts.headBranch}` : 'on a detached HEAD'}, not on ${session.branch}.`, `Check out ${session.branch} there first: git -C "${path}" switch ${session.branch}`);
+    throw preconditionError(
+      `The worktree of ${id} is ${facts.headBranch ? `on ${facts.headBranch}` : 'on a detached HEAD'}, not on ${session.branch}.`,
+      `Check out ${session.branch} there first: git -C "${path}" switch ${session.branch}`,
+    );
   }
   if (facts.changes.length > 0) {
     throw preconditionError(
@@ -54,8 +65,13 @@ export function planSync(facts: SyncFacts, opts: { mode: SyncMode; force?: boole
     );
   }
   if (opts.mode === 'merge') {
-    return { ops: [{ op: 'merge', path, base: facts.base, into: session.branch, tip: facts.tip, baseTip: facts.baseTip, tree: facts.merged.tree }, record], notes: [] };
+    return {
+      ops: [{ op: 'merge', path, base: facts.base, into: session.branch, tip: facts.tip, baseTip: facts.baseTip, tree: facts.merged.tree }, record],
+      notes: [],
+    };
   }
-  const notes = facts.pushedBefore ? [`${session.branch} was pushed before and a rebase rewrites its commits: the next push needs git push --force-with-lease.`] : [];
+  const notes = facts.pushedBefore
+    ? [`${session.branch} was pushed before and a rebase rewrites its commits: the next push needs git push --force-with-lease.`]
+    : [];
   return { ops: [{ op: 'rebase', path, branch: session.branch, onto: facts.base, baseTip: facts.baseTip }, record], notes };
 }

@@ -34,9 +34,15 @@ export const syncRunners: Runners<SyncOp, Project> = {
       const conflicted = await conflictedPaths(op.path);
       await abortRebase(op.path);
       if (conflicted.length > 0) {
-        throw conflictError(`Rebasing ${op.branch} onto ${op.onto} conflicts at one of its commits in: ${listed(conflicted)}. The rebase was undone; nothing changed.`, `Use pwt sync --merge (the whole branch merges cleanly), or rebase by hand in ${op.path}.`);
+        throw conflictError(
+          `Rebasing ${op.branch} onto ${op.onto} conflicts at one of its commits in: ${listed(conflicted)}. The rebase was undone; nothing changed.`,
+          `Use pwt sync --merge (the whole branch merges cleanly), or rebase by hand in ${op.path}.`,
+        );
       }
-      throw preconditionError(`git rebase failed and was undone: ${rebased.stderr.trim() || rebased.stdout.trim()}`, `Look at it in ${op.path}, or use pwt sync --merge.`);
+      throw preconditionError(
+        `git rebase failed and was undone: ${rebased.stderr.trim() || rebased.stdout.trim()}`,
+        `Look at it in ${op.path}, or use pwt sync --merge.`,
+      );
     },
   },
   record: {

@@ -16,15 +16,27 @@ const REFRESH_MS = 2_000;
 function rowsOf(report: HostReport): SessionRow[] {
   return report.sessions.map((remote): SessionRow => {
     const raw = remote as Record<string, any>;
-    const session = { id: remote.id, branch: String(raw.branch ?? ''), worktree: '', startedAt: String(raw.startedAt ?? ''), goals: Array.isArray(raw.goals) ? raw.goals : [], status: 'active' } as SessionRecord;
-    const agents: AgentRow[] = report.reachable && Array.isArray(raw.agents)
-      ? raw.agents.map((agent: Record<string, any>) => ({
-          agent: { ...agent, session: remote.id } as unknown as AgentEntry,
-          status: agent.status ?? 'unknown',
-          activity: agent.activity ? { activity: agent.activity, activitySource: agent.activitySource ?? 'screen', activitySince: agent.activitySince ?? new Date().toISOString() } : null,
-        }))
-      : [];
-    const git = report.reachable ? { ahead: raw.ahead ?? null, behind: raw.behind ?? null, changes: typeof raw.changes === 'number' ? raw.changes : null } : null;
+    const session = {
+      id: remote.id,
+      branch: String(raw.branch ?? ''),
+      worktree: '',
+      startedAt: String(raw.startedAt ?? ''),
+      goals: Array.isArray(raw.goals) ? raw.goals : [],
+      status: 'active',
+    } as SessionRecord;
+    const agents: AgentRow[] =
+      report.reachable && Array.isArray(raw.agents)
+        ? raw.agents.map((agent: Record<string, any>) => ({
+            agent: { ...agent, session: remote.id } as unknown as AgentEntry,
+            status: agent.status ?? 'unknown',
+            activity: agent.activity
+              ? { activity: agent.activity, activitySource: agent.activitySource ?? 'screen', activitySince: agent.activitySince ?? new Date().toISOString() }
+              : null,
+          }))
+        : [];
+    const git = report.reachable
+      ? { ahead: raw.ahead ?? null, behind: raw.behind ?? null, changes: typeof raw.changes === 'number' ? raw.changes : null }
+      : null;
     return { session, path: String(raw.path ?? ''), current: false, git, agents, host: report.host, reachable: report.reachable };
   });
 }

@@ -85,8 +85,15 @@ export class WatchModel {
     const current = repo.isMain ? null : (sessionAtWorktree(repo.mainPath, manifest, repo.worktreePath)?.id ?? null);
     const rows = sessions.map((session): SessionRow => {
       const path = sessionPath(repo.mainPath, session);
-      const agents = entries.filter((e) => e.session === session).map((e) => ({ agent: e.agent, status: e.checked.status, activity: activity.get(e.agent.id) ?? null }));
-      this.refreshGit(session, path, agents.some((a) => a.activity?.activity === 'working'), now);
+      const agents = entries
+        .filter((e) => e.session === session)
+        .map((e) => ({ agent: e.agent, status: e.checked.status, activity: activity.get(e.agent.id) ?? null }));
+      this.refreshGit(
+        session,
+        path,
+        agents.some((a) => a.activity?.activity === 'working'),
+        now,
+      );
       return { session, path, current: session.id === current, git: this.git.get(session.id)?.facts ?? null, agents };
     });
     return { project: repo.project, sessions: rows, at: now };

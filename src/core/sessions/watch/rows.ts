@@ -27,7 +27,10 @@ function sessionRank(row: SessionRow): number {
 }
 
 export function orderSessions(rows: SessionRow[]): SessionRow[] {
-  return rows.map((row, index) => ({ row, index })).sort((a, b) => sessionRank(a.row) - sessionRank(b.row) || a.index - b.index).map(({ row }) => row);
+  return rows
+    .map((row, index) => ({ row, index }))
+    .sort((a, b) => sessionRank(a.row) - sessionRank(b.row) || a.index - b.index)
+    .map(({ row }) => row);
 }
 
 /** "12s", "4m", "3h", "2d". */
@@ -43,7 +46,11 @@ function gitText(row: SessionRow): string {
   if (row.reachable === false) return 'unreachable';
   if (!row.git) return '…';
   const { ahead, behind, changes } = row.git;
-  const parts = [ahead === null ? null : `↑${ahead}`, behind === null ? null : `↓${behind}`, changes === null ? null : changes === 0 ? 'clean' : `${changes} changed`];
+  const parts = [
+    ahead === null ? null : `↑${ahead}`,
+    behind === null ? null : `↓${behind}`,
+    changes === null ? null : changes === 0 ? 'clean' : `${changes} changed`,
+  ];
   return parts.filter(Boolean).join(' ') || '?';
 }
 
@@ -65,9 +72,22 @@ export function frameLines(frame: WatchFrame): Line[] {
     const waiting = row.agents.some((a) => a.activity?.activity === 'waiting');
     const goal = row.session.goals[0] ?? '';
     const host = hostWidth ? pad(row.host ?? '-', hostWidth) : '';
-    lines.push({ kind: 'session', sessionId: row.session.id, text: `${host}${pad(row.session.id, nameWidth)}${pad(gitText(row), 18)}${goal}`, waiting, current: row.current });
+    lines.push({
+      kind: 'session',
+      sessionId: row.session.id,
+      text: `${host}${pad(row.session.id, nameWidth)}${pad(gitText(row), 18)}${goal}`,
+      waiting,
+      current: row.current,
+    });
     for (const agent of row.agents) {
-      lines.push({ kind: 'agent', sessionId: row.session.id, agentId: agent.agent.id, text: `${' '.repeat(hostWidth ? hostWidth + 1 : 0)}  ${agentText(agent, frame.at)}`, waiting: agent.activity?.activity === 'waiting', current: row.current });
+      lines.push({
+        kind: 'agent',
+        sessionId: row.session.id,
+        agentId: agent.agent.id,
+        text: `${' '.repeat(hostWidth ? hostWidth + 1 : 0)}  ${agentText(agent, frame.at)}`,
+        waiting: agent.activity?.activity === 'waiting',
+        current: row.current,
+      });
     }
   }
   return lines;

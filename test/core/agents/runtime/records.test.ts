@@ -22,7 +22,15 @@ async function world(): Promise<{ project: Project; test: TestProject }> {
   worlds.push(test);
   const project = await openProject(test.main);
   await updateManifest(project, (manifest) => {
-    for (const id of ['a', 'b']) manifest.sessions.push({ id, branch: `session/${id}`, worktree: `../app-sessions/${id}`, startedAt: '2026-01-01T00:00:00.000Z', goals: [], status: 'active' });
+    for (const id of ['a', 'b'])
+      manifest.sessions.push({
+        id,
+        branch: `session/${id}`,
+        worktree: `../app-sessions/${id}`,
+        startedAt: '2026-01-01T00:00:00.000Z',
+        goals: [],
+        status: 'active',
+      });
   });
   return { project, test };
 }
@@ -45,12 +53,23 @@ describe('agent record store', () => {
     await updateAgents(project, 'a', (agents) => void agents.push(entry('a-claude')));
     const file = agentRecordPath(project.sessionsDir, 'a-claude');
     expect(file).toBe(join(project.sessionsDir, '.pwt', 'agents', 'a-claude.session.json'));
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ agentId: 'a-claude', session: 'a', provider: 'claude', cliCommand: ['claude', '--session-id', 'x'], tmuxSession: null, vendorSessionId: null, spawnedAt: '2026-01-01T00:00:00.000Z', status: 'running' });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      agentId: 'a-claude',
+      session: 'a',
+      provider: 'claude',
+      cliCommand: ['claude', '--session-id', 'x'],
+      tmuxSession: null,
+      vendorSessionId: null,
+      spawnedAt: '2026-01-01T00:00:00.000Z',
+      status: 'running',
+    });
 
     const patched = await patchAgent(project, 'a', 'a-claude', { vendorSessionId: 'v1', status: 'stopped', stoppedAt: '2026-01-02T00:00:00.000Z' });
     expect(patched).toMatchObject({ vendorSessionId: 'v1', status: 'stopped' });
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ vendorSessionId: 'v1', status: 'stopped' });
-    expect((await readManifest(project))?.sessions.find((s) => s.id === 'a')?.agents).toEqual([{ ...entry('a-claude'), vendorSessionId: 'v1', status: 'stopped', stoppedAt: '2026-01-02T00:00:00.000Z' }]);
+    expect((await readManifest(project))?.sessions.find((s) => s.id === 'a')?.agents).toEqual([
+      { ...entry('a-claude'), vendorSessionId: 'v1', status: 'stopped', stoppedAt: '2026-01-02T00:00:00.000Z' },
+    ]);
 
     expect(await patchAgent(project, 'a', 'nope', { status: 'exited' })).toBeNull();
     expect(await patchAgent(project, 'gone', 'a-claude', { status: 'exited' })).toBeNull();
@@ -62,10 +81,22 @@ describe('agent record store', () => {
 
   it('concurrent changes to two sessions keep both (each reads its session fresh under the lock)', async () => {
     const { project } = await world();
-    await Promise.all(Array.from({ length: 6 }, (_, i) => updateAgents(project, i % 2 ? 'a' : 'b', (agents) => void agents.push(entry(`${i % 2 ? 'a' : 'b'}-p${i}`)))));
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) => updateAgents(project, i % 2 ? 'a' : 'b', (agents) => void agents.push(entry(`${i % 2 ? 'a' : 'b'}-p${i}`)))),
+    );
     const manifest = await readManifest(project);
-    expect(manifest?.sessions.find((s) => s.id === 'a')?.agents?.map((a) => (a as AgentEntry).id).sort()).toEqual(['a-p1', 'a-p3', 'a-p5']);
-    expect(manifest?.sessions.find((s) => s.id === 'b')?.agents?.map((a) => (a as AgentEntry).id).sort()).toEqual(['b-p0', 'b-p2', 'b-p4']);
+    expect(
+      manifest?.sessions
+        .find((s) => s.id === 'a')
+        ?.agents?.map((a) => (a as AgentEntry).id)
+        .sort(),
+    ).toEqual(['a-p1', 'a-p3', 'a-p5']);
+    expect(
+      manifest?.sessions
+        .find((s) => s.id === 'b')
+        ?.agents?.map((a) => (a as AgentEntry).id)
+        .sort(),
+    ).toEqual(['b-p0', 'b-p2', 'b-p4']);
   }, 60_000);
 });
 
@@ -73,8 +104,19 @@ describe('checked status', () => {
   it('running only while the recorded process lives in the tagged pane; exited after a crash or a killed server; unknown while its process lives where tmux cannot show it', async () => {
     const { test } = await world();
     const launch = async (agentId: string, argv: string[]) => {
-      const made = await newAgentWindow({ tmuxSession: 'app/a', main: test.main, session: 'a', agentId, windowName: 'claude', cwd: test.main, env: process.env, argv });
-      return entry(agentId, { tmux: { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) } });
+      const made = await newAgentWindow({
+        tmuxSession: 'app/a',
+        main: test.main,
+        session: 'a',
+        agentId,
+        windowName: 'claude',
+        cwd: test.main,
+        env: process.env,
+        argv,
+      });
+      return entry(agentId, {
+        tmux: { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) },
+      });
     };
     const long = await launch('a-claude', ['sleep', '60']);
     const crashing = await launch('a-codex', ['sh', '-c', 'read x; exit 1']);

@@ -30,7 +30,14 @@ function realHome(): { world: TempHome; env: NodeJS.ProcessEnv; state: string } 
 }
 
 const lines = (...events: unknown[]) => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
-const event = (type: string, data: Record<string, unknown>, timestamp: string, extra: Record<string, unknown> = {}) => ({ type, data, id: `${type}-${timestamp}`, timestamp, parentId: null, ...extra });
+const event = (type: string, data: Record<string, unknown>, timestamp: string, extra: Record<string, unknown> = {}) => ({
+  type,
+  data,
+  id: `${type}-${timestamp}`,
+  timestamp,
+  parentId: null,
+  ...extra,
+});
 
 describe('copilot adapter', () => {
   it('reads a real resumed session: the typed prompt (not the transformed one), the bash call with its output, both turns in order', async () => {
@@ -68,7 +75,9 @@ describe('copilot adapter', () => {
     const [session] = await copilot.listSessions(FIXTURE_CWD, world.env);
     expect(session).toMatchObject({ id: 'a995dbc4-4649-4073-82de-afcbbc8aec81', startedAt: '2026-05-01T10:15:30.300Z', messages: 3 });
     const transcript = await copilot.readTranscript('a995dbc4', { cwd: FIXTURE_CWD, env: world.env });
-    expect(transcript.messages[1]!.tools).toEqual([{ name: 'view', input: { path: '/home/dev/work/acme-app/src/cli.ts' }, output: expect.stringContaining('export function main') }]);
+    expect(transcript.messages[1]!.tools).toEqual([
+      { name: 'view', input: { path: '/home/dev/work/acme-app/src/cli.ts' }, output: expect.stringContaining('export function main') },
+    ]);
   });
 
   it("leaves out sub-agents' events, tolerates a half-written last line, reads the flat legacy layout", async () => {
@@ -79,7 +88,11 @@ describe('copilot adapter', () => {
       lines(
         event('session.start', { sessionId: id, startTime: '2026-11-21T10:00:00.000Z', context: { cwd: REAL_CWD } }, '2026-11-21T10:00:00.000Z'),
         event('user.message', { content: 'delegate it' }, '2026-11-21T10:00:01.000Z'),
-        event('assistant.message', { messageId: 'm1', content: '', toolRequests: [{ toolCallId: 't1', name: 'task', arguments: { prompt: 'sub' } }] }, '2026-11-21T10:00:02.000Z'),
+        event(
+          'assistant.message',
+          { messageId: 'm1', content: '', toolRequests: [{ toolCallId: 't1', name: 'task', arguments: { prompt: 'sub' } }] },
+          '2026-11-21T10:00:02.000Z',
+        ),
         event('user.message', { content: 'sub-agent prompt', parentToolCallId: 't1' }, '2026-11-21T10:00:03.000Z'),
         event('assistant.message', { messageId: 'm2', content: 'sub-agent answer' }, '2026-11-21T10:00:04.000Z', { agentId: 'agent-1' }),
         event('tool.execution_complete', { toolCallId: 't1', success: false, error: { message: 'sub-agent gave up' } }, '2026-11-21T10:00:05.000Z'),
@@ -97,13 +110,28 @@ describe('copilot adapter', () => {
     expect(await copilot.captureSessionId(REAL_CWD, new Date('2026-11-21T09:29:10Z'), env)).toBe(TOOL_ID);
     expect(await copilot.captureSessionId(REAL_CWD, new Date('2026-11-21T09:00:00Z'), env)).toBe(PLAIN_ID);
     expect(await copilot.captureSessionId(REAL_CWD, new Date('2026-11-21T10:00:00Z'), env)).toBeNull();
-    await expect(copilot.readTranscript('cccccccc-0000-4000-8000-000000000000', { env })).rejects.toMatchObject({ exitCode: 3, hint: expect.stringContaining('pwt agent sessions') });
+    await expect(copilot.readTranscript('cccccccc-0000-4000-8000-000000000000', { env })).rejects.toMatchObject({
+      exitCode: 3,
+      hint: expect.stringContaining('pwt agent sessions'),
+    });
   });
 
   it('start and resume commands: a chosen id, -p headless, -i interactive, --resume=<id> and never --continue', () => {
     const id = '0f0f0f0f-1111-4222-8333-444444444444';
-    expect(copilot.startCommand({ cwd: '/w', sessionId: id, prompt: 'hi', headless: true })).toEqual({ cmd: 'copilot', args: ['--session-id', id, '-p', 'hi'], cwd: '/w', sessionId: id });
-    expect(copilot.startCommand({ cwd: '/w', sessionId: id, prompt: 'hi', name: 'fix-login' }).args).toEqual(['--session-id', id, '--name', 'fix-login', '-i', 'hi']);
+    expect(copilot.startCommand({ cwd: '/w', sessionId: id, prompt: 'hi', headless: true })).toEqual({
+      cmd: 'copilot',
+      args: ['--session-id', id, '-p', 'hi'],
+      cwd: '/w',
+      sessionId: id,
+    });
+    expect(copilot.startCommand({ cwd: '/w', sessionId: id, prompt: 'hi', name: 'fix-login' }).args).toEqual([
+      '--session-id',
+      id,
+      '--name',
+      'fix-login',
+      '-i',
+      'hi',
+    ]);
     expect(copilot.resumeCommand(id, { cwd: '/w', prompt: 'more', headless: true }).args).toEqual([`--resume=${id}`, '-p', 'more']);
     expect(copilot.resumeCommand(id, { cwd: '/w' }).args).toEqual([`--resume=${id}`]);
     expect(JSON.stringify([copilot.startCommand({ cwd: '/w' }), copilot.resumeCommand(id, { cwd: '/w' })])).not.toContain('--continue');
@@ -111,7 +139,12 @@ describe('copilot adapter', () => {
   });
 
   it('parses workspace.yaml values, quoted or not', () => {
-    expect(parseWorkspaceYaml('id: abc\ncwd: "/tmp/with: colon"\nname: \'it\'\'s\'\nempty:\n  nested: no\n')).toEqual({ id: 'abc', cwd: '/tmp/with: colon', name: "it's", empty: '' });
+    expect(parseWorkspaceYaml("id: abc\ncwd: \"/tmp/with: colon\"\nname: 'it''s'\nempty:\n  nested: no\n")).toEqual({
+      id: 'abc',
+      cwd: '/tmp/with: colon',
+      name: "it's",
+      empty: '',
+    });
   });
 
   it('honours a blank COPILOT_HOME as unset, like the CLI', () => {

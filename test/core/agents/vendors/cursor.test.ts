@@ -28,8 +28,18 @@ describe('cursor adapter: transcripts', () => {
     const transcript = await cursor.readTranscript(FIXTURE_ID, { cwd: FIXTURE_CWD, env: world.env });
     expect(transcript.messages).toEqual([
       { role: 'user', text: 'Add a --verbose flag to the CLI in src/cli.ts', tools: [], at: null },
-      { role: 'assistant', text: "I'll read the CLI entry point first.", tools: [{ name: 'Read', input: { path: '/home/dev/work/acme-app/src/cli.ts' }, output: '' }], at: null },
-      { role: 'assistant', text: 'Added a `--verbose` flag: `parse()` now sets `args.verbose`, and `run()` logs each step when it is true.', tools: [], at: null },
+      {
+        role: 'assistant',
+        text: "I'll read the CLI entry point first.",
+        tools: [{ name: 'Read', input: { path: '/home/dev/work/acme-app/src/cli.ts' }, output: '' }],
+        at: null,
+      },
+      {
+        role: 'assistant',
+        text: 'Added a `--verbose` flag: `parse()` now sets `args.verbose`, and `run()` logs each step when it is true.',
+        tools: [],
+        at: null,
+      },
     ]);
   });
 

@@ -77,7 +77,17 @@ describe('gemini chat files', () => {
     world = tempHome();
     const file = join(world.home, 'rewind.jsonl');
     const cwd = '/w';
-    writeFileSync(file, lines(header('r', cwd, 't0'), msg('a', 'user', 'one', 't1'), msg('b', 'gemini', 'two', 't2'), msg('c', 'user', 'three', 't3'), { $rewindTo: 'b' }, msg('d', 'gemini', 'four', 't4')));
+    writeFileSync(
+      file,
+      lines(
+        header('r', cwd, 't0'),
+        msg('a', 'user', 'one', 't1'),
+        msg('b', 'gemini', 'two', 't2'),
+        msg('c', 'user', 'three', 't3'),
+        { $rewindTo: 'b' },
+        msg('d', 'gemini', 'four', 't4'),
+      ),
+    );
     expect(geminiMessages((await readGeminiChat(file))!).map((m) => m.text)).toEqual(['one', 'four']);
     appendFileSync(file, lines({ $rewindTo: 'zzz' }, msg('e', 'user', 'five', 't5')));
     expect(geminiMessages((await readGeminiChat(file))!).map((m) => m.text)).toEqual(['five']);
@@ -87,7 +97,10 @@ describe('gemini chat files', () => {
     world = tempHome();
     const file = join(world.home, 'partial.jsonl');
     const toolResult = { id: 'r', timestamp: 't3', type: 'user', content: [{ functionResponse: { id: 'x', name: 'ls', response: { output: 'a.txt' } } }] };
-    writeFileSync(file, lines(header('p', '/w', 't0'), msg('a', 'user', 'hi', 't1'), { id: 'i', type: 'info', content: 'note' }, toolResult) + '{"id":"b","type":"gem');
+    writeFileSync(
+      file,
+      lines(header('p', '/w', 't0'), msg('a', 'user', 'hi', 't1'), { id: 'i', type: 'info', content: 'note' }, toolResult) + '{"id":"b","type":"gem',
+    );
     expect(geminiMessages((await readGeminiChat(file))!).map((m) => m.text)).toEqual(['hi']);
   });
 
@@ -97,7 +110,11 @@ describe('gemini chat files', () => {
     const expanded = 'explain @src/a.ts\n--- Content from referenced files ---\nContent from @src/a.ts:\nexport {}\n--- End of content ---';
     writeFileSync(
       file,
-      lines(header('m', '/w', 't0'), { id: 'a', timestamp: 't1', type: 'user', content: [{ text: expanded }] }, { id: 'b', timestamp: 't2', type: 'user', content: [{ text: expanded }], displayContent: [{ text: 'typed @src/a.ts' }] }),
+      lines(
+        header('m', '/w', 't0'),
+        { id: 'a', timestamp: 't1', type: 'user', content: [{ text: expanded }] },
+        { id: 'b', timestamp: 't2', type: 'user', content: [{ text: expanded }], displayContent: [{ text: 'typed @src/a.ts' }] },
+      ),
     );
     expect(geminiMessages((await readGeminiChat(file))!).map((m) => m.text)).toEqual(['explain @src/a.ts', 'typed @src/a.ts']);
   });
@@ -130,7 +147,13 @@ describe('gemini adapter', () => {
       {
         role: 'assistant',
         text: '',
-        tools: [{ name: 'read_file', input: { absolute_path: '/home/dev/work/acme-app/src/cli.ts' }, output: 'export function main(argv: string[]) {\n  const args = parse(argv);\n  run(args);\n}\n' }],
+        tools: [
+          {
+            name: 'read_file',
+            input: { absolute_path: '/home/dev/work/acme-app/src/cli.ts' },
+            output: 'export function main(argv: string[]) {\n  const args = parse(argv);\n  run(args);\n}\n',
+          },
+        ],
         at: '2026-01-10T09:00:06.000Z',
       },
       { role: 'assistant', text: expect.stringContaining('Added a `--verbose` flag'), tools: [], at: '2026-01-10T09:00:12.000Z' },
@@ -143,7 +166,9 @@ describe('gemini adapter', () => {
     world = tempHome();
     const dir = chatsDir(world.home, REAL_CWD, 'proj');
     writeFileSync(join(dir, 'session-2026-11-21T09-23-44444444.jsonl'), realChat('print-mode-resumed-3x-with-shell-tool.jsonl', REAL_CWD));
-    const stray = realChat('stray-file-created-by-interactive-resume.jsonl', REAL_CWD).replaceAll('55555555-5555-4555-8555-555555555555', REAL_ID).replaceAll('2026-11-21T09:24', '2026-11-21T09:59');
+    const stray = realChat('stray-file-created-by-interactive-resume.jsonl', REAL_CWD)
+      .replaceAll('55555555-5555-4555-8555-555555555555', REAL_ID)
+      .replaceAll('2026-11-21T09:24', '2026-11-21T09:59');
     writeFileSync(join(dir, 'session-2026-11-21T09-59-44444444.jsonl'), stray);
     const sessions = await gemini.listSessions(REAL_CWD, world.env);
     expect(sessions).toHaveLength(1);
@@ -167,10 +192,22 @@ describe('gemini adapter', () => {
   it("leaves out other folders' chats (by header hash), subagent chats, and the unknown id with a hint", async () => {
     world = tempHome();
     const dir = chatsDir(world.home, REAL_CWD, 'proj');
-    writeFileSync(join(dir, 'session-2026-11-21T09-00-aaaaaaaa.jsonl'), lines(header('aaaaaaaa-0000-4000-8000-000000000000', '/elsewhere', '2026-11-21T09:00:00.000Z'), msg('a', 'user', 'x', '2026-11-21T09:00:01.000Z')));
-    writeFileSync(join(dir, 'session-2026-11-21T09-00-bbbbbbbb.jsonl'), lines({ ...header('bbbbbbbb-0000-4000-8000-000000000000', REAL_CWD, '2026-11-21T09:00:00.000Z'), kind: 'subagent' }, msg('a', 'user', 'x', '2026-11-21T09:00:01.000Z')));
+    writeFileSync(
+      join(dir, 'session-2026-11-21T09-00-aaaaaaaa.jsonl'),
+      lines(header('aaaaaaaa-0000-4000-8000-000000000000', '/elsewhere', '2026-11-21T09:00:00.000Z'), msg('a', 'user', 'x', '2026-11-21T09:00:01.000Z')),
+    );
+    writeFileSync(
+      join(dir, 'session-2026-11-21T09-00-bbbbbbbb.jsonl'),
+      lines(
+        { ...header('bbbbbbbb-0000-4000-8000-000000000000', REAL_CWD, '2026-11-21T09:00:00.000Z'), kind: 'subagent' },
+        msg('a', 'user', 'x', '2026-11-21T09:00:01.000Z'),
+      ),
+    );
     expect(await gemini.listSessions(REAL_CWD, world.env)).toEqual([]);
-    await expect(gemini.readTranscript('cccccccc-0000-4000-8000-000000000000', { cwd: REAL_CWD, env: world.env })).rejects.toMatchObject({ exitCode: 3, hint: expect.stringContaining('pwt agent sessions') });
+    await expect(gemini.readTranscript('cccccccc-0000-4000-8000-000000000000', { cwd: REAL_CWD, env: world.env })).rejects.toMatchObject({
+      exitCode: 3,
+      hint: expect.stringContaining('pwt agent sessions'),
+    });
     // Asked for by id from another folder, the other folder's chat is still found.
     expect((await gemini.readTranscript('aaaaaaaa-0000-4000-8000-000000000000', { cwd: REAL_CWD, env: world.env })).messages.map((m) => m.text)).toEqual(['x']);
   });
@@ -179,19 +216,31 @@ describe('gemini adapter', () => {
     world = tempHome();
     const dir = chatsDir(world.home, REAL_CWD, 'proj');
     for (const id of ['abcdef12-0000-4000-8000-000000000001', 'abcdef12-0000-4000-8000-000000000002']) {
-      writeFileSync(join(dir, `session-2026-11-21T09-00-${id.slice(-1)}-abcdef12.jsonl`), lines(header(id, REAL_CWD, '2026-11-21T09:00:00.000Z'), msg('a', 'user', id, '2026-11-21T09:00:01.000Z')));
+      writeFileSync(
+        join(dir, `session-2026-11-21T09-00-${id.slice(-1)}-abcdef12.jsonl`),
+        lines(header(id, REAL_CWD, '2026-11-21T09:00:00.000Z'), msg('a', 'user', id, '2026-11-21T09:00:01.000Z')),
+      );
     }
     const one = await gemini.readTranscript('abcdef12-0000-4000-8000-000000000002', { cwd: REAL_CWD, env: world.env });
     expect(one.messages.map((m) => m.text)).toEqual(['abcdef12-0000-4000-8000-000000000002']);
-    await expect(gemini.readTranscript('abcdef12-0000', { cwd: REAL_CWD, env: world.env })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('Several gemini sessions') });
+    await expect(gemini.readTranscript('abcdef12-0000', { cwd: REAL_CWD, env: world.env })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining('Several gemini sessions'),
+    });
   });
 
   it('captures the first session created after the spawn time, GEMINI_CLI_HOME over HOME', async () => {
     world = tempHome();
     const env = { ...world.env, GEMINI_CLI_HOME: join(world.home, 'alt') };
     const dir = chatsDir(join(world.home, 'alt'), REAL_CWD, 'proj');
-    writeFileSync(join(dir, 'session-2026-11-21T09-00-11111111.jsonl'), lines(header('11111111-0000-4000-8000-000000000000', REAL_CWD, '2026-11-21T09:00:00.000Z')));
-    writeFileSync(join(dir, 'session-2026-11-21T10-00-22222222.jsonl'), lines(header('22222222-0000-4000-8000-000000000000', REAL_CWD, '2026-11-21T10:00:00.000Z')));
+    writeFileSync(
+      join(dir, 'session-2026-11-21T09-00-11111111.jsonl'),
+      lines(header('11111111-0000-4000-8000-000000000000', REAL_CWD, '2026-11-21T09:00:00.000Z')),
+    );
+    writeFileSync(
+      join(dir, 'session-2026-11-21T10-00-22222222.jsonl'),
+      lines(header('22222222-0000-4000-8000-000000000000', REAL_CWD, '2026-11-21T10:00:00.000Z')),
+    );
     expect(gemini.home(env)).toBe(join(world.home, 'alt/.gemini'));
     expect(await gemini.captureSessionId(REAL_CWD, new Date('2026-11-21T09:30:00Z'), env)).toBe('22222222-0000-4000-8000-000000000000');
     expect(await gemini.captureSessionId(REAL_CWD, new Date('2026-11-21T11:00:00Z'), env)).toBeNull();
@@ -200,7 +249,12 @@ describe('gemini adapter', () => {
 
   it('start and resume commands: a chosen id, -p headless, -i interactive, resume by id only', () => {
     const id = '0f0f0f0f-1111-4222-8333-444444444444';
-    expect(gemini.startCommand({ cwd: '/w', sessionId: id, prompt: 'hi', headless: true })).toEqual({ cmd: 'gemini', args: ['--session-id', id, '-p', 'hi'], cwd: '/w', sessionId: id });
+    expect(gemini.startCommand({ cwd: '/w', sessionId: id, prompt: 'hi', headless: true })).toEqual({
+      cmd: 'gemini',
+      args: ['--session-id', id, '-p', 'hi'],
+      cwd: '/w',
+      sessionId: id,
+    });
     expect(gemini.startCommand({ cwd: '/w', sessionId: id, prompt: 'hi' }).args).toEqual(['--session-id', id, '-i', 'hi']);
     expect(gemini.startCommand({ cwd: '/w' }).sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(gemini.resumeCommand(id, { cwd: '/w', prompt: 'more', headless: true }).args).toEqual(['--resume', id, '-p', 'more']);

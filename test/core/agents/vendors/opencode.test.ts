@@ -28,7 +28,9 @@ async function buildRealDb(file: string): Promise<void> {
   const db = await openDatabase(file, { readonly: false });
   db.exec(readFileSync(join(FIXTURES, 'opencode/schema-subset.sql'), 'utf8'));
   db.prepare("INSERT INTO project VALUES ('global', '/', NULL, NULL, 0, 0, NULL, '[]')").run();
-  const session = db.prepare("INSERT INTO session (id, project_id, parent_id, slug, directory, title, version, time_created, time_updated) VALUES (?, 'global', ?, 's', ?, 't', '1.18.33', ?, ?)");
+  const session = db.prepare(
+    "INSERT INTO session (id, project_id, parent_id, slug, directory, title, version, time_created, time_updated) VALUES (?, 'global', ?, 's', ?, 't', '1.18.33', ?, ?)",
+  );
   const { info, messages } = exported;
   session.run(info.id, null, info.directory, info.time.created, info.time.updated);
   session.run('ses_child', info.id, info.directory, info.time.created + 5, info.time.updated);
@@ -53,7 +55,14 @@ describe('opencode adapter: stores', () => {
     world = tempHome('opencode');
     const sessions = await opencode.listSessions(FIXTURE_CWD, world.env);
     expect(sessions).toEqual([
-      expect.objectContaining({ provider: 'opencode', id: FIXTURE_ID, cwd: FIXTURE_CWD, startedAt: '2026-05-01T10:15:30.500Z', updatedAt: '2026-05-01T10:15:41.300Z', messages: 3 }),
+      expect.objectContaining({
+        provider: 'opencode',
+        id: FIXTURE_ID,
+        cwd: FIXTURE_CWD,
+        startedAt: '2026-05-01T10:15:30.500Z',
+        updatedAt: '2026-05-01T10:15:41.300Z',
+        messages: 3,
+      }),
     ]);
     expect(sessions[0]?.source).toMatch(/opencode\.db$/);
   });
@@ -69,7 +78,9 @@ describe('opencode adapter: stores', () => {
       ['assistant', "I'll read the CLI entry point first."],
       ['assistant', 'Added a `--verbose` flag: `parse()` now sets `args.verbose`, and `run()` logs each step when it is true.'],
     ]);
-    expect(transcript.messages[1]?.tools).toEqual([{ name: 'read', input: { filePath: '/home/dev/work/acme-app/src/cli.ts' }, output: expect.stringContaining('export function main') }]);
+    expect(transcript.messages[1]?.tools).toEqual([
+      { name: 'read', input: { filePath: '/home/dev/work/acme-app/src/cli.ts' }, output: expect.stringContaining('export function main') },
+    ]);
   });
 
   it('honours XDG_DATA_HOME and an absolute OPENCODE_DB', async () => {
@@ -127,7 +138,7 @@ describe('opencode adapter: a real session', () => {
     const file = join(world!.home, '.local/share/opencode/opencode.db');
     const writer = await openDatabase(file, { readonly: false });
     writer.exec('PRAGMA journal_mode = WAL');
-    writer.prepare("UPDATE session SET time_updated = 1795253399000 WHERE id = ?").run(REAL_ID);
+    writer.prepare('UPDATE session SET time_updated = 1795253399000 WHERE id = ?').run(REAL_ID);
     try {
       expect((await opencode.readTranscript(REAL_ID, { env })).messages).toHaveLength(5);
       expect((await opencode.listSessions(REAL_CWD, env))[0]?.updatedAt).toBe(new Date(1795253399000).toISOString());
@@ -142,10 +153,22 @@ describe('opencode adapter: commands', () => {
   const cwd = '/tmp';
   const cases: [string, () => unknown, unknown][] = [
     ['interactive start', () => opencode.startCommand({ cwd }), { cmd: 'opencode', args: [], cwd, env: { PWD: cwd } }],
-    ['interactive start with a prompt', () => opencode.startCommand({ cwd, prompt: 'hi there' }), { cmd: 'opencode', args: ['--prompt', 'hi there'], cwd, env: { PWD: cwd } }],
-    ['headless start: prompt on stdin, name as title', () => opencode.startCommand({ cwd, prompt: 'hi there', headless: true, name: 'fix-1' }), { cmd: 'opencode', args: ['run', '--title', 'fix-1'], cwd, env: { PWD: cwd }, stdin: 'hi there' }],
+    [
+      'interactive start with a prompt',
+      () => opencode.startCommand({ cwd, prompt: 'hi there' }),
+      { cmd: 'opencode', args: ['--prompt', 'hi there'], cwd, env: { PWD: cwd } },
+    ],
+    [
+      'headless start: prompt on stdin, name as title',
+      () => opencode.startCommand({ cwd, prompt: 'hi there', headless: true, name: 'fix-1' }),
+      { cmd: 'opencode', args: ['run', '--title', 'fix-1'], cwd, env: { PWD: cwd }, stdin: 'hi there' },
+    ],
     ['interactive resume', () => opencode.resumeCommand('ses_1', { cwd }), { cmd: 'opencode', args: ['--session', 'ses_1'], cwd, env: { PWD: cwd } }],
-    ['headless resume', () => opencode.resumeCommand('ses_1', { cwd, prompt: 'more', headless: true }), { cmd: 'opencode', args: ['run', '--session', 'ses_1', '--dir', cwd], cwd, env: { PWD: cwd }, stdin: 'more' }],
+    [
+      'headless resume',
+      () => opencode.resumeCommand('ses_1', { cwd, prompt: 'more', headless: true }),
+      { cmd: 'opencode', args: ['run', '--session', 'ses_1', '--dir', cwd], cwd, env: { PWD: cwd }, stdin: 'more' },
+    ],
   ];
   for (const [name, build, expected] of cases) it(name, () => expect(build()).toEqual(expected));
 

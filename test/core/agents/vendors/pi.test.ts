@@ -24,7 +24,10 @@ function realWorld() {
   const agent = join(world.home, 'agent-dir');
   const folder = join(agent, 'sessions', piFolderName(REAL_CWD));
   mkdirSync(folder, { recursive: true });
-  copyFileSync(join(FIXTURES, 'pi/real/print-mode-resumed-with-bash-tool.jsonl'), join(folder, '2026-11-21T09-26-28-416Z_01a1fd6d-b73f-772b-b276-e30139ccc02d.jsonl'));
+  copyFileSync(
+    join(FIXTURES, 'pi/real/print-mode-resumed-with-bash-tool.jsonl'),
+    join(folder, '2026-11-21T09-26-28-416Z_01a1fd6d-b73f-772b-b276-e30139ccc02d.jsonl'),
+  );
   copyFileSync(join(FIXTURES, 'pi/real/interactive-then-resumed.jsonl'), join(folder, '2026-11-21T09-26-43-797Z_01a1fd6d-f354-71c7-9ef7-4743f6d319f7.jsonl'));
   return { env: { ...world.env, PI_CODING_AGENT_DIR: agent }, folder };
 }
@@ -38,7 +41,14 @@ describe('pi adapter: files', () => {
   it('reads the fixture session under HOME/.pi/agent', async () => {
     world = tempHome('pi');
     const [session] = await pi.listSessions(FIXTURE_CWD, world.env);
-    expect(session).toMatchObject({ provider: 'pi', id: '2d9f8e7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f', cwd: FIXTURE_CWD, startedAt: '2026-05-01T10:15:30.123Z', updatedAt: '2026-05-01T10:15:50.000Z', messages: 3 });
+    expect(session).toMatchObject({
+      provider: 'pi',
+      id: '2d9f8e7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f',
+      cwd: FIXTURE_CWD,
+      startedAt: '2026-05-01T10:15:30.123Z',
+      updatedAt: '2026-05-01T10:15:50.000Z',
+      messages: 3,
+    });
     const transcript = await pi.readTranscript(session!.id, { cwd: FIXTURE_CWD, env: world.env });
     expect(transcript.messages[1]).toEqual({
       role: 'assistant',
@@ -77,7 +87,14 @@ describe('pi adapter: files', () => {
         msg('b', 'a', 'assistant', [text('first answer')], 2) +
         msg('c', 'b', 'user', [text('abandoned question')], 3) +
         msg('d', 'c', 'assistant', [text('abandoned answer')], 4) +
-        line({ type: 'branch_summary', id: 'e', parentId: 'b', timestamp: '2026-01-01T00:00:05.000Z', fromId: 'd', summary: 'pi summarised the other branch' }) +
+        line({
+          type: 'branch_summary',
+          id: 'e',
+          parentId: 'b',
+          timestamp: '2026-01-01T00:00:05.000Z',
+          fromId: 'd',
+          summary: 'pi summarised the other branch',
+        }) +
         msg('f', 'e', 'user', [text('second question')], 6) +
         msg('g', 'f', 'assistant', [text('second answer')], 7),
     );
@@ -88,15 +105,24 @@ describe('pi adapter: files', () => {
   it('reads a version 1 file (no ids) whole, and skips a half-written last line', async () => {
     const { env, folder } = realWorld();
     const file = join(folder, '2026-01-01T00-00-00-000Z_v1.jsonl');
-    writeFileSync(file, line({ type: 'session', id: 'v1', timestamp: '2026-01-01T00:00:00.000Z', cwd: REAL_CWD }) + line({ type: 'message', timestamp: '2026-01-01T00:00:01.000Z', message: { role: 'user', content: 'plain string content' } }));
+    writeFileSync(
+      file,
+      line({ type: 'session', id: 'v1', timestamp: '2026-01-01T00:00:00.000Z', cwd: REAL_CWD }) +
+        line({ type: 'message', timestamp: '2026-01-01T00:00:01.000Z', message: { role: 'user', content: 'plain string content' } }),
+    );
     appendFileSync(file, '{"type":"message","id":"x","parentId":null,"message":{"role":"assis');
-    expect((await pi.readTranscript('v1', { cwd: REAL_CWD, env })).messages).toEqual([{ role: 'user', text: 'plain string content', tools: [], at: '2026-01-01T00:00:01.000Z' }]);
+    expect((await pi.readTranscript('v1', { cwd: REAL_CWD, env })).messages).toEqual([
+      { role: 'user', text: 'plain string content', tools: [], at: '2026-01-01T00:00:01.000Z' },
+    ]);
   });
 
   it('captures the first session of exactly this cwd started at or after the spawn time', async () => {
     const { env, folder } = realWorld();
     // /home/dev/work-proj maps to the same folder name; its header tells it apart.
-    writeFileSync(join(folder, '2026-11-21T10-00-00-000Z_clash.jsonl'), line({ type: 'session', id: 'clash', timestamp: '2026-11-21T10:00:00.000Z', cwd: '/home/dev/work-proj' }));
+    writeFileSync(
+      join(folder, '2026-11-21T10-00-00-000Z_clash.jsonl'),
+      line({ type: 'session', id: 'clash', timestamp: '2026-11-21T10:00:00.000Z', cwd: '/home/dev/work-proj' }),
+    );
     expect(piFolderName('/home/dev/work-proj')).toBe(piFolderName(REAL_CWD));
     expect(await pi.captureSessionId(REAL_CWD, new Date('2026-11-21T09:26:30.000Z'), env)).toBe('01a1fd6d-f354-71c7-9ef7-4743f6d319f7');
     expect(await pi.captureSessionId(REAL_CWD, new Date('2026-11-21T09:26:00.000Z'), env)).toBe('01a1fd6d-b73f-772b-b276-e30139ccc02d');
@@ -122,9 +148,14 @@ describe('pi adapter: commands', () => {
     expect(pi.startCommand(opts, env)).toEqual({ cmd: 'pi', args: args.filter(Boolean), cwd });
   });
 
-  it('a pwt-chosen id fixes the session file in pi\'s folder for the cwd', () => {
+  it("a pwt-chosen id fixes the session file in pi's folder for the cwd", () => {
     const spec = pi.startCommand({ cwd, sessionId: '11111111-2222-4333-8444-555555555555', prompt: 'x', headless: true }, { PI_CODING_AGENT_DIR: '/pi' });
-    expect(spec.args).toEqual(['--session', expect.stringMatching(/^\/pi\/sessions\/--tmp--\/\d{4}-\d\d-\d\dT[\d-]+Z_11111111-2222-4333-8444-555555555555\.jsonl$/), '-p', 'x']);
+    expect(spec.args).toEqual([
+      '--session',
+      expect.stringMatching(/^\/pi\/sessions\/--tmp--\/\d{4}-\d\d-\d\dT[\d-]+Z_11111111-2222-4333-8444-555555555555\.jsonl$/),
+      '-p',
+      'x',
+    ]);
   });
 
   it('resumes by the session file when it is known, else by id', () => {

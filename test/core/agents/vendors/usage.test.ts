@@ -2,7 +2,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { priceOf } from '../../../../src/core/agents/vendors/prices.js';
-import { claudeUsageRecord, codexUsage, copilotUsage, geminiUsageRecord, lastPerId, opencodeUsage, piUsage, sumUsage, totalUsage } from '../../../../src/core/agents/vendors/usage.js';
+import {
+  claudeUsageRecord,
+  codexUsage,
+  copilotUsage,
+  geminiUsageRecord,
+  lastPerId,
+  opencodeUsage,
+  piUsage,
+  sumUsage,
+  totalUsage,
+} from '../../../../src/core/agents/vendors/usage.js';
 import { FIXTURES, tempHome, type TempHome } from './fixture-home.js';
 
 /**
@@ -23,7 +33,7 @@ function file(name: string, lines: object[]): string {
   return path;
 }
 
-describe('usage read from the real CLIs\' files', () => {
+describe("usage read from the real CLIs' files", () => {
   it('claude: one figure per reply (message.id), the last line of a reply winning', async () => {
     const usage = totalUsage(await lastPerId(join(FIXTURES, 'claude/interactive-resumed.jsonl'), claudeUsageRecord));
     expect(usage).toEqual({ input: 40, output: 20, cached: 0, models: ['claude-opus-4-8'] });
@@ -51,7 +61,9 @@ describe('usage read from the real CLIs\' files', () => {
 
   it('opencode: tokens and cost of each assistant message', async () => {
     const { readFileSync } = await import('node:fs');
-    const exported = JSON.parse(readFileSync(join(FIXTURES, 'opencode/real/export-interactive-tool-then-resumed.json'), 'utf8')) as { messages: { info: Record<string, unknown> }[] };
+    const exported = JSON.parse(readFileSync(join(FIXTURES, 'opencode/real/export-interactive-tool-then-resumed.json'), 'utf8')) as {
+      messages: { info: Record<string, unknown> }[];
+    };
     expect(opencodeUsage(exported.messages)).toEqual({ input: 30, output: 15, cached: 0, models: ['mock-model'], costUsd: 0 });
   });
 });
@@ -69,8 +81,22 @@ describe('usage rules', () => {
 
   it('claude cache writes count as input, cache reads as cached', async () => {
     const session = file('claude.jsonl', [
-      { type: 'assistant', message: { id: 'a', model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: 5, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, output_tokens: 1 } } },
-      { type: 'assistant', message: { id: 'a', model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: 5, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, output_tokens: 40 } } },
+      {
+        type: 'assistant',
+        message: {
+          id: 'a',
+          model: 'claude-sonnet-4-5-20250929',
+          usage: { input_tokens: 5, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, output_tokens: 1 },
+        },
+      },
+      {
+        type: 'assistant',
+        message: {
+          id: 'a',
+          model: 'claude-sonnet-4-5-20250929',
+          usage: { input_tokens: 5, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, output_tokens: 40 },
+        },
+      },
     ]);
     const usage = totalUsage(await lastPerId(session, claudeUsageRecord));
     expect(usage).toEqual({ input: 105, cached: 1000, output: 40, models: ['claude-sonnet-4-5-20250929'], costUsd: (105 * 3 + 40 * 15 + 1000 * 0.3) / 1e6 });
@@ -85,7 +111,7 @@ describe('usage rules', () => {
     expect(usage.input).toBe(20);
   });
 
-  it('a run total has a cost only when every agent\'s has one', () => {
+  it("a run total has a cost only when every agent's has one", () => {
     const priced = { input: 1, output: 1, cached: 0, models: ['a'], costUsd: 0.5 };
     const unpriced = { input: 2, output: 2, cached: 1, models: ['b'] };
     expect(sumUsage([priced, priced])).toEqual({ input: 2, output: 2, cached: 0, models: ['a'], costUsd: 1 });

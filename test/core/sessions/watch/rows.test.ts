@@ -5,16 +5,37 @@ import type { Activity } from '../../../../src/core/agents/runtime/activity/type
 
 const NOW = Date.parse('2026-12-01T07:00:00Z');
 const agent = (id: string, activity: Activity | null): AgentRow => ({
-  agent: { id, provider: 'claude', vendorSessionId: '6f1c2a3b-aaaa', status: 'running', cli: 'claude', cliCommand: [], resumeArgs: null, spawnedAt: '2026-12-01T06:00:00Z' },
+  agent: {
+    id,
+    provider: 'claude',
+    vendorSessionId: '6f1c2a3b-aaaa',
+    status: 'running',
+    cli: 'claude',
+    cliCommand: [],
+    resumeArgs: null,
+    spawnedAt: '2026-12-01T06:00:00Z',
+  },
   status: activity ? 'running' : 'stopped',
   activity: activity ? { activity, activitySource: 'hook', activitySince: new Date(NOW - 12_000).toISOString() } : null,
 });
-const session = (id: string, agents: AgentRow[]): SessionRow => ({ session: { id, branch: `session/${id}`, worktree: `../x/${id}`, startedAt: '', goals: [`goal ${id}`], status: 'active' }, path: `/x/${id}`, current: id === 'b', git: { ahead: 2, behind: 0, changes: 3 }, agents });
+const session = (id: string, agents: AgentRow[]): SessionRow => ({
+  session: { id, branch: `session/${id}`, worktree: `../x/${id}`, startedAt: '', goals: [`goal ${id}`], status: 'active' },
+  path: `/x/${id}`,
+  current: id === 'b',
+  git: { ahead: 2, behind: 0, changes: 3 },
+  agents,
+});
 const frame = (sessions: SessionRow[]): WatchFrame => ({ project: 'app', sessions, at: NOW });
 
 describe('watch rows', () => {
   it('sessions that wait for the user first, then working, idle, stopped, none; manifest order within', () => {
-    const rows = [session('none', []), session('idle', [agent('i', 'idle')]), session('wait', [agent('w', 'waiting')]), session('work', [agent('k', 'working')]), session('stop', [agent('s', null)])];
+    const rows = [
+      session('none', []),
+      session('idle', [agent('i', 'idle')]),
+      session('wait', [agent('w', 'waiting')]),
+      session('work', [agent('k', 'working')]),
+      session('stop', [agent('s', null)]),
+    ];
     expect(orderSessions(rows).map((r) => r.session.id)).toEqual(['wait', 'work', 'idle', 'stop', 'none']);
   });
 

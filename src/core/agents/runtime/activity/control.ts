@@ -27,18 +27,26 @@ export interface AgentTarget {
  */
 export async function findAgent(project: Project, opts: { session?: string; id?: string }): Promise<AgentTarget> {
   const manifest = await readManifest(project);
-  const byId = opts.id && !(PROVIDERS as readonly string[]).includes(opts.id) ? manifest?.sessions.flatMap((s) => agentsOf(s).map((agent) => ({ session: s.id, agent }))).find((each) => each.agent.id === opts.id) : undefined;
+  const byId =
+    opts.id && !(PROVIDERS as readonly string[]).includes(opts.id)
+      ? manifest?.sessions.flatMap((s) => agentsOf(s).map((agent) => ({ session: s.id, agent }))).find((each) => each.agent.id === opts.id)
+      : undefined;
   if (byId) return byId;
   const { session } = await whichSession(project, { name: opts.session, command: 'agent', flag: '--session', worktree: 'any' }, manifest);
   const agents = agentsOf(session);
   if (opts.id) {
     const matches = agents.filter((agent) => agent.provider === opts.id || agent.id === opts.id);
-    if (matches.length !== 1) throw preconditionError(`No agent "${opts.id}" in session ${session.id}.`, `See its agents with: pwt agent list --session ${session.id}`);
+    if (matches.length !== 1)
+      throw preconditionError(`No agent "${opts.id}" in session ${session.id}.`, `See its agents with: pwt agent list --session ${session.id}`);
     return { session: session.id, agent: matches[0] as AgentEntry };
   }
   const running = agents.filter((agent) => agent.status === 'running');
   const only = running.length === 1 ? running[0] : agents.length === 1 ? agents[0] : undefined;
-  if (!only) throw usageError(`Session ${session.id} has ${agents.length === 0 ? 'no agents' : 'several agents'}: name one.`, agents.length ? `Agents: ${agents.map((a) => a.id).join(', ')}` : `Start one with: pwt agent start --session ${session.id}`);
+  if (!only)
+    throw usageError(
+      `Session ${session.id} has ${agents.length === 0 ? 'no agents' : 'several agents'}: name one.`,
+      agents.length ? `Agents: ${agents.map((a) => a.id).join(', ')}` : `Start one with: pwt agent start --session ${session.id}`,
+    );
   return { session: session.id, agent: only };
 }
 
@@ -59,7 +67,14 @@ export interface WaitWatch {
 }
 
 /** Polls until the agent's activity is `want` (returns it); exit 3 on timeout or when the agent is not running. */
-export async function waitForActivity(project: Project, target: AgentTarget, want: Activity, timeoutMs: number, pollMs = 250, watch: WaitWatch = {}): Promise<ActivityState> {
+export async function waitForActivity(
+  project: Project,
+  target: AgentTarget,
+  want: Activity,
+  timeoutMs: number,
+  pollMs = 250,
+  watch: WaitWatch = {},
+): Promise<ActivityState> {
   const deadline = Date.now() + timeoutMs;
   let last: ActivityState | null = null;
   for (;;) {
@@ -70,7 +85,10 @@ export async function waitForActivity(project: Project, target: AgentTarget, wan
     last = activity ?? last;
     watch.onPoll?.(activity);
     if (Date.now() >= deadline) {
-      throw preconditionError(`${target.agent.id} was not ${want} within ${Math.round(timeoutMs / 1000)} s (it is ${last?.activity ?? 'unknown'}).`, 'Wait longer with --timeout S, or look: pwt agent attach');
+      throw preconditionError(
+        `${target.agent.id} was not ${want} within ${Math.round(timeoutMs / 1000)} s (it is ${last?.activity ?? 'unknown'}).`,
+        'Wait longer with --timeout S, or look: pwt agent attach',
+      );
     }
     await sleep(pollMs);
   }
@@ -92,17 +110,24 @@ export function waitingOnQuestion(agent: AgentEntry, question: string | null): P
  * key: claude and codex take an Enter that arrives inside a paste as part of
  * it. Refuses while the agent waits on a question unless `answer` is set.
  */
-export async function sendText(project: Project, target: AgentTarget, text: string, { answer = false, pauseMs = 300 }: { answer?: boolean; pauseMs?: number } = {}): Promise<void> {
+export async function sendText(
+  project: Project,
+  target: AgentTarget,
+  text: string,
+  { answer = false, pauseMs = 300 }: { answer?: boolean; pauseMs?: number } = {},
+): Promise<void> {
   const { checked, activity } = await agentNow(project, target.agent);
   const pane = checked.pane;
   if (checked.status !== 'running' || !pane) throw notRunning(target.agent);
   const screen = await capturePane(pane.paneId, 0);
-  if (!answer && (activity?.activity === 'waiting' || classifyScreen(target.agent.provider, screen) === 'waiting')) throw waitingOnQuestion(target.agent, questionOf(target.agent.provider, screen));
+  if (!answer && (activity?.activity === 'waiting' || classifyScreen(target.agent.provider, screen) === 'waiting'))
+    throw waitingOnQuestion(target.agent, questionOf(target.agent.provider, screen));
   if (!(await pasteText(pane.paneId, text))) throw notRunning(target.agent);
   const deadline = Date.now() + 5000;
   while ((await capturePane(pane.paneId, 0)) === screen && Date.now() < deadline) await sleep(100);
   await sleep(pauseMs);
   // The paste may have opened nothing, but a question that opened meanwhile must not get this Enter.
-  if (!answer && classifyScreen(target.agent.provider, await capturePane(pane.paneId, 0)) === 'waiting') throw waitingOnQuestion(target.agent, questionOf(target.agent.provider, await capturePane(pane.paneId, 0)));
+  if (!answer && classifyScreen(target.agent.provider, await capturePane(pane.paneId, 0)) === 'waiting')
+    throw waitingOnQuestion(target.agent, questionOf(target.agent.provider, await capturePane(pane.paneId, 0)));
   if (!(await sendKeys(pane.paneId, 'Enter'))) throw notRunning(target.agent);
 }

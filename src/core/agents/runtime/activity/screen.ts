@@ -80,7 +80,9 @@ export function classifyScreen(provider: Provider, text: string): Activity | nul
 export function questionOf(provider: Provider, text: string): string | null {
   const patterns = PATTERNS[provider];
   if (!patterns || classifyScreen(provider, text) !== 'waiting') return null;
-  const lines = tailOf(text).split('\n').map((line) => line.replace(/[│╭╮╰╯─]/g, '').trim());
+  const lines = tailOf(text)
+    .split('\n')
+    .map((line) => line.replace(/[│╭╮╰╯─]/g, '').trim());
   const first = patterns.waiting[0] as RegExp;
   const index = lines.findIndex((line) => first.test(line));
   if (index < 0) return null;

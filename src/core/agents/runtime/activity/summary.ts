@@ -15,7 +15,10 @@ export async function activityByAgent(project: Project): Promise<Map<string, Act
   const result = new Map<string, ActivityState>();
   if (entries.length === 0) return result;
   const liveness = await readLiveness();
-  const activity = await observeActivity(project.sessionsDir, entries.map(({ agent }) => ({ agent, checked: checkStatus(agent, liveness) })));
+  const activity = await observeActivity(
+    project.sessionsDir,
+    entries.map(({ agent }) => ({ agent, checked: checkStatus(agent, liveness) })),
+  );
   for (const [id, state] of activity) if (state) result.set(id, state);
   return result;
 }

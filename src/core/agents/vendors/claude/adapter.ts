@@ -130,7 +130,15 @@ const claude: Adapter = {
       for (const file of sessionFiles(folder)) {
         const read = await readClaudeSession(file);
         if (read.cwd !== want || read.messages.length === 0) continue;
-        sessions.push({ provider: 'claude', id: idOf(file), cwd: want, startedAt: read.startedAt, updatedAt: read.updatedAt, messages: read.messages.length, source: file });
+        sessions.push({
+          provider: 'claude',
+          id: idOf(file),
+          cwd: want,
+          startedAt: read.startedAt,
+          updatedAt: read.updatedAt,
+          messages: read.messages.length,
+          source: file,
+        });
       }
     }
     return newestFirst(sessions);

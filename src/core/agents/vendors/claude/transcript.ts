@@ -25,7 +25,8 @@ export interface ClaudeSessionRead {
 }
 
 /** Slash commands and `!` shell runs are stored as user text wrapped in these tags. */
-const COMMAND_TAGS = /^\s*<(command-name|command-message|command-args|local-command-stdout|local-command-stderr|local-command-caveat|bash-input|bash-stdout|bash-stderr|user-prompt-submit-hook)>/;
+const COMMAND_TAGS =
+  /^\s*<(command-name|command-message|command-args|local-command-stdout|local-command-stderr|local-command-caveat|bash-input|bash-stdout|bash-stderr|user-prompt-submit-hook)>/;
 
 /** The user's own words: injected <system-reminder> blocks and interrupt markers removed. */
 export function cleanUserText(text: string): string {
@@ -75,7 +76,8 @@ export async function* claudeMessages(file: string, meta: ClaudeSessionMeta): As
     if (typeof record.sessionId === 'string') meta.sessionId ??= record.sessionId;
     if ((record.type !== 'user' && record.type !== 'assistant') || skip(record) || !isRecord(record.message)) continue;
     const content = record.message.content;
-    const blocks: Record<string, unknown>[] = typeof content === 'string' ? [{ type: 'text', text: content }] : Array.isArray(content) ? content.filter(isRecord) : [];
+    const blocks: Record<string, unknown>[] =
+      typeof content === 'string' ? [{ type: 'text', text: content }] : Array.isArray(content) ? content.filter(isRecord) : [];
 
     if (record.type === 'user') {
       const texts: string[] = [];

@@ -126,7 +126,15 @@ const codex: Adapter = {
       if (!meta?.id || meta.subagent || meta.cwd !== want) continue;
       const read = await readCodexSession(file);
       if (read.messages.length === 0) continue;
-      sessions.push({ provider: 'codex', id: meta.id, cwd: want, startedAt: meta.startedAt, updatedAt: read.updatedAt, messages: read.messages.length, source: file });
+      sessions.push({
+        provider: 'codex',
+        id: meta.id,
+        cwd: want,
+        startedAt: meta.startedAt,
+        updatedAt: read.updatedAt,
+        messages: read.messages.length,
+        source: file,
+      });
     }
     return newestFirst(sessions);
   },

@@ -166,7 +166,10 @@ export async function* codexMessages(file: string, meta: CodexSessionMeta): Asyn
         case 'message': {
           const parts = partsText(payload.content);
           if (payload.role === 'user') {
-            const text = parts.filter((part) => !INJECTED.test(part)).join('\n').trim();
+            const text = parts
+              .filter((part) => !INJECTED.test(part))
+              .join('\n')
+              .trim();
             if (text) userFromItem(text, at);
           } else if (payload.role === 'assistant') {
             const text = parts.join('\n').trim();

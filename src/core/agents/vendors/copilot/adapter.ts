@@ -97,7 +97,15 @@ async function sessionsFor(cwd: string, env: NodeJS.ProcessEnv): Promise<Session
 function info(cwd: string, { files, events }: Session): AgentSessionInfo {
   const startedAt = toIso(files.workspace.created_at) ?? toIso(events.startedAt);
   const times = [toIso(files.workspace.updated_at), toIso(events.updatedAt)].filter((t): t is string => t !== null);
-  return { provider: 'copilot', id: events.sessionId ?? files.id, cwd: realCwd(cwd), startedAt, updatedAt: times.sort().pop() ?? startedAt, messages: events.messages.length, source: files.events };
+  return {
+    provider: 'copilot',
+    id: events.sessionId ?? files.id,
+    cwd: realCwd(cwd),
+    startedAt,
+    updatedAt: times.sort().pop() ?? startedAt,
+    messages: events.messages.length,
+    source: files.events,
+  };
 }
 
 function promptArgs(prompt: string | undefined, headless: boolean | undefined): string[] {
@@ -151,13 +159,13 @@ const copilot: Adapter = {
 
 /** A session's files by id or unique prefix: ids are global in copilot's store, so the folder is not needed. */
 function findFiles(id: string, env: NodeJS.ProcessEnv): SessionFiles {
-    const candidates = sessionFiles(env).filter((files) => files.id === id || (id.length >= 8 && files.id.startsWith(id)));
-    if (candidates.length > 1 && !candidates.some((files) => files.id === id)) {
-      throw usageError(`Several copilot sessions start with ${id}.`, 'Pass more of the id (pwt agent sessions --provider copilot lists them).');
-    }
-    const files = candidates.find((f) => f.id === id) ?? candidates[0];
-    if (!files) throw sessionNotFound('copilot', id, join(copilotHome(env), 'session-state'));
-    return files;
+  const candidates = sessionFiles(env).filter((files) => files.id === id || (id.length >= 8 && files.id.startsWith(id)));
+  if (candidates.length > 1 && !candidates.some((files) => files.id === id)) {
+    throw usageError(`Several copilot sessions start with ${id}.`, 'Pass more of the id (pwt agent sessions --provider copilot lists them).');
+  }
+  const files = candidates.find((f) => f.id === id) ?? candidates[0];
+  if (!files) throw sessionNotFound('copilot', id, join(copilotHome(env), 'session-state'));
+  return files;
 }
 
 export default copilot;

@@ -107,13 +107,16 @@ const cursor: Adapter = {
   async createSession(cwd, env) {
     const result = await run('cursor-agent', ['create-chat'], { cwd: realCwd(cwd), env });
     const id = result.stdout.trim().split(/\s+/).pop() ?? '';
-    if (result.code !== 0 || !id) throw preconditionError(`cursor-agent create-chat failed: ${(result.stderr || result.stdout).trim()}`, 'Run cursor-agent login, then try again.');
+    if (result.code !== 0 || !id)
+      throw preconditionError(`cursor-agent create-chat failed: ${(result.stderr || result.stdout).trim()}`, 'Run cursor-agent login, then try again.');
     return id;
   },
 
   async captureSessionId(cwd, since, env) {
     // No times inside the records: the transcript folder's birth time stands in.
-    const fresh = [...transcriptFiles(cwd, env)].map(([id, file]) => ({ id, born: statSync(file).birthtimeMs || statSync(file).mtimeMs })).filter((each) => each.born >= since.getTime());
+    const fresh = [...transcriptFiles(cwd, env)]
+      .map(([id, file]) => ({ id, born: statSync(file).birthtimeMs || statSync(file).mtimeMs }))
+      .filter((each) => each.born >= since.getTime());
     fresh.sort((a, b) => a.born - b.born);
     return fresh[0]?.id ?? null;
   },

@@ -119,7 +119,7 @@ function pickSessions(chats: ChatSummary[]): Map<string, ChatSummary> {
 }
 
 function better(a: ChatSummary, b: ChatSummary): boolean {
-  if ((a.messages > 0) !== (b.messages > 0)) return a.messages > 0;
+  if (a.messages > 0 !== b.messages > 0) return a.messages > 0;
   return (a.lastUpdated ?? '') > (b.lastUpdated ?? '');
 }
 
@@ -166,7 +166,15 @@ const gemini: Adapter = {
     for (const chat of (await sessionsFor(cwd, env)).values()) {
       // gemini hides chats without a user or model message too (a header written at start).
       if (chat.messages === 0) continue;
-      sessions.push({ provider: 'gemini', id: chat.sessionId, cwd: realCwd(cwd), startedAt: chat.startTime, updatedAt: chat.lastUpdated, messages: chat.messages, source: chat.file });
+      sessions.push({
+        provider: 'gemini',
+        id: chat.sessionId,
+        cwd: realCwd(cwd),
+        startedAt: chat.startTime,
+        updatedAt: chat.lastUpdated,
+        messages: chat.messages,
+        source: chat.file,
+      });
     }
     return newestFirst(sessions);
   },
@@ -205,7 +213,9 @@ async function findChat(id: string, dirs: string[], hashes: Set<string> | null):
 
 function allProjectDirs(env: NodeJS.ProcessEnv): string[] {
   const tmp = join(geminiDir(env), 'tmp');
-  return listDir(tmp).map((name) => join(tmp, name)).filter(isDir);
+  return listDir(tmp)
+    .map((name) => join(tmp, name))
+    .filter(isDir);
 }
 
 export default gemini;

@@ -90,8 +90,18 @@ class Replay {
     const messages = [...this.messages.values()];
     // A file still being written may carry messages newer than its last `$set.lastUpdated`.
     let lastUpdated = this.lastUpdated;
-    for (const message of messages) if (typeof message.timestamp === 'string' && (!lastUpdated || message.timestamp > lastUpdated)) lastUpdated = message.timestamp;
-    return { file, sessionId: this.sessionId, projectHash: this.projectHash, startTime: this.startTime, lastUpdated, kind: this.kind, messages, firstSeen: this.firstSeen };
+    for (const message of messages)
+      if (typeof message.timestamp === 'string' && (!lastUpdated || message.timestamp > lastUpdated)) lastUpdated = message.timestamp;
+    return {
+      file,
+      sessionId: this.sessionId,
+      projectHash: this.projectHash,
+      startTime: this.startTime,
+      lastUpdated,
+      kind: this.kind,
+      messages,
+      firstSeen: this.firstSeen,
+    };
   }
 }
 

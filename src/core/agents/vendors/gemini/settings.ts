@@ -62,10 +62,7 @@ function retentionIn(file: string): boolean | undefined {
 
 export function geminiSettingsFiles(cwd: string | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
   const home = envDir(env, 'GEMINI_CLI_HOME') ?? homeOf(env);
-  const files = [
-    env.GEMINI_CLI_SYSTEM_DEFAULTS_PATH?.trim() || '/etc/gemini-cli/system-defaults.json',
-    join(home, '.gemini', 'settings.json'),
-  ];
+  const files = [env.GEMINI_CLI_SYSTEM_DEFAULTS_PATH?.trim() || '/etc/gemini-cli/system-defaults.json', join(home, '.gemini', 'settings.json')];
   if (cwd) files.push(join(cwd, '.gemini', 'settings.json'));
   files.push(env.GEMINI_CLI_SYSTEM_SETTINGS_PATH?.trim() || '/etc/gemini-cli/settings.json');
   return files;

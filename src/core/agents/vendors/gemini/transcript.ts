@@ -50,7 +50,8 @@ function stripInjected(text: string): string {
 function responseText(response: unknown): string {
   if (typeof response === 'string') return response;
   if (!isObject(response)) return '';
-  const text = typeof response.output === 'string' ? response.output : typeof response.error === 'string' ? `Error: ${response.error}` : JSON.stringify(response);
+  const text =
+    typeof response.output === 'string' ? response.output : typeof response.error === 'string' ? `Error: ${response.error}` : JSON.stringify(response);
   return UNTRUSTED.exec(text)?.[1] ?? text;
 }
 

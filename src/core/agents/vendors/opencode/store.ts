@@ -76,7 +76,10 @@ export async function databaseSessions(directories: string[], env?: NodeJS.Proce
   const rows = await withDatabase(file, (db) => {
     // A database opencode created but has not migrated yet has no session table.
     if (!columnsOf(db, 'session').has('directory')) return [];
-    return db.prepare(`SELECT ${SESSION_COLUMNS} FROM session WHERE directory IN (${marks}) AND parent_id IS NULL`).all(...directories) as Record<string, unknown>[];
+    return db.prepare(`SELECT ${SESSION_COLUMNS} FROM session WHERE directory IN (${marks}) AND parent_id IS NULL`).all(...directories) as Record<
+      string,
+      unknown
+    >[];
   });
   return (rows ?? []).map((row) => rowToSession(row, file));
 }
@@ -114,14 +117,20 @@ function readJsonFile(file: string): Record<string, unknown> | null {
 
 function jsonFilesIn(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((name) => name.endsWith('.json')).sort().map((name) => join(dir, name));
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => join(dir, name));
 }
 
 function legacySessionFromFile(file: string): RawSession | null {
   const info = readJsonFile(file);
   if (!info || typeof info.id !== 'string') return null;
   const time = isRecord(info.time) ? info.time : {};
-  return rowToSession({ id: info.id, directory: info.directory, parent_id: info.parentID, title: info.title, time_created: time.created, time_updated: time.updated }, file);
+  return rowToSession(
+    { id: info.id, directory: info.directory, parent_id: info.parentID, title: info.title, time_created: time.created, time_updated: time.updated },
+    file,
+  );
 }
 
 /** Every session of the legacy JSON tree (project folders hold one file per session). */
@@ -147,7 +156,9 @@ export function legacySession(id: string, env?: NodeJS.ProcessEnv): { session: R
   for (const file of jsonFilesIn(join(storage, 'message', id))) {
     const info = readJsonFile(file);
     if (!info || typeof info.id !== 'string') continue;
-    const parts = jsonFilesIn(join(storage, 'part', info.id)).map(readJsonFile).filter((part): part is Record<string, unknown> => part !== null);
+    const parts = jsonFilesIn(join(storage, 'part', info.id))
+      .map(readJsonFile)
+      .filter((part): part is Record<string, unknown> => part !== null);
     messages.push({ id: info.id, info, parts });
   }
   const created = (message: RawMessage) => Number(isRecord(message.info.time) ? message.info.time.created : 0) || 0;

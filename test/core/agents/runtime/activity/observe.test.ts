@@ -26,18 +26,52 @@ describe('activity seen by a one-shot command', () => {
   it('a screen that changed since the last look but is still now is idle since its last output, not working since the query', async () => {
     const root = mkdtempSync(join(tmpdir(), 'pwt-observe-'));
     dirs.push(root);
-    const made = await newAgentWindow({ tmuxSession: 'app/a', main: root, session: 'a', agentId: 'a-pi', windowName: 'pi', cwd: root, env: process.env, argv: ['sh', '-c', 'echo the quiet turn is over; exec sleep 60'] });
+    const made = await newAgentWindow({
+      tmuxSession: 'app/a',
+      main: root,
+      session: 'a',
+      agentId: 'a-pi',
+      windowName: 'pi',
+      cwd: root,
+      env: process.env,
+      argv: ['sh', '-c', 'echo the quiet turn is over; exec sleep 60'],
+    });
     await poll('the output', async () => (await capturePane(made.paneId, 0)).includes('the quiet turn is over'), 10_000, 50);
-    const agent: AgentEntry = { id: 'a-pi', provider: 'pi', vendorSessionId: null, status: 'running', cli: 'pi', cliCommand: ['pi'], resumeArgs: null, spawnedAt: new Date().toISOString(), tmux: { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) } };
+    const agent: AgentEntry = {
+      id: 'a-pi',
+      provider: 'pi',
+      vendorSessionId: null,
+      status: 'running',
+      cli: 'pi',
+      cliCommand: ['pi'],
+      resumeArgs: null,
+      spawnedAt: new Date().toISOString(),
+      tmux: { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) },
+    };
     // The window has been quiet for a while (tmux stamps its last output in whole seconds).
-    const quiet = await poll('a quiet window', async () => {
-      const pane = (await readLiveness()).panes?.find((each) => each.paneId === made.paneId);
-      return pane && Date.now() - pane.windowActivity * 1000 > 2_600 ? pane : null;
-    }, 15_000, 200);
+    const quiet = await poll(
+      'a quiet window',
+      async () => {
+        const pane = (await readLiveness()).panes?.find((each) => each.paneId === made.paneId);
+        return pane && Date.now() - pane.windowActivity * 1000 > 2_600 ? pane : null;
+      },
+      15_000,
+      200,
+    );
     // What an earlier look saw, long ago, while the turn was working.
     const longAgo = Date.now() - 600_000;
     mkdirSync(agentsDir(root), { recursive: true });
-    writeFileSync(screenFile(agentsDir(root), 'a-pi'), JSON.stringify({ stamp: 1, capturedAt: longAgo, hash: 'an older screen', kind: 'working', changedAt: longAgo, decided: { activity: 'working', source: 'screen', since: longAgo } }));
+    writeFileSync(
+      screenFile(agentsDir(root), 'a-pi'),
+      JSON.stringify({
+        stamp: 1,
+        capturedAt: longAgo,
+        hash: 'an older screen',
+        kind: 'working',
+        changedAt: longAgo,
+        decided: { activity: 'working', source: 'screen', since: longAgo },
+      }),
+    );
 
     const before = Date.now();
     const seen = (await observeActivity(root, [{ agent, checked: checkStatus(agent, await readLiveness()) }])).get('a-pi');
