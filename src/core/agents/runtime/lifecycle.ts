@@ -19,7 +19,7 @@ import { captureIfUnknown, loadSession, resolveAgent, resumeArgsFor, withStatus,
 import { composeHandoffPrompt, gitFacts, newestOtherTranscript } from './handoff.js';
 import { closePlace, exitedAtOnce, launchInTmux } from './launch.js';
 import { withLaunchLocks, withLifecycleLock } from './lock.js';
-import { pickAgent, planLaunch, refuseUnknown, type LaunchOp, type Want } from './plan.js';
+import { pickAgent, planLaunch, planSessionStop, type LaunchOp, type StopOp, type Want } from './plan.js';
 import { agentIdFor, agentsOf, patchAgent, updateAgents, type AgentEntry, type AgentState, type HandoffInfo } from './records.js';
 import { checkStatus, readLiveness, unknownAgent } from './status.js';
 import { stopProcess, type StopStep } from './stop.js';
@@ -327,6 +327,38 @@ const launchRunners: Runners<LaunchOp, LaunchContext> = {
   },
 };
 
+interface StopContext {
+  ctx: Ctx;
+  entries: Map<string, AgentEntry>;
+  steps: Map<string, StopStep>;
+}
+
+const stopRunners: Runners<StopOp, StopContext> = {
+  stop: {
+    title: (op) => `stop ${op.provider} (agent ${op.agent})${op.signalsOnly ? ' with signals only' : ''}, record it as ${op.as} with how to resume it`,
+    slow: true,
+    async run(op, context) {
+      const { agent, step } = await stopEntry(context.ctx, context.entries.get(op.agent) as AgentEntry, op.as, { signalsOnly: op.signalsOnly === true });
+      context.entries.set(op.agent, agent);
+      context.steps.set(op.agent, step);
+    },
+  },
+  'mark-exited': {
+    title: (op) => `record agent ${op.agent} as exited (its program ended)`,
+    async run(op, context) {
+      const patched = await patchAgent(context.ctx.project, context.ctx.session.id, op.agent, { status: 'exited', tmux: undefined });
+      if (patched) context.entries.set(op.agent, patched);
+    },
+  },
+};
+
+/** Runs a stop plan on the workflow executor; returns what each agent became and which rung of the ladder stopped it. */
+async function runStops(ctx: Ctx, agents: AgentEntry[], plan: StopOp[]): Promise<StopContext> {
+  const context: StopContext = { ctx, entries: new Map(agents.map((agent) => [agent.id, agent])), steps: new Map() };
+  await executePlan(plan, stopRunners, context);
+  return context;
+}
+
 export interface StartOptions {
   session: string;
   provider: Provider;
@@ -493,7 +525,10 @@ export async function stopAgent(project: Project, opts: AgentRef & { as?: AgentS
       throw messages.agentNotRunning(target.id);
     }
     // Unknown: its process lives where pwt's tmux cannot show it; no keys can reach it, signals can (pid + start time checked).
-    const { agent, step } = await stopEntry(ctx, target, opts.as ?? 'stopped', { signalsOnly: status === 'unknown' });
+    const stop: StopOp = { op: 'stop', agent: target.id, provider: target.provider, as: opts.as ?? 'stopped', signalsOnly: status === 'unknown' };
+    const done = await runStops(ctx, [target], [stop]);
+    const agent = done.entries.get(target.id) as AgentEntry;
+    const step = done.steps.get(target.id) as StopStep;
     const how =
       step === 'quit'
         ? 'with its quit command'
@@ -530,16 +565,14 @@ export async function stopSessionAgents(
     const liveness = await readLiveness();
     const notes: Note[] = [];
     const seen = withStatus(agentsOf(current), liveness);
-    // Ending a session while one of its agents may still run in it would take its worktree from under it.
-    refuseUnknown(seen);
-    for (const { agent, status } of seen) {
-      if (status === 'running') {
-        await stopEntry(ctx, agent, 'stopped');
-        notes.push({ kind: 'stopped', message: `Stopped ${agent.provider} (agent ${agent.id}) first.` });
-      } else if (agent.status === 'running') {
-        await patchAgent(project, session, agent.id, { status: 'exited', tmux: undefined });
-      }
-    }
+    // Ending a session while one of its agents may still run in it would take its worktree from under it (refused in the plan).
+    const plan = planSessionStop(seen);
+    await runStops(
+      ctx,
+      seen.map((each) => each.agent),
+      plan,
+    );
+    for (const op of plan) if (op.op === 'stop') notes.push({ kind: 'stopped', message: `Stopped ${op.provider} (agent ${op.agent}) first.` });
     const after = findSession(await readManifest(project), session);
     return { agents: after ? agentsOf(after) : [], notes };
   });
@@ -558,7 +591,7 @@ export async function removeAgent(project: Project, opts: AgentRef & { agent: st
     if (agents.find((each) => each.agent.id === target.id)?.status === 'unknown') throw unknownAgent(target);
     const notes: Note[] = [];
     if (agents.find((each) => each.agent.id === target.id)?.status === 'running') {
-      await stopEntry(ctx, target, 'stopped');
+      await runStops(ctx, [target], [{ op: 'stop', agent: target.id, provider: target.provider, as: 'stopped' }]);
       notes.push({ kind: 'stopped', message: `Stopped ${target.provider} (agent ${target.id}) first.` });
     } else await closePlace(target.tmux);
     const remaining = await updateAgents(project, ctx.session.id, (list) => {

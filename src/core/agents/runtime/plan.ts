@@ -1,7 +1,7 @@
 import { preconditionError } from '../../infra/errors.js';
 import type { Provider } from '../vendors/types.js';
 import { resolveAgent, type Seen } from './context.js';
-import type { AgentEntry } from './records.js';
+import type { AgentEntry, AgentState } from './records.js';
 import { unknownAgent } from './status.js';
 
 /**
@@ -102,4 +102,22 @@ export function planLaunch(session: string, seen: Seen[], want: Want): LaunchPla
     ? { op: 'resume', agent: existing.id, provider: want.start }
     : { op: 'start-fresh', provider: want.start, handoff: want.handoff };
   return { provider: want.start, ops: [...prepare, last] };
+}
+
+/**
+ * A stop as operations, run on the workflow executor like a launch: `stop`
+ * runs the stop ladder on a running agent and records it as `as` with its
+ * resume args (`signalsOnly` when its process lives where tmux cannot show
+ * it); `mark-exited` records an agent whose program already ended.
+ */
+export type StopOp = { op: 'stop'; agent: string; provider: Provider; as: AgentState; signalsOnly?: boolean } | { op: 'mark-exited'; agent: string };
+
+/** Ending a session: every running agent stops; a record still saying running whose program ended is marked exited. */
+export function planSessionStop(seen: Seen[]): StopOp[] {
+  refuseUnknown(seen);
+  return seen.flatMap(({ agent, status }): StopOp[] => {
+    if (status === 'running') return [{ op: 'stop', agent: agent.id, provider: agent.provider, as: 'stopped' }];
+    if (agent.status === 'running') return [{ op: 'mark-exited', agent: agent.id }];
+    return [];
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planLaunch, type LaunchPlan, type Want } from '../../../../src/core/agents/runtime/plan.js';
+import { planLaunch, planSessionStop, type LaunchPlan, type Want } from '../../../../src/core/agents/runtime/plan.js';
 import type { Seen } from '../../../../src/core/agents/runtime/context.js';
 import type { AgentEntry } from '../../../../src/core/agents/runtime/records.js';
 import type { SeenStatus } from '../../../../src/core/agents/runtime/status.js';
@@ -123,4 +123,23 @@ describe('planLaunch: the lifecycle rules', () => {
       else expect(ops(planLaunch('s', row.seen, row.want))).toEqual(row.plan);
     });
   }
+});
+
+describe('planSessionStop: what ending a session does to its agents', () => {
+  const stops = (seen: Seen[]) => planSessionStop(seen).map((op) => `${op.op} ${op.agent}${op.op === 'stop' ? ` as ${op.as}` : ''}`);
+  it('stops every running agent and records it as stopped', () => {
+    expect(stops([agent('claude', 'running', '2026-01-01T00:00:00Z'), agent('codex', 'running', '2026-01-02T00:00:00Z')])).toEqual([
+      'stop s-claude as stopped',
+      'stop s-codex as stopped',
+    ]);
+  });
+  it('marks a record that still says running but whose program ended as exited', () => {
+    expect(stops([agent('claude', 'exited', '2026-01-01T00:00:00Z', { status: 'running' })])).toEqual(['mark-exited s-claude']);
+  });
+  it('leaves stopped and detached agents alone', () => {
+    expect(stops([agent('claude', 'stopped', '2026-01-01T00:00:00Z'), agent('codex', 'detached', '2026-01-02T00:00:00Z')])).toEqual([]);
+  });
+  it('refuses while an agent runs where pwt cannot see it (its worktree would go from under it)', () => {
+    expect(() => planSessionStop([agent('claude', 'unknown', '2026-01-01T00:00:00Z')])).toThrow(/claude/);
+  });
 });
