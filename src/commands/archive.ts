@@ -42,7 +42,8 @@ const list = defineCommand({
       printLine(`${listing.name}  (* is what pwt restore ${listing.name} takes)`);
       for (const entry of listing.entries)
         printLine(
-          `  ${entry === listing.picked ? '*' : ' '} ${entry.stamp}  ${describeArchive(entry)}${listing.folders.includes(entry.stamp) ? `  + folder .archive/${listing.name}/${entry.stamp}` : ''}`,
+          `  ${entry === listing.picked ? '*' : ' '} ${entry.stamp}  ` +
+            `${describeArchive(entry)}${listing.folders.includes(entry.stamp) ? `  + folder .archive/${listing.name}/${entry.stamp}` : ''}`,
         );
       for (const stray of listing.strayFolders) printLine(`    .archive/${listing.name}/${stray}: a folder with no archive ref (pwt leaves it to you)`);
     }

@@ -69,7 +69,8 @@ export default defineCommand({
     }
     if (result.finished) log.info(`Finished the pwt create ${result.session.id} that was interrupted (started ${result.finished}).`);
     log.success(
-      `Created session ${result.session.id} on ${result.session.branch} (from ${result.session.base}${args.on !== undefined ? `: stacked on ${args.on}` : ''}).`,
+      `Created session ${result.session.id} on ${result.session.branch} (from ` +
+        `${result.session.base}${args.on !== undefined ? `: stacked on ${args.on}` : ''}).`,
     );
     if (result.envCopied.length) log.info(`Copied env files: ${result.envCopied.join(', ')}`);
     if (result.envKept.length) log.info(`Kept the session's own: ${result.envKept.join(', ')} (never overwritten)`);

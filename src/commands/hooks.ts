@@ -28,11 +28,13 @@ function manager(via: string | undefined): Manager | null {
 function reportVia(result: ViaResult, installing: boolean): void {
   for (const { hook, op } of result.hooks)
     log.info(
-      `${hook}: ${op === 'added' ? `added to ${result.file}` : op === 'updated' ? `updated in ${result.file}` : op === 'removed' ? `removed from ${result.file}` : installing ? 'already there, unchanged' : 'not there, nothing to do'}`,
+      `${hook}: ` +
+        `${op === 'added' ? `added to ${result.file}` : op === 'updated' ? `updated in ${result.file}` : op === 'removed' ? `removed from ${result.file}` : installing ? 'already there, unchanged' : 'not there, nothing to do'}`,
     );
   if (installing) {
     log.success(
-      `pwt's hooks are in ${result.manager}'s config (${result.file}): commit it, and every clone that installs ${result.manager}'s hooks gets them (they do nothing where pwt is not set up).`,
+      `pwt's hooks are in ${result.manager}'s config (${result.file}): commit it, and every clone that ` +
+        `installs ${result.manager}'s hooks gets them (they do nothing where pwt is not set up).`,
     );
     log.info(`This clone's dispatcher: ${result.dispatcher}. Other clones: run pwt hooks install --via ${result.manager} there once.`);
   }
@@ -64,7 +66,8 @@ const UNINSTALLED: Record<UninstallOp, string> = {
 function perWorktreeNote(report: { perWorktree: boolean; hooksPath: string | null }): void {
   if (report.perWorktree) {
     log.info(
-      `core.hooksPath is relative (${report.hooksPath}): git runs hooks from that folder in each worktree, so a session gets pwt's hooks only once you run pwt hooks install inside it.`,
+      `core.hooksPath is relative (${report.hooksPath}): git runs hooks from that folder in each ` +
+        `worktree, so a session gets pwt's hooks only once you run pwt hooks install inside it.`,
     );
   }
 }
@@ -109,7 +112,8 @@ const uninstall = defineCommand({
 
 function printStatus(report: HooksReport, via: string | null): void {
   printLine(
-    `hooks folder: ${report.hooksDir}${report.hooksPath ? ` (core.hooksPath = ${report.hooksPath}${report.perWorktree ? ', relative: one folder per worktree' : ''})` : ''}`,
+    `hooks folder: ` +
+      `${report.hooksDir}${report.hooksPath ? ` (core.hooksPath = ${report.hooksPath}${report.perWorktree ? ', relative: one folder per worktree' : ''})` : ''}`,
   );
   printLine(`dispatcher:   ${report.dispatcher} (${report.dispatcherState})`);
   for (const hook of report.hooks) {
@@ -153,7 +157,8 @@ function printReview(review: HookReview): void {
     return;
   }
   printLine(
-    `${review.file}: project hooks ${review.approved ? 'approved for this repository' : review.changed ? 'changed since you approved them' : 'not approved for this repository'}`,
+    `${review.file}: project hooks ` +
+      `${review.approved ? 'approved for this repository' : review.changed ? 'changed since you approved them' : 'not approved for this repository'}`,
   );
   for (const [event, entries] of events) for (const entry of entries ?? []) printLine(`  ${event.padEnd(12)} ${entry}`);
   if (review.changed) {

@@ -12,7 +12,8 @@ export default defineCommand({
   meta: {
     name: 'land',
     description:
-      'Land several finished sessions on the base as a queue: each merged onto the last green result and checked there; the base moves once, to a tested commit',
+      'Land several finished sessions on the base as a queue: each merged onto the last green result and ' +
+      'checked there; the base moves once, to a tested commit',
   },
   args: {
     sessions: {
@@ -93,7 +94,9 @@ function report(result: LandResult): void {
   for (const each of result.retargeted) log.info(`${each.session} now stands on ${each.to} (it stood on ${each.from}).`);
   if (result.landed.length && result.to !== result.from) {
     log.success(
-      `Landed ${result.landed.map((each) => each.session).join(', ')} on ${result.base}: ${result.from.slice(0, 10)} -> ${result.to.slice(0, 10)}, ${result.checks} check run(s) (push ${result.base} yourself when ready).`,
+      `Landed ${result.landed.map((each) => each.session).join(', ')} on ${result.base}: ` +
+        `${result.from.slice(0, 10)} -> ${result.to.slice(0, 10)}, ${result.checks} check run(s) (push ` +
+        `${result.base} yourself when ready).`,
     );
   } else if (result.landed.length)
     log.success(`${result.landed.map((each) => each.session).join(', ')} ${result.landed.length === 1 ? 'was' : 'were'} in ${result.base} already.`);

@@ -48,7 +48,8 @@ export default defineCommand({
       log.info(`${session.id} is already open on ${session.branch}.${result.goalsAdded?.length ? ` Added the goal(s): ${result.goalsAdded.join('; ')}` : ''}`);
     else
       log.success(
-        `Opened session ${session.id} on ${session.branch}${result.tracking ? ` (a new local branch tracking ${result.tracking})` : ''}${session.base ? `, base ${session.base}` : ''}.`,
+        `Opened session ${session.id} on ` +
+          `${session.branch}${result.tracking ? ` (a new local branch tracking ${result.tracking})` : ''}${session.base ? `, base ${session.base}` : ''}.`,
       );
     if (result.goalsFrom === 'manifest' || result.goalsFrom === 'archive')
       log.info(`Goals restored (from the ${result.goalsFrom === 'manifest' ? 'manifest' : 'archive'}): ${session.goals.join('; ')}`);

@@ -68,7 +68,9 @@ export default defineCommand({
     const newer = result.archives.filter((entry) => entry.stamp > result.entry.stamp);
     if (args.at === undefined && newer.length)
       log.info(
-        `Took ${result.entry.stamp}, not the newer ${newer.map((entry) => entry.stamp).join(', ')}: it holds the same commits plus more (${describeArchive(result.entry)}). See pwt restore ${result.session.id} --list.`,
+        `Took ${result.entry.stamp}, not the newer ${newer.map((entry) => entry.stamp).join(', ')}: it ` +
+          `holds the same commits plus more (${describeArchive(result.entry)}). See pwt restore ` +
+          `${result.session.id} --list.`,
       );
     else if (result.archives.length > 1)
       log.info(`${result.archives.length - 1} other archive(s) of ${result.session.id}: pwt restore ${result.session.id} --list`);
@@ -77,7 +79,8 @@ export default defineCommand({
     log.info(`Path: ${result.path}`);
     if (result.leftFolder)
       log.info(
-        `Not brought back, still in ${result.leftFolder.path}: ${result.leftFolder.entries.join(', ')} (copy what you need; pwt archive prune deletes it with its ref).`,
+        `Not brought back, still in ${result.leftFolder.path}: ${result.leftFolder.entries.join(', ')} ` +
+          `(copy what you need; pwt archive prune deletes it with its ref).`,
       );
     log.info(`Go there: pcd ${result.session.id}   (the archive ref stays: pwt archive list; pwt archive prune deletes old ones)`);
   },

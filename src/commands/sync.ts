@@ -41,7 +41,8 @@ export default defineCommand({
     for (const note of result.notes) log.warn(note);
     if (result.finished) {
       log.success(
-        `Finished the pwt sync of ${result.session.id} that was interrupted (started ${result.finished}): ${result.session.branch} has ${result.base}'s commits and the base commit is recorded.`,
+        `Finished the pwt sync of ${result.session.id} that was interrupted (started ${result.finished}): ` +
+          `${result.session.branch} has ${result.base}'s commits and the base commit is recorded.`,
       );
       return;
     }

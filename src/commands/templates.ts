@@ -45,7 +45,8 @@ const install = defineCommand({
       log.warn(`${kept.length} edited file(s) kept as they are. To replace them with pwt's version: pwt templates install --agent ${args.agent} --force`);
     if (!dryRun && files.some((file) => file.status !== 'up-to-date' && file.status !== 'kept-edited')) {
       log.success(
-        `Templates written in ${repo.mainPath}; commit them to share them with your team. Run them as /dev-session.start, /dev-session.end, /parallel.status ($dev-session-start etc. in Codex).`,
+        `Templates written in ${repo.mainPath}; commit them to share them with your team. Run them as ` +
+          `/dev-session.start, /dev-session.end, /parallel.status ($dev-session-start etc. in Codex).`,
       );
     }
   },

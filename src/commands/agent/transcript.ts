@@ -32,7 +32,8 @@ export default defineCommand({
     maxChars: {
       type: 'string',
       description:
-        'Keep only the most recent messages that fit in N characters (an older message that does not fit whole keeps its end, marked as cut, when 2,000 or more characters are left)',
+        'Keep only the most recent messages that fit in N characters (an older message that does not fit ' +
+        'whole keeps its end, marked as cut, when 2,000 or more characters are left)',
     },
   },
   async run({ args }) {

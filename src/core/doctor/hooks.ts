@@ -63,7 +63,10 @@ export async function checkSessionHooks(project: Project): Promise<Check | null>
   return {
     name: 'hooks',
     level: 'warn',
-    detail: `git runs hooks from ${hooksPath} in each worktree (core.hooksPath), and ${missing.length === 1 ? 'session' : 'sessions'} ${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} none: no git hook runs there (neither the project's nor pwt's)`,
+    detail:
+      `git runs hooks from ${hooksPath} in each worktree (core.hooksPath), and ` +
+      `${missing.length === 1 ? 'session' : 'sessions'} ${missing.join(', ')} ` +
+      `${missing.length === 1 ? 'has' : 'have'} none: no git hook runs there (neither the project's nor pwt's)`,
     fix: sessionHooksFix(
       hooksPath,
       missing.length === 1

@@ -9,6 +9,8 @@ export function mcpCheck(root: string | null): Check {
   return {
     name: 'mcp',
     level: 'ok',
-    detail: `registered for ${found.map((each) => `${each.client} (${root ? shown(each.file, root) : each.file}${each.scope === 'user' ? ', user' : ''})`).join(', ')}`,
+    detail:
+      `registered for ` +
+      `${found.map((each) => `${each.client} (${root ? shown(each.file, root) : each.file}${each.scope === 'user' ? ', user' : ''})`).join(', ')}`,
   };
 }

@@ -28,6 +28,8 @@ export function checkCopyWithCi(project: Project): Check | null {
     name: 'copy',
     level: 'warn',
     detail: `${CONFIG_FILE} copies node_modules into each session, then post-create runs "${ci}", which deletes node_modules first: the copy is wasted`,
-    fix: 'Use npm install --prefer-offline in post-create (pnpm install --prefer-offline, yarn install --prefer-offline): it keeps the copy and only fixes what differs.',
+    fix:
+      'Use npm install --prefer-offline in post-create (pnpm install --prefer-offline, yarn install ' +
+      '--prefer-offline): it keeps the copy and only fixes what differs.',
   };
 }

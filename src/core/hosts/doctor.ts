@@ -98,7 +98,9 @@ export async function hostChecks(host: Host, local: { cwd: string; remote: strin
       name: 'pwt',
       level: 'fail',
       detail: `\`${host.pwt} --version\` failed there`,
-      fix: `Install pwt ${packageVersion()} on ${host.destination} (npm install -g parallel-worktrees@${packageVersion()}), or give its command: pwt host add ... --pwt '<command>'`,
+      fix:
+        `Install pwt ${packageVersion()} on ${host.destination} (npm install -g ` +
+        `parallel-worktrees@${packageVersion()}), or give its command: pwt host add ... --pwt '<command>'`,
     });
   else if (version !== packageVersion())
     checks.push({

@@ -42,7 +42,8 @@ function setupError(host: Host, stderr: string): PwtError | null {
   if (!found)
     return preconditionError(
       `pwt does not run on host "${host.name}" (\`${host.pwt} --version\` failed there).`,
-      `Install pwt ${packageVersion()} on ${host.destination}, or tell pwt how to run it: pwt host add ${host.name} ${host.destination} --repo ${host.repo} --pwt '<command>'`,
+      `Install pwt ${packageVersion()} on ${host.destination}, or tell pwt how to run it: pwt host add ` +
+        `${host.name} ${host.destination} --repo ${host.repo} --pwt '<command>'`,
     );
   return preconditionError(
     `Host "${host.name}" runs pwt ${found}; this is pwt ${packageVersion()}, and the two must be the same version.`,
@@ -109,7 +110,8 @@ export function passThroughError(host: Host, args: readonly string[], code: numb
   const known = ([Exit.usage, Exit.precondition, Exit.conflict, Exit.cancelled] as number[]).includes(code);
   const why = lastLine(stderr);
   return new PwtError(
-    `pwt ${args[0] ?? ''}${args[0] === 'agent' ? ` ${args[1] ?? ''}` : ''} failed on host "${host.name}" (exit ${code})${why ? `: ${why.replace(/^pwt:\s*/, '')}` : ''}`,
+    `pwt ${args[0] ?? ''}${args[0] === 'agent' ? ` ${args[1] ?? ''}` : ''} failed on host ` +
+      `"${host.name}" (exit ${code})${why ? `: ${why.replace(/^pwt:\s*/, '')}` : ''}`,
     (known ? code : Exit.precondition) as (typeof Exit)[keyof typeof Exit],
   );
 }

@@ -142,7 +142,8 @@ export async function publishAfterRemove(
   const base = typeof record.base === 'string' ? record.base : null;
   const script = [
     `cd -- ${shPath(host.repo)} || exit 3`,
-    `if git rev-parse --verify -q ${shQuote(`refs/heads/${record.branch}`)} >/dev/null; then git push -q ${shQuote(remote)} ${branch} </dev/null || exit 4; printf '%s\n' ${branch}; fi`,
+    `if git rev-parse --verify -q ${shQuote(`refs/heads/${record.branch}`)} >/dev/null; then git push ` +
+      `-q ${shQuote(remote)} ${branch} </dev/null || exit 4; printf '%s\n' ${branch}; fi`,
     ...(strategy === 'merge' && base ? [`git push -q ${shQuote(remote)} ${shQuote(base)} </dev/null || exit 5; printf '%s\n' ${shQuote(base)}`] : []),
   ].join('\n');
   const result = await sshRun(host, script);
@@ -150,6 +151,9 @@ export async function publishAfterRemove(
   if (result.code === 0) return { pushed };
   return {
     pushed,
-    warning: `Ended on host "${host.name}", but pushing from there failed (${result.stderr.trim().split('\n').at(-1) ?? `exit ${result.code}`}); the work is safe in its clone there. Push it there: git push ${remote} ${result.code === 5 ? base : record.branch}`,
+    warning:
+      `Ended on host "${host.name}", but pushing from there failed ` +
+      `(${result.stderr.trim().split('\n').at(-1) ?? `exit ${result.code}`}); the work is safe in its ` +
+      `clone there. Push it there: git push ${remote} ${result.code === 5 ? base : record.branch}`,
   };
 }

@@ -8,7 +8,11 @@ export const PWT_ENV = {
   sessionsDir: 'PWT_SESSIONS_DIR',
   /** `0`: the git hooks do nothing (checked first by hooks/dispatch.sh, and by `pwt hooks status`). */
   hooks: 'PWT_HOOKS',
-  /** `1`: every program pwt starts (git, gh, tmux, ssh, a project hook...) is traced on stderr, one line each with its folder; the git hooks also trace what they decide, and a hook's unexpected error prints its stack. */
+  /**
+   * `1`: every program pwt starts (git, gh, tmux, ssh, a project hook...) is traced on stderr, one line
+   * each with its folder; the git hooks also trace what they decide, and a hook's unexpected error
+   * prints its stack.
+   */
   debug: 'PWT_DEBUG',
   /** `1`: the pre-push hook lets a session branch be pushed onto its base (protectBase). */
   allowBasePush: 'PWT_ALLOW_BASE_PUSH',
@@ -24,9 +28,16 @@ export const PWT_ENV = {
   sshConfig: 'PWT_SSH_CONFIG',
   /** Milliseconds a host may take to answer (connection and reply) before pwt counts it unreachable; default 5000. */
   hostTimeoutMs: 'PWT_HOST_TIMEOUT_MS',
-  /** `0`: open, sync and the end-of-session commands spawn git and gh directly instead of through zx (for a machine where zx cannot run, and to measure what zx costs: bench/remove.bench.mjs). */
+  /**
+   * `0`: open, sync and the end-of-session commands spawn git and gh directly instead of through zx (for
+   * a machine where zx cannot run, and to measure what zx costs: bench/remove.bench.mjs).
+   */
   zx: 'PWT_ZX',
-  /** Fault injection for tests: `manifest-write` fails the manifest write after the temp file (a rollback test); `kill-before-change:K` kills pwt (SIGKILL) right before its K-th file change (infra/atomic.ts: the crash tests). */
+  /**
+   * Fault injection for tests: `manifest-write` fails the manifest write after the temp file (a rollback
+   * test); `kill-before-change:K` kills pwt (SIGKILL) right before its K-th file change
+   * (infra/atomic.ts: the crash tests).
+   */
   fault: 'PWT_FAULT',
   // Set for the commands pwt runs for a repository: project hooks (`.pwt.json`
   // hooks) and `pwt run compare --check CMD`.

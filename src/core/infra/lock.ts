@@ -149,7 +149,8 @@ export async function acquireLock(lockPath: string, opts: LockOptions): Promise<
     if (!told && opts.onWait) {
       told = true;
       opts.onWait(
-        `Waiting for ${opts.what}: ${lockPath} is held by another pwt${holder ? ` (pid ${holder.pid})` : ''}; giving up after ${Math.round(timeoutMs / 1000)} s.`,
+        `Waiting for ${opts.what}: ${lockPath} is held by another ` +
+          `pwt${holder ? ` (pid ${holder.pid})` : ''}; giving up after ${Math.round(timeoutMs / 1000)} s.`,
       );
     }
     if (Date.now() >= deadline) {

@@ -19,7 +19,8 @@ export const messages = {
   worktreeBroken: (name: string, path: string, branch: string): PwtError =>
     preconditionError(
       `The worktree of "${name}" is empty or broken: ${path} has no .git.`,
-      `Move out any file you need, delete the folder, then pwt cleanup drops the entry (its branch ${branch} stays); pwt open ${branch} makes a new worktree on it.`,
+      `Move out any file you need, delete the folder, then pwt cleanup drops the entry (its branch ` +
+        `${branch} stays); pwt open ${branch} makes a new worktree on it.`,
     ),
   /** Another pwt registered the name between this command's check and its write; `hint` says what to do in this command. */
   sessionRegisteredMeanwhile: (name: string, hint: string): PwtError => preconditionError(`A session named "${name}" was registered meanwhile.`, hint),

@@ -149,7 +149,8 @@ async function landLocked(project: Project, opts: LandOptions): Promise<LandResu
   const notes = [...named.notes, ...(gate.note ? [gate.note] : [])];
   if (check.kind === 'none')
     notes.push(
-      `No check ran: ${opts.hooks.enabled ? 'there is no pre-merge hook in .pwt.json and no --check' : '--no-hooks, and no --check'}; the merge results land untested.`,
+      `No check ran: ` +
+        `${opts.hooks.enabled ? 'there is no pre-merge hook in .pwt.json and no --check' : '--no-hooks, and no --check'}; the merge results land untested.`,
     );
   const choice: LandChoice = { names: named.names, squash: Boolean(opts.squash), check: describeCheck(check) };
 

@@ -1,7 +1,11 @@
 import { conflictError, preconditionError, type PwtError } from '../infra/errors.js';
 import type { LandResult } from './index.js';
 
-/** How `pwt land` (and the MCP land tool) ends: exit 4 when some were ejected (or dropped with them), 3 when none could be tried or a named one was not (sessions left out of a default queue are only noted). */
+/**
+ * How `pwt land` (and the MCP land tool) ends: exit 4 when some were ejected (or dropped with them), 3
+ * when none could be tried or a named one was not (sessions left out of a default queue are only
+ * noted).
+ */
 export function landOutcomeError(result: LandResult): PwtError | null {
   if (result.dryRun) return null;
   const out = [...result.ejected.map((each) => each.session), ...result.dropped.map((each) => each.session)];

@@ -47,7 +47,10 @@ export function landOps(
   ];
 }
 
-/** Why a session cannot go in the queue (null: it can). Named sessions get a reason for everything; found ones are silently left out when they have nothing to land. */
+/**
+ * Why a session cannot go in the queue (null: it can). Named sessions get a reason for everything;
+ * found ones are silently left out when they have nothing to land.
+ */
 function refusal(session: SessionFacts, base: string, rootBase: string | null): string | null {
   if (!session.tip) return `its branch ${session.branch} does not exist`;
   if (rootBase !== null && rootBase !== base) return `its base is ${rootBase}; pwt land lands on ${base} (the main worktree's branch)`;
@@ -110,7 +113,8 @@ export function planLand(facts: LandFacts, choice: LandChoice): LandPlan {
   for (const session of pool) if (eligible.has(session.id)) place(session);
   if (ordered.length > 0 && facts.baseDirty > 0) {
     throw preconditionError(
-      `${base} is checked out in ${facts.baseCheckedOutAt} with ${facts.baseDirty} uncommitted change(s) to tracked files; landing moves ${base} and its files there.`,
+      `${base} is checked out in ${facts.baseCheckedOutAt} with ${facts.baseDirty} uncommitted change(s) ` +
+        `to tracked files; landing moves ${base} and its files there.`,
       'Commit or stash them first, then run pwt land again.',
     );
   }

@@ -132,7 +132,9 @@ export const landRunners: Runners<LandOp, LandContext> = {
         // The ending's merge step must have nothing to do: a branch that moved on since it was tested keeps its session.
         if (record && tip && !(await isMerged(mainPath, `refs/heads/${op.base}`, tip))) {
           ctx.notes.push(
-            `${landed.session} got new commits while it was landing: what was tested (${candidate?.tip.slice(0, 10) ?? '?'}) is in ${op.base}; the session stays with the rest (pwt land ${landed.session} again).`,
+            `${landed.session} got new commits while it was landing: what was tested ` +
+              `(${candidate?.tip.slice(0, 10) ?? '?'}) is in ${op.base}; the session stays with the rest (pwt land ` +
+              `${landed.session} again).`,
           );
         } else if (record || readIntent(project.sessionsDir, landed.session)?.kind === 'remove') {
           // (No record but a remove's intent: an ending cut after it unregistered; removeSession finishes it.)
@@ -203,7 +205,8 @@ export const landRunners: Runners<LandOp, LandContext> = {
       for (const each of ctx.state.ejected ?? []) {
         const message =
           each.reason === 'conflict'
-            ? `pwt land could not land this session: merging it onto ${ctx.state.base} conflicts in ${(each.files ?? []).join(', ')}. Please bring ${ctx.state.base} in (pwt sync), resolve, and commit.`
+            ? `pwt land could not land this session: merging it onto ${ctx.state.base} conflicts in ` +
+              `${(each.files ?? []).join(', ')}. Please bring ${ctx.state.base} in (pwt sync), resolve, and commit.`
             : `pwt land could not land this session: the check failed on the merge result. The log is ${each.log}. Please fix it and commit.`;
         try {
           const target = await findAgent(ctx.project, { session: each.session });

@@ -67,7 +67,9 @@ export async function readManifest(store: Store): Promise<Manifest | null> {
   // Only what the file holds: worktrees it lost show as unregistered until the next change adopts them.
   const { manifest } = result.salvage;
   notes.warn(
-    `${describeDamage(file, result.salvage)} Using the ${manifest.sessions.length} intact session(s); the next change to the manifest keeps a copy of the file, sets the rest aside and registers lost worktrees again (nothing is deleted).`,
+    `${describeDamage(file, result.salvage)} Using the ${manifest.sessions.length} intact session(s); ` +
+      `the next change to the manifest keeps a copy of the file, sets the rest aside and registers lost ` +
+      `worktrees again (nothing is deleted).`,
   );
   return manifest;
 }
@@ -127,7 +129,8 @@ async function setAsideDamaged(store: Store, file: string, salvage: Salvage): Pr
     manifest.setAside = [...earlier, ...salvage.setAside.map((each) => ({ ...each, at: new Date().toISOString() }))];
   }
   notes.warn(
-    `${describeDamage(file, salvage)} Kept ${salvage.manifest.sessions.length} intact session(s)${manifest.sessions.length > salvage.manifest.sessions.length ? ` and found ${manifest.sessions.length - salvage.manifest.sessions.length} more from git` : ''}; a copy of the file is ${backup}${salvage.setAside.length ? '; the unusable entries are under "setAside" in the manifest: fix one and move it back into "sessions" to restore it' : ''}.`,
+    `${describeDamage(file, salvage)} Kept ${salvage.manifest.sessions.length} intact ` +
+      `session(s)${manifest.sessions.length > salvage.manifest.sessions.length ? ` and found ${manifest.sessions.length - salvage.manifest.sessions.length} more from git` : ''}; a copy of the file is ${backup}${salvage.setAside.length ? '; the unusable entries are under "setAside" in the manifest: fix one and move it back into "sessions" to restore it' : ''}.`,
   );
   return manifest;
 }

@@ -49,7 +49,8 @@ export function checkArgs(tool: string, spec: ArgsSpec, given: unknown): Record<
           : typeof value === arg.type;
     if (!ok)
       throw usageError(
-        `${tool}: "${name}" must be ${typeName(arg)}${arg.type === 'integer' && arg.minimum !== undefined ? ` of at least ${arg.minimum}` : ''} (got ${JSON.stringify(value)}).`,
+        `${tool}: "${name}" must be ` +
+          `${typeName(arg)}${arg.type === 'integer' && arg.minimum !== undefined ? ` of at least ${arg.minimum}` : ''} (got ${JSON.stringify(value)}).`,
         arg.description,
       );
     if (arg.type === 'string' && arg.enum && !arg.enum.includes(value as string)) {

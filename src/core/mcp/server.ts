@@ -34,7 +34,10 @@ export interface ServeOptions {
 }
 
 const INSTRUCTIONS =
-  "pwt runs coding agents (claude, codex, gemini, copilot, cursor, opencode, pi) in parallel git worktree sessions. To try one task with several agents: start_run, wait_for_agent on each session, compare_run (and session_diff, read_transcript), then pick_run once the user chose. end_session, pick_run and land change the user's branches and ask the user first.";
+  'pwt runs coding agents (claude, codex, gemini, copilot, cursor, opencode, pi) in parallel git ' +
+  'worktree sessions. To try one task with several agents: start_run, wait_for_agent on each session, ' +
+  'compare_run (and session_diff, read_transcript), then pick_run once the user chose. end_session, ' +
+  "pick_run and land change the user's branches and ask the user first.";
 
 function refusal(error: unknown): CallToolResult {
   let body: { error: string; hint?: string; exitCode: number };
@@ -72,7 +75,8 @@ export async function serveMcp(opts: ServeOptions): Promise<void> {
     if (opts.allowEnd) return true;
     if (!canAsk()) {
       throw preconditionError(
-        `${refused.action} changes the user's branches and needs their yes, but this MCP client cannot ask them (it does not support elicitation). Nothing was changed.`,
+        `${refused.action} changes the user's branches and needs their yes, but this MCP client cannot ask ` +
+          `them (it does not support elicitation). Nothing was changed.`,
         `The user can run it themselves: ${refused.cli}; or start the server with pwt mcp --allow-end to let agents do it without asking.`,
       );
     }

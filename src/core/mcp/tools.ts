@@ -79,7 +79,8 @@ function allowedCheck(ctx: ToolContext, check: string | undefined, tool: string)
   if (check === undefined) return undefined;
   if (ctx.checks.includes(check)) return check;
   throw usageError(
-    `${tool} runs only the check commands the user allowed when starting pwt mcp; "${check}" is not one of them (${ctx.checks.length ? ctx.checks.map((each) => `"${each}"`).join(', ') : 'none allowed'}).`,
+    `${tool} runs only the check commands the user allowed when starting pwt mcp; "${check}" is not one ` +
+      `of them (${ctx.checks.length ? ctx.checks.map((each) => `"${each}"`).join(', ') : 'none allowed'}).`,
     `Ask the user to add it to the server's command (pwt mcp --check "${check}"), or call ${tool} without check.`,
   );
 }
@@ -95,7 +96,9 @@ export const TOOLS: Tool[] = [
   {
     name: 'create_session',
     description:
-      'Create a session: a git worktree on branch session/<name>. Called from inside a session, it stacks on that session (starts from its branch) unless `on` or `base` says otherwise. Refused like `pwt create` (name taken, base unknown, main worktree dirty).',
+      'Create a session: a git worktree on branch session/<name>. Called from inside a session, it stacks ' +
+      'on that session (starts from its branch) unless `on` or `base` says otherwise. Refused like `pwt ' +
+      'create` (name taken, base unknown, main worktree dirty).',
     args: {
       name: { type: 'string', description: 'Session name (letters, digits, . _ -; at most 64)', required: true },
       goal: { type: 'string', description: 'What the session is for' },
@@ -157,7 +160,8 @@ export const TOOLS: Tool[] = [
   {
     name: 'wait_for_agent',
     description:
-      "Wait until the session's running agent is idle (its turn is over) or waiting (it asks something), reporting progress meanwhile. Refused (exit code 3) on timeout or when it is not running.",
+      "Wait until the session's running agent is idle (its turn is over) or waiting (it asks something), " +
+      'reporting progress meanwhile. Refused (exit code 3) on timeout or when it is not running.',
     args: {
       session: sessionArg,
       for: { type: 'string', enum: ['idle', 'waiting'], description: 'idle (default) or waiting' },
@@ -183,7 +187,8 @@ export const TOOLS: Tool[] = [
   {
     name: 'read_transcript',
     description:
-      'The conversation of an agent in a session, normalized ({ provider, id, messages: [{ role, text, tools, at }], omitted }), newest messages kept within max_chars.',
+      'The conversation of an agent in a session, normalized ({ provider, id, messages: [{ role, text, ' +
+      'tools, at }], omitted }), newest messages kept within max_chars.',
     args: {
       session: sessionArg,
       provider: { type: 'string', enum: PROVIDERS, description: 'Which agent of the session (default: its running or only agent)' },
@@ -214,7 +219,9 @@ export const TOOLS: Tool[] = [
   {
     name: 'start_run',
     description:
-      "Give one task to several agents at once (any vendors): a session <run>-<provider> each, started from the caller's session (else the main branch), agents in the background. Then wait_for_agent on each, compare_run, and pick_run with the user's yes.",
+      'Give one task to several agents at once (any vendors): a session <run>-<provider> each, started ' +
+      "from the caller's session (else the main branch), agents in the background. Then wait_for_agent on " +
+      "each, compare_run, and pick_run with the user's yes.",
     args: {
       run: { type: 'string', description: 'Run name (session-name rules)', required: true },
       agents: { type: 'string[]', description: `Providers, e.g. ["codex", "gemini"] (${providerList})`, required: true },
@@ -234,7 +241,8 @@ export const TOOLS: Tool[] = [
       });
       if (result.failed.length > 0) {
         throw preconditionError(
-          `Run ${result.run}: ${result.failed.map((each) => `${each.provider} did not start (${each.error})`).join('; ')}${result.started.length ? `; started: ${result.started.map((each) => each.provider).join(', ')}` : ''}.`,
+          `Run ${result.run}: ` +
+            `${result.failed.map((each) => `${each.provider} did not start (${each.error})`).join('; ')}${result.started.length ? `; started: ${result.started.map((each) => each.provider).join(', ')}` : ''}.`,
           `Fix that (install the CLI), then the user can start what is missing with: pwt run resume ${result.run}`,
         );
       }
@@ -244,7 +252,9 @@ export const TOOLS: Tool[] = [
   {
     name: 'compare_run',
     description:
-      "A run's branches side by side: commits, files, lines, files touched by several agents, whether each merges cleanly into the base; with check (only a command the user allowed), its exit code and output tail in each worktree.",
+      "A run's branches side by side: commits, files, lines, files touched by several agents, whether " +
+      'each merges cleanly into the base; with check (only a command the user allowed), its exit code and ' +
+      'output tail in each worktree.',
     args: {
       run: { type: 'string', description: 'Run name', required: true },
       check: { type: 'string', description: 'A check command the user allowed with pwt mcp --check (e.g. "npm test")' },
@@ -264,7 +274,8 @@ export const TOOLS: Tool[] = [
   {
     name: 'end_session',
     description:
-      'End a session (pwt remove): pr (push, open a pull request), merge (into its base), keep (remove the worktree, keep the branch) or abandon (archived, restorable). Asks the user first.',
+      'End a session (pwt remove): pr (push, open a pull request), merge (into its base), keep (remove ' +
+      'the worktree, keep the branch) or abandon (archived, restorable). Asks the user first.',
     args: {
       session: sessionArg,
       strategy: { type: 'string', enum: STRATEGIES, description: 'pr | merge | keep | abandon', required: true },
@@ -350,7 +361,9 @@ export const TOOLS: Tool[] = [
   {
     name: 'land',
     description:
-      "Land sessions on their base as a queue (pwt land): each merged onto the last green result and checked there (the check: one the user allowed, else the project's pre-merge hook); the base moves once, to a tested commit; landed sessions end. Asks the user first, saying what would land.",
+      'Land sessions on their base as a queue (pwt land): each merged onto the last green result and ' +
+      "checked there (the check: one the user allowed, else the project's pre-merge hook); the base moves " +
+      'once, to a tested commit; landed sessions end. Asks the user first, saying what would land.',
     args: {
       sessions: { type: 'string[]', description: 'Sessions to land, in this order (default: every session ahead of its base whose agents are not working)' },
       run: { type: 'string', description: "Land a run's sessions" },
@@ -377,7 +390,10 @@ export const TOOLS: Tool[] = [
         if (nothing) throw nothing;
       }
       const conflicts = preview.ejected.map((each) => each.session);
-      const question = `Land ${landing.join(', ') || preview.landed.map((each) => each.session).join(', ')} on ${preview.base}, each checked on the merge result with: ${preview.check}${conflicts.length ? `; ${conflicts.join(', ')} would be ejected (conflicts)` : ''}. Landed sessions end (branch deleted, archived). Go ahead?`;
+      const question =
+        `Land ${landing.join(', ') || preview.landed.map((each) => each.session).join(', ')} on ` +
+        `${preview.base}, each checked on the merge result with: ` +
+        `${preview.check}${conflicts.length ? `; ${conflicts.join(', ')} would be ejected (conflicts)` : ''}. Landed sessions end (branch deleted, archived). Go ahead?`;
       const cli =
         `pwt land ${args.run !== undefined ? `--run ${args.run}` : names.join(' ')}${check !== undefined ? ` --check ${JSON.stringify(check)}` : ''}`.trim();
       if (!ctx.allowEnd && !(await ctx.confirm(question, { action: 'Landing', cli })))

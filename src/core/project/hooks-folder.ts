@@ -33,7 +33,9 @@ export async function inspectSessionHooks(sessionPath: string): Promise<SessionH
 
 /** The fix for a session without its hooks folder, in words. */
 export const sessionHooksFix = (hooksPath: string, sessionPath: string, mainPath: string): string =>
-  `Run pwt open in it (pwt copies ${hooksPath} from the main worktree), or install the hook manager there (npm install in ${sessionPath}); if the main worktree lacks it too, run npm install in ${mainPath} first.`;
+  `Run pwt open in it (pwt copies ${hooksPath} from the main worktree), or install the hook manager ` +
+  `there (npm install in ${sessionPath}); if the main worktree lacks it too, run npm install in ` +
+  `${mainPath} first.`;
 
 /** Gives a new or adopted session its hooks folder (copied from the main worktree), and says so; warns when neither has it. */
 export async function ensureSessionHooks(mainPath: string, sessionPath: string): Promise<SessionHooksFolder> {
@@ -42,13 +44,16 @@ export async function ensureSessionHooks(mainPath: string, sessionPath: string):
   const from = join(mainPath, found.hooksPath);
   if (!existsSync(from)) {
     notes.warn(
-      `git runs hooks from ${found.hooksPath} in each worktree (core.hooksPath), and neither ${sessionPath} nor the main worktree has it: no git hook runs in this session. Install the hook manager (npm install) in the main worktree, then run pwt open in the session.`,
+      `git runs hooks from ${found.hooksPath} in each worktree (core.hooksPath), and neither ` +
+        `${sessionPath} nor the main worktree has it: no git hook runs in this session. Install the hook ` +
+        `manager (npm install) in the main worktree, then run pwt open in the session.`,
     );
     return found;
   }
   cpSync(from, join(sessionPath, found.hooksPath), { recursive: true, force: false, errorOnExist: false, verbatimSymlinks: true, preserveTimestamps: true });
   notes.info(
-    `Copied ${found.hooksPath} (the hooks folder git uses in each worktree, core.hooksPath) from the main worktree: the project's git hooks run in this session too.`,
+    `Copied ${found.hooksPath} (the hooks folder git uses in each worktree, core.hooksPath) from the ` +
+      `main worktree: the project's git hooks run in this session too.`,
   );
   return { ...found, state: 'copied' };
 }

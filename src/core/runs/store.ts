@@ -47,7 +47,8 @@ export const runFilePath = (sessionsDir: string, name: string) => join(runsDir(s
 export const runDataDir = (sessionsDir: string, name: string) => join(runsDir(sessionsDir), name);
 
 const ALLOWED =
-  'Run names follow session-name rules: 1-64 characters, letters, digits, ".", "_" and "-", starting with a letter or digit, not ending in "." or ".lock", without "..".';
+  'Run names follow session-name rules: 1-64 characters, letters, digits, ".", "_" and "-", starting ' +
+  'with a letter or digit, not ending in "." or ".lock", without "..".';
 
 /** Usage error (exit 2) unless the run name fits the session-name pattern. */
 export function assertRunName(name: string): void {

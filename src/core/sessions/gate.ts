@@ -149,7 +149,8 @@ export async function moveBase(cwd: string, move: BaseMove): Promise<void> {
   const now = await resolveCommit(cwd, `refs/heads/${move.branch}`);
   if (now !== move.from) {
     throw conflictError(
-      `${move.branch} moved while pwt worked (it is at ${now?.slice(0, 10) ?? 'nothing'}, not ${move.from.slice(0, 10)}); the tested commit would not be what lands. Nothing was merged.`,
+      `${move.branch} moved while pwt worked (it is at ${now?.slice(0, 10) ?? 'nothing'}, not ` +
+        `${move.from.slice(0, 10)}); the tested commit would not be what lands. Nothing was merged.`,
       move.again,
     );
   }

@@ -38,7 +38,8 @@ export function planRestore(facts: RestoreFacts): RestorePlan {
   if (facts.pathTaken && facts.pathIsWorktree) {
     throw preconditionError(
       `The folder ${path} is in the way: it is a git worktree pwt has no session for.`,
-      `pwt cleanup adopts it as a session ${name} (then pwt remove ${name} --strategy abandon archives it), or remove it with git worktree remove; then run pwt restore ${name} again.`,
+      `pwt cleanup adopts it as a session ${name} (then pwt remove ${name} --strategy abandon archives ` +
+        `it), or remove it with git worktree remove; then run pwt restore ${name} again.`,
     );
   }
   if (facts.pathTaken)
