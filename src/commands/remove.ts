@@ -23,7 +23,8 @@ export default defineCommand({
     force: {
       type: 'boolean',
       description:
-        'Go past a locked worktree, running processes, a detached HEAD or an operation in progress (archiving what would be lost); with abandon also archive uncommitted work',
+        'Go past a locked worktree, running processes, a detached HEAD or an operation in progress ' +
+        '(archiving what would be lost); with abandon also archive uncommitted work',
     },
     'dry-run': { type: 'boolean', description: 'Print the plan and change nothing' },
     ...hookArgs,
@@ -96,7 +97,9 @@ function report(result: RemoveResult): void {
   else if (strategy === 'pr' && pr) log.success(`Pushed ${facts.session.branch} to its open pull request ${pr} and removed the worktree; ${stays}.`);
   if (squashed)
     log.success(
-      `Squashed ${facts.session.branch} into one commit on ${String(squashed.into)}${squashed.commit ? ` (${String(squashed.commit).slice(0, 10)})` : ''} and deleted the branch (push the base yourself when ready).`,
+      `Squashed ${facts.session.branch} into one commit on ` +
+        `${String(squashed.into)}${squashed.commit ? ` (${String(squashed.commit).slice(0, 10)})` : ''} and ` +
+        `deleted the branch (push the base yourself when ready).`,
     );
   else if (strategy === 'merge' && merge) {
     const how =
@@ -109,7 +112,8 @@ function report(result: RemoveResult): void {
   if (strategy === 'keep') log.success(`Removed the worktree of ${id}; ${stays}.`);
   if (strategy !== 'abandon' && !squashed && archive)
     log.info(
-      `What only the worktree held is archived as ${String(archive.ref)} (git log ${String(archive.ref)}; pwt restore ${id} --at ${String(archive.ref).split('/').pop()}).`,
+      `What only the worktree held is archived as ${String(archive.ref)} (git log ${String(archive.ref)}; ` +
+        `pwt restore ${id} --at ${String(archive.ref).split('/').pop()}).`,
     );
   for (const action of result.actions) {
     if (action.op === 'archive-nested' || action.op === 'archive-ignored')

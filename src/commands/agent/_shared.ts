@@ -57,7 +57,9 @@ export async function showAgent(launch: Pick<Launch, 'agent'>, detach: boolean |
   }
   if (process.env.TMUX && !nest) {
     log.info(
-      `You are inside tmux: pwt does not nest tmux on its own. ${how.replace('Attach with: ', 'From another terminal: ')}; pwt agent attach here nests it (detach with your prefix twice, then d).`,
+      `You are inside tmux: pwt does not nest tmux on its own. ` +
+        `${how.replace('Attach with: ', 'From another terminal: ')}; pwt agent attach here nests it (detach ` +
+        `with your prefix twice, then d).`,
     );
     return;
   }

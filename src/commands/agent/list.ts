@@ -58,7 +58,8 @@ export default defineCommand({
     printLine(table(['AGENT', 'SESSION', 'PROVIDER', 'STATUS', 'ACTIVITY', 'VENDOR ID', 'STARTED'], rows));
     for (const agent of agents.filter((each) => each.status === 'unknown')) {
       log.warn(
-        `${agent.id} is unknown: its process is alive, but pwt's tmux cannot show it (tmux not on PATH or not answering, or another TMUX_TMPDIR). Run pwt where it was started, or end it: pwt agent stop ${agent.id}`,
+        `${agent.id} is unknown: its process is alive, but pwt's tmux cannot show it (tmux not on PATH or ` +
+          `not answering, or another TMUX_TMPDIR). Run pwt where it was started, or end it: pwt agent stop ${agent.id}`,
       );
     }
   },

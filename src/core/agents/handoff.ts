@@ -23,7 +23,8 @@ function header(from: string, id: string, shown: number, total: number): string 
   return [
     '## Previous Session Context',
     '',
-    `This worktree was worked on before by **${from}** (session \`${id}\`). Below is ${scope} of that conversation, oldest first; tool calls are summarised in one line each. Continue from where it left off.`,
+    `This worktree was worked on before by **${from}** (session \`${id}\`). Below is ${scope} of that ` +
+      `conversation, oldest first; tool calls are summarised in one line each. Continue from where it left off.`,
     '',
     '',
   ].join('\n');

@@ -197,7 +197,9 @@ function lefthook(root: string): Editor {
       if (!line) return text;
       const top = new RegExp(`^${hook}:.*$`, 'm').exec(text);
       if (!top) {
-        text = `${text.trim() ? `${text.replace(/\n*$/, '\n')}${VIA_MARKER}\n` : ''}${hook}: ${VIA_MARKER}\n  commands: ${VIA_MARKER}\n${command(hook, '    ')}\n`;
+        text =
+          `${text.trim() ? `${text.replace(/\n*$/, '\n')}${VIA_MARKER}\n` : ''}${hook}: ${VIA_MARKER}\n  ` +
+          `commands: ${VIA_MARKER}\n${command(hook, '    ')}\n`;
         return text;
       }
       const after = text.slice(top.index + top[0].length);

@@ -132,7 +132,8 @@ export async function prePush(remote: string, input: string): Promise<void> {
         const short = target.slice('refs/heads/'.length);
         throw new PushRefused(
           `Refusing to push ` +
-            `${fromSessionBranch ? branch : `${ref.localRef.replace(/^refs\/heads\//, '')} (from session ${name})`} to ${short} on ${remote}: ${short} is the base of session ${name} (protectBase is on).`,
+            `${fromSessionBranch ? branch : `${ref.localRef.replace(/^refs\/heads\//, '')} (from session ${name})`} ` +
+            `to ${short} on ${remote}: ${short} is the base of session ${name} (protectBase is on).`,
           3,
           `Open a pull request instead: pwt remove ${name} --strategy pr (or push anyway with PWT_ALLOW_BASE_PUSH=1).`,
         );

@@ -393,7 +393,8 @@ export const TOOLS: Tool[] = [
       const question =
         `Land ${landing.join(', ') || preview.landed.map((each) => each.session).join(', ')} on ` +
         `${preview.base}, each checked on the merge result with: ` +
-        `${preview.check}${conflicts.length ? `; ${conflicts.join(', ')} would be ejected (conflicts)` : ''}. Landed sessions end (branch deleted, archived). Go ahead?`;
+        `${preview.check}${conflicts.length ? `; ${conflicts.join(', ')} would be ejected (conflicts)` : ''}. ` +
+        `Landed sessions end (branch deleted, archived). Go ahead?`;
       const cli =
         `pwt land ${args.run !== undefined ? `--run ${args.run}` : names.join(' ')}${check !== undefined ? ` --check ${JSON.stringify(check)}` : ''}`.trim();
       if (!ctx.allowEnd && !(await ctx.confirm(question, { action: 'Landing', cli })))

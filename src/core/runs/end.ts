@@ -143,7 +143,9 @@ export async function pickRun(project: Project, name: string, opts: PickOptions)
 
   if (!opts.yes) {
     const others = planned.slice(1).map((each) => each.agent.session);
-    const what = `Pick ${opts.provider} in run ${name}: end ${chosen.session} with ${opts.strategy}${others.length ? `, abandon ${others.join(', ')} (archived; pwt restore <name> brings one back)` : ''}.`;
+    const what =
+      `Pick ${opts.provider} in run ${name}: end ${chosen.session} with ` +
+      `${opts.strategy}${others.length ? `, abandon ${others.join(', ')} (archived; pwt restore <name> brings one back)` : ''}.`;
     if (!opts.confirm) throw preconditionError(`${what} This needs confirmation.`, 'Pass --yes to confirm.');
     if (!(await opts.confirm(`${what} Go ahead?`))) throw cancelledError('Cancelled; nothing was changed.');
   }

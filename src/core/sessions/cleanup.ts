@@ -65,7 +65,8 @@ async function ask(orphan: Orphan, deleteBranch: boolean): Promise<Decision> {
       );
     case 'missing-worktree':
       return (await confirm(
-        `Session ${orphan.id}: its worktree ${orphan.path} is gone. Drop it from the manifest${deleteBranch ? ` and delete ${orphan.branch} (archived first if unmerged)` : ''}?`,
+        `Session ${orphan.id}: its worktree ${orphan.path} is gone. Drop it from the ` +
+          `manifest${deleteBranch ? ` and delete ${orphan.branch} (archived first if unmerged)` : ''}?`,
         true,
       ))
         ? 'fix'

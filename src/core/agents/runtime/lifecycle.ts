@@ -137,7 +137,9 @@ async function startFresh(ctx: Ctx, opts: FreshOptions): Promise<{ agent: AgentE
       handoff = built.handoff;
       notes.push({
         kind: 'handoff',
-        message: `Handed over ${transcript.provider}'s conversation (${transcript.messages.length} messages${built.handoff.truncated ? ', older ones left out' : ''}) and the git state: ${built.handoff.file}`,
+        message:
+          `Handed over ${transcript.provider}'s conversation (${transcript.messages.length} ` +
+          `messages${built.handoff.truncated ? ', older ones left out' : ''}) and the git state: ${built.handoff.file}`,
       });
     }
   }
@@ -453,7 +455,9 @@ async function admitted(
     return gate.value;
   }
   const agent = await markQueued(ctx, request.agentId, request.provider);
-  const message = `All ${settings.maxRunning} agent slots of this machine are taken: ${request.provider} waits in the queue (place ${gate.place}) and starts when one frees. See the queue with: pwt agent list --all`;
+  const message =
+    `All ${settings.maxRunning} agent slots of this machine are taken: ${request.provider} waits in the ` +
+    `queue (place ${gate.place}) and starts when one frees. See the queue with: pwt agent list --all`;
   return { agent, resumed: false, alreadyRunning: false, queued: gate.place, notes: [{ kind: 'queued', message }] };
 }
 

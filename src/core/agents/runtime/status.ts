@@ -62,7 +62,8 @@ export function checkStatus(agent: AgentEntry, liveness: Liveness): CheckedStatu
 /** The line that says why an agent's status is unknown and what to do. */
 export function unknownAgent(agent: AgentEntry): PwtError {
   return preconditionError(
-    `${agent.id} may still be running: its process ${agent.tmux?.pid ?? '?'} is alive, but pwt's tmux cannot show it (tmux not on PATH or not answering, or another TMUX_TMPDIR).`,
+    `${agent.id} may still be running: its process ${agent.tmux?.pid ?? '?'} is alive, but pwt's tmux ` +
+      `cannot show it (tmux not on PATH or not answering, or another TMUX_TMPDIR).`,
     `Run pwt from the environment that started it, or end it: pwt agent stop ${agent.id} (signals its process).`,
   );
 }

@@ -83,7 +83,8 @@ export async function approveHooks(project: Project, events: readonly HookEvent[
   if (!opts.ask) {
     throw preconditionError(
       `${CONFIG_FILE} has project hooks you have not approved for this repository (${all})${changed.length ? '; they changed since you approved them' : ''}.`,
-      `Read them (pwt hooks show${changed.length ? ' shows what changed' : ''}), then run pwt hooks approve or pass --trust-hooks to approve this hook set once (or --no-hooks to skip them).`,
+      `Read them (pwt hooks show${changed.length ? ' shows what changed' : ''}), then run pwt hooks ` +
+        `approve or pass --trust-hooks to approve this hook set once (or --no-hooks to skip them).`,
     );
   }
   if (await opts.ask(approvalQuestion(project, all, changed))) {
@@ -206,7 +207,9 @@ export async function runPostCreate(
     if (!(error instanceof HookFailed)) throw error;
     if (interrupted) {
       throw new PwtError(
-        `Interrupted the post-create hook "${error.outcome.entry}" (Ctrl-C): the session ${target.id} exists (worktree ${target.path}, branch ${target.branch}, in the manifest), but its post-create hook did not finish.`,
+        `Interrupted the post-create hook "${error.outcome.entry}" (Ctrl-C): the session ${target.id} ` +
+          `exists (worktree ${target.path}, branch ${target.branch}, in the manifest), but its post-create ` +
+          `hook did not finish.`,
         Exit.cancelled,
         `Run it again there (cd ${target.path} && ${error.outcome.entry}), or end the session: pwt remove ${target.id} --strategy abandon.`,
       );

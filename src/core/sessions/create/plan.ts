@@ -41,7 +41,8 @@ export function planCreate(facts: CreateFacts, opts: { goals: string[]; copyEnv?
     const own = facts.branchOwnCommits ? ` It has ${facts.branchOwnCommits} commit(s) no other branch holds.` : '';
     throw preconditionError(
       `The branch ${facts.branch} already exists (kept from an earlier session?).${own}`,
-      `Continue it as a session with: pwt open ${facts.name}; or pick another name.${facts.branchOwnCommits ? '' : ` (git branch -d ${facts.branch} deletes it: nothing only it holds.)`}`,
+      `Continue it as a session with: pwt open ${facts.name}; or pick another ` +
+        `name.${facts.branchOwnCommits ? '' : ` (git branch -d ${facts.branch} deletes it: nothing only it holds.)`}`,
     );
   }
   if (facts.pathTaken) {

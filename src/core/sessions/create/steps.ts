@@ -51,7 +51,8 @@ export const createRunners: Runners<CreateOp, Project> = {
       const result = await gitProbe(op.path, ['submodule', '--quiet', 'update', '--init', '--recursive']);
       if (result.code !== 0)
         notes.warn(
-          `Could not initialise the submodules of ${op.path}: ${result.stderr.trim().split('\n').pop() ?? ''} Run git submodule update --init --recursive there when you can.`,
+          `Could not initialise the submodules of ${op.path}: ${result.stderr.trim().split('\n').pop() ?? ''} ` +
+            `Run git submodule update --init --recursive there when you can.`,
         );
       return { initialised: result.code === 0 };
     },

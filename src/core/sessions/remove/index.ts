@@ -84,7 +84,8 @@ async function settleUncommitted(facts: RemoveFacts, strategy: Strategy, opts: R
   if (!opts.interactive) {
     throw preconditionError(
       what,
-      `Commit them with --commit "message"${strategy === 'abandon' ? ', or pass --force to archive them with the abandoned session' : ''}; or commit in the session yourself.`,
+      `Commit them with --commit ` +
+        `"message"${strategy === 'abandon' ? ', or pass --force to archive them with the abandoned session' : ''}; or commit in the session yourself.`,
     );
   }
   const options = [
@@ -100,7 +101,8 @@ async function settleUncommitted(facts: RemoveFacts, strategy: Strategy, opts: R
 
 async function confirmAbandon(facts: RemoveFacts, opts: RemoveOptions): Promise<void> {
   if (opts.yes || opts.dryRun) return;
-  const what = `Abandon ${facts.session.id}: delete its worktree and branch ${facts.session.branch} (archived under refs/pwt/archive/${facts.session.id}/ first).`;
+  const what =
+    `Abandon ${facts.session.id}: delete its worktree and branch ${facts.session.branch} (archived ` + `under refs/pwt/archive/${facts.session.id}/ first).`;
   if (!opts.interactive) throw preconditionError(`${what} This needs confirmation.`, 'Pass --yes to confirm.');
   if (!(await confirm(`${what} Go ahead?`))) throw new PwtError('Cancelled; nothing was changed.', Exit.cancelled);
 }

@@ -154,8 +154,10 @@ export function inventoryRefusal(facts: RemoveFacts, choice: Pick<RemoveChoice, 
   const where = facts.path;
   if (!inventory.recordedIsBranch && (strategy === 'merge' || strategy === 'pr')) {
     return preconditionError(
-      `Session ${id} has no branch to ${strategy === 'merge' ? 'merge' : 'push'}: ${inventory.recordedBranch} is not a local branch (HEAD is ${inventory.headBranch ?? `detached at ${inventory.head?.slice(0, 10) ?? '?'}`}).`,
-      `Give its work a branch (git -C ${where} switch -c ${facts.project.config.branchPrefix}${id}), then run pwt remove ${id} again; or --strategy keep / abandon (both archive it).`,
+      `Session ${id} has no branch to ${strategy === 'merge' ? 'merge' : 'push'}: ` +
+        `${inventory.recordedBranch} is not a local branch (HEAD is ${inventory.headBranch ?? `detached at ${inventory.head?.slice(0, 10) ?? '?'}`}).`,
+      `Give its work a branch (git -C ${where} switch -c ${facts.project.config.branchPrefix}${id}), then ` +
+        `run pwt remove ${id} again; or --strategy keep / abandon (both archive it).`,
     );
   }
   if (force) return null;
@@ -188,7 +190,9 @@ export function inventoryRefusal(facts: RemoveFacts, choice: Pick<RemoveChoice, 
     if (strategy === 'merge' || strategy === 'pr' || only > 0) {
       return preconditionError(
         `In ${id}, ${head.detail}${only ? `, with ${only} commit(s) no branch holds` : ''}; ${strategy} would act on ${facts.session.branch} only.`,
-        `Put the work on ${facts.session.branch} (git -C ${where} switch ${facts.session.branch}, then merge or cherry-pick it) and run pwt remove ${id} again; or pass --force to archive HEAD under refs/pwt/archive/${id}/ and go on.`,
+        `Put the work on ${facts.session.branch} (git -C ${where} switch ${facts.session.branch}, then ` +
+          `merge or cherry-pick it) and run pwt remove ${id} again; or pass --force to archive HEAD under ` +
+          `refs/pwt/archive/${id}/ and go on.`,
       );
     }
   }
@@ -262,7 +266,8 @@ function checkMerge(facts: RemoveFacts, strategyFacts: StrategyFacts, choice: Re
   }
   if (facts.baseCheckedOutAt && strategyFacts.baseChanges) {
     throw preconditionError(
-      `${facts.baseBranch} is checked out in ${facts.baseCheckedOutAt} with ${strategyFacts.baseChanges} uncommitted change(s); merging would have to touch them.`,
+      `${facts.baseBranch} is checked out in ${facts.baseCheckedOutAt} with ${strategyFacts.baseChanges} ` +
+        `uncommitted change(s); merging would have to touch them.`,
       `Commit or stash them there first, then run ${again} again.`,
     );
   }

@@ -83,7 +83,9 @@ export const removeRunners: Runners<RemoveOp, EndingContext> = {
       const made = await resolveCommit(op.path, 'HEAD');
       if (made !== op.expect) {
         throw preconditionError(
-          `The commit of the uncommitted work (${made?.slice(0, 10) ?? '?'}) is not the one pwt planned and checked (${op.expect.slice(0, 10)}): the worktree or the commit changed meanwhile (a git hook?). The work is committed on ${op.branch}; nothing was merged.`,
+          `The commit of the uncommitted work (${made?.slice(0, 10) ?? '?'}) is not the one pwt planned and ` +
+            `checked (${op.expect.slice(0, 10)}): the worktree or the commit changed meanwhile (a git hook?). ` +
+            `The work is committed on ${op.branch}; nothing was merged.`,
           `Run pwt remove ${op.id} again.`,
         );
       }
@@ -109,7 +111,8 @@ export const removeRunners: Runners<RemoveOp, EndingContext> = {
   },
   merge: {
     title: (op) =>
-      `merge ${op.branch} into ${op.into} (${op.mode === 'fast-forward' ? 'fast-forward' : op.mode === 'already-merged' ? 'already merged: nothing to do' : `merge commit ${op.target?.slice(0, 10) ?? ''}`})`,
+      `merge ${op.branch} into ${op.into} ` +
+      `(${op.mode === 'fast-forward' ? 'fast-forward' : op.mode === 'already-merged' ? 'already merged: nothing to do' : `merge commit ${op.target?.slice(0, 10) ?? ''}`})`,
     slow: true,
     run: (op, context) => land(op, context),
   },
@@ -123,7 +126,8 @@ export const removeRunners: Runners<RemoveOp, EndingContext> = {
   },
   archive: {
     title: (op) =>
-      `archive ${op.what}${op.uncommitted ? ` and ${op.uncommitted} uncommitted change(s)` : ''}${op.unreachable ? ` and ${op.unreachable} commit(s) only the worktree reaches` : ''} under ${op.ref}`,
+      `archive ` +
+      `${op.what}${op.uncommitted ? ` and ${op.uncommitted} uncommitted change(s)` : ''}${op.unreachable ? ` and ${op.unreachable} commit(s) only the worktree reaches` : ''} under ${op.ref}`,
     run: async (op, { project, session, records }) => {
       // The record as it is now: a step before this one may have stopped agents and recorded their resume args.
       const known = session?.id === op.id ? session : records?.get(op.id);
