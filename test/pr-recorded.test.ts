@@ -44,4 +44,24 @@ describe('pr with a recorded pull request', () => {
     expect(result.stderr).toMatch(/Opened https:\/\/github\.com\/example\/app\/pull\/1 /);
     expect(result.stderr).not.toMatch(/already open/);
   }, 60_000);
+
+  it('killed after gh pr create and before the URL is recorded: the re-run reuses that PR, exactly one pr create', () => {
+    project = makeProject();
+    expect(project.sandbox.pwt(project.main, ['create', 's']).code).toBe(0);
+    commitFile(project.sandbox, join(project.sessionsDir, 's'), 'work.txt', 'work\n');
+    const tip = project.sandbox.git(join(project.sessionsDir, 's'), 'rev-parse', 'HEAD').trim();
+    const gh = installFakeGh(project.sandbox);
+    // The stand-in gh kills pwt (SIGKILL) right after it printed the new PR's URL.
+    const cut = project.sandbox.pwt(project.main, ['remove', 's', '--strategy', 'pr'], { ...gh.env, FAKE_GH_KILL_AFTER_CREATE: '1' });
+    expect(cut.code).not.toBe(0);
+    expect(gh.calls().filter((call) => call[0] === 'pr' && call[1] === 'create')).toHaveLength(1);
+    const rerun = project.sandbox.pwt(project.main, ['remove', 's', '--strategy', 'pr'], gh.env);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(gh.calls().filter((call) => call[0] === 'pr' && call[1] === 'create')).toHaveLength(1);
+    expect(rerun.stderr).toContain('https://github.com/example/app/pull/1');
+    expect(rerun.stderr).not.toContain('pull/2');
+    // Nothing lost: the branch with its commit is on origin and kept locally.
+    expect(project.sandbox.git(project.origin, 'rev-parse', 'session/s').trim()).toBe(tip);
+    expect(project.sandbox.git(project.main, 'rev-parse', 'session/s').trim()).toBe(tip);
+  }, 60_000);
 });

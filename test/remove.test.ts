@@ -289,7 +289,7 @@ describe('pwt remove --strategy pr', () => {
     const actions = parseJson(result.stdout).actions;
     expect(actions.map((action: { op: string }) => action.op)).toEqual(['push', 'create-pr', 'remove-worktree', 'unregister']);
     expect(actions[1]).toMatchObject({ url: 'https://github.com/example/app/pull/1', base: 'main', head: 'session/feat' });
-    const create = gh.calls().find((call) => call[0] === 'pr');
+    const create = gh.calls().find((call) => call[0] === 'pr' && call[1] === 'create');
     expect(create).toEqual([
       'pr',
       'create',

@@ -13,6 +13,11 @@ import { NODE } from './sandbox.js';
  *                         FAKE_GH_PR_FAIL=1 fails like a GraphQL error
  *   gh pr view URL --json state --jq .state
  *                         prints FAKE_GH_PR_STATE (default OPEN)
+ *   gh pr list --head B --base X --state open --json url --jq '.[].url'
+ *                         prints the URL of the last PR created for B into X
+ *                         (none when FAKE_GH_PR_STATE is MERGED or CLOSED)
+ * With FAKE_GH_KILL_AFTER_CREATE=1, gh pr create prints its URL and then kills
+ * its parent (pwt) with SIGKILL: a cut after the PR exists, before pwt records it.
  */
 export interface FakeGh {
   bin: string;
@@ -38,6 +43,20 @@ if (is('pr', 'create')) {
   if (process.env.FAKE_GH_PR_FAIL === '1') { console.error('GraphQL: Something went wrong (createPullRequest)'); process.exit(1); }
   const calls = log && existsSync(log) ? readFileSync(log, 'utf8').split('\\n').filter((line) => line.startsWith('["pr","create"')).length : 1;
   console.log('https://github.com/example/app/pull/' + calls);
+  if (process.env.FAKE_GH_KILL_AFTER_CREATE === '1') process.kill(process.ppid, 'SIGKILL');
+  process.exit(0);
+}
+if (is('pr', 'list')) {
+  const flag = (name) => args[args.indexOf(name) + 1];
+  const state = process.env.FAKE_GH_PR_STATE || 'OPEN';
+  const lines = log && existsSync(log) ? readFileSync(log, 'utf8').split('\\n').filter((line) => line.startsWith('["pr","create"')) : [];
+  let found = 0;
+  lines.forEach((line, i) => {
+    const call = JSON.parse(line);
+    const of = (name) => call[call.indexOf(name) + 1];
+    if (of('--head') === flag('--head') && of('--base') === flag('--base')) found = i + 1;
+  });
+  if (found && state === 'OPEN') console.log('https://github.com/example/app/pull/' + found);
   process.exit(0);
 }
 if (is('pr', 'view')) { console.log(process.env.FAKE_GH_PR_STATE || 'OPEN'); process.exit(0); }

@@ -49,6 +49,10 @@ const URL_PATTERN = /https?:\/\/\S+/g;
  * that URL is as good as a new one (a second `pwt remove` after a failure).
  */
 export async function createPullRequest(input: PullRequestInput): Promise<string> {
+  // A run killed after `gh pr create` and before the URL reached the manifest
+  // left an open PR behind: found here, it is reused, never opened twice.
+  const open = await openPullRequestFor(input.cwd, input.head, input.base);
+  if (open) return open;
   const args = ['pr', 'create', '--base', input.base, '--head', input.head, '--title', input.title, '--body', input.body];
   const result = await run('gh', args, { cwd: input.cwd });
   const text = `${result.stdout}\n${result.stderr}`;
@@ -65,6 +69,17 @@ export async function createPullRequest(input: PullRequestInput): Promise<string
   if (!url)
     throw new PwtError(`gh pr create printed no pull request URL: ${result.stdout.trim()}`, Exit.precondition, 'Check with: gh pr list --head <branch>');
   return url;
+}
+
+/**
+ * The URL of an open pull request from `head` into `base`, or undefined when
+ * there is none or gh cannot say (then `gh pr create` decides, and its
+ * "already exists" answer is handled above).
+ */
+async function openPullRequestFor(cwd: string, head: string, base: string): Promise<string | undefined> {
+  const result = await run('gh', ['pr', 'list', '--head', head, '--base', base, '--state', 'open', '--json', 'url', '--jq', '.[].url'], { cwd });
+  if (result.code !== 0) return undefined;
+  return result.stdout.match(URL_PATTERN)?.[0];
 }
 
 /**
