@@ -29,7 +29,15 @@ function reportVia(result: ViaResult, installing: boolean): void {
   for (const { hook, op } of result.hooks)
     log.info(
       `${hook}: ` +
-        `${op === 'added' ? `added to ${result.file}` : op === 'updated' ? `updated in ${result.file}` : op === 'removed' ? `removed from ${result.file}` : installing ? 'already there, unchanged' : 'not there, nothing to do'}`,
+        (op === 'added'
+          ? `added to ${result.file}`
+          : op === 'updated'
+            ? `updated in ${result.file}`
+            : op === 'removed'
+              ? `removed from ${result.file}`
+              : installing
+                ? 'already there, unchanged'
+                : 'not there, nothing to do'),
     );
   if (installing) {
     log.success(
@@ -112,8 +120,8 @@ const uninstall = defineCommand({
 
 function printStatus(report: HooksReport, via: string | null): void {
   printLine(
-    `hooks folder: ` +
-      `${report.hooksDir}${report.hooksPath ? ` (core.hooksPath = ${report.hooksPath}${report.perWorktree ? ', relative: one folder per worktree' : ''})` : ''}`,
+    `hooks folder: ${report.hooksDir}` +
+      (report.hooksPath ? ` (core.hooksPath = ${report.hooksPath}${report.perWorktree ? ', relative: one folder per worktree' : ''})` : ''),
   );
   printLine(`dispatcher:   ${report.dispatcher} (${report.dispatcherState})`);
   for (const hook of report.hooks) {

@@ -157,7 +157,8 @@ export function statusView(branchPrefix: string, screen: Screen = stdoutScreen):
 /** The `!` rows: what a user should look at before ending those sessions. */
 function notesText(sessions: SessionStatus[], width: number | undefined): string {
   const lines = sessions.flatMap((session) => session.notes.map((note) => `  ${printable(session.id)}: ${note.kind}: ${printable(note.detail)}`));
-  return `\n${color.yellow('! Look at these before ending the sessions:')}\n${lines.map((line) => (width === undefined ? line : cut(line, width))).join('\n')}\n`;
+  const shown = lines.map((line) => (width === undefined ? line : cut(line, width)));
+  return `\n${color.yellow('! Look at these before ending the sessions:')}\n${shown.join('\n')}\n`;
 }
 
 function orphansText(orphans: Orphan[], width: number | undefined): string {

@@ -19,8 +19,11 @@ export default defineCommand({
     const result = await removeAgent(project, { session, agent: args.id });
     printNotes(result.notes);
     log.success(
-      `Removed agent session ` +
-        `${result.removed.id}${result.removed.vendorSessionId ? ` (the ${result.removed.provider} conversation ${result.removed.vendorSessionId} stays in ${result.removed.provider}'s own files)` : ''}.`,
+      `Removed agent session ${result.removed.id}` +
+        (result.removed.vendorSessionId
+          ? ` (the ${result.removed.provider} conversation ${result.removed.vendorSessionId} stays in ${result.removed.provider}'s own files)`
+          : '') +
+        '.',
     );
     if (result.remaining > 0) return;
     if (isInteractive() && !args.yes && (await confirm(`That was the last agent session of ${session}. End the session too (pwt remove ${session})?`, false))) {

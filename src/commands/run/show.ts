@@ -21,8 +21,8 @@ export default defineCommand({
       return;
     }
     printLine(
-      `${color.bold(state.name)}  started ` +
-        `${age(state.createdAt)}${state.base ? ` from ${state.base}` : ''}${state.picked ? `  picked ${state.picked.provider} (${state.picked.strategy})` : ''}`,
+      `${color.bold(state.name)}  started ${age(state.createdAt)}${state.base ? ` from ${state.base}` : ''}` +
+        (state.picked ? `  picked ${state.picked.provider} (${state.picked.strategy})` : ''),
     );
     for (const goal of state.goals) printLine(`  goal: ${goal}`);
     printLine();

@@ -138,8 +138,14 @@ export async function listBranches(cwd: string, prefix: string): Promise<string[
  * name resolution, a refused or dropped connection, an HTTP 5xx. Worth
  * another try; a rejected push (non-fast-forward, a hook, permissions) is not.
  */
-const TRANSIENT_PUSH =
-  /Could not resolve host|Temporary failure in name resolution|Connection (timed out|refused|reset)|Operation timed out|Network is unreachable|early EOF|unexpected disconnect|remote end hung up unexpectedly|RPC failed|gnutls_handshake|SSL_ERROR_SYSCALL|returned error: 5\d\d|HTTP 5\d\d/i;
+const TRANSIENT_PUSH = new RegExp(
+  [
+    'Could not resolve host|Temporary failure in name resolution|Connection (timed out|refused|reset)|Operation timed out',
+    'Network is unreachable|early EOF|unexpected disconnect|remote end hung up unexpectedly|RPC failed',
+    'gnutls_handshake|SSL_ERROR_SYSCALL|returned error: 5\\d\\d|HTTP 5\\d\\d',
+  ].join('|'),
+  'i',
+);
 
 /** Tries of a push that keeps failing on the way, one second apart. */
 export const PUSH_ATTEMPTS = 3;

@@ -227,7 +227,19 @@ export const landRunners: Runners<LandOp, LandContext> = {
       const { state } = ctx;
       writeFileSync(
         lastPath(ctx.project.sessionsDir),
-        `${JSON.stringify({ base: state.base, from: state.from, to: state.to ?? state.from, landed: state.landed ?? [], ejected: state.ejected ?? [], check: state.check, at: new Date().toISOString() }, null, 2)}\n`,
+        `${JSON.stringify(
+          {
+            base: state.base,
+            from: state.from,
+            to: state.to ?? state.from,
+            landed: state.landed ?? [],
+            ejected: state.ejected ?? [],
+            check: state.check,
+            at: new Date().toISOString(),
+          },
+          null,
+          2,
+        )}\n`,
       );
       clearLandState(ctx.project.sessionsDir);
     },

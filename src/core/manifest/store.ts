@@ -129,9 +129,13 @@ async function setAsideDamaged(store: Store, file: string, salvage: Salvage): Pr
     manifest.setAside = [...earlier, ...salvage.setAside.map((each) => ({ ...each, at: new Date().toISOString() }))];
   }
   notes.warn(
-    `${describeDamage(file, salvage)} Kept ${salvage.manifest.sessions.length} intact ` +
-      `session(s)${manifest.sessions.length > salvage.manifest.sessions.length ? ` and found ${manifest.sessions.length - salvage.manifest.sessions.length} more from git` : ''}; a copy ` +
-      `of the file is ${backup}${salvage.setAside.length ? '; the unusable entries are under "setAside" in the manifest: fix one and move it back into "sessions" to restore it' : ''}.`,
+    `${describeDamage(file, salvage)} Kept ${salvage.manifest.sessions.length} intact session(s)` +
+      (manifest.sessions.length > salvage.manifest.sessions.length
+        ? ` and found ${manifest.sessions.length - salvage.manifest.sessions.length} more from git`
+        : '') +
+      `; a copy of the file is ${backup}` +
+      (salvage.setAside.length ? '; the unusable entries are under "setAside" in the manifest: fix one and move it back into "sessions" to restore it' : '') +
+      '.',
   );
   return manifest;
 }

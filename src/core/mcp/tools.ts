@@ -241,8 +241,9 @@ export const TOOLS: Tool[] = [
       });
       if (result.failed.length > 0) {
         throw preconditionError(
-          `Run ${result.run}: ` +
-            `${result.failed.map((each) => `${each.provider} did not start (${each.error})`).join('; ')}${result.started.length ? `; started: ${result.started.map((each) => each.provider).join(', ')}` : ''}.`,
+          `Run ${result.run}: ${result.failed.map((each) => `${each.provider} did not start (${each.error})`).join('; ')}` +
+            (result.started.length ? `; started: ${result.started.map((each) => each.provider).join(', ')}` : '') +
+            '.',
           `Fix that (install the CLI), then the user can start what is missing with: pwt run resume ${result.run}`,
         );
       }

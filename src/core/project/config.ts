@@ -223,7 +223,8 @@ export function loadConfig(repo: Repo, env: NodeJS.ProcessEnv = process.env): Co
     .filter((key) => !(CONFIG_KEYS as readonly string[]).includes(key))
     .map((key) => {
       const guess = nearest(key, CONFIG_KEYS);
-      return `${file}: unknown key "${key}" (ignored)${guess ? `; did you mean "${guess}"?` : `; known keys: ${CONFIG_KEYS.filter((each) => each !== '$schema').join(', ')}.`}`;
+      const known = CONFIG_KEYS.filter((each) => each !== '$schema').join(', ');
+      return `${file}: unknown key "${key}" (ignored)${guess ? `; did you mean "${guess}"?` : `; known keys: ${known}.`}`;
     });
 
   const envDir = env[PWT_ENV.sessionsDir];

@@ -80,7 +80,9 @@ const megabytes = (bytes: number) =>
 
 /** One line for people: what was copied, how, how big, how long. */
 export function describeCopy(copied: string[], report: CopyReport): string {
-  return `Copied ${copied.join(', ')} from the main worktree: ${report.entries} entries, ${megabytes(report.bytes)}, ${report.mode === 'reflink' ? 'by reflink (blocks shared, copy-on-write)' : 'byte by byte (this filesystem has no reflinks)'}, in ${(report.ms / 1000).toFixed(1)} s.`;
+  const how = report.mode === 'reflink' ? 'by reflink (blocks shared, copy-on-write)' : 'byte by byte (this filesystem has no reflinks)';
+  const size = `${report.entries} entries, ${megabytes(report.bytes)}`;
+  return `Copied ${copied.join(', ')} from the main worktree: ${size}, ${how}, in ${(report.ms / 1000).toFixed(1)} s.`;
 }
 
 /** Paths matching the globs in `from`, folders taken whole (nothing inside a matched folder is listed again). */

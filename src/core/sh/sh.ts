@@ -32,8 +32,15 @@ export interface StreamResult {
 
 const TAIL_LINES = 15;
 const SUMMARY_LINES = 8;
-const SUMMARY =
-  /\b\d+\s+(failed|failing|failures?|passed|passing|errors?|pending|skipped|todo)\b|^\s*(Tests?|Test Files|Test Suites|Suites?)\s*:|^\s*(FAIL|FAILED|ERROR|✗|✖|×|not ok)\b|^# (fail|pass|tests)\s+\d+/i;
+const SUMMARY = new RegExp(
+  [
+    '\\b\\d+\\s+(failed|failing|failures?|passed|passing|errors?|pending|skipped|todo)\\b',
+    '^\\s*(Tests?|Test Files|Test Suites|Suites?)\\s*:',
+    '^\\s*(FAIL|FAILED|ERROR|✗|✖|×|not ok)\\b',
+    '^# (fail|pass|tests)\\s+\\d+',
+  ].join('|'),
+  'i',
+);
 // Colour codes would hide the words the summary looks for.
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
 

@@ -104,7 +104,10 @@ export interface Adapter {
    * --max-chars) stays small on very large sessions. Throws like readTranscript.
    */
   streamTranscript?(id: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv }): AsyncIterable<TranscriptMessage>;
-  /** Tokens (and cost where known) of this session, from the vendor's own files (./usage.ts). Absent where the vendor records none (cursor). Throws like readTranscript. */
+  /**
+   * Tokens (and cost where known) of this session, from the vendor's own files (./usage.ts). Absent where
+   * the vendor records none (cursor). Throws like readTranscript.
+   */
   readUsage?(id: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<Usage>;
   /**
    * For CLIs that mint an id in a separate call before the start (cursor-agent

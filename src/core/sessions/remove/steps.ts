@@ -111,8 +111,13 @@ export const removeRunners: Runners<RemoveOp, EndingContext> = {
   },
   merge: {
     title: (op) =>
-      `merge ${op.branch} into ${op.into} ` +
-      `(${op.mode === 'fast-forward' ? 'fast-forward' : op.mode === 'already-merged' ? 'already merged: nothing to do' : `merge commit ${op.target?.slice(0, 10) ?? ''}`})`,
+      `merge ${op.branch} into ${op.into} (` +
+      (op.mode === 'fast-forward'
+        ? 'fast-forward'
+        : op.mode === 'already-merged'
+          ? 'already merged: nothing to do'
+          : `merge commit ${op.target?.slice(0, 10) ?? ''}`) +
+      ')',
     slow: true,
     run: (op, context) => land(op, context),
   },
@@ -126,8 +131,8 @@ export const removeRunners: Runners<RemoveOp, EndingContext> = {
   },
   archive: {
     title: (op) =>
-      `archive ` +
-      `${op.what}${op.uncommitted ? ` and ${op.uncommitted} uncommitted change(s)` : ''}${op.unreachable ? ` and ${op.unreachable} commit(s) only the worktree reaches` : ''} under ${op.ref}`,
+      `archive ${op.what}${op.uncommitted ? ` and ${op.uncommitted} uncommitted change(s)` : ''}` +
+      `${op.unreachable ? ` and ${op.unreachable} commit(s) only the worktree reaches` : ''} under ${op.ref}`,
     run: async (op, { project, session, records }) => {
       // The record as it is now: a step before this one may have stopped agents and recorded their resume args.
       const known = session?.id === op.id ? session : records?.get(op.id);
