@@ -124,3 +124,39 @@ export async function mergeTree(cwd: string, ours: string, theirs: string): Prom
 export async function moveBranch(cwd: string, branch: string, from: string, to: string, reason: string): Promise<void> {
   await git(cwd, ['update-ref', '-m', reason, `refs/heads/${branch}`, to, from]);
 }
+
+/** Stages everything under cwd but the excluded pathspecs into the index `env` names (GIT_INDEX_FILE), then writes it as a tree. */
+export async function treeOfEverything(cwd: string, pathspec: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+  await git(cwd, ['add', '--all', '--', ...pathspec], env);
+  return (await git(cwd, ['write-tree'], env)).trim();
+}
+
+/** The paths that differ between two trees (no rename detection). */
+export async function treeDiffNames(cwd: string, from: string, to: string): Promise<string[]> {
+  return (await git(cwd, ['diff-tree', '-r', '--name-only', '--no-renames', from, to])).split('\n').filter(Boolean);
+}
+
+/** Creates `ref` at `commit`; refused when the ref exists already (the empty old value). */
+export async function createRef(cwd: string, ref: string, commit: string, reason: string): Promise<void> {
+  await git(cwd, ['update-ref', '-m', reason, ref, commit, '']);
+}
+
+/** Deletes `ref`, only while it still names `commit`. */
+export async function deleteRef(cwd: string, ref: string, commit: string, reason: string): Promise<void> {
+  await git(cwd, ['update-ref', '-m', reason, '-d', ref, commit]);
+}
+
+/** `git for-each-ref` of the refs under `prefix`, one line per ref in `format`. */
+export async function refsUnder(cwd: string, prefix: string, format: string): Promise<string> {
+  return git(cwd, ['for-each-ref', `--format=${format}`, prefix]);
+}
+
+/** The absolute git directory of the worktree at cwd. */
+export async function absoluteGitDir(cwd: string): Promise<string> {
+  return (await git(cwd, ['rev-parse', '--absolute-git-dir'])).trim();
+}
+
+/** Removes `key` from a config file (run outside any repository, so the file's own core.worktree is not followed). */
+export async function unsetConfigInFile(file: string, key: string): Promise<void> {
+  await gitProbe('/', ['config', '--file', file, '--unset', key]);
+}

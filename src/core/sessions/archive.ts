@@ -2,7 +2,19 @@ import { copyFileSync, chmodSync, cpSync, existsSync, mkdirSync, readdirSync, re
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { git, gitProbe, refExists } from '../git/git.js';
+import { gitPath, refExists, resolveCommit } from '../git/git.js';
+import {
+  absoluteGitDir,
+  commitTree,
+  createRef,
+  deleteRef,
+  headCommit,
+  refsUnder,
+  treeDiffNames,
+  treeOf,
+  treeOfEverything,
+  unsetConfigInFile,
+} from '../git/operations.js';
 import type { SessionRecord } from '../manifest/manifest.js';
 
 /**
@@ -58,7 +70,7 @@ export const archiveRef = (name: string, stamp: string) => `${ARCHIVE_NAMESPACE}
  * under GIT_INDEX_FILE, `git add -A`, `git write-tree`.
  */
 export async function worktreeTree(worktree: string, exclude: string[] = []): Promise<string> {
-  const realIndex = (await git(worktree, ['rev-parse', '--path-format=absolute', '--git-path', 'index'])).trim();
+  const realIndex = await gitPath(worktree, 'index');
   const tempIndex = join(tmpdir(), `pwt-index-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     if (existsSync(realIndex)) {
@@ -69,8 +81,7 @@ export async function worktreeTree(worktree: string, exclude: string[] = []): Pr
       utimesSync(tempIndex, atime, mtime);
     }
     const env = { GIT_INDEX_FILE: tempIndex };
-    await git(worktree, ['add', '--all', '--', ...addPathspec(exclude)], env);
-    return (await git(worktree, ['write-tree'], env)).trim();
+    return await treeOfEverything(worktree, addPathspec(exclude), env);
   } finally {
     rmSync(tempIndex, { force: true });
   }
@@ -108,10 +119,10 @@ export interface ArchiveInput {
  * second, poorer copy.
  */
 export async function writeArchive(input: ArchiveInput): Promise<ArchiveEntry & { reused?: boolean }> {
-  const tip = (await gitProbe(input.cwd, ['rev-parse', '--verify', '--quiet', `refs/heads/${input.branch}^{commit}`])).stdout.trim() || null;
-  const head = input.worktree ? (await git(input.worktree, ['rev-parse', 'HEAD'])).trim() : tip;
+  const tip = await resolveCommit(input.cwd, `refs/heads/${input.branch}`);
+  const head = input.worktree ? await headCommit(input.worktree) : tip;
   if (!head) throw new Error(`nothing to archive: ${input.branch} does not exist and there is no worktree`);
-  const headTree = (await git(input.cwd, ['rev-parse', `${head}^{tree}`])).trim();
+  const headTree = await treeOf(input.cwd, head as string);
   const tree = input.worktree ? await worktreeTree(input.worktree, input.exclude) : headTree;
   const keeping = [...new Set(input.keep ?? [])].filter((commit) => commit !== head && commit !== tip);
   for (const earlier of await listArchives(input.cwd, input.id)) {
@@ -120,8 +131,7 @@ export async function writeArchive(input: ArchiveInput): Promise<ArchiveEntry & 
     if (meta.head === head && meta.tip === tip && (sameTree || tree === headTree) && keeping.every((commit) => meta.kept?.includes(commit)))
       return { ...earlier, reused: true };
   }
-  const changed =
-    tree === headTree ? 0 : (await git(input.cwd, ['diff-tree', '-r', '--name-only', '--no-renames', headTree, tree])).split('\n').filter(Boolean).length;
+  const changed = tree === headTree ? 0 : (await treeDiffNames(input.cwd, headTree, tree)).length;
   const meta: ArchiveMeta = {
     version: 1,
     id: input.id,
@@ -146,19 +156,19 @@ export async function writeArchive(input: ArchiveInput): Promise<ArchiveEntry & 
     '',
     `${META_PREFIX}${JSON.stringify(meta)}`,
   ].join('\n');
-  const parents = ['-p', head, ...(tip && tip !== head ? ['-p', tip] : []), ...kept.flatMap((commit) => ['-p', commit])];
-  const commit = (await git(input.cwd, ['commit-tree', tree, ...parents, '-m', message])).trim();
+  const parents = [head as string, ...(tip && tip !== head ? [tip] : []), ...kept];
+  const commit = await commitTree(input.cwd, tree, parents, message);
   let stamp = input.stamp;
   for (let n = 2; await refExists(input.cwd, archiveRef(input.id, stamp)); n++) stamp = `${input.stamp}-${n}`;
   const ref = archiveRef(input.id, stamp);
   // The empty old value makes update-ref refuse to overwrite an existing ref.
-  await git(input.cwd, ['update-ref', '-m', `pwt: archive ${input.id}`, ref, commit, '']);
+  await createRef(input.cwd, ref, commit, `pwt: archive ${input.id}`);
   return { ref, stamp, commit, meta };
 }
 
 /** A session's archives, oldest first (stamps sort by time). */
 export async function listArchives(cwd: string, id: string): Promise<ArchiveEntry[]> {
-  const out = await git(cwd, ['for-each-ref', '--format=%(refname)%00%(objectname)%00%(tree)%00%(contents)%00%00', `${ARCHIVE_NAMESPACE}/${id}/`]);
+  const out = await refsUnder(cwd, `${ARCHIVE_NAMESPACE}/${id}/`, '%(refname)%00%(objectname)%00%(tree)%00%(contents)%00%00');
   const entries: ArchiveEntry[] = [];
   for (const record of out.split('\0\0')) {
     const [ref, commit, tree, contents] = record.replace(/^\n/, '').split('\0');
@@ -177,7 +187,7 @@ export async function listArchives(cwd: string, id: string): Promise<ArchiveEntr
 
 /** Session names that have archives. */
 export async function archivedNames(cwd: string): Promise<string[]> {
-  const out = await git(cwd, ['for-each-ref', '--format=%(refname)', `${ARCHIVE_NAMESPACE}/`]);
+  const out = await refsUnder(cwd, `${ARCHIVE_NAMESPACE}/`, '%(refname)');
   const names = out
     .split('\n')
     .filter(Boolean)
@@ -232,12 +242,12 @@ export async function archiveNested(worktree: string, nested: string, dest: stri
   mkdirSync(dirname(target), { recursive: true });
   const dotGit = join(source, '.git');
   const isGitFile = existsSync(dotGit) && !statSync(dotGit).isDirectory();
-  const gitDir = isGitFile ? (await git(source, ['rev-parse', '--absolute-git-dir'])).trim() : null;
+  const gitDir = isGitFile ? await absoluteGitDir(source) : null;
   cpSync(source, target, { recursive: true, verbatimSymlinks: true, filter: (path) => !(isGitFile && path === dotGit) });
   if (gitDir) {
     cpSync(gitDir, join(target, '.git'), { recursive: true, verbatimSymlinks: true });
     // Run outside any repository: the copy's own config still names the old worktree, which git would chdir to.
-    await gitProbe('/', ['config', '--file', join(target, '.git', 'config'), '--unset', 'core.worktree']);
+    await unsetConfigInFile(join(target, '.git', 'config'), 'core.worktree');
   }
 }
 
@@ -313,6 +323,6 @@ export function planPrune(listings: ArchiveListing[], keep: number): Array<{ nam
 
 /** Deletes one archive: its ref (only if it still points where it did) and its folder. */
 export async function deleteArchive(cwd: string, sessionsDir: string, entry: ArchiveEntry): Promise<void> {
-  await git(cwd, ['update-ref', '-m', 'pwt: archive prune', '-d', entry.ref, entry.commit]);
+  await deleteRef(cwd, entry.ref, entry.commit, 'pwt: archive prune');
   rmSync(artifactDir(sessionsDir, entry.meta.id, entry.stamp), { recursive: true, force: true });
 }
