@@ -22,6 +22,10 @@ export interface Note {
 export interface RunningProcess {
   pid: number;
   command: string;
+  /** An interactive shell sitting at its prompt (bash, zsh, fish… on a terminal, nothing running under it): it writes nothing, but is left in a deleted folder. */
+  idleShell?: boolean;
+  /** The idle shell's terminal (`/dev/pts/3`). */
+  tty?: string;
 }
 
 export interface NestedRepo {
@@ -165,6 +169,28 @@ function isOwnDescendant(pid: number): boolean {
   return false;
 }
 
+const SHELLS = new Set(['bash', 'zsh', 'fish', 'sh', 'dash', 'ksh', 'mksh', 'tcsh', 'csh']);
+
+/**
+ * The terminal of `pid` when it is an interactive shell waiting at its
+ * prompt: a shell's name, stdin on a terminal, and no process under it (a
+ * dev server or an agent started from that shell is a child, so the shell
+ * counts as busy). Undefined otherwise.
+ */
+function idleShellTty(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/^-/, '');
+    if (!SHELLS.has(comm)) return undefined;
+    const tty = readlinkSync(`/proc/${pid}/fd/0`);
+    if (!/^\/dev\/(pts\/\d+|tty\w*)$/.test(tty)) return undefined;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return children ? undefined : tty;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Processes whose current folder is inside one of `folders` (Linux /proc; an
  * empty answer elsewhere). Processes of other users cannot be read and are
@@ -193,7 +219,9 @@ export function processesInside(folders: string[]): Map<string, RunningProcess[]
     } catch {
       // It ended meanwhile.
     }
-    found.set(match[0], [...(found.get(match[0]) ?? []), { pid, command: command.slice(0, 80) || '?' }]);
+    const shell = idleShellTty(pid);
+    const entry: RunningProcess = { pid, command: command.slice(0, 80) || '?', ...(shell ? { idleShell: true, tty: shell } : {}) };
+    found.set(match[0], [...(found.get(match[0]) ?? []), entry]);
   }
   return found;
 }

@@ -167,6 +167,16 @@ export function inventoryRefusal(facts: RemoveFacts, choice: Pick<RemoveChoice, 
       `Unlock it (git worktree unlock ${where}) or pass --force.`,
     );
   }
+  if (inventory.processes.length && inventory.processes.every((each) => each.idleShell)) {
+    const list = inventory.processes
+      .slice(0, 3)
+      .map((each) => `pid ${each.pid} on ${each.tty ?? '?'}`)
+      .join('; ');
+    return preconditionError(
+      `An idle interactive shell is in ${where} (${list}); removing would leave it in a deleted folder.`,
+      `cd out of the folder in that shell (or close it), or pass --force (nothing is lost: the shell only sits at its prompt).`,
+    );
+  }
   if (inventory.processes.length) {
     const list = inventory.processes
       .slice(0, 3)
