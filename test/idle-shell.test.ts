@@ -32,8 +32,20 @@ describe('an idle interactive shell in the session folder', () => {
     const folder = mkdtempSync(join(tmpdir(), 'pwt-idle-shell-'));
     folders.push(folder);
     expect(tmux.tmux('new-session', '-d', '-s', 'tab', '-c', folder, 'bash --norc --noprofile -i').code).toBe(0);
-    const shell = await until(() => processesInside([folder]).get(folder)?.find((each) => each.command.startsWith('bash')), 'the shell');
-    const idle = await until(() => processesInside([folder]).get(folder)?.find((each) => each.pid === shell.pid && each.idleShell), 'the shell idle');
+    const shell = await until(
+      () =>
+        processesInside([folder])
+          .get(folder)
+          ?.find((each) => each.command.startsWith('bash')),
+      'the shell',
+    );
+    const idle = await until(
+      () =>
+        processesInside([folder])
+          .get(folder)
+          ?.find((each) => each.pid === shell.pid && each.idleShell),
+      'the shell idle',
+    );
     expect(idle.tty).toMatch(/^\/dev\/pts\/\d+$/);
     // A dev server started from that tab: the shell has a child, so it is busy, and the child is a process that writes.
     expect(tmux.tmux('send-keys', '-t', 'tab', 'sleep 300', 'Enter').code).toBe(0);
@@ -48,7 +60,13 @@ describe('an idle interactive shell in the session folder', () => {
     const folder = mkdtempSync(join(tmpdir(), 'pwt-idle-shell-'));
     folders.push(folder);
     expect(tmux.tmux('new-session', '-d', '-s', 'server', '-c', folder, 'sleep 300').code).toBe(0);
-    const found = await until(() => processesInside([folder]).get(folder)?.find((each) => each.command.startsWith('sleep')), 'the server');
+    const found = await until(
+      () =>
+        processesInside([folder])
+          .get(folder)
+          ?.find((each) => each.command.startsWith('sleep')),
+      'the server',
+    );
     expect(found.idleShell).toBeUndefined();
   }, 30_000);
 
@@ -59,7 +77,13 @@ describe('an idle interactive shell in the session folder', () => {
       expect(sandbox.pwt(main, ['create', 's']).code).toBe(0);
       const session = join(project.sessionsDir, 's');
       expect(tmux.tmux('new-session', '-d', '-s', 'tab', '-c', session, 'bash --norc --noprofile -i').code).toBe(0);
-      const shell = await until(() => processesInside([session]).get(session)?.find((each) => each.idleShell), 'the idle shell');
+      const shell = await until(
+        () =>
+          processesInside([session])
+            .get(session)
+            ?.find((each) => each.idleShell),
+        'the idle shell',
+      );
       const refused = sandbox.pwt(main, ['remove', 's', '--strategy', 'abandon']);
       expect(refused.code, refused.stderr).toBe(3);
       expect(refused.stderr).toContain(`An idle interactive shell is in ${session} (pid ${shell.pid} on ${shell.tty})`);
