@@ -346,6 +346,68 @@ export async function capturePane(paneId: string, lines = 200): Promise<string> 
   throw new TmuxError(['capture-pane'], result);
 }
 
+/** Panes captured by one tmux process (its command line stays far below tmux's limit). */
+const CAPTURES_PER_CALL = 100;
+
+/**
+ * The visible screens of many panes, by pane id, from one tmux process per
+ * hundred panes: a `capture-pane` per pane in one command sequence, each
+ * preceded by a marker line (`display-message`) that says whose screen
+ * follows. A pane that is gone is absent from the result (tmux stops a
+ * sequence at a failing command: the panes after it are captured again).
+ */
+export async function capturePanes(paneIds: readonly string[]): Promise<Map<string, string>> {
+  const screens = new Map<string, string>();
+  let rest = [...new Set(paneIds)];
+  while (rest.length > 0) {
+    const batch = rest.slice(0, CAPTURES_PER_CALL);
+    const marker = `@@pwt-screen-${process.pid}-${Date.now()}`;
+    const args = batch.flatMap((pane, i) => [
+      ...(i ? [';'] : []),
+      'display-message',
+      '-p',
+      '-t',
+      pane,
+      `${marker} ${pane}`,
+      ';',
+      'capture-pane',
+      '-p',
+      '-J',
+      '-t',
+      pane,
+      '-S',
+      '-0',
+    ]);
+    const result = await tmuxRaw(args);
+    if (result.code !== 0 && isNoServer(result)) return screens;
+    let current: string | null = null;
+    let text: string[] = [];
+    const done = () => {
+      if (current !== null) screens.set(current, text.length ? `${text.join('\n')}\n` : '');
+    };
+    const lines = result.stdout.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    for (const line of lines) {
+      if (line.startsWith(`${marker} `)) {
+        done();
+        current = line.slice(marker.length + 1);
+        text = [];
+      } else text.push(line);
+    }
+    // The last pane named may have failed before its screen was printed: only a complete run vouches for it.
+    if (result.code === 0) done();
+    else if (current !== null && text.length > 0) done();
+    const answered = batch.findIndex((pane) => !screens.has(pane));
+    if (result.code === 0 || answered < 0) rest = rest.slice(batch.length);
+    else {
+      // The pane at `answered` made tmux stop: skip it (gone), ask again for the ones after it.
+      if (!isNoTarget(result)) throw new TmuxError(['capture-pane'], result);
+      rest = [...batch.slice(answered + 1), ...rest.slice(batch.length)];
+    }
+  }
+  return screens;
+}
+
 /** Makes the window the current one of its tmux session (what an attach shows). */
 export async function selectWindow(windowId: string): Promise<void> {
   await tmux(['select-window', '-t', windowId]);

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { aheadBehind, changedPaths } from '../../git/git.js';
+import { aheadBehind } from '../../git/git.js';
+import { streamChanges, trackCounts } from '../../git/status.js';
 import { sessionAtWorktree, sessionPath, type SessionRecord } from '../../manifest/manifest.js';
 import { readManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
@@ -12,9 +13,14 @@ import { checkStatus, readLiveness, type SeenStatus } from '../../agents/runtime
 /**
  * What `pwt watch` shows, read cheaply once a second: the manifest (one file),
  * one `tmux list-panes -a` for every agent's liveness and screen stamp, a
- * screen capture only for panes that changed (observe.ts), and git facts per
- * session only when due: when its index or HEAD moved, every few seconds
- * while an agent works there, otherwise every half minute.
+ * more for the screens of all panes that changed (observe.ts), and git facts
+ * per session only when due: when its index or HEAD moved, every few seconds
+ * while an agent works there, otherwise every half minute. The due sessions
+ * are read together (one `git for-each-ref` for their ahead/behind, one
+ * `git status` each from a shell loop per core), at most GIT_PER_REFRESH of
+ * them per refresh after the first frame (the longest-due first), so a
+ * refresh spawns a bounded number of processes however many sessions and
+ * agents there are.
  */
 export interface AgentRow {
   agent: AgentEntry;
@@ -47,6 +53,10 @@ export interface WatchFrame {
 
 const BUSY_GIT_MS = 3_000;
 const QUIET_GIT_MS = 30_000;
+/** Sessions whose git facts one refresh reads at most (the first frame reads all). */
+export const GIT_PER_REFRESH = 8;
+
+const UNKNOWN: GitFacts = { ahead: null, behind: null, changes: null };
 
 interface GitCache {
   facts: GitFacts;
@@ -88,39 +98,69 @@ export class WatchModel {
       const agents = entries
         .filter((e) => e.session === session)
         .map((e) => ({ agent: e.agent, status: e.checked.status, activity: activity.get(e.agent.id) ?? null }));
-      this.refreshGit(
-        session,
-        path,
-        agents.some((a) => a.activity?.activity === 'working'),
-        now,
-      );
       return { session, path, current: session.id === current, git: this.git.get(session.id)?.facts ?? null, agents };
     });
+    this.refreshGit(rows, now);
     return { project: repo.project, sessions: rows, at: now };
   }
 
-  /** Starts a git refresh for a session when one is due; the next frame shows it. */
-  private refreshGit(session: SessionRecord, path: string, busy: boolean, now: number): void {
-    if (this.pending.has(session.id)) return;
-    const cached = this.git.get(session.id);
-    const stamp = gitStamp(path);
-    const age = cached ? now - cached.at : Infinity;
-    const due = !cached || (stamp !== cached.stamp && age >= 1000) || (busy && age >= BUSY_GIT_MS) || age >= QUIET_GIT_MS;
-    if (!due) return;
-    const task = this.readGit(session, path)
-      .then((facts) => void this.git.set(session.id, { facts, at: Date.now(), stamp }))
-      .catch(() => void this.git.set(session.id, { facts: { ahead: null, behind: null, changes: null }, at: Date.now(), stamp }))
-      .finally(() => this.pending.delete(session.id));
-    this.pending.set(session.id, task);
+  /** Starts one git read for the sessions whose facts are due; the next frame shows them. */
+  private refreshGit(rows: readonly SessionRow[], now: number): void {
+    const due: { session: SessionRecord; path: string; stamp: string; age: number }[] = [];
+    for (const { session, path, agents } of rows) {
+      if (this.pending.has(session.id)) continue;
+      const busy = agents.some((a) => a.activity?.activity === 'working');
+      const cached = this.git.get(session.id);
+      const stamp = gitStamp(path);
+      const age = cached ? now - cached.at : Infinity;
+      if (!cached || (stamp !== cached.stamp && age >= 1000) || (busy && age >= BUSY_GIT_MS) || age >= QUIET_GIT_MS) due.push({ session, path, stamp, age });
+    }
+    if (due.length === 0) return;
+    const first = this.git.size === 0 && this.pending.size === 0;
+    const batch = first ? due : due.sort((a, b) => b.age - a.age).slice(0, GIT_PER_REFRESH);
+    const task = this.readGit(batch)
+      .then((facts) => {
+        for (const { session, stamp } of batch) this.git.set(session.id, { facts: facts.get(session.id) ?? UNKNOWN, at: Date.now(), stamp });
+      })
+      .catch(() => {
+        for (const { session, stamp } of batch) this.git.set(session.id, { facts: UNKNOWN, at: Date.now(), stamp });
+      })
+      .finally(() => {
+        for (const { session } of batch) this.pending.delete(session.id);
+      });
+    for (const { session } of batch) this.pending.set(session.id, task);
   }
 
-  private async readGit(session: SessionRecord, path: string): Promise<GitFacts> {
-    if (gitStamp(path) === 'gone') return { ahead: null, behind: null, changes: null };
-    const [changes, counts] = await Promise.all([
-      changedPaths(path, { untracked: 'normal' }).then((paths) => paths.length),
-      session.base ? aheadBehind(this.project.repo.mainPath, session.base, session.branch) : Promise.resolve(null),
+  private async readGit(batch: readonly { session: SessionRecord; path: string; stamp: string }[]): Promise<Map<string, GitFacts>> {
+    const main = this.project.repo.mainPath;
+    const present = batch.filter((each) => each.stamp !== 'gone');
+    const changes = new Map<string, number | null>();
+    const withBase = present.filter(({ session }) => session.base);
+    const [counts] = await Promise.all([
+      trackCounts(
+        main,
+        withBase.map(({ session }) => ({ branch: session.branch, base: `refs/heads/${session.base}` })),
+      ),
+      streamChanges(
+        present.map((each) => each.path),
+        (dir, found) => void changes.set(dir, found?.count ?? null),
+      ),
     ]);
-    return { changes, ahead: counts?.ahead ?? null, behind: counts?.behind ?? null };
+    // A base trackCounts cannot compare (not a local branch, or a branch whose upstream the config already sets): one rev-list each.
+    await Promise.all(
+      withBase
+        .filter(({ session }) => !counts.has(session.branch))
+        .map(async ({ session }) => {
+          const found = await aheadBehind(main, session.base as string, session.branch);
+          if (found) counts.set(session.branch, found);
+        }),
+    );
+    const facts = new Map<string, GitFacts>();
+    for (const { session, path } of present) {
+      const ab = session.base ? counts.get(session.branch) : undefined;
+      facts.set(session.id, { changes: changes.get(path) ?? null, ahead: ab?.ahead ?? null, behind: ab?.behind ?? null });
+    }
+    return facts;
   }
 
   /** Resolves when every git refresh started so far is done (tests, and the first frame). */

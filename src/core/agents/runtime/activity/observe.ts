@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeAtomic } from '../../../manifest/store.js';
-import { capturePane, type AgentPane } from '../../../tmux/windows.js';
+import { capturePanes, type AgentPane } from '../../../tmux/windows.js';
 import { pwtStateDir, type AgentEntry } from '../records.js';
 import type { CheckedStatus } from '../status.js';
 import { decide, toState, type Decision } from './decide.js';
@@ -12,8 +12,8 @@ import type { ActivityState, ScreenState } from './types.js';
 /**
  * Reads the sources for running agents and decides each one's activity.
  * Cheap by design: the caller's one `tmux list-panes -a` (readLiveness) gives
- * every pane's liveness and `window_activity`; a `capture-pane` runs only for
- * a pane whose window had output since the last capture; the rest is one
+ * every pane's liveness and `window_activity`; the screens of panes whose window had
+ * output since the last capture come from one more tmux call (capturePanes); the rest is one
  * small JSON file per agent. What a capture showed is kept in
  * `<agents dir>/<id>.screen.json`, so one-shot commands (`pwt agent list`)
  * also know how long a screen has been still.
@@ -47,33 +47,36 @@ export interface Observed {
 export async function observeActivity(sessionsDir: string, agents: Observed[], now = Date.now()): Promise<Map<string, ActivityState | null>> {
   const dir = agentsDir(sessionsDir);
   const result = new Map<string, ActivityState | null>();
-  await Promise.all(
-    agents.map(async ({ agent, checked }) => {
-      const decision = checked.status === 'running' && checked.pane ? await observeOne(dir, agent, checked.pane, now) : null;
-      result.set(agent.id, decision ? toState(decision) : null);
-    }),
+  const running: { agent: AgentEntry; pane: AgentPane; before: ScreenState | null }[] = [];
+  for (const { agent, checked } of agents) {
+    if (checked.status === 'running' && checked.pane) running.push({ agent, pane: checked.pane, before: readScreenState(screenFile(dir, agent.id)) });
+    else result.set(agent.id, null);
+  }
+  // tmux stamps activity in whole seconds: a capture taken within the stamped second may have missed later output of that second.
+  const stale = running.filter(
+    ({ pane, before }) => !(before !== null && before.stamp === pane.windowActivity && before.capturedAt >= (pane.windowActivity + 1) * 1000),
   );
+  // Every screen that changed, from one tmux process however many agents run.
+  const screens = stale.length ? await capturePanes(stale.map(({ pane }) => pane.paneId)).catch(() => new Map<string, string>()) : new Map<string, string>();
+  for (const each of running) {
+    const decision = observeOne(dir, each.agent, each.pane, each.before, stale.includes(each) ? (screens.get(each.pane.paneId) ?? null) : null, now);
+    result.set(each.agent.id, decision ? toState(decision) : null);
+  }
   return result;
 }
 
-async function observeOne(dir: string, agent: AgentEntry, pane: AgentPane, now: number): Promise<Decision | null> {
+function observeOne(dir: string, agent: AgentEntry, pane: AgentPane, before: ScreenState | null, text: string | null, now: number): Decision | null {
   const hook = readHookState(hookFile(dir, agent.id));
   const file = screenFile(dir, agent.id);
-  const before = readScreenState(file);
   let screen = before;
-  // tmux stamps activity in whole seconds: a capture taken within the stamped second may have missed later output of that second.
-  const fresh = before !== null && before.stamp === pane.windowActivity && before.capturedAt >= (pane.windowActivity + 1) * 1000;
-  if (!fresh) {
-    const text = await capturePane(pane.paneId, 0).catch(() => null);
-    if (text !== null && text !== '') {
-      const hash = screenHash(text);
-      // Changed (or first sight): it changed at the window's last output, as tmux stamped it (rounded up
-      // to the end of its second), not "now": a one-shot command that last looked long ago must not
-      // take a screen that has been still since the end of a quiet turn for one changing as it looks.
-      const lastOutput = Math.min(now, pane.windowActivity * 1000 + 999);
-      const changedAt = before !== null && before.hash === hash ? before.changedAt : Math.max(lastOutput, before?.capturedAt ?? 0);
-      screen = { stamp: pane.windowActivity, capturedAt: now, hash, kind: classifyScreen(agent.provider, text), changedAt, decided: before?.decided };
-    }
+  if (text !== null && text !== '') {
+    const hash = screenHash(text);
+    // Changed (or first sight): it changed at the window's last output, as tmux stamped it (rounded up
+    // to the end of its second), not "now": a one-shot command that last looked long ago must not
+    // take a screen that has been still since the end of a quiet turn for one changing as it looks.
+    const lastOutput = Math.min(now, pane.windowActivity * 1000 + 999);
+    const changedAt = before !== null && before.hash === hash ? before.changedAt : Math.max(lastOutput, before?.capturedAt ?? 0);
+    screen = { stamp: pane.windowActivity, capturedAt: now, hash, kind: classifyScreen(agent.provider, text), changedAt, decided: before?.decided };
   }
   const decision = decide({
     now,
