@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { installFakeGh } from './helpers/fake-gh.js';
 import { commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
 
 /**
@@ -41,7 +42,7 @@ describe('pwt status pipeline', () => {
     mkdirSync(join(at('folder'), 'nested'));
     writeFileSync(join(at('folder'), 'nested', 'one.txt'), '1\n');
     writeFileSync(join(at('folder'), 'nested', 'two.txt'), '2\n');
-    // A branch the repository's config already tracks (as after `git push -u`): git would take that upstream first.
+    // A branch the repository's config already tracks (as after `git push -u`): its upstream is not the base, its push side is.
     commitFile(sandbox, at('upstream'), 'u.txt', 'u\n');
     sandbox.git(main, 'config', 'branch.session/upstream.remote', 'origin');
     sandbox.git(main, 'config', 'branch.session/upstream.merge', 'refs/heads/session/upstream');
@@ -170,5 +171,27 @@ describe('pwt status pipeline', () => {
     expect(human.stdout).toMatch(
       /Kept branches without a worktree \(2\) - pwt open <branch> brings one back:\nBRANCH\s+BASE\s+AHEAD\nsession\/kept\s+main\s+\+1$/m,
     );
+  }, 60_000);
+
+  it('--all counts a kept branch that was pushed with its upstream set (--strategy pr) against its base, as git does', () => {
+    project = makeProject();
+    const { sandbox, main, sessionsDir } = project;
+    expect(sandbox.pwt(main, ['create', 'pushed']).code).toBe(0);
+    commitFile(sandbox, join(sessionsDir, 'pushed'), 'p1.txt', '1\n');
+    commitFile(sandbox, join(sessionsDir, 'pushed'), 'p2.txt', '2\n');
+    const gh = installFakeGh(sandbox);
+    const ended = sandbox.pwt(main, ['remove', 'pushed', '--strategy', 'pr'], gh.env);
+    expect(ended.code, ended.stderr).toBe(0);
+    // The branch now tracks its copy on origin (what made the count "-").
+    expect(sandbox.git(main, 'config', 'branch.session/pushed.merge').trim()).toBe('refs/heads/session/pushed');
+    commitFile(sandbox, main, 'main.txt', 'main moves\n');
+    const [behind, ahead] = sandbox.git(main, 'rev-list', '--left-right', '--count', 'main...session/pushed').trim().split(/\s+/).map(Number);
+    expect([ahead, behind]).toEqual([2, 1]);
+
+    const report = parseJson(sandbox.pwt(main, ['status', '--all', '--json']).stdout);
+    expect(report.kept).toEqual([{ branch: 'session/pushed', ahead, base: 'main' }]);
+    expect(sandbox.pwt(main, ['status', '--all']).stdout).toMatch(/^session\/pushed\s+main\s+\+2$/m);
+    // Nothing was written to the repository's config for the count.
+    expect(sandbox.sh('git', ['config', '--get-regexp', 'pwt-counts|pushremote'], main)).toMatchObject({ code: 1, stdout: '' });
   }, 60_000);
 });

@@ -18,36 +18,45 @@ export interface TrackPair {
   base: string;
 }
 
+/** The remote that exists only in `trackCounts`'s own git process (its name is unlikely to be configured). */
+const COUNTS_REMOTE = 'pwt-counts';
+
 /**
  * Ahead/behind of each branch against its base from one `git for-each-ref`.
- * Each branch's base is given to that one git process as its upstream
- * (`branch.<b>.remote=.` and `branch.<b>.merge=<base>`, through
- * GIT_CONFIG_COUNT/KEY/VALUE, so no name is parsed and nothing is written to
- * any config file); `%(upstream:track)` then has git count both sides, as
- * `git status` does for a tracking branch. A branch whose upstream git did not
- * take from us (the repository's config already sets `branch.<b>.merge`,
- * which is a list, and git uses its first entry) or whose base ref is missing
- * is absent from the result; ask `aheadBehind` for those.
+ * Each branch's base is given to that one git process as where it pushes
+ * (through GIT_CONFIG_COUNT/KEY/VALUE, so no name is parsed and nothing is
+ * written to any config file): `branch.<b>.pushRemote` names a remote that
+ * exists only there, whose push refspecs map each branch to its base and
+ * whose fetch refspec maps every ref to itself; `%(push:track)` then has git
+ * count both sides, as `git status` does for a tracking branch. The push
+ * side, not the upstream: `branch.<b>.pushRemote` takes the last value given
+ * (ours), while `branch.<b>.merge` is a list whose first entry wins, so a
+ * branch pushed with `-u` (its upstream in the repository's config) would
+ * not be counted. A branch whose base ref is missing is absent from the
+ * result.
  */
 export async function trackCounts(cwd: string, pairs: readonly TrackPair[]): Promise<Map<string, Counts>> {
   const counts = new Map<string, Counts>();
   if (pairs.length === 0) return counts;
   const env: NodeJS.ProcessEnv = { LC_ALL: 'C', LANGUAGE: 'C' }; // "ahead"/"behind" are translated otherwise
   let index = Number(process.env.GIT_CONFIG_COUNT) || 0; // keep the caller's own -c style settings
+  const set = (key: string, value: string) => {
+    env[`GIT_CONFIG_KEY_${index}`] = key;
+    env[`GIT_CONFIG_VALUE_${index++}`] = value;
+  };
+  set(`remote.${COUNTS_REMOTE}.fetch`, 'refs/*:refs/*');
   for (const { branch, base } of pairs) {
-    env[`GIT_CONFIG_KEY_${index}`] = `branch.${branch}.remote`;
-    env[`GIT_CONFIG_VALUE_${index++}`] = '.';
-    env[`GIT_CONFIG_KEY_${index}`] = `branch.${branch}.merge`;
-    env[`GIT_CONFIG_VALUE_${index++}`] = base;
+    set(`branch.${branch}.pushRemote`, COUNTS_REMOTE);
+    set(`remote.${COUNTS_REMOTE}.push`, `refs/heads/${branch}:${base}`);
   }
   env.GIT_CONFIG_COUNT = String(index);
   const wanted = new Map(pairs.map((pair) => [`refs/heads/${pair.branch}`, pair]));
-  const { stdout, code } = await run('git', ['for-each-ref', '--format=%(refname)%00%(upstream)%00%(upstream:track)', ...wanted.keys()], { cwd, env });
+  const { stdout, code } = await run('git', ['for-each-ref', '--format=%(refname)%00%(push)%00%(push:track)', ...wanted.keys()], { cwd, env });
   if (code !== 0) return counts;
   for (const line of stdout.split('\n')) {
-    const [ref = '', upstream, track = ''] = line.split('\0');
+    const [ref = '', target, track = ''] = line.split('\0');
     const pair = wanted.get(ref);
-    if (!pair || upstream !== pair.base || track.includes('gone')) continue;
+    if (!pair || target !== pair.base || track.includes('gone')) continue;
     counts.set(pair.branch, { ahead: Number(/ahead (\d+)/.exec(track)?.[1] ?? 0), behind: Number(/behind (\d+)/.exec(track)?.[1] ?? 0) });
   }
   return counts;
