@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import codex, { threadIdFromExecJson } from '../../src/core/agents/vendors/codex/adapter.js';
 import { MARKER, TOOL_COMMAND, TOOL_OUTPUT } from './server/script.js';
-import { makeAgentWorld, poll, requireCli, TmuxSession, type AgentWorld } from './harness.js';
+import { makeAgentWorld, onPath, pathWithout, poll, requireCli, TmuxSession, type AgentWorld } from './harness.js';
 import {
   expectCliFace,
   expectPinnedVersion,
@@ -20,30 +20,47 @@ import { codexRecipe } from './recipes.js';
  * The real codex CLI (pinned in scripts/install-agent-clis.mjs) against the
  * test model server (OpenAI Responses). codex picks its own session id: the
  * adapter captures it from the rollout files.
+ *
+ * Twice: with bubblewrap on PATH (as on most Linux desktops: codex runs each
+ * command through the system's bwrap) and without it (codex falls back to
+ * the bwrap it bundles). What pwt reads must not depend on which.
  */
 const server = useModelServer();
-let world: AgentWorld;
-let bin: string;
-let env: NodeJS.ProcessEnv;
-
-beforeAll(() => {
-  bin = requireCli('codex');
-  world = makeAgentWorld('codex-e2e');
-  env = codexRecipe(world, server.url, world.cwd);
-}, 60_000);
-
-afterAll(() => {
-  world?.sandbox.cleanup();
-}, 60_000);
 
 /** codex's shell tool. */
 const TOOL = { name: 'exec_command', input: { cmd: TOOL_COMMAND } };
 
-async function transcriptOf(id: string) {
-  return codex.readTranscript(id, { cwd: world.cwd, env });
-}
+const MODES = [
+  { mode: 'with bubblewrap installed', bwrap: true },
+  { mode: 'without bubblewrap', bwrap: false },
+] as const;
 
-describe('codex e2e', () => {
+describe.each(MODES)('codex e2e, $mode', ({ bwrap }) => {
+  let world: AgentWorld;
+  let bin: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(() => {
+    bin = requireCli('codex');
+    world = makeAgentWorld('codex-e2e');
+    env = codexRecipe(world, server.url, world.cwd);
+    if (bwrap && !onPath('bwrap', env.PATH))
+      throw new Error('bubblewrap is not installed: these tests run codex with and without it (apt-get install bubblewrap)');
+    if (!bwrap) env = { ...env, PATH: pathWithout('bwrap', env.PATH ?? '', world.sandbox.root) };
+  }, 60_000);
+
+  afterAll(() => {
+    world?.sandbox.cleanup();
+  }, 60_000);
+
+  async function transcriptOf(id: string) {
+    return codex.readTranscript(id, { cwd: world.cwd, env });
+  }
+
+  it('runs with bwrap on its PATH only in this mode', () => {
+    expect(onPath('bwrap', env.PATH) !== null).toBe(bwrap);
+  });
+
   it('detects the installed CLI', async () => {
     await expectPinnedVersion(codex, '@openai/codex', 'codex', env);
   }, 60_000);

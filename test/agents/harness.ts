@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, realpathSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makeProject, type Project, type Sandbox } from '../helpers/sandbox.js';
 
@@ -21,6 +21,37 @@ export function requireCli(name: CliName): string {
   const bin = join(CLI_BIN, name);
   if (!existsSync(bin)) throw new Error(`${name} CLI not installed in ${CLI_CACHE}: run: npm run agents:install`);
   return bin;
+}
+
+/** Where `program` is found on `path` (a PATH value), or null. */
+export function onPath(program: string, path: string | undefined): string | null {
+  for (const dir of (path ?? '').split(':')) if (dir && existsSync(join(dir, program))) return join(dir, program);
+  return null;
+}
+
+/**
+ * `path` (a PATH value) with `program` hidden, without touching the system:
+ * each folder that holds it is replaced by a folder of links (under
+ * `scratch`) to everything else in it. How the codex tests run codex as on a
+ * machine without bubblewrap while bubblewrap is installed.
+ */
+export function pathWithout(program: string, path: string, scratch: string): string {
+  const shadows = new Map<string, string>();
+  return path
+    .split(':')
+    .map((dir) => {
+      if (!dir || !existsSync(join(dir, program))) return dir;
+      const real = realpathSync(dir);
+      let shadow = shadows.get(real);
+      if (!shadow) {
+        shadow = join(scratch, `path-without-${program}-${shadows.size}`);
+        mkdirSync(shadow, { recursive: true });
+        for (const entry of readdirSync(real)) if (entry !== program) symlinkSync(join(real, entry), join(shadow, entry));
+        shadows.set(real, shadow);
+      }
+      return shadow;
+    })
+    .join(':');
 }
 
 export interface AgentWorld {

@@ -36,7 +36,13 @@ export function codexRecipe(world: AgentWorld, serverUrl: string, trusted: strin
       '',
     ].join('\n'),
   );
-  return { ...world.env, OPENAI_API_KEY: 'sk-fake' };
+  // A release codex refuses to put its helper aliases (codex-linux-sandbox, apply_patch) on
+  // PATH when its home is inside the temp directory, as a test world's is; with bubblewrap
+  // installed every sandboxed command then fails ("bwrap: execvp codex-linux-sandbox").
+  // A user's ~/.codex is not under the temp directory: give codex a temp directory of its own.
+  const tmp = join(world.sandbox.root, 'codex-tmp');
+  mkdirSync(tmp, { recursive: true });
+  return { ...world.env, OPENAI_API_KEY: 'sk-fake', TMPDIR: tmp };
 }
 
 /** gemini: API-key auth, the local base URL, session cleanup off. */

@@ -1,6 +1,7 @@
 import { loadConfig } from '../project/config.js';
 import type { Check } from '../infra/check.js';
 import type { Repo } from '../git/repo.js';
+import { codexSandboxProblem } from '../agents/vendors/codex/sandbox.js';
 import { geminiRetentionWarning } from '../agents/vendors/gemini/settings.js';
 import { hasAdapter, loadAdapter } from '../agents/vendors/index.js';
 import { INSTALL } from '../agents/vendors/install.js';
@@ -9,8 +10,9 @@ import { PROVIDERS, type Provider } from '../agents/vendors/types.js';
 /**
  * `pwt doctor`'s agent lines: one per provider (found or not, version, where),
  * plus a warning when gemini's session cleanup can delete resumed
- * conversations (see agents/vendors/gemini/settings.ts). A CLI the user does not use is not
- * a problem: a missing one is only a warning when it is the project's
+ * conversations (see agents/vendors/gemini/settings.ts), and one when codex
+ * cannot run commands in its sandbox (agents/vendors/codex/sandbox.ts). A CLI
+ * the user does not use is not a problem: a missing one is only a warning when it is the project's
  * defaultAgent.
  */
 
@@ -59,6 +61,18 @@ export async function agentChecks(options: AgentCheckOptions = {}): Promise<Chec
   if (warning) {
     const [what = warning, ...rest] = warning.split('. ');
     checks.push({ name: 'gemini-cleanup', level: 'warn', detail: `${what}.`, fix: rest.join('. ') });
+  }
+  const codexFound = results.some((result) => result.found && result.check.name === 'codex');
+  const sandbox = codexFound ? codexSandboxProblem(options.env) : null;
+  if (sandbox) {
+    checks.push({
+      name: 'codex-sandbox',
+      level: 'warn',
+      detail:
+        `codex's home ${sandbox.home} is inside the temp directory ${sandbox.temp}: with bubblewrap installed (${sandbox.bwrap}) ` +
+        'every command codex runs fails ("bwrap: execvp codex-linux-sandbox")',
+      fix: `Set CODEX_HOME to a folder outside ${sandbox.temp} (or TMPDIR to one that does not hold it)`,
+    });
   }
   return checks;
 }
