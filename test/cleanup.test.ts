@@ -45,11 +45,12 @@ describe('pwt cleanup', () => {
     expect(dry.code, dry.stderr).toBe(0);
     const plan = parseJson(dry.stdout);
     expect(plan.dryRun).toBe(true);
+    // The gone session ends as pwt remove ends one (the manifest entry last; its prune covers git's other stale entry).
     expect(plan.actions.map((action: { op: string }) => action.op)).toEqual([
-      'prune-worktrees',
-      'unregister',
       'archive',
+      'prune-worktrees',
       'delete-branch',
+      'unregister',
       'adopt',
       'move-stray',
     ]);
@@ -108,4 +109,84 @@ describe('pwt cleanup', () => {
     expect(restored.code, restored.stderr).toBe(0);
     expect(readFileSync(join(sessionsDir, 'unmerged', 'unmerged.txt'), 'utf8')).toBe('unmerged\n');
   }, 60_000);
+});
+
+describe('pwt cleanup and the project hooks', () => {
+  const ENV_LINE = 'echo "$PWT_HOOK|$PWT_SESSION|$PWT_PATH|$PWT_BRANCH|$PWT_BASE|$PWT_MAIN|$(pwd)" >> "$PWT_MAIN/../hook-log.txt"';
+  const hookLog = () => {
+    const file = join(project.sandbox.root, 'hook-log.txt');
+    return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
+  };
+  const withHooks = (hooks: Record<string, unknown>) =>
+    commitFile(project.sandbox, project.main, '.pwt.json', `${JSON.stringify({ hooks }, null, 2)}\n`, 'hooks');
+  /** Sessions whose folders were deleted behind pwt's back. */
+  const deleted = (...names: string[]) => {
+    for (const name of names) {
+      expect(project.sandbox.pwt(project.main, ['create', name]).code).toBe(0);
+      rmSync(join(project.sessionsDir, name), { recursive: true, force: true });
+    }
+  };
+
+  it('ends a session whose folder was deleted as pwt remove does: pre-remove and post-remove in the main worktree, approval first', () => {
+    project = makeProject();
+    withHooks({ 'pre-remove': ENV_LINE, 'post-remove': ENV_LINE });
+    deleted('gone', 'twin');
+
+    // Unapproved and nobody to ask: refused before anything changed, as remove refuses.
+    const before = fingerprint(project);
+    const refused = pwt(['cleanup', '--force']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/not approved.*--trust-hooks/s);
+    expect(fingerprint(project)).toBe(before);
+    expect(hookLog()).toEqual([]);
+
+    // The dry run lists the hook steps, runs none (each ending as it would run now: both see git's stale entry).
+    const dry = parseJson(pwt(['cleanup', '--dry-run', '--json']).stdout);
+    expect(dry.actions.map((action: { op: string; event?: string }) => action.event ?? action.op)).toEqual([
+      'pre-remove',
+      'prune-worktrees',
+      'unregister',
+      'post-remove',
+      'pre-remove',
+      'prune-worktrees',
+      'unregister',
+      'post-remove',
+    ]);
+    expect(hookLog()).toEqual([]);
+
+    // What remove does for one deleted folder...
+    expect(pwt(['remove', 'twin', '--trust-hooks']).code).toBe(0);
+    const byRemove = hookLog();
+    expect(byRemove).toHaveLength(2);
+    // ...cleanup does for the other: the same hooks, env and folder (the main worktree: the session's is gone).
+    const result = pwt(['cleanup', '--force']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/pre-remove hook: echo/);
+    const byCleanup = hookLog().slice(2);
+    expect(byCleanup).toEqual(byRemove.map((line) => line.replaceAll('twin', 'gone')));
+    expect(byCleanup).toEqual([
+      `pre-remove|gone|${join(project.sessionsDir, 'gone')}|session/gone|main|${project.main}|${project.main}`,
+      `post-remove|gone|${join(project.sessionsDir, 'gone')}|session/gone|main|${project.main}|${project.main}`,
+    ]);
+    expect(sessionIds(project)).toEqual([]);
+    expect(kinds()).toEqual([]);
+  }, 90_000);
+
+  it('a failing pre-remove keeps the session (exit 3); --no-hooks ends it without them, and says so', () => {
+    project = makeProject();
+    withHooks({ 'pre-remove': 'echo "cannot save notes" >&2; exit 7', 'post-remove': ENV_LINE });
+    deleted('gone');
+    const failed = pwt(['cleanup', '--force', '--trust-hooks']);
+    expect(failed.code).toBe(3);
+    expect(failed.stderr).toMatch(/pre-remove/);
+    expect(failed.stderr).toMatch(/cannot save notes/);
+    expect(sessionIds(project)).toEqual(['gone']);
+    expect(hookLog()).toEqual([]);
+
+    const skipped = pwt(['cleanup', '--force', '--no-hooks']);
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stderr).toMatch(/Skipped the project hooks \(--no-hooks\)/);
+    expect(sessionIds(project)).toEqual([]);
+    expect(hookLog()).toEqual([]);
+  }, 90_000);
 });

@@ -2,7 +2,9 @@ import { defineCommand } from 'citty';
 import { cleanup } from '../core/sessions/cleanup.js';
 import { openProject } from '../core/project/project.js';
 import { isInteractive, log, printJson } from '../ui/log.js';
-import { jsonArg } from './_args.js';
+import { hookArgs, jsonArg } from './_args.js';
+import { hookOptions } from '../ui/hooks.js';
+import { stepSpinner } from '../ui/progress.js';
 
 export default defineCommand({
   meta: { name: 'cleanup', description: 'Find and repair orphans: missing or unregistered worktrees, stray folders, prunable git entries' },
@@ -10,6 +12,7 @@ export default defineCommand({
     force: { type: 'boolean', description: 'Act on every orphan without asking (adopts unregistered worktrees)' },
     'delete-branch': { type: 'boolean', description: 'Also delete the branches of sessions whose worktree is gone (unmerged ones are archived first)' },
     'dry-run': { type: 'boolean', description: 'Print the plan and change nothing' },
+    ...hookArgs,
     ...jsonArg,
   },
   async run({ args }) {
@@ -21,7 +24,13 @@ export default defineCommand({
       // --json keeps stdout pure JSON, so it never asks (prompts draw on stdout).
       interactive: isInteractive() && !args.json,
       onStep: args.json ? undefined : (title) => log.info(title),
+      spin: stepSpinner(args.json),
+      // The sessions it ends run the project's pre-remove and post-remove hooks, as pwt remove does.
+      hooks: hookOptions(args),
     });
+    if (result.hookNote) log.warn(result.hookNote);
+    for (const action of result.actions) if (action.op === 'hook' && action.failed) log.warn(action.failed);
+    if (!args.json) for (const note of result.notes) log.warn(note);
     if (args.json) {
       printJson({ actions: result.actions, dryRun: result.dryRun, orphans: result.orphans, interrupted: result.interrupted });
       return;

@@ -5,30 +5,33 @@ import { withSessionLocks } from './lock.js';
 import { interruptedIntents } from './intents/intent.js';
 import { finishable, finishIntent } from './intents/resume.js';
 import { realPath } from '../git/repo.js';
-import { currentBranch, preloadWorkflowShell, resolveCommit, useWorkflowShell } from '../git/git.js';
+import { preloadWorkflowShell, useWorkflowShell } from '../git/git.js';
 import { guessBase } from '../manifest/adopt.js';
-import { adoptedSession, findSession, type SessionRecord } from '../manifest/manifest.js';
+import { adoptedSession, findSession, sessionPath } from '../manifest/manifest.js';
 import { updateManifest } from '../manifest/store.js';
 import { nameProblem } from '../project/names.js';
-import { executePlan, planTitles, type Runners } from '../workflow/execute.js';
+import { executePlan, planTitles, type Reported, type Runners, type Spin } from '../workflow/execute.js';
 import type { Project } from '../project/project.js';
-import { isMerged } from './remove/merge.js';
 import { warmAdopted } from './copy.js';
 import { confirm, select } from '../infra/ask.js';
 import { takeSnapshot, type Orphan, type Snapshot } from './status.js';
 import { utcStamp } from '../infra/time.js';
-import { runningAgents, type RunningAgent } from '../agents/runtime/session-end.js';
-import type { ArchiveOp, DeleteBranchOp, IgnoredOp, NestedOp, PruneOp, RemoveWorktreeOp, StopAgentsOp, UnregisterOp } from './remove/plan.js';
+import { approveHooks, type HookGate, type HookOptions } from '../project/hooks/run.js';
+import type { ArchiveOp, IgnoredOp, NestedOp, PruneOp, RemoveOp, RemoveWorktreeOp } from './remove/plan.js';
+import { removeEvents, removeSession, type RemoveResult } from './remove/index.js';
 import { removeRunners, type EndingContext } from './remove/steps.js';
 import { sweepLandingWorktrees } from './gate.js';
 
 /**
  * `pwt cleanup` (docs/ending-sessions.md): one decision per orphan, then the
- * facts those decisions need, a pure plan, the executor. Nothing is deleted
- * that is not archived first: stray folders move into .archive/, unmerged
- * branches and removed worktrees get an archive ref. The operations it
- * shares with the ending sequence (stop the agents, archive, worktree,
- * branch, manifest) run through the same runners.
+ * facts those decisions need, a pure plan, the executor. A session whose
+ * worktree is gone ends through the ending sequence (`removeSession`, as
+ * `pwt remove <name> --strategy keep` ends it: project hooks, its running
+ * agents stopped, with --delete-branch its branch archived unless merged,
+ * then deleted); the rest is cleanup's own: stray folders move into
+ * .archive/, unregistered worktrees are adopted or archived and removed
+ * (through the ending sequence's runners), git's stale entries are pruned.
+ * Nothing is deleted that is not archived first.
  */
 export type Decision = 'fix' | 'adopt' | 'remove' | 'skip';
 
@@ -37,18 +40,28 @@ export interface CleanupOptions {
   deleteBranch?: boolean;
   dryRun?: boolean;
   interactive: boolean;
+  /** Project hooks of the sessions it ends: --no-hooks, --trust-hooks, who can approve them, progress. Default: enabled, nobody asked. */
+  hooks?: HookOptions;
   onStep?: (title: string) => void;
+  spin?: Spin;
 }
+
+/** What cleanup did (or would do): its own operations and, for each session it ends, the ending's. */
+export type CleanupAction = Exclude<CleanupOp, EndSessionOp> | RemoveOp;
 
 export interface CleanupResult {
   orphans: Orphan[];
-  actions: CleanupOp[];
+  actions: CleanupAction[];
   titles: string[];
   dryRun: boolean;
   /** Not interactive and no --force: the plan was only reported. */
   reportOnly: boolean;
   /** Interrupted operations (as their commands) finished first, or that would be in a report or dry run. */
   interrupted: string[];
+  /** What the endings have to say (a branch already merged...). */
+  notes: string[];
+  /** Why project hooks did not run (--no-hooks, not approved), when they did not. */
+  hookNote?: string;
 }
 
 async function ask(orphan: Orphan, deleteBranch: boolean): Promise<Decision> {
@@ -80,13 +93,25 @@ async function ask(orphan: Orphan, deleteBranch: boolean): Promise<Decision> {
 
 const defaultDecision = (orphan: Orphan): Decision => (orphan.kind === 'unregistered-worktree' ? 'adopt' : 'fix');
 
-/** The operations of cleanup: the ending sequence's own, plus adopting and moving strays aside. */
+/**
+ * A session whose worktree is gone ends through the ending sequence:
+ * `removeSession` with keep (and --delete-branch), which reads its own facts
+ * and plans its own operations; cleanup reports those in its place.
+ */
+export type EndSessionOp = {
+  op: 'end-session';
+  id: string;
+  path: string;
+  deleteBranch: boolean;
+  // learned
+  ending?: RemoveResult;
+};
+
+/** The operations of cleanup: ending sessions, some of the ending sequence's own for worktrees that are no session, adopting, moving strays aside. */
 export type CleanupOp =
+  | EndSessionOp
   | PruneOp
-  | StopAgentsOp
-  | UnregisterOp
   | ArchiveOp
-  | DeleteBranchOp
   | NestedOp
   | IgnoredOp
   | RemoveWorktreeOp
@@ -94,57 +119,34 @@ export type CleanupOp =
   | { op: 'adopt'; id: string; path: string; branch: string; withCopy: boolean; copied?: string[] }
   | { op: 'skip'; path: string; reason: string; why: string };
 
-/** A session whose worktree is gone, as cleanup needs it. */
-export interface MissingFacts {
-  session: SessionRecord;
-  runningAgents: RunningAgent[];
-  /** The branch tip (read only with --delete-branch). */
-  tip: string | null;
-  base: string | null;
-  /** Everything on the branch is in the base (by ancestry or tree). */
-  merged: boolean;
-}
-
 /** Everything cleanup decides from, read before anything changes. */
 export interface CleanupFacts {
   sessionsDir: string;
   withCopy: boolean;
   snapshot: Snapshot;
   stamp: string;
-  /** By session id. */
-  missing: Record<string, MissingFacts>;
+  /** Sessions whose worktree is gone but git still lists: their ending prunes git's entries (all of them: prune is global). */
+  gitListed: string[];
   /** By worktree path: what an unregistered worktree to remove holds. */
   unregistered: Record<string, Inventory>;
 }
 
-export async function gatherCleanupFacts(
-  project: Project,
-  snapshot: Snapshot,
-  decisions: Array<[Orphan, Decision]>,
-  deleteBranch: boolean,
-): Promise<CleanupFacts> {
+export async function gatherCleanupFacts(project: Project, snapshot: Snapshot, decisions: Array<[Orphan, Decision]>): Promise<CleanupFacts> {
   const mainPath = project.repo.mainPath;
   const facts: CleanupFacts = {
     sessionsDir: project.sessionsDir,
     withCopy: project.config.copy.length > 0,
     snapshot,
     stamp: utcStamp(),
-    missing: {},
+    gitListed: [],
     unregistered: {},
   };
   for (const [orphan, decision] of decisions) {
     if (decision === 'skip') continue;
     if (orphan.kind === 'missing-worktree') {
-      const session = findSession(snapshot.manifest, orphan.id as string) as SessionRecord;
-      const tip = deleteBranch ? await resolveCommit(mainPath, `refs/heads/${session.branch}`) : null;
-      const base = tip ? (session.base ?? (await currentBranch(mainPath)) ?? session.baseCommit ?? null) : null;
-      facts.missing[session.id] = {
-        session,
-        runningAgents: await runningAgents(session),
-        tip,
-        base,
-        merged: tip && base ? await isMerged(mainPath, base, tip) : false,
-      };
+      const session = findSession(snapshot.manifest, orphan.id as string);
+      const path = session ? realPath(sessionPath(mainPath, session)) : null;
+      if (path && snapshot.worktrees.some((each) => realPath(each.path) === path)) facts.gitListed.push(orphan.id as string);
     }
     if (orphan.kind === 'unregistered-worktree' && decision === 'remove') {
       const path = orphan.path as string;
@@ -180,40 +182,83 @@ export async function cleanup(project: Project, opts: CleanupOptions): Promise<C
         : undefined;
     decisions.push([orphan, twin ? twin[1] : asking ? await ask(orphan, Boolean(opts.deleteBranch)) : defaultDecision(orphan)]);
   }
-  const facts = await gatherCleanupFacts(project, snapshot, decisions, Boolean(opts.deleteBranch));
+  const facts = await gatherCleanupFacts(project, snapshot, decisions);
   const ops = planCleanup(facts, decisions, { deleteBranch: Boolean(opts.deleteBranch) });
-  // The steps' git calls run through zx (git/workflow-shell.ts); a report or a dry run only reads.
-  if (ops.length > 0 && !opts.dryRun && !reportOnly) await useWorkflowShell();
   const dryRun = Boolean(opts.dryRun) || reportOnly;
-  const context: EndingContext = { project, records: new Map(Object.values(facts.missing).map((each) => [each.session.id, each.session])) };
-  const run = () => executePlan(ops, cleanupRunners, context, { dryRun, onStep: opts.onStep });
-  // The sessions it touches stay its own while it works (remove and restore wait for no one: they refuse).
-  const ids = snapshot.orphans
-    .filter((orphan) => orphan.kind === 'missing-worktree' || orphan.kind === 'unregistered-worktree')
-    .map((orphan) => orphan.id ?? basename(orphan.path ?? ''));
+  const hooks: HookOptions = opts.hooks ?? { enabled: true };
+  // The project hooks of the sessions it ends are approved once, before the first change (a dry run only lists them).
+  const gate: HookGate | undefined =
+    !dryRun && ops.some((op) => op.op === 'end-session') ? await approveHooks(project, removeEvents('keep'), hooks) : undefined;
+  // The steps' git calls run through zx (git/workflow-shell.ts); a report or a dry run only reads.
+  if (ops.length > 0 && !dryRun) await useWorkflowShell();
+  const context: CleanupContext = {
+    project,
+    end: (op, dry) =>
+      removeSession(project, {
+        name: op.id,
+        strategy: 'keep',
+        deleteBranch: op.deleteBranch,
+        dryRun: dry,
+        interactive: false,
+        hooks,
+        ...(gate ? { hookGate: gate } : {}),
+        ...(opts.onStep ? { onStep: opts.onStep } : {}),
+        ...(opts.spin ? { spin: opts.spin } : {}),
+      }),
+  };
+  // A dry run still asks the ending sequence what it would do for each session.
+  const run = async (): Promise<Reported<CleanupOp>[]> => {
+    if (!dryRun) return executePlan(ops, cleanupRunners, context, { onStep: opts.onStep, spin: opts.spin });
+    const planned: Reported<CleanupOp>[] = [];
+    for (const op of ops) planned.push(op.op === 'end-session' ? { ...op, ending: await context.end(op, true) } : op);
+    return planned;
+  };
+  // The worktrees it removes or adopts stay its own while it works (remove and restore wait for no one: they refuse);
+  // each session it ends is locked by the ending sequence itself.
+  const ids = snapshot.orphans.filter((orphan) => orphan.kind === 'unregistered-worktree').map((orphan) => orphan.id ?? basename(orphan.path ?? ''));
   // A gate's temporary worktree (.pwt/land/) left by a pwt that was killed is no orphan of anyone's: it just goes.
   if (!dryRun) await sweepLandingWorktrees(project.repo.mainPath, project.sessionsDir);
-  const actions = dryRun ? await run() : await withSessionLocks(project, ids, run);
+  const reported = dryRun ? await run() : await withSessionLocks(project, ids, run);
+  const actions: CleanupAction[] = [];
+  const titles: string[] = [];
+  const notes: string[] = [];
+  for (const op of reported) {
+    if (op.op !== 'end-session') {
+      actions.push(op);
+      titles.push(...planTitles([op], cleanupRunners));
+    } else if (op.ending) {
+      actions.push(...op.ending.actions);
+      titles.push(...op.ending.titles);
+      notes.push(...op.ending.notes);
+    }
+  }
   return {
     orphans: snapshot.orphans,
     actions,
-    titles: planTitles(ops, cleanupRunners),
+    titles,
     dryRun,
     reportOnly,
     interrupted: interrupted.map((intent) => intent.command),
+    notes,
+    ...(gate?.note ? { hookNote: gate.note } : {}),
   };
 }
 
-/** From the facts and the decisions to the plan, with no I/O. */
+/**
+ * From the facts and the decisions to the plan, with no I/O: first the
+ * sessions it ends (each one's hooks run before anything of it changes),
+ * then git's stale entries, then the orphans that are no session.
+ */
 export function planCleanup(facts: CleanupFacts, decisions: Array<[Orphan, Decision]>, opts: { deleteBranch: boolean }): CleanupOp[] {
   const ops: CleanupOp[] = [];
-  const needsPrune = decisions.some(([orphan, decision]) => decision === 'fix' && (orphan.kind === 'prunable' || orphan.kind === 'missing-worktree'));
-  if (needsPrune) ops.push({ op: 'prune-worktrees' });
+  const acted = decisions.filter(([, decision]) => decision !== 'skip');
+  const ended = acted.filter(([orphan]) => orphan.kind === 'missing-worktree').map(([orphan]) => orphan);
+  for (const orphan of ended) ops.push({ op: 'end-session', id: orphan.id as string, path: orphan.path as string, deleteBranch: opts.deleteBranch });
+  // git worktree prune is global: an ending that prunes (its session is still listed by git) prunes every stale entry.
+  const endingPrunes = ended.some((orphan) => facts.gitListed.includes(orphan.id as string));
+  if (!endingPrunes && acted.some(([orphan]) => orphan.kind === 'prunable')) ops.push({ op: 'prune-worktrees' });
   const takenIds = new Set(facts.snapshot.manifest?.sessions.map((session) => session.id) ?? []);
-  for (const [orphan, decision] of decisions) {
-    if (decision === 'skip') continue;
-    if (orphan.kind === 'missing-worktree')
-      ops.push(...missingWorktreeOps(facts, facts.missing[orphan.id as string] as MissingFacts, orphan.path as string, opts.deleteBranch));
+  for (const [orphan, decision] of acted) {
     if (orphan.kind === 'stray-directory' && orphan.path) {
       ops.push({
         op: 'move-stray',
@@ -227,39 +272,6 @@ export function planCleanup(facts: CleanupFacts, decisions: Array<[Orphan, Decis
     if (orphan.kind === 'unregistered-worktree' && decision === 'remove')
       ops.push(...removeUnregisteredOps(facts, orphan, facts.unregistered[orphan.path as string] as Inventory));
   }
-  return ops;
-}
-
-function missingWorktreeOps(facts: CleanupFacts, missing: MissingFacts, path: string, deleteBranch: boolean): CleanupOp[] {
-  const { session } = missing;
-  const ops: CleanupOp[] = [
-    // Agents still running for a session whose folder is gone are stopped first.
-    ...(missing.runningAgents.length
-      ? [
-          {
-            op: 'stop-agents' as const,
-            id: session.id,
-            agents: missing.runningAgents.map((agent) => agent.id),
-            providers: missing.runningAgents.map((agent) => agent.provider),
-          },
-        ]
-      : []),
-    { op: 'unregister', id: session.id, path, gone: true },
-  ];
-  if (!deleteBranch || !missing.tip) return ops;
-  if (!missing.merged) {
-    ops.push({
-      op: 'archive',
-      id: session.id,
-      branch: session.branch,
-      ref: archiveRef(session.id, facts.stamp),
-      stamp: facts.stamp,
-      reason: 'cleanup --delete-branch',
-      worktree: null,
-      what: `unmerged ${session.branch}`,
-    });
-  }
-  ops.push({ op: 'delete-branch', branch: session.branch, merged: missing.merged });
   return ops;
 }
 
@@ -312,12 +324,20 @@ function removeUnregisteredOps(facts: CleanupFacts, orphan: Orphan, inventory: I
   return ops;
 }
 
-const cleanupRunners: Runners<CleanupOp, EndingContext> = {
+/** The runners' context: the ending sequence's, and how to end one session (removeSession, real or dry). */
+interface CleanupContext extends EndingContext {
+  end: (op: EndSessionOp, dryRun: boolean) => Promise<RemoveResult>;
+}
+
+const cleanupRunners: Runners<CleanupOp, CleanupContext> = {
+  'end-session': {
+    title: (op) =>
+      `end ${op.id}, whose worktree is gone, as pwt remove ${op.id} --strategy keep does` +
+      (op.deleteBranch ? ', and delete its branch (archived first unless merged)' : ''),
+    run: async (op, context) => ({ ending: await context.end(op, false) }),
+  },
   'prune-worktrees': removeRunners['prune-worktrees'],
-  'stop-agents': removeRunners['stop-agents'],
-  unregister: removeRunners.unregister,
   archive: removeRunners.archive,
-  'delete-branch': removeRunners['delete-branch'],
   'archive-nested': removeRunners['archive-nested'],
   'archive-ignored': removeRunners['archive-ignored'],
   'remove-worktree': removeRunners['remove-worktree'],

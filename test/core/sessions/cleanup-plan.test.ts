@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { planCleanup, type CleanupFacts, type CleanupOp, type Decision, type MissingFacts } from '../../../src/core/sessions/cleanup.js';
+import { planCleanup, type CleanupFacts, type CleanupOp, type Decision } from '../../../src/core/sessions/cleanup.js';
 import type { Inventory } from '../../../src/core/sessions/inventory.js';
 import type { Orphan } from '../../../src/core/sessions/status.js';
 
-/** planCleanup is pure: the orphans, each one's decision and the facts it needs in, operations out. No repository. */
+/**
+ * planCleanup is pure: the orphans, each one's decision and the facts it
+ * needs in, operations out. No repository. A session whose worktree is gone
+ * is one `end-session` (the ending sequence plans its steps: its own table
+ * is test/core/sessions/remove-plan.test.ts, "cleanup" rows).
+ */
 const DIR = '/w/app-sessions';
 const inventory = (over: Partial<Inventory> = {}): Inventory => ({
   path: `${DIR}/handmade`,
@@ -25,31 +30,25 @@ const gone: Orphan = { kind: 'missing-worktree', id: 'gone', path: `${DIR}/gone`
 const handmade: Orphan = { kind: 'unregistered-worktree', id: 'handmade', path: `${DIR}/handmade`, branch: 'hand' };
 const stray: Orphan = { kind: 'stray-directory', id: 'junk', path: `${DIR}/junk` };
 const prunable: Orphan = { kind: 'prunable', path: `${DIR}/old` };
-const missing = (over: Partial<MissingFacts> = {}): MissingFacts => ({
-  session: { id: 'gone', branch: 'session/gone' } as MissingFacts['session'],
-  runningAgents: [],
-  tip: null,
-  base: null,
-  merged: false,
-  ...over,
-});
-
-function facts(over: { missing?: MissingFacts; inventory?: Inventory; taken?: string[] } = {}): CleanupFacts {
+/** git's prunable entry for the gone session's folder. */
+const goneEntry: Orphan = { kind: 'prunable', path: `${DIR}/gone` };
+function facts(over: { gitListed?: string[]; inventory?: Inventory; taken?: string[] } = {}): CleanupFacts {
   return {
     sessionsDir: DIR,
     withCopy: false,
     snapshot: { manifest: { sessions: (over.taken ?? ['gone']).map((id) => ({ id })) } as never, worktrees: [], orphans: [] },
     stamp: '20260101T000000Z',
-    missing: { gone: over.missing ?? missing() },
+    gitListed: over.gitListed ?? [],
     unregistered: { [`${DIR}/handmade`]: over.inventory ?? inventory() },
   };
 }
 
-const short = (op: CleanupOp) => (op.op === 'delete-branch' ? `delete-branch${op.merged ? ':merged' : ''}` : op.op === 'skip' ? `skip:${op.reason}` : op.op);
+const short = (op: CleanupOp) =>
+  op.op === 'end-session' ? `end-session:${op.id}${op.deleteBranch ? ':delete-branch' : ''}` : op.op === 'skip' ? `skip:${op.reason}` : op.op;
 
 const cases: Array<[string, CleanupFacts, Array<[Orphan, Decision]>, boolean, string[]]> = [
   [
-    'every kind, default decisions',
+    'every kind, default decisions: the session ends first, then the stale entries',
     facts(),
     [
       [gone, 'fix'],
@@ -58,7 +57,18 @@ const cases: Array<[string, CleanupFacts, Array<[Orphan, Decision]>, boolean, st
       [prunable, 'fix'],
     ],
     false,
-    ['prune-worktrees', 'unregister', 'adopt', 'move-stray'],
+    ['end-session:gone', 'prune-worktrees', 'adopt', 'move-stray'],
+  ],
+  [
+    'git still lists the gone session: its ending prunes (prune is global), no second prune',
+    facts({ gitListed: ['gone'] }),
+    [
+      [gone, 'fix'],
+      [goneEntry, 'fix'],
+      [prunable, 'fix'],
+    ],
+    false,
+    ['end-session:gone'],
   ],
   [
     'skipped orphans plan nothing',
@@ -71,27 +81,16 @@ const cases: Array<[string, CleanupFacts, Array<[Orphan, Decision]>, boolean, st
     [],
   ],
   [
-    'a missing worktree whose agents still run: stopped first',
-    facts({ missing: missing({ runningAgents: [{ id: 'gone-pi', provider: 'pi' }] }) }),
-    [[gone, 'fix']],
+    'a skipped session leaves the prune to cleanup',
+    facts({ gitListed: ['gone'] }),
+    [
+      [gone, 'skip'],
+      [prunable, 'fix'],
+    ],
     false,
-    ['prune-worktrees', 'stop-agents', 'unregister'],
+    ['prune-worktrees'],
   ],
-  [
-    '--delete-branch, unmerged: archived before deleted',
-    facts({ missing: missing({ tip: 't1', base: 'main' }) }),
-    [[gone, 'fix']],
-    true,
-    ['prune-worktrees', 'unregister', 'archive', 'delete-branch'],
-  ],
-  [
-    '--delete-branch, merged: deleted without archive',
-    facts({ missing: missing({ tip: 't1', base: 'main', merged: true }) }),
-    [[gone, 'fix']],
-    true,
-    ['prune-worktrees', 'unregister', 'delete-branch:merged'],
-  ],
-  ['--delete-branch, branch already gone', facts(), [[gone, 'fix']], true, ['prune-worktrees', 'unregister']],
+  ['--delete-branch goes to the ending', facts(), [[gone, 'fix']], true, ['end-session:gone:delete-branch']],
   ['remove an unregistered worktree: archived, then removed', facts(), [[handmade, 'remove']], false, ['archive', 'remove-worktree']],
   [
     'remove one with a nested repository and differing ignored files',

@@ -64,7 +64,9 @@ const short = (op: RemoveOp) =>
     ? `${op.event}${op.commit ? `@${op.commit}` : op.cwd === MAIN ? '@main' : ''}`
     : op.op === 'merge' || op.op === 'squash-merge'
       ? `${op.op}:${op.mode}${op.target ? `->${op.target}` : ''}`
-      : op.op;
+      : op.op === 'delete-branch' && op.merged
+        ? 'delete-branch:merged'
+        : op.op;
 
 const cases: Array<[string, Partial<RemoveFacts>, StrategyFacts, RemoveChoice, string[]]> = [
   ['keep, clean, no hooks', {}, plain, { strategy: 'keep' }, ['remove-worktree', 'unregister']],
@@ -83,6 +85,49 @@ const cases: Array<[string, Partial<RemoveFacts>, StrategyFacts, RemoveChoice, s
     ['commit', 'remove-worktree', 'unregister'],
   ],
   ['keep, worktree folder gone', { worktreeExists: false, inventory: null }, plain, { strategy: 'keep' }, ['prune-worktrees', 'unregister']],
+  // pwt cleanup ends a session whose folder was deleted this way: keep, and with --delete-branch the branch too.
+  [
+    'cleanup: folder gone, hooks approved: pre-remove (in the main worktree) before anything, agents stopped, post-remove last',
+    { worktreeExists: false, inventory: null, runningAgents: [{ id: 'feat-pi', provider: 'pi' }] },
+    plain,
+    { strategy: 'keep', hooks: ALL },
+    ['pre-remove@main', 'stop-agents', 'prune-worktrees', 'unregister', 'post-remove@main'],
+  ],
+  [
+    'cleanup: folder gone, git forgot it too, hooks not configured',
+    { worktreeExists: false, gitKnowsWorktree: false, inventory: null, hookEvents: [] },
+    plain,
+    { strategy: 'keep', hooks: ALL },
+    ['unregister'],
+  ],
+  [
+    'cleanup --delete-branch, unmerged: archived, then deleted',
+    { worktreeExists: false, inventory: null },
+    plain,
+    { strategy: 'keep', deleteBranch: true, hooks: ALL },
+    ['pre-remove@main', 'archive', 'prune-worktrees', 'delete-branch', 'unregister', 'post-remove@main'],
+  ],
+  [
+    'cleanup --delete-branch, merged (also by tree): deleted without archive',
+    { worktreeExists: false, inventory: null },
+    { ...plain, alreadyMerged: 'same-tree' },
+    { strategy: 'keep', deleteBranch: true },
+    ['prune-worktrees', 'delete-branch:merged', 'unregister'],
+  ],
+  [
+    'cleanup --delete-branch, branch already gone: nothing to delete',
+    { worktreeExists: false, inventory: null, branchTip: null },
+    { tip: null },
+    { strategy: 'keep', deleteBranch: true },
+    ['prune-worktrees', 'unregister'],
+  ],
+  [
+    "--delete-branch is keep's: merge ignores it",
+    {},
+    ff,
+    { strategy: 'merge', deleteBranch: true },
+    ['merge:fast-forward->tip0', 'remove-worktree', 'delete-branch', 'unregister'],
+  ],
   [
     'merge, base not moved: the gate runs in the worktree, agents stop after every gate',
     { runningAgents: [{ id: 'feat-claude', provider: 'claude' }] },
@@ -224,6 +269,13 @@ describe('planRemove', () => {
       expect(String((thrown as Error).message)).toMatch(message);
     });
   }
+
+  it('cleanup --delete-branch archives the branch tip of a gone worktree, and says nothing of a merged branch it deletes', () => {
+    const gone = { worktreeExists: false, inventory: null };
+    const [archive] = planRemove(facts(gone), plain, { strategy: 'keep', deleteBranch: true }).ops;
+    expect(archive).toMatchObject({ op: 'archive', worktree: null, what: 'unmerged session/feat', ref: 'refs/pwt/archive/feat/20260101T000000Z' });
+    expect(planRemove(facts(gone), { ...plain, alreadyMerged: 'ancestor' }, { strategy: 'keep', deleteBranch: true }).notes).toEqual([]);
+  });
 
   it('notes a PR base that moved on and a branch already merged, without blocking', () => {
     expect(planRemove(facts({ baseAhead: 3 }), pr, { strategy: 'pr' }).notes).toEqual([

@@ -4,7 +4,7 @@ import { PwtError, Exit, preconditionError } from '../../infra/errors.js';
 import { GitError } from '../../git/git.js';
 import { executePlan, planTitles, type Reported, type Spin } from '../../workflow/execute.js';
 import type { Project } from '../../project/project.js';
-import { approveHooks, configuredEvents, type HookOptions } from '../../project/hooks/run.js';
+import { approveHooks, configuredEvents, type HookGate, type HookOptions } from '../../project/hooks/run.js';
 import { baseName, gatherFacts, gatherStrategyFacts, type RemoveFacts } from './facts.js';
 import { inventoryRefusal, planRemove, removeEvents, type RemoveChoice, type RemoveOp, type SquashChoice, type Strategy } from './plan.js';
 import { removeRunners } from './steps.js';
@@ -36,11 +36,15 @@ export interface RemoveOptions {
   squash?: SquashChoice;
   /** pwt land already landed it (merged or squashed, tested): see RemoveChoice. */
   landed?: 'merge' | 'squash';
+  /** With keep: also delete the branch, archived first unless merged (see RemoveChoice; pwt cleanup --delete-branch). */
+  deleteBranch?: boolean;
   force?: boolean;
   dryRun?: boolean;
   interactive: boolean;
   /** Project hooks: --no-hooks (enabled: false), --trust-hooks, who can approve them, progress. Default: enabled, nobody asked. */
   hooks?: HookOptions;
+  /** The hooks' approval, when the caller asked it already (pwt cleanup asks once for every session it ends). */
+  hookGate?: HookGate;
   onStep?: (title: string) => void;
   /** Progress for slow steps (push, gh, merge): zx's spinner at a terminal. */
   spin?: Spin;
@@ -130,15 +134,17 @@ async function removeLocked(project: Project, opts: RemoveOptions): Promise<Remo
     ...(commitMessage !== undefined ? { commitMessage } : {}),
     ...(opts.squash ? { squash: opts.squash } : {}),
     ...(opts.landed ? { landed: opts.landed } : {}),
+    ...(opts.deleteBranch && strategy === 'keep' ? { deleteBranch: true } : {}),
   };
   const strategyFacts = await gatherStrategyFacts(facts, choice);
   // Every refusal first (the plan is pure: planning twice costs nothing), then the questions that commit to going on.
   const hookOptions: HookOptions = opts.hooks ?? { enabled: true };
   const events = removeEvents(strategy);
-  planRemove(facts, strategyFacts, { ...choice, hooks: hookOptions.enabled ? configuredEvents(project, events) : [] });
+  planRemove(facts, strategyFacts, { ...choice, hooks: opts.hookGate?.events ?? (hookOptions.enabled ? configuredEvents(project, events) : []) });
   if (strategy === 'abandon') await confirmAbandon(facts, opts);
   // A dry run asks nothing: it shows the hooks that would run once approved.
-  const gate = opts.dryRun && hookOptions.enabled ? { events: configuredEvents(project, events) } : await approveHooks(project, events, hookOptions);
+  const gate =
+    opts.hookGate ?? (opts.dryRun && hookOptions.enabled ? { events: configuredEvents(project, events) } : await approveHooks(project, events, hookOptions));
   const plan = planRemove(facts, strategyFacts, { ...choice, hooks: gate.events });
   const context = {
     project,

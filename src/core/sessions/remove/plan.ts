@@ -31,12 +31,19 @@ export interface RemoveChoice {
    * branch's own commits are archived before the branch goes.
    */
   landed?: 'merge' | 'squash';
+  /**
+   * keep only: also delete the branch, archived first unless its base holds
+   * everything on it (by ancestry or tree). `pwt cleanup --delete-branch`
+   * ends sessions whose worktree is gone this way.
+   */
+  deleteBranch?: boolean;
 }
 
 /**
- * The operations that end a session (runners: steps.ts). `pwt cleanup` plans
- * some of the same ones (its own ops are in cleanup.ts). Optional fields
- * after the comment "learned" are filled in by the runner.
+ * The operations that end a session (runners: steps.ts). `pwt cleanup` ends
+ * sessions through this plan too, and reuses some of these operations for
+ * what is no session (its own ops are in cleanup.ts). Optional fields after
+ * the comment "learned" are filled in by the runner.
  */
 export type HookOp = {
   op: 'hook';
@@ -107,7 +114,7 @@ export type RemoveWorktreeOp = { op: 'remove-worktree'; path: string; shown: str
 export type PruneOp = { op: 'prune-worktrees'; path?: string; shown?: string };
 export type DeleteBranchOp = { op: 'delete-branch'; branch: string; merged?: boolean; into?: string };
 /** `retarget`: sessions stacked on this one (base: its branch) get its base, once it is merged there. */
-export type UnregisterOp = { op: 'unregister'; id: string; path: string; gone?: boolean; retarget?: { from: string; to: string } };
+export type UnregisterOp = { op: 'unregister'; id: string; path: string; retarget?: { from: string; to: string } };
 
 export type RemoveOp =
   | HookOp
@@ -303,7 +310,7 @@ function archiveOp(facts: RemoveFacts, reason: string): ArchiveOp {
     exclude: nestedRepoPaths(facts),
     uncommitted: facts.dirty.length,
     ...(lost ? { unreachable: lost } : {}),
-    what: reason === 'abandon' ? 'the branch tip' : "the worktree's HEAD",
+    what: reason === 'abandon' ? 'the branch tip' : reason === 'delete-branch' ? `unmerged ${facts.session.branch}` : "the worktree's HEAD",
   };
 }
 
@@ -340,6 +347,9 @@ export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, cho
   const inventory = facts.inventory;
   const hooks = new Set(choice.hooks ?? []);
   const here = facts.worktreeExists ? facts.path : mainPath;
+  // keep --delete-branch: the branch goes too, archived first unless its base holds it.
+  const dropBranch = strategy === 'keep' && choice.deleteBranch === true && facts.branchTip !== null;
+  const merged = Boolean(strategyFacts.alreadyMerged);
 
   // 1. Gates and pre-remove: a failure stops everything before anything changed.
   for (const event of preEvents(strategy)) {
@@ -400,7 +410,7 @@ export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, cho
       ...(choice.squash?.message !== undefined ? { message: choice.squash.message } : {}),
     });
   }
-  if ((strategy === 'keep' || strategy === 'pr') && strategyFacts.alreadyMerged) {
+  if ((strategy === 'keep' || strategy === 'pr') && strategyFacts.alreadyMerged && !dropBranch) {
     const how = strategyFacts.alreadyMerged === 'same-tree' ? ' (squash-merged or cherry-picked)' : '';
     notes.push(
       `Everything on ${session.branch} is already in ${baseName(facts)}${how}; deleting the branch would lose nothing: git branch -D ${session.branch}`,
@@ -408,6 +418,7 @@ export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, cho
   }
   // 5. Archive: abandon's, and commits only this worktree reaches (a detached HEAD, a reset, an amend), which would die with it.
   if (strategy === 'abandon' && (facts.branchTip || facts.worktreeExists)) ops.push(archiveOp(facts, 'abandon'));
+  else if (dropBranch && !merged) ops.push(archiveOp(facts, 'delete-branch'));
   else if (inventory && (inventory.unreachable.length > 0 || inventory.operation) && !ops.some((op) => op.op === 'archive'))
     ops.push(archiveOp(facts, strategy));
   const saved = artifactDir(project.sessionsDir, session.id, facts.stamp);
@@ -425,6 +436,7 @@ export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, cho
   if (facts.worktreeExists) ops.push({ op: 'remove-worktree', path: facts.path, shown: shownPath(facts), ...(force ? { force } : {}) });
   else if (facts.gitKnowsWorktree) ops.push({ op: 'prune-worktrees', path: facts.path, shown: shownPath(facts) });
   if ((strategy === 'merge' || strategy === 'abandon') && facts.branchTip) ops.push({ op: 'delete-branch', branch: session.branch });
+  if (dropBranch) ops.push({ op: 'delete-branch', branch: session.branch, merged });
   // Sessions stacked on a merged one now stand on its base (docs/landing.md, "Stacked sessions").
   const retarget = strategy === 'merge' && facts.baseBranch ? { retarget: { from: session.branch, to: facts.baseBranch } } : {};
   ops.push({ op: 'unregister', id: session.id, path: facts.path, ...retarget });

@@ -16,7 +16,7 @@ import type { RemoveOp } from './plan.js';
 
 /**
  * The runners of the operations that end a session (plan.ts lists them; `pwt
- * cleanup` uses the ones it shares). Each acts only on what the plan decided
+ * cleanup` also uses some for worktrees that are no session). Each acts only on what the plan decided
  * and returns what it learned (a PR URL, the archive ref, the merge commit),
  * which the report shows next to the operation.
  */
@@ -24,8 +24,6 @@ export interface EndingContext {
   project: Project;
   /** The session as the facts read it (hooks get its env; the archive falls back to it). */
   session?: SessionRecord;
-  /** Cleanup: the records of the sessions it ends (their entries leave the manifest before their branch is archived). */
-  records?: Map<string, SessionRecord>;
   /** The session's hook env: id, path, branch, base. */
   hookTarget?: HookTarget;
   onHookProgress?: (progress: HookProgress) => void;
@@ -133,10 +131,9 @@ export const removeRunners: Runners<RemoveOp, EndingContext> = {
     title: (op) =>
       `archive ${op.what}${op.uncommitted ? ` and ${op.uncommitted} uncommitted change(s)` : ''}` +
       `${op.unreachable ? ` and ${op.unreachable} commit(s) only the worktree reaches` : ''} under ${op.ref}`,
-    run: async (op, { project, session, records }) => {
+    run: async (op, { project, session }) => {
       // The record as it is now: a step before this one may have stopped agents and recorded their resume args.
-      const known = session?.id === op.id ? session : records?.get(op.id);
-      const record = known ? (findSession(await readManifest(project), op.id) ?? known) : undefined;
+      const record = session?.id === op.id ? (findSession(await readManifest(project), op.id) ?? session) : undefined;
       const entry = await writeArchive({
         cwd: project.repo.mainPath,
         id: op.id,
@@ -193,14 +190,8 @@ export const removeRunners: Runners<RemoveOp, EndingContext> = {
   },
   /** The manifest entry leaves last, and only once the worktree is really gone. */
   unregister: {
-    title: (op) => (op.gone ? `drop ${op.id} from the manifest (its worktree is gone)` : `remove ${op.id} from the manifest`),
+    title: (op) => `remove ${op.id} from the manifest`,
     run: async (op, { project }) => {
-      if (op.gone) {
-        await updateManifest(project, (manifest) => {
-          manifest.sessions = manifest.sessions.filter((each) => !(each.id === op.id && !existsSync(op.path)));
-        });
-        return;
-      }
       const live = (await listWorktrees(project.repo.mainPath)).some((entry) => !entry.prunable && realPath(entry.path) === realPath(op.path));
       if (live && existsSync(op.path)) {
         throw preconditionError(
