@@ -56,6 +56,8 @@ export class TmuxPwt {
     args: string[],
     extraEnv: NodeJS.ProcessEnv = {},
     size = { columns: 200, rows: 50 },
+    /** bash outlives a Ctrl-C that pwt handles (it waits and goes on when pwt exits normally); dash dies with it. */
+    wrapper: '/bin/sh' | 'bash' = '/bin/sh',
   ) {
     this.socket = join(sandbox.root, `tmux-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.sock`);
     const env: NodeJS.ProcessEnv = { ...sandbox.env, TERM: 'xterm-256color', ...extraEnv };
@@ -63,7 +65,7 @@ export class TmuxPwt {
     this.env = env;
     // sh prints pwt's exit code on the screen: tmux's own #{pane_dead_status} can
     // lag behind (or miss) the pane closing. Arguments pass through "$@" unparsed.
-    const command = ['/bin/sh', '-c', '"$0" "$@"; echo "[pwt-exit $?]"', NODE, CLI, ...args];
+    const command = [wrapper, '-c', '"$0" "$@"; echo "[pwt-exit $?]"', NODE, CLI, ...args];
     this.tmux(['-f', '/dev/null', 'new-session', '-d', '-s', 'pwt', '-x', String(size.columns), '-y', String(size.rows), '-c', cwd, '--', ...command]);
     this.tmux(['set-option', '-t', 'pwt', 'remain-on-exit', 'on']);
   }

@@ -148,18 +148,56 @@ export class HookFailed extends PwtError {
   }
 }
 
+/** Ctrl-C while a hook ran: the hook was stopped (it shares the terminal), pwt waited for it and says what it left. Exit 130. */
+export class HookInterrupted extends PwtError {
+  constructor(
+    readonly outcome: HookOutcome,
+    consequence: string,
+    next: string,
+  ) {
+    super(`Interrupted the ${outcome.event} hook "${outcome.entry}" (Ctrl-C); ${consequence}`, Exit.cancelled, next);
+    this.name = 'PwtError';
+  }
+}
+
+/** What a caller says about a Ctrl-C during its hooks; without it a Ctrl-C ends pwt as it comes. */
+export interface OnInterrupt {
+  consequence: string;
+  next: string;
+}
+
+/**
+ * Runs `work` with SIGINT caught (a terminal's Ctrl-C reaches the hook and
+ * pwt alike): pwt waits for the hook to end instead of dying before it.
+ * Reports whether a SIGINT came meanwhile.
+ */
+async function catchingInterrupt<T>(work: () => Promise<T>): Promise<{ value: T; interrupted: boolean }> {
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onSignal);
+  try {
+    return { value: await work(), interrupted };
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
+
 /**
  * Runs one event's entries in order (when the gate allows it), stopping at
  * the first failure, which throws HookFailed with `consequence` and `next`
- * in its message. Scripts resolve from the main worktree, where `.pwt.json`
- * and the approved hook set were read.
+ * in its message. With `interrupt`, a Ctrl-C while an entry runs throws
+ * HookInterrupted once the entry ended, whatever its exit code (a gate cut
+ * short never passes). Scripts resolve from the main worktree, where
+ * `.pwt.json` and the approved hook set were read.
  */
 export async function runHooks(
   project: Project,
   gate: HookGate,
   event: HookEvent,
   target: HookTarget,
-  opts: { onProgress?: (progress: HookProgress) => void; consequence: string; next: string },
+  opts: { onProgress?: (progress: HookProgress) => void; consequence: string; next: string; interrupt?: OnInterrupt },
 ): Promise<HookOutcome[]> {
   if (!gate.events.includes(event)) return [];
   const cwd = target.cwd ?? (existsSync(target.path) ? target.path : project.repo.mainPath);
@@ -169,18 +207,23 @@ export async function runHooks(
     opts.onProgress?.({ kind: 'start', event, entry, cwd });
     const started = Date.now();
     const stream = { cwd, env, onOutput: (text: string) => opts.onProgress?.({ kind: 'output', text }) };
-    const result: StreamResult = isScriptHook(entry)
-      ? await runZxScript(join(project.repo.mainPath, entry.trim()), stream)
-      : await runCommandLine(entry, stream);
+    const start = () => (isScriptHook(entry) ? runZxScript(join(project.repo.mainPath, entry.trim()), stream) : runCommandLine(entry, stream));
+    const { value: result, interrupted } = opts.interrupt ? await catchingInterrupt(start) : { value: await start(), interrupted: false };
     const outcome = { event, entry, code: result.code, ms: Date.now() - started };
     opts.onProgress?.({ kind: 'end', ...outcome });
     outcomes.push(outcome);
+    if (interrupted && opts.interrupt) throw new HookInterrupted(outcome, opts.interrupt.consequence, opts.interrupt.next);
     if (result.code !== 0) throw new HookFailed(outcome, excerpt(result), opts.consequence, opts.next);
   }
   return outcomes;
 }
 
-/** post-create runs once the session is whole (after create, open, restore); a failure leaves the session in place and is reported. */
+/**
+ * post-create runs once the session is whole (after create, open, restore);
+ * a failure leaves the session in place and is reported. A Ctrl-C throws
+ * HookInterrupted saying the session is there (create catches it and takes
+ * the session back, see create/cancel.ts).
+ */
 export async function runPostCreate(
   project: Project,
   gate: HookGate,
@@ -188,35 +231,23 @@ export async function runPostCreate(
   opts: HookOptions,
   result: { hooks: HookOutcome[]; hookFailure?: HookFailed },
 ): Promise<void> {
-  // Ctrl-C reaches the hook (same terminal) and pwt alike: pwt waits for the hook to end, then says what it left.
-  let interrupted = false;
-  const onSignal = () => {
-    interrupted = true;
-  };
-  const listening = gate.events.includes('post-create');
-  if (listening) process.on('SIGINT', onSignal);
   try {
     result.hooks.push(
       ...(await runHooks(project, gate, 'post-create', target, {
         onProgress: opts.onProgress,
         consequence: 'the session is there all the same.',
         next: `Fix it and run it again in ${target.path}.`,
+        interrupt: {
+          consequence:
+            `the session ${target.id} exists (worktree ${target.path}, branch ${target.branch}, in the manifest), ` +
+            `but its post-create hook did not finish.`,
+          next: `Run the hook again there (cd ${target.path}), or end the session: pwt remove ${target.id} --strategy abandon.`,
+        },
       })),
     );
   } catch (error) {
     if (!(error instanceof HookFailed)) throw error;
-    if (interrupted) {
-      throw new PwtError(
-        `Interrupted the post-create hook "${error.outcome.entry}" (Ctrl-C): the session ${target.id} ` +
-          `exists (worktree ${target.path}, branch ${target.branch}, in the manifest), but its post-create ` +
-          `hook did not finish.`,
-        Exit.cancelled,
-        `Run it again there (cd ${target.path} && ${error.outcome.entry}), or end the session: pwt remove ${target.id} --strategy abandon.`,
-      );
-    }
     result.hooks.push(error.outcome);
     result.hookFailure = error;
-  } finally {
-    if (listening) process.off('SIGINT', onSignal);
   }
 }

@@ -11,9 +11,10 @@ import { clearIntent, interruptedError, pendingIntent, recordIntent, type Intent
 import { finishIntent } from '../intents/resume.js';
 import { shellWord } from '../../infra/shell-word.js';
 import { createRunners } from './steps.js';
+import { cancelCreate } from './cancel.js';
 import type { CopyReport } from '../copy.js';
 import { ensureSessionHooks } from '../../project/hooks-folder.js';
-import { approveHooks, runPostCreate, type HookFailed, type HookGate, type HookOptions, type HookOutcome } from '../../project/hooks/run.js';
+import { approveHooks, HookInterrupted, runPostCreate, type HookFailed, type HookGate, type HookOptions, type HookOutcome } from '../../project/hooks/run.js';
 
 export { CREATING_ENV } from './steps.js';
 
@@ -117,6 +118,19 @@ async function finishResult(
     hooks: [],
     ...(gate.note ? { hookNote: gate.note } : {}),
   };
-  await runPostCreate(project, gate, { id: session.id, path, branch: session.branch, base }, hookOptions, result);
+  try {
+    await runPostCreate(project, gate, { id: session.id, path, branch: session.branch, base }, hookOptions, result);
+  } catch (error) {
+    if (!(error instanceof HookInterrupted)) throw error;
+    // Ctrl-C cancels the create: taken back, unless the worktree holds more than a clean checkout (cancel.ts).
+    // A second Ctrl-C must not cut the rollback halfway.
+    const ignore = () => undefined;
+    process.on('SIGINT', ignore);
+    try {
+      throw await cancelCreate(project, session, path, error);
+    } finally {
+      process.off('SIGINT', ignore);
+    }
+  }
   return result;
 }

@@ -29,6 +29,13 @@ export interface EndingContext {
   onHookProgress?: (progress: HookProgress) => void;
 }
 
+/** What a gate interrupted before it passed has kept from happening. */
+const GATE_STOPS: Partial<Record<string, string>> = {
+  'pre-merge': 'nothing was merged',
+  'pre-pr': 'nothing was pushed',
+  'pre-remove': 'nothing was removed',
+};
+
 const again = (id: string) => `Fix the cause, then run pwt remove ${id} again to finish (pwt status shows where it stopped).`;
 
 export const removeRunners: Runners<RemoveOp, EndingContext> = {
@@ -42,6 +49,15 @@ export const removeRunners: Runners<RemoveOp, EndingContext> = {
         onProgress: onHookProgress,
         consequence: op.fatal ? (op.commit ? `nothing was merged and nothing was changed.` : 'nothing was changed.') : `${id} is removed all the same.`,
         next: `Fix it and run pwt remove ${id} again, or skip project hooks with --no-hooks.`,
+        // A gate cut short by Ctrl-C neither passes nor fails: pwt waits for it, says so and stops there.
+        ...(op.fatal
+          ? {
+              interrupt: {
+                consequence: `${GATE_STOPS[op.event] ?? 'nothing was changed'}; ${id} is as it was.`,
+                next: `Run pwt remove ${id} again when you are ready.`,
+              },
+            }
+          : {}),
       };
       const gate = { events: [op.event] };
       try {
