@@ -11,7 +11,8 @@ import { recordEvent } from './core/agents/runtime/activity/event-file.js';
  * (docs/architecture.md). It is built as CommonJS on purpose: an ES module entry makes Node
  * start its ESM loader, ~25 ms before any of pwt runs, and `pwt path` runs on
  * every `pcd`. So `pwt path [name]` is answered here from files alone
- * (core/project/session-path.ts); everything else loads the ESM dispatcher (main.ts).
+ * (core/project/session-path.ts); `pwt status` loads its own one-file bundle
+ * (status-main.ts); everything else loads the ESM dispatcher (main.ts).
  */
 /**
  * `pwt --version` from package.json beside dist/ (no ESM loader): a host's pwt
@@ -56,6 +57,12 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${path}\n`);
         return Exit.ok;
       }
+    }
+    if (argv[0] === 'status') {
+      // status loads its own one-file bundle, not the dispatcher's chunks (src/status-main.ts).
+      const { dispatchStatus } = await import('./status-main.js');
+      await dispatchStatus(argv.slice(1));
+      return Exit.ok;
     }
     const { dispatch } = await import('./main.js');
     await dispatch(argv);

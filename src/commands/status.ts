@@ -1,8 +1,6 @@
 import { defineCommand } from 'citty';
 import { openProject } from '../core/project/project.js';
 import { collectStatus } from '../core/sessions/status.js';
-import { activityByAgent } from '../core/agents/runtime/activity/summary.js';
-import { usageByAgent } from '../core/agents/usage.js';
 import { printJson } from '../ui/log.js';
 import { statusView } from '../ui/status-view.js';
 import { jsonArg } from './_args.js';
@@ -21,7 +19,13 @@ export default defineCommand({
     if (args.json) {
       const report = await collectStatus(project, { all: args.all });
       const withAgents = report.sessions.some((session) => session.agents.length > 0);
-      const [activity, usage] = withAgents ? await Promise.all([activityByAgent(project), usageByAgent(project)]) : [new Map(), new Map()];
+      // Activity and usage (and the vendors' transcript readers) load only when some session has agents.
+      const [activity, usage] = withAgents
+        ? await Promise.all([
+            import('../core/agents/runtime/activity/summary.js').then((m) => m.activityByAgent(project)),
+            import('../core/agents/usage.js').then((m) => m.usageByAgent(project)),
+          ])
+        : [new Map(), new Map()];
       const agentJson = (agent: (typeof report.sessions)[number]['agents'][number]) => ({
         ...agent,
         ...(agent.status === 'running' ? activity.get(agent.id) : {}),
