@@ -11,13 +11,15 @@ export async function startRunOnHostCommand(
   project: Project,
   hostName: string,
   run: string,
-  input: { agents: string[]; goals: string[]; prompt?: string | undefined; base?: string | undefined; json?: boolean | undefined },
+  input: { agents: string[]; goals: string[]; prompt?: string | undefined; base?: string | undefined; budget?: string | undefined; json?: boolean | undefined },
 ): Promise<void> {
   const args = [
     ...input.agents.flatMap((agents) => ['--agents', agents]),
     ...input.goals.flatMap((goal) => ['--goal', goal]),
     ...(input.prompt !== undefined ? ['--prompt', input.prompt] : []),
     ...(input.base !== undefined ? ['--base', input.base] : []),
+    // The host's scheduler watches the budget: the agents and their usage files are there.
+    ...(input.budget !== undefined ? ['--budget', input.budget] : []),
   ];
   const { host, result } = await startRunOnHost(project, hostName, run, args);
   if (input.json) printJson({ ...result, host: host.name });

@@ -3,6 +3,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureStateRoot, stateRoot } from '../core/agents/admission/queue.js';
 import { runScheduler } from '../core/agents/scheduler/loop.js';
+import { checkRunBudget } from '../core/runs/budget.js';
 import { errorLine } from '../ui/log.js';
 
 /**
@@ -18,6 +19,7 @@ export default defineCommand({
     ensureStateRoot();
     const logFile = join(stateRoot(), 'scheduler.log');
     await runScheduler({
+      checkBudget: checkRunBudget,
       note: (line) => {
         const stamped = `${new Date().toISOString()} ${line}`;
         errorLine(stamped);

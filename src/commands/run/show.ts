@@ -6,6 +6,8 @@ import { color, printJson, printLine } from '../../ui/log.js';
 import { usageCost, usageTokens, usageTotalLine } from '../../ui/usage.js';
 import { table } from '../../ui/table.js';
 import { jsonArg } from '../_args.js';
+import { dollars } from '../../core/runs/budget.js';
+import type { RunState } from '../../core/runs/state.js';
 
 export default defineCommand({
   meta: { name: 'show', description: "One run: each agent's session, status, vendor id, commits ahead and changed files" },
@@ -39,6 +41,18 @@ export default defineCommand({
     printLine(table(['PROVIDER', 'SESSION', 'STATUS', 'VENDOR ID', 'AHEAD', 'CHANGES', 'TOKENS', 'COST'], rows));
     const total = usageTotalLine(state.usage);
     if (total) printLine(total);
+    if (typeof state.budgetUsd === 'number') printLine(budgetLine(state));
     for (const agent of state.agents.filter((each) => each.error)) printLine(color.red(`${agent.provider}: ${agent.error}`));
   },
 });
+
+/** The budget, what was spent, and whether pwt stopped the run for it. */
+function budgetLine(state: RunState): string {
+  const budget = `Budget ${dollars(state.budgetUsd as number)}`;
+  const stop = state.budgetStop;
+  if (!stop) return `${budget}: ${dollars(state.spentUsd ?? 0)} spent so far; pwt stops the run's agents (resumably) once their cost passes it.`;
+  return color.yellow(
+    `${budget} passed ${age(stop.at)} (${dollars(stop.costUsd)} spent): pwt stopped ${stop.stopped.join(', ') || 'its agents'}. ` +
+      `Go on with a higher budget: pwt run resume ${state.name} --budget USD`,
+  );
+}

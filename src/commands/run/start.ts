@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { defineCommand } from 'citty';
 import { preconditionError, usageError } from '../../core/infra/errors.js';
 import { openProject } from '../../core/project/project.js';
+import { dollars, parseBudget } from '../../core/runs/budget.js';
 import { startRun } from '../../core/runs/start.js';
 import { log, printJson } from '../../ui/log.js';
 import { jsonArg, repeated } from '../_args.js';
@@ -16,6 +17,7 @@ export default defineCommand({
     prompt: { type: 'string', description: 'The first prompt for every agent' },
     'prompt-file': { type: 'string', description: 'Read the first prompt from this file' },
     base: { type: 'string', description: "Branch or commit the sessions start from (default: the main worktree's branch)" },
+    budget: { type: 'string', description: "Stop the run's agents (resumably) once their cost together passes this many US dollars" },
     host: { type: 'string', description: 'Start the run on this host (pwt host list): its sessions and agents live there (docs/hosts.md)' },
     ...jsonArg,
   },
@@ -30,6 +32,7 @@ export default defineCommand({
         throw preconditionError(`Cannot read the prompt file ${args['prompt-file']}: ${(error as Error).message}.`, 'Pass a readable file with --prompt-file.');
       }
     }
+    const budgetUsd = args.budget === undefined ? undefined : parseBudget(args.budget);
     const project = await openProject();
     if (args.host !== undefined) {
       const { startRunOnHostCommand } = await import('../_host-run.js');
@@ -38,6 +41,7 @@ export default defineCommand({
         goals: repeated(rawArgs, 'goal'),
         prompt,
         base: args.base,
+        budget: args.budget,
         json: args.json,
       });
       return;
@@ -48,12 +52,15 @@ export default defineCommand({
       goals: repeated(rawArgs, 'goal'),
       ...(prompt !== undefined ? { prompt } : {}),
       ...(args.base !== undefined ? { base: args.base } : {}),
+      ...(budgetUsd !== undefined ? { budgetUsd } : {}),
       onProgress: args.json ? undefined : (message) => log.info(message),
     });
     if (args.json) printJson(result);
     else {
       printNotes(result.notes.filter((note) => note.kind !== 'started'));
       for (const each of result.started) log.success(`${each.provider} started in session ${each.session} (agent ${each.agentId}).`);
+      if (budgetUsd !== undefined && result.started.length > 0)
+        log.info(`Budget ${dollars(budgetUsd)}: pwt stops the run's agents (resumably) once their cost together passes it.`);
       if (result.started.length > 0) log.info(`See them with: pwt run show ${result.run}; attach to one with: pwt agent attach <agent>`);
     }
     if (result.failed.length > 0) {

@@ -11,6 +11,7 @@ import { requireTmux } from '../tmux/tmux.js';
 import { findExecutable } from '../agents/vendors/common.js';
 import { loadAdapter } from '../agents/vendors/index.js';
 import { PROVIDERS, type Provider } from '../agents/vendors/types.js';
+import { watchBudget } from '../agents/admission/admit.js';
 import { startAgent, type Note } from '../agents/runtime/index.js';
 import type { AgentEntry } from '../agents/runtime/records.js';
 import { assertRunName, createRun, readRun, updateRunAgent, RUN_VERSION, type RunAgent, type RunFile } from './store.js';
@@ -29,6 +30,8 @@ export interface RunStartOptions {
   goals: string[];
   prompt?: string;
   base?: string;
+  /** `--budget`: the scheduler stops the run's agents once their cost together passes it. */
+  budgetUsd?: number;
   env?: NodeJS.ProcessEnv;
   onProgress?: (message: string) => void;
 }
@@ -78,6 +81,7 @@ export function planRunStart(input: {
   base: string;
   missingClis: Map<Provider, string>;
   now: string;
+  budgetUsd?: number;
 }): RunStartPlan {
   const groups = input.providers.map((provider): StartGroup => {
     const session = sessionOf(input.name, provider);
@@ -94,7 +98,9 @@ export function planRunStart(input: {
     spawnedAt: null,
     ...(group.blocked ? { error: group.blocked } : {}),
   }));
-  return { run: { version: RUN_VERSION, name: input.name, createdAt: input.now, goals: input.goals, prompt: input.prompt, base: input.base, agents }, groups };
+  const run: RunFile = { version: RUN_VERSION, name: input.name, createdAt: input.now, goals: input.goals, prompt: input.prompt, base: input.base, agents };
+  if (input.budgetUsd !== undefined) run.budgetUsd = input.budgetUsd;
+  return { run, groups };
 }
 
 /** The run file's view of a started agent. */
@@ -183,6 +189,7 @@ export async function startRun(project: Project, opts: RunStartOptions): Promise
     base,
     missingClis: await missingClis(providers, env),
     now: new Date().toISOString(),
+    ...(opts.budgetUsd !== undefined ? { budgetUsd: opts.budgetUsd } : {}),
   });
   await createRun(project.sessionsDir, plan.run);
 
@@ -207,5 +214,6 @@ export async function startRun(project: Project, opts: RunStartOptions): Promise
       result.failed.push({ provider: group.provider, session: group.session, error: message });
     }
   }
+  if (opts.budgetUsd !== undefined && result.started.length > 0) await watchBudget(project.repo.mainPath, opts.name, env);
   return result;
 }

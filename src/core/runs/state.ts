@@ -30,6 +30,8 @@ export interface RunState extends RunFile {
   agents: RunAgentState[];
   /** The agents' usage added up (`pwt run show`). */
   usage?: Usage;
+  /** With a budget: the known costs of the run's agents added up (`pwt run show`). */
+  spentUsd?: number;
 }
 
 /** What the runtime knows of an agent now: status checked against tmux, vendor id captured when it was still unknown. */
@@ -104,7 +106,8 @@ export async function showRun(project: Project, name: string): Promise<RunState>
   const usage = await usageByAgent(project, new Set(state.agents.map((agent) => agent.session)));
   const agents = state.agents.map((agent) => (agent.agentId && usage.has(agent.agentId) ? { ...agent, usage: usage.get(agent.agentId)! } : agent));
   const total = totalOf(agents.map((agent) => agent.usage));
-  return { ...state, agents, ...(total ? { usage: total } : {}) };
+  const spent = agents.reduce((sum, agent) => sum + (agent.usage?.costUsd ?? 0), 0);
+  return { ...state, agents, ...(total ? { usage: total } : {}), ...(typeof state.budgetUsd === 'number' ? { spentUsd: spent } : {}) };
 }
 
 export interface RunSummary {

@@ -38,6 +38,10 @@ export interface RunFile {
   base?: string;
   /** Set by `pwt run pick`: which provider's session was kept, and how. */
   picked?: { provider: string; session: string; strategy: string; at: string };
+  /** `--budget`: the most the run's agents may cost together, in US dollars. */
+  budgetUsd?: number;
+  /** Set when the scheduler stopped the run's agents because their cost passed the budget (stopped: their sessions). */
+  budgetStop?: { at: string; costUsd: number; stopped: string[] };
   [key: string]: unknown;
 }
 

@@ -6,7 +6,7 @@ import { PWT_ENV } from '../../infra/env.js';
 import { withLock } from '../../infra/lock.js';
 import { packageRoot } from '../../infra/package-root.js';
 import { ensureBackgroundSession, killBackgroundSession, listAgentPanes } from '../../tmux/windows.js';
-import { admissionLockPath, dequeue, ensureStateRoot, enqueue, listQueue, placeOf, stateRoot, watchDir, type QueueEntry } from './queue.js';
+import { admissionLockPath, budgetDir, dequeue, ensureStateRoot, enqueue, listQueue, placeOf, stateRoot, watchDir, type QueueEntry } from './queue.js';
 
 /**
  * Admission: at most `maxRunning` agents run at once on this machine (every
@@ -39,11 +39,11 @@ export async function ensureScheduler(env: NodeJS.ProcessEnv = process.env): Pro
   await ensureBackgroundSession(SCHEDULER_SESSION, schedulerArgv(), stateRoot(env));
 }
 
-/** The scheduler's way out: true (and the marker left) when nothing is queued or watched, checked under the admission lock. */
+/** The scheduler's way out: true (and the marker left) when nothing is queued or watched (hibernation, budgets), checked under the admission lock. */
 export async function schedulerMayExit(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   ensureStateRoot(env);
   return withLock(admissionLockPath(env), { what: "this machine's agent slots", timeoutMs: ADMISSION_TIMEOUT_MS }, async () => {
-    if (listQueue(env).length > 0 || watchedProjects(env).length > 0) return false;
+    if (listQueue(env).length > 0 || watchedProjects(env).length > 0 || watchedBudgets(env).length > 0) return false;
     writeAtomic(exitingMarker(env), `${process.pid}\n`, 0o600);
     return true;
   });
@@ -134,4 +134,47 @@ export function watchedProjects(env: NodeJS.ProcessEnv = process.env): Watched[]
 
 export function unwatch(main: string, env: NodeJS.ProcessEnv = process.env): void {
   rmSync(watchFile(main, env), { force: true });
+}
+
+/** A run whose total cost the scheduler checks against its budget, with the PWT_SESSIONS_DIR it was started under (if any). */
+export interface BudgetWatch {
+  main: string;
+  run: string;
+  env: Record<string, string>;
+}
+
+const budgetFile = (main: string, run: string, env: NodeJS.ProcessEnv) =>
+  join(budgetDir(env), `${createHash('sha1').update(`${main}\0${run}`).digest('hex').slice(0, 16)}.json`);
+
+/** Asks the scheduler to check the run's budget (`pwt run start|resume` of a run with `--budget`). */
+export async function watchBudget(main: string, run: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  ensureStateRoot(env);
+  await withLock(admissionLockPath(env), { what: "this machine's agent slots", timeoutMs: ADMISSION_TIMEOUT_MS }, async () => {
+    const sessionsDir = env[PWT_ENV.sessionsDir];
+    const watch: BudgetWatch = { main, run, env: sessionsDir ? { [PWT_ENV.sessionsDir]: sessionsDir } : {} };
+    writeAtomic(budgetFile(main, run, env), `${JSON.stringify(watch)}\n`, 0o600);
+    await ensureScheduler(env);
+  });
+}
+
+export function watchedBudgets(env: NodeJS.ProcessEnv = process.env): BudgetWatch[] {
+  try {
+    return readdirSync(budgetDir(env))
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => {
+        try {
+          const read = JSON.parse(readFileSync(join(budgetDir(env), name), 'utf8')) as Partial<BudgetWatch>;
+          return typeof read.main === 'string' && typeof read.run === 'string' ? { main: read.main, run: read.run, env: read.env ?? {} } : null;
+        } catch {
+          return null;
+        }
+      })
+      .filter((watch): watch is BudgetWatch => watch !== null);
+  } catch {
+    return [];
+  }
+}
+
+export function unwatchBudget(main: string, run: string, env: NodeJS.ProcessEnv = process.env): void {
+  rmSync(budgetFile(main, run, env), { force: true });
 }

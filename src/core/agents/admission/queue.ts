@@ -36,10 +36,12 @@ export function stateRoot(env: NodeJS.ProcessEnv = process.env): string {
 
 export const queueDir = (env: NodeJS.ProcessEnv = process.env): string => join(stateRoot(env), 'queue');
 export const watchDir = (env: NodeJS.ProcessEnv = process.env): string => join(stateRoot(env), 'watch');
+/** Runs whose budget the scheduler checks (`pwt run start --budget`): one small file per run. */
+export const budgetDir = (env: NodeJS.ProcessEnv = process.env): string => join(stateRoot(env), 'budgets');
 export const admissionLockPath = (env: NodeJS.ProcessEnv = process.env): string => join(stateRoot(env), 'admission.lock');
 
 export function ensureStateRoot(env: NodeJS.ProcessEnv = process.env): void {
-  for (const dir of [stateRoot(env), queueDir(env), watchDir(env)]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const dir of [stateRoot(env), queueDir(env), watchDir(env), budgetDir(env)]) mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
 let counter = 0;

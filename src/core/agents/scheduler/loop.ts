@@ -1,7 +1,7 @@
 import { findSession, type Manifest } from '../../manifest/manifest.js';
 import { readManifest } from '../../manifest/store.js';
 import { openProject, type Project } from '../../project/project.js';
-import { schedulerMayExit, unwatch, watchedProjects, type Watched } from '../admission/admit.js';
+import { schedulerMayExit, unwatch, unwatchBudget, watchedBudgets, watchedProjects, type BudgetWatch, type Watched } from '../admission/admit.js';
 import { dropAgent, listQueue, type QueueEntry } from '../admission/queue.js';
 import { activityByAgent } from '../runtime/activity/summary.js';
 import { resumeAgent, startAgent, stopAgent } from '../runtime/index.js';
@@ -14,7 +14,9 @@ import { allAgents, updateAgents, type AgentEntry } from '../runtime/records.js'
  * wait for. Each round: start the agent at the head of the machine's queue
  * when a slot is free (through the same startAgent/resumeAgent as the CLI),
  * then stop, resumably, every agent of a watched project that has been idle
- * longer than its `hibernateAfterMinutes`. docs/many-agents.md.
+ * longer than its `hibernateAfterMinutes`, then check each watched run's
+ * cost against its budget (`checkBudget`, given by the caller: runs sit above
+ * the scheduler). docs/many-agents.md.
  */
 export interface SchedulerOptions {
   env?: NodeJS.ProcessEnv;
@@ -22,6 +24,12 @@ export interface SchedulerOptions {
   tickMs?: number;
   /** What happened, for the scheduler's pane and log. */
   note: (line: string) => void;
+  /**
+   * Checks one run's cost against its budget (stopping its agents when it is
+   * past); false when there is nothing left to watch for that run. Without
+   * it, budget watches are dropped.
+   */
+  checkBudget?: (watch: BudgetWatch, note: (line: string) => void) => Promise<boolean>;
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -32,12 +40,14 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
   for (;;) {
     const queue = listQueue(env);
     const watched = watchedProjects(env);
-    if (queue.length === 0 && watched.length === 0 && (await schedulerMayExit(env))) {
-      opts.note('Nothing queued and no project to watch: the scheduler ends.');
+    const budgets = watchedBudgets(env);
+    if (queue.length === 0 && watched.length === 0 && budgets.length === 0 && (await schedulerMayExit(env))) {
+      opts.note('Nothing queued and no project or budget to watch: the scheduler ends.');
       return;
     }
     if (queue[0]) await startHead(queue[0], opts);
     for (const each of watched) await hibernateIdle(each, env, opts);
+    for (const each of budgets) await checkBudget(each, env, opts);
     await sleep(tickMs);
   }
 }
@@ -106,4 +116,15 @@ async function hibernateIdle({ main, env: projectEnv }: Watched, env: NodeJS.Pro
       opts.note(`Could not hibernate ${agent.id} (${main}): ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+}
+
+/** One run's budget check; a watch that has nothing left to watch (or a check that failed) is dropped, with the reason noted. */
+async function checkBudget(watch: BudgetWatch, env: NodeJS.ProcessEnv, opts: SchedulerOptions): Promise<void> {
+  let keep = false;
+  try {
+    keep = opts.checkBudget ? await opts.checkBudget(watch, opts.note) : false;
+  } catch (error) {
+    opts.note(`Could not check the budget of run ${watch.run} (${watch.main}): ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!keep) unwatchBudget(watch.main, watch.run, env);
 }
