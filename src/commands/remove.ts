@@ -16,7 +16,11 @@ export default defineCommand({
   args: {
     name: { type: 'positional', description: 'Session name', required: true },
     strategy: { type: 'string', description: 'pr | merge | keep | abandon (asked at a terminal; default elsewhere: keep)' },
-    yes: { type: 'boolean', alias: 'y', description: 'Confirm abandon without asking' },
+    yes: {
+      type: 'boolean',
+      alias: 'y',
+      description: 'Confirm without asking: abandon, or a pr that would carry base commits the remote lacks',
+    },
     squash: { type: 'boolean', description: "With merge: one commit on the base instead of a merge commit (the branch's commits are archived)" },
     message: { type: 'string', description: 'With --squash: the commit message (default: the session name, goals and squashed commits)' },
     commit: { type: 'string', description: 'Commit uncommitted work (untracked included) with this message first' },
@@ -56,6 +60,7 @@ export default defineCommand({
       ...(args.squash ? { squash: args.message !== undefined ? { message: args.message } : {} } : {}),
       ...(args.commit !== undefined ? { commit: args.commit } : {}),
       yes: args.yes,
+      acceptWarnings: Boolean(args.yes),
       force: args.force,
       dryRun,
       // --json is for scripts: stdout stays pure JSON, so nothing is asked (clack draws prompts on stdout).
@@ -67,7 +72,12 @@ export default defineCommand({
     if (result.hookNote) log.warn(result.hookNote);
     for (const action of result.actions) if (action.op === 'hook' && action.failed) log.warn(action.failed);
     if (args.json) {
-      printJson({ actions: result.actions, dryRun: result.dryRun, ...(result.inventory.length ? { inventory: result.inventory } : {}) });
+      printJson({
+        actions: result.actions,
+        dryRun: result.dryRun,
+        ...(result.warnings.length ? { warnings: result.warnings } : {}),
+        ...(result.inventory.length ? { inventory: result.inventory } : {}),
+      });
       return;
     }
     report(result);
@@ -77,6 +87,7 @@ export default defineCommand({
 function report(result: RemoveResult): void {
   const { facts, strategy } = result;
   const id = facts.session.id;
+  if (!result.asked) for (const warning of result.warnings) log.warn(warning.message);
   for (const note of result.notes) log.warn(note);
   if (result.dryRun) {
     if (result.inventory.length) log.info(`The worktree of ${id} holds more than its branch:\n${result.inventory.map((line) => `  - ${line}`).join('\n')}`);

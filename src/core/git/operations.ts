@@ -27,6 +27,22 @@ export async function remoteExists(cwd: string, remote: string): Promise<boolean
   return (await gitProbe(cwd, ['remote', 'get-url', '--', remote])).code === 0;
 }
 
+/**
+ * Commits a push of `tip` would carry that `base` has and `remoteBase` lacks:
+ * reachable from `tip` and from `base`, not from `remoteBase` (base commits
+ * never pushed). Null when `remoteBase` does not exist (nothing is fetched:
+ * the remote-tracking ref is taken as it is).
+ */
+export async function sharedCommitsNotOn(cwd: string, tip: string, base: string, remoteBase: string): Promise<number | null> {
+  const count = async (...revs: string[]) => {
+    const result = await gitProbe(cwd, ['rev-list', '--count', tip, ...revs.map((rev) => `^${rev}`), '--']);
+    return result.code === 0 ? Number(result.stdout.trim()) : null;
+  };
+  // What the push carries, less what it carries that the base does not have either (the session's own commits).
+  const [carried, own] = await Promise.all([count(remoteBase), count(remoteBase, base)]);
+  return carried === null || own === null ? null : carried - own;
+}
+
 /** Fetches one branch of a remote into its remote-tracking ref (forced, as a fetch does); false when the remote has no such branch or cannot be reached. */
 export async function fetchBranch(cwd: string, remote: string, branch: string): Promise<boolean> {
   return (await gitProbe(cwd, ['fetch', '--quiet', '--', remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`])).code === 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Inventory } from '../../../src/core/sessions/inventory.js';
-import { planRemove, type RemoveChoice, type RemoveOp } from '../../../src/core/sessions/remove/plan.js';
+import { planRemove, warningGate, type RemoveChoice, type RemoveOp, type RemoveWarning } from '../../../src/core/sessions/remove/plan.js';
 import type { RemoveFacts, StrategyFacts } from '../../../src/core/sessions/remove/facts.js';
 
 /**
@@ -284,5 +284,71 @@ describe('planRemove', () => {
     expect(planRemove(facts(), { ...plain, alreadyMerged: 'same-tree' }, { strategy: 'keep' }).notes).toEqual([
       expect.stringMatching(/already in main \(squash-merged or cherry-picked\)/),
     ]);
+  });
+
+  const unpushed: Array<[string, Partial<RemoveFacts>, StrategyFacts, RemoveChoice, Partial<RemoveWarning>[]]> = [
+    ['pr, base pushed (or no remote-tracking ref): no warning', {}, pr, { strategy: 'pr' }, []],
+    ['pr, nothing of the base unpushed', {}, { ...pr, unpushedBase: 0 }, { strategy: 'pr' }, []],
+    [
+      'pr carrying 2 base commits never pushed',
+      {},
+      { ...pr, unpushedBase: 2 },
+      { strategy: 'pr' },
+      [{ kind: 'unpushed-base', base: 'main', remote: 'origin', commits: 2 }],
+    ],
+    [
+      'pr to an open PR: the push would still carry them',
+      { session: { id: 'feat', branch: 'session/feat', goals: [], base: 'main', pr: 'https://x/pull/1' } } as unknown as Partial<RemoveFacts>,
+      { ...pr, unpushedBase: 1 },
+      { strategy: 'pr' },
+      [{ kind: 'unpushed-base', commits: 1 }],
+    ],
+    ['keep: nothing is pushed, no warning', {}, { ...plain, unpushedBase: 2 }, { strategy: 'keep' }, []],
+  ];
+  for (const [name, over, strategyFacts, choice, expected] of unpushed) {
+    it(`warns: ${name}`, () => {
+      const plan = planRemove(facts(over), strategyFacts, choice);
+      expect(plan.warnings).toEqual(expected.map((each) => expect.objectContaining(each)));
+      // A warning changes no operation: the same plan runs once it is accepted.
+      expect(plan.ops.map(short)).toEqual(planRemove(facts(over), { ...strategyFacts, unpushedBase: 0 }, choice).ops.map(short));
+    });
+  }
+
+  it('words the unpushed-base warning as one line: how many, which base, what to do', () => {
+    const [warning] = planRemove(facts(), { ...pr, unpushedBase: 2 }, { strategy: 'pr' }).warnings;
+    expect(warning?.message).toBe(
+      'session/feat carries 2 commit(s) of main that origin/main lacks: the pull request would include them. ' +
+        'Push main first (git push origin main), or move the session onto origin/main without them ' +
+        '(git -C /w/app-sessions/feat rebase --onto origin/main main).',
+    );
+    expect(planRemove(facts({ worktreeExists: false, inventory: null }), { ...pr, unpushedBase: 1 }, { strategy: 'pr' }).warnings[0]?.message).toMatch(
+      /without them\.$/,
+    );
+  });
+
+  const warning: RemoveWarning = { kind: 'unpushed-base', base: 'main', remote: 'origin', commits: 2, message: 'X carries 2 commit(s).' };
+  const gates: Array<[string, RemoveWarning[], { interactive: boolean; yes: boolean; dryRun: boolean }, string]> = [
+    ['no warning: go', [], { interactive: false, yes: false, dryRun: false }, 'go'],
+    ['a terminal: ask', [warning], { interactive: true, yes: false, dryRun: false }, 'ask'],
+    ['no terminal (or --json): refuse', [warning], { interactive: false, yes: false, dryRun: false }, 'refuse'],
+    ['--yes: go', [warning], { interactive: false, yes: true, dryRun: false }, 'go'],
+    ['--yes at a terminal: go without asking', [warning], { interactive: true, yes: true, dryRun: false }, 'go'],
+    ['a dry run: only shown', [warning], { interactive: false, yes: false, dryRun: true }, 'go'],
+  ];
+  for (const [name, warnings, how, kind] of gates) {
+    it(`warning gate: ${name}`, () => {
+      expect(warningGate(warnings, { ...how, id: 'feat' }).kind).toBe(kind);
+    });
+  }
+
+  it('the gate asks with the warning and refuses with exit 3 naming --yes', () => {
+    const asked = warningGate([warning], { interactive: true, yes: false, dryRun: false, id: 'feat' });
+    expect(asked).toEqual({ kind: 'ask', question: 'X carries 2 commit(s). Open the pull request with them anyway?' });
+    const refused = warningGate([warning], { interactive: false, yes: false, dryRun: false, id: 'feat' });
+    expect(refused.kind === 'refuse' && refused.error).toMatchObject({
+      exitCode: 3,
+      message: 'X carries 2 commit(s). Nothing was changed.',
+      hint: 'To open it with them anyway: pwt remove feat --strategy pr --yes',
+    });
   });
 });

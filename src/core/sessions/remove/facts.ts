@@ -4,7 +4,7 @@ import { aheadBehind, changedPaths, currentBranch, git, resolveCommit, refExists
 import { findSession, sessionPath, type SessionRecord } from '../../manifest/manifest.js';
 import type { Project } from '../../project/project.js';
 import { isInside, realPath } from '../../git/repo.js';
-import { remoteExists } from '../../git/operations.js';
+import { remoteExists, sharedCommitsNotOn } from '../../git/operations.js';
 import { takeSnapshot } from '../status.js';
 import { utcStamp } from '../../infra/time.js';
 import type { WorktreeEntry } from '../../git/worktrees.js';
@@ -70,6 +70,12 @@ export interface StrategyFacts {
   remoteExists?: boolean;
   /** pr: why gh cannot open the PR (missing, not logged in), when it cannot. */
   ghProblem?: PwtError;
+  /**
+   * pr: commits of the local base that the PR would carry and `<remote>/<base>`
+   * lacks (base commits never pushed); absent when that remote-tracking ref
+   * does not exist or the base is no local branch.
+   */
+  unpushedBase?: number;
   /** pr: the state gh gives for the PR an earlier run recorded (null: gh could not say). */
   recordedPr?: 'OPEN' | 'CLOSED' | 'MERGED' | null;
   /** merge: what landing the tip on the base makes (the exact commit, built and not referenced yet). */
@@ -194,6 +200,10 @@ export async function gatherStrategyFacts(
   if (strategy === 'pr') {
     const remote = facts.session.remote ?? facts.project.config.remote;
     out.remoteExists = await remoteExists(mainPath, remote);
+    if (out.remoteExists && tip && facts.baseBranch) {
+      const unpushed = await sharedCommitsNotOn(mainPath, tip, `refs/heads/${facts.baseBranch}`, `refs/remotes/${remote}/${facts.baseBranch}`);
+      if (unpushed !== null) out.unpushedBase = unpushed;
+    }
     // A recorded PR is reused only while gh says it is open; closed or merged, a new one is opened.
     if (facts.session.pr) out.recordedPr = await pullRequestState(mainPath, facts.session.pr);
     if (!facts.session.pr || out.recordedPr === 'CLOSED' || out.recordedPr === 'MERGED') {

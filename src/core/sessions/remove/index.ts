@@ -6,7 +6,17 @@ import { executePlan, planTitles, type Reported, type Spin } from '../../workflo
 import type { Project } from '../../project/project.js';
 import { approveHooks, configuredEvents, type HookGate, type HookOptions } from '../../project/hooks/run.js';
 import { baseName, gatherFacts, gatherStrategyFacts, type RemoveFacts } from './facts.js';
-import { inventoryRefusal, planRemove, removeEvents, type RemoveChoice, type RemoveOp, type SquashChoice, type Strategy } from './plan.js';
+import {
+  inventoryRefusal,
+  planRemove,
+  removeEvents,
+  warningGate,
+  type RemoveChoice,
+  type RemoveWarning,
+  type RemoveOp,
+  type SquashChoice,
+  type Strategy,
+} from './plan.js';
 import { removeRunners } from './steps.js';
 import { sweepLandingWorktrees } from '../gate.js';
 import { confirm, select, text } from '../../infra/ask.js';
@@ -17,7 +27,7 @@ import { clearIntent, interruptedError, pendingIntent, readIntent, recordIntent,
 import { finishIntent } from '../intents/resume.js';
 import { shellWord } from '../../infra/shell-word.js';
 
-export { STRATEGIES, removeEvents, type RemoveOp, type Strategy, type SquashChoice } from './plan.js';
+export { STRATEGIES, removeEvents, type RemoveOp, type RemoveWarning, type Strategy, type SquashChoice } from './plan.js';
 
 /**
  * The ending sequence (docs/ending-sessions.md): the one way a session ends,
@@ -31,6 +41,12 @@ export interface RemoveOptions {
   name: string;
   strategy?: Strategy;
   yes?: boolean;
+  /**
+   * Go on past the plan's warnings (a PR that would carry base commits never
+   * pushed) without asking: `pwt remove --yes`. Callers whose yes was to a
+   * question that did not name them (MCP, run pick) leave it unset: refused.
+   */
+  acceptWarnings?: boolean;
   commit?: string;
   /** With merge: one commit on the base (message optional). */
   squash?: SquashChoice;
@@ -60,6 +76,10 @@ export interface RemoveResult {
   titles: string[];
   dryRun: boolean;
   notes: string[];
+  /** What needed a yes (asked, given by --yes, or only shown by a dry run). */
+  warnings: RemoveWarning[];
+  /** The warnings were shown in a question at the terminal (not to be repeated). */
+  asked?: boolean;
   facts: RemoveFacts;
   /** The session branch's tip once the steps ran (null: it is gone). */
   branchTipAfter?: string | null;
@@ -140,8 +160,19 @@ async function removeLocked(project: Project, opts: RemoveOptions): Promise<Remo
   // Every refusal first (the plan is pure: planning twice costs nothing), then the questions that commit to going on.
   const hookOptions: HookOptions = opts.hooks ?? { enabled: true };
   const events = removeEvents(strategy);
-  planRemove(facts, strategyFacts, { ...choice, hooks: opts.hookGate?.events ?? (hookOptions.enabled ? configuredEvents(project, events) : []) });
+  const checked = planRemove(facts, strategyFacts, {
+    ...choice,
+    hooks: opts.hookGate?.events ?? (hookOptions.enabled ? configuredEvents(project, events) : []),
+  });
   if (strategy === 'abandon') await confirmAbandon(facts, opts);
+  const warned = warningGate(checked.warnings, {
+    interactive: opts.interactive,
+    yes: Boolean(opts.acceptWarnings),
+    dryRun: Boolean(opts.dryRun),
+    id: facts.session.id,
+  });
+  if (warned.kind === 'refuse') throw warned.error;
+  if (warned.kind === 'ask' && !(await confirm(warned.question, false))) throw new PwtError('Cancelled; nothing was changed.', Exit.cancelled);
   // A dry run asks nothing: it shows the hooks that would run once approved.
   const gate =
     opts.hookGate ?? (opts.dryRun && hookOptions.enabled ? { events: configuredEvents(project, events) } : await approveHooks(project, events, hookOptions));
@@ -199,6 +230,8 @@ async function removeLocked(project: Project, opts: RemoveOptions): Promise<Remo
       titles: planTitles(plan.ops, removeRunners),
       dryRun: Boolean(opts.dryRun),
       notes: plan.notes,
+      warnings: plan.warnings,
+      ...(warned.kind === 'ask' ? { asked: true } : {}),
       facts,
       branchTipAfter,
       inventory: facts.inventory ? describeInventory(facts.inventory) : [],
@@ -235,6 +268,7 @@ async function finishRemove(project: Project, intent: Intent<RemoveOp>, opts: Re
       titles: planTitles(intent.ops, removeRunners),
       dryRun: false,
       notes: recorded.notes ?? [],
+      warnings: [],
       facts: recorded.facts,
       branchTipAfter,
       inventory: [],

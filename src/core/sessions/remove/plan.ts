@@ -5,6 +5,7 @@ import { archiveRef, artifactDir } from '../archive.js';
 import { headProblem } from '../inventory.js';
 import { baseName, nestedRepoPaths, type RemoveFacts, type StrategyFacts } from './facts.js';
 import { join } from 'node:path';
+import { shellWord } from '../../infra/shell-word.js';
 
 export const STRATEGIES = ['pr', 'merge', 'keep', 'abandon'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -133,10 +134,60 @@ export type RemoveOp =
   | DeleteBranchOp
   | UnregisterOp;
 
+/**
+ * Something that needs a yes before the plan runs: asked at a terminal (no
+ * by default), refused elsewhere unless the caller already said yes
+ * (`pwt remove --yes`); shown, never refused, by a dry run (`warningGate`).
+ */
+export interface RemoveWarning {
+  /** `unpushed-base`: the pull request would carry commits of the local base that the remote's base lacks. */
+  kind: 'unpushed-base';
+  base: string;
+  remote: string;
+  commits: number;
+  /** One line: what is wrong and what to do. */
+  message: string;
+}
+
 export interface RemovePlan {
   ops: RemoveOp[];
   /** Things to tell the user before running (e.g. the base moved on). */
   notes: string[];
+  warnings: RemoveWarning[];
+}
+
+/** What the caller can do about warnings: nothing to do, ask (a terminal), or refuse (the error to throw). */
+export type WarningGate = { kind: 'go' } | { kind: 'ask'; question: string } | { kind: 'refuse'; error: PwtError };
+
+/**
+ * Warnings to a decision, with no I/O: a dry run and a caller that already
+ * said yes go on; a terminal is asked (the question defaults to no); anything
+ * else is refused (exit 3), nothing changed.
+ */
+export function warningGate(warnings: readonly RemoveWarning[], how: { interactive: boolean; yes: boolean; dryRun: boolean; id: string }): WarningGate {
+  if (warnings.length === 0 || how.dryRun || how.yes) return { kind: 'go' };
+  const lines = warnings.map((warning) => warning.message).join(' ');
+  if (how.interactive) return { kind: 'ask', question: `${lines} Open the pull request with them anyway?` };
+  return {
+    kind: 'refuse',
+    error: preconditionError(`${lines} Nothing was changed.`, `To open it with them anyway: pwt remove ${how.id} --strategy pr --yes`),
+  };
+}
+
+/** The PR's warning when it would carry base commits never pushed (what to do included). */
+function unpushedBaseWarning(facts: RemoveFacts, commits: number, remote: string, base: string): RemoveWarning {
+  const { session } = facts;
+  const local = facts.baseBranch ?? base;
+  const rebase = facts.worktreeExists ? ` (git -C ${shellWord(facts.path)} rebase --onto ${remote}/${base} ${local})` : '';
+  return {
+    kind: 'unpushed-base',
+    base: local,
+    remote,
+    commits,
+    message:
+      `${session.branch} carries ${commits} commit(s) of ${local} that ${remote}/${base} lacks: the pull request would include them. ` +
+      `Push ${local} first (git push ${remote} ${local}), or move the session onto ${remote}/${base} without them${rebase}.`,
+  };
 }
 
 /** The events a strategy runs before anything changes (gates, then pre-remove). */
@@ -335,6 +386,7 @@ function hookOp(facts: RemoveFacts, event: HookEvent, where: { cwd: string; comm
 export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, choice: RemoveChoice): RemovePlan {
   const ops: RemoveOp[] = [];
   const notes: string[] = [];
+  const warnings: RemoveWarning[] = [];
   const { strategy } = choice;
   const { session, project } = facts;
   const mainPath = project.repo.mainPath;
@@ -383,6 +435,7 @@ export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, cho
   }
   // 4. The strategy's own operations.
   if (strategy === 'pr' && pr) {
+    if (strategyFacts.unpushedBase) warnings.push(unpushedBaseWarning(facts, strategyFacts.unpushedBase, pr.remote, pr.base));
     if (facts.baseAhead > 0)
       notes.push(`${pr.base} has ${facts.baseAhead} commit(s) that ${session.branch} lacks: the pull request may need a rebase or merge of ${pr.base}.`);
     ops.push({ op: 'push', remote: pr.remote, branch: session.branch, cwd: here });
@@ -442,5 +495,5 @@ export function planRemove(facts: RemoveFacts, strategyFacts: StrategyFacts, cho
   ops.push({ op: 'unregister', id: session.id, path: facts.path, ...retarget });
   // 7. post-remove, in the main worktree: a failure is reported, the session is gone all the same.
   if (hooks.has('post-remove') && facts.hookEvents.includes('post-remove')) ops.push(hookOp(facts, 'post-remove', { cwd: mainPath, fatal: false }));
-  return { ops, notes };
+  return { ops, notes, warnings };
 }
