@@ -30,6 +30,14 @@ export function onPath(program: string, path: string | undefined): string | null
 }
 
 /**
+ * Whether to run the tests that need bubblewrap installed (codex with the
+ * system's bwrap). Without it they are skipped, and the summary line counts
+ * them as skipped; with PWT_TEST_REQUIRE_BWRAP set (as .ci/run does) they run
+ * and fail instead, so CI never skips them.
+ */
+export const RUN_BWRAP_TESTS = onPath('bwrap', process.env.PATH) !== null || !!process.env.PWT_TEST_REQUIRE_BWRAP;
+
+/**
  * `path` (a PATH value) with `program` hidden, without touching the system:
  * each folder that holds it is replaced by a folder of links (under
  * `scratch`) to everything else in it. How the codex tests run codex as on a
