@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI_BIN, onPath, pathWithout, requireCli, RUN_BWRAP_TESTS } from './agents/harness.js';
+import { CLI_BIN, pathWithBwrap, pathWithout, requireCli } from './agents/harness.js';
 import { makeProject, makeSandbox, parseJson, type Sandbox } from './helpers/sandbox.js';
 
 /**
@@ -40,28 +40,23 @@ describe('pwt doctor: agent CLIs', () => {
     expect(byName(checks, 'cursor')).toMatchObject({ level: 'ok', detail: 'cursor-agent not found on PATH (optional)' });
   }, 60_000);
 
-  it.skipIf(!RUN_BWRAP_TESTS)(
-    "warns when codex's home is inside the temp directory and bubblewrap is installed (its commands would all fail)",
-    () => {
-      requireCli('codex');
-      sandbox = makeSandbox();
-      const path = `${CLI_BIN}:${sandbox.env.PATH}`;
-      if (!onPath('bwrap', path)) throw new Error('bubblewrap is not installed: this test needs it (apt-get install bubblewrap)');
-      // The sandbox's HOME is under the temp directory, so ~/.codex is too.
-      const inTemp = byName(checksOf(sandbox.pwt(sandbox.root, ['doctor', '--json'], { PATH: path }).stdout), 'codex-sandbox');
-      expect(inTemp).toMatchObject({
-        level: 'warn',
-        detail: expect.stringContaining('bwrap: execvp codex-linux-sandbox'),
-        fix: expect.stringMatching(/CODEX_HOME/),
-      });
-      const tmp = join(sandbox.root, 'tmp');
-      mkdirSync(tmp);
-      expect(byName(checksOf(sandbox.pwt(sandbox.root, ['doctor', '--json'], { PATH: path, TMPDIR: tmp }).stdout), 'codex-sandbox')).toBeUndefined();
-      const noBwrap = pathWithout('bwrap', path, sandbox.root);
-      expect(byName(checksOf(sandbox.pwt(sandbox.root, ['doctor', '--json'], { PATH: noBwrap }).stdout), 'codex-sandbox')).toBeUndefined();
-    },
-    60_000,
-  );
+  it("warns when codex's home is inside the temp directory and bubblewrap is installed (its commands would all fail)", () => {
+    requireCli('codex');
+    sandbox = makeSandbox();
+    const path = pathWithBwrap(`${CLI_BIN}:${sandbox.env.PATH}`, sandbox.root);
+    // The sandbox's HOME is under the temp directory, so ~/.codex is too.
+    const inTemp = byName(checksOf(sandbox.pwt(sandbox.root, ['doctor', '--json'], { PATH: path }).stdout), 'codex-sandbox');
+    expect(inTemp).toMatchObject({
+      level: 'warn',
+      detail: expect.stringContaining('bwrap: execvp codex-linux-sandbox'),
+      fix: expect.stringMatching(/CODEX_HOME/),
+    });
+    const tmp = join(sandbox.root, 'tmp');
+    mkdirSync(tmp);
+    expect(byName(checksOf(sandbox.pwt(sandbox.root, ['doctor', '--json'], { PATH: path, TMPDIR: tmp }).stdout), 'codex-sandbox')).toBeUndefined();
+    const noBwrap = pathWithout('bwrap', path, sandbox.root);
+    expect(byName(checksOf(sandbox.pwt(sandbox.root, ['doctor', '--json'], { PATH: noBwrap }).stdout), 'codex-sandbox')).toBeUndefined();
+  }, 60_000);
 
   it("warns about gemini's session cleanup until the user turns it off", () => {
     requireCli('gemini');

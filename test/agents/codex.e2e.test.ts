@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import codex, { threadIdFromExecJson } from '../../src/core/agents/vendors/codex/adapter.js';
 import { MARKER, TOOL_COMMAND, TOOL_OUTPUT } from './server/script.js';
-import { makeAgentWorld, onPath, pathWithout, poll, requireCli, RUN_BWRAP_TESTS, TmuxSession, type AgentWorld } from './harness.js';
+import { makeAgentWorld, onPath, pathWithBwrap, pathWithout, poll, requireCli, TmuxSession, type AgentWorld } from './harness.js';
 import {
   expectCliFace,
   expectPinnedVersion,
@@ -30,8 +30,7 @@ const server = useModelServer();
 /** codex's shell tool. */
 const TOOL = { name: 'exec_command', input: { cmd: TOOL_COMMAND } };
 
-/** Without bubblewrap installed the first is skipped (RUN_BWRAP_TESTS). */
-describe.skipIf(!RUN_BWRAP_TESTS)('codex e2e, with bubblewrap installed', () => codexSuite(true));
+describe('codex e2e, with bubblewrap installed', () => codexSuite(true));
 describe('codex e2e, without bubblewrap', () => codexSuite(false));
 
 function codexSuite(bwrap: boolean): void {
@@ -43,9 +42,8 @@ function codexSuite(bwrap: boolean): void {
     bin = requireCli('codex');
     world = makeAgentWorld('codex-e2e');
     env = codexRecipe(world, server.url, world.cwd);
-    if (bwrap && !onPath('bwrap', env.PATH))
-      throw new Error('bubblewrap is not installed: these tests run codex with and without it (apt-get install bubblewrap)');
-    if (!bwrap) env = { ...env, PATH: pathWithout('bwrap', env.PATH ?? '', world.sandbox.root) };
+    const path = env.PATH ?? '';
+    env = { ...env, PATH: bwrap ? pathWithBwrap(path, world.sandbox.root) : pathWithout('bwrap', path, world.sandbox.root) };
   }, 60_000);
 
   afterAll(() => {

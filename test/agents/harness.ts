@@ -30,12 +30,27 @@ export function onPath(program: string, path: string | undefined): string | null
 }
 
 /**
- * Whether to run the tests that need bubblewrap installed (codex with the
- * system's bwrap). Without it they are skipped, and the summary line counts
- * them as skipped; with PWT_TEST_REQUIRE_BWRAP set (as .ci/run does) they run
- * and fail instead, so CI never skips them.
+ * `path` (a PATH value) with a `bwrap` on it: the system's when bubblewrap is
+ * installed, else a link to the bwrap bundled in codex's npm package, so
+ * codex takes the same system-bwrap route (it looks for `bwrap` on PATH) on a
+ * machine without the package. .ci/run installs the real one.
  */
-export const RUN_BWRAP_TESTS = onPath('bwrap', process.env.PATH) !== null || !!process.env.PWT_TEST_REQUIRE_BWRAP;
+export function pathWithBwrap(path: string, scratch: string): string {
+  if (onPath('bwrap', path)) return path;
+  const vendor = join(CLI_CACHE, 'node_modules', '@openai');
+  const bundled = readdirSync(vendor)
+    .filter((name) => name.startsWith('codex-linux-'))
+    .flatMap((name) => {
+      const root = join(vendor, name, 'vendor');
+      return existsSync(root) ? readdirSync(root).map((triple) => join(root, triple, 'codex-resources', 'bwrap')) : [];
+    })
+    .find((candidate) => existsSync(candidate));
+  if (!bundled) throw new Error(`no bwrap on PATH and none bundled with codex in ${vendor}: apt-get install bubblewrap, or npm run agents:install`);
+  const dir = join(scratch, 'path-with-bwrap');
+  mkdirSync(dir, { recursive: true });
+  symlinkSync(bundled, join(dir, 'bwrap'));
+  return `${dir}:${path}`;
+}
 
 /**
  * `path` (a PATH value) with `program` hidden, without touching the system:
