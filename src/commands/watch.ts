@@ -8,6 +8,7 @@ import { WatchModel, type WatchFrame } from '../core/sessions/watch/model.js';
 import { newlyWaiting, type Line } from '../core/sessions/watch/rows.js';
 import { desktopNotify } from '../core/sh/notify.js';
 import { bell } from '../ui/log.js';
+import { agentNotesLine } from '../ui/agent-notes.js';
 import { hasHosts } from '../core/hosts/store.js';
 
 /**
@@ -63,7 +64,7 @@ export default defineCommand({
         }
         if (!provider) return '';
         const launch = await startAgent(project, { session: line.sessionId, provider, mode: 'switch' });
-        return [...launch.notes.map((note) => note.message), `${launch.agent.id} runs now.`].join(' ');
+        return `${agentNotesLine(launch.notes)} ${launch.agent.id} runs now.`.trimStart();
       },
       async attach(line) {
         const onHost = await hosts?.attach(latest, line);

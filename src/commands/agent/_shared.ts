@@ -1,7 +1,7 @@
 import type { ArgsDef } from 'citty';
 import type { Project } from '../../core/project/project.js';
 import { whichSession } from '../../core/project/which-session.js';
-import type { Launch, Note } from '../../core/agents/runtime/index.js';
+import type { Launch } from '../../core/agents/runtime/index.js';
 import { attachArgv, attachWindow, insidePwtTmux, switchClientTo } from '../../core/tmux/windows.js';
 import { PROVIDERS } from '../../core/agents/vendors/types.js';
 import { log } from '../../ui/log.js';
@@ -25,13 +25,8 @@ export async function resolveSession(project: Project, given: string | undefined
   return (await whichSession(project, { name: undefined, command: 'agent', flag: '--session', worktree: 'any' })).session.id;
 }
 
-export function printNotes(notes: Note[]): void {
-  for (const note of notes) {
-    if (note.kind === 'fresh') log.warn(note.message);
-    else if (note.kind === 'started' || note.kind === 'resumed') log.success(note.message);
-    else log.info(note.message);
-  }
-}
+/** The verbs' notes at the terminal (worded in src/ui/agent-notes.ts's terms). */
+export { printAgentNotes as printNotes } from '../../ui/agent-notes.js';
 
 /** Attach only for a person at a terminal who did not ask to detach. */
 export function shouldAttach(detach: boolean | undefined): boolean {

@@ -4,6 +4,7 @@ import { openProject } from '../../core/project/project.js';
 import { findAgent, sendText } from '../../core/agents/runtime/activity/control.js';
 import { wakeIfHibernated } from '../../core/agents/scheduler/wake.js';
 import { log } from '../../ui/log.js';
+import { printAgentNotes } from '../../ui/agent-notes.js';
 import { textArg } from '../_stdin.js';
 
 export default defineCommand({
@@ -22,7 +23,7 @@ export default defineCommand({
     const target = await findAgent(project, { session: args.session, id });
     const woke = await wakeIfHibernated(project, target, text);
     if (woke) {
-      for (const note of woke.notes) log.info(note.message);
+      printAgentNotes(woke.notes, 'info');
       if (woke.queued === undefined) log.success(`Woke ${target.agent.id} and sent it the text.`);
       else log.success(`${target.agent.id} is queued (place ${woke.queued}); the text goes with it when it starts.`);
       return;

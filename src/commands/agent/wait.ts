@@ -3,7 +3,8 @@ import { usageError } from '../../core/infra/errors.js';
 import { openProject } from '../../core/project/project.js';
 import { findAgent, waitForActivity } from '../../core/agents/runtime/activity/control.js';
 import { stillQueued, wakeIfHibernated } from '../../core/agents/scheduler/wake.js';
-import { log, printJson } from '../../ui/log.js';
+import { printJson } from '../../ui/log.js';
+import { printAgentNotes } from '../../ui/agent-notes.js';
 import { jsonArg } from '../_args.js';
 
 export default defineCommand({
@@ -24,7 +25,7 @@ export default defineCommand({
     let target = await findAgent(project, { session: args.session, id: args.id });
     const woke = await wakeIfHibernated(project, target);
     if (woke) {
-      for (const note of woke.notes) log.info(note.message);
+      printAgentNotes(woke.notes, 'info');
       if (woke.queued !== undefined) throw stillQueued(woke);
       target = { session: target.session, agent: woke.agent };
     }

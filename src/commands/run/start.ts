@@ -7,6 +7,7 @@ import { startRun } from '../../core/runs/start.js';
 import { log, printJson } from '../../ui/log.js';
 import { jsonArg, repeated } from '../_args.js';
 import { printNotes } from '../agent/_shared.js';
+import { noteWithText } from '../../core/agents/runtime/note-text.js';
 
 export default defineCommand({
   meta: { name: 'start', description: 'Give one task to several agents: a session <run>-<provider> each, agents started detached' },
@@ -55,7 +56,8 @@ export default defineCommand({
       ...(budgetUsd !== undefined ? { budgetUsd } : {}),
       onProgress: args.json ? undefined : (message) => log.info(message),
     });
-    if (args.json) printJson(result);
+    // --json keeps each note's line beside its data, as before notes were data.
+    if (args.json) printJson({ ...result, notes: result.notes.map(noteWithText) });
     else {
       printNotes(result.notes.filter((note) => note.kind !== 'started'));
       for (const each of result.started) log.success(`${each.provider} started in session ${each.session} (agent ${each.agentId}).`);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { activityByAgent } from '../agents/runtime/activity/summary.js';
 import { findAgent, sendText, waitForActivity } from '../agents/runtime/activity/control.js';
-import { parseProviderName, startAgent } from '../agents/runtime/index.js';
+import { noteWithText, parseProviderName, startAgent } from '../agents/runtime/index.js';
 import { agentTranscript } from '../agents/lookup.js';
 import { recentJson } from '../agents/transcript-render.js';
 import { cancelledError, preconditionError, usageError } from '../infra/errors.js';
@@ -142,7 +142,13 @@ export const TOOLS: Tool[] = [
       const provider = parseProviderName(args.provider);
       await requireTmux();
       const launch = await startAgent(ctx.project, { session: args.session, provider, prompt: args.prompt, handoff: args.handoff !== false });
-      return { session: args.session, agent: launch.agent, resumed: launch.resumed, alreadyRunning: launch.alreadyRunning, notes: launch.notes };
+      return {
+        session: args.session,
+        agent: launch.agent,
+        resumed: launch.resumed,
+        alreadyRunning: launch.alreadyRunning,
+        notes: launch.notes.map(noteWithText),
+      };
     },
   },
   {
@@ -247,7 +253,8 @@ export const TOOLS: Tool[] = [
           `Fix that (install the CLI), then the user can start what is missing with: pwt run resume ${result.run}`,
         );
       }
-      return { ...result };
+      // Notes as data with their line (the client has no wording of its own).
+      return { ...result, notes: result.notes.map(noteWithText) };
     },
   },
   {

@@ -4,7 +4,7 @@ import { readManifest } from '../manifest/store.js';
 import type { Project } from '../project/project.js';
 import { requireTmux } from '../tmux/tmux.js';
 import type { Provider } from '../agents/vendors/types.js';
-import { listAgents, resumeAgent, stopAgent, type AgentView, type Note } from '../agents/runtime/index.js';
+import { agentNoteText, listAgents, resumeAgent, stopAgent, type AgentNote as Note, type AgentView } from '../agents/runtime/index.js';
 import { runFieldsOf, startGroup } from './start.js';
 import { requireRun, updateRunAgent, type RunAgent, type RunFile } from './store.js';
 
@@ -81,11 +81,8 @@ async function resumeOne(
   });
   if (launch.resumed)
     return { ...base, outcome: 'resumed', message: `Resumed ${agent.provider} conversation ${launch.agent.vendorSessionId ?? ''} in ${agent.session}.` };
-  return {
-    ...base,
-    outcome: 'fresh',
-    message: launch.notes.find((note) => note.kind === 'fresh')?.message ?? `Started ${agent.provider} fresh in ${agent.session}.`,
-  };
+  const fresh = launch.notes.find((note) => note.kind === 'fresh');
+  return { ...base, outcome: 'fresh', message: fresh ? agentNoteText(fresh) : `Started ${agent.provider} fresh in ${agent.session}.` };
 }
 
 /** `pwt run resume <run>`: every agent back, detached, each by its own vendor id. */
@@ -145,7 +142,11 @@ export async function stopRun(project: Project, name: string, env: NodeJS.Proces
       await updateRunAgent(project.sessionsDir, name, agent.session, (entry) => {
         entry.vendorSessionId = stopped.agent.vendorSessionId ?? entry.vendorSessionId;
       });
-      result.agents.push({ ...base, outcome: 'stopped', message: stopped.notes[0]?.message ?? `Stopped ${agent.provider} in ${agent.session}.` });
+      result.agents.push({
+        ...base,
+        outcome: 'stopped',
+        message: stopped.notes[0] ? agentNoteText(stopped.notes[0]) : `Stopped ${agent.provider} in ${agent.session}.`,
+      });
     } catch (error) {
       const message = reason(error);
       if (message === null) throw error;

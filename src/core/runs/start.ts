@@ -12,7 +12,7 @@ import { findExecutable } from '../agents/vendors/common.js';
 import { loadAdapter } from '../agents/vendors/index.js';
 import { PROVIDERS, type Provider } from '../agents/vendors/types.js';
 import { watchBudget } from '../agents/admission/admit.js';
-import { startAgent, type Note } from '../agents/runtime/index.js';
+import { startAgent, type AgentNote as Note } from '../agents/runtime/index.js';
 import type { AgentEntry } from '../agents/runtime/records.js';
 import { assertRunName, createRun, readRun, updateRunAgent, RUN_VERSION, type RunAgent, type RunFile } from './store.js';
 

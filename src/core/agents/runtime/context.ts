@@ -17,12 +17,6 @@ import { checkStatus, readLiveness, type Liveness, type SeenStatus } from './sta
  * `pwt agent list` share (kept apart from the lifecycle so listing loads no
  * launch or handoff code).
  */
-export type NoteKind = 'queued' | 'detached' | 'started' | 'resumed' | 'fresh' | 'handoff' | 'provider-mismatch' | 'already-running' | 'stopped' | 'no-handoff';
-export interface Note {
-  kind: NoteKind;
-  message: string;
-}
-
 export interface Ctx {
   project: Project;
   session: SessionRecord;

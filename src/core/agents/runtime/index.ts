@@ -16,5 +16,7 @@ export {
   type Launch,
   type StartOptions,
 } from './lifecycle.js';
-export { captureIfUnknown, resolveAgent, type Ctx, type Note, type NoteKind } from './context.js';
+export { captureIfUnknown, resolveAgent, type Ctx } from './context.js';
+export type { AgentNote, AgentNoteKind } from './notes.js';
+export { agentNoteText, noteWithText } from './note-text.js';
 export { listAgents, viewOf, type AgentView } from './list.js';

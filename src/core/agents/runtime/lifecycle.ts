@@ -15,7 +15,8 @@ import { PROVIDERS, type Provider } from '../vendors/types.js';
 import { admitOrQueue, watchForHibernation, type AdmissionRequest } from '../admission/admit.js';
 import { dropAgent } from '../admission/queue.js';
 import { vendorSessionExists } from './capture.js';
-import { captureIfUnknown, loadSession, resolveAgent, resumeArgsFor, withStatus, type Ctx, type Loaded, type Note } from './context.js';
+import { captureIfUnknown, loadSession, resolveAgent, resumeArgsFor, withStatus, type Ctx, type Loaded } from './context.js';
+import type { AgentNote as Note } from './notes.js';
 import { composeHandoffPrompt, gitFacts, newestOtherTranscript } from './handoff.js';
 import { closePlace, exitedAtOnce, launchInTmux } from './launch.js';
 import { withLaunchLocks, withLifecycleLock } from './lock.js';
@@ -64,7 +65,7 @@ export function defaultProvider(project: Project): Provider {
 function mismatchNote(project: Project, provider: Provider): Note[] {
   const preferred = project.config.defaultAgent;
   if (!preferred || preferred === provider) return [];
-  return [{ kind: 'provider-mismatch', message: `Note: this agent session is ${provider}; the project's defaultAgent is ${preferred}.` }];
+  return [{ kind: 'provider-mismatch', provider, preferred }];
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -137,9 +138,10 @@ async function startFresh(ctx: Ctx, opts: FreshOptions): Promise<{ agent: AgentE
       handoff = built.handoff;
       notes.push({
         kind: 'handoff',
-        message:
-          `Handed over ${transcript.provider}'s conversation (${transcript.messages.length} ` +
-          `messages${built.handoff.truncated ? ', older ones left out' : ''}) and the git state: ${built.handoff.file}`,
+        from: transcript.provider,
+        messages: transcript.messages.length,
+        truncated: Boolean(built.handoff.truncated),
+        file: built.handoff.file,
       });
     }
   }
@@ -175,7 +177,7 @@ async function startFresh(ctx: Ctx, opts: FreshOptions): Promise<{ agent: AgentE
     await closePlace(launched.place);
     throw preconditionError(`Session ${ctx.session.id} was removed while ${opts.provider} started; it was stopped again.`, 'See the sessions with: pwt status');
   }
-  notes.push({ kind: 'started', message: `Started ${opts.provider} in session ${ctx.session.id} (agent ${agentId}).` });
+  notes.push({ kind: 'started', provider: opts.provider, session: ctx.session.id, agent: agentId });
   return { agent, notes };
 }
 
@@ -209,12 +211,14 @@ async function resumeEntry(ctx: Ctx, agent: AgentEntry, prompt?: string): Promis
   const current = await captureIfUnknown(ctx, agent);
   const id = current.vendorSessionId;
   if (!id || !(await vendorSessionExists(adapter, id, ctx.cwd, ctx.env))) {
-    const why = id ? `${agent.provider} no longer has conversation ${id}` : `the ${agent.provider} conversation was never saved`;
     const fresh = await startFresh(ctx, { provider: agent.provider, prompt, name: agent.name, handoff: false });
     return {
       agent: fresh.agent,
       resumed: false,
-      notes: [{ kind: 'fresh', message: `Could not resume ${agent.id}: ${why}. Started ${agent.provider} fresh instead.` }, ...fresh.notes],
+      notes: [
+        { kind: 'fresh', provider: agent.provider, agent: agent.id, cause: id ? 'gone' : 'unsaved', ...(id ? { conversation: id } : {}) },
+        ...fresh.notes,
+      ],
     };
   }
   const spec = adapter.resumeCommand(id, { cwd: ctx.cwd, prompt }, ctx.env);
@@ -240,7 +244,7 @@ async function resumeEntry(ctx: Ctx, agent: AgentEntry, prompt?: string): Promis
     return {
       agent: resumed ?? current,
       resumed: true,
-      notes: [{ kind: 'resumed', message: `Resumed ${agent.provider} conversation ${id} in session ${ctx.session.id}.` }],
+      notes: [{ kind: 'resumed', provider: agent.provider, session: ctx.session.id, conversation: id }],
     };
   await closePlace(launched.place);
   const fresh = await startFresh(ctx, { provider: agent.provider, prompt, name: agent.name, handoff: { provider: agent.provider, id } });
@@ -248,13 +252,7 @@ async function resumeEntry(ctx: Ctx, agent: AgentEntry, prompt?: string): Promis
   return {
     agent: fresh.agent,
     resumed: false,
-    notes: [
-      {
-        kind: 'fresh',
-        message: `The resume of ${agent.id} exited at once (${reason}). Started ${agent.provider} fresh instead, with its old conversation handed over.`,
-      },
-      ...fresh.notes,
-    ],
+    notes: [{ kind: 'fresh', provider: agent.provider, agent: agent.id, cause: 'exited', conversation: id, lastLine: reason }, ...fresh.notes],
   };
 }
 
@@ -293,12 +291,7 @@ const launchRunners: Runners<LaunchOp, LaunchContext> = {
       const stopped = await stopEntry(context.loaded.ctx, entryOf(context, op.agent), 'detached');
       context.entries.set(op.agent, stopped.agent);
       const known = stopped.agent.vendorSessionId !== null;
-      context.notes.push({
-        kind: 'detached',
-        message:
-          `Detached ${op.provider} (agent ${op.agent}); resume it with: pwt agent resume ${op.agent}` +
-          (known ? '' : ' (its conversation id is not known yet)'),
-      });
+      context.notes.push({ kind: 'detached', provider: op.provider, agent: op.agent, conversationKnown: known });
       return { conversationKnown: known };
     },
   },
@@ -397,13 +390,15 @@ async function launch(
     const plan = planLaunch(loaded.ctx.session.id, loaded.seen, want);
     if ('alreadyRunning' in plan) {
       const agent = plan.alreadyRunning;
-      const message =
-        'start' in want ? `${agent.provider} already runs in session ${loaded.ctx.session.id} (agent ${agent.id}).` : `${agent.id} is already running.`;
+      const asked = 'start' in want ? ('start' as const) : ('resume' as const);
       return {
         agent,
         resumed: false,
         alreadyRunning: true,
-        notes: [{ kind: 'already-running', message }, ...('start' in want ? [] : mismatchNote(project, agent.provider))],
+        notes: [
+          { kind: 'already-running', provider: agent.provider, session: loaded.ctx.session.id, agent: agent.id, asked },
+          ...('start' in want ? [] : mismatchNote(project, agent.provider)),
+        ],
       };
     }
     await requireCli(plan.provider, env);
@@ -455,10 +450,13 @@ async function admitted(
     return gate.value;
   }
   const agent = await markQueued(ctx, request.agentId, request.provider);
-  const message =
-    `All ${settings.maxRunning} agent slots of this machine are taken: ${request.provider} waits in the ` +
-    `queue (place ${gate.place}) and starts when one frees. See the queue with: pwt agent list --all`;
-  return { agent, resumed: false, alreadyRunning: false, queued: gate.place, notes: [{ kind: 'queued', message }] };
+  return {
+    agent,
+    resumed: false,
+    alreadyRunning: false,
+    queued: gate.place,
+    notes: [{ kind: 'queued', provider: request.provider, place: gate.place, maxRunning: settings.maxRunning }],
+  };
 }
 
 /** The agent's record says `queued` (a new placeholder when it has none yet). */
@@ -492,7 +490,11 @@ async function leaveQueue(ctx: Ctx, target: AgentEntry): Promise<{ agent: AgentE
     if (target.vendorSessionId) agents[index] = { ...(agents[index] as AgentEntry), status: 'stopped' };
     else agents.splice(index, 1);
   });
-  return { agent: { ...target, status: 'stopped' }, step: 'gone', notes: [{ kind: 'stopped', message: `${target.id} left the queue (it had not started).` }] };
+  return {
+    agent: { ...target, status: 'stopped' },
+    step: 'gone',
+    notes: [{ kind: 'stopped', provider: target.provider, agent: target.id, how: 'left-queue', resumable: Boolean(target.vendorSessionId) }],
+  };
 }
 
 /**
@@ -533,18 +535,7 @@ export async function stopAgent(project: Project, opts: AgentRef & { as?: AgentS
     const done = await runStops(ctx, [target], [stop]);
     const agent = done.entries.get(target.id) as AgentEntry;
     const step = done.steps.get(target.id) as StopStep;
-    const how =
-      step === 'quit'
-        ? 'with its quit command'
-        : step === 'interrupt'
-          ? 'with interrupts'
-          : step === 'term'
-            ? 'with SIGTERM'
-            : step === 'kill'
-              ? 'with SIGKILL'
-              : 'it had already ended';
-    const resume = agent.vendorSessionId ? ` Resume it with: pwt agent resume ${agent.id}` : '';
-    return { agent, step, notes: [{ kind: 'stopped', message: `Stopped ${agent.provider} (agent ${agent.id}, ${how}).${resume}` }] };
+    return { agent, step, notes: [{ kind: 'stopped', provider: agent.provider, agent: agent.id, how: step, resumable: Boolean(agent.vendorSessionId) }] };
   });
 }
 
@@ -576,7 +567,15 @@ export async function stopSessionAgents(
       seen.map((each) => each.agent),
       plan,
     );
-    for (const op of plan) if (op.op === 'stop') notes.push({ kind: 'stopped', message: `Stopped ${op.provider} (agent ${op.agent}) first.` });
+    for (const op of plan)
+      if (op.op === 'stop')
+        notes.push({
+          kind: 'stopped',
+          provider: op.provider,
+          agent: op.agent,
+          how: 'first',
+          resumable: Boolean(seen.find((each) => each.agent.id === op.agent)?.agent.vendorSessionId),
+        });
     const after = findSession(await readManifest(project), session);
     return { agents: after ? agentsOf(after) : [], notes };
   });
@@ -596,7 +595,7 @@ export async function removeAgent(project: Project, opts: AgentRef & { agent: st
     const notes: Note[] = [];
     if (agents.find((each) => each.agent.id === target.id)?.status === 'running') {
       await runStops(ctx, [target], [{ op: 'stop', agent: target.id, provider: target.provider, as: 'stopped' }]);
-      notes.push({ kind: 'stopped', message: `Stopped ${target.provider} (agent ${target.id}) first.` });
+      notes.push({ kind: 'stopped', provider: target.provider, agent: target.id, how: 'first', resumable: Boolean(target.vendorSessionId) });
     } else await closePlace(target.tmux);
     const remaining = await updateAgents(project, ctx.session.id, (list) => {
       const index = list.findIndex((each) => each.id === target.id);

@@ -4,7 +4,7 @@ import { openProject, type Project } from '../../project/project.js';
 import { schedulerMayExit, unwatch, unwatchBudget, watchedBudgets, watchedProjects, type BudgetWatch, type Watched } from '../admission/admit.js';
 import { dropAgent, listQueue, type QueueEntry } from '../admission/queue.js';
 import { activityByAgent } from '../runtime/activity/summary.js';
-import { resumeAgent, startAgent, stopAgent } from '../runtime/index.js';
+import { agentNoteText, resumeAgent, startAgent, stopAgent } from '../runtime/index.js';
 import { allAgents, updateAgents, type AgentEntry } from '../runtime/records.js';
 
 /**
@@ -70,7 +70,7 @@ async function startHead(entry: QueueEntry, opts: SchedulerOptions): Promise<voi
             env: entry.env,
             admitted: true,
           });
-    if (launch.queued === undefined) opts.note(`Started ${entry.agentId} (${entry.main}): ${launch.notes.map((note) => note.message).join(' ')}`);
+    if (launch.queued === undefined) opts.note(`Started ${entry.agentId} (${entry.main}): ${launch.notes.map(agentNoteText).join(' ')}`);
   } catch (error) {
     dropAgent(entry.main, entry.agentId, opts.env ?? process.env);
     const reason = error instanceof Error ? error.message : String(error);
