@@ -1,9 +1,11 @@
-import { cpus, totalmem } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cpus, homedir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { preconditionError } from '../infra/errors.js';
 
 /**
  * How many agents may run at once on this machine, and when idle ones
- * hibernate (`agents` in .pwt.json; docs/many-agents.md).
+ * hibernate (`agents` in the user's pwt config and in .pwt.json; docs/many-agents.md).
  */
 export interface AgentSettings {
   maxRunning: number;
@@ -14,12 +16,22 @@ export interface AgentSettings {
 }
 
 /**
- * What one agent CLI holds while it works, measured as the resident memory of
- * the real CLIs in the end-to-end tests (Node start plus the TUI, tools and
- * conversation): a few hundred MB each; 500 MB keeps headroom for the
- * vendor's child processes (shells, language servers).
+ * What each agent CLI holds (resident memory of its whole process tree: the
+ * CLI and everything it started) at its peak over its first 25 s in pwt's
+ * tmux, started with a one-line prompt against the e2e tests' local model
+ * server: measured 2026-12-06 on the pinned CLIs (.cache/agent-clis), Linux
+ * x64. cursor's CLI is not on npm, so it is not measured (it counts as the
+ * heaviest). A hibernation benchmark (bench/hibernation.bench.mjs) measures
+ * pi's again on every run.
  */
-export const AGENT_FOOTPRINT_BYTES = 500 * 1024 * 1024;
+export const PROVIDER_FOOTPRINT_MB = { pi: 156, codex: 230, claude: 301, copilot: 404, gemini: 413, opencode: 713 } as const;
+
+/**
+ * The memory one agent is planned with: the heaviest measured CLI, half again
+ * for what an agent runs while it works (tests, builds, language servers),
+ * which the first turn above does not show.
+ */
+export const AGENT_FOOTPRINT_BYTES = Math.round(Math.max(...Object.values(PROVIDER_FOOTPRINT_MB)) * 1.5) * 1024 * 1024;
 
 /**
  * The default: what fits in 60% of the machine's memory at the footprint
@@ -32,9 +44,41 @@ export function defaultMaxRunning(memory = totalmem(), cores = cpus().length): n
   return Math.max(2, Math.min(byMemory, 2 * Math.max(1, cores)));
 }
 
-/** Reads `agents` from .pwt.json's raw value; a wrong type is exit 3 naming the field. */
-export function readAgentSettings(raw: unknown, file: string): AgentSettings {
-  const settings: AgentSettings = { maxRunning: defaultMaxRunning(), hibernateAfterMinutes: null, resumeAfterLimit: false };
+export const defaultAgentSettings = (): AgentSettings => ({ maxRunning: defaultMaxRunning(), hibernateAfterMinutes: null, resumeAfterLimit: false });
+
+/** The user's own pwt config: `$XDG_CONFIG_HOME/pwt/config.json` (default `~/.config/pwt/config.json`). */
+export function userConfigFile(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME ?? homedir(), '.config');
+  return join(base, 'pwt', 'config.json');
+}
+
+/**
+ * The user's `agents` settings (their own config file), over the defaults:
+ * the machine-wide choices a user makes once. A project's `.pwt.json`
+ * `agents` then overrides them field by field. No file: the defaults; a file
+ * that is not JSON or a wrong field: exit 3 naming the file.
+ */
+export function userAgentSettings(env: NodeJS.ProcessEnv = process.env): AgentSettings {
+  const file = userConfigFile(env);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return defaultAgentSettings();
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw preconditionError(`${file} is not valid JSON.`, `Fix or remove ${file}.`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw preconditionError(`${file} must hold a JSON object.`, `Fix or remove ${file}.`);
+  return readAgentSettings((raw as Record<string, unknown>).agents, file);
+}
+
+/** Reads `agents` from a config's raw value over `base` (the defaults, or the user's settings); a wrong type is exit 3 naming the field. */
+export function readAgentSettings(raw: unknown, file: string, base: AgentSettings = defaultAgentSettings()): AgentSettings {
+  const settings: AgentSettings = { ...base };
   if (raw === undefined) return settings;
   const bad = (field: string, expected: string) =>
     preconditionError(`${file}: "agents.${field}" must be ${expected}.`, `Fix or remove "agents.${field}" in ${file}.`);

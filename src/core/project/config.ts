@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { preconditionError, PwtError } from '../infra/errors.js';
-import { readAgentSettings, type AgentSettings } from './agent-settings.js';
+import { readAgentSettings, userAgentSettings, type AgentSettings } from './agent-settings.js';
 import type { Repo } from '../git/repo.js';
 import { PWT_ENV } from '../infra/env.js';
 
@@ -139,9 +139,10 @@ function hooksField(raw: Raw, file: string): ProjectHooks {
   return hooks;
 }
 
-function agentsField(value: unknown, file: string): AgentSettings {
+/** The user's own `agents` settings (their pwt config), then `.pwt.json`'s over them field by field. */
+function agentsField(value: unknown, file: string, env: NodeJS.ProcessEnv): AgentSettings {
   try {
-    return readAgentSettings(value, file);
+    return readAgentSettings(value, file, userAgentSettings(env));
   } catch (error) {
     if (error instanceof PwtError) throw new FieldProblem('agents', error);
     throw error;
@@ -292,7 +293,7 @@ export function loadConfig(repo: Repo, env: NodeJS.ProcessEnv = process.env): Co
     protectBase,
     hooks: field(problems, () => hooksField(raw, file), {}),
     copy: field(problems, () => insideRepo('copy', stringList(raw, 'copy', file), file) ?? [], []),
-    agents: field(problems, () => agentsField(raw.agents, file), readAgentSettings(undefined, file)),
+    agents: field(problems, () => agentsField(raw.agents, file, env), readAgentSettings(undefined, file)),
     problems,
     warnings,
   };
