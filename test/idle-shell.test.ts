@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processesInside, type RunningProcess } from '../src/core/sessions/inventory.js';
-import { makeProject } from './helpers/sandbox.js';
+import { makeProject, type Project } from './helpers/sandbox.js';
 import { isolateTmux } from './helpers/tmux.js';
+import { fingerprint, sessionIds, TmuxPwt } from './remove-harness.js';
 
 /**
  * An idle shell tab in a session folder is told apart from a process that
@@ -97,5 +98,92 @@ describe('an idle interactive shell in the session folder', () => {
     } finally {
       project.sandbox.cleanup();
     }
+  }, 60_000);
+});
+
+describe('pwt remove at a terminal with something running in the session', () => {
+  let project: Project | undefined;
+  let term: TmuxPwt | undefined;
+  afterEach(() => {
+    term?.kill();
+    term = undefined;
+    project?.sandbox.cleanup();
+    project = undefined;
+  }, 60_000);
+
+  const STRATEGY = /How do you want to end s\?/;
+  const ASKED = /An idle interactive shell is in .*\(pid \d+ on \/dev\/pts\/\d+\): removing the worktree leaves it in a deleted folder .*Go on\?/;
+
+  /** A session `s` with one commit, and a shell tab sitting at its prompt in it. */
+  async function withIdleShell(): Promise<{ session: string; shell: RunningProcess }> {
+    project = makeProject();
+    expect(project.sandbox.pwt(project.main, ['create', 's']).code).toBe(0);
+    const session = join(project.sessionsDir, 's');
+    expect(tmux.tmux('new-session', '-d', '-s', 'tab', '-c', session, 'bash --norc --noprofile -i').code).toBe(0);
+    const shell = await until(
+      () =>
+        processesInside([session])
+          .get(session)
+          ?.find((each) => each.idleShell),
+      'the idle shell',
+    );
+    return { session, shell };
+  }
+
+  it('an idle shell tab in the session: asked first, before the strategy; Enter cancels, exit 130, nothing changed', async () => {
+    const { shell } = await withIdleShell();
+    const before = fingerprint(project!);
+    term = new TmuxPwt(project!.sandbox, project!.main, ['remove', 's']);
+    const asked = await term.waitFor(ASKED);
+    expect(asked).toContain(`pid ${shell.pid} on ${shell.tty}`);
+    expect(asked).not.toMatch(STRATEGY);
+    term.keys(['Enter']);
+    const { code, screen } = await term.exit();
+    expect(code, screen).toBe(130);
+    expect(screen).toMatch(/Cancelled; nothing was changed/);
+    expect(screen).not.toMatch(STRATEGY);
+    expect(fingerprint(project!)).toBe(before);
+  }, 60_000);
+
+  it('an idle shell tab in the session: yes goes on past that shell, then the strategy is asked; the shell lives on', async () => {
+    const { session, shell } = await withIdleShell();
+    const tip = project!.sandbox.git(project!.main, 'rev-parse', 'session/s').trim();
+    term = new TmuxPwt(project!.sandbox, project!.main, ['remove', 's']);
+    await term.waitFor(ASKED);
+    term.keys(['Left']);
+    await term.waitFor(/● Yes/);
+    term.keys(['Enter']);
+    await term.waitFor(STRATEGY);
+    term.keys(['Enter']); // keep
+    const { code, screen } = await term.exit();
+    expect(code, screen).toBe(0);
+    expect(screen).toMatch(/Removed the worktree of s; the branch session\/s stays/);
+    expect(sessionIds(project!)).toEqual([]);
+    expect(project!.sandbox.git(project!.main, 'rev-parse', 'session/s').trim()).toBe(tip);
+    expect(project!.sandbox.sh('test', ['-e', session], project!.main).code).toBe(1);
+    // Only the shell was gone past, and it was left alone.
+    expect(() => process.kill(shell.pid, 0)).not.toThrow();
+  }, 60_000);
+
+  it('a process that writes in the session (a dev server in a tab): refused before the strategy is asked, no question', async () => {
+    project = makeProject();
+    expect(project.sandbox.pwt(project.main, ['create', 's']).code).toBe(0);
+    const session = join(project.sessionsDir, 's');
+    expect(tmux.tmux('new-session', '-d', '-s', 'server', '-c', session, 'sleep 300').code).toBe(0);
+    const server = await until(
+      () =>
+        processesInside([session])
+          .get(session)
+          ?.find((each) => each.command.startsWith('sleep')),
+      'the server',
+    );
+    const before = fingerprint(project);
+    term = new TmuxPwt(project.sandbox, project.main, ['remove', 's']);
+    const { code, screen } = await term.exit();
+    expect(code, screen).toBe(3);
+    expect(screen).toContain(`1 process(es) still run inside ${session}: ${server.pid} sleep 300`);
+    expect(screen).not.toMatch(STRATEGY);
+    expect(screen).not.toMatch(/Go on\?/);
+    expect(fingerprint(project)).toBe(before);
   }, 60_000);
 });

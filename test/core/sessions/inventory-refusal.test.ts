@@ -28,6 +28,7 @@ const facts = (inv: Inventory): RemoveFacts =>
     inventory: inv,
   }) as unknown as RemoveFacts;
 
+const shell = { pid: 7, command: 'bash', idleShell: true, tty: '/dev/pts/3' };
 const detached = { headBranch: null, unreachable: ['d1'], unreachableTips: ['d1'] };
 const cases: Array<[string, Partial<Inventory>, RemoveChoice, RegExp | null]> = [
   ['a clean worktree on its branch', {}, { strategy: 'merge' }, null],
@@ -54,6 +55,20 @@ const cases: Array<[string, Partial<Inventory>, RemoveChoice, RegExp | null]> = 
   ['locked, abandon', { locked: 'agent busy' }, { strategy: 'abandon' }, /locked \(agent busy\).*git worktree unlock/],
   ['locked, --force', { locked: '' }, { strategy: 'keep', force: true }, null],
   ['a process inside', { processes: [{ pid: 42, command: 'npm run dev' }] }, { strategy: 'keep' }, /1 process\(es\) still run inside .*42 npm run dev/],
+  ['an idle shell tab inside', { processes: [shell] }, { strategy: 'keep' }, /An idle interactive shell is in .* \(pid 7 on \/dev\/pts\/3\).*or pass --force/],
+  ['an idle shell tab inside, gone past at the terminal', { processes: [shell] }, { strategy: 'keep', idleShellsOk: true }, null],
+  [
+    'an idle shell tab and a dev server inside, the shell gone past at the terminal: the server still refuses',
+    { processes: [shell, { pid: 42, command: 'npm run dev' }] },
+    { strategy: 'keep', idleShellsOk: true },
+    /2 process\(es\) still run inside .*42 npm run dev/,
+  ],
+  [
+    'an idle shell tab inside, locked, gone past at the terminal: the lock still refuses',
+    { processes: [shell], locked: '' },
+    { strategy: 'keep', idleShellsOk: true },
+    /is locked/,
+  ],
   [
     'nested repositories and ignored files are archived, not refused',
     { nested: [{ path: 'lib', kind: 'repo', unsaved: '1 commit(s) on no remote' }], ignoredDiffering: ['.env'] },

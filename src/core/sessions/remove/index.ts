@@ -7,7 +7,10 @@ import type { Project } from '../../project/project.js';
 import { approveHooks, configuredEvents, type HookGate, type HookOptions } from '../../project/hooks/run.js';
 import { baseName, gatherFacts, gatherStrategyFacts, type RemoveFacts } from './facts.js';
 import {
+  describeShells,
   inventoryRefusal,
+  occupancyRefusal,
+  onlyIdleShells,
   planRemove,
   removeEvents,
   warningGate,
@@ -131,6 +134,30 @@ async function confirmAbandon(facts: RemoveFacts, opts: RemoveOptions): Promise<
   if (!(await confirm(`${what} Go ahead?`))) throw new PwtError('Cancelled; nothing was changed.', Exit.cancelled);
 }
 
+/**
+ * A locked worktree or processes inside refuse (exit 3) unless --force. When
+ * all that runs inside is idle interactive shells (a tab at its prompt), the
+ * person at the terminal is asked instead (Enter cancels); yes goes past
+ * those shells as --force would, and only them. Returns that yes (a dry
+ * run at a terminal goes past them without asking).
+ */
+async function settleOccupancy(facts: RemoveFacts, opts: RemoveOptions): Promise<boolean> {
+  const force = Boolean(opts.force);
+  const shells = onlyIdleShells(facts);
+  if (!force && opts.interactive && shells.length && facts.inventory?.locked === null) {
+    // A dry run asks nothing: the real run would ask; the inventory it prints names the shells.
+    if (opts.dryRun) return true;
+    const question =
+      `An idle interactive shell is in ${facts.path} (${describeShells(shells)}): removing the worktree leaves it in a ` +
+      `deleted folder (it writes nothing, so nothing is lost). Go on?`;
+    if (await confirm(question, false)) return true;
+    throw new PwtError('Cancelled; nothing was changed.', Exit.cancelled, `cd out of ${facts.path} in that shell (or close it), then run pwt remove again.`);
+  }
+  const refusal = occupancyRefusal(facts, { force });
+  if (refusal) throw refusal;
+  return false;
+}
+
 export async function removeSession(project: Project, opts: RemoveOptions): Promise<RemoveResult> {
   // The steps' git and gh run through zx (git/workflow-shell.ts): it loads while the facts are read.
   if (!opts.dryRun) preloadWorkflowShell();
@@ -143,14 +170,17 @@ async function removeLocked(project: Project, opts: RemoveOptions): Promise<Remo
   if (pending && (pending.kind !== 'remove' || opts.dryRun)) throw interruptedError(pending);
   if (pending) return finishRemove(project, pending as Intent<RemoveOp>, opts);
   const facts = await gatherFacts(project, opts.name);
+  // A lock or processes inside refuse whatever the strategy: before it is asked.
+  const idleShellsOk = await settleOccupancy(facts, opts);
   const strategy = opts.strategy ?? (opts.interactive ? await select(`How do you want to end ${facts.session.id}?`, [...STRATEGY_OPTIONS], 'keep') : 'keep');
   // What the worktree holds beyond its branch decides first: committing during a rebase would be the wrong answer.
-  const refusal = inventoryRefusal(facts, { strategy, force: Boolean(opts.force) });
+  const refusal = inventoryRefusal(facts, { strategy, force: Boolean(opts.force), idleShellsOk });
   if (refusal) throw refusal;
   const commitMessage = facts.worktreeExists ? await settleUncommitted(facts, strategy, opts) : undefined;
   const choice: RemoveChoice = {
     strategy,
     force: Boolean(opts.force),
+    ...(idleShellsOk ? { idleShellsOk } : {}),
     ...(commitMessage !== undefined ? { commitMessage } : {}),
     ...(opts.squash ? { squash: opts.squash } : {}),
     ...(opts.landed ? { landed: opts.landed } : {}),

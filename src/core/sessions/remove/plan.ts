@@ -2,7 +2,7 @@ import { conflictError, preconditionError, type PwtError } from '../../infra/err
 import type { HookEvent } from '../../project/config.js';
 import type { HookOutcome } from '../../project/hooks/run.js';
 import { archiveRef, artifactDir } from '../archive.js';
-import { headProblem } from '../inventory.js';
+import { headProblem, type RunningProcess } from '../inventory.js';
 import { baseName, nestedRepoPaths, type RemoveFacts, type StrategyFacts } from './facts.js';
 import { join } from 'node:path';
 import { shellWord } from '../../infra/shell-word.js';
@@ -24,6 +24,8 @@ export interface RemoveChoice {
   squash?: SquashChoice;
   /** --force: go past a locked worktree, running processes, a detached HEAD or an operation in progress, archiving what would be lost. */
   force?: boolean;
+  /** The person at the terminal said to go on past the idle interactive shells inside (--force for them alone). */
+  idleShellsOk?: boolean;
   /** The project-hook events that may run (configured, approved, not --no-hooks). */
   hooks?: readonly HookEvent[];
   /**
@@ -204,7 +206,7 @@ export const removeEvents = (strategy: Strategy): HookEvent[] => [...preEvents(s
  * rest (commits only the worktree reaches, nested repositories, ignored files
  * that differ) is archived by the plan instead.
  */
-export function inventoryRefusal(facts: RemoveFacts, choice: Pick<RemoveChoice, 'strategy' | 'force'>): PwtError | null {
+export function inventoryRefusal(facts: RemoveFacts, choice: Pick<RemoveChoice, 'strategy' | 'force' | 'idleShellsOk'>): PwtError | null {
   const inventory = facts.inventory;
   if (!inventory) return null;
   const { strategy, force } = choice;
@@ -219,32 +221,8 @@ export function inventoryRefusal(facts: RemoveFacts, choice: Pick<RemoveChoice, 
     );
   }
   if (force) return null;
-  if (inventory.locked !== null) {
-    return preconditionError(
-      `The worktree of ${id} is locked${inventory.locked ? ` (${inventory.locked})` : ''}; someone asked git not to remove it.`,
-      `Unlock it (git worktree unlock ${where}) or pass --force.`,
-    );
-  }
-  if (inventory.processes.length && inventory.processes.every((each) => each.idleShell)) {
-    const list = inventory.processes
-      .slice(0, 3)
-      .map((each) => `pid ${each.pid} on ${each.tty ?? '?'}`)
-      .join('; ');
-    return preconditionError(
-      `An idle interactive shell is in ${where} (${list}); removing would leave it in a deleted folder.`,
-      `cd out of the folder in that shell (or close it), or pass --force (nothing is lost: the shell only sits at its prompt).`,
-    );
-  }
-  if (inventory.processes.length) {
-    const list = inventory.processes
-      .slice(0, 3)
-      .map((each) => `${each.pid} ${each.command}`)
-      .join('; ');
-    return preconditionError(
-      `${inventory.processes.length} process(es) still run inside ${where}: ${list}.`,
-      `Stop them first, or pass --force (they keep running in a deleted folder).`,
-    );
-  }
+  const occupied = occupancyRefusal(facts, choice);
+  if (occupied) return occupied;
   if (inventory.operation && strategy !== 'abandon') {
     return preconditionError(
       `A ${inventory.operation} is in progress in ${where}.`,
@@ -263,6 +241,54 @@ export function inventoryRefusal(facts: RemoveFacts, choice: Pick<RemoveChoice, 
           `refs/pwt/archive/${id}/ and go on.`,
       );
     }
+  }
+  return null;
+}
+
+/** The idle interactive shells inside the worktree, when they are all that runs there (else none). */
+export function onlyIdleShells(facts: RemoveFacts): RunningProcess[] {
+  const processes = facts.inventory?.processes ?? [];
+  return processes.length && processes.every((each) => each.idleShell) ? processes : [];
+}
+
+export const describeShells = (shells: RunningProcess[]): string =>
+  shells
+    .slice(0, 3)
+    .map((each) => `pid ${each.pid} on ${each.tty ?? '?'}`)
+    .join('; ');
+
+/**
+ * What holds the worktree whatever the strategy (a lock, processes inside):
+ * checked before the strategy is asked, and again by the plan.
+ */
+export function occupancyRefusal(facts: RemoveFacts, choice: Pick<RemoveChoice, 'force' | 'idleShellsOk'>): PwtError | null {
+  const inventory = facts.inventory;
+  if (!inventory || choice.force) return null;
+  const id = facts.session.id;
+  const where = facts.path;
+  if (inventory.locked !== null) {
+    return preconditionError(
+      `The worktree of ${id} is locked${inventory.locked ? ` (${inventory.locked})` : ''}; someone asked git not to remove it.`,
+      `Unlock it (git worktree unlock ${where}) or pass --force.`,
+    );
+  }
+  const shells = onlyIdleShells(facts);
+  if (shells.length && choice.idleShellsOk) return null;
+  if (shells.length) {
+    return preconditionError(
+      `An idle interactive shell is in ${where} (${describeShells(shells)}); removing would leave it in a deleted folder.`,
+      `cd out of the folder in that shell (or close it), or pass --force (nothing is lost: the shell only sits at its prompt).`,
+    );
+  }
+  if (inventory.processes.length) {
+    const list = inventory.processes
+      .slice(0, 3)
+      .map((each) => `${each.pid} ${each.command}`)
+      .join('; ');
+    return preconditionError(
+      `${inventory.processes.length} process(es) still run inside ${where}: ${list}.`,
+      `Stop them first, or pass --force (they keep running in a deleted folder).`,
+    );
   }
   return null;
 }
