@@ -165,6 +165,18 @@ describe('pwt remove at a terminal with something running in the session', () =>
     expect(() => process.kill(shell.pid, 0)).not.toThrow();
   }, 60_000);
 
+  it('pwt remove --dry-run at a terminal, an idle shell tab in the session: asks nothing, lists the shell, changes nothing', async () => {
+    const { shell } = await withIdleShell();
+    const before = fingerprint(project!);
+    term = new TmuxPwt(project!.sandbox, project!.main, ['remove', 's', '--strategy', 'keep', '--dry-run']);
+    const { code, screen } = await term.exit();
+    expect(code, screen).toBe(0);
+    expect(screen).not.toMatch(/Go on\?/);
+    expect(screen).toContain(`process ${shell.pid} runs inside: bash`);
+    expect(screen).toMatch(/Dry run: pwt remove s --strategy keep would do:/);
+    expect(fingerprint(project!)).toBe(before);
+  }, 60_000);
+
   it('a process that writes in the session (a dev server in a tab): refused before the strategy is asked, no question', async () => {
     project = makeProject();
     expect(project.sandbox.pwt(project.main, ['create', 's']).code).toBe(0);
