@@ -19,7 +19,7 @@ const entry = await build({
   entryPoints: ['src/cli.ts'],
   outfile: 'dist/cli.cjs',
   format: 'cjs',
-  external: ['./main.js', './status-main.js'],
+  external: ['./main.js', './status-main.js', './agent-list-main.js'],
   banner: { js: '#!/usr/bin/env node' },
 });
 const esm = {
@@ -34,14 +34,18 @@ const esm = {
   banner: { js: "import { createRequire as __pwtCreateRequire } from 'node:module'; const require = __pwtCreateRequire(import.meta.url);" },
 };
 const result = await build({ ...esm, entryPoints: ['src/main.ts'], outdir: 'dist', splitting: true, chunkNames: 'chunks/[name]-[hash]' });
-// `pwt status` as an entry of its own (src/status-main.ts): one file with everything status needs on every
-// run loads in about half the time of the dispatcher and its shared chunks (measured; see README "Speed").
-// What status imports lazily (hosts, the agent checks) stays in chunks of its own, loaded only when needed.
-const statusEntry = await build({ ...esm, entryPoints: ['src/status-main.ts'], outdir: 'dist', splitting: true, chunkNames: 'chunks/status-[name]-[hash]' });
+// `pwt status` and `pwt agent list` as entries of their own, built apart (src/status-main.ts): a few files with
+// what each needs on every run load in less time than the dispatcher and its dozens of shared chunks (measured;
+// see README "Speed"). What they import lazily (hosts, usage) stays in chunks of their own, loaded only when needed.
+const readEntries = await Promise.all(
+  ['status', 'agent-list'].map((name) =>
+    build({ ...esm, entryPoints: [`src/${name}-main.ts`], outdir: 'dist', splitting: true, chunkNames: `chunks/${name}-[name]-[hash]` }),
+  ),
+);
 
 // Chunks first, then main.js, then the entry: a pwt starting mid-build finds a consistent set.
 const rank = (path) => (path.endsWith('cli.cjs') ? 2 : path.endsWith('main.js') ? 1 : 0);
-const outputs = [...result.outputFiles, ...statusEntry.outputFiles, ...entry.outputFiles].sort((a, b) => rank(a.path) - rank(b.path));
+const outputs = [...result.outputFiles, ...readEntries.flatMap((each) => each.outputFiles), ...entry.outputFiles].sort((a, b) => rank(a.path) - rank(b.path));
 for (const file of outputs) {
   mkdirSync(dirname(file.path), { recursive: true });
   const temp = `${file.path}.${process.pid}.tmp`;

@@ -11,8 +11,8 @@ import { recordEvent } from './core/agents/runtime/activity/event-file.js';
  * (docs/architecture.md). It is built as CommonJS on purpose: an ES module entry makes Node
  * start its ESM loader, ~25 ms before any of pwt runs, and `pwt path` runs on
  * every `pcd`. So `pwt path [name]` is answered here from files alone
- * (core/project/session-path.ts); `pwt status` loads its own one-file bundle
- * (status-main.ts); everything else loads the ESM dispatcher (main.ts).
+ * (core/project/session-path.ts); `pwt status` and `pwt agent list` load an
+ * entry of their own each (status-main.ts, agent-list-main.ts); everything else loads the ESM dispatcher (main.ts).
  */
 /**
  * `pwt --version` from package.json beside dist/ (no ESM loader): a host's pwt
@@ -28,6 +28,9 @@ function versionFromFiles(): string | null {
     return null;
   }
 }
+
+/** `pwt agent list` without --session (which may name a host's session, run there by the dispatcher). */
+const isAgentList = (argv: string[]) => argv[0] === 'agent' && argv[1] === 'list' && !argv.some((arg) => arg === '--session' || arg.startsWith('--session='));
 
 const isPathQuery = (argv: string[]) => argv[0] === 'path' && argv.length <= 2 && !argv.slice(1).some((arg) => arg.startsWith('-'));
 
@@ -58,10 +61,13 @@ async function main(argv: string[]): Promise<number> {
         return Exit.ok;
       }
     }
+    // status and agent list load an entry of their own each, not the dispatcher's chunks.
     if (argv[0] === 'status') {
-      // status loads its own one-file bundle, not the dispatcher's chunks (src/status-main.ts).
-      const { dispatchStatus } = await import('./status-main.js');
-      await dispatchStatus(argv.slice(1));
+      await (await import('./status-main.js')).dispatchStatus(argv.slice(1));
+      return Exit.ok;
+    }
+    if (isAgentList(argv)) {
+      await (await import('./agent-list-main.js')).dispatchAgentList(argv.slice(2));
       return Exit.ok;
     }
     const { dispatch } = await import('./main.js');

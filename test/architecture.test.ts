@@ -78,7 +78,7 @@ const RANKS: string[][] = [
   ['core/mcp'],
   ['ui'],
   ['commands'],
-  ['main.ts', 'cli.ts', 'status-main.ts'],
+  ['main.ts', 'cli.ts', 'status-main.ts', 'agent-list-main.ts'],
 ];
 const FOLDERS = RANKS.flat().sort((a, b) => b.length - a.length);
 /** The rank-map entry a file belongs to, or null when the map misses it. */

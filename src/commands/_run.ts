@@ -7,7 +7,7 @@ import { printLine } from '../ui/log.js';
 /**
  * Runs one resolved command (and its subcommands) with citty: help, the
  * argument check, citty's own errors as usage errors. Shared by the
- * dispatcher (src/main.ts) and the status entry (src/status-main.ts), which
+ * dispatcher (src/main.ts) and the entries of status and agent list (src/status-main.ts, src/agent-list-main.ts), which
  * must not load the command table.
  */
 type AnyCommand = CommandDef<any>;
