@@ -73,9 +73,108 @@ export async function fastForwardTo(cwd: string, commit: string, reason: string)
   await git(cwd, ['merge', '--ff-only', '--quiet', commit], { GIT_REFLOG_ACTION: reason });
 }
 
-/** A commit of `tree` with these parents and message, made without touching any worktree; returns its id. */
-export async function commitTree(cwd: string, tree: string, parents: readonly string[], message: string): Promise<string> {
-  return (await git(cwd, ['commit-tree', tree, ...parents.flatMap((parent) => ['-p', parent]), '-m', message])).trim();
+/**
+ * A commit of `tree` with these parents and message, made without touching
+ * any worktree; returns its id. With `date` (git's format) as author and
+ * committer date, the same input makes the same commit.
+ */
+export async function commitTree(cwd: string, tree: string, parents: readonly string[], message: string, date?: string): Promise<string> {
+  const env = date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : undefined;
+  return (await git(cwd, ['commit-tree', tree, ...parents.flatMap((parent) => ['-p', parent]), '-m', message], env)).trim();
+}
+
+/** Stages everything but `pathspec`'s exclusions and commits it verbatim with `date` (git's format) as both dates. */
+export async function commitAll(cwd: string, pathspec: readonly string[], message: string, date: string): Promise<void> {
+  await git(cwd, ['add', '--all', '--', ...pathspec]);
+  await git(cwd, ['commit', '--quiet', '--cleanup=verbatim', '-m', message], { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
+}
+
+/** Makes a branch at a commit (fails when it exists). */
+export async function createBranch(cwd: string, branch: string, commit: string): Promise<void> {
+  await git(cwd, ['branch', '--', branch, commit]);
+}
+
+/** Deletes a branch whatever it holds (-D: merged or saved was decided by the caller); nothing when it is already gone. */
+export async function deleteBranchIfPresent(cwd: string, branch: string): Promise<void> {
+  if ((await gitProbe(cwd, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`])).code !== 0) return;
+  await git(cwd, ['branch', '--quiet', '-D', '--', branch]);
+}
+
+/**
+ * Lays `commit`'s tree over the worktree's files (and removes what it
+ * lacks), then points the index back at HEAD: the files of that commit as
+ * uncommitted changes on the branch.
+ */
+export async function layTreeOver(cwd: string, commit: string): Promise<void> {
+  await git(cwd, ['read-tree', '-u', '--reset', commit]);
+  await git(cwd, ['reset', '--quiet', '--mixed', 'HEAD']);
+}
+
+/** `git submodule update --init --recursive`; the result is the caller's to judge. */
+export function updateSubmodules(cwd: string) {
+  return gitProbe(cwd, ['submodule', '--quiet', 'update', '--init', '--recursive']);
+}
+
+/** Whether `commit` holds `path`. */
+export async function commitHasPath(cwd: string, commit: string, path: string): Promise<boolean> {
+  return (await gitProbe(cwd, ['cat-file', '-e', `${commit}:${path}`])).code === 0;
+}
+
+/** The subjects of the commits in `from..to`, oldest first. */
+export async function subjectsBetween(cwd: string, from: string, to: string): Promise<string[]> {
+  return (await git(cwd, ['log', '--format=%s', '--reverse', `${from}..${to}`, '--'])).split('\n').filter(Boolean);
+}
+
+/** A remote's URL, or null when there is no such remote. */
+export async function remoteUrl(cwd: string, remote: string): Promise<string | null> {
+  const result = await gitProbe(cwd, ['remote', 'get-url', '--', remote]);
+  return result.code === 0 ? result.stdout.trim() : null;
+}
+
+/**
+ * What a repository (a nested one, say) holds that exists nowhere else: its
+ * uncommitted changes (null when git status cannot read it) and the commits
+ * no remote-tracking ref reaches (all of them, when there is no remote).
+ */
+export async function unsavedWork(cwd: string): Promise<{ changes: number | null; localCommits: number | null }> {
+  const [status, local] = await Promise.all([
+    gitProbe(cwd, ['--no-optional-locks', 'status', '--porcelain', '--untracked-files=normal']),
+    gitProbe(cwd, ['rev-list', '--count', '--all', '--not', '--remotes']),
+  ]);
+  return {
+    changes: status.code === 0 ? status.stdout.split('\n').filter(Boolean).length : null,
+    localCommits: local.code === 0 ? Number(local.stdout.trim()) : null,
+  };
+}
+
+/** The commits only `tips` reach (no branch, tag, remote-tracking ref, stash or other ref holds them); [] when git cannot tell. */
+export async function commitsOnlyReachedBy(cwd: string, tips: readonly string[]): Promise<string[]> {
+  const listed = await gitProbe(cwd, ['rev-list', '--stdin', '--not', '--glob=refs/*'], undefined, `${[...new Set(tips)].join('\n')}\n`);
+  return listed.code === 0 ? listed.stdout.split('\n').filter(Boolean) : [];
+}
+
+/** Of `commits`, the ones no other of them reaches (`git merge-base --independent`); all of them when git cannot tell. */
+export async function independentCommits(cwd: string, commits: readonly string[]): Promise<string[]> {
+  if (commits.length < 2) return [...commits];
+  const result = await gitProbe(cwd, ['merge-base', '--independent', ...commits]);
+  return result.code === 0 ? result.stdout.split('\n').filter(Boolean) : [...commits];
+}
+
+/** The commits a worktree's own HEAD reflog names, newest first ([] when it has none). */
+export async function headReflog(cwd: string): Promise<string[]> {
+  const result = await gitProbe(cwd, ['reflog', 'show', '--format=%H', 'HEAD', '--']);
+  return result.stdout.split('\n').filter(Boolean);
+}
+
+/** `git status --porcelain=v1 -z` of every file, untracked and ignored ones included; null when git cannot read the worktree. */
+export async function fullStatusZ(cwd: string): Promise<string | null> {
+  const result = await gitProbe(cwd, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=matching']);
+  return result.code === 0 ? result.stdout : null;
+}
+
+/** The index's entries, `git ls-files -z --stage` ("<mode> <object> <stage>\t<path>" records). */
+export async function indexEntriesZ(cwd: string): Promise<string> {
+  return (await gitProbe(cwd, ['ls-files', '-z', '--stage'])).stdout;
 }
 
 /** `git rebase onto` without an editor; the result is the caller's to judge (a conflict is not thrown). */

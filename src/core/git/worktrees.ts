@@ -63,6 +63,20 @@ export async function discardNewWorktree(mainPath: string, path: string): Promis
   await gitProbe(mainPath, ['worktree', 'prune']);
 }
 
+/**
+ * `git worktree remove`; `force` 1 also removes changes and untracked files
+ * (and what git never removes without it: nested repositories), 2 also a
+ * locked worktree. Fails as git does.
+ */
+export async function removeWorktree(mainPath: string, path: string, force: 0 | 1 | 2 = 0): Promise<void> {
+  await git(mainPath, ['worktree', 'remove', ...Array<string>(force).fill('--force'), '--', path]);
+}
+
+/** `git worktree prune`: forgets worktrees whose folder is gone. */
+export async function pruneWorktrees(mainPath: string): Promise<void> {
+  await git(mainPath, ['worktree', 'prune']);
+}
+
 /** `git branch -D`: for branches pwt just made and is taking back. Never fails. */
 export async function discardNewBranch(mainPath: string, branch: string): Promise<void> {
   await gitProbe(mainPath, ['branch', '-D', '--', branch]);

@@ -1,5 +1,5 @@
 import type { Check } from '../infra/check.js';
-import { gitProbe } from '../git/git.js';
+import { remoteUrl as remoteUrlOf } from '../git/operations.js';
 import { packageVersion } from '../infra/package-root.js';
 import { hostTimeoutMs, shPath, shQuote, sshRun } from '../ssh/ssh.js';
 import type { Host } from './store.js';
@@ -34,7 +34,7 @@ const sameRepo = (a: string, b: string) => {
 export async function hostChecks(host: Host, local: { cwd: string; remote: string }): Promise<Check[]> {
   const [result, localUrl] = await Promise.all([
     sshRun(host, probeScript(host, local.remote), { timeoutMs: hostTimeoutMs() + 5_000 }),
-    gitProbe(local.cwd, ['remote', 'get-url', local.remote]).then((probe) => (probe.code === 0 ? probe.stdout.trim() : null)),
+    remoteUrlOf(local.cwd, local.remote),
   ]);
   if (result.timedOut || result.code === 255) {
     const why = result.timedOut ? 'no answer in time' : result.stderr.trim().split('\n').at(-1) || 'ssh could not connect';

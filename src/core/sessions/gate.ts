@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { conflictError, preconditionError } from '../infra/errors.js';
 import { isAlive } from '../infra/processes.js';
-import { git, gitProbe, resolveCommit } from '../git/git.js';
+import { resolveCommit } from '../git/git.js';
 import { advanceBase, isAncestor, mergeTree } from './remove/merge.js';
-import { treeOf } from '../git/operations.js';
+import { commitTree, treeOf } from '../git/operations.js';
+import { addWorktree, discardNewWorktree } from '../git/worktrees.js';
 import { copyEnvFiles, copyIgnored } from './copy.js';
 
 /**
@@ -48,12 +49,6 @@ export interface LandingInput {
 /** A git date for `buildLanding`: now, to the second. */
 export const gitDateNow = () => `${Math.floor(Date.now() / 1000)} +0000`;
 
-/** Writes a commit object (no ref moves) with pinned dates. */
-export async function commitTree(cwd: string, tree: string, parents: string[], message: string, date: string): Promise<string> {
-  const args = ['commit-tree', tree, ...parents.flatMap((parent) => ['-p', parent]), '-m', message];
-  return (await git(cwd, args, { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date })).trim();
-}
-
 /**
  * The commit the base would move to. Trees, not only ancestry, decide
  * "already merged": a branch whose changes reached the base through a squash
@@ -93,7 +88,7 @@ export async function inLandingWorktree<T>(
   mkdirSync(dir, { recursive: true });
   await sweepLandingWorktrees(where.mainPath, where.sessionsDir);
   const path = join(dir, `${process.pid}-${randomBytes(3).toString('hex')}`);
-  const added = await gitProbe(where.mainPath, ['worktree', 'add', '--quiet', '--detach', '--', path, commit]);
+  const added = await addWorktree(where.mainPath, path, { detach: commit });
   if (added.code !== 0)
     throw preconditionError(
       `Could not check out ${commit.slice(0, 10)} in a temporary worktree (${path}): ${added.stderr.trim()}`,
@@ -106,8 +101,7 @@ export async function inLandingWorktree<T>(
     }
     return await work(path);
   } finally {
-    await gitProbe(where.mainPath, ['worktree', 'remove', '--force', '--force', '--', path]);
-    await gitProbe(where.mainPath, ['worktree', 'prune']);
+    await discardNewWorktree(where.mainPath, path);
   }
 }
 
@@ -115,14 +109,11 @@ export async function inLandingWorktree<T>(
 export async function sweepLandingWorktrees(mainPath: string, sessionsDir: string): Promise<void> {
   const dir = landingDir(sessionsDir);
   if (!existsSync(dir)) return;
-  let swept = false;
   for (const name of readdirSync(dir)) {
     const pid = Number(name.split('-')[0]);
     if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) continue;
-    await gitProbe(mainPath, ['worktree', 'remove', '--force', '--force', '--', join(dir, name)]);
-    swept = true;
+    await discardNewWorktree(mainPath, join(dir, name));
   }
-  if (swept) await gitProbe(mainPath, ['worktree', 'prune']);
 }
 
 export interface BaseMove {

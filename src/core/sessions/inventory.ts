@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { gitProbe } from '../git/git.js';
+import { refExists, resolveCommit } from '../git/git.js';
+import { commitsOnlyReachedBy, fullStatusZ, headReflog, independentCommits, indexEntriesZ, unsavedWork } from '../git/operations.js';
 import { isInside, realPath } from '../git/repo.js';
 import type { WorktreeEntry } from '../git/worktrees.js';
 
@@ -336,50 +337,40 @@ const sameFile = (a: string, b: string): boolean => {
 
 /** What a nested repository or initialised submodule holds that exists nowhere else. */
 async function unsavedIn(repo: string): Promise<string | null> {
-  const [status, local] = await Promise.all([
-    gitProbe(repo, ['--no-optional-locks', 'status', '--porcelain', '--untracked-files=normal']),
-    // Commits no remote-tracking ref reaches (all of them, when there is no remote).
-    gitProbe(repo, ['rev-list', '--count', '--all', '--not', '--remotes']),
-  ]);
+  const { changes, localCommits } = await unsavedWork(repo);
   const problems: string[] = [];
-  const changes = status.stdout.split('\n').filter(Boolean).length;
-  if (status.code !== 0) problems.push('unreadable by git status');
+  if (changes === null) problems.push('unreadable by git status');
   else if (changes) problems.push(`${changes} uncommitted change(s)`);
-  const commits = Number(local.stdout.trim());
-  if (local.code === 0 && commits > 0) problems.push(`${commits} commit(s) on no remote`);
+  if (localCommits) problems.push(`${localCommits} commit(s) on no remote`);
   return problems.length ? problems.join(', ') : null;
 }
 
 /** Commits that only `tips` reach: no branch, tag, remote-tracking ref, stash or archive holds them. */
 async function onlyReachedBy(cwd: string, tips: string[]): Promise<{ commits: string[]; tips: string[] }> {
   if (tips.length === 0) return { commits: [], tips: [] };
-  const listed = await gitProbe(cwd, ['rev-list', '--stdin', '--not', '--glob=refs/*'], undefined, `${[...new Set(tips)].join('\n')}\n`);
-  const commits = listed.code === 0 ? listed.stdout.split('\n').filter(Boolean) : [];
+  const commits = await commitsOnlyReachedBy(cwd, tips);
   if (commits.length === 0) return { commits, tips: [] };
   const unreachable = new Set(commits);
-  const candidates = [...new Set(tips.filter((tip) => unreachable.has(tip)))];
-  const independent = candidates.length > 1 ? await gitProbe(cwd, ['merge-base', '--independent', ...candidates]) : null;
-  return { commits, tips: independent?.code === 0 ? independent.stdout.split('\n').filter(Boolean) : candidates };
+  return { commits, tips: await independentCommits(cwd, [...new Set(tips.filter((tip) => unreachable.has(tip)))]) };
 }
 
 /** The full inventory of a live worktree (a few git calls; run before a destructive plan, not in status). */
 export async function takeInventory(input: { mainPath: string; path: string; recordedBranch: string; entry: WorktreeEntry | undefined }): Promise<Inventory> {
   const { mainPath, path, recordedBranch, entry } = input;
-  const [recorded, headOut, reflog, status, staged] = await Promise.all([
-    gitProbe(mainPath, ['rev-parse', '--verify', '--quiet', `refs/heads/${recordedBranch}`]),
-    gitProbe(path, ['rev-parse', '--verify', '--quiet', 'HEAD']),
+  const [recorded, head, reflog, status, staged] = await Promise.all([
+    refExists(mainPath, `refs/heads/${recordedBranch}`),
+    resolveCommit(path, 'HEAD'),
     // This worktree's own HEAD reflog: commits it made and then left (reset, amend, checkout).
-    gitProbe(path, ['reflog', 'show', '--format=%H', 'HEAD', '--']),
-    gitProbe(path, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=matching']),
-    gitProbe(path, ['ls-files', '-z', '--stage']),
+    headReflog(path),
+    fullStatusZ(path),
+    indexEntriesZ(path),
   ]);
-  const head = headOut.code === 0 ? headOut.stdout.trim() : null;
   const headBranch = entry?.branch ?? null;
-  const reached = await onlyReachedBy(mainPath, [...(head ? [head] : []), ...reflog.stdout.split('\n').filter(Boolean)]);
+  const reached = await onlyReachedBy(mainPath, [...(head ? [head] : []), ...reflog]);
 
   const nestedPaths = new Map<string, NestedRepo['kind']>();
   const ignoredDiffering: string[] = [];
-  for (const [code, file] of porcelainEntries(status.stdout)) {
+  for (const [code, file] of porcelainEntries(status ?? '')) {
     if (file.endsWith('/')) {
       // git stops at a folder holding its own repository and lists it as "dir/".
       if ((code === '??' || code === '!!') && existsSync(join(path, file, '.git'))) nestedPaths.set(file.slice(0, -1), 'repo');
@@ -387,7 +378,7 @@ export async function takeInventory(input: { mainPath: string; path: string; rec
     }
     if (code === '!!' && !sameFile(join(path, file), join(mainPath, file))) ignoredDiffering.push(file);
   }
-  for (const record of staged.stdout.split('\0')) {
+  for (const record of staged.split('\0')) {
     // "<mode> <object> <stage>\t<path>"; mode 160000 is a gitlink (a submodule, or a repository added as one).
     if (!record.startsWith('160000 ')) continue;
     const file = record.slice(record.indexOf('\t') + 1);
@@ -400,7 +391,7 @@ export async function takeInventory(input: { mainPath: string; path: string; rec
     head,
     headBranch,
     recordedBranch,
-    recordedIsBranch: recorded.code === 0,
+    recordedIsBranch: recorded,
     operation: operationInProgress(path),
     locked: entry?.locked ? (lockReason(path) ?? '') : null,
     unreachable: reached.commits,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { changedPaths, gitProbe, refExists } from '../../git/git.js';
+import { changedPaths, refExists } from '../../git/git.js';
+import { commitHasPath } from '../../git/operations.js';
 import { ownCommits, resolveBase } from './base.js';
 import { findSession } from '../../manifest/manifest.js';
 import { readManifest } from '../../manifest/store.js';
@@ -54,7 +55,7 @@ export async function gatherCreateFacts(project: Project, opts: { name: string; 
   // A worktree and branch of that name that the manifest lacks: a create killed before it registered.
   const interrupted = branchTaken && pathTaken && existsSync(join(path, '.git')) && !findSession(manifest, opts.name);
   const branchOwnCommits = branchTaken && !interrupted ? await ownCommits(repo.mainPath, branch) : 0;
-  const submodules = baseCommit !== null && (await gitProbe(repo.mainPath, ['cat-file', '-e', `${baseCommit}:.gitmodules`])).code === 0;
+  const submodules = baseCommit !== null && (await commitHasPath(repo.mainPath, baseCommit, '.gitmodules'));
   return {
     name: opts.name,
     mainPath: repo.mainPath,

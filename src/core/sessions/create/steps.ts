@@ -5,7 +5,8 @@ import { preconditionError } from '../../infra/errors.js';
 import { messages } from '../../infra/messages.js';
 import { notes } from '../../infra/notes.js';
 import { withLock } from '../../infra/lock.js';
-import { gitProbe, refExists } from '../../git/git.js';
+import { refExists } from '../../git/git.js';
+import { updateSubmodules } from '../../git/operations.js';
 import { addWorktree, discardNewBranch, discardNewWorktree } from '../../git/worktrees.js';
 import { findSession } from '../../manifest/manifest.js';
 import { updateManifest } from '../../manifest/store.js';
@@ -48,7 +49,7 @@ export const createRunners: Runners<CreateOp, Project> = {
     title: () => 'git submodule update --init --recursive',
     slow: true,
     run: async (op) => {
-      const result = await gitProbe(op.path, ['submodule', '--quiet', 'update', '--init', '--recursive']);
+      const result = await updateSubmodules(op.path);
       if (result.code !== 0)
         notes.warn(
           `Could not initialise the submodules of ${op.path}: ${result.stderr.trim().split('\n').pop() ?? ''} ` +

@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
 import { findArtifacts, worktreeTree } from '../archive.js';
-import { aheadBehind, changedPaths, currentBranch, git, resolveCommit, refExists } from '../../git/git.js';
+import { aheadBehind, changedPaths, currentBranch, resolveCommit, refExists } from '../../git/git.js';
 import { findSession, sessionPath, type SessionRecord } from '../../manifest/manifest.js';
 import type { Project } from '../../project/project.js';
 import { isInside, realPath } from '../../git/repo.js';
-import { remoteExists, sharedCommitsNotOn } from '../../git/operations.js';
+import { commitTree, remoteExists, sharedCommitsNotOn, subjectsBetween } from '../../git/operations.js';
 import { takeSnapshot } from '../status.js';
 import { utcStamp } from '../../infra/time.js';
 import type { WorktreeEntry } from '../../git/worktrees.js';
 import { messages } from '../../infra/messages.js';
 import { takeInventory, type Inventory } from '../inventory.js';
 import { agentProcessFilter, runningAgents, type RunningAgent } from '../../agents/runtime/session-end.js';
-import { buildLanding, commitTree, gitDateNow, type Landing } from '../gate.js';
+import { buildLanding, gitDateNow, type Landing } from '../gate.js';
 import { planMerge } from './merge.js';
 import { configuredEvents } from '../../project/hooks/run.js';
 import type { HookEvent } from '../../project/config.js';
@@ -162,7 +162,7 @@ export const mergeMessage = (facts: RemoveFacts, into: string) => {
 /** The squash commit's default message: the session's name and goals and the squashed commits' subjects. */
 async function squashMessage(facts: RemoveFacts, baseTip: string, tip: string, into: string): Promise<string> {
   const { session } = facts;
-  const subjects = (await git(facts.project.repo.mainPath, ['log', '--format=%s', '--reverse', `${baseTip}..${tip}`, '--'])).split('\n').filter(Boolean);
+  const subjects = await subjectsBetween(facts.project.repo.mainPath, baseTip, tip);
   const goals = session.goals.map((goal) => `- ${goal}`).join('\n');
   const listed = subjects
     .slice(0, 30)

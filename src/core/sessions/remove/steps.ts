@@ -2,14 +2,15 @@ import { existsSync } from 'node:fs';
 import { addPathspec, archiveNested, copyArtifacts, writeArchive } from '../archive.js';
 import { preconditionError } from '../../infra/errors.js';
 import { createPullRequest } from '../../gh/gh.js';
-import { git, gitProbe, pushBranch, resolveCommit } from '../../git/git.js';
+import { pushBranch, resolveCommit } from '../../git/git.js';
+import { commitAll, deleteBranchIfPresent } from '../../git/operations.js';
 import { readManifest, updateManifest } from '../../manifest/store.js';
 import { findSession, rememberEnded, type SessionRecord } from '../../manifest/manifest.js';
 import type { Project } from '../../project/project.js';
 import { HookFailed, runHooks, type HookProgress, type HookTarget } from '../../project/hooks/run.js';
 import type { Runners } from '../../workflow/execute.js';
 import { realPath } from '../../git/repo.js';
-import { listWorktrees } from '../../git/worktrees.js';
+import { listWorktrees, pruneWorktrees, removeWorktree } from '../../git/worktrees.js';
 import { inLandingWorktree, moveBase } from '../gate.js';
 import { isAncestor } from './merge.js';
 import type { RemoveOp } from './plan.js';
@@ -90,9 +91,8 @@ export const removeRunners: Runners<RemoveOp, EndingContext> = {
   commit: {
     title: (op) => `commit ${op.files} uncommitted change(s) on ${op.branch}`,
     run: async (op) => {
-      await git(op.path, ['add', '--all', '--', ...addPathspec(op.exclude)]);
       // Verbatim and with the planned dates: the same commit the facts built and the gates tested.
-      await git(op.path, ['commit', '--quiet', '--cleanup=verbatim', '-m', op.message], { GIT_AUTHOR_DATE: op.date, GIT_COMMITTER_DATE: op.date });
+      await commitAll(op.path, addPathspec(op.exclude), op.message, op.date);
       if (!op.expect) return;
       const made = await resolveCommit(op.path, 'HEAD');
       if (made !== op.expect) {
@@ -188,21 +188,16 @@ export const removeRunners: Runners<RemoveOp, EndingContext> = {
    */
   'remove-worktree': {
     title: (op) => `git worktree remove ${op.force ? '--force '.repeat(op.force) : ''}${op.shown}${op.branch ? ` (branch ${op.branch} kept)` : ''}`,
-    run: async (op, { project }) =>
-      void (await git(project.repo.mainPath, ['worktree', 'remove', ...Array<string>(op.force ?? 0).fill('--force'), '--', op.path])),
+    run: async (op, { project }) => removeWorktree(project.repo.mainPath, op.path, op.force ?? 0),
   },
   'prune-worktrees': {
     title: (op) => (op.shown ? `the worktree ${op.shown} is already gone: git worktree prune` : 'git worktree prune'),
-    run: async (_op, { project }) => void (await git(project.repo.mainPath, ['worktree', 'prune'])),
+    run: async (_op, { project }) => pruneWorktrees(project.repo.mainPath),
   },
   'delete-branch': {
     title: (op) => `delete branch ${op.branch}${op.merged ? ` (merged into ${op.into ?? 'its base'})` : ''}`,
     // -D: git's own -d knows nothing of squash merges; merged or archived was decided by the plan.
-    run: async (op, { project }) => {
-      const mainPath = project.repo.mainPath;
-      if ((await gitProbe(mainPath, ['show-ref', '--verify', '--quiet', `refs/heads/${op.branch}`])).code !== 0) return;
-      await git(mainPath, ['branch', '--quiet', '-D', '--', op.branch]);
-    },
+    run: async (op, { project }) => deleteBranchIfPresent(project.repo.mainPath, op.branch),
   },
   /** The manifest entry leaves last, and only once the worktree is really gone. */
   unregister: {

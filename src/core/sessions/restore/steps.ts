@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { preconditionError } from '../../infra/errors.js';
 import { messages } from '../../infra/messages.js';
-import { git, gitProbe } from '../../git/git.js';
+import { createBranch, layTreeOver } from '../../git/operations.js';
+import { addWorktree, discardNewBranch, discardNewWorktree } from '../../git/worktrees.js';
 import { findSession } from '../../manifest/manifest.js';
 import { updateManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
@@ -14,32 +15,26 @@ import type { RestoreOp } from './plan.js';
 export const restoreRunners: Runners<RestoreOp, Project> = {
   'create-branch': {
     title: (op) => `create branch ${op.branch} at ${op.commit.slice(0, 10)}`,
-    run: async (op, project) => void (await git(project.repo.mainPath, ['branch', '--', op.branch, op.commit])),
-    undo: async (op, project) => void (await gitProbe(project.repo.mainPath, ['branch', '-D', '--', op.branch])),
+    run: async (op, project) => createBranch(project.repo.mainPath, op.branch, op.commit),
+    undo: async (op, project) => discardNewBranch(project.repo.mainPath, op.branch),
   },
   'add-worktree': {
     title: (op) => `git worktree add ${op.path} ${op.branch}`,
     run: async (op, project) => {
       mkdirSync(project.sessionsDir, { recursive: true });
-      const added = await gitProbe(project.repo.mainPath, ['worktree', 'add', '--quiet', '--', op.path, op.branch], { [CREATING_ENV]: '1' });
+      const added = await addWorktree(project.repo.mainPath, op.path, { existing: op.branch }, { [CREATING_ENV]: '1' });
       if (added.code !== 0)
         throw preconditionError(
           `git worktree add failed: ${added.stderr.trim().split('\n').pop() ?? `exit ${added.code}`}`,
           'Nothing was left behind; fix what git says and run pwt restore again.',
         );
     },
-    undo: async (op, project) => {
-      await gitProbe(project.repo.mainPath, ['worktree', 'remove', '--force', '--force', '--', op.path]);
-      await gitProbe(project.repo.mainPath, ['worktree', 'prune']);
-    },
+    undo: async (op, project) => discardNewWorktree(project.repo.mainPath, op.path),
   },
   'restore-uncommitted': {
     title: () => 'put back the uncommitted and untracked files',
     run: async (op) => {
-      // read-tree -u --reset lays the archived tree over the files (and removes
-      // what was deleted); reset --mixed then points the index back at HEAD.
-      await git(op.path, ['read-tree', '-u', '--reset', op.commit]);
-      await git(op.path, ['reset', '--quiet', '--mixed', 'HEAD']);
+      await layTreeOver(op.path, op.commit);
     },
   },
   'copy-env': {
