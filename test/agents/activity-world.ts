@@ -46,14 +46,20 @@ export async function registerSession(world: AgentWorld, name: string, goals = [
 export async function startRealAgent(world: AgentWorld, name: string, provider: Provider, argv: string[], env: NodeJS.ProcessEnv): Promise<RunningAgent> {
   const project = await registerSession(world, name);
   const agentId = `${name}-${provider}`;
-  const launch = activityLaunch(provider, agentsDir(project.sessionsDir), agentId);
+  const launch = activityLaunch(provider, agentsDir(project.sessionsDir), agentId, env);
   for (const file of launch.files) {
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, file.content);
   }
   const [cmd, ...args] = argv;
   // tmux gives a new pane the PATH of the tmux client that asked for it, not the -e one: set it in the command.
-  const full = ['env', `PATH=${env.PATH ?? ''}`, cmd as string, ...withActivityArgs(args, launch)];
+  const full = [
+    'env',
+    `PATH=${env.PATH ?? ''}`,
+    ...Object.entries(launch.env).map(([key, value]) => `${key}=${value}`),
+    cmd as string,
+    ...withActivityArgs(args, launch),
+  ];
   const made = await newAgentWindow({
     tmuxSession: `app/${name}`,
     main: world.project.main,

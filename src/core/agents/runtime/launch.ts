@@ -26,7 +26,7 @@ export async function launchInTmux(
   opts: { session: string; agentId: string; provider: Provider; cwd: string; spec: CommandSpec; prompt?: string; env: NodeJS.ProcessEnv },
 ): Promise<Launched> {
   // The vendor's own event hooks report to `pwt _agent-event` for this launch only (docs/activity.md).
-  const activity = activityLaunch(opts.provider, agentsDir(project.sessionsDir), opts.agentId);
+  const activity = activityLaunch(opts.provider, agentsDir(project.sessionsDir), opts.agentId, { ...opts.env, ...opts.spec.env });
   // A new process: what the previous one's hooks and screen said no longer holds.
   for (const stale of [hookFile(agentsDir(project.sessionsDir), opts.agentId), screenFile(agentsDir(project.sessionsDir), opts.agentId)])
     rmSync(stale, { force: true });
@@ -58,7 +58,7 @@ export async function launchInTmux(
     windowName: opts.provider,
     cwd: opts.cwd,
     argv,
-    env: { ...opts.env, ...opts.spec.env },
+    env: { ...opts.env, ...opts.spec.env, ...activity.env },
     promptFile,
   });
   return {

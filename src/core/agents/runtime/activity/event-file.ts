@@ -14,7 +14,8 @@ import type { Activity, HookState } from './types.js';
 /**
  * Vendor event -> activity. claude: its hook names (Notification is split by
  * its matcher into the two kinds pwt asks for); codex: the `type` of the JSON
- * its `notify` program receives. Unknown events are ignored.
+ * its `notify` program receives; opencode: what pwt's plugin makes of its bus
+ * events. Unknown events are ignored.
  */
 const EVENTS: Record<string, Activity> = {
   SessionStart: 'idle',
@@ -28,6 +29,10 @@ const EVENTS: Record<string, Activity> = {
   Stop: 'idle',
   StopFailure: 'idle',
   'agent-turn-complete': 'idle',
+  'opencode:busy': 'working',
+  'opencode:asked': 'waiting',
+  'opencode:replied': 'working',
+  'opencode:idle': 'idle',
 };
 
 export const hookFile = (agentsDir: string, agentId: string): string => join(agentsDir, `${agentId}.hook.json`);

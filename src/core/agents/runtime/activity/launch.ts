@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../../../infra/package-root.js';
 import type { Provider } from '../../vendors/types.js';
 
@@ -13,17 +14,26 @@ import type { Provider } from '../../vendors/types.js';
  *   ignored by some 2.1 releases).
  * - codex: `-c notify=[...]`, a one-launch config override; codex runs that
  *   program with a JSON argument at the end of each turn.
- * - others: nothing (pi, gemini, copilot, opencode, cursor): the screen and
- *   the process decide.
+ * - opencode: a plugin file of pwt's own, added through
+ *   `OPENCODE_CONFIG_CONTENT` (opencode merges that config over the user's
+ *   for this process; the user's own value is kept, the plugin appended to
+ *   its `plugin` list). The plugin forwards opencode's bus events (session
+ *   busy/idle, permission and question asked/replied).
+ * - others: nothing (pi, gemini, copilot, cursor): the screen and the
+ *   process decide.
  */
 export interface ActivityLaunch {
   args: string[];
   /** Files to write before the launch (absolute path -> content). */
   files: { path: string; content: string }[];
+  /** Environment to add to the launch. */
+  env: Record<string, string>;
 }
 
 /** Where pwt's per-launch hook settings go (beside the per-agent records). */
 export const hookSettingsFile = (agentsDir: string, agentId: string): string => join(agentsDir, `${agentId}.claude-settings.json`);
+/** pwt's opencode plugin for one launch. */
+export const opencodePluginFile = (agentsDir: string, agentId: string): string => join(agentsDir, `${agentId}.opencode-plugin.js`);
 
 /** The argv that runs `pwt _agent-event <agents dir> <agent id> <event>` with this very pwt. */
 export function eventCommand(agentsDir: string, agentId: string, event: string): string[] {
@@ -59,16 +69,54 @@ export function claudeHookSettings(agentsDir: string, agentId: string): Record<s
 /** A TOML array of strings (JSON strings are valid TOML basic strings). */
 const tomlArray = (items: string[]): string => `[${items.map((item) => JSON.stringify(item)).join(',')}]`;
 
-export function activityLaunch(provider: Provider, agentsDir: string, agentId: string): ActivityLaunch {
+/**
+ * The plugin opencode loads for one launch: it imports pwt's own plugin
+ * (`hooks/opencode-activity.js` in pwt's package, which forwards the events)
+ * with the command that records them for this agent.
+ */
+export function opencodePlugin(agentsDir: string, agentId: string): string {
+  const argv = eventCommand(agentsDir, agentId, '').slice(0, -1);
+  const shared = pathToFileURL(join(packageRoot(), 'hooks', 'opencode-activity.js')).href;
+  return [
+    "// Written by pwt for one launch of opencode: reports the agent's activity to pwt (see pwt's docs/activity.md).",
+    `import { pwtActivity } from ${JSON.stringify(shared)};`,
+    `export const PwtActivity = pwtActivity(${JSON.stringify(argv)});`,
+    '',
+  ].join('\n');
+}
+
+/** The user's OPENCODE_CONFIG_CONTENT with pwt's plugin appended, or null when it is not a JSON object pwt can add to. */
+function withOpencodePlugin(current: string | undefined, plugin: string): string | null {
+  let config: Record<string, unknown> = {};
+  if (current !== undefined && current.trim() !== '') {
+    try {
+      config = JSON.parse(current) as Record<string, unknown>;
+    } catch {
+      return null;
+    }
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) return null;
+  }
+  const plugins = Array.isArray(config.plugin) ? config.plugin : [];
+  return JSON.stringify({ ...config, plugin: [...plugins, plugin] });
+}
+
+export function activityLaunch(provider: Provider, agentsDir: string, agentId: string, env: NodeJS.ProcessEnv = {}): ActivityLaunch {
   switch (provider) {
     case 'claude': {
       const path = hookSettingsFile(agentsDir, agentId);
-      return { args: ['--settings', path], files: [{ path, content: `${JSON.stringify(claudeHookSettings(agentsDir, agentId), null, 2)}\n` }] };
+      return { args: ['--settings', path], files: [{ path, content: `${JSON.stringify(claudeHookSettings(agentsDir, agentId), null, 2)}\n` }], env: {} };
     }
     case 'codex':
-      return { args: ['-c', `notify=${tomlArray(eventCommand(agentsDir, agentId, 'codex-notify'))}`], files: [] };
+      return { args: ['-c', `notify=${tomlArray(eventCommand(agentsDir, agentId, 'codex-notify'))}`], files: [], env: {} };
+    case 'opencode': {
+      const path = opencodePluginFile(agentsDir, agentId);
+      const content = withOpencodePlugin(env.OPENCODE_CONFIG_CONTENT, pathToFileURL(path).href);
+      // A config text pwt cannot add to is left as the user wrote it: the screen decides then.
+      if (content === null) return { args: [], files: [], env: {} };
+      return { args: [], files: [{ path, content: opencodePlugin(agentsDir, agentId) }], env: { OPENCODE_CONFIG_CONTENT: content } };
+    }
     default:
-      return { args: [], files: [] };
+      return { args: [], files: [], env: {} };
   }
 }
 

@@ -40,6 +40,17 @@ const PATTERNS: Partial<Record<Provider, Patterns>> = {
     waiting: [/Do you want to (run|allow|proceed)/, /^[\s│]*❯\s*1\.\s*Yes/m, /enter to select · esc to cancel/],
     working: [],
   },
+  opencode: {
+    // "△ Permission required", "# Shell command", "$ <command>", then "Allow once   Allow always   Reject". Its busy line is not used.
+    waiting: [/△ Permission required/, /Allow once\s+Allow always\s+Reject/],
+    working: [],
+  },
+  cursor: {
+    // Not measured (cursor-agent is not on npm): hand-written from third-party reports, "Run this command?" then
+    // "→ Run (once) (y)" ... "Skip (esc or n)". test/fixtures/activity/cursor-4-permission.txt is hand-written too.
+    waiting: [/Run this command\?/, /Run \(once\) \(y\)/, /Skip \(esc or n\)/],
+    working: [],
+  },
   pi: {
     // pi runs tools without asking: it has no permission prompt.
     waiting: [],
@@ -56,7 +67,7 @@ export function hasScreenPatterns(provider: Provider): boolean {
   return (PATTERNS[provider]?.working.length ?? 0) > 0;
 }
 
-/** Whether pwt knows how the vendor's questions look on screen (opencode and pi run tools without asking; cursor is not measured). */
+/** Whether pwt knows how the vendor's questions look on screen (pi runs tools without asking). */
 export function knowsQuestions(provider: Provider): boolean {
   return (PATTERNS[provider]?.waiting.length ?? 0) > 0;
 }
@@ -82,7 +93,7 @@ export function questionOf(provider: Provider, text: string): string | null {
   if (!patterns || classifyScreen(provider, text) !== 'waiting') return null;
   const lines = tailOf(text)
     .split('\n')
-    .map((line) => line.replace(/[│╭╮╰╯─]/g, '').trim());
+    .map((line) => line.replace(/[│┃╭╮╰╯─┌┐└┘]/g, '').trim());
   const first = patterns.waiting[0] as RegExp;
   const index = lines.findIndex((line) => first.test(line));
   if (index < 0) return null;

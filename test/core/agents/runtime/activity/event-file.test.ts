@@ -27,6 +27,17 @@ describe('hook events into the per-agent hook file', () => {
     expect(readdirSync(dir)).toEqual(['a1.hook.json']);
   });
 
+  it("opencode (what pwt's plugin makes of its bus events): busy works, a permission asked waits, its reply works again, idle ends the turn", () => {
+    const dir = tempDir();
+    expect(recordEvent(dir, 'o1', 'opencode:busy', undefined, 1000)).toBe(true);
+    expect(recordEvent(dir, 'o1', 'opencode:asked', undefined, 2000)).toBe(true);
+    expect(readHookState(hookFile(dir, 'o1'))).toEqual({ event: 'opencode:asked', activity: 'waiting', at: 2000, since: 2000 });
+    expect(recordEvent(dir, 'o1', 'opencode:replied', undefined, 3000)).toBe(true);
+    expect(readHookState(hookFile(dir, 'o1'))).toMatchObject({ activity: 'working', since: 3000 });
+    expect(recordEvent(dir, 'o1', 'opencode:idle', undefined, 4000)).toBe(true);
+    expect(readHookState(hookFile(dir, 'o1'))).toMatchObject({ activity: 'idle', since: 4000 });
+  });
+
   it('ignores unknown events and bad agent ids', () => {
     const dir = tempDir();
     expect(recordEvent(dir, 'a1', 'SomethingNew')).toBe(false);
