@@ -44,7 +44,8 @@ export default defineCommand({
       paint(agent.status) + (agent.queuePlace ? ` (${agent.queuePlace})` : '') + (agent.checked || agent.status === 'unknown' ? '' : ' (unchecked)');
     const doing = (agent: (typeof agents)[number]) =>
       agent.activity
-        ? `${agent.activity === 'waiting' ? color.yellow('waiting') : agent.activity} (${agent.activitySource}, ${age(agent.activitySince!)})`
+        ? `${agent.activity === 'waiting' || agent.activity === 'limited' ? color.yellow(agent.activity) : agent.activity} (${agent.activitySource}, ${age(agent.activitySince!)})` +
+          (agent.limitedUntil ? ` until ${new Date(agent.limitedUntil).toTimeString().slice(0, 5)}` : '')
         : '-';
     const rows = agents.map((agent) => [
       agent.id,

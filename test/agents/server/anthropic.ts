@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson, startSse, type Protocol, type ProtocolContext, type RecordedRequest } from './index.js';
-import { decide, type Conversation, type Reply, type Turn } from './script.js';
+import { decide, limitOf, type Conversation, type Reply, type Turn } from './script.js';
 
 /**
  * Anthropic Messages API as claude-code uses it: `POST /v1/messages?beta=true`
@@ -67,6 +67,32 @@ function stream(res: ServerResponse, model: string, blocks: Block[], stopReason:
   sse.end();
 }
 
+/**
+ * A subscription's usage limit as the Anthropic API answers it: 429, a
+ * `rate_limit_error`, the unified rate-limit headers saying `rejected` with
+ * the reset as epoch seconds (claude code words its message from these), and
+ * `retry-after`.
+ */
+function sendLimit(res: ServerResponse, resetsAt: number): void {
+  const reset = Math.ceil(resetsAt / 1000);
+  res.writeHead(429, {
+    'content-type': 'application/json',
+    'retry-after': String(Math.max(1, Math.ceil((resetsAt - Date.now()) / 1000))),
+    'anthropic-ratelimit-unified-status': 'rejected',
+    'anthropic-ratelimit-unified-reset': String(reset),
+    'anthropic-ratelimit-unified-representative-claim': 'five_hour',
+    'anthropic-ratelimit-unified-5h-status': 'rejected',
+    'anthropic-ratelimit-unified-5h-reset': String(reset),
+    'x-should-retry': 'false',
+  });
+  res.end(
+    JSON.stringify({
+      type: 'error',
+      error: { type: 'rate_limit_error', message: "This request would exceed your account's rate limit. Please try again later." },
+    }),
+  );
+}
+
 const anthropic: Protocol = {
   name: 'anthropic',
   matches: (method, path) => method === 'POST' && /^\/v1\/messages(\/count_tokens)?$/.test(path),
@@ -76,7 +102,14 @@ const anthropic: Protocol = {
       return;
     }
     const body = request.body ?? {};
-    const reply = decide(toConversation(body));
+    const conversation = toConversation(body);
+    const limit = limitOf(conversation, ctx.limits);
+    if (limit) {
+      request.reply = limit;
+      sendLimit(res, limit.resetsAt);
+      return;
+    }
+    const reply = decide(conversation);
     request.reply = reply;
     const blocks = contentBlocks(reply, ctx);
     const stopReason = reply.kind === 'tool' ? 'tool_use' : 'end_turn';

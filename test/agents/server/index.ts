@@ -6,7 +6,7 @@ import anthropic from './anthropic.js';
 import openaiResponses from './openai-responses.js';
 import chatCompletions from './chat-completions.js';
 import gemini from './gemini.js';
-import type { Reply } from './script.js';
+import type { LimitClock, LimitReply, Reply } from './script.js';
 
 /**
  * The model server the e2e tests point the real agent CLIs at: node:http on
@@ -25,13 +25,15 @@ export interface RecordedRequest {
   /** Which protocol module answered ('none' for a 404). */
   protocol: string;
   /** What the script decided, for the requests that asked the model. */
-  reply?: Reply;
+  reply?: Reply | LimitReply;
   at: number;
 }
 
 export interface ProtocolContext {
   /** A fresh id for this server, e.g. ctx.id('msg') -> 'msg_pwt3'. */
   id(prefix: string): string;
+  /** The scripted usage limits' windows (script.ts limitOf). */
+  limits: LimitClock;
 }
 
 export interface Protocol {
@@ -65,7 +67,7 @@ function isModelList(method: string, path: string): boolean {
 export async function startModelServer(): Promise<ModelServer> {
   const requests: RecordedRequest[] = [];
   let counter = 0;
-  const ctx: ProtocolContext = { id: (prefix) => `${prefix}_pwt${++counter}` };
+  const ctx: ProtocolContext = { id: (prefix) => `${prefix}_pwt${++counter}`, limits: new Map() };
   let gate: Promise<void> | null = null;
 
   const server = createServer((req, res) => {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson, startSse, type Protocol, type ProtocolContext, type RecordedRequest } from './index.js';
-import { decide, type Conversation, type OfferedTool, type Reply, type Turn } from './script.js';
+import { decide, limitOf, type Conversation, type OfferedTool, type Reply, type Turn } from './script.js';
 
 /**
  * OpenAI Responses API as codex uses it (`wire_api = "responses"`):
@@ -63,12 +63,38 @@ const usage = {
   total_tokens: 15,
 };
 
+/**
+ * A ChatGPT plan's usage limit as the Responses backend answers it: 429 with
+ * an error of type `usage_limit_reached`, the reset as epoch seconds
+ * (`resets_at`) and as a count (`resets_in_seconds`); codex words its message
+ * from these and does not retry.
+ */
+function sendLimit(res: ServerResponse, resetsAt: number): void {
+  const seconds = Math.max(1, Math.ceil((resetsAt - Date.now()) / 1000));
+  sendJson(res, 429, {
+    error: {
+      type: 'usage_limit_reached',
+      message: 'The usage limit has been reached',
+      plan_type: 'pro',
+      resets_at: Math.ceil(resetsAt / 1000),
+      resets_in_seconds: seconds,
+    },
+  });
+}
+
 const openaiResponses: Protocol = {
   name: 'openai-responses',
   matches: (method, path) => method === 'POST' && /^(\/v1)?\/responses$/.test(path),
   handle(request: RecordedRequest, res: ServerResponse, ctx: ProtocolContext) {
     const body = request.body ?? {};
-    const reply = decide(toConversation(body));
+    const conversation = toConversation(body);
+    const limit = limitOf(conversation, ctx.limits);
+    if (limit) {
+      request.reply = limit;
+      sendLimit(res, limit.resetsAt);
+      return;
+    }
+    const reply = decide(conversation);
     request.reply = reply;
     const item = outputItem(reply, ctx);
     const response = {

@@ -75,6 +75,46 @@ export interface Conversation {
 
 export type Reply = { kind: 'text'; text: string } | { kind: 'tool'; name: string; args: Record<string, unknown>; call?: { name: string; namespace: string } };
 
+/** The vendor's usage limit, hit: each protocol answers as its vendor does (429, body, headers); `resetsAt` in epoch ms. */
+export interface LimitReply {
+  kind: 'limit';
+  resetsAt: number;
+}
+
+/**
+ * `PWT_LIMIT_MARKER <seconds>` in the user's text: the account is out of
+ * usage for that many seconds from the first request of that text; every
+ * request that carries that line until then gets the vendor's limit answer,
+ * later ones the usual reply (so a "continue" after the reset is answered).
+ */
+export const LIMIT_MARKER = 'PWT_LIMIT_MARKER';
+
+/** Until when (epoch ms) each limited user text is limited, per server. */
+export type LimitClock = Map<string, number>;
+
+/** The limit answer for this conversation now, or null: the marker in the last user text, within its window. */
+export function limitOf(conversation: Conversation, clock: LimitClock, now = Date.now()): LimitReply | null {
+  const text = lastUserText(conversation.turns);
+  const match = text.match(new RegExp(`${LIMIT_MARKER}\\s+(\\d+(?:\\.\\d+)?)`));
+  if (!match) return null;
+  // Keyed by the marker's line: a CLI that sends the limited message again with the next one (claude joins them) is past it.
+  const line = text.split('\n').find((each) => each.includes(LIMIT_MARKER)) ?? text;
+  let until = clock.get(line);
+  if (until === undefined) {
+    until = now + Number(match[1]) * 1000;
+    clock.set(line, until);
+  }
+  return now < until ? { kind: 'limit', resetsAt: until } : null;
+}
+
+function lastUserText(turns: Turn[]): string {
+  for (let i = turns.length - 1; i >= 0; i--) {
+    const turn = turns[i]!;
+    if (turn.role === 'user' && turn.text.trim() && !isInjected(turn.text)) return turn.text.trim();
+  }
+  return '';
+}
+
 /** Names the CLIs give their shell tool, best first (claude, pi, codex, codex legacy, gemini, copilot, opencode). */
 const SHELL_TOOL_NAMES = ['Bash', 'bash', 'exec_command', 'shell', 'run_shell_command', 'shell_command', 'local_shell'];
 

@@ -96,8 +96,8 @@ function plainEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((pair): pair is [string, string] => typeof pair[1] === 'string'));
 }
 
-/** Projects whose idle agents the scheduler hibernates: one small file per project, named by its main path's hash. */
-export async function watchForHibernation(main: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** Projects the scheduler watches (to hibernate idle agents, to resume limited ones): one small file per project, named by its main path's hash. */
+export async function watchProject(main: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   ensureStateRoot(env);
   await withLock(admissionLockPath(env), { what: "this machine's agent slots", timeoutMs: ADMISSION_TIMEOUT_MS }, async () => {
     const sessionsDir = env[PWT_ENV.sessionsDir];

@@ -12,7 +12,7 @@ import { realCwd } from '../vendors/common.js';
 import { loadAdapter } from '../vendors/index.js';
 import { requireCli } from '../vendors/install.js';
 import { PROVIDERS, type Provider } from '../vendors/types.js';
-import { admitOrQueue, watchForHibernation, type AdmissionRequest } from '../admission/admit.js';
+import { admitOrQueue, watchProject, type AdmissionRequest } from '../admission/admit.js';
 import { dropAgent } from '../admission/queue.js';
 import { vendorSessionExists } from './capture.js';
 import { captureIfUnknown, loadSession, resolveAgent, resumeArgsFor, withStatus, type Ctx, type Loaded } from './context.js';
@@ -430,7 +430,7 @@ async function launch(
  * Runs a start or resume when the machine has a free agent slot; otherwise
  * records the agent as `queued` (its conversation untouched) and leaves it to
  * the scheduler (docs/many-agents.md). After a start, a project that
- * hibernates idle agents is watched.
+ * hibernates idle agents or resumes limited ones is watched.
  */
 async function admitted(
   ctx: Ctx,
@@ -446,7 +446,7 @@ async function admitted(
     fromQueue,
   );
   if (!gate.queued) {
-    if (settings.hibernateAfterMinutes !== null) await watchForHibernation(ctx.project.repo.mainPath, ctx.env);
+    if (settings.hibernateAfterMinutes !== null || settings.resumeAfterLimit) await watchProject(ctx.project.repo.mainPath, ctx.env);
     return gate.value;
   }
   const agent = await markQueued(ctx, request.agentId, request.provider);

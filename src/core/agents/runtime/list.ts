@@ -33,6 +33,8 @@ export interface AgentView {
   activity?: ActivityState['activity'];
   activitySource?: ActivityState['activitySource'];
   activitySince?: string;
+  /** Activity `limited` only: when the vendor said its usage limit resets (ISO). */
+  limitedUntil?: string;
   /** Queued agents only: 1 is next to start when a slot frees. */
   queuePlace?: number;
 }

@@ -6,6 +6,7 @@ import { dropAgent, listQueue, type QueueEntry } from '../admission/queue.js';
 import { activityByAgent } from '../runtime/activity/summary.js';
 import { agentNoteText, resumeAgent, startAgent, stopAgent } from '../runtime/index.js';
 import { allAgents, updateAgents, type AgentEntry } from '../runtime/records.js';
+import { resumeLimited } from './limits.js';
 
 /**
  * `pwt _scheduler`: the one background program of pwt, in its own tmux
@@ -14,7 +15,8 @@ import { allAgents, updateAgents, type AgentEntry } from '../runtime/records.js'
  * wait for. Each round: start the agent at the head of the machine's queue
  * when a slot is free (through the same startAgent/resumeAgent as the CLI),
  * then stop, resumably, every agent of a watched project that has been idle
- * longer than its `hibernateAfterMinutes`, then check each watched run's
+ * longer than its `hibernateAfterMinutes` and resume, once, those whose
+ * usage limit has reset (`resumeAfterLimit`), then check each watched run's
  * cost against its budget (`checkBudget`, given by the caller: runs sit above
  * the scheduler). docs/many-agents.md.
  */
@@ -46,7 +48,7 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
       return;
     }
     if (queue[0]) await startHead(queue[0], opts);
-    for (const each of watched) await hibernateIdle(each, env, opts);
+    for (const each of watched) await watchRound(each, env, opts);
     for (const each of budgets) await checkBudget(each, env, opts);
     await sleep(tickMs);
   }
@@ -88,8 +90,13 @@ async function recordQueueFailure(project: Project, entry: QueueEntry, reason: s
   });
 }
 
-/** Stops, resumably, the project's agents idle for longer than it allows; stops watching a project with nothing left running. */
-async function hibernateIdle({ main, env: projectEnv }: Watched, env: NodeJS.ProcessEnv, opts: SchedulerOptions): Promise<void> {
+/**
+ * One round for a watched project: stops, resumably, its agents idle for
+ * longer than it allows, and resumes once those whose usage limit has reset
+ * (limits.ts). Stops watching a project with nothing left running or nothing
+ * to watch for.
+ */
+async function watchRound({ main, env: projectEnv }: Watched, env: NodeJS.ProcessEnv, opts: SchedulerOptions): Promise<void> {
   let project: Project;
   try {
     project = await openProject(main, { env: { ...env, ...projectEnv } });
@@ -97,14 +104,16 @@ async function hibernateIdle({ main, env: projectEnv }: Watched, env: NodeJS.Pro
     unwatch(main, env);
     return;
   }
-  const minutes = project.config.agents.hibernateAfterMinutes;
+  const { hibernateAfterMinutes: minutes, resumeAfterLimit } = project.config.agents;
   const manifest: Manifest | null = await readManifest(project);
-  const activity = minutes === null ? new Map() : await activityByAgent(project);
-  if (minutes === null || activity.size === 0) {
+  const activity = minutes === null && !resumeAfterLimit ? new Map() : await activityByAgent(project);
+  if ((minutes === null && !resumeAfterLimit) || activity.size === 0) {
     unwatch(main, env);
     return;
   }
   const now = Date.now();
+  if (resumeAfterLimit) await resumeLimited(project, manifest, activity, now, opts.note);
+  if (minutes === null) return;
   for (const { session, agent } of allAgents(manifest)) {
     const state = activity.get(agent.id);
     if (!state || state.activity !== 'idle' || now - Date.parse(state.activitySince) < minutes * 60_000) continue;

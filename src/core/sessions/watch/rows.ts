@@ -19,7 +19,7 @@ export interface Line {
   current: boolean;
 }
 
-const RANK: Record<Activity, number> = { waiting: 0, working: 1, idle: 2 };
+const RANK: Record<Activity, number> = { waiting: 0, limited: 1, working: 1, idle: 2 };
 
 function sessionRank(row: SessionRow): number {
   const ranks = row.agents.map((a) => (a.activity ? RANK[a.activity.activity] : 3));
@@ -58,7 +58,9 @@ function agentText(row: AgentRow, now: number): string {
   const { agent, status, activity } = row;
   const doing = activity ? `${activity.activity} ${shortAge(now - Date.parse(activity.activitySince))}` : '';
   const vendor = agent.vendorSessionId ? agent.vendorSessionId.slice(0, 8) : '';
-  return `${agent.provider.padEnd(9)}${status.padEnd(9)}${doing.padEnd(13)}${vendor}`;
+  // A usage limit with its reset: "until 21:33" (local time).
+  const until = activity?.limitedUntil ? ` until ${new Date(activity.limitedUntil).toTimeString().slice(0, 5)}` : '';
+  return `${agent.provider.padEnd(9)}${status.padEnd(9)}${doing.padEnd(13)}${vendor}${until}`;
 }
 
 const pad = (text: string, width: number) => (text.length >= width ? `${text.slice(0, width - 1)}… ` : text.padEnd(width + 1));

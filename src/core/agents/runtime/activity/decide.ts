@@ -25,6 +25,8 @@ export interface Evidence {
     changedAt: number;
     /** Whether pwt knows this vendor's busy line (if not, a still screen proves nothing against a hook). */
     knowsBusyLine: boolean;
+    /** With kind `limited`: epoch ms the limit resets (null: the vendor did not say). */
+    limitedUntil?: number | null;
   } | null;
   /** The previous decision, to keep `since` across calls. */
   previous?: { activity: Activity; source: ActivitySource; since: number } | null;
@@ -34,6 +36,8 @@ export interface Decision {
   activity: Activity;
   source: ActivitySource;
   since: number;
+  /** `limited` only: epoch ms the limit resets, null when the vendor did not say. */
+  limitedUntil?: number | null;
 }
 
 export function decide(e: Evidence): Decision | null {
@@ -43,6 +47,8 @@ export function decide(e: Evidence): Decision | null {
   const screenIsNewer = screen !== null && (hook === null || screen.changedAt > hook.at);
 
   if (screen?.kind === 'waiting') return pick(e, 'waiting', hook?.activity === 'waiting' ? 'hook' : 'screen', screen.changedAt);
+  // A usage limit ends the turn with its message (claude's StopFailure hook says only "idle"): the screen knows more.
+  if (screen?.kind === 'limited') return { ...pick(e, 'limited', 'screen', screen.changedAt), limitedUntil: screen.limitedUntil ?? null };
   if (hook && !screenIsNewer) return pick(e, hook.activity, 'hook', hook.since);
   if (screen === null) return pick(e, 'working', 'process', e.now); // alive, nothing else known
   if (screen.kind === 'working') return pick(e, 'working', hook?.activity === 'working' ? 'hook' : 'screen', screen.changedAt);
@@ -61,5 +67,7 @@ function pick(e: Evidence, activity: Activity, source: ActivitySource, since: nu
 }
 
 export function toState(decision: Decision): ActivityState {
-  return { activity: decision.activity, activitySource: decision.source, activitySince: new Date(decision.since).toISOString() };
+  const state: ActivityState = { activity: decision.activity, activitySource: decision.source, activitySince: new Date(decision.since).toISOString() };
+  if (decision.limitedUntil) state.limitedUntil = new Date(decision.limitedUntil).toISOString();
+  return state;
 }

@@ -6,7 +6,7 @@ import { pwtStateDir, type AgentEntry } from '../records.js';
 import type { CheckedStatus } from '../status.js';
 import { decide, toState, type Decision } from './decide.js';
 import { hookFile, readHookState } from './event-file.js';
-import { classifyScreen, hasScreenPatterns, screenHash } from './screen.js';
+import { classifyScreen, hasScreenPatterns, limitResetOf, screenHash } from './screen.js';
 import type { ActivityState, ScreenState } from './types.js';
 
 /**
@@ -76,13 +76,27 @@ function observeOne(dir: string, agent: AgentEntry, pane: AgentPane, before: Scr
     // take a screen that has been still since the end of a quiet turn for one changing as it looks.
     const lastOutput = Math.min(now, pane.windowActivity * 1000 + 999);
     const changedAt = before !== null && before.hash === hash ? before.changedAt : Math.max(lastOutput, before?.capturedAt ?? 0);
-    screen = { stamp: pane.windowActivity, capturedAt: now, hash, kind: classifyScreen(agent.provider, text), changedAt, decided: before?.decided };
+    const kind = classifyScreen(agent.provider, text);
+    // A time of day is read against when the message appeared (after the reset, "9:32pm" is not tomorrow's), and kept while the limit shows.
+    const kept = before?.kind === 'limited' ? before.limitedUntil : undefined;
+    const limitedUntil = kind !== 'limited' ? undefined : (kept ?? limitResetOf(agent.provider, text, changedAt));
+    screen = {
+      stamp: pane.windowActivity,
+      capturedAt: now,
+      hash,
+      kind,
+      changedAt,
+      decided: before?.decided,
+      ...(limitedUntil === undefined ? {} : { limitedUntil }),
+    };
   }
   const decision = decide({
     now,
     alive: true,
     hook,
-    screen: screen ? { kind: screen.kind, changedAt: screen.changedAt, knowsBusyLine: hasScreenPatterns(agent.provider) } : null,
+    screen: screen
+      ? { kind: screen.kind, changedAt: screen.changedAt, knowsBusyLine: hasScreenPatterns(agent.provider), limitedUntil: screen.limitedUntil }
+      : null,
     previous: screen?.decided ?? null,
   });
   if (screen && decision) {

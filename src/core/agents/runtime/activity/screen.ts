@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Provider } from '../../vendors/types.js';
+import { limitOnScreen } from './limit.js';
 import type { Activity } from './types.js';
 
 /**
@@ -9,7 +10,9 @@ import type { Activity } from './types.js';
  *
  * - `waiting`: a question or permission prompt is open.
  * - `working`: the vendor's own busy line (spinner with an interrupt hint).
- * Neither: the input box, which is `idle` once the screen stayed the same
+ * - `limited`: the vendor's usage-limit message is the last thing it said
+ *   (limit.ts).
+ * None: the input box, which is `idle` once the screen stayed the same
  * for a while (decide.ts).
  */
 interface Patterns {
@@ -73,15 +76,28 @@ export function knowsQuestions(provider: Provider): boolean {
 }
 
 const tailOf = (text: string) => text.replace(/\s+$/, '').split('\n').slice(-TAIL_LINES).join('\n');
+/** The last lines with text: a tall pane leaves the last message far above the input box. */
+const linesOf = (text: string) =>
+  text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .slice(-TAIL_LINES);
 
-/** The vendor's patterns on the bottom of the pane: waiting wins over working; null when neither matches. */
+/** The vendor's patterns on the bottom of the pane: waiting wins over working, working over limited; null when none matches. */
 export function classifyScreen(provider: Provider, text: string): Activity | null {
   const patterns = PATTERNS[provider];
   if (!patterns) return null;
   const tail = tailOf(text);
   if (patterns.waiting.some((re) => re.test(tail))) return 'waiting';
   if (patterns.working.some((re) => re.test(tail))) return 'working';
+  if (limitOnScreen(provider, linesOf(text), Date.now())) return 'limited';
   return null;
+}
+
+/** When the usage limit the screen shows resets (epoch ms), null when the vendor did not say; undefined when no limit shows. */
+export function limitResetOf(provider: Provider, text: string, now = Date.now()): number | null | undefined {
+  if (classifyScreen(provider, text) !== 'limited') return undefined;
+  return limitOnScreen(provider, linesOf(text), now)?.until ?? null;
 }
 
 /**

@@ -4,7 +4,8 @@
  * the vendor's own event hooks, then the tmux screen. docs/activity.md
  * explains each and what the pinned CLIs really emit.
  */
-export const ACTIVITIES = ['working', 'waiting', 'idle'] as const;
+/** `limited`: the vendor's usage limit ended the turn (its message is the last thing on screen). */
+export const ACTIVITIES = ['working', 'waiting', 'idle', 'limited'] as const;
 export type Activity = (typeof ACTIVITIES)[number];
 export type ActivitySource = 'hook' | 'screen' | 'process';
 
@@ -13,6 +14,8 @@ export interface ActivityState {
   activitySource: ActivitySource;
   /** ISO time the agent entered this activity (as far as pwt saw). */
   activitySince: string;
+  /** `limited` only: ISO time the vendor said the limit resets (absent when it did not say). */
+  limitedUntil?: string;
 }
 
 /** The latest hook event of one agent, as `pwt _agent-event` wrote it. */
@@ -38,6 +41,8 @@ export interface ScreenState {
   kind: Activity | null;
   /** Epoch ms the visible text last changed, as far as pwt saw. */
   changedAt: number;
+  /** With kind `limited`: epoch ms the limit resets, as the screen says (null: it does not say). */
+  limitedUntil?: number | null;
   /** The last decision, so `activitySince` stays put across calls. */
   decided?: { activity: Activity; source: ActivitySource; since: number };
 }

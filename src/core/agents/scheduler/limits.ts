@@ -1,0 +1,61 @@
+import type { Manifest } from '../../manifest/manifest.js';
+import type { Project } from '../../project/project.js';
+import { capturePane, sendKeys } from '../../tmux/windows.js';
+import { sendText } from '../runtime/activity/control.js';
+import type { ActivityState } from '../runtime/activity/types.js';
+import { allAgents, patchAgent, type AgentEntry } from '../runtime/records.js';
+import { checkStatus, readLiveness } from '../runtime/status.js';
+
+/**
+ * `resumeAfterLimit`: an agent whose turn a vendor's usage limit ended
+ * (activity `limited`) gets its turn resumed once the reset time the vendor
+ * gave has passed: the continue prompt typed into its pane, once per limit.
+ * The manifest entry keeps `limitedUntil` (the reset pwt read, while it
+ * lasts) and
+ * `limitResumedFor` (the limit it resumed after), so a second scheduler or a
+ * restarted one never resumes the same limit twice. A limit without a reset
+ * time is left to the user (nothing says when to come back).
+ */
+export const CONTINUE_PROMPT = 'Your usage limit has reset. Continue the task where you left off.';
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+export async function resumeLimited(
+  project: Project,
+  manifest: Manifest | null,
+  activity: Map<string, ActivityState>,
+  now: number,
+  note: (line: string) => void,
+): Promise<void> {
+  for (const { session, agent } of allAgents(manifest)) {
+    const state = activity.get(agent.id);
+    const until = state?.activity === 'limited' ? state.limitedUntil : undefined;
+    // Working again (resumed, or by hand): the limit is over.
+    if (state && state.activity !== 'limited' && agent.limitedUntil !== undefined) await patchAgent(project, session.id, agent.id, { limitedUntil: undefined });
+    if (!until) continue;
+    if (agent.limitedUntil !== until) await patchAgent(project, session.id, agent.id, { limitedUntil: until });
+    if (now < Date.parse(until) || agent.limitResumedFor === until) continue;
+    // Recorded first: a crash after this costs the resume, never doubles it.
+    const current = await patchAgent(project, session.id, agent.id, { limitResumedFor: until, limitResumedAt: new Date(now).toISOString() });
+    if (!current) continue;
+    try {
+      await continueTurn(project, session.id, current);
+      note(`Resumed ${agent.id} (${project.repo.mainPath}): its usage limit reset at ${until}.`);
+    } catch (error) {
+      note(`Could not resume ${agent.id} after its usage limit: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+/** claude opens its `/rate-limit-options` menu after a limit: Esc closes it before the prompt is typed. */
+const LIMIT_MENU = /Stop and wait for limit to reset/;
+
+async function continueTurn(project: Project, session: string, agent: AgentEntry): Promise<void> {
+  const pane = checkStatus(agent, await readLiveness()).pane;
+  if (pane && LIMIT_MENU.test(await capturePane(pane.paneId, 0))) {
+    await sendKeys(pane.paneId, 'Escape');
+    const deadline = Date.now() + 5000;
+    while (LIMIT_MENU.test(await capturePane(pane.paneId, 0)) && Date.now() < deadline) await sleep(100);
+  }
+  await sendText(project, { session, agent }, CONTINUE_PROMPT);
+}

@@ -1,0 +1,108 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MANIFEST_FILE } from '../../src/core/manifest/manifest.js';
+import { CONTINUE_PROMPT } from '../../src/core/agents/scheduler/limits.js';
+import { parseJson } from '../helpers/sandbox.js';
+import { poll, type CliName } from './harness.js';
+import { useModelServer } from './e2e.js';
+import { requestText, useRuntimeWorlds, waitForRequest, type RuntimeWorld } from './runtime-world.js';
+import { LIMIT_MARKER } from './server/script.js';
+
+/**
+ * Usage limits with the real claude and codex in pwt's tmux, the model
+ * server answering a turn as the vendor does when the account is out of
+ * usage (429, the vendor's body and headers, a reset a few seconds away):
+ * the agent reads `limited` with the reset the CLI printed (`limitedUntil`,
+ * rounded up to the end of the minute it shows) in `agent list --json` and
+ * `status --json`; with `resumeAfterLimit` the scheduler types the continue
+ * prompt once after that time, the turn goes on, and the conversation holds
+ * that prompt exactly once.
+ */
+const server = useModelServer();
+const worlds = useRuntimeWorlds(server, ['claude', 'codex']);
+
+/** Every pane's screen, for a failure's message. */
+function screens(world: RuntimeWorld): string {
+  const panes = world.tmux('list-panes', '-a', '-F', '#{pane_id}').stdout.split('\n').filter(Boolean);
+  return panes.map((pane) => `--- ${pane}\n${world.tmux('capture-pane', '-p', '-J', '-t', pane, '-S', '-30').stdout}`).join('\n');
+}
+
+/** A step that shows the screens when it fails. */
+async function showing<T>(world: RuntimeWorld, step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    const agents = JSON.stringify(await world.agents().catch(() => null));
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${agents}\n${screens(world)}`);
+  }
+}
+
+const schedulerAlive = (world: RuntimeWorld) => world.tmux('list-panes', '-t', '=pwt-scheduler', '-F', '#{pane_dead}').stdout.trim() === '0';
+
+async function limitedThenResumed(provider: CliName, prepare: (world: RuntimeWorld) => void) {
+  const world = worlds.make();
+  const mark = server.requests.length;
+  // Untracked: the main worktree stays clean for pwt create.
+  writeFileSync(join(world.project.main, '.pwt.json'), JSON.stringify({ agents: { resumeAfterLimit: true } }));
+  prepare(world);
+  await world.session('capped');
+  const prompt = `capped ${provider} turn ${LIMIT_MARKER} 2`;
+  await world.ok(['agent', 'start', provider, '--session', 'capped', '--prompt', prompt, '--detach']);
+  const limitedRequest = await poll(
+    'the limit answer',
+    () => server.requests.slice(mark).find((r) => r.reply?.kind === 'limit' && requestText(r).includes(prompt)),
+    90_000,
+  );
+  const resetsAt = (limitedRequest.reply as { resetsAt: number }).resetsAt;
+
+  const limited = await showing(
+    world,
+    poll(`${provider} to read limited`, async () => (await world.agents('capped')).find((agent) => agent.activity === 'limited' && agent.limitedUntil), 60_000),
+  );
+  const until = Date.parse(limited.limitedUntil);
+  // The CLI prints the minute of the reset: pwt waits to the end of that minute.
+  expect(until).toBeGreaterThanOrEqual(resetsAt);
+  expect(until - resetsAt).toBeLessThanOrEqual(61_000);
+  const status = parseJson((await world.ok(['status', '--json'])).stdout);
+  const inStatus = status.sessions.flatMap((session: any) => session.agents).find((agent: any) => agent.id === limited.id);
+  expect(inStatus).toMatchObject({ activity: 'limited', limitedUntil: limited.limitedUntil });
+  // Nothing is typed before the reset.
+  expect(server.requests.slice(mark).some((r) => requestText(r).includes(CONTINUE_PROMPT))).toBe(false);
+
+  const resumed = await waitForRequest(server, CONTINUE_PROMPT, mark, 150_000);
+  expect(resumed.at).toBeGreaterThanOrEqual(until);
+  const after = await showing(
+    world,
+    poll(`${provider} to answer the resumed turn`, async () => (await world.agents('capped')).find((agent) => agent.activity === 'idle'), 90_000),
+  );
+  expect(after.limitedUntil).toBeUndefined();
+  const manifest = JSON.parse(readFileSync(join(world.project.sessionsDir, MANIFEST_FILE), 'utf8'));
+  const entry = manifest.sessions.flatMap((session: any) => session.agents ?? []).find((agent: any) => agent.id === limited.id);
+  expect(entry).toMatchObject({ limitResumedFor: limited.limitedUntil });
+  // The last model request carries the continue prompt once: it was typed once.
+  const last = server.requests
+    .slice(mark)
+    .filter((r) => r.reply && r.reply.kind !== 'limit' && requestText(r).includes(CONTINUE_PROMPT))
+    .at(-1)!;
+  expect(requestText(last).split(CONTINUE_PROMPT).length - 1).toBe(1);
+  expect(last.reply).toMatchObject({ kind: 'text' });
+
+  await world.ok(['agent', 'stop', provider, '--session', 'capped']);
+  await poll('the scheduler to end once nothing runs', () => !schedulerAlive(world), 30_000);
+}
+
+describe('usage limits', () => {
+  it('claude (a subscription) hits its session limit: limited until the reset it prints, then resumed once', async () => {
+    await limitedThenResumed('claude', (world) => {
+      // The subscription path of claude (its limits are a subscription's): an OAuth token instead of the API key.
+      delete world.env.ANTHROPIC_API_KEY;
+      world.env.CLAUDE_CODE_OAUTH_TOKEN = 'pwt-fake-oauth';
+      world.env.CLAUDE_CODE_SUBSCRIPTION_TYPE = 'max';
+    });
+  }, 300_000);
+
+  it('codex hits its usage limit: limited until the reset it prints, then resumed once', async () => {
+    await limitedThenResumed('codex', () => undefined);
+  }, 300_000);
+});
