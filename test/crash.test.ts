@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, NODE, commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
+import { standInGit } from './helpers/stand-in-git.js';
 
 /**
  * Crash consistency: each operation is cut with SIGKILL before its K-th git
@@ -12,29 +13,7 @@ import { CLI, NODE, commitFile, makeProject, parseJson, type Project } from './h
  * git then shows that nothing is lost and the operation is complete. One
  * repository per operation is built once and copied back for every cut.
  */
-const REAL_GIT = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
 const MAX_CUTS = 80;
-
-function standInGit(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  const script = `#!/bin/sh
-# Counts the gits pwt starts; at the CRASH_KILL_AT-th, kills that pwt (SIGKILL) instead of running git.
-if [ -n "$CRASH_KILL_AT" ]; then
-  n=$(flock "$CRASH_COUNTER.lock" sh -c 'n=$(( $(cat "$1" 2>/dev/null || echo 0) + 1 )); echo $n > "$1"; echo $n' sh "$CRASH_COUNTER")
-  if [ "$n" -eq "$CRASH_KILL_AT" ]; then
-    pid=$$
-    while [ "$pid" -gt 1 ]; do
-      pid=$(sed 's/.*) [A-Za-z] \\([0-9]*\\) .*/\\1/' /proc/$pid/stat)
-      if tr '\\0' ' ' < /proc/$pid/cmdline 2>/dev/null | grep -q 'cli\\.cjs'; then kill -9 "$pid"; exit 137; fi
-    done
-  fi
-fi
-exec ${REAL_GIT} "$@"
-`;
-  writeFileSync(join(dir, 'git'), script);
-  chmodSync(join(dir, 'git'), 0o755);
-  return dir;
-}
 
 interface Scenario {
   /** Builds the state the operation starts from (once). */

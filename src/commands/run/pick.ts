@@ -33,6 +33,7 @@ export default defineCommand({
       onStep: args.json ? undefined : (title) => log.info(title),
       hooks: hookOptions(args),
     });
+    if (result.finished && !args.json) log.info(`Finished the pwt run pick ${args.run} ${args.provider} that was interrupted (started ${result.finished}).`);
     reportEnded([result.picked, ...result.abandoned]);
     const failed = result.abandoned.filter((each) => each.error);
     if (args.json) {

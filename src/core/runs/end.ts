@@ -6,6 +6,7 @@ import { findSession, sessionPath, type Manifest } from '../manifest/manifest.js
 import { readManifest } from '../manifest/store.js';
 import type { Project } from '../project/project.js';
 import { removeSession, type RemoveResult, type Strategy } from '../sessions/remove/index.js';
+import { readIntent } from '../sessions/intents/intent.js';
 import type { HookOptions } from '../project/hooks/run.js';
 import { deleteRun, requireRun, updateRun, type RunAgent, type RunFile } from './store.js';
 
@@ -36,11 +37,17 @@ interface Planned {
   strategy: Strategy;
 }
 
-function liveAgents(project: Project, run: RunFile, manifest: Manifest | null): { live: RunAgent[]; gone: RunAgent[] } {
+/** The run's sessions still there (or, with `unfinished`, whose ending was cut), and those gone. */
+function liveAgents(
+  project: Project,
+  run: RunFile,
+  manifest: Manifest | null,
+  unfinished?: (session: string) => boolean,
+): { live: RunAgent[]; gone: RunAgent[] } {
   const live: RunAgent[] = [];
   const gone: RunAgent[] = [];
   for (const agent of run.agents) {
-    const session = findSession(manifest, agent.session);
+    const session = findSession(manifest, agent.session) || unfinished?.(agent.session);
     (session ? live : gone).push(agent);
   }
   return { live, gone };
@@ -116,14 +123,43 @@ export interface PickResult {
   abandoned: EndedSession[];
   /** Sessions of the run that were already gone. */
   gone: string[];
+  /** When the pick this run finished had started (it had been cut). */
+  finished?: string;
+}
+
+/** A pick recorded in the run file before its first change: its re-run finishes it (docs/crash-safety.md). */
+interface Picking {
+  provider: string;
+  strategy: PickStrategy;
+  at: string;
+}
+
+const pickCommand = (run: string, picking: Picking) =>
+  `pwt run pick ${run} ${picking.provider}${picking.strategy === 'merge' ? '' : ` --strategy ${picking.strategy}`}`;
+
+/** The recorded pick this command finishes, if any; another pick of the same run that was cut refuses. */
+function interruptedPick(run: RunFile, opts: PickOptions): Picking | null {
+  const picking = run.picking as Picking | undefined;
+  if (!picking) return null;
+  if (picking.provider === opts.provider && picking.strategy === opts.strategy) return picking;
+  throw preconditionError(
+    `${pickCommand(run.name, picking)} was interrupted (started ${picking.at}) and is not finished.`,
+    `Run ${pickCommand(run.name, picking)} again to finish it.`,
+  );
 }
 
 export async function pickRun(project: Project, name: string, opts: PickOptions): Promise<PickResult> {
   const run = requireRun(project.sessionsDir, name);
   const chosen = run.agents.find((agent) => agent.provider === opts.provider);
   if (!chosen) throw preconditionError(`Run ${name} has no ${opts.provider} agent.`, `Pick one of: ${run.agents.map((agent) => agent.provider).join(', ')}.`);
+  const finishing = interruptedPick(run, opts);
   const manifest = await readManifest(project);
-  const { live, gone } = liveAgents(project, run, manifest);
+  // Finishing a cut pick: a session its remove was cut in is still one to end (the remove finishes it).
+  const { live, gone } = liveAgents(project, run, manifest, finishing ? (session) => readIntent(project.sessionsDir, session)?.kind === 'remove' : undefined);
+  if (finishing) {
+    const planned: Planned[] = live.map((agent) => ({ agent, strategy: agent === chosen ? opts.strategy : ('abandon' as const) }));
+    return { ...(await endPicked(project, run, chosen, planned, gone, opts)), finished: finishing.at };
+  }
   if (!live.includes(chosen))
     throw preconditionError(
       `The session ${chosen.session} of run ${name} no longer exists.`,
@@ -150,15 +186,30 @@ export async function pickRun(project: Project, name: string, opts: PickOptions)
     if (!(await opts.confirm(`${what} Go ahead?`))) throw cancelledError('Cancelled; nothing was changed.');
   }
   await checkAll(project, planned, opts.hooks);
+  // Recorded before the first change: killed from here on, the same pick again finishes the job.
+  await updateRun(project.sessionsDir, name, (file) => {
+    file.picking = { provider: chosen.provider, strategy: opts.strategy, at: new Date().toISOString() } satisfies Picking;
+  });
+  return endPicked(project, run, chosen, planned, gone, opts);
+}
 
+/** Ends the planned sessions (the chosen one first, if it is still there), then records the pick. */
+async function endPicked(project: Project, run: RunFile, chosen: RunAgent, planned: Planned[], gone: RunAgent[], opts: PickOptions): Promise<PickResult> {
   // The chosen session first: if its hooks, merge or PR fail, the others stay as they are.
   const hooks = opts.hooks ? { hooks: opts.hooks } : {};
-  const [picked] = await removeAll(project, planned.slice(0, 1), { dryRun: false, stopOnError: true, onStep: opts.onStep, ...hooks });
-  const abandoned = await removeAll(project, planned.slice(1), { dryRun: false, onStep: opts.onStep, ...hooks });
-  await updateRun(project.sessionsDir, name, (file) => {
+  const first = planned[0]?.agent === chosen ? planned.slice(0, 1) : [];
+  const [picked] = await removeAll(project, first, { dryRun: false, stopOnError: true, onStep: opts.onStep, ...hooks });
+  const abandoned = await removeAll(project, planned.slice(first.length), { dryRun: false, onStep: opts.onStep, ...hooks });
+  await updateRun(project.sessionsDir, run.name, (file) => {
     file.picked = { provider: chosen.provider, session: chosen.session, strategy: opts.strategy, at: new Date().toISOString() };
+    delete file.picking;
   });
-  return { run: name, picked: picked as EndedSession, abandoned, gone: gone.map((agent) => agent.session) };
+  return {
+    run: run.name,
+    picked: picked ?? { session: chosen.session, provider: chosen.provider, strategy: opts.strategy, skipped: 'ended by the pick that was interrupted' },
+    abandoned,
+    gone: gone.filter((agent) => agent !== chosen).map((agent) => agent.session),
+  };
 }
 
 export interface RemoveRunResult {
