@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { processesIn } from '../../src/core/infra/processes.js';
 import { commitFile } from '../helpers/sandbox.js';
-import { gitMayWrite, standInGit } from '../helpers/stand-in-git.js';
+import { gitsToCut, standInGit } from '../helpers/stand-in-git.js';
 import { killPwtServer } from '../helpers/tmux.js';
 import { poll } from './harness.js';
 import { useModelServer } from './e2e.js';
@@ -21,11 +21,16 @@ import { requestText, screenOf, useRuntimeWorlds, type RuntimeWorld } from './ru
  * then run again; git, the manifest, the run file and tmux then show the job
  * done, nothing lost, and exactly one window per agent.
  *
- * Every K costs whole seconds here (pi is a node program that draws a screen,
- * and a cut state is rebuilt from a copy with no process in it: the tmux
- * server is killed and, for switch, pi resumed again), so every K is cut but
- * each command runs in the smallest world that has all its steps: one
- * session for switch, a run of two agents for start and pick.
+ * Every K costs seconds here (pi is a node program that draws a screen, and a
+ * cut state is rebuilt from a copy with no process in it: the tmux server is
+ * killed and, for switch, pi resumed again), so a logged run first lists the
+ * command's gits and tmux calls, and a git is cut only where the state
+ * differs from the next cut: before a git that may write, or the first git
+ * after tmux changed something. Before a git that only reads, nothing has
+ * changed since the previous cut point. Every file change is cut. Each
+ * command runs in the smallest world that has all its steps: one session for
+ * switch, a run of two agents for start and pick. About 6 minutes in all on
+ * two cores.
  */
 const server = useModelServer();
 const worlds = useRuntimeWorlds(server, ['pi']);
@@ -75,6 +80,13 @@ function liveWindows(world: RuntimeWorld): Map<string, number> {
   return counts;
 }
 
+const paneOf = (world: RuntimeWorld, agentId: string) =>
+  world
+    .tmux('list-panes', '-a', '-F', '#{pane_id} #{@pwt-agent}')
+    .stdout.split('\n')
+    .find((line) => line.endsWith(` ${agentId}`))
+    ?.split(' ')[0] ?? '';
+
 /** What every finished command leaves: no intent waiting, no orphan. */
 async function checkSettled(world: RuntimeWorld, cut: string): Promise<void> {
   expect(intentsLeft(world), cut).toEqual([]);
@@ -106,18 +118,17 @@ function endProcesses(world: RuntimeWorld): void {
 }
 
 /**
- * Cuts the scenario's command before every git that may write (a logged run
- * first lists its gits: a cut before one that only reads leaves the same
- * state on disk as a cut before the next one that writes) and before every
- * file change; returns how many gits it ran, how many were cut, and how many
- * file changes were cut.
+ * Cuts the scenario's command before every git that may write and every git
+ * right after a tmux call that changed something (a logged run lists them:
+ * gitsToCut), and before every file change; returns how many gits it ran,
+ * how many were cut, and how many file changes were cut.
  */
 async function cutEverywhere(world: RuntimeWorld, scenario: Scenario): Promise<{ gits: number; gitCuts: number; changes: number }> {
   const root = world.project.sandbox.root;
   await scenario.prepare(world);
   endProcesses(world);
   const template = `${root}.template`;
-  const bin = standInGit(`${root}.bin`);
+  const bin = standInGit(`${root}.bin`, { tmux: true });
   extra.push(template, bin);
   execFileSync('cp', ['-a', root, template]);
   const counter = join(bin, 'count');
@@ -156,19 +167,10 @@ async function cutEverywhere(world: RuntimeWorld, scenario: Scenario): Promise<{
   expect(logged.code, `${name} (not cut): ${logged.stderr}`).toBe(0);
   await scenario.check(world, `${name} (not cut)`);
   await checkSettled(world, `${name} (not cut)`);
-  const calls = readFileSync(`${counter}.log`, 'utf8')
-    .split('\n')
-    // A line that does not start with its number is the rest of an argument with a newline in it.
-    .filter((line) => /^\d+ /.test(line))
-    .map((line) => line.split(' '));
-  expect(
-    calls.map(([k]) => Number(k)),
-    'one log line per git',
-  ).toEqual(calls.map((_, index) => index + 1));
-  const writes = calls.filter(([, ...args]) => gitMayWrite(args)).map(([k]) => Number(k));
+  const { cut: writes, gits } = gitsToCut(readFileSync(`${counter}.log`, 'utf8'));
   for (const k of writes) {
     await reset();
-    const cut = `${name}, killed before git #${k} (${calls[k - 1]?.slice(1).join(' ')})`;
+    const cut = `${name}, killed before git #${k}`;
     const cutRun = await runWith(gitEnv(k));
     expect(cutRun.code, `${cut}: it was not cut (${cutRun.stderr})`).toBeNull();
     await again(cut);
@@ -192,9 +194,9 @@ async function cutEverywhere(world: RuntimeWorld, scenario: Scenario): Promise<{
   }
   endProcesses(world);
   // The stand-in git and the fault hook did cut: a harness that never kills would pass everything.
-  expect(writes.length, 'gits cut').toBeGreaterThan(2);
+  expect(gits, 'gits logged').toBeGreaterThan(0);
   expect(changes, 'file changes cut').toBeGreaterThan(0);
-  return { gits: calls.length, gitCuts: writes.length, changes };
+  return { gits, gitCuts: writes.length, changes };
 }
 
 describe('crash consistency of the agent commands: every cut completes on the re-run', () => {
@@ -231,6 +233,92 @@ describe('crash consistency of the agent commands: every cut completes on the re
         expect(runFile(world, 'r').picked, cut).toMatchObject({ provider: 'pi', session: 'r-pi', strategy: 'merge' });
       },
     });
+    // The merge, two worktrees and branches, the archive.
+    expect(counts.gitCuts).toBeGreaterThan(5);
     console.log(`run pick: ${counts.gitCuts} of ${counts.gits} gits and ${counts.changes} file changes cut in ${Math.round((Date.now() - started) / 1000)} s`);
+  }, 900_000);
+
+  it('run start: cut everywhere, then again: both sessions with the goal, one window per agent, each agent got the prompt', async () => {
+    const world = worlds.make();
+    const cursorCalls = standInCursor(world);
+    const started = Date.now();
+    const counts = await cutEverywhere(world, {
+      prepare: async () => {
+        for (const provider of ['pi', 'cursor']) world.trust(join(world.project.sessionsDir, `s-${provider}`));
+      },
+      command: ['run', 'start', 's', '--agents', 'pi,cursor', '--goal', 'Fix it', '--prompt', 'start prompt'],
+      check: async (world, cut) => {
+        const run = runFile(world, 's');
+        expect(run.starting, cut).toBeUndefined();
+        expect(
+          run.agents.map((agent: any) => [agent.session, agent.agentId, agent.error]),
+          cut,
+        ).toEqual([
+          ['s-pi', 's-pi-pi', undefined],
+          ['s-cursor', 's-cursor-cursor', undefined],
+        ]);
+        for (const provider of ['pi', 'cursor']) {
+          const session = `s-${provider}`;
+          expect(sessionOf(world, session)?.goals, cut).toEqual(['Fix it']);
+          expect(git(world, world.project.main, 'rev-parse', `refs/heads/session/${session}`), cut).toBe(git(world, world.project.main, 'rev-parse', 'main'));
+          expect(
+            sessionOf(world, session)?.agents?.map((agent: any) => [agent.id, agent.status]),
+            cut,
+          ).toEqual([[`${session}-${provider}`, 'running']]);
+        }
+        const windows = liveWindows(world);
+        expect([windows.get('s-pi-pi'), windows.get('s-cursor-cursor')], `${cut}: windows per agent`).toEqual([1, 1]);
+        expect(readFileSync(cursorCalls, 'utf8').trim().split('\n').pop(), cut).toMatch(/start prompt$/);
+        expect(readFileSync(join(world.project.sessionsDir, '.pwt', 'agents', 's-pi-pi.prompt.txt'), 'utf8'), cut).toContain('start prompt');
+      },
+    });
+    // Two worktrees added, and the gits after each agent's window opened.
+    expect(counts.gitCuts).toBeGreaterThanOrEqual(2);
+    console.log(`run start: ${counts.gitCuts} of ${counts.gits} gits and ${counts.changes} file changes cut in ${Math.round((Date.now() - started) / 1000)} s`);
+  }, 900_000);
+
+  it("agent switch: cut everywhere, then again: pi detached with its conversation, cursor runs alone with pi's conversation handed over", async () => {
+    const world = worlds.make();
+    const cursorCalls = standInCursor(world);
+    let cwd = '';
+    let piId = '';
+    const started = Date.now();
+    const counts = await cutEverywhere(world, {
+      prepare: async () => {
+        cwd = await world.session('w');
+        await world.ok(['agent', 'start', 'pi', '--prompt', 'switch prompt', '--detach'], cwd);
+        await poll('pi to answer', () => screenOf(world, paneOf(world, 'w-pi')).includes('Reply to: switch prompt'), 90_000);
+        await world.ok(['agent', 'stop'], cwd);
+        piId = (await world.agents('w'))[0].vendorSessionId;
+        expect(piId).toBeTruthy();
+      },
+      arrange: async () => {
+        await world.ok(['agent', 'resume', 'pi', '--detach'], cwd);
+      },
+      command: ['agent', 'switch', 'cursor', '--detach'],
+      cwd: () => cwd,
+      check: async (world, cut) => {
+        const agents = sessionOf(world, 'w').agents;
+        const pi = agents.find((agent: any) => agent.provider === 'pi');
+        // Cut after pi quit and before its record said so, pi reads exited: resumable all the same.
+        expect(pi, cut).toMatchObject({
+          status: expect.stringMatching(/^(detached|exited)$/),
+          vendorSessionId: piId,
+          resumeArgs: expect.arrayContaining(['pi']),
+        });
+        expect(
+          agents.find((agent: any) => agent.provider === 'cursor'),
+          cut,
+        ).toMatchObject({ id: 'w-cursor', status: 'running' });
+        const windows = liveWindows(world);
+        expect([windows.get('w-pi') ?? 0, windows.get('w-cursor')], `${cut}: windows per agent`).toEqual([0, 1]);
+        const launch = readFileSync(cursorCalls, 'utf8');
+        expect(launch, cut).toContain('Previous Session Context');
+        expect(launch.slice(launch.lastIndexOf('Previous Session Context')), cut).toContain('switch prompt');
+      },
+    });
+    console.log(
+      `agent switch: ${counts.gitCuts} of ${counts.gits} gits and ${counts.changes} file changes cut in ${Math.round((Date.now() - started) / 1000)} s`,
+    );
   }, 900_000);
 });

@@ -59,6 +59,7 @@ export default defineCommand({
     // --json keeps each note's line beside its data, as before notes were data.
     if (args.json) printJson({ ...result, notes: result.notes.map(noteWithText) });
     else {
+      if (result.finished) log.info(`Finished the pwt run start ${result.run} that was interrupted (started ${result.finished}).`);
       printNotes(result.notes.filter((note) => note.kind !== 'started'));
       for (const each of result.started) log.success(`${each.provider} started in session ${each.session} (agent ${each.agentId}).`);
       if (budgetUsd !== undefined && result.started.length > 0)

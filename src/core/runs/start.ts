@@ -7,6 +7,8 @@ import { readManifest } from '../manifest/store.js';
 import { validateName } from '../project/names.js';
 import type { Project } from '../project/project.js';
 import { createSession } from '../sessions/create/index.js';
+import { readIntent } from '../sessions/intents/intent.js';
+import { isSameProcess, processStartTime } from '../infra/processes.js';
 import { requireTmux } from '../tmux/tmux.js';
 import { findExecutable } from '../agents/vendors/common.js';
 import { loadAdapter } from '../agents/vendors/index.js';
@@ -14,7 +16,7 @@ import { PROVIDERS, type Provider } from '../agents/vendors/types.js';
 import { watchBudget } from '../agents/admission/admit.js';
 import { startAgent, type AgentNote as Note } from '../agents/runtime/index.js';
 import type { AgentEntry } from '../agents/runtime/records.js';
-import { assertRunName, createRun, readRun, updateRunAgent, RUN_VERSION, type RunAgent, type RunFile } from './store.js';
+import { assertRunName, createRun, readRun, updateRun, updateRunAgent, RUN_VERSION, type RunAgent, type RunFile } from './store.js';
 
 /**
  * `pwt run start`: one session per provider (`<run>-<provider>`), each with
@@ -42,6 +44,8 @@ export interface StartGroup {
   session: string;
   /** Set when the provider cannot start at all (its CLI is not installed). */
   blocked?: string;
+  /** The agent id, when a start that was cut had started it already. */
+  started?: string;
 }
 
 export interface RunStartPlan {
@@ -54,6 +58,8 @@ export interface RunStartResult {
   started: { provider: string; session: string; agentId: string }[];
   failed: { provider: string; session: string; error: string }[];
   notes: Note[];
+  /** When the start this run finished had begun (it had been cut). */
+  finished?: string;
 }
 
 export const sessionOf = (run: string, provider: string) => `${run}-${provider}`;
@@ -158,7 +164,8 @@ export async function startGroup(project: Project, run: RunFile, group: StartGro
   const missing = (await missingClis([group.provider], env)).get(group.provider);
   // Checked before the session is made: a provider that cannot start leaves no empty session behind.
   if (missing) throw preconditionError(`${missing} is not installed or not on PATH.`, `Install ${group.provider}'s CLI (pwt doctor says how).`);
-  if (!findSession(await readManifest(project), group.session)) {
+  // A create that was cut (its intent recorded) is finished by creating again.
+  if (!findSession(await readManifest(project), group.session) || readIntent(project.sessionsDir, group.session)?.kind === 'create') {
     await createSession(project, { name: group.session, goals: run.goals, ...(run.base ? { base: run.base } : {}) });
   }
   const launch = await startAgent(project, {
@@ -172,36 +179,75 @@ export async function startGroup(project: Project, run: RunFile, group: StartGro
   return { agent: launch.agent, notes: launch.notes };
 }
 
+/**
+ * The run this start finishes: one whose `pwt run start` was killed (its
+ * `starting` names a pwt that is gone). Null when there is no such run; a
+ * start still running, or other providers than the recorded ones, refuse.
+ */
+function interruptedStart(project: Project, name: string, providers: Provider[]): RunFile | null {
+  const run = readRun(project.sessionsDir, name);
+  if (!run?.starting) return null;
+  const command = `pwt run start ${name} --agents ${run.agents.map((agent) => agent.provider).join(',')}`;
+  if (isSameProcess(run.starting.pid, run.starting.start))
+    throw preconditionError(
+      `Another pwt is starting run ${name} right now (pid ${run.starting.pid}).`,
+      `Wait for it, then see the run with: pwt run show ${name}`,
+    );
+  if (providers.join(',') !== run.agents.map((agent) => agent.provider).join(','))
+    throw preconditionError(`${command} was interrupted (started ${run.starting.at}) and is not finished.`, `Run ${command} again to finish it.`);
+  return run;
+}
+
 export async function startRun(project: Project, opts: RunStartOptions): Promise<RunStartResult> {
   assertRunName(opts.name);
   const providers = parseProviders(opts.providers);
   const prompt = opts.prompt ?? opts.goals.join('\n');
   if (!prompt.trim()) throw usageError('A run needs something to do.', 'Pass --prompt "..." (or --prompt-file F), or at least one --goal.');
   const env = opts.env ?? process.env;
-  const base = opts.base ?? (await currentBranch(project.repo.mainPath)) ?? 'HEAD';
   await requireTmux();
-  await refuseUpFront(project, opts.name, providers, base);
-  const plan = planRunStart({
-    name: opts.name,
-    providers,
-    goals: opts.goals,
-    prompt,
-    base,
-    missingClis: await missingClis(providers, env),
-    now: new Date().toISOString(),
-    ...(opts.budgetUsd !== undefined ? { budgetUsd: opts.budgetUsd } : {}),
-  });
-  await createRun(project.sessionsDir, plan.run);
+  // Killed while it started the run: the same command again finishes what the run file recorded (prompt, goals, base).
+  const cut = interruptedStart(project, opts.name, providers);
+  let run: RunFile;
+  let groups: StartGroup[];
+  if (cut) {
+    run = cut;
+    groups = cut.agents.map((agent) => ({
+      provider: agent.provider as Provider,
+      session: agent.session,
+      ...(agent.error ? { blocked: agent.error } : {}),
+      ...(agent.agentId ? { started: agent.agentId } : {}),
+    }));
+  } else {
+    const base = opts.base ?? (await currentBranch(project.repo.mainPath)) ?? 'HEAD';
+    await refuseUpFront(project, opts.name, providers, base);
+    const plan = planRunStart({
+      name: opts.name,
+      providers,
+      goals: opts.goals,
+      prompt,
+      base,
+      missingClis: await missingClis(providers, env),
+      now: new Date().toISOString(),
+      ...(opts.budgetUsd !== undefined ? { budgetUsd: opts.budgetUsd } : {}),
+    });
+    run = { ...plan.run, starting: { pid: process.pid, start: processStartTime(process.pid), at: plan.run.createdAt } };
+    groups = plan.groups;
+    await createRun(project.sessionsDir, run);
+  }
 
-  const result: RunStartResult = { run: opts.name, started: [], failed: [], notes: [] };
-  for (const group of plan.groups) {
+  const result: RunStartResult = { run: opts.name, started: [], failed: [], notes: [], ...(cut?.starting ? { finished: cut.starting.at } : {}) };
+  for (const group of groups) {
     if (group.blocked) {
       result.failed.push({ provider: group.provider, session: group.session, error: group.blocked });
       continue;
     }
+    if (group.started) {
+      result.started.push({ provider: group.provider, session: group.session, agentId: group.started });
+      continue;
+    }
     opts.onProgress?.(`Starting ${group.provider} in ${group.session}...`);
     try {
-      const { agent, notes } = await startGroup(project, plan.run, group, env);
+      const { agent, notes } = await startGroup(project, run, group, env);
       await updateRunAgent(project.sessionsDir, opts.name, group.session, (entry) => Object.assign(entry, runFieldsOf(agent)));
       result.started.push({ provider: group.provider, session: group.session, agentId: agent.id });
       result.notes.push(...notes);
@@ -214,6 +260,9 @@ export async function startRun(project: Project, opts: RunStartOptions): Promise
       result.failed.push({ provider: group.provider, session: group.session, error: message });
     }
   }
-  if (opts.budgetUsd !== undefined && result.started.length > 0) await watchBudget(project.repo.mainPath, opts.name, env);
+  await updateRun(project.sessionsDir, opts.name, (file) => {
+    delete file.starting;
+  });
+  if (run.budgetUsd !== undefined && result.started.length > 0) await watchBudget(project.repo.mainPath, opts.name, env);
   return result;
 }

@@ -42,6 +42,8 @@ export interface RunFile {
   budgetUsd?: number;
   /** Set when the scheduler stopped the run's agents because their cost passed the budget (stopped: their sessions). */
   budgetStop?: { at: string; costUsd: number; stopped: string[] };
+  /** Set by `pwt run start` while it starts the run (its pid), cleared when it ends: the same start again finishes a cut one. */
+  starting?: { pid: number; start: string | null; at: string };
   /** Set by `pwt run pick` before its first change and cleared when it ends: the same pick again finishes a cut one. */
   picking?: { provider: string; strategy: string; at: string };
   [key: string]: unknown;

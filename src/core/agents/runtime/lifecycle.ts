@@ -6,7 +6,8 @@ import { readManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
 import { whichSession } from '../../project/which-session.js';
 import { requireTmux } from '../../tmux/tmux.js';
-import { killWindow } from '../../tmux/windows.js';
+import { killWindow, listAgentPanes } from '../../tmux/windows.js';
+import { processStartTime } from '../../infra/processes.js';
 import { executePlan, type Runners } from '../../workflow/execute.js';
 import { realCwd } from '../vendors/common.js';
 import { loadAdapter } from '../vendors/index.js';
@@ -107,6 +108,29 @@ async function stopEntry(ctx: Ctx, agent: AgentEntry, as: AgentState, { signalsO
   return { agent: patched ?? current, step };
 }
 
+/**
+ * Windows of this agent that its record does not name: launched by a pwt
+ * that was killed before it recorded them (docs/crash-safety.md). A launch
+ * runs only when the agent is not running, so each is stopped (signals) and
+ * closed before the new one starts: one window per agent.
+ */
+async function closeUnrecorded(ctx: Ctx, agentId: string, provider: Provider): Promise<void> {
+  const record = findSession(await readManifest(ctx.project), ctx.session.id);
+  const pane = record ? agentsOf(record).find((each) => each.id === agentId)?.tmux?.pane : undefined;
+  for (const orphan of await listAgentPanes()) {
+    if (orphan.agentId !== agentId || orphan.main !== ctx.project.repo.mainPath || orphan.paneId === pane) continue;
+    const place = {
+      session: orphan.tmuxSession,
+      window: orphan.windowId,
+      pane: orphan.paneId,
+      pid: orphan.panePid,
+      pidStart: processStartTime(orphan.panePid),
+    };
+    if (!orphan.dead) await stopProcess(provider, place, { signalsOnly: true });
+    await closePlace(place);
+  }
+}
+
 interface FreshOptions {
   provider: Provider;
   prompt?: string;
@@ -146,6 +170,7 @@ async function startFresh(ctx: Ctx, opts: FreshOptions): Promise<{ agent: AgentE
     }
   }
   // Pin the id where the CLI takes one: claude, gemini, copilot --session-id; pi's session file; cursor's create-chat.
+  await closeUnrecorded(ctx, agentId, opts.provider);
   const sessionId = adapter.createSession ? await adapter.createSession(ctx.cwd, ctx.env) : randomUUID();
   const spec = adapter.startCommand({ cwd: ctx.cwd, prompt, sessionId, name: opts.name }, ctx.env);
   const launched = await launchInTmux(ctx.project, { session: ctx.session.id, agentId, provider: opts.provider, cwd: ctx.cwd, spec, prompt, env: ctx.env });
@@ -222,6 +247,7 @@ async function resumeEntry(ctx: Ctx, agent: AgentEntry, prompt?: string): Promis
     };
   }
   const spec = adapter.resumeCommand(id, { cwd: ctx.cwd, prompt }, ctx.env);
+  await closeUnrecorded(ctx, agent.id, agent.provider);
   const launched = await launchInTmux(ctx.project, {
     session: ctx.session.id,
     agentId: agent.id,
