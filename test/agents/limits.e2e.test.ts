@@ -105,4 +105,43 @@ describe('usage limits', () => {
   it('codex hits its usage limit: limited until the reset it prints, then resumed once', async () => {
     await limitedThenResumed('codex', () => undefined);
   }, 300_000);
+
+  it('codex that exits at its limit is resumed by its vendor id after the reset, with the continue prompt, once', async () => {
+    const world = worlds.make();
+    const mark = server.requests.length;
+    writeFileSync(join(world.project.main, '.pwt.json'), JSON.stringify({ agents: { resumeAfterLimit: true } }));
+    await world.session('quit');
+    const prompt = `exits at its limit ${LIMIT_MARKER} 2`;
+    await world.ok(['agent', 'start', 'codex', '--session', 'quit', '--prompt', prompt, '--detach']);
+    const entryOf = () =>
+      JSON.parse(readFileSync(join(world.project.sessionsDir, MANIFEST_FILE), 'utf8'))
+        .sessions.flatMap((session: any) => session.agents ?? [])
+        .find((agent: any) => agent.id === 'quit-codex');
+    // The scheduler has seen the limit when the manifest holds its reset.
+    const limited = await showing(
+      world,
+      poll('the limit recorded', () => (entryOf()?.limitedUntil ? entryOf() : undefined), 60_000),
+    );
+    const vendorId = await poll('the vendor id', async () => (await world.agents('quit'))[0]?.vendorSessionId, 30_000);
+    process.kill(limited.tmux.pid, 'SIGKILL');
+    await poll('codex to read exited', async () => (await world.agents('quit'))[0]?.status === 'exited', 30_000);
+
+    const resumed = await waitForRequest(server, CONTINUE_PROMPT, mark, 150_000);
+    expect(resumed.at).toBeGreaterThanOrEqual(Date.parse(limited.limitedUntil));
+    // Resumed by its vendor id: the model sees the earlier turn.
+    expect(requestText(resumed)).toContain('exits at its limit');
+    await showing(
+      world,
+      poll('codex to answer', async () => (await world.agents('quit'))[0]?.activity === 'idle', 90_000),
+    );
+    const agent = (await world.agents('quit'))[0];
+    expect(agent).toMatchObject({ status: 'running', vendorSessionId: vendorId });
+    expect(entryOf()).toMatchObject({ limitResumedFor: limited.limitedUntil });
+    const last = server.requests
+      .slice(mark)
+      .filter((r) => r.reply && r.reply.kind !== 'limit' && requestText(r).includes(CONTINUE_PROMPT))
+      .at(-1)!;
+    expect(requestText(last).split(CONTINUE_PROMPT).length - 1).toBe(1);
+    await world.ok(['agent', 'stop', 'codex', '--session', 'quit']);
+  }, 300_000);
 });

@@ -3,8 +3,9 @@ import type { Project } from '../../project/project.js';
 import { capturePane, sendKeys } from '../../tmux/windows.js';
 import { sendText } from '../runtime/activity/control.js';
 import type { ActivityState } from '../runtime/activity/types.js';
+import { resumeAgent } from '../runtime/index.js';
 import { allAgents, patchAgent, type AgentEntry } from '../runtime/records.js';
-import { checkStatus, readLiveness } from '../runtime/status.js';
+import { checkStatus, readLiveness, type Liveness } from '../runtime/status.js';
 
 /**
  * `resumeAfterLimit`: an agent whose turn a vendor's usage limit ended
@@ -41,6 +42,39 @@ export async function resumeLimited(
     try {
       await continueTurn(project, session.id, current);
       note(`Resumed ${agent.id} (${project.repo.mainPath}): its usage limit reset at ${until}.`);
+    } catch (error) {
+      note(`Could not resume ${agent.id} after its usage limit: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+/** Agents that exited while limited and are still to be resumed: the project stays watched for them. */
+export function exitedWhileLimited(manifest: Manifest | null, liveness: Liveness): { session: string; agent: AgentEntry }[] {
+  return allAgents(manifest)
+    .filter(({ agent }) => typeof agent.limitedUntil === 'string' && agent.limitResumedFor !== agent.limitedUntil)
+    .filter(({ agent }) => {
+      const checked = checkStatus(agent, liveness);
+      return checked.checked && checked.status === 'exited';
+    })
+    .map(({ session, agent }) => ({ session: session.id, agent }));
+}
+
+/** Resumes, by vendor id, each agent that exited while limited once its limit has reset. */
+export async function resumeExited(
+  project: Project,
+  exited: { session: string; agent: AgentEntry }[],
+  now: number,
+  note: (line: string) => void,
+): Promise<void> {
+  for (const { session, agent } of exited) {
+    const until = agent.limitedUntil as string;
+    if (now < Date.parse(until)) continue;
+    await patchAgent(project, session, agent.id, { limitResumedFor: until, limitResumedAt: new Date(now).toISOString() });
+    try {
+      const launch = await resumeAgent(project, { session, agent: agent.id, prompt: CONTINUE_PROMPT });
+      note(
+        `Resumed ${agent.id} (${project.repo.mainPath}) by its vendor id: it had exited at its usage limit, which reset at ${until}.${launch.queued ? ` It waits in the queue (place ${launch.queued}).` : ''}`,
+      );
     } catch (error) {
       note(`Could not resume ${agent.id} after its usage limit: ${error instanceof Error ? error.message : String(error)}`);
     }

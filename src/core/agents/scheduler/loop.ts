@@ -6,7 +6,8 @@ import { dropAgent, listQueue, type QueueEntry } from '../admission/queue.js';
 import { activityByAgent } from '../runtime/activity/summary.js';
 import { agentNoteText, resumeAgent, startAgent, stopAgent } from '../runtime/index.js';
 import { allAgents, updateAgents, type AgentEntry } from '../runtime/records.js';
-import { resumeLimited } from './limits.js';
+import { exitedWhileLimited, resumeExited, resumeLimited } from './limits.js';
+import { readLiveness } from '../runtime/status.js';
 
 /**
  * `pwt _scheduler`: the one background program of pwt, in its own tmux
@@ -107,12 +108,14 @@ async function watchRound({ main, env: projectEnv }: Watched, env: NodeJS.Proces
   const { hibernateAfterMinutes: minutes, resumeAfterLimit } = project.config.agents;
   const manifest: Manifest | null = await readManifest(project);
   const activity = minutes === null && !resumeAfterLimit ? new Map() : await activityByAgent(project);
-  if ((minutes === null && !resumeAfterLimit) || activity.size === 0) {
+  const exited = resumeAfterLimit ? exitedWhileLimited(manifest, await readLiveness()) : [];
+  if ((minutes === null && !resumeAfterLimit) || (activity.size === 0 && exited.length === 0)) {
     unwatch(main, env);
     return;
   }
   const now = Date.now();
   if (resumeAfterLimit) await resumeLimited(project, manifest, activity, now, opts.note);
+  if (exited.length > 0) await resumeExited(project, exited, now, opts.note);
   if (minutes === null) return;
   for (const { session, agent } of allAgents(manifest)) {
     const state = activity.get(agent.id);
