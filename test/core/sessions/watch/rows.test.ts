@@ -47,6 +47,14 @@ describe('watch rows', () => {
     ]);
   });
 
+  it('a limited agent shows until when (local time)', () => {
+    const limited = agent('b-claude', 'limited');
+    const until = new Date(NOW + 3_600_000);
+    limited.activity!.limitedUntil = until.toISOString();
+    const [, line] = frameLines(frame([session('b', [limited])]));
+    expect(line!.text).toBe(`  claude   running  limited 12s  6f1c2a3b until ${until.toTimeString().slice(0, 5)}`);
+  });
+
   it('ages and newly waiting agents', () => {
     expect([shortAge(5_000), shortAge(240_000), shortAge(3 * 3_600_000), shortAge(2 * 86_400_000)]).toEqual(['5s', '4m', '3h', '2d']);
     const before = frame([session('a', [agent('a1', 'working'), agent('a2', 'waiting')])]);

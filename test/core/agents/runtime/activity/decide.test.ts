@@ -44,12 +44,22 @@ describe('decide: process, then hooks, then the screen', () => {
     ['no hook: changing screen', ev({ screen: screen(null, NOW - 100) }), 'working/screen'],
     ['no hook: still screen', ev({ screen: screen(null, NOW - STABLE_MS) }), 'idle/screen'],
     ['alive but nothing readable', ev({}), 'working/process'],
+    [
+      'usage limit on screen after an idle hook (claude StopFailure)',
+      ev({ hook: hook('idle', NOW - 100), screen: screen('limited', NOW - 500) }),
+      'limited/screen',
+    ],
   ];
   for (const [name, evidence, expected] of rows) {
     it(name, () => {
       expect(brief(evidence)).toBe(expected);
     });
   }
+
+  it('a limit carries the reset the screen read (null when the vendor gave none)', () => {
+    expect(decide(ev({ screen: { ...screen('limited', NOW - 500), limitedUntil: NOW + 60_000 } }))?.limitedUntil).toBe(NOW + 60_000);
+    expect(decide(ev({ screen: screen('limited', NOW - 500) }))?.limitedUntil).toBeNull();
+  });
 
   it('keeps since while the activity stays, restarts it when it changes', () => {
     const previous = { activity: 'working' as const, source: 'screen' as const, since: NOW - 60_000 };
