@@ -181,6 +181,8 @@ describe('project hooks around pwt remove and restore', () => {
 
   it('a failing pre-pr pushes nothing and opens no PR; --no-hooks goes ahead', () => {
     sessionWithWork({ 'pre-pr': 'echo lint failed; exit 2' });
+    // The commit of .pwt.json is on origin too: the PR would carry no unpushed base commit (a refusal of its own).
+    git(project.main, 'push', '--quiet', 'origin', 'main');
     const gh = installFakeGh(project.sandbox);
     const refused = project.sandbox.pwt(project.main, ['remove', 'feat', '--strategy', 'pr'], gh.env);
     expect(refused.code).toBe(3);
