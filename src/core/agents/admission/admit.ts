@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic } from '../../infra/atomic.js';
+import { preconditionError } from '../../infra/errors.js';
 import { PWT_ENV } from '../../infra/env.js';
 import { withLock } from '../../infra/lock.js';
 import { packageRoot } from '../../infra/package-root.js';
@@ -64,7 +65,8 @@ const ADMISSION_TIMEOUT_MS = 120_000;
  * first (one active agent per worktree). Requests never jump the queue: with
  * anyone waiting, a new one waits behind them; `fromQueue` is the scheduler
  * asking for the agent at the head of the queue, which goes when a slot is
- * free. The lock is taken after the caller's per-session lifecycle lock
+ * free, and neither starts nor queues again when it left the queue meanwhile
+ * (stopped while the scheduler was on its way). The lock is taken after the caller's per-session lifecycle lock
  * (always in that order: docs/agents-runtime.md).
  */
 export async function admitOrQueue<T>(
@@ -78,6 +80,8 @@ export async function admitOrQueue<T>(
     const running = (await listAgentPanes()).filter((pane) => !pane.dead && !(pane.main === request.main && pane.session === request.session)).length;
     const waiting = listQueue(env);
     const mine = placeOf(request.main, request.agentId, waiting);
+    if (fromQueue && mine === null)
+      throw preconditionError(`${request.agentId} left the queue (stopped) before a slot freed: not started.`, 'Start it again if you still want it.');
     if (mine !== null) {
       if (!(fromQueue && mine === 1 && running < request.maxRunning)) return { queued: true as const, place: mine, entry: waiting[mine - 1]! };
       const value = await launch();

@@ -7,7 +7,7 @@ import { activityByAgent } from '../runtime/activity/summary.js';
 import { agentNoteText, resumeAgent, startAgent, stopAgent } from '../runtime/index.js';
 import { allAgents, updateAgents, type AgentEntry } from '../runtime/records.js';
 import { exitedWhileLimited, resumeExited, resumeLimited } from './limits.js';
-import { readLiveness } from '../runtime/status.js';
+import { checkStatus, readLiveness } from '../runtime/status.js';
 
 /**
  * `pwt _scheduler`: the one background program of pwt, in its own tmux
@@ -107,9 +107,16 @@ async function watchRound({ main, env: projectEnv }: Watched, env: NodeJS.Proces
   }
   const { hibernateAfterMinutes: minutes, resumeAfterLimit } = project.config.agents;
   const manifest: Manifest | null = await readManifest(project);
-  const activity = minutes === null && !resumeAfterLimit ? new Map() : await activityByAgent(project);
-  const exited = resumeAfterLimit ? exitedWhileLimited(manifest, await readLiveness()) : [];
-  if ((minutes === null && !resumeAfterLimit) || (activity.size === 0 && exited.length === 0)) {
+  if (minutes === null && !resumeAfterLimit) {
+    unwatch(main, env);
+    return;
+  }
+  const liveness = await readLiveness();
+  const activity = await activityByAgent(project, liveness);
+  const exited = resumeAfterLimit ? exitedWhileLimited(manifest, liveness) : [];
+  // Watched while an agent of the project runs: one just started may have no activity yet (its CLI still loading).
+  const running = allAgents(manifest).some(({ agent }) => checkStatus(agent, liveness).status === 'running');
+  if (!running && exited.length === 0) {
     unwatch(main, env);
     return;
   }
