@@ -114,8 +114,9 @@ async function watchRound({ main, env: projectEnv }: Watched, env: NodeJS.Proces
   const liveness = await readLiveness();
   const activity = await activityByAgent(project, liveness);
   const exited = resumeAfterLimit ? exitedWhileLimited(manifest, liveness) : [];
-  // Watched while an agent of the project runs: one just started may have no activity yet (its CLI still loading).
-  const running = allAgents(manifest).some(({ agent }) => checkStatus(agent, liveness).status === 'running');
+  // Watched while an agent of the project runs or may still (one just started may show no activity yet, its CLI
+  // still loading; one just killed reads `unknown` until its process is gone, then `exited`, perhaps at its limit).
+  const running = allAgents(manifest).some(({ agent }) => ['running', 'unknown'].includes(checkStatus(agent, liveness).status));
   if (!running && exited.length === 0) {
     unwatch(main, env);
     return;
