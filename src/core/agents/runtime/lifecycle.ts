@@ -305,7 +305,8 @@ const launchRunners: Runners<LaunchOp, LaunchContext> = {
       for (const { agent } of seen.filter((each) => op.agents.includes(each.agent.id))) {
         const pane = checkStatus(agent, liveness).pane;
         if (pane) await killWindow(pane.windowId);
-        const patched = agent.status === 'running' ? await patchAgent(ctx.project, ctx.session.id, agent.id, { status: 'exited', tmux: undefined }) : null;
+        const patched =
+          agent.status === 'running' ? await patchAgent(ctx.project, ctx.session.id, agent.id, { status: 'exited', tmux: undefined }, 'running') : null;
         if (patched) context.entries.set(agent.id, patched);
       }
     },

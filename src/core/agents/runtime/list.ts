@@ -62,7 +62,8 @@ export async function listAgents(project: Project, opts: { session?: string; env
         const { captureIfUnknown } = await import('./context.js');
         current = await captureIfUnknown({ project, session, cwd: realPath(sessionPath(project.repo.mainPath, session)), env }, agent);
       }
-      if (seen && seen !== agent.status) current = (await patchAgent(project, session.id, agent.id, { status: seen })) ?? current;
+      // Only over the status it read: a stop that ended the process meanwhile recorded how it ended.
+      if (seen && seen !== agent.status) current = (await patchAgent(project, session.id, agent.id, { status: seen }, agent.status)) ?? current;
     }
     views.push(viewOf(session.id, current, checked.status, checked.checked));
   }

@@ -160,11 +160,22 @@ export async function updateAgents<T>(store: Store, session: string, fn: (agents
   });
 }
 
-/** Applies `patch` to one agent entry; returns the updated entry, or null when it (or its session) is gone. */
-export async function patchAgent(store: Store, session: string, agentId: string, patch: Partial<AgentEntry>): Promise<AgentEntry | null> {
+/**
+ * Applies `patch` to one agent entry; returns the updated entry, or null when
+ * it (or its session) is gone, or when `ifStatus` is given and the entry's
+ * status is no longer that one (a reader that saw the process gone must not
+ * overwrite what a stop recorded meanwhile).
+ */
+export async function patchAgent(
+  store: Store,
+  session: string,
+  agentId: string,
+  patch: Partial<AgentEntry>,
+  ifStatus?: AgentState,
+): Promise<AgentEntry | null> {
   const result = await updateAgents(store, session, (agents) => {
     const agent = agents.find((each) => each.id === agentId);
-    if (!agent) return null;
+    if (!agent || (ifStatus !== undefined && agent.status !== ifStatus)) return null;
     Object.assign(agent, patch);
     for (const [key, value] of Object.entries(patch)) if (value === undefined) delete agent[key];
     return { ...agent };

@@ -71,6 +71,10 @@ describe('agent record store', () => {
       { ...entry('a-claude'), vendorSessionId: 'v1', status: 'stopped', stoppedAt: '2026-01-02T00:00:00.000Z' },
     ]);
 
+    // A reader that saw the process gone while the record said running does not overwrite the stop recorded meanwhile.
+    expect(await patchAgent(project, 'a', 'a-claude', { status: 'exited' }, 'running')).toBeNull();
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ status: 'stopped' });
+    expect(await patchAgent(project, 'a', 'a-claude', { stoppedAt: '2026-01-03T00:00:00.000Z' }, 'stopped')).toMatchObject({ status: 'stopped' });
     expect(await patchAgent(project, 'a', 'nope', { status: 'exited' })).toBeNull();
     expect(await patchAgent(project, 'gone', 'a-claude', { status: 'exited' })).toBeNull();
 
