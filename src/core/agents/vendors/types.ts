@@ -110,6 +110,13 @@ export interface Adapter {
    */
   readUsage?(id: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<Usage>;
   /**
+   * The usage limit that ended this session's last turn, from the vendor's own files: null when the last
+   * thing recorded is not a limit (the agent answered since, or was never limited). Absent where the vendor
+   * records none. The screen says the same while the agent runs (runtime/activity/limit.ts); this also
+   * holds after the process is gone. Throws like readTranscript.
+   */
+  readLimit?(id: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<RecordedLimit | null>;
+  /**
    * For CLIs that mint an id in a separate call before the start (cursor-agent
    * create-chat): runs it and returns the id to pass as StartOptions.sessionId.
    */
@@ -131,4 +138,14 @@ export interface Usage {
   costUsd?: number;
   /** The model(s) the session used, as the vendor named them. */
   models: string[];
+}
+
+/** A usage limit as the vendor recorded it in its session files (docs/many-agents.md). */
+export interface RecordedLimit {
+  /** When the vendor recorded it (ISO), null when it keeps no time. */
+  at: string | null;
+  /** When the limit resets (ISO), null when the vendor did not say. */
+  until: string | null;
+  /** The vendor's own words, on one line. */
+  message: string;
 }
