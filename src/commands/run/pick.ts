@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { usageError } from '../../core/infra/errors.js';
 import { openProject } from '../../core/project/project.js';
-import { PICK_STRATEGIES, pickRun, type PickStrategy } from '../../core/runs/end.js';
+import { PICK_STRATEGIES, pickJson, pickRun, type PickStrategy } from '../../core/runs/end.js';
 import { assertRunName } from '../../core/runs/store.js';
 import { preconditionError } from '../../core/infra/errors.js';
 import { isInteractive, log, printJson } from '../../ui/log.js';
@@ -37,14 +37,7 @@ export default defineCommand({
     reportEnded([result.picked, ...result.abandoned]);
     const failed = result.abandoned.filter((each) => each.error);
     if (args.json) {
-      const actions = (each: (typeof result.abandoned)[number]) => ({
-        session: each.session,
-        provider: each.provider,
-        strategy: each.strategy,
-        actions: each.result?.actions ?? [],
-        ...(each.error ? { error: each.error } : {}),
-      });
-      printJson({ run: result.run, picked: actions(result.picked), abandoned: result.abandoned.map(actions), gone: result.gone });
+      printJson(pickJson(result));
     } else {
       const pr = result.picked.result?.actions.find((action) => action.op === 'create-pr')?.url;
       log.success(

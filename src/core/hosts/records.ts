@@ -18,3 +18,27 @@ export async function forgetHostSession(store: Store, name: string): Promise<voi
     manifest.hostSessions = hostSessions(manifest).filter((entry) => entry.id !== name);
   });
 }
+
+/** What `pwt create --json` or `pwt status --json` on a host says of one session. */
+export interface RemoteSession {
+  id: string;
+  branch: string;
+  path: string;
+  startedAt?: string;
+  goals?: string[];
+  [key: string]: unknown;
+}
+
+/** The local record of a session a host reported (goals from `goals` when the host gave none). */
+export function hostRecord(host: string, session: RemoteSession, goals: string[] = [], run?: string): HostSessionRecord {
+  return {
+    id: session.id,
+    host,
+    branch: session.branch,
+    path: session.path,
+    startedAt: session.startedAt ?? new Date().toISOString(),
+    goals: session.goals ?? goals,
+    ...(typeof session.base === 'string' ? { base: session.base } : {}),
+    ...(run === undefined ? {} : { run }),
+  };
+}

@@ -3,7 +3,7 @@ import { readManifest, updateManifest } from '../manifest/store.js';
 import { findSession } from '../manifest/manifest.js';
 import type { Project } from '../project/project.js';
 import { hostTimeoutMs } from '../ssh/ssh.js';
-import { hostSessions, type HostSessionRecord } from '../manifest/host-sessions.js';
+import { hostRecord, hostSessions, type RemoteSession } from './records.js';
 import { remoteJson } from './remote.js';
 import { findHost, readHosts, type Host } from './store.js';
 
@@ -52,7 +52,7 @@ export async function startRunOnHost(project: Project, hostName: string, name: s
  */
 export async function recordHostSessionsOf(project: Project, host: Host, run: string): Promise<void> {
   const status = await remoteJson<{
-    sessions: (Record<string, unknown> & { id: string; branch: string; path: string; startedAt?: string; goals?: string[]; run?: string })[];
+    sessions: RemoteSession[];
   }>(host, ['status'], { timeoutMs: hostTimeoutMs() + 10_000 });
   const there = new Map(status.sessions.map((session) => [session.id, session]));
   const prefix = `${run}-`;
@@ -61,17 +61,7 @@ export async function recordHostSessionsOf(project: Project, host: Host, run: st
     const known = new Set(kept.map((record) => record.id));
     for (const session of status.sessions) {
       if (!session.id.startsWith(prefix) || known.has(session.id) || findSession(manifest, session.id)) continue;
-      const record: HostSessionRecord = {
-        id: session.id,
-        host: host.name,
-        branch: session.branch,
-        path: session.path,
-        startedAt: session.startedAt ?? new Date().toISOString(),
-        goals: session.goals ?? [],
-        ...(typeof session.base === 'string' ? { base: session.base } : {}),
-        run,
-      };
-      kept.push(record);
+      kept.push(hostRecord(host.name, session, [], run));
     }
     manifest.hostSessions = kept;
     const live = kept.some((record) => record.host === host.name && record.id.startsWith(prefix));

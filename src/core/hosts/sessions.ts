@@ -3,7 +3,7 @@ import { readManifest } from '../manifest/store.js';
 import { findSession } from '../manifest/manifest.js';
 import type { Project } from '../project/project.js';
 import { hostTimeoutMs, shPath, shQuote, sshRun } from '../ssh/ssh.js';
-import { findHostSession, hostSessions, recordHostSession, type HostSessionRecord } from './records.js';
+import { findHostSession, hostRecord, hostSessions, recordHostSession, type HostSessionRecord, type RemoteSession } from './records.js';
 import { remoteJson } from './remote.js';
 import { findHost, readHosts, type Host } from './store.js';
 
@@ -36,17 +36,8 @@ export async function createOnHost(
   if (input.base) args.push('--base', input.base);
   args.push(...(input.flags ?? []));
   if (input.agent) args.push('--agent', input.agent, '--detach', ...(input.prompt !== undefined ? ['--prompt', input.prompt] : []));
-  const session = await remoteJson<Record<string, unknown> & { id: string; path: string; branch: string; startedAt?: string; goals?: string[] }>(host, args);
-  const record: HostSessionRecord = {
-    id: session.id,
-    host: host.name,
-    branch: session.branch,
-    path: session.path,
-    startedAt: session.startedAt ?? new Date().toISOString(),
-    goals: session.goals ?? input.goals,
-    ...(typeof session.base === 'string' ? { base: session.base } : {}),
-  };
-  await recordHostSession(project, record);
+  const session = await remoteJson<RemoteSession>(host, args);
+  await recordHostSession(project, hostRecord(host.name, session, input.goals));
   return { host, session };
 }
 

@@ -11,7 +11,7 @@ import { assertNamePattern } from '../project/names.js';
 import type { Project } from '../project/project.js';
 import { whichSession } from '../project/which-session.js';
 import { compareRun } from '../runs/compare.js';
-import { PICK_STRATEGIES, pickRun, type PickStrategy } from '../runs/end.js';
+import { PICK_STRATEGIES, pickJson, pickRun, type PickStrategy } from '../runs/end.js';
 import { startRun } from '../runs/start.js';
 import { assertRunName, requireRun } from '../runs/store.js';
 import { landSessions } from '../land/index.js';
@@ -349,13 +349,6 @@ export const TOOLS: Tool[] = [
           }),
         onStep: ctx.progress,
       });
-      const actions = (each: (typeof result.abandoned)[number]) => ({
-        session: each.session,
-        provider: each.provider,
-        strategy: each.strategy,
-        actions: each.result?.actions ?? [],
-        ...(each.error ? { error: each.error } : {}),
-      });
       const failed = result.abandoned.filter((each) => each.error);
       if (failed.length > 0) {
         throw preconditionError(
@@ -363,7 +356,7 @@ export const TOOLS: Tool[] = [
           'Fix that and end them with end_session (abandon).',
         );
       }
-      return { run: result.run, picked: actions(result.picked), abandoned: result.abandoned.map(actions), gone: result.gone };
+      return pickJson(result);
     },
   },
   {

@@ -127,6 +127,18 @@ export interface PickResult {
   finished?: string;
 }
 
+/** A pick as JSON (`pwt run pick --json`, the MCP tool `pick_run`): each ended session with what ran. */
+export function pickJson(result: PickResult): Record<string, unknown> {
+  const actions = (each: EndedSession) => ({
+    session: each.session,
+    provider: each.provider,
+    strategy: each.strategy,
+    actions: each.result?.actions ?? [],
+    ...(each.error ? { error: each.error } : {}),
+  });
+  return { run: result.run, picked: actions(result.picked), abandoned: result.abandoned.map(actions), gone: result.gone };
+}
+
 /** A pick recorded in the run file before its first change: its re-run finishes it (docs/crash-safety.md). */
 interface Picking {
   provider: string;
