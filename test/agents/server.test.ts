@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startModelServer, type ModelServer } from './server/index.js';
-import { ASK_COMMAND, ASK_MARKER, decide, MARKER, shellArgs, TOOL_COMMAND } from './server/script.js';
+import { ASK_COMMAND, ASK_MARKER, decide, LIMIT_MARKER, MARKER, shellArgs, TOOL_COMMAND } from './server/script.js';
 
 /** The test model server itself: the script's rules, and the two protocols A owns over real HTTP. */
 describe('model server script', () => {
@@ -162,5 +162,24 @@ describe('model server over HTTP', () => {
       await fetch(`${server.url}/v1/responses`, { method: 'POST', body: JSON.stringify({ stream: false, tools, input: followUp }) })
     ).json();
     expect(second.output[0].content[0].text).toBe('Done: the tool printed pwt-tool-output');
+  });
+
+  it("chat completions over a scripted limit: OpenAI's 429 rate_limit_exceeded with the wait, retry-after only when asked", async () => {
+    const ask = (text: string) =>
+      fetch(`${server.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ stream: true, messages: [{ role: 'user', content: text }] }) });
+    const plain = await ask(`${LIMIT_MARKER} 30`);
+    expect(plain.status).toBe(429);
+    expect(plain.headers.get('retry-after')).toBeNull();
+    expect(plain.headers.get('x-ratelimit-reset-requests')).toMatch(/^(29|30)s$/);
+    const body = await plain.json();
+    expect(body.error).toMatchObject({ code: 'rate_limit_exceeded', message: expect.stringMatching(/Please try again in (29|30)s\.$/) });
+    const told = await ask(`${LIMIT_MARKER} 30 retry-after`);
+    expect(told.status).toBe(429);
+    expect(told.headers.get('retry-after')).toMatch(/^(29|30)$/);
+    // Past the window (0.2 s here), the usual reply.
+    const short = await ask(`${LIMIT_MARKER} 0.2`);
+    expect(short.status).toBe(429);
+    await new Promise((done) => setTimeout(done, 300));
+    expect((await ask(`${LIMIT_MARKER} 0.2`)).status).toBe(200);
   });
 });

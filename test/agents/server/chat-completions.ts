@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson, startSse, type Protocol, type ProtocolContext, type RecordedRequest } from './index.js';
-import { decide, type Conversation, type Reply, type Turn } from './script.js';
+import { decide, limitOf, type Conversation, type LimitReply, type Reply, type Turn } from './script.js';
 
 /**
  * OpenAI Chat Completions as copilot (COPILOT_PROVIDER_TYPE=openai), opencode
@@ -60,12 +60,47 @@ function toolCall(reply: Extract<Reply, { kind: 'tool' }>, ctx: ProtocolContext)
   return { id: ctx.id('call'), type: 'function', function: { name: reply.name, arguments: JSON.stringify(reply.args) } };
 }
 
+/**
+ * OpenAI's answer when an account is over its rate limit: 429 with
+ * `rate_limit_exceeded`, the wait in the message ("Please try again in 20s.")
+ * and the `x-ratelimit-*` headers; with `retryAfter` also a `retry-after`
+ * header (seconds), which opencode and pi's OpenAI client honour in full: they
+ * wait the limit out by themselves.
+ */
+function sendLimit(res: ServerResponse, limit: LimitReply): void {
+  const seconds = Math.max(1, Math.ceil((limit.resetsAt - Date.now()) / 1000));
+  res.writeHead(429, {
+    'content-type': 'application/json',
+    ...(limit.retryAfter ? { 'retry-after': String(seconds) } : {}),
+    'x-ratelimit-limit-requests': '60',
+    'x-ratelimit-remaining-requests': '0',
+    'x-ratelimit-reset-requests': `${seconds}s`,
+  });
+  res.end(
+    JSON.stringify({
+      error: {
+        message: `Rate limit reached for requests per min (RPM): Limit 60, Used 60, Requested 1. Please try again in ${seconds}s.`,
+        type: 'requests',
+        param: null,
+        code: 'rate_limit_exceeded',
+      },
+    }),
+  );
+}
+
 const chatCompletions: Protocol = {
   name: 'chat-completions',
   matches: (method, path) => method === 'POST' && /^(\/v1)?\/chat\/completions$/.test(path),
   handle(request: RecordedRequest, res: ServerResponse, ctx: ProtocolContext) {
     const body = request.body ?? {};
-    const reply = decide(toConversation(body));
+    const conversation = toConversation(body);
+    const limit = limitOf(conversation, ctx.limits);
+    if (limit) {
+      request.reply = limit;
+      sendLimit(res, limit);
+      return;
+    }
+    const reply = decide(conversation);
     request.reply = reply;
     const id = ctx.id('chatcmpl');
     const created = Math.floor(Date.now() / 1000);

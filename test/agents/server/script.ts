@@ -79,6 +79,8 @@ export type Reply = { kind: 'text'; text: string } | { kind: 'tool'; name: strin
 export interface LimitReply {
   kind: 'limit';
   resetsAt: number;
+  /** `PWT_LIMIT_MARKER <seconds> retry-after`: the answer also says when to retry in a `retry-after` header (chat completions). */
+  retryAfter?: boolean;
 }
 
 /**
@@ -95,7 +97,7 @@ export type LimitClock = Map<string, number>;
 /** The limit answer for this conversation now, or null: the marker in the last user text, within its window. */
 export function limitOf(conversation: Conversation, clock: LimitClock, now = Date.now()): LimitReply | null {
   const text = lastUserText(conversation.turns);
-  const match = text.match(new RegExp(`${LIMIT_MARKER}\\s+(\\d+(?:\\.\\d+)?)`));
+  const match = text.match(new RegExp(`${LIMIT_MARKER}\\s+(\\d+(?:\\.\\d+)?)(\\s+retry-after\\b)?`));
   if (!match) return null;
   // Keyed by the marker's line: a CLI that sends the limited message again with the next one (claude joins them) is past it.
   const line = text.split('\n').find((each) => each.includes(LIMIT_MARKER)) ?? text;
@@ -104,7 +106,8 @@ export function limitOf(conversation: Conversation, clock: LimitClock, now = Dat
     until = now + Number(match[1]) * 1000;
     clock.set(line, until);
   }
-  return now < until ? { kind: 'limit', resetsAt: until } : null;
+  if (now >= until) return null;
+  return match[2] ? { kind: 'limit', resetsAt: until, retryAfter: true } : { kind: 'limit', resetsAt: until };
 }
 
 function lastUserText(turns: Turn[]): string {

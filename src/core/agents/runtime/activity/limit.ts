@@ -1,3 +1,4 @@
+import { WAIT_AFTER, waitOf } from '../../vendors/limit-text.js';
 import type { Provider } from '../../vendors/types.js';
 
 /**
@@ -13,21 +14,74 @@ import type { Provider } from '../../vendors/types.js';
  *   try again at 9:32 PM.` (a typographic apostrophe; later days:
  *   `Dec 8th, 2026 3:04 PM`), in the machine's local time.
  *
- * The limit holds while its message is the last thing the agent said: no
- * reply line of the vendor's (claude `⏺` or `●`, codex `•`) below it.
+ * - pi (chat completions answering 429 without `retry-after`; with one, pi
+ *   waits it out as "Working..."): each failed attempt as `Error: 429 Rate
+ *   limit reached ... Please try again in 81s.`, `⠴ Retrying (2/3) in 4s...`
+ *   while it retries, and at last `Error: Retry failed after 3 attempts: 429
+ *   ...`; on a ChatGPT subscription `Error: You have hit your ChatGPT usage
+ *   limit (pro plan). Try again in ~12 min.` at once.
+ * - opencode (the same 429): `<message> [retrying in 6s attempt #2]` in its
+ *   footer while it retries (the turn goes on), then the provider's message in
+ *   a red box under the turn (`┃  Rate limit reached ... Please try again in
+ *   13s.`).
+ * - cursor (not measured: cursor-agent is not on npm; as its users reported
+ *   it): `Error: You've hit your usage limit`, an indented block whose
+ *   `chatMessage` ends "Your usage limits will reset when your monthly cycle
+ *   ends on 11/17/2025.", wrapped over several lines.
+ *
+ * A reset is a time of day, a date, or a wait ("in 81s", "in ~12 min") read
+ * from when the message appeared. The limit holds while its message is the
+ * last thing the agent said: no reply of the vendor's (claude `⏺` or `●`,
+ * codex `•`, cursor `⬢`; pi and opencode mark none, so any text between the
+ * message and the input box) below it.
  */
 interface LimitPattern {
   message: RegExp;
-  /** The reset time within the message line. */
+  /** The reset within the message line (or the `resetLines` lines from it, joined): a time or a wait. */
   reset: RegExp;
-  /** A line the agent writes when it answers again. */
-  reply: RegExp;
+  /** How many lines from the message's the reset may be on (the vendor wraps it); 1 unless said. */
+  resetLines?: number;
+  /** A line the agent writes when it answers again, or a test on the lines below the message. */
+  reply: RegExp | ((below: string[]) => boolean);
+}
+
+/** The text of the lines between the message and the next rule (pi's editor) or box bottom: what the agent said since. */
+function textBefore(rule: RegExp): (below: string[]) => boolean {
+  return (below) => {
+    const end = below.findIndex((line) => rule.test(line));
+    return (end < 0 ? below : below.slice(0, end)).some((line) => line.trim() !== '');
+  };
 }
 
 const LIMITS: Partial<Record<Provider, LimitPattern>> = {
   // Its reply lines start with ⏺ (● where the terminal's font lacks it).
   claude: { message: /You['’]ve hit your [\w\s'’-]*limit/, reset: /· resets (.+?)\s*$/, reply: /^\s*[⏺●]/ },
   codex: { message: /You['’]ve hit your usage limit/, reset: /try again at (.+?)\.?\s*$/i, reply: /^\s*•/ },
+  // Every failed attempt prints an Error line; the last one found from the bottom is the one that counts.
+  // What follows it up to the editor's first rule is the agent's (or the user's) next turn.
+  pi: {
+    message: /^\s*Error: (?:Retry failed after \d+ attempts?: )?(?:429\b|.*\b(?:usage limit|rate limit|quota)\b)/i,
+    reset: WAIT_AFTER,
+    reply: textBefore(/^\s*─{8,}/),
+  },
+  // The provider's message in the error box of the turn (`┃  ...`, wrapped over its lines); the user's prompt
+  // sits in the same kind of box, so only a provider's phrasing counts.
+  opencode: {
+    message:
+      /^\s*┃\s+(?:\d{3}\s+)?.*\b(?:rate limit (?:reached|exceeded)|usage limit (?:reached|exceeded|has been reached)|exceeded your current quota|too many requests)/i,
+    reset: WAIT_AFTER,
+    resetLines: 4,
+    // Over once the agent wrote outside a box (its replies are, indented by 5; the sidebar's lines far more), or while the footer's spinner
+    // runs (`⬝⬝■■■⬝⬝⬝  esc interrupt`, or the message and `[retrying in 4s attempt #2]` while it retries).
+    reply: (below) =>
+      below.some((line) => /^\s*[⬝■]{4,}/.test(line) || (/^\s{3,8}\S/.test(line) && !/^\s*[┃╹▀▣]/.test(line) && !/tab agents|ctrl\+p/.test(line))),
+  },
+  cursor: {
+    message: /^\s*Error: You['’]ve hit your [\w\s'’-]*limit/,
+    reset: /will reset when your monthly cycle ends on (\d{1,2}\/\d{1,2}\/\d{4})/i,
+    resetLines: 10,
+    reply: /^\s*⬢/,
+  },
 };
 
 /** Whether pwt knows how this vendor shows a usage limit. */
@@ -49,8 +103,15 @@ export function limitOnScreen(provider: Provider, lines: string[], now: number, 
       break;
     }
   }
-  if (at < 0 || lines.slice(at + 1).some((line) => pattern.reply.test(line))) return null;
-  const shown = (lines[at] as string).match(pattern.reset)?.[1];
+  if (at < 0) return null;
+  const below = lines.slice(at + 1);
+  const { reply } = pattern;
+  if (reply instanceof RegExp ? below.some((line) => reply.test(line)) : reply(below)) return null;
+  const text = lines
+    .slice(at, at + (pattern.resetLines ?? 1))
+    .map((line, i) => (i === 0 ? line : line.replace(/^[\s┃│]+/, '')))
+    .join(pattern.resetLines ? ' ' : '');
+  const shown = text.match(pattern.reset)?.[1];
   return { until: shown ? resetTime(shown, now, zone) : null };
 }
 
@@ -62,11 +123,17 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
  * of the minute shown (the vendors drop the seconds, so the limit is surely
  * over then), in the zone named in parentheses, else `zone`, else the
  * machine's. A time of day without a date that is already past is tomorrow's.
- * Null when it does not read as a time.
+ * A wait ("81s", "~12 min") counts from `now` (waitOf); a day alone (cursor's
+ * "11/17/2025") is over at that day's end. Null when it does not read as a time.
  */
 export function resetTime(text: string, now: number, zone?: string): number | null {
+  const wait = waitOf(text);
+  if (wait !== null) return now + wait;
   const named = text.match(/\(([^)]+)\)/)?.[1]?.trim();
   const tz = validZone(named) ?? validZone(zone) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const numeric = text.match(/^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/);
+  // A day without a time (cursor's "11/17/2025", month first): the limit is over when that day is.
+  if (numeric) return instant(Number(numeric[3]), Number(numeric[1]) - 1, Number(numeric[2]) + 1, 0, 0, tz);
   const time = text.match(/(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\b/i);
   if (!time) return null;
   let hour = Number(time[1]) % 12;

@@ -57,8 +57,8 @@ const PATTERNS: Partial<Record<Provider, Patterns>> = {
   pi: {
     // pi runs tools without asking: it has no permission prompt.
     waiting: [],
-    // "⠦ Working..." (a braille spinner) above the editor.
-    working: [/^\s*[⠁-⣿]\s+Working/m],
+    // "⠦ Working..." (a braille spinner) above the editor; "⠴ Retrying (2/3) in 4s..." while it waits to retry a failed request.
+    working: [/^\s*[⠁-⣿]\s+(?:Working|Retrying \(\d+\/\d+\))/m],
   },
 };
 

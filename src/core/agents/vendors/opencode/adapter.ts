@@ -1,6 +1,7 @@
 import { opencodeUsage } from '../usage.js';
 import { usageError } from '../../../infra/errors.js';
 import { detectCli, isRecord, newestFirst, realCwd, sessionNotFound, toIso } from '../common.js';
+import { opencodeLimit } from './limit.js';
 import { databaseSession, databaseSessions, dataDir, legacySession, legacySessions, type RawMessage, type RawSession } from './store.js';
 import type { Adapter, AgentSessionInfo, CommandSpec, ToolCall, Transcript, TranscriptMessage } from '../types.js';
 
@@ -117,6 +118,12 @@ const opencode: Adapter = {
     const loaded = await loadSession(id, opts.env);
     if (!loaded) throw sessionNotFound('opencode', id, dataDir(opts.env));
     return opencodeUsage(loaded.messages);
+  },
+
+  async readLimit(id, opts) {
+    const loaded = await loadSession(id, opts.env);
+    if (!loaded) throw sessionNotFound('opencode', id, dataDir(opts.env));
+    return opencodeLimit(loaded.messages);
   },
 };
 

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { usageError } from '../../../infra/errors.js';
 import { detectCli, homeOf, newestFirst, realCwd, sessionNotFound, toIso } from '../common.js';
-import { readPiHeader, readPiTranscript } from './session.js';
+import { readPiHeader, readPiLimit, readPiTranscript } from './session.js';
 import type { Adapter, AgentSessionInfo, CommandSpec, Transcript } from '../types.js';
 
 /**
@@ -141,6 +141,12 @@ const pi: Adapter = {
     const file = findFile(id, opts.cwd, opts.env);
     if (!file) throw sessionNotFound('pi', id, join(agentDir(opts.env), 'sessions'));
     return piUsage(file);
+  },
+
+  async readLimit(id, opts) {
+    const file = findFile(id, opts.cwd, opts.env);
+    if (!file) throw sessionNotFound('pi', id, join(agentDir(opts.env), 'sessions'));
+    return readPiLimit(file);
   },
 };
 

@@ -1,7 +1,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isRecord, textOf, toIso } from '../common.js';
 import { readJsonl } from '../jsonl.js';
-import type { ToolCall, TranscriptMessage } from '../types.js';
+import { limitFromError } from '../limit-text.js';
+import type { RecordedLimit, ToolCall, TranscriptMessage } from '../types.js';
 
 /**
  * pi's session file (session-manager.ts in the core folder of pi's coding-agent, format version 3):
@@ -103,4 +104,25 @@ export async function readPiTranscript(file: string): Promise<PiTranscript> {
     }
   }
   return { messages, lastAt };
+}
+
+/**
+ * The usage or rate limit that ended the active branch, or null. pi records
+ * every failed request as an assistant message with `stopReason: "error"` and
+ * the provider's `errorMessage` (`429 Rate limit reached ... Please try again
+ * in 81s.`), also each attempt it then retries; the limit counts only while
+ * such a message is the last one on the branch (no answer, no new prompt
+ * since). The wait is read from the entry's time.
+ */
+export async function readPiLimit(file: string): Promise<RecordedLimit | null> {
+  const path = await activePath(file);
+  let last: Record<string, unknown> | null = null;
+  for await (const entry of readJsonl(file)) {
+    if (entry.type !== 'message' || !isRecord(entry.message)) continue;
+    if (path && !(typeof entry.id === 'string' && path.has(entry.id))) continue;
+    last = entry;
+  }
+  const message = last?.message;
+  if (!isRecord(message) || message.role !== 'assistant' || message.stopReason !== 'error' || typeof message.errorMessage !== 'string') return null;
+  return limitFromError(message.errorMessage, toIso(last?.timestamp) ?? toIso(message.timestamp));
 }

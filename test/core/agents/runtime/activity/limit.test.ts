@@ -50,7 +50,7 @@ describe('usage limits on screen', () => {
     ['codex limited', 'codex', CODEX_LIMITED, 'limited'],
     ['codex answered after the limit', 'codex', CODEX_RESUMED, null],
     ['claude busy again', 'claude', `${CLAUDE_LIMITED}\n✻ Pouncing… (esc to interrupt)`, 'working'],
-    ['a vendor without limit patterns', 'pi', CODEX_LIMITED, null],
+    ["another vendor's wording", 'pi', CODEX_LIMITED, null],
     ['codex limited in a tall pane (blank lines under the message)', 'codex', CODEX_LIMITED.replace('\n\n› Ask', `${'\n '.repeat(40)}\n› Ask`), 'limited'],
   ] as const)('%s', (_name, provider, screen, kind) => {
     expect(classifyScreen(provider, screen)).toBe(kind);
