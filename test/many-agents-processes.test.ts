@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openProject } from '../src/core/project/project.js';
 import { GIT_PER_REFRESH, WatchModel } from '../src/core/sessions/watch/model.js';
 import { capturePane, capturePanes } from '../src/core/tmux/windows.js';
+import { controlClient } from '../src/core/tmux/control.js';
 import { processStartTime } from '../src/core/infra/processes.js';
 import { makeProject, parseJson, type Project } from './helpers/sandbox.js';
 import { isolateTmux } from './helpers/tmux.js';
@@ -14,7 +15,8 @@ import { poll } from './agents/harness.js';
  * `pwt agent list --all` and a `pwt watch` refresh spawn the same number of
  * git and tmux processes whether 2 or 6 agents run (10 sessions each time):
  * one `list-panes -a` for every pane and one tmux call for every screen that
- * changed. Every git and tmux process is counted by a wrapper on PATH that
+ * changed; a watch refresh none for tmux (its control client answers), and
+ * the same two as list when that client is gone. Every git and tmux process is counted by a wrapper on PATH that
  * logs its arguments and runs the real program. The agents are stand-ins:
  * `cat` in a window of pwt's tmux server, tagged and recorded as a claude
  * agent the way the runtime records one (no vendor CLI is needed to count
@@ -118,6 +120,7 @@ async function output(project: Project, text: string): Promise<void> {
 
 const kinds = (calls: string[]) => ({
   listPanes: calls.filter((c) => c.startsWith('tmux -u -L pwt list-panes')).length,
+  control: calls.filter((c) => c.startsWith('tmux -u -L pwt -C ')).length,
   tmux: calls.filter((c) => c.startsWith('tmux ')).length,
   gitStatus: calls.filter((c) => c.startsWith('git ') && c.includes(' status ')).length,
   git: calls.filter((c) => c.startsWith('git ')).length,
@@ -153,8 +156,47 @@ async function measure(agents: number) {
   }
   const refresh = kinds(counter.calls());
   const seen = frame.sessions.flatMap((s) => s.agents).filter((a) => a.status === 'running').length;
+
+  // The control client killed: that refresh spawns as before and starts a new client; the next spawns no tmux.
+  const killed = controlClient()!;
+  process.kill(killed.pid!, 'SIGKILL');
+  await poll('the control client to be seen dead', () => !killed.alive, 10_000, 20);
+  const again = async () => {
+    await output(project, `more${Math.random()}`);
+    writeFileSync(counter.log, '');
+    process.env.PATH = PATH;
+    try {
+      await model.frame();
+      await model.settled();
+    } finally {
+      process.env.PATH = saved;
+    }
+    return kinds(counter.calls());
+  };
+  const recovering = await again();
+  const recovered = await again();
+  const replaced = controlClient()?.pid;
+  await model.close();
+  expect(controlClient()).toBeNull();
+
+  // Without control mode (watch before its client starts, or when it cannot): one list-panes and one capture call.
+  const spawning = new WatchModel(await openProject(project.main), { control: false });
+  await spawning.frame();
+  await spawning.settled();
+  const fallback = await (async () => {
+    await output(project, 'third');
+    writeFileSync(counter.log, '');
+    process.env.PATH = PATH;
+    try {
+      await spawning.frame();
+      await spawning.settled();
+    } finally {
+      process.env.PATH = saved;
+    }
+    return kinds(counter.calls());
+  })();
   tmux.killServer();
-  return { running, seen, list, refresh };
+  return { running, seen, list, refresh, recovering, recovered, fallback, replaced: replaced !== undefined && replaced !== killed.pid };
 }
 
 describe('processes per refresh with many agents', () => {
@@ -163,12 +205,21 @@ describe('processes per refresh with many agents', () => {
     const six = await measure(6);
     expect([two.running, six.running, two.seen, six.seen]).toEqual([2, 6, 2, 6]);
     // One list-panes for every pane, one more tmux call for every changed screen, no git.
-    expect(two.list).toEqual({ listPanes: 1, tmux: 2, gitStatus: 0, git: 0 });
+    expect(two.list).toEqual({ listPanes: 1, control: 0, tmux: 2, gitStatus: 0, git: 0 });
     expect(six.list).toEqual(two.list);
-    // The refresh: the same two tmux calls; git for at most GIT_PER_REFRESH of the 10 due sessions, plus one for-each-ref.
-    expect(two.refresh.tmux).toBe(2);
+    // The refresh: no tmux process (the panes and screens come through watch's control client);
+    // git for at most GIT_PER_REFRESH of the 10 due sessions, plus one for-each-ref.
+    expect(two.refresh.tmux).toBe(0);
     expect(two.refresh.gitStatus).toBe(Math.min(SESSIONS, GIT_PER_REFRESH));
     expect(six.refresh).toEqual(two.refresh);
+    // Its client killed: one refresh lists the panes by spawning and starts a new client (which captures), then none again.
+    for (const each of [two, six]) {
+      expect(each.recovering).toMatchObject({ listPanes: 1, control: 1, tmux: 2 });
+      expect(each.recovered).toMatchObject({ tmux: 0 });
+      expect(each.replaced).toBe(true);
+      // Without control mode: one list-panes and one capture call, as many at 6 agents as at 2.
+      expect(each.fallback).toMatchObject({ listPanes: 1, control: 0, tmux: 2 });
+    }
   }, 120_000);
 
   it('capturePanes: every screen as capture-pane shows it; a pane that is gone is left out, the ones after it still come', async () => {

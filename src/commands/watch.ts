@@ -74,7 +74,8 @@ export default defineCommand({
         const code = await attachWindow(row.agent.tmux.session, row.agent.tmux.window);
         return code === 0 ? '' : `tmux attach ended with exit ${code}.`;
       },
-    });
+      // The control client's tmux process ends with the view (it would also end with this process).
+    }).finally(() => model.close());
   },
 });
 

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { preconditionError } from '../infra/errors.js';
 import { isNoServer, isNoTarget, tmux, tmuxEnv, tmuxInteractive, tmuxRaw, TmuxError } from './tmux.js';
+import { overControl, tmuxRead } from './control.js';
 
 /**
  * Named tmux operations for agents: one tmux session per pwt session, one
@@ -90,10 +91,11 @@ function parsePane(line: string): AgentPane | null {
 /**
  * Every pane of pwt's server ([] when the server is not running). Throws
  * TmuxUnavailable when tmux cannot be asked: the caller must not conclude
- * that anything died.
+ * that anything died. Through the control client when this process has one
+ * (`pwt watch`, control.ts).
  */
 export async function listPanes(): Promise<AgentPane[]> {
-  const result = await tmuxRaw(['list-panes', '-a', '-F', FORMAT]);
+  const result = await tmuxRead(['list-panes', '-a', '-F', FORMAT]);
   if (result.code !== 0) {
     if (isNoServer(result)) return [];
     throw new TmuxError(['list-panes'], result);
@@ -350,7 +352,8 @@ export async function capturePane(paneId: string, lines = 200): Promise<string> 
 const CAPTURES_PER_CALL = 100;
 
 /**
- * The visible screens of many panes, by pane id, from one tmux process per
+ * The visible screens of many panes, by pane id: through the control client
+ * when this process has one (control.ts), else from one tmux process per
  * hundred panes: a `capture-pane` per pane in one command sequence, each
  * preceded by a marker line (`display-message`) that says whose screen
  * follows. A pane that is gone is absent from the result (tmux stops a
@@ -359,6 +362,15 @@ const CAPTURES_PER_CALL = 100;
 export async function capturePanes(paneIds: readonly string[]): Promise<Map<string, string>> {
   const screens = new Map<string, string>();
   let rest = [...new Set(paneIds)];
+  // With a control client (pwt watch): one command line per pane, each answered on its own, no process.
+  const replies = rest.length ? await overControl(rest.map((pane) => ['capture-pane', '-p', '-J', '-t', pane, '-S', '-0'])) : null;
+  if (replies) {
+    for (const [i, result] of replies.entries()) {
+      if (result.code === 0) screens.set(rest[i] as string, result.stdout);
+      else if (!isNoTarget(result)) throw new TmuxError(['capture-pane'], result);
+    }
+    return screens;
+  }
   while (rest.length > 0) {
     const batch = rest.slice(0, CAPTURES_PER_CALL);
     const marker = `@@pwt-screen-${process.pid}-${Date.now()}`;

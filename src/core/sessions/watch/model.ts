@@ -9,18 +9,20 @@ import { observeActivity } from '../../agents/runtime/activity/observe.js';
 import type { ActivityState } from '../../agents/runtime/activity/types.js';
 import { agentsOf, type AgentEntry } from '../../agents/runtime/records.js';
 import { checkStatus, readLiveness, type SeenStatus } from '../../agents/runtime/status.js';
+import { closeControlClient, ensureControlClient } from '../../tmux/control.js';
 
 /**
  * What `pwt watch` shows, read cheaply once a second: the manifest (one file),
- * one `tmux list-panes -a` for every agent's liveness and screen stamp, a
- * more for the screens of all panes that changed (observe.ts), and git facts
+ * one `tmux list-panes -a` for every agent's liveness and screen stamp, one
+ * `capture-pane` for each pane that changed (observe.ts), all through one
+ * long-lived tmux control-mode client (no process per refresh), and git facts
  * per session only when due: when its index or HEAD moved, every few seconds
  * while an agent works there, otherwise every half minute. The due sessions
  * are read together (one `git for-each-ref` for their ahead/behind, one
  * `git status` each from a shell loop per core), at most GIT_PER_REFRESH of
  * them per refresh after the first frame (the longest-due first), so a
- * refresh spawns a bounded number of processes however many sessions and
- * agents there are.
+ * refresh spawns a bounded number of processes (git only) however many
+ * sessions and agents there are.
  */
 export interface AgentRow {
   agent: AgentEntry;
@@ -83,13 +85,24 @@ export class WatchModel {
   private readonly git = new Map<string, GitCache>();
   private readonly pending = new Map<string, Promise<void>>();
 
-  constructor(private readonly project: Project) {}
+  /**
+   * `control` (the default): read tmux through one long-lived control-mode
+   * client (tmux/control.ts), so a refresh starts no tmux process; it is
+   * started once a read has seen panes (the server runs), again when it died,
+   * and until then (or when it cannot start) every read spawns tmux as
+   * before. `close()` ends it.
+   */
+  constructor(
+    private readonly project: Project,
+    private readonly options: { control?: boolean } = {},
+  ) {}
 
   async frame(now = Date.now()): Promise<WatchFrame> {
     const { repo } = this.project;
     const manifest = await readManifest(this.project);
     const sessions = manifest?.sessions ?? [];
     const liveness = await readLiveness();
+    if (this.options.control !== false && liveness.panes?.length) await ensureControlClient();
     const entries = sessions.flatMap((session) => agentsOf(session).map((agent) => ({ session, agent, checked: checkStatus(agent, liveness) })));
     const activity = await observeActivity(this.project.sessionsDir, entries, now);
     const current = repo.isMain ? null : (sessionAtWorktree(repo.mainPath, manifest, repo.worktreePath)?.id ?? null);
@@ -161,6 +174,11 @@ export class WatchModel {
       facts.set(session.id, { changes: changes.get(path) ?? null, ahead: ab?.ahead ?? null, behind: ab?.behind ?? null });
     }
     return facts;
+  }
+
+  /** Ends the control client (if any); resolves once its tmux process is gone. */
+  async close(): Promise<void> {
+    await closeControlClient();
   }
 
   /** Resolves when every git refresh started so far is done (tests, and the first frame). */
