@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { sendJson, startSse, type Protocol, type RecordedRequest } from './index.js';
-import { decide, type Conversation, type JsonSchema, type Reply, type Turn } from './script.js';
+import { sendJson, startSse, type Protocol, type ProtocolContext, type RecordedRequest } from './index.js';
+import { decide, limitOf, type Conversation, type JsonSchema, type Reply, type Turn } from './script.js';
 
 /**
  * The Gemini API as gemini-cli uses it (GOOGLE_GEMINI_BASE_URL):
@@ -77,10 +77,41 @@ function parts(reply: Reply): unknown[] {
 
 const usageMetadata = { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 };
 
+/**
+ * A usage limit as Google answers gemini-cli: 429 `RESOURCE_EXHAUSTED` with
+ * `google.rpc` details. This is the shape of the Code Assist quota (a Google
+ * account's plan, the subscription path): an `ErrorInfo` of reason
+ * `QUOTA_EXHAUSTED` in the cloudcode domain and a `RetryInfo` saying when it
+ * resets. gemini-cli 0.61.0 classifies it as terminal (no retry, whatever the
+ * delay) and keeps the delay, so it prints the reset. The Gemini API's own
+ * daily quota (an API key: a `QuotaFailure` whose quotaId says `PerDay`) is
+ * terminal too but gemini-cli drops its delay; per-minute quotas it retries
+ * up to 10 times (docs/many-agents.md).
+ */
+function sendLimit(res: ServerResponse, resetsAt: number, model: string): void {
+  const seconds = Math.max(1, Math.ceil((resetsAt - Date.now()) / 1000));
+  sendJson(res, 429, {
+    error: {
+      code: 429,
+      message: `You have exhausted your quota for ${model}. Your quota will reset after ${seconds}s.`,
+      status: 'RESOURCE_EXHAUSTED',
+      details: [
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'QUOTA_EXHAUSTED',
+          domain: 'cloudcode-pa.googleapis.com',
+          metadata: { model, quotaResetDelay: `${seconds}s`, quotaResetTimeStamp: new Date(resetsAt).toISOString() },
+        },
+        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${seconds}s` },
+      ],
+    },
+  });
+}
+
 const gemini: Protocol = {
   name: 'gemini',
   matches: (method, path) => method === 'POST' && ROUTE.test(path),
-  handle(request: RecordedRequest, res: ServerResponse) {
+  handle(request: RecordedRequest, res: ServerResponse, ctx: ProtocolContext) {
     const [, model, action] = ROUTE.exec(request.path)!;
     const body = request.body ?? {};
     if (action === 'countTokens') {
@@ -92,7 +123,14 @@ const gemini: Protocol = {
     if (schema) {
       responseParts = [{ text: JSON.stringify(fromSchema(schema)) }];
     } else {
-      const reply = decide(toConversation(body));
+      const conversation = toConversation(body);
+      const limit = limitOf(conversation, ctx.limits);
+      if (limit) {
+        request.reply = limit;
+        sendLimit(res, limit.resetsAt, model!);
+        return;
+      }
+      const reply = decide(conversation);
       request.reply = reply;
       responseParts = parts(reply);
     }

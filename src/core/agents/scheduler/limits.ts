@@ -2,6 +2,7 @@ import type { Manifest } from '../../manifest/manifest.js';
 import type { Project } from '../../project/project.js';
 import { capturePane, sendKeys } from '../../tmux/windows.js';
 import { sendText } from '../runtime/activity/control.js';
+import { limitMenu } from '../runtime/activity/limit.js';
 import type { ActivityState } from '../runtime/activity/types.js';
 import { resumeAgent } from '../runtime/index.js';
 import { allAgents, patchAgent, type AgentEntry } from '../runtime/records.js';
@@ -81,15 +82,18 @@ export async function resumeExited(
   }
 }
 
-/** claude opens its `/rate-limit-options` menu after a limit: Esc closes it before the prompt is typed. */
-const LIMIT_MENU = /Stop and wait for limit to reset/;
-
+/**
+ * A menu the CLI opened with its limit is answered first (limit.ts limitMenu): claude's is closed and the
+ * continue prompt typed; gemini's "Keep trying" resumes the turn by itself.
+ */
 async function continueTurn(project: Project, session: string, agent: AgentEntry): Promise<void> {
   const pane = checkStatus(agent, await readLiveness()).pane;
-  if (pane && LIMIT_MENU.test(await capturePane(pane.paneId, 0))) {
-    await sendKeys(pane.paneId, 'Escape');
+  const menu = limitMenu(agent.provider);
+  if (pane && menu && menu.open.test(await capturePane(pane.paneId, 0))) {
+    await sendKeys(pane.paneId, menu.key);
     const deadline = Date.now() + 5000;
-    while (LIMIT_MENU.test(await capturePane(pane.paneId, 0)) && Date.now() < deadline) await sleep(100);
+    while (menu.open.test(await capturePane(pane.paneId, 0)) && Date.now() < deadline) await sleep(100);
+    if (menu.resumes) return;
   }
   await sendText(project, { session, agent }, CONTINUE_PROMPT);
 }

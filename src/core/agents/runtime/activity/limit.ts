@@ -13,7 +13,15 @@ import type { Provider } from '../../vendors/types.js';
  * - codex (429 `usage_limit_reached`): `■ You’ve hit your usage limit. ...
  *   try again at 9:32 PM.` (a typographic apostrophe; later days:
  *   `Dec 8th, 2026 3:04 PM`), in the machine's local time.
- *
+ * - gemini (429 `RESOURCE_EXHAUSTED` that it takes as terminal: a Google
+ *   account's quota, `QUOTA_EXHAUSTED` with a `RetryInfo`, or an API key's
+ *   daily quota): a boxed dialog `Usage limit reached for gemini-3.8-flash.`
+ *   with, on the next line when Google said when, `Access resets at 12:01 AM
+ *   UTC.` (the machine's zone, as abbreviated by Intl: `UTC`, `PST`,
+ *   `GMT+1`), over a menu `● 1. Keep trying` / `2. Stop`. After Stop (or
+ *   when no dialog opens) the error stays under the turn: `✕ [API Error:
+ *   <Google's message>]` then `Please wait and try again later. To increase
+ *   your limits, request a quota increase through AI Studio ...`, no reset.
  * - pi (chat completions answering 429 without `retry-after`; with one, pi
  *   waits it out as "Working..."): each failed attempt as `Error: 429 Rate
  *   limit reached ... Please try again in 81s.`, `⠴ Retrying (2/3) in 4s...`
@@ -32,7 +40,7 @@ import type { Provider } from '../../vendors/types.js';
  * A reset is a time of day, a date, or a wait ("in 81s", "in ~12 min") read
  * from when the message appeared. The limit holds while its message is the
  * last thing the agent said: no reply of the vendor's (claude `⏺` or `●`,
- * codex `•`, cursor `⬢`; pi and opencode mark none, so any text between the
+ * codex `•`, gemini `✦`, cursor `⬢`; pi and opencode mark none, so any text between the
  * message and the input box) below it.
  */
 interface LimitPattern {
@@ -82,7 +90,41 @@ const LIMITS: Partial<Record<Provider, LimitPattern>> = {
     resetLines: 10,
     reply: /^\s*⬢/,
   },
+  // Its reply lines start with ✦; the reset is on the line under the message, in the same box.
+  gemini: {
+    message: /Usage limit reached for \S|Please wait and try again later\. To increase your limits/,
+    reset: /Access resets at (\d{1,2}:\d{2}\s*[AP]M(?:\s+[A-Z]{2,5}(?:[+-]\d{1,2}(?::\d{2})?)?)?)/i,
+    resetLines: 2,
+    reply: /^\s*✦/,
+  },
 };
+
+/**
+ * The menu a CLI opens with its limit, which takes the keys while it is open,
+ * and how pwt answers it when the limit has reset: claude's
+ * `/rate-limit-options` is closed (Esc) and the continue prompt typed;
+ * gemini's "1. Keep trying / 2. Stop" gets 1, which sends the limited request
+ * again: the turn goes on as if never cut (after Stop gemini drops the failed
+ * prompt from the conversation it sends, so a typed "continue" would reach a
+ * model that never saw the task; and its Esc cancels the request but leaves
+ * the menu open).
+ */
+export interface LimitMenu {
+  open: RegExp;
+  key: string;
+  /** The key resumes the turn itself: nothing is typed after it. */
+  resumes: boolean;
+}
+
+const MENUS: Partial<Record<Provider, LimitMenu>> = {
+  claude: { open: /Stop and wait for limit to reset/, key: 'Escape', resumes: false },
+  gemini: { open: /^[\s│]*[●○]?\s*1\. Keep trying/m, key: '1', resumes: true },
+};
+
+/** The limit menu this vendor shows on screen, or null. */
+export function limitMenu(provider: Provider): LimitMenu | null {
+  return MENUS[provider] ?? null;
+}
 
 /** Whether pwt knows how this vendor shows a usage limit. */
 export function knowsLimits(provider: Provider): boolean {
@@ -130,7 +172,7 @@ export function resetTime(text: string, now: number, zone?: string): number | nu
   const wait = waitOf(text);
   if (wait !== null) return now + wait;
   const named = text.match(/\(([^)]+)\)/)?.[1]?.trim();
-  const tz = validZone(named) ?? validZone(zone) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const tz = validZone(named) ?? abbreviated(text) ?? validZone(zone) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const numeric = text.match(/^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/);
   // A day without a time (cursor's "11/17/2025", month first): the limit is over when that day is.
   if (numeric) return instant(Number(numeric[3]), Number(numeric[1]) - 1, Number(numeric[2]) + 1, 0, 0, tz);
@@ -148,6 +190,34 @@ export function resetTime(text: string, now: number, zone?: string): number | nu
   if (month < 0 && at <= now) at = instant(year, day.month, day.day + 1, hour, minute, tz) + 60_000;
   else if (month >= 0 && !date?.[3] && at < now - 180 * 86_400_000) at = instant(year + 1, day.month, day.day, hour, minute, tz) + 60_000;
   return Number.isFinite(at) ? at : null;
+}
+
+/** Zones Intl abbreviates in en-US (gemini prints its reset so): the US ones by name, the rest as GMT+h. */
+const ABBREVIATIONS: Record<string, string> = {
+  UTC: 'UTC',
+  GMT: 'UTC',
+  EST: 'America/New_York',
+  EDT: 'America/New_York',
+  CST: 'America/Chicago',
+  CDT: 'America/Chicago',
+  MST: 'America/Denver',
+  MDT: 'America/Denver',
+  PST: 'America/Los_Angeles',
+  PDT: 'America/Los_Angeles',
+  AKST: 'America/Anchorage',
+  AKDT: 'America/Anchorage',
+  HST: 'Pacific/Honolulu',
+};
+
+/** The zone a time's abbreviation names ("12:01 AM UTC", "3:04 PM GMT+1"), or null (a half-hour offset: the caller's zone). */
+function abbreviated(text: string): string | null {
+  const match = text.match(/[ap]\.?m\.?\s+([A-Z]{2,5})(?:([+-])(\d{1,2})(:\d{2})?)?\b/i);
+  if (!match) return null;
+  const base = ABBREVIATIONS[(match[1] as string).toUpperCase()];
+  if (!match[2]) return base ?? null;
+  if (base !== 'UTC' || match[4]) return null;
+  // Etc zones count the other way: GMT+1 is Etc/GMT-1.
+  return validZone(`Etc/GMT${match[2] === '+' ? '-' : '+'}${Number(match[3])}`);
 }
 
 function validZone(zone: string | undefined): string | null {

@@ -1,0 +1,111 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MANIFEST_FILE } from '../../src/core/manifest/manifest.js';
+import { CONTINUE_PROMPT } from '../../src/core/agents/scheduler/limits.js';
+import { parseJson } from '../helpers/sandbox.js';
+import { poll, type CliName } from './harness.js';
+import { useModelServer } from './e2e.js';
+import { requestText, useRuntimeWorlds, type RuntimeWorld } from './runtime-world.js';
+import { LIMIT_MARKER } from './server/script.js';
+
+/**
+ * Usage limits with the real gemini and copilot in pwt's tmux, the model
+ * server answering a turn as the vendor does when the account is out of
+ * usage (test/agents/server: gemini.ts, chat-completions.ts) for a few
+ * seconds: the agent reads limited with the reset the CLI printed
+ * (`limitedUntil`) in `agent list --json` and `status --json`; with
+ * `resumeAfterLimit` the scheduler resumes the turn once after that time
+ * (gemini: "Keep trying" in its limit dialog) and the model server receives
+ * the continued turn.
+ */
+const server = useModelServer();
+const worlds = useRuntimeWorlds(server, ['gemini', 'copilot']);
+
+/** Every pane's screen, for a failure's message. */
+function screens(world: RuntimeWorld): string {
+  const panes = world.tmux('list-panes', '-a', '-F', '#{pane_id}').stdout.split('\n').filter(Boolean);
+  return panes.map((pane) => `--- ${pane}\n${world.tmux('capture-pane', '-p', '-J', '-t', pane, '-S', '-40').stdout}`).join('\n');
+}
+
+/** A step that shows the agents and screens when it fails. */
+async function showing<T>(world: RuntimeWorld, step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    const agents = JSON.stringify(await world.agents().catch(() => null));
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${agents}\n${screens(world)}`);
+  }
+}
+
+const isLimited = (agent: any) => agent.activity === 'limited' || agent.status === 'limited';
+
+async function limitedThenResumed(provider: CliName, seconds: number, typesPrompt: boolean) {
+  const world = worlds.make();
+  const mark = server.requests.length;
+  // Untracked: the main worktree stays clean for pwt create.
+  writeFileSync(join(world.project.main, '.pwt.json'), JSON.stringify({ agents: { resumeAfterLimit: true } }));
+  await world.session('capped');
+  const prompt = `capped ${provider} turn ${LIMIT_MARKER} ${seconds}`;
+  await world.ok(['agent', 'start', provider, '--session', 'capped', '--prompt', prompt, '--detach']);
+  const limitedRequest = await poll(
+    'the limit answer',
+    () => server.requests.slice(mark).find((r) => r.reply?.kind === 'limit' && requestText(r).includes(prompt)),
+    90_000,
+  );
+  const resetsAt = (limitedRequest.reply as { resetsAt: number }).resetsAt;
+
+  const limited = await showing(
+    world,
+    poll(`${provider} to read limited`, async () => (await world.agents('capped')).find((agent) => isLimited(agent) && agent.limitedUntil), 90_000),
+  );
+  const until = Date.parse(limited.limitedUntil);
+  // The CLI prints the reset to the minute (gemini) or the wait the provider gave (copilot): pwt waits at least that long.
+  expect(until).toBeGreaterThanOrEqual(resetsAt - 1000);
+  expect(until - resetsAt).toBeLessThanOrEqual(61_000);
+  const status = parseJson((await world.ok(['status', '--json'])).stdout);
+  const inStatus = status.sessions.flatMap((session: any) => session.agents).find((agent: any) => agent.id === limited.id);
+  expect(inStatus).toMatchObject({ limitedUntil: limited.limitedUntil });
+  expect(isLimited(inStatus)).toBe(true);
+  // Nothing is sent before the reset.
+  expect(server.requests.slice(mark).some((r) => r.reply?.kind === 'text' || requestText(r).includes(CONTINUE_PROMPT))).toBe(false);
+
+  // The continued turn (not a side call such as gemini's router, which sees the last message only), after the reset:
+  // the model sees the limited prompt and answers.
+  const resumed = await showing(
+    world,
+    poll(
+      'the continued turn',
+      () => server.requests.slice(mark).find((r) => r.at >= until && r.reply?.kind === 'text' && requestText(r).includes(prompt)),
+      150_000,
+    ),
+  );
+  // gemini's Keep trying sends the limited request again; a CLI without such a menu gets the continue prompt, once.
+  const continued = requestText(resumed).split(CONTINUE_PROMPT).length - 1;
+  expect(continued).toBe(typesPrompt ? 1 : 0);
+  const after = await showing(
+    world,
+    poll(
+      `${provider} to answer the resumed turn`,
+      async () => (await world.agents('capped')).find((agent) => agent.activity === 'idle' && !isLimited(agent)),
+      90_000,
+    ),
+  );
+  expect(after.limitedUntil).toBeUndefined();
+  const manifest = JSON.parse(readFileSync(join(world.project.sessionsDir, MANIFEST_FILE), 'utf8'));
+  const entry = manifest.sessions.flatMap((session: any) => session.agents ?? []).find((agent: any) => agent.id === limited.id);
+  expect(entry).toMatchObject({ limitResumedFor: limited.limitedUntil });
+  const last = server.requests
+    .slice(mark)
+    .filter((r) => r.reply?.kind === 'text')
+    .at(-1)!;
+  expect(requestText(last).split(CONTINUE_PROMPT).length - 1).toBe(typesPrompt ? 1 : 0);
+
+  await world.ok(['agent', 'stop', provider, '--session', 'capped']);
+}
+
+describe('usage limits (gemini, copilot)', () => {
+  it('gemini hits its quota: limited until the reset its dialog prints, then Keep trying resumes the turn once', async () => {
+    await limitedThenResumed('gemini', 2, false);
+  }, 300_000);
+});
