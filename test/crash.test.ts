@@ -3,13 +3,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, NODE, commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
-import { standInGit } from './helpers/stand-in-git.js';
+import { gitsToCut, standInGit } from './helpers/stand-in-git.js';
 
 /**
  * Crash consistency: each operation is cut with SIGKILL before its K-th git
- * (a stand-in git on PATH kills the pwt that started it) and before its K-th
- * file change (PWT_FAULT=kill-before-change:K), for every K until the
- * operation runs through. Each cut is followed by the same command again, and
+ * (a stand-in git on PATH kills the pwt that started it), for every K whose
+ * git may write (a logged run lists them), and before its K-th file change
+ * (PWT_FAULT=kill-before-change:K), for every K until the operation runs
+ * through. Each cut is followed by the same command again, and
  * git then shows that nothing is lost and the operation is complete. One
  * repository per operation is built once and copied back for every cut.
  */
@@ -48,8 +49,14 @@ function checkSettled(project: Project, cut: string): void {
   expect(status.orphans, cut).toEqual([]);
 }
 
-/** Cuts `scenario` before every git and every file change; returns how many cuts there were. */
-function cutEverywhere(scenario: Scenario): { gits: number; changes: number } {
+/**
+ * Cuts `scenario` before every git that may write and before every file
+ * change; returns how many gits ran, how many were cut and how many file
+ * changes were cut. A logged run first lists the gits (gitsToCut): a cut
+ * before a git that only reads leaves the same state on disk as a cut before
+ * the next one that may write, so only those are cut.
+ */
+function cutEverywhere(scenario: Scenario): { gits: number; gitCuts: number; changes: number } {
   const project = makeProject();
   roots.push(project.sandbox.root, `${project.sandbox.root}.template`);
   scenario.prepare(project);
@@ -62,36 +69,52 @@ function cutEverywhere(scenario: Scenario): { gits: number; changes: number } {
     rmSync(project.sandbox.root, { recursive: true, force: true });
     execFileSync('cp', ['-a', template, project.sandbox.root]);
     rmSync(counter, { force: true });
+    rmSync(`${counter}.log`, { force: true });
   };
-  const counts = { gits: 0, changes: 0 };
-  for (const kind of ['git', 'change'] as const) {
-    for (let k = 1; k <= MAX_CUTS; k++) {
-      reset();
-      const cut = `${scenario.command.join(' ')}, killed before ${kind} #${k}`;
-      const env =
-        kind === 'git'
-          ? { PATH: `${bin}:${project.sandbox.env.PATH}`, CRASH_KILL_AT: String(k), CRASH_COUNTER: counter }
-          : { PWT_FAULT: `kill-before-change:${k}` };
-      const cutRun = run(project, scenario.command, env);
-      if (cutRun.signal !== 'SIGKILL') {
-        // Ran through: every cut of this kind has been made.
-        expect(cutRun.code, `${cut}: ${cutRun.stderr}`).toBe(0);
-        scenario.check(project, `${scenario.command.join(' ')} (not cut)`);
-        checkSettled(project, cut);
-        counts[kind === 'git' ? 'gits' : 'changes'] = k - 1;
-        break;
-      }
-      expect(k, `${cut}: never ran through`).toBeLessThan(MAX_CUTS);
-      const again = run(project, scenario.command);
-      expect(again.code, `${cut}, then again: ${again.stderr}`).toBe(0);
-      scenario.check(project, cut);
+  const name = scenario.command.join(' ');
+  const gitEnv = (k: number) => ({ PATH: `${bin}:${project.sandbox.env.PATH}`, CRASH_KILL_AT: String(k), CRASH_COUNTER: counter });
+  /** After a cut: the same command again finishes the job. */
+  const again = (cut: string) => {
+    const rerun = run(project, scenario.command);
+    expect(rerun.code, `${cut}, then again: ${rerun.stderr}`).toBe(0);
+    scenario.check(project, cut);
+    checkSettled(project, cut);
+  };
+
+  reset();
+  const logged = run(project, scenario.command, gitEnv(0));
+  expect(logged.code, `${name} (not cut): ${logged.stderr}`).toBe(0);
+  scenario.check(project, `${name} (not cut)`);
+  checkSettled(project, `${name} (not cut)`);
+  const { cut: writes, gits } = gitsToCut(readFileSync(`${counter}.log`, 'utf8'));
+  for (const k of writes) {
+    reset();
+    const cut = `${name}, killed before git #${k}`;
+    const cutRun = run(project, scenario.command, gitEnv(k));
+    expect(cutRun.signal, `${cut}: it was not cut (${cutRun.stderr})`).toBe('SIGKILL');
+    again(cut);
+  }
+
+  let changes = 0;
+  for (let k = 1; k <= MAX_CUTS; k++) {
+    reset();
+    const cut = `${name}, killed before file change #${k}`;
+    const cutRun = run(project, scenario.command, { PWT_FAULT: `kill-before-change:${k}` });
+    if (cutRun.signal !== 'SIGKILL') {
+      // Ran through: every file change has been cut.
+      expect(cutRun.code, `${cut}: ${cutRun.stderr}`).toBe(0);
+      scenario.check(project, `${name} (not cut)`);
       checkSettled(project, cut);
+      changes = k - 1;
+      break;
     }
+    expect(k, `${cut}: never ran through`).toBeLessThan(MAX_CUTS);
+    again(cut);
   }
   // The stand-in git and the fault hook did cut: a harness that never kills would pass everything.
-  expect(counts.gits, 'gits cut').toBeGreaterThan(2);
-  expect(counts.changes, 'file changes cut').toBeGreaterThan(0);
-  return counts;
+  expect(writes.length, 'gits cut').toBeGreaterThan(0);
+  expect(changes, 'file changes cut').toBeGreaterThan(0);
+  return { gits, gitCuts: writes.length, changes };
 }
 
 /** Same, but the cut is followed by pwt cleanup --force: whatever was recorded finishes. */
