@@ -22,6 +22,15 @@ import type { Provider } from '../../vendors/types.js';
  *   when no dialog opens) the error stays under the turn: `✕ [API Error:
  *   <Google's message>]` then `Please wait and try again later. To increase
  *   your limits, request a quota increase through AI Studio ...`, no reset.
+ * - copilot (a provider's 429 it gives up on: one whose `retry-after` is
+ *   longer than it waits; a short one it waits out, without one it keeps
+ *   retrying with backoff): `✗ 429 <the provider's message>` under the turn,
+ *   e.g. `✗ 429 Rate limit reached ... Please try again in 3600s.`: the wait
+ *   counts from when it appeared. GitHub's own limits (not reachable offline,
+ *   the wording from its binary): `You've hit your rate limit.`, `You've
+ *   reached your weekly rate limit.`, `You've run out of your included AI
+ *   credits for the month.`, `You've reached the spending limit for this
+ *   session.`, no time pwt reads.
  * - pi (chat completions answering 429 without `retry-after`; with one, pi
  *   waits it out as "Working..."): each failed attempt as `Error: 429 Rate
  *   limit reached ... Please try again in 81s.`, `⠴ Retrying (2/3) in 4s...`
@@ -40,7 +49,7 @@ import type { Provider } from '../../vendors/types.js';
  * A reset is a time of day, a date, or a wait ("in 81s", "in ~12 min") read
  * from when the message appeared. The limit holds while its message is the
  * last thing the agent said: no reply of the vendor's (claude `⏺` or `●`,
- * codex `•`, gemini `✦`, cursor `⬢`; pi and opencode mark none, so any text between the
+ * codex `•`, gemini `✦`, copilot `●`, cursor `⬢`; pi and opencode mark none, so any text between the
  * message and the input box) below it.
  */
 interface LimitPattern {
@@ -65,6 +74,12 @@ const LIMITS: Partial<Record<Provider, LimitPattern>> = {
   // Its reply lines start with ⏺ (● where the terminal's font lacks it).
   claude: { message: /You['’]ve hit your [\w\s'’-]*limit/, reset: /· resets (.+?)\s*$/, reply: /^\s*[⏺●]/ },
   codex: { message: /You['’]ve hit your usage limit/, reset: /try again at (.+?)\.?\s*$/i, reply: /^\s*•/ },
+  // Its replies start with ● (so do its notices; none is printed under an error).
+  copilot: {
+    message: /^\s*✗ (?:429\b|.*You['’]ve (?:hit|reached) (?:your|the) [\w\s]*(?:rate|spending|usage) limit|.*You['’]ve run out of your included)/,
+    reset: WAIT_AFTER,
+    reply: /^\s*●/,
+  },
   // Every failed attempt prints an Error line; the last one found from the bottom is the one that counts.
   // What follows it up to the editor's first rule is the agent's (or the user's) next turn.
   pi: {

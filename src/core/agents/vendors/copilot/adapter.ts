@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { usageError } from '../../../infra/errors.js';
 import { cwdForms, detectCli, envDir, homeOf, isFile, newestFirst, realCwd, sessionNotFound, toIso, UUID } from '../common.js';
 import { readCopilotEvents, type CopilotEvents } from './events.js';
+import { readCopilotLimit } from './limit.js';
 import type { Adapter, AgentSessionInfo, CommandSpec, ResumeOptions, StartOptions, Transcript } from '../types.js';
 
 /**
@@ -154,6 +155,10 @@ const copilot: Adapter = {
 
   async readUsage(id, { env = process.env }) {
     return copilotUsage(findFiles(id, env).events);
+  },
+
+  async readLimit(id, { env = process.env }) {
+    return readCopilotLimit(findFiles(id, env).events);
   },
 };
 

@@ -52,3 +52,29 @@ describe('gemini usage limits on screen', () => {
     expect(limitMenu('claude')).toMatchObject({ key: 'Escape', resumes: false });
   });
 });
+
+/**
+ * copilot 1.0.102 after giving up on a 429 whose `retry-after` (3600 s) is
+ * longer than it waits (copilot-7-limited): `✗ 429 <the provider's message>`.
+ */
+describe('copilot usage limits on screen', () => {
+  it('its error line reads limited, the wait it names counted from when the screen changed', () => {
+    const text = screen('copilot-7-limited');
+    expect(classifyScreen('copilot', text)).toBe('limited');
+    const now = at('2026-12-07T00:03:02Z');
+    expect(limitResetOf('copilot', text, now)).toBe(now + 3_601_000);
+  });
+
+  it('answered again: a reply (●) under the error ends it', () => {
+    const text = screen('copilot-7-limited').replace(/(✗ 429 .*\n)/, '$1 ❯ Your usage limit has reset.\n ● Reply to: Your usage limit has reset.\n');
+    expect(text).not.toBe(screen('copilot-7-limited'));
+    expect(classifyScreen('copilot', text)).toBeNull();
+  });
+
+  it("GitHub's own wording (from its binary, not measured)", () => {
+    for (const line of [" ✗ You've hit your rate limit. Please wait for your limit to reset", " ✗ You've reached your weekly rate limit."]) {
+      expect(classifyScreen('copilot', `${line}\n ❯ \n`)).toBe('limited');
+    }
+    expect(classifyScreen('copilot', ' ✗ bash failed: exit 1\n')).toBeNull();
+  });
+});
