@@ -225,7 +225,8 @@ export class ControlClient {
   /** Ends the client (end of input, then a signal if it lingers) and resolves once its process is gone. */
   async close(): Promise<void> {
     this.died('the tmux control client was closed');
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    // Never started (no tmux on PATH), or already gone.
+    if (this.child.pid === undefined || this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.child.stdin?.end();
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 1_000);
     await this.ended;

@@ -122,8 +122,15 @@ describe('tmux control mode', () => {
     expect(controlClients()).toEqual([]);
   }, 60_000);
 
-  it('cannot start without a session (the reads spawn tmux as before) and waits before trying again', async () => {
+  it('cannot start without a session or without tmux (the reads spawn tmux as before) and waits before trying again', async () => {
     expect(await ControlClient.open()).toBeNull();
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      expect(await ControlClient.open()).toBeNull();
+    } finally {
+      process.env.PATH = path;
+    }
     expect(await ensureControlClient()).toBe(false);
     session('late', 40, 5, 'exec cat');
     // Within the retry interval it does not try again; past it, it does.
