@@ -20,15 +20,13 @@ export default defineCommand({
       const report = await collectStatus(project, { all: args.all });
       const withAgents = report.sessions.some((session) => session.agents.length > 0);
       // Activity and usage (and the vendors' transcript readers) load only when some session has agents.
-      const [activity, usage] = withAgents
-        ? await Promise.all([
-            import('../core/agents/runtime/activity/summary.js').then((m) => m.activityByAgent(project)),
-            import('../core/agents/usage.js').then((m) => m.usageByAgent(project)),
-          ])
-        : [new Map(), new Map()];
+      const summary = withAgents ? await import('../core/agents/runtime/activity/summary.js') : null;
+      const [states, usage] = summary
+        ? await Promise.all([summary.agentStates(project), import('../core/agents/usage.js').then((m) => m.usageByAgent(project))])
+        : [null, new Map()];
+      // A usage limit shows as status `limited` (with `limitedUntil`); a running agent's activity beside it.
       const agentJson = (agent: (typeof report.sessions)[number]['agents'][number]) => ({
-        ...agent,
-        ...(agent.status === 'running' ? activity.get(agent.id) : {}),
+        ...(summary && states ? summary.agentJson(agent, states) : agent),
         ...(usage.has(agent.id) ? { usage: usage.get(agent.id) } : {}),
       });
       // Host sessions follow the local ones, each with "host" and "reachable" (docs/hosts.md).

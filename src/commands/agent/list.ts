@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty';
 import { listAgents } from '../../core/agents/runtime/list.js';
+import { shownStatus } from '../../core/agents/runtime/limited.js';
 import { usageByAgent } from '../../core/agents/usage.js';
 import { age } from '../../core/infra/time.js';
 import { openProject } from '../../core/project/project.js';
@@ -26,7 +27,11 @@ export default defineCommand({
       const usage = await usageByAgent(project, session ? new Set([session]) : undefined);
       return printJson({
         agents: [
-          ...agents.map(({ checked: _checked, tmuxSession: _tmux, ...view }) => (usage.has(view.id) ? { ...view, usage: usage.get(view.id) } : view)),
+          ...agents.map(({ checked: _checked, tmuxSession: _tmux, limit, ...view }) => ({
+            ...view,
+            status: shownStatus(view.status, limit),
+            ...(usage.has(view.id) ? { usage: usage.get(view.id) } : {}),
+          })),
           ...(await onHosts).flatMap((host) => host.agents),
         ],
       });
@@ -39,13 +44,17 @@ export default defineCommand({
     }
     if (hosts.length) return;
     const paint = (status: string) =>
-      status === 'running' ? color.green(status) : status === 'exited' || status === 'unknown' ? color.yellow(status) : status;
+      status === 'running' ? color.green(status) : status === 'exited' || status === 'unknown' || status === 'limited' ? color.yellow(status) : status;
+    // A usage limit: "limited until 21:47" (local time), or "limited" when the vendor gave no time.
     const statusOf = (agent: (typeof agents)[number]) =>
-      paint(agent.status) + (agent.queuePlace ? ` (${agent.queuePlace})` : '') + (agent.checked || agent.status === 'unknown' ? '' : ' (unchecked)');
+      paint(shownStatus(agent.status, agent.limit)) +
+      (agent.limit && agent.limitedUntil ? ` until ${new Date(agent.limitedUntil).toTimeString().slice(0, 5)}` : '') +
+      (agent.limit && agent.status !== 'running' ? ` (${agent.status})` : '') +
+      (agent.queuePlace ? ` (${agent.queuePlace})` : '') +
+      (agent.checked || agent.status === 'unknown' ? '' : ' (unchecked)');
     const doing = (agent: (typeof agents)[number]) =>
       agent.activity
-        ? `${agent.activity === 'waiting' || agent.activity === 'limited' ? color.yellow(agent.activity) : agent.activity} (${agent.activitySource}, ${age(agent.activitySince!)})` +
-          (agent.limitedUntil ? ` until ${new Date(agent.limitedUntil).toTimeString().slice(0, 5)}` : '')
+        ? `${agent.activity === 'waiting' || agent.activity === 'limited' ? color.yellow(agent.activity) : agent.activity} (${agent.activitySource}, ${age(agent.activitySince!)})`
         : '-';
     const rows = agents.map((agent) => [
       agent.id,

@@ -31,7 +31,13 @@ export default defineCommand({
     const rows = state.agents.map((agent) => [
       agent.provider,
       agent.session,
-      agent.status === 'failed' ? color.red('failed') : agent.status === 'removed' ? color.dim('removed') : agent.status,
+      agent.status === 'failed'
+        ? color.red('failed')
+        : agent.status === 'removed'
+          ? color.dim('removed')
+          : agent.status === 'limited'
+            ? color.yellow('limited') + (agent.limitedUntil ? ` until ${new Date(agent.limitedUntil).toTimeString().slice(0, 5)}` : '')
+            : agent.status,
       agent.vendorSessionId ?? '-',
       agent.ahead === null ? '-' : `+${agent.ahead}`,
       agent.exists ? (agent.changes > 0 ? color.yellow(`${agent.changes} changed`) : 'clean') : '-',

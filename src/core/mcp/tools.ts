@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { activityByAgent } from '../agents/runtime/activity/summary.js';
+import { agentJson, agentStates } from '../agents/runtime/activity/summary.js';
 import { findAgent, sendText, waitForActivity } from '../agents/runtime/activity/control.js';
 import { noteWithText, parseProviderName, startAgent } from '../agents/runtime/index.js';
 import { agentTranscript } from '../agents/lookup.js';
@@ -65,12 +65,12 @@ const providerList = PROVIDERS.join(', ');
 async function statusReport(project: Project): Promise<Record<string, unknown>> {
   // What `pwt status --json` prints.
   const report = await collectStatus(project, {});
-  const activity = report.sessions.some((session) => session.agents.length > 0) ? await activityByAgent(project) : new Map();
+  const states = report.sessions.some((session) => session.agents.length > 0) ? await agentStates(project) : null;
   return {
     ...report,
     sessions: report.sessions.map((session) => ({
       ...session,
-      agents: session.agents.map((agent) => ({ ...agent, ...(agent.status === 'running' ? activity.get(agent.id) : {}) })),
+      agents: session.agents.map((agent) => (states ? agentJson(agent, states) : agent)),
     })),
   };
 }

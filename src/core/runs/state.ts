@@ -3,6 +3,7 @@ import { collectStatus, type SessionStatus } from '../sessions/status.js';
 import type { Project } from '../project/project.js';
 import { PwtError } from '../infra/errors.js';
 import { listAgents } from '../agents/runtime/index.js';
+import { shownStatus } from '../agents/runtime/limited.js';
 import { agentsOf } from '../agents/runtime/records.js';
 import { listRuns, requireRun, updateRun, type RunAgent, type RunFile } from './store.js';
 
@@ -12,8 +13,13 @@ import { listRuns, requireRun, updateRun, type RunAgent, type RunFile } from './
  * recreated) and each agent's status.
  */
 export interface RunAgentState extends RunAgent {
-  /** The agent's status (running, detached, stopped, exited), `failed` when it never started, `removed` when its session is gone. */
+  /**
+   * The agent's status (running, detached, stopped, exited; `limited` when a vendor's usage limit ended its last turn),
+   * `failed` when it never started, `removed` when its session is gone.
+   */
   status: string;
+  /** With status `limited`: when the vendor said the limit resets (ISO). */
+  limitedUntil?: string;
   exists: boolean;
   branch: string | null;
   path: string | null;
@@ -37,6 +43,7 @@ export interface RunState extends RunFile {
 /** What the runtime knows of an agent now: status checked against tmux, vendor id captured when it was still unknown. */
 interface Live {
   status: string;
+  limitedUntil?: string;
   vendorSessionId: string | null;
   tmuxSession: string | null;
 }
@@ -50,7 +57,12 @@ async function liveAgents(project: Project, run: RunFile, sessions: Map<string, 
   if (!run.agents.some((agent) => agent.agentId)) return live;
   try {
     for (const view of await listAgents(project))
-      live.set(view.id, { status: view.status, vendorSessionId: view.vendorSessionId, tmuxSession: view.tmuxSession ?? null });
+      live.set(view.id, {
+        status: shownStatus(view.status, view.limit),
+        ...(view.limit?.until ? { limitedUntil: view.limit.until } : {}),
+        vendorSessionId: view.vendorSessionId,
+        tmuxSession: view.tmuxSession ?? null,
+      });
   } catch (error) {
     if (!(error instanceof PwtError)) throw error;
     for (const session of sessions.values())
@@ -73,6 +85,7 @@ export async function runState(project: Project, run: RunFile): Promise<RunState
       ...agent,
       ...(now ? { vendorSessionId: now.vendorSessionId ?? agent.vendorSessionId, tmuxSession: now.tmuxSession ?? agent.tmuxSession } : {}),
       status,
+      ...(known && now?.limitedUntil ? { limitedUntil: now.limitedUntil } : {}),
       exists: known,
       branch: session?.branch ?? null,
       path: session?.path ?? null,

@@ -8,7 +8,7 @@ import { loadAdapter } from '../vendors/index.js';
 import type { Adapter } from '../vendors/types.js';
 import { captureVendorId, takenIds } from './capture.js';
 import { agentsOf, allAgents, patchAgent, type AgentEntry } from './records.js';
-import { checkStatus, readLiveness, type Liveness, type SeenStatus } from './status.js';
+import { checkStatus, readLiveness, type CheckedState, type Liveness } from './status.js';
 
 /**
  * What every lifecycle verb starts from, loaded once: the session (one
@@ -25,7 +25,7 @@ export interface Ctx {
 }
 
 /** An agent with its checked status. */
-export type Seen = { agent: AgentEntry; status: SeenStatus };
+export type Seen = { agent: AgentEntry; status: CheckedState };
 
 export interface Loaded {
   ctx: Ctx;

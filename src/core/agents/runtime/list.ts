@@ -5,9 +5,10 @@ import { readManifest } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
 import type { Provider } from '../vendors/types.js';
 import { allAgents, patchAgent, type AgentEntry, type HandoffInfo } from './records.js';
-import { checkStatus, readLiveness, type SeenStatus } from './status.js';
+import { checkStatus, readLiveness, type CheckedState } from './status.js';
 import { observeActivity, type Observed } from './activity/observe.js';
 import type { ActivityState } from './activity/types.js';
+import { seenLimits, type LimitCandidate, type SeenLimit } from './limited.js';
 
 /**
  * `pwt agent list`: kept apart from the lifecycle code so listing loads no
@@ -18,8 +19,11 @@ export interface AgentView {
   session: string;
   provider: Provider;
   vendorSessionId: string | null;
-  /** `unknown`: its process lives but pwt's tmux cannot show it (never recorded). */
-  status: SeenStatus;
+  /**
+   * The checked status: `unknown` when its process lives but pwt's tmux cannot show it (never recorded).
+   * Views show `limited` over it when `limit` is set (shownStatus in limited.ts).
+   */
+  status: CheckedState;
   cli: string;
   resumeArgs: string[] | null;
   spawnedAt: string;
@@ -33,7 +37,9 @@ export interface AgentView {
   activity?: ActivityState['activity'];
   activitySource?: ActivityState['activitySource'];
   activitySince?: string;
-  /** Activity `limited` only: when the vendor said its usage limit resets (ISO). */
+  /** A vendor's usage limit ended its last turn (limited.ts): the status views show is `limited`. */
+  limit?: SeenLimit;
+  /** With a limit: when the vendor said it resets (ISO). */
   limitedUntil?: string;
   /** Queued agents only: 1 is next to start when a slot frees. */
   queuePlace?: number;
@@ -49,11 +55,11 @@ export async function listAgents(project: Project, opts: { session?: string; env
   const manifest = await readManifest(project);
   const liveness = await readLiveness();
   const views: AgentView[] = [];
-  const observed: Observed[] = [];
+  const observed: (Observed & { session: LimitCandidate['session'] })[] = [];
   for (const { session, agent } of allAgents(manifest)) {
     if (opts.session && session.id !== opts.session) continue;
     const checked = checkStatus(agent, liveness);
-    observed.push({ agent, checked });
+    observed.push({ session, agent, checked });
     let current = agent;
     const seen = checked.checked && checked.status !== 'unknown' ? checked.status : null;
     if (!agent.vendorSessionId || (seen && seen !== agent.status)) {
@@ -69,15 +75,27 @@ export async function listAgents(project: Project, opts: { session?: string; env
   }
   // What each running agent is doing (docs/activity.md); a stopped or exited one has no activity.
   const activity = await observeActivity(project.sessionsDir, observed);
+  // A usage limit that ended the last turn, on screen or in the vendor's file (docs/many-agents.md).
+  const limits = await seenLimits(
+    project,
+    observed.map((each) => ({ ...each, activity: activity.get(each.agent.id) ?? null })),
+    env,
+  );
   // A queued agent's place in the machine's queue (docs/many-agents.md).
   const queue = views.some((view) => view.status === 'queued') ? listQueue(env) : [];
   return views.map((view) => {
     const place = view.status === 'queued' ? placeOf(project.repo.mainPath, view.id, queue) : null;
-    return { ...view, ...(activity.get(view.id) ?? {}), ...(place === null ? {} : { queuePlace: place }) };
+    const limit = limits.get(view.id);
+    return {
+      ...view,
+      ...(activity.get(view.id) ?? {}),
+      ...(limit ? { limit, ...(limit.until ? { limitedUntil: limit.until } : {}) } : {}),
+      ...(place === null ? {} : { queuePlace: place }),
+    };
   });
 }
 
-export function viewOf(session: string, agent: AgentEntry, status: SeenStatus, checked: boolean): AgentView {
+export function viewOf(session: string, agent: AgentEntry, status: CheckedState, checked: boolean): AgentView {
   return {
     id: agent.id,
     session,

@@ -117,7 +117,7 @@ export function readAgentRecordFile(sessionsDir: string, agentId: string): Agent
 export function removeAgentRecordFile(sessionsDir: string, agentId: string): void {
   rmSync(agentRecordPath(sessionsDir, agentId), { force: true });
   // What activity keeps beside it (docs/activity.md): the last hook event, the last screen, claude's hook settings.
-  for (const suffix of ['hook.json', 'screen.json', 'claude-settings.json'])
+  for (const suffix of ['hook.json', 'screen.json', 'limit.json', 'claude-settings.json'])
     rmSync(join(pwtStateDir(sessionsDir), 'agents', `${agentId}.${suffix}`), { force: true });
 }
 

@@ -39,11 +39,17 @@ export function paneOf(agent: AgentEntry, liveness: Liveness): AgentPane | null 
   return liveness.panes.find((pane) => pane.paneId === agent.tmux?.pane && pane.agentId === agent.id) ?? null;
 }
 
-/** What a user sees: the recorded states, or `unknown` (alive, but not where pwt can see it). Never recorded. */
-export type SeenStatus = AgentState | 'unknown';
+/**
+ * What a user sees: the recorded states, or `unknown` (alive, but not where pwt can see it), or `limited`
+ * (a vendor's usage limit ended its last turn: shown over the checked status by the views, limited.ts;
+ * checkStatus never returns it). Never recorded.
+ */
+export type SeenStatus = CheckedState | 'limited';
+/** The status checked against tmux and the process: what everything that acts on an agent goes by. */
+export type CheckedState = AgentState | 'unknown';
 
 export interface CheckedStatus {
-  status: SeenStatus;
+  status: CheckedState;
   /** False when the status could not be checked (the remembered one, or `unknown`): nothing may be recorded from it. */
   checked: boolean;
   pane: AgentPane | null;

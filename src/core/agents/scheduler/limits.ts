@@ -5,13 +5,15 @@ import { sendText } from '../runtime/activity/control.js';
 import { limitMenu } from '../runtime/activity/limit.js';
 import type { ActivityState } from '../runtime/activity/types.js';
 import { resumeAgent } from '../runtime/index.js';
+import type { SeenLimit } from '../runtime/limited.js';
 import { allAgents, patchAgent, type AgentEntry } from '../runtime/records.js';
 import { checkStatus, readLiveness, type Liveness } from '../runtime/status.js';
 
 /**
  * `resumeAfterLimit`: an agent whose turn a vendor's usage limit ended
- * (activity `limited`) gets its turn resumed once the reset time the vendor
- * gave has passed: the continue prompt typed into its pane, once per limit.
+ * (status `limited`, on its screen or in its vendor's file: runtime/limited.ts)
+ * gets its turn resumed once the reset time the vendor gave has passed: the
+ * continue prompt typed into its pane, once per limit.
  * The manifest entry keeps `limitedUntil` (the reset pwt read, while it
  * lasts) and
  * `limitResumedFor` (the limit it resumed after), so a second scheduler or a
@@ -26,14 +28,16 @@ export async function resumeLimited(
   project: Project,
   manifest: Manifest | null,
   activity: Map<string, ActivityState>,
+  limits: Map<string, SeenLimit>,
   now: number,
   note: (line: string) => void,
 ): Promise<void> {
   for (const { session, agent } of allAgents(manifest)) {
     const state = activity.get(agent.id);
-    const until = state?.activity === 'limited' ? state.limitedUntil : undefined;
+    const limit = state ? limits.get(agent.id) : undefined;
+    const until = limit?.until ?? undefined;
     // Working again (resumed, or by hand): the limit is over.
-    if (state && state.activity !== 'limited' && agent.limitedUntil !== undefined) await patchAgent(project, session.id, agent.id, { limitedUntil: undefined });
+    if (state && !limit && agent.limitedUntil !== undefined) await patchAgent(project, session.id, agent.id, { limitedUntil: undefined });
     if (!until) continue;
     if (agent.limitedUntil !== until) await patchAgent(project, session.id, agent.id, { limitedUntil: until });
     if (now < Date.parse(until) || agent.limitResumedFor === until) continue;
@@ -49,28 +53,35 @@ export async function resumeLimited(
   }
 }
 
-/** Agents that exited while limited and are still to be resumed: the project stays watched for them. */
-export function exitedWhileLimited(manifest: Manifest | null, liveness: Liveness): { session: string; agent: AgentEntry }[] {
-  return allAgents(manifest)
-    .filter(({ agent }) => typeof agent.limitedUntil === 'string' && agent.limitResumedFor !== agent.limitedUntil)
-    .filter(({ agent }) => {
-      const checked = checkStatus(agent, liveness);
-      return checked.checked && checked.status === 'exited';
-    })
-    .map(({ session, agent }) => ({ session: session.id, agent }));
+/**
+ * Agents that exited while limited and are still to be resumed: the project stays watched for them. The
+ * limit is the one pwt sees now (the last screen, or the vendor's file: an agent that exited before pwt saw
+ * its screen), else the one the manifest kept from its screen.
+ */
+export function exitedWhileLimited(
+  manifest: Manifest | null,
+  liveness: Liveness,
+  limits: Map<string, SeenLimit>,
+): { session: string; agent: AgentEntry; until: string }[] {
+  return allAgents(manifest).flatMap(({ session, agent }) => {
+    const until = limits.get(agent.id)?.until ?? agent.limitedUntil;
+    if (typeof until !== 'string' || agent.limitResumedFor === until) return [];
+    const checked = checkStatus(agent, liveness);
+    return checked.checked && checked.status === 'exited' ? [{ session: session.id, agent, until }] : [];
+  });
 }
 
 /** Resumes, by vendor id, each agent that exited while limited once its limit has reset. */
 export async function resumeExited(
   project: Project,
-  exited: { session: string; agent: AgentEntry }[],
+  exited: { session: string; agent: AgentEntry; until: string }[],
   now: number,
   note: (line: string) => void,
 ): Promise<void> {
-  for (const { session, agent } of exited) {
-    const until = agent.limitedUntil as string;
+  for (const { session, agent, until } of exited) {
     if (now < Date.parse(until)) continue;
-    await patchAgent(project, session, agent.id, { limitResumedFor: until, limitResumedAt: new Date(now).toISOString() });
+    // Recorded first: a crash after this costs the resume, never doubles it.
+    await patchAgent(project, session, agent.id, { limitedUntil: until, limitResumedFor: until, limitResumedAt: new Date(now).toISOString() });
     try {
       const launch = await resumeAgent(project, { session, agent: agent.id, prompt: CONTINUE_PROMPT });
       note(

@@ -3,7 +3,7 @@ import { readManifest } from '../../manifest/store.js';
 import { openProject, type Project } from '../../project/project.js';
 import { schedulerMayExit, unwatch, unwatchBudget, watchedBudgets, watchedProjects, type BudgetWatch, type Watched } from '../admission/admit.js';
 import { dropAgent, listQueue, type QueueEntry } from '../admission/queue.js';
-import { activityByAgent } from '../runtime/activity/summary.js';
+import { agentStates } from '../runtime/activity/summary.js';
 import { agentNoteText, resumeAgent, startAgent, stopAgent } from '../runtime/index.js';
 import { allAgents, updateAgents, type AgentEntry } from '../runtime/records.js';
 import { exitedWhileLimited, resumeExited, resumeLimited } from './limits.js';
@@ -112,8 +112,8 @@ async function watchRound({ main, env: projectEnv }: Watched, env: NodeJS.Proces
     return;
   }
   const liveness = await readLiveness();
-  const activity = await activityByAgent(project, liveness);
-  const exited = resumeAfterLimit ? exitedWhileLimited(manifest, liveness) : [];
+  const { activity, limits } = await agentStates(project, liveness, { ...env, ...projectEnv });
+  const exited = resumeAfterLimit ? exitedWhileLimited(manifest, liveness, limits) : [];
   // Watched while an agent of the project runs or may still (one just started may show no activity yet, its CLI
   // still loading; one just killed reads `unknown` until its process is gone, then `exited`, perhaps at its limit).
   const running = allAgents(manifest).some(({ agent }) => ['running', 'unknown'].includes(checkStatus(agent, liveness).status));
@@ -122,12 +122,13 @@ async function watchRound({ main, env: projectEnv }: Watched, env: NodeJS.Proces
     return;
   }
   const now = Date.now();
-  if (resumeAfterLimit) await resumeLimited(project, manifest, activity, now, opts.note);
+  if (resumeAfterLimit) await resumeLimited(project, manifest, activity, limits, now, opts.note);
   if (exited.length > 0) await resumeExited(project, exited, now, opts.note);
   if (minutes === null) return;
   for (const { session, agent } of allAgents(manifest)) {
     const state = activity.get(agent.id);
-    if (!state || state.activity !== 'idle' || now - Date.parse(state.activitySince) < minutes * 60_000) continue;
+    // A limited agent waits for its reset, not for a wake-up: it is not idle.
+    if (!state || state.activity !== 'idle' || limits.has(agent.id) || now - Date.parse(state.activitySince) < minutes * 60_000) continue;
     if (!findSession(manifest, session.id)) continue;
     try {
       await stopAgent(project, { session: session.id, agent: agent.id, as: 'hibernated' });

@@ -29,6 +29,7 @@ function rowsOf(report: HostReport): SessionRow[] {
         ? raw.agents.map((agent: Record<string, any>) => ({
             agent: { ...agent, session: remote.id } as unknown as AgentEntry,
             status: agent.status ?? 'unknown',
+            limit: agent.status === 'limited' ? { until: agent.limitedUntil ?? null, source: 'screen' } : null,
             activity: agent.activity
               ? { activity: agent.activity, activitySource: agent.activitySource ?? 'screen', activitySince: agent.activitySince ?? new Date().toISOString() }
               : null,

@@ -10,6 +10,7 @@ import type { ActivityState } from '../../agents/runtime/activity/types.js';
 import { agentsOf, type AgentEntry } from '../../agents/runtime/records.js';
 import { checkStatus, readLiveness, type SeenStatus } from '../../agents/runtime/status.js';
 import { closeControlClient, ensureControlClient } from '../../tmux/control.js';
+import { seenLimits, type SeenLimit } from '../../agents/runtime/limited.js';
 
 /**
  * What `pwt watch` shows, read cheaply once a second: the manifest (one file),
@@ -26,8 +27,11 @@ import { closeControlClient, ensureControlClient } from '../../tmux/control.js';
  */
 export interface AgentRow {
   agent: AgentEntry;
+  /** The checked status (a host's row: the status it showed); the row shows `limited` over it when `limit` is set. */
   status: SeenStatus;
   activity: ActivityState | null;
+  /** A vendor's usage limit ended its last turn (agents/runtime/limited.ts). */
+  limit?: SeenLimit | null;
 }
 
 export interface GitFacts {
@@ -105,12 +109,18 @@ export class WatchModel {
     if (this.options.control !== false && liveness.panes?.length) await ensureControlClient();
     const entries = sessions.flatMap((session) => agentsOf(session).map((agent) => ({ session, agent, checked: checkStatus(agent, liveness) })));
     const activity = await observeActivity(this.project.sessionsDir, entries, now);
+    const limits = await seenLimits(
+      this.project,
+      entries.map((e) => ({ ...e, activity: activity.get(e.agent.id) ?? null })),
+      process.env,
+      now,
+    );
     const current = repo.isMain ? null : (sessionAtWorktree(repo.mainPath, manifest, repo.worktreePath)?.id ?? null);
     const rows = sessions.map((session): SessionRow => {
       const path = sessionPath(repo.mainPath, session);
       const agents = entries
         .filter((e) => e.session === session)
-        .map((e) => ({ agent: e.agent, status: e.checked.status, activity: activity.get(e.agent.id) ?? null }));
+        .map((e) => ({ agent: e.agent, status: e.checked.status, activity: activity.get(e.agent.id) ?? null, limit: limits.get(e.agent.id) ?? null }));
       return { session, path, current: session.id === current, git: this.git.get(session.id)?.facts ?? null, agents };
     });
     this.refreshGit(rows, now);

@@ -55,12 +55,13 @@ function gitText(row: SessionRow): string {
 }
 
 function agentText(row: AgentRow, now: number): string {
-  const { agent, status, activity } = row;
+  const { agent, status, activity, limit } = row;
   const doing = activity ? `${activity.activity} ${shortAge(now - Date.parse(activity.activitySince))}` : '';
   const vendor = agent.vendorSessionId ? agent.vendorSessionId.slice(0, 8) : '';
-  // A usage limit with its reset: "until 21:33" (local time).
-  const until = activity?.limitedUntil ? ` until ${new Date(activity.limitedUntil).toTimeString().slice(0, 5)}` : '';
-  return `${agent.provider.padEnd(9)}${status.padEnd(9)}${doing.padEnd(13)}${vendor}${until}`;
+  // A usage limit with its reset: "until 21:33" (local time), and the process's status when it is gone.
+  const until = limit?.until ? ` until ${new Date(limit.until).toTimeString().slice(0, 5)}` : '';
+  const gone = limit && status !== 'running' && status !== 'limited' ? ` (${status})` : '';
+  return `${agent.provider.padEnd(9)}${(limit ? 'limited' : status).padEnd(9)}${doing.padEnd(13)}${vendor}${until}${gone}`;
 }
 
 const pad = (text: string, width: number) => (text.length >= width ? `${text.slice(0, width - 1)}… ` : text.padEnd(width + 1));

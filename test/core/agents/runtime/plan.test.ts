@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { planLaunch, planSessionStop, type LaunchPlan, type Want } from '../../../../src/core/agents/runtime/plan.js';
 import type { Seen } from '../../../../src/core/agents/runtime/context.js';
 import type { AgentEntry } from '../../../../src/core/agents/runtime/records.js';
-import type { SeenStatus } from '../../../../src/core/agents/runtime/status.js';
+import type { CheckedState } from '../../../../src/core/agents/runtime/status.js';
 import type { Provider } from '../../../../src/core/agents/vendors/types.js';
 
 /** The launch rules of docs/agents-runtime.md, as a table: agents here -> what start/switch/new/resume plan. */
 const place = { session: 'app/s', window: '@1', pane: '%1', pid: 1, pidStart: null };
-function agent(provider: Provider, status: SeenStatus, usedAt: string, extra: Partial<AgentEntry> = {}): Seen {
+function agent(provider: Provider, status: CheckedState, usedAt: string, extra: Partial<AgentEntry> = {}): Seen {
   const recorded = status === 'unknown' ? 'running' : status;
   return {
     status,

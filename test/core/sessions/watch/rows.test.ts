@@ -47,12 +47,18 @@ describe('watch rows', () => {
     ]);
   });
 
-  it('a limited agent shows until when (local time)', () => {
+  it('a limited agent shows status limited until when (local time), and the process status once it is gone', () => {
     const limited = agent('b-claude', 'limited');
     const until = new Date(NOW + 3_600_000);
     limited.activity!.limitedUntil = until.toISOString();
-    const [, line] = frameLines(frame([session('b', [limited])]));
-    expect(line!.text).toBe(`  claude   running  limited 12s  6f1c2a3b until ${until.toTimeString().slice(0, 5)}`);
+    limited.limit = { until: until.toISOString(), source: 'screen' };
+    const exited: AgentRow = { ...agent('c-claude', null), status: 'exited', limit: { until: until.toISOString(), source: 'transcript' } };
+    const lines = frameLines(frame([session('b', [limited]), session('c', [exited])]));
+    const hhmm = until.toTimeString().slice(0, 5);
+    expect(lines.filter((line) => line.kind === 'agent').map((line) => line.text)).toEqual([
+      `  claude   limited  limited 12s  6f1c2a3b until ${hhmm}`,
+      `  claude   limited               6f1c2a3b until ${hhmm} (exited)`,
+    ]);
   });
 
   it('ages and newly waiting agents', () => {

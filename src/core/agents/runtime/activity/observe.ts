@@ -21,7 +21,8 @@ import type { ActivityState, ScreenState } from './types.js';
 export const agentsDir = (sessionsDir: string): string => join(pwtStateDir(sessionsDir), 'agents');
 export const screenFile = (dir: string, agentId: string): string => join(dir, `${agentId}.screen.json`);
 
-function readScreenState(file: string): ScreenState | null {
+/** What the last capture showed (kept after the process ends, until the next launch), or null. */
+export function readScreenState(file: string): ScreenState | null {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as ScreenState;
   } catch {

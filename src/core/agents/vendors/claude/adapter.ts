@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { detectCli, homeOf, newestFirst, realCwd, sessionNotFound } from '../common.js';
 import { claudeMessages, readClaudeHeader, readClaudeSession } from './transcript.js';
 import type { Adapter, AgentSessionInfo, CommandSpec, ResumeOptions, StartOptions, Transcript, TranscriptMessage } from '../types.js';
+import { claudeLimit } from './limit.js';
 
 /**
  * Claude Code (`claude`, npm @anthropic-ai/claude-code). Sessions live in
@@ -156,6 +157,12 @@ const claude: Adapter = {
     const file = findSessionFile(id, cwd, env);
     if (!file) throw sessionNotFound('claude', id, join(claudeHome(env), 'projects'));
     return totalUsage(await lastPerId(file, claudeUsageRecord, (line) => line.includes('"usage"')));
+  },
+
+  async readLimit(id, { cwd, env = process.env }) {
+    const file = findSessionFile(id, cwd, env);
+    if (!file) throw sessionNotFound('claude', id, join(claudeHome(env), 'projects'));
+    return claudeLimit(file);
   },
 };
 

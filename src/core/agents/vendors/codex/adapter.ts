@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { detectCli, homeOf, newestFirst, realCwd, sessionNotFound } from '../common.js';
 import { codexMessages, readCodexMeta, readCodexSession } from './transcript.js';
 import type { Adapter, AgentSessionInfo, CommandSpec, ResumeOptions, StartOptions, Transcript, TranscriptMessage } from '../types.js';
+import { codexLimit } from './limit.js';
 
 /**
  * OpenAI Codex CLI (`codex`, npm @openai/codex). Sessions ("rollouts") live in
@@ -143,6 +144,12 @@ const codex: Adapter = {
     const file = findRollout(id, env);
     if (!file) throw sessionNotFound('codex', id, join(codexHome(env), 'sessions'));
     return codexUsage(file);
+  },
+
+  async readLimit(id, { env = process.env }) {
+    const file = findRollout(id, env);
+    if (!file) throw sessionNotFound('codex', id, join(codexHome(env), 'sessions'));
+    return codexLimit(file);
   },
 
   async readTranscript(id, opts): Promise<Transcript> {
