@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startModelServer, type ModelServer } from './server/index.js';
 import { toConversation as chatConversation } from './server/chat-completions.js';
 import { fromSchema, toConversation as geminiConversation } from './server/gemini.js';
-import { MARKER, TOOL_COMMAND } from './server/script.js';
+import { LIMIT_MARKER, MARKER, TOOL_COMMAND } from './server/script.js';
 
 /** The Chat Completions and Gemini protocols of the test model server, over real HTTP. */
 const bashTool = {
@@ -141,5 +141,22 @@ describe('chat completions and gemini over HTTP', () => {
 
     const count = await post('/v1beta/models/gemini-test:countTokens', { contents: [] });
     expect(await count.json()).toEqual({ totalTokens: 10 });
+  });
+  it("gemini over a scripted limit: Google's 429 RESOURCE_EXHAUSTED, QUOTA_EXHAUSTED with its RetryInfo, until the window ends", async () => {
+    const limited = { contents: [{ role: 'user', parts: [{ text: `capped ${LIMIT_MARKER} 30` }] }] };
+    const answer = await post('/v1beta/models/gemini-test:streamGenerateContent?alt=sse', limited);
+    expect(answer.status).toBe(429);
+    const body = (await answer.json()) as any;
+    expect(body.error).toMatchObject({ code: 429, status: 'RESOURCE_EXHAUSTED' });
+    expect(body.error.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'QUOTA_EXHAUSTED' }),
+        expect.objectContaining({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: expect.stringMatching(/^(29|30)s$/) }),
+      ]),
+    );
+    expect(server.requests.at(-1)?.reply).toMatchObject({ kind: 'limit' });
+    // The router's side call (JSON) is answered as usual.
+    const router = await post('/v1beta/models/gemini-test:generateContent', { ...limited, generationConfig: { responseMimeType: 'application/json' } });
+    expect(router.status).toBe(200);
   });
 });

@@ -186,6 +186,8 @@ const gemini: Adapter = {
     return { provider: 'gemini', id: match.summary.sessionId, messages: match.messages };
   },
 
+  // No readLimit: gemini-cli 0.61.0 records nothing of a usage limit in its chat file (the prompt, then no
+  // answer and no error), so a gemini limit is read from its screen only (docs/many-agents.md).
   async readUsage(id, { cwd, env = process.env }) {
     const match = (cwd && (await findChat(id, projectDirs(cwdForms(cwd), env), hashesOf(cwd)))) || (await findChat(id, allProjectDirs(env), null));
     if (!match) throw sessionNotFound('gemini', id, join(geminiDir(env), 'tmp'));
