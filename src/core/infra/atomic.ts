@@ -25,8 +25,12 @@ let tempCounter = 0;
 
 const tempPattern = /^\.(.+)\.(\d+)\.\d+\.\d+\.tmp$/;
 
-/** Write to a temp file in the same folder, fsync, rename: readers see old or new, never half. */
-export function writeAtomic(file: string, text: string, mode = 0o644): void {
+/**
+ * Write to a temp file in the same folder, fsync, rename: readers see old or new, never half.
+ * `durable: false` skips the fsync, for files that are only a cache (after a power cut they may be
+ * empty, and their readers treat that as no cache): an fsync costs milliseconds on a busy disk.
+ */
+export function writeAtomic(file: string, text: string, mode = 0o644, { durable = true }: { durable?: boolean } = {}): void {
   beforeChange();
   // pid + time + counter is unique among writers; node:crypto would cost startup time.
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.${++tempCounter}.tmp`);
@@ -35,7 +39,7 @@ export function writeAtomic(file: string, text: string, mode = 0o644): void {
     const fd = openSync(temp, 'w', mode);
     try {
       writeSync(fd, text);
-      fsyncSync(fd);
+      if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }

@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 
 /**
@@ -11,6 +10,8 @@ import type { Readable } from 'node:stream';
  * the bookkeeping records saves most of the time and garbage.
  */
 export async function* readJsonl(source: string | Readable, keep?: (line: string) => boolean): AsyncGenerator<Record<string, unknown>> {
+  // Loaded here, not at the top: `pwt agent list` loads this module and most calls find no transcript to read.
+  const { createInterface } = await import('node:readline');
   const input = typeof source === 'string' ? createReadStream(source, { encoding: 'utf8' }) : source;
   const lines = createInterface({ input, crlfDelay: Infinity });
   try {

@@ -33,7 +33,8 @@ export function readScreenState(file: string): ScreenState | null {
 function writeScreenState(file: string, state: ScreenState): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeAtomic(file, `${JSON.stringify(state)}\n`);
+    // A cache of what the last capture showed: no fsync (a lost or empty file costs the next call a capture).
+    writeAtomic(file, `${JSON.stringify(state)}\n`, 0o644, { durable: false });
   } catch {
     // A vanished agents folder only costs the next call a capture.
   }
