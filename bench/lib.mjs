@@ -58,7 +58,8 @@ export function time(fn, runs) {
 
 /**
  * Median wall times in ms of `runs` calls of baseline and ours, alternating
- * (after one warm-up each) so both see the same machine noise.
+ * (after one warm-up each) so both see the same machine noise; the fastest
+ * of each too (baseMin, oursMin: on a loaded machine the least disturbed run).
  */
 export function compare(baseline, ours, runs) {
   baseline(0);
@@ -69,7 +70,16 @@ export function compare(baseline, ours, runs) {
     a.push(clock(baseline, i));
     b.push(clock(ours, i));
   }
-  return { base: median(a), ours: median(b) };
+  return { base: median(a), ours: median(b), baseMin: Math.min(...a), oursMin: Math.min(...b) };
+}
+
+/** The machine's 1-minute load average, as /proc/loadavg gives it ('?' elsewhere). */
+export function loadAverage() {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+  } catch {
+    return '?';
+  }
 }
 
 export async function timeAsync(fn) {

@@ -19,7 +19,7 @@ const entry = await build({
   entryPoints: ['src/cli.ts'],
   outfile: 'dist/cli.cjs',
   format: 'cjs',
-  external: ['./main.js', './status-main.js', './agent-list-main.js'],
+  external: ['./main.js', './status-main.js', './agent-list-main.cjs'],
   banner: { js: '#!/usr/bin/env node' },
 });
 const esm = {
@@ -38,13 +38,28 @@ const result = await build({ ...esm, entryPoints: ['src/main.ts'], outdir: 'dist
 // what each needs on every run load in less time than the dispatcher and its dozens of shared chunks (measured;
 // see README "Speed"). What they import lazily (hosts, usage) stays in chunks of their own, loaded only when needed.
 const readEntries = await Promise.all(
-  ['status', 'agent-list'].map((name) =>
+  ['status'].map((name) =>
     build({ ...esm, entryPoints: [`src/${name}-main.ts`], outdir: 'dist', splitting: true, chunkNames: `chunks/${name}-[name]-[hash]` }),
   ),
 );
+// `pwt agent list` is one CommonJS file, required by the entry: no ESM loader start and no chunk files to resolve
+// (measured: README "Speed"). What it imports lazily (adapters, hosts) is bundled in, compiled only if called.
+readEntries.push(
+  await build({
+    ...shared,
+    entryPoints: ['src/agent-list-main.ts'],
+    outfile: 'dist/agent-list-main.cjs',
+    format: 'cjs',
+    // No import() left in it (a vm script, as src/core/infra/code-cache.ts runs it, cannot load ES modules): require.
+    supported: { 'dynamic-import': false },
+    external: esm.external,
+    define: { ...esm.define, 'import.meta.url': '__pwtImportMetaUrl' },
+    banner: { js: "const __pwtImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  }),
+);
 
 // Chunks first, then main.js, then the entry: a pwt starting mid-build finds a consistent set.
-const rank = (path) => (path.endsWith('cli.cjs') ? 2 : path.endsWith('main.js') ? 1 : 0);
+const rank = (path) => (path.endsWith('cli.cjs') ? 2 : /main\.c?js$/.test(path) ? 1 : 0);
 const outputs = [...result.outputFiles, ...readEntries.flatMap((each) => each.outputFiles), ...entry.outputFiles].sort((a, b) => rank(a.path) - rank(b.path));
 for (const file of outputs) {
   mkdirSync(dirname(file.path), { recursive: true });

@@ -5,6 +5,7 @@ import { userProblem } from './core/infra/door-errors.js';
 import { sessionPathFromFiles } from './core/project/session-path.js';
 import { currentFolder } from './core/project/lost-cwd.js';
 import { recordEvent } from './core/agents/runtime/activity/event-file.js';
+import { requireCached, saveCodeCache } from './core/infra/code-cache.js';
 
 /**
  * The entry point (bin), and the only place that turns errors into exit codes
@@ -67,7 +68,11 @@ async function main(argv: string[]): Promise<number> {
       return Exit.ok;
     }
     if (isAgentList(argv)) {
-      await (await import('./agent-list-main.js')).dispatchAgentList(argv.slice(2));
+      // Built as CommonJS (scripts/build.mjs): required, so Node does not start its ESM loader for it, and through
+      // V8's code cache (core/infra/code-cache.ts).
+      const bundle = requireCached(join(__dirname, 'agent-list-main.cjs')) as typeof import('./agent-list-main.js');
+      await bundle.dispatchAgentList(argv.slice(2));
+      saveCodeCache();
       return Exit.ok;
     }
     const { dispatch } = await import('./main.js');
