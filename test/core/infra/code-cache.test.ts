@@ -4,6 +4,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { NODE } from '../../helpers/sandbox.js';
 
 /**
  * The code cache of dist/'s CommonJS bundles: a bundle loads as require would
@@ -39,7 +40,7 @@ beforeAll(async () => {
 /** A new Node process requires the bundle through the cache, calls it, saves the cache: what hello() said. */
 function load(who: string, cacheEnv: NodeJS.ProcessEnv = env): string {
   const script = `const c = require(${JSON.stringify(loader)}); const m = c.requireCached(${JSON.stringify(bundle)}); process.stdout.write(m.hello(${JSON.stringify(who)}) + (m.more ? ' +' + m.more : '')); c.saveCodeCache();`;
-  return execFileSync(process.execPath, ['-e', script], { env: { PATH: process.env.PATH, ...cacheEnv }, encoding: 'utf8' });
+  return execFileSync(NODE, ['-e', script], { env: { PATH: process.env.PATH, ...cacheEnv }, encoding: 'utf8' });
 }
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
