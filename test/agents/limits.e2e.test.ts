@@ -1,8 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MANIFEST_FILE } from '../../src/core/manifest/manifest.js';
 import { CONTINUE_PROMPT } from '../../src/core/agents/scheduler/limits.js';
+import { untilOf } from '../../src/core/agents/runtime/limited.js';
+import { loadAdapter } from '../../src/core/agents/vendors/index.js';
 import { parseJson } from '../helpers/sandbox.js';
 import { poll, type CliName } from './harness.js';
 import { useModelServer } from './e2e.js';
@@ -13,14 +15,17 @@ import { LIMIT_MARKER } from './server/script.js';
  * Usage limits with the real claude and codex in pwt's tmux, the model
  * server answering a turn as the vendor does when the account is out of
  * usage (429, the vendor's body and headers, a reset a few seconds away):
- * the agent reads `limited` with the reset the CLI printed (`limitedUntil`,
- * rounded up to the end of the minute it shows) in `agent list --json` and
- * `status --json`; with `resumeAfterLimit` the scheduler types the continue
+ * the agent's status reads `limited` with the reset the CLI printed
+ * (`limitedUntil`, rounded up to the end of the minute it shows) in `agent
+ * list --json` and `status --json`, and the vendor's own file records the
+ * same limit; with `resumeAfterLimit` the scheduler types the continue
  * prompt once after that time, the turn goes on, and the conversation holds
- * that prompt exactly once.
+ * that prompt exactly once. A codex that exited at its limit before pwt saw
+ * its screen reads `limited` from its rollout alone and is resumed by its
+ * vendor id after the reset.
  */
 const server = useModelServer();
-const worlds = useRuntimeWorlds(server, ['claude', 'codex']);
+const worlds = useRuntimeWorlds(server, ['claude', 'codex', 'pi']);
 
 /** Every pane's screen, for a failure's message. */
 function screens(world: RuntimeWorld): string {
@@ -37,6 +42,8 @@ async function showing<T>(world: RuntimeWorld, step: Promise<T>): Promise<T> {
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${agents}\n${screens(world)}`);
   }
 }
+
+const pathOf = (world: RuntimeWorld, session: string) => realpathSync(join(world.project.sessionsDir, session));
 
 const schedulerAlive = (world: RuntimeWorld) => world.tmux('list-panes', '-t', '=pwt-scheduler', '-F', '#{pane_dead}').stdout.trim() === '0';
 
@@ -64,9 +71,18 @@ async function limitedThenResumed(provider: CliName, prepare: (world: RuntimeWor
   // The CLI prints the minute of the reset: pwt waits to the end of that minute.
   expect(until).toBeGreaterThanOrEqual(resetsAt);
   expect(until - resetsAt).toBeLessThanOrEqual(61_000);
+  // Its status is limited (the process lives underneath), in the list and in status --json.
+  expect(limited.status).toBe('limited');
   const status = parseJson((await world.ok(['status', '--json'])).stdout);
   const inStatus = status.sessions.flatMap((session: any) => session.agents).find((agent: any) => agent.id === limited.id);
-  expect(inStatus).toMatchObject({ activity: 'limited', limitedUntil: limited.limitedUntil });
+  expect(inStatus).toMatchObject({ status: 'limited', activity: 'limited', limitedUntil: limited.limitedUntil });
+  // The vendor's own file says the same (its interactive CLI's format), with the same reset.
+  const recorded = await poll(
+    `${provider}'s file to record the limit`,
+    async () => (await loadAdapter(provider)).readLimit!(limited.vendorSessionId, { cwd: pathOf(world, 'capped'), env: world.env }),
+    30_000,
+  );
+  expect(untilOf({ provider }, recorded)).toBe(limited.limitedUntil);
   // Nothing is typed before the reset.
   expect(server.requests.slice(mark).some((r) => requestText(r).includes(CONTINUE_PROMPT))).toBe(false);
 
@@ -77,6 +93,7 @@ async function limitedThenResumed(provider: CliName, prepare: (world: RuntimeWor
     poll(`${provider} to answer the resumed turn`, async () => (await world.agents('capped')).find((agent) => agent.activity === 'idle'), 90_000),
   );
   expect(after.limitedUntil).toBeUndefined();
+  expect(after.status).toBe('running');
   const manifest = JSON.parse(readFileSync(join(world.project.sessionsDir, MANIFEST_FILE), 'utf8'));
   const entry = manifest.sessions.flatMap((session: any) => session.agents ?? []).find((agent: any) => agent.id === limited.id);
   expect(entry).toMatchObject({ limitResumedFor: limited.limitedUntil });
@@ -106,28 +123,57 @@ describe('usage limits', () => {
     await limitedThenResumed('codex', () => undefined);
   }, 300_000);
 
-  it('codex that exits at its limit is resumed by its vendor id after the reset, with the continue prompt, once', async () => {
+  it('codex that exits at its limit before pwt saw its screen: limited from its rollout, resumed by its vendor id after the reset, once', async () => {
     const world = worlds.make();
     const mark = server.requests.length;
-    writeFileSync(join(world.project.main, '.pwt.json'), JSON.stringify({ agents: { resumeAfterLimit: true } }));
+    // No resumeAfterLimit yet: no scheduler looks at the screen, so pwt learns the limit from codex's rollout only.
     await world.session('quit');
     const prompt = `exits at its limit ${LIMIT_MARKER} 2`;
     await world.ok(['agent', 'start', 'codex', '--session', 'quit', '--prompt', prompt, '--detach']);
+    const limitedRequest = await poll(
+      'the limit answer',
+      () => server.requests.slice(mark).find((r) => r.reply?.kind === 'limit' && requestText(r).includes(prompt)),
+      90_000,
+    );
+    const resetsAt = (limitedRequest.reply as { resetsAt: number }).resetsAt;
     const entryOf = () =>
       JSON.parse(readFileSync(join(world.project.sessionsDir, MANIFEST_FILE), 'utf8'))
         .sessions.flatMap((session: any) => session.agents ?? [])
         .find((agent: any) => agent.id === 'quit-codex');
-    // The scheduler has seen the limit when the manifest holds its reset.
+    const vendorId = await poll('the vendor id', async () => (await world.agents('quit'))[0]?.vendorSessionId, 30_000);
+    const codex = await loadAdapter('codex');
+    await showing(
+      world,
+      poll('the rollout to record the limit', () => codex.readLimit!(vendorId, { cwd: pathOf(world, 'quit'), env: world.env }), 30_000),
+    );
+    process.kill(entryOf().tmux.pid, 'SIGKILL');
+    // Whatever screen pwt may have kept is gone: only the rollout can tell.
+    const agentsDir = join(world.project.sessionsDir, '.pwt', 'agents');
+    rmSync(join(agentsDir, 'quit-codex.screen.json'), { force: true });
+
     const limited = await showing(
       world,
-      poll('the limit recorded', () => (entryOf()?.limitedUntil ? entryOf() : undefined), 60_000),
+      poll('codex to read limited once exited', async () => (await world.agents('quit')).find((agent) => agent.status === 'limited'), 30_000),
     );
-    const vendorId = await poll('the vendor id', async () => (await world.agents('quit'))[0]?.vendorSessionId, 30_000);
-    process.kill(limited.tmux.pid, 'SIGKILL');
-    await poll('codex to read exited', async () => (await world.agents('quit'))[0]?.status === 'exited', 30_000);
+    expect(limited.activity).toBeUndefined();
+    expect(existsSync(join(agentsDir, 'quit-codex.screen.json'))).toBe(false);
+    const until = Date.parse(limited.limitedUntil);
+    expect(until).toBeGreaterThanOrEqual(resetsAt);
+    expect(until - resetsAt).toBeLessThanOrEqual(61_000);
+    expect(JSON.parse(readFileSync(join(agentsDir, 'quit-codex.limit.json'), 'utf8')).limit).toEqual({ until: limited.limitedUntil, source: 'transcript' });
+    expect(entryOf().status).toBe('exited');
+    const status = parseJson((await world.ok(['status', '--json'])).stdout);
+    expect(status.sessions.flatMap((session: any) => session.agents).find((agent: any) => agent.id === 'quit-codex')).toMatchObject({
+      status: 'limited',
+      limitedUntil: limited.limitedUntil,
+    });
 
+    // Now with resumeAfterLimit: another agent's start has the scheduler watch the project.
+    writeFileSync(join(world.project.main, '.pwt.json'), JSON.stringify({ agents: { resumeAfterLimit: true } }));
+    await world.session('other');
+    await world.ok(['agent', 'start', 'pi', '--session', 'other', '--prompt', 'say hello', '--detach']);
     const resumed = await waitForRequest(server, CONTINUE_PROMPT, mark, 150_000);
-    expect(resumed.at).toBeGreaterThanOrEqual(Date.parse(limited.limitedUntil));
+    expect(resumed.at).toBeGreaterThanOrEqual(until);
     // Resumed by its vendor id: the model sees the earlier turn.
     expect(requestText(resumed)).toContain('exits at its limit');
     await showing(
@@ -136,6 +182,7 @@ describe('usage limits', () => {
     );
     const agent = (await world.agents('quit'))[0];
     expect(agent).toMatchObject({ status: 'running', vendorSessionId: vendorId });
+    expect(agent.limitedUntil).toBeUndefined();
     expect(entryOf()).toMatchObject({ limitResumedFor: limited.limitedUntil });
     const last = server.requests
       .slice(mark)
@@ -143,5 +190,6 @@ describe('usage limits', () => {
       .at(-1)!;
     expect(requestText(last).split(CONTINUE_PROMPT).length - 1).toBe(1);
     await world.ok(['agent', 'stop', 'codex', '--session', 'quit']);
+    await world.ok(['agent', 'stop', 'pi', '--session', 'other']);
   }, 300_000);
 });
