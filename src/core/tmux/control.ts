@@ -148,7 +148,8 @@ export class ControlClient {
    * answer in time.
    */
   static async open(): Promise<ControlClient | null> {
-    const args = ['-u', '-L', SOCKET_NAME, '-C', 'attach-session', '-E', '-f', 'ignore-size,no-output'];
+    // -N: never start a server (an attach would, to find no session in it).
+    const args = ['-u', '-N', '-L', SOCKET_NAME, '-C', 'attach-session', '-E', '-f', 'ignore-size,no-output'];
     traceSpawn('tmux', args, '/', 'control mode');
     let child: ChildProcess;
     try {

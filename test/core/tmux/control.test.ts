@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeControlClient, controlClient, ControlClient, ensureControlClient, overControl } from '../../../src/core/tmux/control.js';
 import { capturePane, capturePanes, listPanes } from '../../../src/core/tmux/windows.js';
@@ -124,6 +126,8 @@ describe('tmux control mode', () => {
 
   it('cannot start without a session or without tmux (the reads spawn tmux as before) and waits before trying again', async () => {
     expect(await ControlClient.open()).toBeNull();
+    // It did not start a server to look (tmux -N).
+    expect(existsSync(join(server.dir(), `tmux-${process.getuid!()}`, 'pwt'))).toBe(false);
     const path = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
