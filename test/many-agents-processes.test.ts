@@ -120,7 +120,7 @@ async function output(project: Project, text: string): Promise<void> {
 
 const kinds = (calls: string[]) => ({
   listPanes: calls.filter((c) => c.startsWith('tmux -u -L pwt list-panes')).length,
-  control: calls.filter((c) => c.startsWith('tmux -u -L pwt -C ')).length,
+  control: calls.filter((c) => c.startsWith('tmux ') && c.includes(' -C attach-session')).length,
   tmux: calls.filter((c) => c.startsWith('tmux ')).length,
   gitStatus: calls.filter((c) => c.startsWith('git ') && c.includes(' status ')).length,
   git: calls.filter((c) => c.startsWith('git ')).length,
