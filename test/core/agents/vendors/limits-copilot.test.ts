@@ -9,11 +9,18 @@ import { FIXTURES, tempHome, type TempHome } from './fixture-home.js';
  * @github/copilot 1.0.102 in pwt's tmux against the test model server
  * answering its chat completions with OpenAI's 429 `rate_limit_exceeded`,
  * "Please try again in 3600s.", `retry-after: 3600`, which copilot does not
- * wait out): copilot/limited/session-state/3a2ba4db-.../events.jsonl ends with
- * `assistant.turn_end` then `session.error` (`errorType: "rate_limit"`,
- * `statusCode: 429`). Paths are rewritten to /home/dev/work/proj.
+ * wait out):
+ * - copilot/limited/session-state/3a2ba4db-.../events.jsonl ends with
+ *   `assistant.turn_end` then `session.error` (`errorType: "rate_limit"`,
+ *   `statusCode: 429`);
+ * - copilot/limited-then-resumed/session-state/f84d809b-.../events.jsonl: the
+ *   same with `retry-after: 181`, then the continue prompt typed after the
+ *   reset and answered.
+ * Paths are rewritten to /home/dev/work/proj. The other cases append
+ * hand-written events (marked so) to the first.
  */
 const ID = '3a2ba4db-34f2-4a88-8f6c-2a39662e86e8';
+const RESUMED = 'f84d809b-255c-4524-bfe4-15ceff69ebc9';
 
 let world: TempHome | undefined;
 afterEach(() => {
@@ -21,12 +28,13 @@ afterEach(() => {
   world = undefined;
 });
 
-/** A COPILOT_HOME holding the limited session; `extra` lines are appended to its events. */
+/** A COPILOT_HOME holding both sessions; `extra` (hand-written) lines are appended to the limited one's events. */
 function limitedHome(extra: object[] = []): NodeJS.ProcessEnv {
   world = tempHome();
   const home = join(world.home, '.copilot');
   mkdirSync(home, { recursive: true });
   cpSync(join(FIXTURES, 'copilot/limited/session-state'), join(home, 'session-state'), { recursive: true });
+  cpSync(join(FIXTURES, 'copilot/limited-then-resumed/session-state'), join(home, 'session-state'), { recursive: true });
   const events = join(home, 'session-state', ID, 'events.jsonl');
   writeFileSync(events, readFileSync(events, 'utf8') + extra.map((line) => `${JSON.stringify(line)}\n`).join(''));
   return { ...world.env, COPILOT_HOME: home };
@@ -43,7 +51,18 @@ describe('copilot usage limit from its session file', () => {
     });
   });
 
-  it('none once the agent was asked again and answered', async () => {
+  it('none once the continue prompt was typed and answered (the real resumed session)', async () => {
+    const env = limitedHome();
+    expect(await copilot.readLimit!(RESUMED, { env })).toBeNull();
+    // The same file cut before the continue prompt: its limit, 181 s (and a second) from the error.
+    const events = join(env.COPILOT_HOME!, 'session-state', RESUMED, 'events.jsonl');
+    const lines = readFileSync(events, 'utf8').split('\n');
+    const cut = lines.findIndex((line) => line.includes('"type":"user.message"') && line.includes('Your usage limit has reset'));
+    writeFileSync(events, `${lines.slice(0, cut).join('\n')}\n`);
+    expect(await copilot.readLimit!(RESUMED, { env })).toMatchObject({ at: '2026-12-07T00:58:27.249Z', until: '2026-12-07T01:01:29.249Z' });
+  });
+
+  it('none once a hand-written user message and answer follow it', async () => {
     const env = limitedHome([
       { type: 'user.message', data: { content: 'Your usage limit has reset. Continue the task where you left off.' }, timestamp: '2026-12-07T01:04:00.000Z' },
       { type: 'assistant.message', data: { messageId: 'm2', content: 'Done.', toolRequests: [] }, timestamp: '2026-12-07T01:04:01.000Z' },

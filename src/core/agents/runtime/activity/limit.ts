@@ -49,8 +49,8 @@ import type { Provider } from '../../vendors/types.js';
  * A reset is a time of day, a date, or a wait ("in 81s", "in ~12 min") read
  * from when the message appeared. The limit holds while its message is the
  * last thing the agent said: no reply of the vendor's (claude `⏺` or `●`,
- * codex `•`, gemini `✦`, copilot `●`, cursor `⬢`; pi and opencode mark none, so any text between the
- * message and the input box) below it.
+ * codex `•`, gemini `✦`, copilot `●`, cursor `⬢`; pi and opencode mark
+ * none, so any text between the message and the input box) below it.
  */
 interface LimitPattern {
   message: RegExp;
