@@ -35,7 +35,7 @@ export default defineCommand({
       return;
     }
     const view = statusView(project.config.branchPrefix);
-    view.finish(await collectStatus(project, { all: args.all, events: view }));
+    view.finish(await collectStatus(project, { all: args.all, events: view, limits: true }));
     const onHosts = await hosts;
     if (onHosts.length) (await import('../ui/hosts-view.js')).printHostSessions(onHosts);
   },

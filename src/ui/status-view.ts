@@ -1,4 +1,4 @@
-import type { KeptBranch, MainStatus, Orphan, SessionStatus, StatusEvents, StatusReport, StatusSkeleton } from '../core/sessions/status.js';
+import type { AgentSummary, KeptBranch, MainStatus, Orphan, SessionStatus, StatusEvents, StatusReport, StatusSkeleton } from '../core/sessions/status.js';
 import { age } from '../core/infra/time.js';
 import { color } from './log.js';
 import { columnWidths, cut, layoutRow, printable, table } from './table.js';
@@ -42,8 +42,10 @@ const sessionCell = (row: Row, prefix: string) =>
 function cells(row: Row, done: boolean, prefix: string): string[] {
   const changes = !done ? color.dim(PENDING) : !row.exists ? color.red('missing') : row.dirty ? color.yellow(`${row.changes} changed`) : 'clean';
   const counts = !done ? color.dim(PENDING) : row.ahead === null || row.ahead === undefined ? '-' : `+${row.ahead}/-${row.behind}`;
-  // Only the checked answer: a remembered "running" may be a dead agent.
-  const agent = row.activeAgent ?? '-';
+  // Only the checked answer: a remembered "running" may be a dead agent. A usage limit: "claude limited until 21:47".
+  const limited = (row.agents as AgentSummary[] | undefined)?.find((each) => each.limited);
+  const until = limited?.limited?.until ? ` until ${new Date(limited.limited.until).toTimeString().slice(0, 5)}` : '';
+  const agent = limited ? `${limited.provider} limited${until}` : (row.activeAgent ?? '-');
   return [
     sessionCell(row, prefix) + (row.notes?.length ? color.yellow(' !') : ''),
     printable(row.branch),

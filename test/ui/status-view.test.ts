@@ -109,4 +109,28 @@ describe('cut and printable', () => {
   it('turns control characters into spaces', () => {
     expect(printable('a\nb\tc\u001B[31md\u0007\u009B')).toBe('a b c [31md  ');
   });
+
+  it('an agent a usage limit stopped: its provider, limited, until when (local time), running or not', () => {
+    const screen = recorder();
+    const view = statusView('session/', screen);
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const limited = (id: string, status: string): SessionStatus => ({
+      ...done(id, 0, 0),
+      activeAgent: status === 'running' ? 'codex' : null,
+      agents: [{ id: `${id}-codex`, provider: 'codex', status, limited: { until } }],
+    });
+    view.skeleton?.(skeleton);
+    view.main?.(main);
+    view.finish({ ...report(), sessions: [limited('a', 'running'), limited('b', 'exited'), done('c', 0, 0)] });
+    const rows = screen.writes
+      .join('')
+      .split('\n')
+      .filter((line) => /^[abc] /.test(line));
+    const hhmm = new Date(until).toTimeString().slice(0, 5);
+    expect(rows).toEqual([
+      expect.stringMatching(new RegExp(`^a .* codex limited until ${hhmm}\\s+goal a$`)),
+      expect.stringMatching(new RegExp(`^b .* codex limited until ${hhmm}\\s+goal b$`)),
+      expect.stringMatching(/^c .*\s-\s+goal c$/),
+    ]);
+  });
 });

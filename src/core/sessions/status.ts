@@ -23,6 +23,8 @@ export interface AgentSummary {
   provider: string;
   /** Checked (running, detached, stopped, exited); optional only so a manifest record fits the type. */
   status?: string;
+  /** With `limits`: a vendor's usage limit ended its last turn, as pwt last saw it (the human `pwt status`). */
+  limited?: { until: string | null };
   [key: string]: unknown;
 }
 
@@ -159,7 +161,7 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
  * `git for-each-ref` for every ahead/behind count, and one `git status` loop
  * per core (the main worktree first, then the sessions in order).
  */
-export async function collectStatus(project: Project, opts: { all?: boolean; events?: StatusEvents } = {}): Promise<StatusReport> {
+export async function collectStatus(project: Project, opts: { all?: boolean; events?: StatusEvents; limits?: boolean } = {}): Promise<StatusReport> {
   const { repo } = project;
   const events = opts.events ?? {};
   const manifest = await readManifest(project);
@@ -232,17 +234,21 @@ export async function collectStatus(project: Project, opts: { all?: boolean; eve
 
   // Agent statuses are checked against pwt's tmux (one call for all sessions), loaded only when some session has agents.
   const agentsP = sessions.some((session) => session.agents?.length)
-    ? import('../agents/runtime/status.js').then(async (m) => ({ check: m.checkStatus, liveness: await m.readLiveness() }))
+    ? import('../agents/runtime/status.js').then(async (m) => ({
+        check: m.checkStatus,
+        liveness: await m.readLiveness(),
+        kept: opts.limits ? (await import('../agents/runtime/limited.js')).keptLimit : null,
+      }))
     : null;
   agentsP?.catch(() => undefined);
   const agentSummary = async (session: SessionRecord): Promise<{ agents: AgentSummary[]; activeAgent: string | null }> => {
     if (!agentsP || !session.agents?.length) return { agents: [], activeAgent: null };
-    const { check, liveness } = await agentsP;
-    const agents = (session.agents as unknown as Parameters<typeof check>[0][]).map((agent) => ({
-      id: agent.id,
-      provider: agent.provider,
-      status: check(agent, liveness).status,
-    }));
+    const { check, liveness, kept } = await agentsP;
+    const agents = (session.agents as unknown as Parameters<typeof check>[0][]).map((agent): AgentSummary => {
+      const checked = check(agent, liveness);
+      const limit = kept ? kept(project.sessionsDir, agent, checked) : null;
+      return { id: agent.id, provider: agent.provider, status: checked.status, ...(limit ? { limited: { until: limit.until } } : {}) };
+    });
     return { agents, activeAgent: agents.find((agent) => agent.status === 'running')?.provider ?? null };
   };
 

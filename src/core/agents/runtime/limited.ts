@@ -76,6 +76,24 @@ export async function seenLimits(
   return found;
 }
 
+/**
+ * What pwt last saw of an agent's usage limit, from its state files only (no capture, no vendor file):
+ * the last screen, else the kept answer of the vendor's file for the agent's current state. For the human
+ * `pwt status`, which shows no activity and reads no screen.
+ */
+export function keptLimit(sessionsDir: string, agent: AgentEntry, checked: CheckedStatus): SeenLimit | null {
+  if (!checked.checked || (checked.status !== 'running' && !ENDED.has(checked.status))) return null;
+  const dir = agentsDir(sessionsDir);
+  const screen = readScreenState(screenFile(dir, agent.id));
+  if (screen?.kind === 'limited')
+    return { until: typeof screen.limitedUntil === 'number' ? new Date(screen.limitedUntil).toISOString() : null, source: 'screen' };
+  if (checked.status === 'running' || !agent.vendorSessionId) return null;
+  const cached = readCached(limitFile(dir, agent.id));
+  return cached?.key === `${agent.vendorSessionId}:${endedState(agent, checked.status)}` ? cached.limit : null;
+}
+
+const endedState = (agent: AgentEntry, status: SeenStatus) => `${status}:${agent.resumedAt ?? agent.spawnedAt}:${agent.stoppedAt ?? ''}`;
+
 async function limitOf(
   project: Project,
   dir: string,
@@ -93,7 +111,7 @@ async function limitOf(
   const screen = readScreenState(screenFile(dir, agent.id));
   const shown = screen?.kind === 'limited' ? { until: typeof screen.limitedUntil === 'number' ? new Date(screen.limitedUntil).toISOString() : null } : null;
   if (shown?.until) return { ...shown, source: 'screen' };
-  const recorded = await fromTranscript(project, dir, session, agent, `${checked.status}:${agent.resumedAt ?? agent.spawnedAt}:${agent.stoppedAt ?? ''}`, env);
+  const recorded = await fromTranscript(project, dir, session, agent, endedState(agent, checked.status), env);
   return recorded ?? (shown ? { until: null, source: 'screen' } : null);
 }
 

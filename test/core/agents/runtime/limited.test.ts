@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { agentsDir, screenFile } from '../../../../src/core/agents/runtime/activity/observe.js';
-import { limitFile, seenLimits, shownStatus, untilOf, type LimitCandidate } from '../../../../src/core/agents/runtime/limited.js';
+import { keptLimit, limitFile, seenLimits, shownStatus, untilOf, type LimitCandidate } from '../../../../src/core/agents/runtime/limited.js';
 import type { AgentEntry } from '../../../../src/core/agents/runtime/records.js';
 import type { CheckedState } from '../../../../src/core/agents/runtime/status.js';
 import type { SessionRecord } from '../../../../src/core/manifest/manifest.js';
@@ -108,5 +108,19 @@ describe('seen usage limits', () => {
     expect(untilOf({ provider: 'claude' }, { at, until: '2026-12-07T00:01:30.000Z', message: 'whatever' })).toBe('2026-12-07T00:01:30.000Z');
     expect(untilOf({ provider: 'claude' }, { at: null, until: null, message: "You've hit your session limit · resets 12:01am (UTC)" })).toBeNull();
     expect(untilOf({ provider: 'codex' }, { at, until: null, message: 'You’ve hit your usage limit. Try again later.' })).toBeNull();
+  });
+
+  it('what pwt kept (for the human status: no capture, no vendor file): the last screen, else the kept answer for the current state', async () => {
+    const { project, dir } = world();
+    const ended = candidate('exited');
+    expect(keptLimit(project.sessionsDir, ended.agent, ended.checked)).toBeNull();
+    const kept = { until: '2026-12-06T22:01:00.000Z', source: 'transcript' };
+    writeFileSync(limitFile(dir, 's-claude'), JSON.stringify({ key: 'vendor-1:exited:2026-12-06T20:00:00.000Z:', limit: kept }));
+    expect(keptLimit(project.sessionsDir, ended.agent, ended.checked)).toEqual(kept);
+    // Resumed since: that answer was for another state.
+    expect(keptLimit(project.sessionsDir, { ...ended.agent, resumedAt: '2026-12-06T21:00:00.000Z' }, ended.checked)).toBeNull();
+    const running = candidate('running', {}, 'codex');
+    writeFileSync(screenFile(dir, 's-codex'), JSON.stringify({ stamp: 1, capturedAt: NOW, hash: 'x', kind: 'limited', changedAt: NOW, limitedUntil: null }));
+    expect(keptLimit(project.sessionsDir, running.agent, running.checked)).toEqual({ until: null, source: 'screen' });
   });
 });
