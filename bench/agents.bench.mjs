@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, compare, makeRepo, row, world } from './lib.mjs';
+import { CLI, size, compare, makeRepo, row, world } from './lib.mjs';
 
 const w = world();
 const node = process.execPath;
@@ -138,7 +138,7 @@ try {
     };
     const switches = [];
     const direct = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < size(1, 3); i++) {
       const name = `t${i}`;
       pwt(['create', name], repo, agentEnv);
       const cwd = join(sessions, name);

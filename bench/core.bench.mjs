@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, compare, makeRepo, row, timeAsync, world } from './lib.mjs';
+import { CLI, size, compare, makeRepo, row, timeAsync, world } from './lib.mjs';
 
 const w = world();
 const node = process.execPath;
@@ -29,26 +29,27 @@ const pwt = (args, cwd) => w.run(node, [CLI, ...args], cwd);
   const { base, ours } = compare(
     (i) => w.run('sh', [script, `p${i}`], repo),
     (i) => pwt(['create', `c${i}`], repo),
-    7,
+    size(3, 7),
   );
   row('pwt create (10k files)', ours, 'git worktree add + cp .env', base, 1.3);
 }
 
-// 3. 50 concurrent creates vs 50 sequential ones.
+// 3. Concurrent creates (50; 20 without BENCH_FULL) vs as many sequential ones.
+const MANY = size(20, 50);
 {
   const seqRepo = makeRepo(w, 'seq', 100);
   const parRepo = makeRepo(w, 'par', 100);
   const sequential = await timeAsync(async () => {
-    for (let i = 0; i < 50; i++) await run(['create', `q${i}`], seqRepo);
+    for (let i = 0; i < MANY; i++) await run(['create', `q${i}`], seqRepo);
   });
   let failures = 0;
   const concurrent = await timeAsync(async () => {
-    const codes = await Promise.all(Array.from({ length: 50 }, (_, i) => run(['create', `q${i}`], parRepo)));
+    const codes = await Promise.all(Array.from({ length: MANY }, (_, i) => run(['create', `q${i}`], parRepo)));
     failures = codes.filter((code) => code !== 0).length;
   });
   const registered = JSON.parse(pwt(['status', '--json'], parRepo)).sessions.length;
-  row('50 concurrent pwt create', concurrent, '50 sequential pwt create', sequential);
-  console.log(`concurrent creates: ${50 - failures}/50 succeeded, ${registered} registered (target: all)`);
+  row(`${MANY} concurrent pwt create`, concurrent, `${MANY} sequential pwt create`, sequential);
+  console.log(`concurrent creates: ${MANY - failures}/${MANY} succeeded, ${registered} registered (target: all)`);
 }
 
 rmSync(w.root, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 // is swapped for a wrapper that counts its starts.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, makeRepo, time, world } from './lib.mjs';
+import { CLI, size, makeRepo, time, world } from './lib.mjs';
 
 const w = world();
 const node = process.execPath;
@@ -52,11 +52,11 @@ const session = app.session;
 
 const [noneOutside, shOutside, hooksOutside] = interleaved(
   [plain, trivial, app].map((r) => checkouts(r.dir, 'other', 'main')),
-  100,
+  size(40, 100),
 );
 const [noneInside, hooksInside] = interleaved(
   [plain, app].map((r) => checkouts(r.session, 's-alt', 'session/s')),
-  10,
+  size(5, 10),
 );
 
 // Count Node starts: point the dispatcher at a wrapper that logs, then runs node.

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CLI, compare, makeRepo, row, world } from './lib.mjs';
+import { CLI, size, compare, makeRepo, row, world } from './lib.mjs';
 
 if (!existsSync('/usr/sbin/sshd')) {
   console.log('hosts: skipped (no /usr/sbin/sshd: apt-get install openssh-server)');
@@ -172,7 +172,7 @@ try {
   w.run('git', ['clone', '--quiet', origin, clone], w.root);
   for (let i = 0; i < 20; i++) pwt(['create', `s${i}`], local);
   for (let i = 0; i < 20; i++) there(['create', `h${i}`], clone);
-  const runs = 9;
+  const runs = size(5, 9);
   const alone = () => pwt(['status', '--json'], local);
   const hostsFile = join(w.root, 'app-sessions', '.pwt', 'hosts.json');
   pwt(['host', 'add', 'box', 'bench-host', '--repo', clone, '--pwt', `${node} ${CLI}`], local);

@@ -7,10 +7,10 @@
 // repeat the same 2-second sleeps.
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, world } from './lib.mjs';
+import { CLI, size, world } from './lib.mjs';
 
 const FIXTURE = new URL('../test/fixtures/land-shop', import.meta.url).pathname;
-const SESSIONS = 10;
+const SESSIONS = size(6, 10);
 const RED = 3;
 
 function setUp(label) {

@@ -8,6 +8,14 @@ import { join } from 'node:path';
 
 export const CLI = new URL('../dist/cli.cjs', import.meta.url).pathname;
 
+/**
+ * `npm run bench` runs every bench in a few minutes on a 2-core machine: fewer
+ * repeats and smaller set-ups. BENCH_FULL=1 runs the full sizes the README's
+ * older rows were measured with (about three quarters of an hour there).
+ */
+export const FULL = process.env.BENCH_FULL === '1';
+export const size = (quick, full) => (FULL ? full : quick);
+
 export function world() {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'pwt-bench-')));
   const home = join(root, 'home');

@@ -9,10 +9,10 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CLI, makeRepo, spawnSync, timeAsync, world } from './lib.mjs';
+import { CLI, size, makeRepo, spawnSync, timeAsync, world } from './lib.mjs';
 
 const SESSIONS = 50;
-const RUNS = 15;
+const RUNS = size(7, 15);
 const w = world();
 const node = process.execPath;
 

@@ -7,9 +7,9 @@
 // dist/cli.cjs, as `npm install -g` makes it.
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, makeRepo, world } from './lib.mjs';
+import { CLI, size, makeRepo, world } from './lib.mjs';
 
-const ITERATIONS = 50;
+const ITERATIONS = size(20, 50);
 const w = world();
 const bin = join(w.root, 'bin');
 mkdirSync(bin);

@@ -5,7 +5,7 @@
 // branch to the same local origin (a push over the network takes far longer).
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, compare, time, world } from './lib.mjs';
+import { CLI, size, compare, time, world } from './lib.mjs';
 
 const w = world();
 const node = process.execPath;
@@ -25,7 +25,7 @@ chmodSync(join(bin, 'gh'), 0o755);
 const env = { PATH: `${bin}:${process.env.PATH}` };
 const pwt = (args, extra = {}) => w.run(node, [CLI, ...args], main, { ...env, ...extra });
 
-const RUNS = 7;
+const RUNS = size(3, 7);
 /** Sessions with one commit each, made before the clock starts. */
 function sessions(prefix) {
   for (let i = 0; i <= RUNS; i++) {

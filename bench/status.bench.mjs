@@ -6,11 +6,11 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, makeRepo, world } from './lib.mjs';
+import { CLI, size, makeRepo, world } from './lib.mjs';
 
 const SHAPES = [
-  { name: 'small', files: 50, sessions: 200, runs: 7 },
-  { name: 'big', files: 10_000, sessions: 100, runs: 5 },
+  { name: 'small', files: 50, sessions: size(50, 200), runs: size(5, 7) },
+  { name: 'big', files: size(2_000, 10_000), sessions: size(20, 100), runs: size(3, 5) },
 ];
 const only = process.env.PWT_BENCH_SHAPE;
 const w = world();
