@@ -7,17 +7,12 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { CLI, FULL, makeRepo, world } from './lib.mjs';
+import { CLI, makeRepo, world } from './lib.mjs';
 
 const agentsManifest = new URL('../.cache/agent-clis/package.json', import.meta.url).pathname;
 if (!existsSync(agentsManifest)) {
   console.error('copy bench: run npm run agents:install first (its dependency set is the ~20k-file node_modules measured here)');
   process.exit(1);
-}
-if (!FULL) {
-  // Two npm installs and two copies of ~20k files: minutes on a 2-core machine, so only in the full run.
-  console.log('copy: skipped (BENCH_FULL=1 npm run bench measures it: two npm installs of ~20k files, several minutes)');
-  process.exit(0);
 }
 const cache = execFileSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).trim();
 const w = world();

@@ -12,7 +12,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { CLI, size, makeRepo, spawnSync, timeAsync, world } from './lib.mjs';
 
 const SESSIONS = 50;
-const RUNS = size(7, 15);
+const RUNS = size(4, 15);
 const w = world();
 const node = process.execPath;
 
