@@ -37,7 +37,11 @@ export default defineCommand({
       });
     }
     const hosts = await onHosts;
-    if (hosts.length) (await import('../../ui/hosts-view.js')).printHostAgents(agents, hosts);
+    if (hosts.length)
+      (await import('../../ui/hosts-view.js')).printHostAgents(
+        agents.map((agent) => ({ ...agent, status: shownStatus(agent.status, agent.limit) })),
+        hosts,
+      );
     else if (agents.length === 0) {
       log.info(session ? `No agent sessions in ${session}. Start one: pwt agent start [provider]` : 'No agent sessions in this project.');
       return;
