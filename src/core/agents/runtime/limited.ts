@@ -170,7 +170,7 @@ function readCached(file: string): Cached | null {
 function writeCached(file: string, cached: Cached): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeAtomic(file, `${JSON.stringify(cached)}\n`);
+    writeAtomic(file, `${JSON.stringify(cached)}\n`, 0o644, { durable: false });
   } catch {
     // Only costs the next reader a read of the vendor's file.
   }
