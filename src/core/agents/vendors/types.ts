@@ -144,7 +144,10 @@ export interface Usage {
 export interface RecordedLimit {
   /** When the vendor recorded it (ISO), null when it keeps no time. */
   at: string | null;
-  /** When the limit resets (ISO), null when the vendor did not say. */
+  /**
+   * When the limit resets (ISO), null when the vendor recorded no time of its own: the reader
+   * (runtime/limited.ts) then reads the time the message names, as the vendor's screen shows it.
+   */
   until: string | null;
   /** The vendor's own words, on one line. */
   message: string;
