@@ -58,16 +58,34 @@ export async function observeActivity(sessionsDir: string, agents: Observed[], n
   const stale = running.filter(
     ({ pane, before }) => !(before !== null && before.stamp === pane.windowActivity && before.capturedAt >= (pane.windowActivity + 1) * 1000),
   );
-  // Every screen that changed, from one tmux process however many agents run.
+  // Every screen that changed, from one tmux process however many agents run. When it was taken is the clock's time, not
+  // `now` (a caller may decide for another moment): it is compared with tmux's own stamps on the next look.
+  const capturedAt = Date.now();
   const screens = stale.length ? await capturePanes(stale.map(({ pane }) => pane.paneId)).catch(() => new Map<string, string>()) : new Map<string, string>();
   for (const each of running) {
-    const decision = observeOne(dir, each.agent, each.pane, each.before, stale.includes(each) ? (screens.get(each.pane.paneId) ?? null) : null, now);
+    const decision = observeOne(
+      dir,
+      each.agent,
+      each.pane,
+      each.before,
+      stale.includes(each) ? (screens.get(each.pane.paneId) ?? null) : null,
+      now,
+      capturedAt,
+    );
     result.set(each.agent.id, decision ? toState(decision) : null);
   }
   return result;
 }
 
-function observeOne(dir: string, agent: AgentEntry, pane: AgentPane, before: ScreenState | null, text: string | null, now: number): Decision | null {
+function observeOne(
+  dir: string,
+  agent: AgentEntry,
+  pane: AgentPane,
+  before: ScreenState | null,
+  text: string | null,
+  now: number,
+  capturedAt: number,
+): Decision | null {
   const hook = readHookState(hookFile(dir, agent.id));
   const file = screenFile(dir, agent.id);
   let screen = before;
@@ -84,7 +102,7 @@ function observeOne(dir: string, agent: AgentEntry, pane: AgentPane, before: Scr
     const limitedUntil = kind !== 'limited' ? undefined : (kept ?? limitResetOf(agent.provider, text, changedAt));
     screen = {
       stamp: pane.windowActivity,
-      capturedAt: now,
+      capturedAt,
       hash,
       kind,
       changedAt,
