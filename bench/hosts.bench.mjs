@@ -172,7 +172,7 @@ try {
   w.run('git', ['clone', '--quiet', origin, clone], w.root);
   for (let i = 0; i < 20; i++) pwt(['create', `s${i}`], local);
   for (let i = 0; i < 20; i++) there(['create', `h${i}`], clone);
-  const runs = size(5, 9);
+  const runs = size(3, 9);
   const alone = () => pwt(['status', '--json'], local);
   const hostsFile = join(w.root, 'app-sessions', '.pwt', 'hosts.json');
   pwt(['host', 'add', 'box', 'bench-host', '--repo', clone, '--pwt', `${node} ${CLI}`], local);

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { CLI, size, makeRepo, world } from './lib.mjs';
 
 const SHAPES = [
-  { name: 'small', files: 50, sessions: size(80, 200), runs: size(3, 7) },
-  { name: 'big', files: size(2_000, 10_000), sessions: size(20, 100), runs: size(3, 5) },
+  { name: 'small', files: 50, sessions: size(60, 200), runs: size(3, 7) },
+  { name: 'big', files: size(1_000, 10_000), sessions: size(15, 100), runs: size(3, 5) },
 ];
 const only = process.env.PWT_BENCH_SHAPE;
 const w = world();

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, size, makeRepo, world } from './lib.mjs';
 
-const SECONDS = Number(process.env.BENCH_WATCH_SECONDS) || size(15, 60);
+const SECONDS = Number(process.env.BENCH_WATCH_SECONDS) || size(10, 60);
 const w = world();
 const tmuxDir = join(w.root, 'tmux');
 mkdirSync(tmuxDir);
