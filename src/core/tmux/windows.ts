@@ -374,13 +374,15 @@ export async function capturePanes(paneIds: readonly string[]): Promise<Map<stri
   while (rest.length > 0) {
     const batch = rest.slice(0, CAPTURES_PER_CALL);
     const marker = `@@pwt-screen-${process.pid}-${Date.now()}`;
+    // The pane's id comes from tmux's format, not as typed: display-message runs its text through strftime, which
+    // pads a literal "%4" (a field width) to " %4", and the screen of every pane past %3 would be lost.
     const args = batch.flatMap((pane, i) => [
       ...(i ? [';'] : []),
       'display-message',
       '-p',
       '-t',
       pane,
-      `${marker} ${pane}`,
+      `${marker} #{pane_id}`,
       ';',
       'capture-pane',
       '-p',

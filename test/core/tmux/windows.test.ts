@@ -8,6 +8,7 @@ import { processCwd, processStartTime } from '../../../src/core/infra/processes.
 import {
   CD_LAUNCHER,
   capturePane,
+  capturePanes,
   killWindow,
   pasteText,
   listAgentPanes,
@@ -160,6 +161,38 @@ describe('tmux door', () => {
       );
     expect(await read('one.json')).toEqual({ a: 'first', b: 'only-first' });
     expect(await read('two.json')).toEqual({ a: 'second', b: null });
+  }, 30_000);
+
+  it('captures many panes in one call by their ids, also past %3 (display-message pads a literal "%4" through strftime)', async () => {
+    const panes: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const made = server.tmux(
+        'new-session',
+        '-d',
+        '-s',
+        `p${i}`,
+        '-x',
+        '40',
+        '-y',
+        '3',
+        '-P',
+        '-F',
+        '#{pane_id}',
+        '--',
+        'sh',
+        '-c',
+        `echo screen ${i}; exec cat`,
+      );
+      expect(made.code, made.stderr).toBe(0);
+      panes.push(made.stdout.trim());
+    }
+    expect(panes.at(-1)).toMatch(/^%\d{2,}$/);
+    for (const [i, pane] of panes.entries())
+      await poll(`screen ${i}`, async () => ((await capturePane(pane, 0)).includes(`screen ${i}`) ? true : null), 10_000, 50);
+    const screens = await capturePanes(panes);
+    expect([...screens.keys()].sort()).toEqual([...panes].sort());
+    for (const [i, pane] of panes.entries()) expect(screens.get(pane)).toBe(await capturePane(pane, 0));
+    expect(screens.get(panes[11] as string)).toMatch(/^screen 11\n/);
   }, 30_000);
 
   it('types literal text and key names into a pane', async () => {

@@ -16,7 +16,7 @@ import { isolateTmux } from '../../../../helpers/tmux.js';
  * the end of a quiet turn, is idle since that last output, not "working since
  * now".
  */
-isolateTmux();
+const server = isolateTmux();
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -78,5 +78,46 @@ describe('activity seen by a one-shot command', () => {
     expect(seen).toMatchObject({ activity: 'idle', activitySource: 'screen' });
     expect(Date.parse(seen!.activitySince)).toBeLessThanOrEqual(quiet.windowActivity * 1000 + 999);
     expect(Date.parse(seen!.activitySince)).toBeLessThan(before);
+  }, 30_000);
+  it('an agent in a pane past %3 (a resumed one gets a new pane) reads idle from its still screen, not working from its process', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pwt-observe-'));
+    dirs.push(root);
+    // Panes %0 to %3 taken by others: tmux's display-message once padded a literal "%4" and the capture was lost.
+    for (let i = 0; i < 4; i++) expect(server.tmux('new-session', '-d', '-s', `other${i}`, '--', 'sh', '-c', 'exec sleep 60').code).toBe(0);
+    const made = await newAgentWindow({
+      tmuxSession: 'app/b',
+      main: root,
+      session: 'b',
+      agentId: 'b-copilot',
+      windowName: 'copilot',
+      cwd: root,
+      env: process.env,
+      argv: ['sh', '-c', 'echo the resumed turn is answered; exec sleep 60'],
+    });
+    expect(Number(made.paneId.slice(1))).toBeGreaterThanOrEqual(4);
+    await poll('the output', async () => (await capturePane(made.paneId, 0)).includes('the resumed turn is answered'), 10_000, 50);
+    const agent: AgentEntry = {
+      id: 'b-copilot',
+      provider: 'copilot',
+      vendorSessionId: null,
+      status: 'running',
+      cli: 'copilot',
+      cliCommand: ['copilot'],
+      resumeArgs: null,
+      spawnedAt: new Date().toISOString(),
+      tmux: { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) },
+    };
+    // No screen kept (a launch removes it); a still screen with no busy line known is idle.
+    const seen = await poll(
+      'idle',
+      async () => {
+        const state = (await observeActivity(root, [{ agent, checked: checkStatus(agent, await readLiveness()) }])).get('b-copilot');
+        expect(state?.activitySource).not.toBe('process');
+        return state?.activity === 'idle' ? state : null;
+      },
+      15_000,
+      200,
+    );
+    expect(seen).toMatchObject({ activity: 'idle', activitySource: 'screen' });
   }, 30_000);
 });
