@@ -51,11 +51,11 @@ export function saveCodeCache(): void {
 }
 
 function cacheFile(file: string, env: NodeJS.ProcessEnv): string | null {
-  const root = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, '.cache') : null);
+  const root = userCacheDir(env);
   if (!root) return null;
   try {
     const stat = statSync(file);
-    return join(root, 'pwt', `${basename(file)}-${stat.size}-${Math.floor(stat.mtimeMs)}-v8-${process.versions.v8}.cache`);
+    return join(root, `${basename(file)}-${stat.size}-${Math.floor(stat.mtimeMs)}-v8-${process.versions.v8}.cache`);
   } catch {
     return null;
   }
@@ -70,4 +70,10 @@ function save(cache: string, prefix: string, data: Buffer): void {
   // The caches of earlier builds of this bundle are dead weight now.
   for (const name of readdirSync(dir))
     if (name.startsWith(prefix) && name !== basename(cache) && name.endsWith('.cache')) rmSync(join(dir, name), { force: true });
+}
+
+/** pwt's folder in the user's cache folder (`$XDG_CACHE_HOME/pwt` or `~/.cache/pwt`), null without either. */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  const root = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, '.cache') : null);
+  return root ? join(root, 'pwt') : null;
 }

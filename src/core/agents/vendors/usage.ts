@@ -1,5 +1,9 @@
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { userCacheDir } from '../../infra/code-cache.js';
+import { fingerprint } from '../../infra/fingerprint.js';
 import { readJsonl } from './jsonl.js';
-import { priceOf } from './prices.js';
+import { PRICES_AS_OF, priceOf } from './prices.js';
 import { isRecord } from './common.js';
 import type { Usage } from './types.js';
 
@@ -191,4 +195,45 @@ export function opencodeUsage(messages: { info: Record<string, unknown> }[]): Us
     });
   }
   return totalUsage(records);
+}
+
+/** Bumped when a parser below changes what it counts: usage cached by an older pwt is read again. */
+const USAGE_CACHE_FORMAT = 1;
+
+/**
+ * A session file's usage, kept in the user's cache folder (`usage/`, one small
+ * file per session file) until the file changes (its size or modification
+ * time) or the price table or the parsers do: `pwt agent list` and `status`
+ * show every agent's usage at each call, and a long session's file is
+ * megabytes. The file is looked at before it is parsed, so a line the vendor
+ * adds meanwhile is read again next time. Any failure to read or write the
+ * cache only costs the parse.
+ */
+export async function usageOfFile(file: string, parse: (file: string) => Promise<Usage>, env: NodeJS.ProcessEnv = process.env): Promise<Usage> {
+  const dir = userCacheDir(env);
+  let key: string;
+  try {
+    const stat = statSync(file);
+    key = `${stat.size}:${stat.mtimeMs}:${PRICES_AS_OF}:${USAGE_CACHE_FORMAT}`;
+  } catch {
+    return parse(file);
+  }
+  const cache = dir ? join(dir, 'usage', `${fingerprint(file)}.json`) : null;
+  if (!cache) return parse(file);
+  try {
+    const kept = JSON.parse(readFileSync(cache, 'utf8')) as { file?: string; key?: string; usage?: Usage };
+    if (kept.file === file && kept.key === key && kept.usage) return kept.usage;
+  } catch {
+    // Not cached yet (or a torn file): parsed below.
+  }
+  const usage = await parse(file);
+  try {
+    mkdirSync(dirname(cache), { recursive: true, mode: 0o700 });
+    const temp = `${cache}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify({ file, key, usage }), { mode: 0o600 });
+    renameSync(temp, cache);
+  } catch {
+    // A read-only or full disk: the next call parses again.
+  }
+  return usage;
 }

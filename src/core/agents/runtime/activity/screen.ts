@@ -1,3 +1,4 @@
+import { fingerprint } from '../../../infra/fingerprint.js';
 import type { Provider } from '../../vendors/types.js';
 import { limitOnScreen } from './limit.js';
 import type { Activity } from './types.js';
@@ -118,18 +119,5 @@ export function questionOf(provider: Provider, text: string): string | null {
   return command ? `${lines[index]} (${command.replace(/^\$\s*/, '')})` : (lines[index] as string);
 }
 
-/**
- * A fingerprint of a screen, only compared with the previous one of the same
- * pane: two 32-bit FNV-1a-style lanes (64 bits). Not node:crypto, whose
- * loading costs every `pwt agent list` several milliseconds.
- */
-export function screenHash(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ text.length;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    a = Math.imul(a ^ code, 0x01000193);
-    b = Math.imul(b ^ code, 0x5bd1e995) ^ (b >>> 15);
-  }
-  return `${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
-}
+/** A fingerprint of a screen, only compared with the previous one of the same pane. */
+export const screenHash = (text: string): string => fingerprint(text);

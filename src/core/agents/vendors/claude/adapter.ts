@@ -1,4 +1,4 @@
-import { claudeUsageRecord, lastPerId, totalUsage } from '../usage.js';
+import { claudeUsageRecord, lastPerId, totalUsage, usageOfFile } from '../usage.js';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectCli, homeOf, newestFirst, realCwd, sessionNotFound } from '../common.js';
@@ -156,7 +156,7 @@ const claude: Adapter = {
   async readUsage(id, { cwd, env = process.env }) {
     const file = findSessionFile(id, cwd, env);
     if (!file) throw sessionNotFound('claude', id, join(claudeHome(env), 'projects'));
-    return totalUsage(await lastPerId(file, claudeUsageRecord, (line) => line.includes('"usage"')));
+    return usageOfFile(file, async (path) => totalUsage(await lastPerId(path, claudeUsageRecord, (line) => line.includes('"usage"'))), env);
   },
 
   async readLimit(id, { cwd, env = process.env }) {

@@ -1,4 +1,4 @@
-import { codexUsage } from '../usage.js';
+import { codexUsage, usageOfFile } from '../usage.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectCli, homeOf, newestFirst, realCwd, sessionNotFound } from '../common.js';
@@ -143,7 +143,7 @@ const codex: Adapter = {
   async readUsage(id, { env = process.env }) {
     const file = findRollout(id, env);
     if (!file) throw sessionNotFound('codex', id, join(codexHome(env), 'sessions'));
-    return codexUsage(file);
+    return usageOfFile(file, codexUsage, env);
   },
 
   async readLimit(id, { env = process.env }) {

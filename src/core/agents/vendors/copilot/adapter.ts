@@ -1,4 +1,4 @@
-import { copilotUsage } from '../usage.js';
+import { copilotUsage, usageOfFile } from '../usage.js';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -154,7 +154,7 @@ const copilot: Adapter = {
   },
 
   async readUsage(id, { env = process.env }) {
-    return copilotUsage(findFiles(id, env).events);
+    return usageOfFile(findFiles(id, env).events, copilotUsage, env);
   },
 
   async readLimit(id, { env = process.env }) {

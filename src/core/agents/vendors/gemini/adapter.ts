@@ -1,4 +1,4 @@
-import { geminiUsageRecord, lastPerId, totalUsage } from '../usage.js';
+import { geminiUsageRecord, lastPerId, totalUsage, usageOfFile } from '../usage.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -191,7 +191,7 @@ const gemini: Adapter = {
   async readUsage(id, { cwd, env = process.env }) {
     const match = (cwd && (await findChat(id, projectDirs(cwdForms(cwd), env), hashesOf(cwd)))) || (await findChat(id, allProjectDirs(env), null));
     if (!match) throw sessionNotFound('gemini', id, join(geminiDir(env), 'tmp'));
-    return totalUsage(await lastPerId(match.summary.file, geminiUsageRecord, (line) => line.includes('"tokens"')));
+    return usageOfFile(match.summary.file, async (file) => totalUsage(await lastPerId(file, geminiUsageRecord, (line) => line.includes('"tokens"'))), env);
   },
 };
 

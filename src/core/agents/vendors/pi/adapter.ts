@@ -1,4 +1,4 @@
-import { piUsage } from '../usage.js';
+import { piUsage, usageOfFile } from '../usage.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { usageError } from '../../../infra/errors.js';
@@ -140,7 +140,7 @@ const pi: Adapter = {
   async readUsage(id, opts) {
     const file = findFile(id, opts.cwd, opts.env);
     if (!file) throw sessionNotFound('pi', id, join(agentDir(opts.env), 'sessions'));
-    return piUsage(file);
+    return usageOfFile(file, piUsage, opts.env);
   },
 
   async readLimit(id, opts) {
