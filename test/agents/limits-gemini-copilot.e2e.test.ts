@@ -7,7 +7,7 @@ import { loadAdapter } from '../../src/core/agents/vendors/index.js';
 import { parseJson } from '../helpers/sandbox.js';
 import { poll, type CliName } from './harness.js';
 import { useModelServer } from './e2e.js';
-import { requestText, useRuntimeWorlds, waitForRequest, type RuntimeWorld } from './runtime-world.js';
+import { requestText, showing, useRuntimeWorlds, waitForRequest, type RuntimeWorld } from './runtime-world.js';
 import { LIMIT_MARKER } from './server/script.js';
 
 /**
@@ -22,22 +22,6 @@ import { LIMIT_MARKER } from './server/script.js';
  */
 const server = useModelServer();
 const worlds = useRuntimeWorlds(server, ['gemini', 'copilot', 'pi']);
-
-/** Every pane's screen, for a failure's message. */
-function screens(world: RuntimeWorld): string {
-  const panes = world.tmux('list-panes', '-a', '-F', '#{pane_id}').stdout.split('\n').filter(Boolean);
-  return panes.map((pane) => `--- ${pane}\n${world.tmux('capture-pane', '-p', '-J', '-t', pane, '-S', '-40').stdout}`).join('\n');
-}
-
-/** A step that shows the agents and screens when it fails. */
-async function showing<T>(world: RuntimeWorld, step: Promise<T>): Promise<T> {
-  try {
-    return await step;
-  } catch (error) {
-    const agents = JSON.stringify(await world.agents().catch(() => null));
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${agents}\n${screens(world)}`);
-  }
-}
 
 const isLimited = (agent: any) => agent.activity === 'limited' || agent.status === 'limited';
 

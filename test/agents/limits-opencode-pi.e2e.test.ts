@@ -9,7 +9,7 @@ import type { Adapter } from '../../src/core/agents/vendors/types.js';
 import { parseJson } from '../helpers/sandbox.js';
 import { poll, type CliName } from './harness.js';
 import { useModelServer } from './e2e.js';
-import { requestText, useRuntimeWorlds, waitForRequest, type RuntimeWorld } from './runtime-world.js';
+import { requestText, showing, useRuntimeWorlds, waitForRequest, type RuntimeWorld } from './runtime-world.js';
 import { LIMIT_MARKER } from './server/script.js';
 
 /**
@@ -32,20 +32,6 @@ import { LIMIT_MARKER } from './server/script.js';
 const server = useModelServer();
 const worlds = useRuntimeWorlds(server, ['pi', 'opencode']);
 const ADAPTERS: Partial<Record<CliName, Adapter>> = { pi, opencode };
-
-function screens(world: RuntimeWorld): string {
-  const panes = world.tmux('list-panes', '-a', '-F', '#{pane_id}').stdout.split('\n').filter(Boolean);
-  return panes.map((pane) => `--- ${pane}\n${world.tmux('capture-pane', '-p', '-J', '-t', pane, '-S', '-30').stdout}`).join('\n');
-}
-
-async function showing<T>(world: RuntimeWorld, step: Promise<T>): Promise<T> {
-  try {
-    return await step;
-  } catch (error) {
-    const agents = JSON.stringify(await world.agents().catch(() => null));
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${agents}\n${screens(world)}`);
-  }
-}
 
 const schedulerAlive = (world: RuntimeWorld) => world.tmux('list-panes', '-t', '=pwt-scheduler', '-F', '#{pane_dead}').stdout.trim() === '0';
 

@@ -8,7 +8,7 @@ import { loadAdapter } from '../../src/core/agents/vendors/index.js';
 import { parseJson } from '../helpers/sandbox.js';
 import { poll, type CliName } from './harness.js';
 import { useModelServer } from './e2e.js';
-import { requestText, useRuntimeWorlds, waitForRequest, type RuntimeWorld } from './runtime-world.js';
+import { requestText, showing, useRuntimeWorlds, waitForRequest, type RuntimeWorld } from './runtime-world.js';
 import { LIMIT_MARKER } from './server/script.js';
 
 /**
@@ -26,22 +26,6 @@ import { LIMIT_MARKER } from './server/script.js';
  */
 const server = useModelServer();
 const worlds = useRuntimeWorlds(server, ['claude', 'codex', 'pi']);
-
-/** Every pane's screen, for a failure's message. */
-function screens(world: RuntimeWorld): string {
-  const panes = world.tmux('list-panes', '-a', '-F', '#{pane_id}').stdout.split('\n').filter(Boolean);
-  return panes.map((pane) => `--- ${pane}\n${world.tmux('capture-pane', '-p', '-J', '-t', pane, '-S', '-30').stdout}`).join('\n');
-}
-
-/** A step that shows the screens when it fails. */
-async function showing<T>(world: RuntimeWorld, step: Promise<T>): Promise<T> {
-  try {
-    return await step;
-  } catch (error) {
-    const agents = JSON.stringify(await world.agents().catch(() => null));
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${agents}\n${screens(world)}`);
-  }
-}
 
 const pathOf = (world: RuntimeWorld, session: string) => realpathSync(join(world.project.sessionsDir, session));
 

@@ -171,3 +171,19 @@ export function waitForRequest(server: ModelServer, needle: string, from = 0, ti
 export function screenOf(world: RuntimeWorld, pane: string): string {
   return world.tmux('capture-pane', '-p', '-J', '-t', pane, '-S', '-200').stdout;
 }
+
+/** Every pane's screen (its last 40 lines), for a failure's message. */
+function allScreens(world: RuntimeWorld): string {
+  const panes = world.tmux('list-panes', '-a', '-F', '#{pane_id}').stdout.split('\n').filter(Boolean);
+  return panes.map((pane) => `--- ${pane}\n${world.tmux('capture-pane', '-p', '-J', '-t', pane, '-S', '-40').stdout}`).join('\n');
+}
+
+/** A step that shows the agents and every screen when it fails. */
+export async function showing<T>(world: RuntimeWorld, step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    const agents = JSON.stringify(await world.agents().catch(() => null));
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${agents}\n${allScreens(world)}`);
+  }
+}
