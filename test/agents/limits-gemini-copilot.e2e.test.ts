@@ -146,7 +146,7 @@ describe('usage limits (gemini, copilot)', () => {
     expect(resumed.at).toBeGreaterThanOrEqual(until);
     // Resumed by its vendor id: the model sees the earlier turn.
     expect(requestText(resumed)).toContain('exits at its limit');
-    // The model answers the resumed turn (a resumed copilot's activity may read working from its processes: the answer is asked of the server).
+    // The model answers the resumed turn.
     await showing(
       world,
       poll(
@@ -160,6 +160,15 @@ describe('usage limits (gemini, copilot)', () => {
       poll('the limit to be over', async () => (await world.agents('quit')).find((each) => each.status === 'running' && !each.limitedUntil), 60_000),
     );
     expect(agent).toMatchObject({ vendorSessionId: vendorId });
+    // Answered: idle from its still screen in its new pane (not working from its process, as when that pane's capture was lost).
+    await showing(
+      world,
+      poll(
+        'the resumed copilot to read idle',
+        async () => (await world.agents('quit')).find((each) => each.activity === 'idle' && each.activitySource === 'screen'),
+        60_000,
+      ),
+    );
     expect(entryOf()).toMatchObject({ limitResumedFor: limited.limitedUntil });
     await world.ok(['agent', 'stop', 'copilot', '--session', 'quit']);
     await world.ok(['agent', 'stop', 'pi', '--session', 'other']);
