@@ -181,5 +181,15 @@ describe('model server over HTTP', () => {
     expect(short.status).toBe(429);
     await new Promise((done) => setTimeout(done, 300));
     expect((await ask(`${LIMIT_MARKER} 0.2`)).status).toBe(200);
+    // x3: at least three limit answers, even past the window, each naming a reset a few seconds on, which holds.
+    const counted = `${LIMIT_MARKER} 0.1 x3`;
+    expect((await ask(counted)).status).toBe(429);
+    await new Promise((done) => setTimeout(done, 200));
+    const late = await ask(counted);
+    expect(late.status).toBe(429);
+    expect((await late.json()).error.message).toMatch(/Please try again in [45]s\.$/);
+    expect((await ask(counted)).status).toBe(429);
+    await new Promise((done) => setTimeout(done, 200));
+    expect((await ask(counted)).status).toBe(429);
   });
 });

@@ -88,26 +88,39 @@ export interface LimitReply {
  * usage for that many seconds from the first request of that text; every
  * request that carries that line until then gets the vendor's limit answer,
  * later ones the usual reply (so a "continue" after the reset is answered).
+ * With `x<N>` at the end, at least the first N requests of that text get the
+ * limit answer, however long the CLI took to send them: a CLI that gives up
+ * after a fixed number of retries (pi, opencode) does so even on a machine so
+ * loaded that its back-off outlasts the window (each late answer names a
+ * reset a few seconds on). Guessing N too high is harmless: after giving up
+ * the CLI sends that text no more, and a continue is a text of its own.
  */
 export const LIMIT_MARKER = 'PWT_LIMIT_MARKER';
 
-/** Until when (epoch ms) each limited user text is limited, per server. */
-export type LimitClock = Map<string, number>;
+/** How long a limit answered past its window still lasts (`x<N>`). */
+const LATE_LIMIT_MS = 5_000;
+
+/** Each limited user text's window (epoch ms) and how many limit answers it got, per server. */
+export type LimitClock = Map<string, { until: number; answered: number }>;
 
 /** The limit answer for this conversation now, or null: the marker in the last user text, within its window. */
 export function limitOf(conversation: Conversation, clock: LimitClock, now = Date.now()): LimitReply | null {
   const text = lastUserText(conversation.turns);
-  const match = text.match(new RegExp(`${LIMIT_MARKER}\\s+(\\d+(?:\\.\\d+)?)(\\s+retry-after\\b)?`));
+  const match = text.match(new RegExp(`${LIMIT_MARKER}\\s+(\\d+(?:\\.\\d+)?)(\\s+retry-after\\b)?(?:\\s+x(\\d+)\\b)?`));
   if (!match) return null;
   // Keyed by the marker's line: a CLI that sends the limited message again with the next one (claude joins them) is past it.
   const line = text.split('\n').find((each) => each.includes(LIMIT_MARKER)) ?? text;
-  let until = clock.get(line);
-  if (until === undefined) {
-    until = now + Number(match[1]) * 1000;
-    clock.set(line, until);
+  let window = clock.get(line);
+  if (window === undefined) {
+    window = { until: now + Number(match[1]) * 1000, answered: 0 };
+    clock.set(line, window);
   }
-  if (now >= until) return null;
-  return match[2] ? { kind: 'limit', resetsAt: until, retryAfter: true } : { kind: 'limit', resetsAt: until };
+  if (now >= window.until) {
+    if (!match[3] || window.answered >= Number(match[3])) return null;
+    window.until = now + LATE_LIMIT_MS;
+  }
+  window.answered++;
+  return match[2] ? { kind: 'limit', resetsAt: window.until, retryAfter: true } : { kind: 'limit', resetsAt: window.until };
 }
 
 function lastUserText(turns: Turn[]): string {
