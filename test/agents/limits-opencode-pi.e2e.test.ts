@@ -99,7 +99,8 @@ describe('usage limits: pi and opencode', () => {
   }, 300_000);
 
   it('opencode gives up on a rate limit after its retries: limited until the wait it names, then resumed once', async () => {
-    await limitedThenResumed('opencode', 100, 6);
+    // Its title request carries the text too: x12 leaves its own six (a try and five retries) limited.
+    await limitedThenResumed('opencode', 100, 12);
   }, 400_000);
 
   it.each([

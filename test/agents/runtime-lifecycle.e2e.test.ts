@@ -81,7 +81,15 @@ describe('agents across the session lifecycle', () => {
     await poll('claude to save the turn', () => existsSync(file), 60_000);
 
     world.tmux('kill-server');
-    const [after] = await world.agents('crash');
+    // Until claude's process has died of its lost terminal it reads unknown (alive, not in tmux); then exited.
+    const after = await poll(
+      'the killed agent to read exited',
+      async () => {
+        const [agent] = await world.agents('crash');
+        return agent.status === 'unknown' ? null : agent;
+      },
+      30_000,
+    );
     expect(after.status).toBe('exited');
     const status = JSON.parse((await world.ok(['status', '--json'])).stdout);
     expect(status.sessions[0]).toMatchObject({ activeAgent: null, agents: [{ id: 'crash-claude', status: 'exited' }] });
