@@ -1,13 +1,11 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { realPath } from '../../git/repo-fast.js';
 import { sessionPath, type SessionRecord } from '../../manifest/manifest.js';
-import { writeAtomic } from '../../manifest/store.js';
 import type { Project } from '../../project/project.js';
 import { hasAdapter, loadAdapter } from '../vendors/index.js';
 import type { RecordedLimit } from '../vendors/types.js';
 import { limitOnScreen } from './activity/limit.js';
-import { agentsDir, readScreenState, screenFile } from './activity/observe.js';
+import { agentsDir, readScreenState, readStateFile, screenFile, writeStateFile } from './activity/observe.js';
 import type { ActivityState } from './activity/types.js';
 import type { AgentEntry } from './records.js';
 import type { CheckedStatus, SeenStatus } from './status.js';
@@ -88,7 +86,7 @@ export function keptLimit(sessionsDir: string, agent: AgentEntry, checked: Check
   if (screen?.kind === 'limited')
     return { until: typeof screen.limitedUntil === 'number' ? new Date(screen.limitedUntil).toISOString() : null, source: 'screen' };
   if (checked.status === 'running' || !agent.vendorSessionId) return null;
-  const cached = readCached(limitFile(dir, agent.id));
+  const cached = readStateFile<Cached>(limitFile(dir, agent.id));
   return cached?.key === `${agent.vendorSessionId}:${endedState(agent, checked.status)}` ? cached.limit : null;
 }
 
@@ -131,7 +129,7 @@ async function fromTranscript(
   if (!agent.vendorSessionId || !hasAdapter(agent.provider)) return null;
   const key = `${agent.vendorSessionId}:${state}`;
   const file = limitFile(dir, agent.id);
-  const cached = readCached(file);
+  const cached = readStateFile<Cached>(file);
   if (cached?.key === key) return cached.limit;
   const adapter = await loadAdapter(agent.provider);
   if (!adapter.readLimit) return null;
@@ -143,7 +141,7 @@ async function fromTranscript(
   } catch {
     // The vendor's file is gone or unreadable: no limit to show (and no reason to try again until the state changes).
   }
-  writeCached(file, { key, limit });
+  writeStateFile(file, { key, limit });
   return limit;
 }
 
@@ -157,21 +155,4 @@ export function untilOf(agent: Pick<AgentEntry, 'provider'>, recorded: RecordedL
   const at = recorded.at ? Date.parse(recorded.at) : NaN;
   const read = Number.isFinite(at) ? limitOnScreen(agent.provider, [recorded.message], at)?.until : null;
   return typeof read === 'number' ? new Date(read).toISOString() : null;
-}
-
-function readCached(file: string): Cached | null {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Cached;
-  } catch {
-    return null;
-  }
-}
-
-function writeCached(file: string, cached: Cached): void {
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeAtomic(file, `${JSON.stringify(cached)}\n`, 0o644, { durable: false });
-  } catch {
-    // Only costs the next reader a read of the vendor's file.
-  }
 }

@@ -21,24 +21,27 @@ import type { ActivityState, ScreenState } from './types.js';
 export const agentsDir = (sessionsDir: string): string => join(pwtStateDir(sessionsDir), 'agents');
 export const screenFile = (dir: string, agentId: string): string => join(dir, `${agentId}.screen.json`);
 
-/** What the last capture showed (kept after the process ends, until the next launch), or null. */
-export function readScreenState(file: string): ScreenState | null {
+/** One of the per-agent cache files (`.screen.json`, `.limit.json`), or null when it is missing or torn. */
+export function readStateFile<T>(file: string): T | null {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as ScreenState;
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch {
     return null;
   }
 }
 
-function writeScreenState(file: string, state: ScreenState): void {
+/** Writes a per-agent cache file: no fsync, and a failure is ignored (a lost or torn file only costs the next reader its source). */
+export function writeStateFile(file: string, value: unknown): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
-    // A cache of what the last capture showed: no fsync (a lost or empty file costs the next call a capture).
-    writeAtomic(file, `${JSON.stringify(state)}\n`, 0o644, { durable: false });
+    writeAtomic(file, `${JSON.stringify(value)}\n`, 0o644, { durable: false });
   } catch {
-    // A vanished agents folder only costs the next call a capture.
+    // A vanished agents folder: the next call reads the source again.
   }
 }
+
+/** What the last capture showed (kept after the process ends, until the next launch), or null. */
+export const readScreenState = (file: string): ScreenState | null => readStateFile<ScreenState>(file);
 
 export interface Observed {
   agent: AgentEntry;
@@ -122,7 +125,7 @@ function observeOne(
   if (screen && decision) {
     const decided = { activity: decision.activity, source: decision.source, since: decision.since };
     const same = before !== null && before.capturedAt === screen.capturedAt && JSON.stringify(before.decided) === JSON.stringify(decided);
-    if (!same) writeScreenState(file, { ...screen, decided });
+    if (!same) writeStateFile(file, { ...screen, decided });
   }
   return decision;
 }
