@@ -3,7 +3,7 @@ import { preconditionError } from '../core/infra/errors.js';
 import { openProject } from '../core/project/project.js';
 import { diffSession } from '../core/sessions/diff.js';
 import { requireTmux } from '../core/tmux/tmux.js';
-import { attachWindow } from '../core/tmux/windows.js';
+import { attachFailure, attachWindow } from '../core/tmux/windows.js';
 import { WatchModel, type WatchFrame } from '../core/sessions/watch/model.js';
 import { newlyWaiting, type Line } from '../core/sessions/watch/rows.js';
 import { desktopNotify } from '../core/sh/notify.js';
@@ -71,8 +71,8 @@ export default defineCommand({
         if (onHost !== undefined && onHost !== null) return onHost;
         const row = agentOf(line);
         if (!row || row.status !== 'running' || !row.agent.tmux) return `No agent runs in ${line.sessionId}: r resumes one.`;
-        const code = await attachWindow(row.agent.tmux.session, row.agent.tmux.window);
-        return code === 0 ? '' : `tmux attach ended with exit ${code}.`;
+        const end = await attachWindow(row.agent.tmux.session, row.agent.tmux.window);
+        return end.code === 0 ? '' : attachFailure(end);
       },
       // The control client's tmux process ends with the view (it would also end with this process).
     }).finally(() => model.close());

@@ -2,9 +2,10 @@ import type { ArgsDef } from 'citty';
 import type { Project } from '../../core/project/project.js';
 import { whichSession } from '../../core/project/which-session.js';
 import type { Launch } from '../../core/agents/runtime/index.js';
-import { attachArgv, attachWindow, insidePwtTmux, switchClientTo } from '../../core/tmux/windows.js';
+import { attachArgv, attachFailure, attachWindow, insidePwtTmux, switchClientTo } from '../../core/tmux/windows.js';
 import { PROVIDERS } from '../../core/agents/vendors/types.js';
 import { log } from '../../ui/log.js';
+import { preconditionError } from '../../core/infra/errors.js';
 
 /** Flags and helpers the `pwt agent` commands share. */
 export const sessionArg = {
@@ -59,5 +60,6 @@ export async function showAgent(launch: Pick<Launch, 'agent'>, detach: boolean |
     return;
   }
   if (process.env.TMUX) log.info('Attaching inside your tmux (nested): detach with your prefix twice, then d.');
-  await attachWindow(place.session, place.window);
+  const end = await attachWindow(place.session, place.window);
+  if (end.code !== 0) throw preconditionError(attachFailure(end), `Attach by hand: ${attachArgv(place.session).join(' ')}`);
 }

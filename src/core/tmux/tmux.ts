@@ -142,18 +142,29 @@ export async function requireTmux(): Promise<void> {
   if ((await tmuxVersion()) === null) throw tmuxMissing();
 }
 
+/** How an attach ended: tmux's exit code and what it wrote to stderr (its reason when it failed). */
+export interface AttachEnd {
+  code: number;
+  stderr: string;
+}
+
 /**
- * Runs tmux on this terminal (attach): stdio inherited, resolves with its
- * exit code when the user detaches or the session ends.
+ * Runs tmux on this terminal (attach): stdin and stdout inherited (the
+ * client talks to the terminal through them), stderr kept, so a client that
+ * could not attach says why in a message the caller shows instead of a line
+ * the caller's own screen would paint over. Resolves when the user detaches
+ * or the session ends.
  */
-export function tmuxInteractive(args: readonly string[]): Promise<number> {
+export function tmuxInteractive(args: readonly string[]): Promise<AttachEnd> {
   return new Promise((resolve, reject) => {
     // -u: under a non-UTF-8 locale (LC_ALL=C, common in scripts and CI) tmux prints
     // control characters in -F output as "_", which would turn the tab separators
     // of list-panes into underscores (tmux(1), -u).
     traceSpawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], undefined, 'attached');
-    const child = spawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], { env: tmuxEnv(), stdio: 'inherit' });
+    const child = spawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], { env: tmuxEnv(), stdio: ['inherit', 'inherit', 'pipe'] });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? tmuxMissing() : error));
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stderr: stderr.trim() }));
   });
 }

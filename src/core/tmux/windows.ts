@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { preconditionError } from '../infra/errors.js';
-import { isNoServer, isNoTarget, tmux, tmuxEnv, tmuxInteractive, tmuxRaw, TmuxError } from './tmux.js';
+import { isNoServer, isNoTarget, tmux, tmuxEnv, tmuxInteractive, tmuxRaw, TmuxError, type AttachEnd } from './tmux.js';
 import { overControl, tmuxRead } from './control.js';
 
 /**
@@ -447,9 +447,14 @@ export async function killTmuxSession(tmuxSession: string): Promise<void> {
  * From inside another tmux this nests a client on purpose (the user asked to
  * attach); the caller says how to detach first.
  */
-export async function attachWindow(tmuxSession: string, windowId: string): Promise<number> {
+export async function attachWindow(tmuxSession: string, windowId: string): Promise<AttachEnd> {
   await selectWindow(windowId);
   return tmuxInteractive(['attach-session', '-t', `=${tmuxSession}`]);
+}
+
+/** One line for an attach that failed: tmux's own reason, else its exit code. */
+export function attachFailure(end: AttachEnd): string {
+  return `tmux could not attach (${end.stderr.split('\n')[0] || `exit ${end.code}`}).`;
 }
 
 /** Is this process running inside a pane of pwt's own server? ($TMUX is "<socket>,<pid>,<session>".) */
