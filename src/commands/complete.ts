@@ -3,7 +3,7 @@ import { preconditionError } from '../core/infra/errors.js';
 import { findRepo } from '../core/git/repo.js';
 import { loadConfig, PROVIDERS } from '../core/project/config.js';
 import { readManifest } from '../core/manifest/store.js';
-import { listRuns, readRun } from '../core/runs/store.js';
+import { listRuns, readRun } from '../core/agents/runs/store.js';
 import { nameProblem } from '../core/project/names.js';
 import { completeWords, type CompletionWorld, type FlagInfo } from '../core/shell/complete.js';
 import { currentSessionName } from '../core/shell/integration.js';

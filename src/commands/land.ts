@@ -67,7 +67,7 @@ export default defineCommand({
 });
 
 async function runSessions(sessionsDir: string, run: string): Promise<string[]> {
-  const { assertRunName, requireRun } = await import('../core/runs/store.js');
+  const { assertRunName, requireRun } = await import('../core/agents/runs/store.js');
   assertRunName(run);
   const sessions = [...new Set(requireRun(sessionsDir, run).agents.map((agent) => agent.session))];
   if (sessions.length === 0) throw preconditionError(`The run ${run} has no sessions.`, 'See it with: pwt run show ' + run);

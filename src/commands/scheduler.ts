@@ -3,7 +3,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureStateRoot, stateRoot } from '../core/agents/admission/queue.js';
 import { runScheduler } from '../core/agents/scheduler/loop.js';
-import { checkRunBudget } from '../core/runs/budget.js';
+import { checkRunBudget } from '../core/agents/runs/budget.js';
 import { errorLine } from '../ui/log.js';
 
 /**

@@ -16,7 +16,7 @@ import { useFreshWorlds, useModelServer } from './e2e.js';
 import { claudeRecipe, codexRecipe, piRecipe } from './recipes.js';
 
 import { ASK_MARKER } from './server/script.js';
-import { createRun } from '../../src/core/runs/store.js';
+import { createRun } from '../../src/core/agents/runs/store.js';
 import { startRealAgent, type RunningAgent } from './activity-world.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { RunLifecycleResult } from '../../core/runs/lifecycle.js';
-import type { EndedSession } from '../../core/runs/end.js';
+import type { RunLifecycleResult } from '../../core/agents/runs/lifecycle.js';
+import type { EndedSession } from '../../core/agents/runs/end.js';
 import { log, printJson } from '../../ui/log.js';
 
 /** How run resume and run stop report each agent. */

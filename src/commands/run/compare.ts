@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { openProject } from '../../core/project/project.js';
-import { compareRun, type BranchComparison, type RunComparison } from '../../core/runs/compare.js';
-import { assertRunName } from '../../core/runs/store.js';
+import { compareRun, type BranchComparison, type RunComparison } from '../../core/agents/runs/compare.js';
+import { assertRunName } from '../../core/agents/runs/store.js';
 import { color, log, printJson, printLine } from '../../ui/log.js';
 import { usageCost, usageTokens, usageTotalLine } from '../../ui/usage.js';
 import { table } from '../../ui/table.js';

@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { readManifest } from '../../core/manifest/store.js';
 import { openProject } from '../../core/project/project.js';
-import { listRunSummaries } from '../../core/runs/state.js';
+import { listRunSummaries } from '../../core/agents/runs/state.js';
 import { age } from '../../core/infra/time.js';
 import { log, printJson, printLine } from '../../ui/log.js';
 import { table } from '../../ui/table.js';

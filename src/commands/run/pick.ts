@@ -1,8 +1,8 @@
 import { defineCommand } from 'citty';
 import { usageError } from '../../core/infra/errors.js';
 import { openProject } from '../../core/project/project.js';
-import { PICK_STRATEGIES, pickJson, pickRun, type PickStrategy } from '../../core/runs/end.js';
-import { assertRunName } from '../../core/runs/store.js';
+import { PICK_STRATEGIES, pickJson, pickRun, type PickStrategy } from '../../core/agents/runs/end.js';
+import { assertRunName } from '../../core/agents/runs/store.js';
 import { preconditionError } from '../../core/infra/errors.js';
 import { isInteractive, log, printJson } from '../../ui/log.js';
 import { confirm } from '../../ui/prompts.js';

@@ -1,9 +1,9 @@
 import { defineCommand } from 'citty';
 import { preconditionError } from '../../core/infra/errors.js';
 import { openProject } from '../../core/project/project.js';
-import { budgetBeforeResume, parseBudget, watchRunBudget } from '../../core/runs/budget.js';
-import { failures, resumeRun } from '../../core/runs/lifecycle.js';
-import { assertRunName } from '../../core/runs/store.js';
+import { budgetBeforeResume, parseBudget, watchRunBudget } from '../../core/agents/runs/budget.js';
+import { failures, resumeRun } from '../../core/agents/runs/lifecycle.js';
+import { assertRunName } from '../../core/agents/runs/store.js';
 import { jsonArg } from '../_args.js';
 import { printOutcomes } from './_outcomes.js';
 

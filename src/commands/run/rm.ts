@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { openProject } from '../../core/project/project.js';
-import { removeRun } from '../../core/runs/end.js';
-import { assertRunName } from '../../core/runs/store.js';
+import { removeRun } from '../../core/agents/runs/end.js';
+import { assertRunName } from '../../core/agents/runs/store.js';
 import { log, printJson } from '../../ui/log.js';
 import { hookArgs, jsonArg } from '../_args.js';
 import { hookOptions } from '../../ui/hooks.js';

@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { preconditionError } from '../../core/infra/errors.js';
 import { openProject } from '../../core/project/project.js';
-import { requireRun } from '../../core/runs/store.js';
+import { requireRun } from '../../core/agents/runs/store.js';
 import { findAgent, sendText } from '../../core/agents/runtime/activity/control.js';
 import { log } from '../../ui/log.js';
 import { textArg } from '../_stdin.js';

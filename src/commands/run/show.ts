@@ -1,13 +1,13 @@
 import { defineCommand } from 'citty';
 import { openProject } from '../../core/project/project.js';
-import { showRun } from '../../core/runs/state.js';
+import { showRun } from '../../core/agents/runs/state.js';
 import { age } from '../../core/infra/time.js';
 import { color, printJson, printLine } from '../../ui/log.js';
 import { usageCost, usageTokens, usageTotalLine } from '../../ui/usage.js';
 import { table } from '../../ui/table.js';
 import { jsonArg } from '../_args.js';
-import { dollars } from '../../core/runs/budget.js';
-import type { RunState } from '../../core/runs/state.js';
+import { dollars } from '../../core/agents/runs/budget.js';
+import type { RunState } from '../../core/agents/runs/state.js';
 
 export default defineCommand({
   meta: { name: 'show', description: "One run: each agent's session, status, vendor id, commits ahead and changed files" },

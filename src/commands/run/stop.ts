@@ -1,8 +1,8 @@
 import { defineCommand } from 'citty';
 import { preconditionError } from '../../core/infra/errors.js';
 import { openProject } from '../../core/project/project.js';
-import { failures, stopRun } from '../../core/runs/lifecycle.js';
-import { assertRunName } from '../../core/runs/store.js';
+import { failures, stopRun } from '../../core/agents/runs/lifecycle.js';
+import { assertRunName } from '../../core/agents/runs/store.js';
 import { jsonArg } from '../_args.js';
 import { printOutcomes } from './_outcomes.js';
 

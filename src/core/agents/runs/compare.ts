@@ -1,11 +1,11 @@
-import { totalOf, usageByAgent, type Usage } from '../agents/usage.js';
+import { totalOf, usageByAgent, type Usage } from '../usage.js';
 import { existsSync } from 'node:fs';
-import { changedPaths, resolveCommit } from '../git/git.js';
-import { commitsBetween, diffNumstat, type CommitLine, type FileStat } from '../git/history.js';
-import { findSession, sessionPath, type SessionRecord } from '../manifest/manifest.js';
-import { readManifest } from '../manifest/store.js';
-import type { Project } from '../project/project.js';
-import { planMerge } from '../sessions/remove/merge.js';
+import { changedPaths, resolveCommit } from '../../git/git.js';
+import { commitsBetween, diffNumstat, type CommitLine, type FileStat } from '../../git/history.js';
+import { findSession, sessionPath, type SessionRecord } from '../../manifest/manifest.js';
+import { readManifest } from '../../manifest/store.js';
+import type { Project } from '../../project/project.js';
+import { planMerge } from '../../sessions/remove/merge.js';
 import { runCheck, type CheckResult } from './check.js';
 import { requireRun, type RunAgent, type RunFile } from './store.js';
 

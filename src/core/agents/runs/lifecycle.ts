@@ -1,10 +1,10 @@
-import { PwtError } from '../infra/errors.js';
-import { findSession, type Manifest } from '../manifest/manifest.js';
-import { readManifest } from '../manifest/store.js';
-import type { Project } from '../project/project.js';
-import { requireTmux } from '../tmux/tmux.js';
-import type { Provider } from '../agents/vendors/types.js';
-import { agentNoteText, listAgents, resumeAgent, stopAgent, type AgentNote as Note, type AgentView } from '../agents/runtime/index.js';
+import { PwtError } from '../../infra/errors.js';
+import { findSession, type Manifest } from '../../manifest/manifest.js';
+import { readManifest } from '../../manifest/store.js';
+import type { Project } from '../../project/project.js';
+import { requireTmux } from '../../tmux/tmux.js';
+import type { Provider } from '../vendors/types.js';
+import { agentNoteText, listAgents, resumeAgent, stopAgent, type AgentNote as Note, type AgentView } from '../runtime/index.js';
 import { runFieldsOf, startGroup } from './start.js';
 import { requireRun, updateRunAgent, type RunAgent, type RunFile } from './store.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseProviders, planRunStart } from '../../../src/core/runs/start.js';
+import { parseProviders, planRunStart } from '../../../../src/core/agents/runs/start.js';
 
 /** The run-start plan is data: a table of inputs and the plan they give. */
 describe('parseProviders', () => {

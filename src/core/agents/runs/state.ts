@@ -1,10 +1,10 @@
-import { totalOf, usageByAgent, type Usage } from '../agents/usage.js';
-import { collectStatus, type SessionStatus } from '../sessions/status.js';
-import type { Project } from '../project/project.js';
-import { PwtError } from '../infra/errors.js';
-import { listAgents } from '../agents/runtime/index.js';
-import { shownStatus } from '../agents/runtime/limited.js';
-import { agentsOf } from '../agents/runtime/records.js';
+import { totalOf, usageByAgent, type Usage } from '../usage.js';
+import { collectStatus, type SessionStatus } from '../../sessions/status.js';
+import type { Project } from '../../project/project.js';
+import { PwtError } from '../../infra/errors.js';
+import { listAgents } from '../runtime/index.js';
+import { shownStatus } from '../runtime/limited.js';
+import { agentsOf } from '../runtime/records.js';
 import { listRuns, requireRun, updateRun, type RunAgent, type RunFile } from './store.js';
 
 /**

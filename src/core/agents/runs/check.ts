@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runProcess as run } from '../infra/process.js';
-import { sessionPath, type SessionRecord } from '../manifest/manifest.js';
-import type { Project } from '../project/project.js';
+import { runProcess as run } from '../../infra/process.js';
+import { sessionPath, type SessionRecord } from '../../manifest/manifest.js';
+import type { Project } from '../../project/project.js';
 import { runDataDir } from './store.js';
-import { PWT_ENV } from '../infra/env.js';
+import { PWT_ENV } from '../../infra/env.js';
 
 /**
  * `pwt run compare --check CMD`: CMD runs in one session's worktree through

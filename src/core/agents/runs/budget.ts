@@ -1,8 +1,8 @@
-import { preconditionError, usageError } from '../infra/errors.js';
-import { openProject, type Project } from '../project/project.js';
-import { watchBudget, type BudgetWatch } from '../agents/admission/admit.js';
-import { listAgents, stopAgent } from '../agents/runtime/index.js';
-import { usageByAgent, type Usage } from '../agents/usage.js';
+import { preconditionError, usageError } from '../../infra/errors.js';
+import { openProject, type Project } from '../../project/project.js';
+import { watchBudget, type BudgetWatch } from '../admission/admit.js';
+import { listAgents, stopAgent } from '../runtime/index.js';
+import { usageByAgent, type Usage } from '../usage.js';
 import { stopRun } from './lifecycle.js';
 import { readRun, requireRun, updateRun, type RunFile } from './store.js';
 

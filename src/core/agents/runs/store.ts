@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { preconditionError, usageError } from '../infra/errors.js';
-import { acquireLock } from '../infra/lock.js';
-import { writeAtomic } from '../manifest/store.js';
-import { nameProblem } from '../project/names.js';
+import { preconditionError, usageError } from '../../infra/errors.js';
+import { acquireLock } from '../../infra/lock.js';
+import { writeAtomic } from '../../manifest/store.js';
+import { nameProblem } from '../../project/names.js';
 
 /**
  * The run files: `<sessions dir>/.pwt/runs/<run>.json`, one per named run

@@ -1,21 +1,21 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { changedPaths, currentBranch, refExists, resolveCommit } from '../git/git.js';
-import { preconditionError, PwtError, usageError } from '../infra/errors.js';
-import { findSession } from '../manifest/manifest.js';
-import { readManifest } from '../manifest/store.js';
-import { validateName } from '../project/names.js';
-import type { Project } from '../project/project.js';
-import { createSession } from '../sessions/create/index.js';
-import { readIntent } from '../sessions/intents/intent.js';
-import { isSameProcess, processStartTime } from '../infra/processes.js';
-import { requireTmux } from '../tmux/tmux.js';
-import { findExecutable } from '../agents/vendors/common.js';
-import { loadAdapter } from '../agents/vendors/index.js';
-import { PROVIDERS, type Provider } from '../agents/vendors/types.js';
-import { watchBudget } from '../agents/admission/admit.js';
-import { startAgent, type AgentNote as Note } from '../agents/runtime/index.js';
-import type { AgentEntry } from '../agents/runtime/records.js';
+import { changedPaths, currentBranch, refExists, resolveCommit } from '../../git/git.js';
+import { preconditionError, PwtError, usageError } from '../../infra/errors.js';
+import { findSession } from '../../manifest/manifest.js';
+import { readManifest } from '../../manifest/store.js';
+import { validateName } from '../../project/names.js';
+import type { Project } from '../../project/project.js';
+import { createSession } from '../../sessions/create/index.js';
+import { readIntent } from '../../sessions/intents/intent.js';
+import { isSameProcess, processStartTime } from '../../infra/processes.js';
+import { requireTmux } from '../../tmux/tmux.js';
+import { findExecutable } from '../vendors/common.js';
+import { loadAdapter } from '../vendors/index.js';
+import { PROVIDERS, type Provider } from '../vendors/types.js';
+import { watchBudget } from '../admission/admit.js';
+import { startAgent, type AgentNote as Note } from '../runtime/index.js';
+import type { AgentEntry } from '../runtime/records.js';
 import { assertRunName, createRun, readRun, updateRun, updateRunAgent, RUN_VERSION, type RunAgent, type RunFile } from './store.js';
 
 /**

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
-import { changedPaths } from '../git/git.js';
-import { cancelledError, preconditionError, PwtError } from '../infra/errors.js';
-import { shellWord } from '../infra/shell-word.js';
-import { findSession, sessionPath, type Manifest } from '../manifest/manifest.js';
-import { readManifest } from '../manifest/store.js';
-import type { Project } from '../project/project.js';
-import { removeSession, type RemoveResult, type Strategy } from '../sessions/remove/index.js';
-import { readIntent } from '../sessions/intents/intent.js';
-import type { HookOptions } from '../project/hooks/run.js';
+import { changedPaths } from '../../git/git.js';
+import { cancelledError, preconditionError, PwtError } from '../../infra/errors.js';
+import { shellWord } from '../../infra/shell-word.js';
+import { findSession, sessionPath, type Manifest } from '../../manifest/manifest.js';
+import { readManifest } from '../../manifest/store.js';
+import type { Project } from '../../project/project.js';
+import { removeSession, type RemoveResult, type Strategy } from '../../sessions/remove/index.js';
+import { readIntent } from '../../sessions/intents/intent.js';
+import type { HookOptions } from '../../project/hooks/run.js';
 import { deleteRun, requireRun, updateRun, type RunAgent, type RunFile } from './store.js';
 
 /**
