@@ -1,13 +1,13 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MANIFEST_FILE } from '../../src/core/manifest/manifest.js';
 import { CONTINUE_PROMPT } from '../../src/core/agents/scheduler/limits.js';
-import { loadAdapter } from '../../src/core/agents/vendors/index.js';
 import { parseJson } from '../helpers/sandbox.js';
 import { poll, type CliName } from './harness.js';
 import { useModelServer } from './e2e.js';
-import { requestText, showing, useRuntimeWorlds, waitForRequest, type RuntimeWorld } from './runtime-world.js';
+import { exitsAtLimit } from './limit-exit.js';
+import { requestText, showing, useRuntimeWorlds } from './runtime-world.js';
 import { LIMIT_MARKER } from './server/script.js';
 
 /**
@@ -101,51 +101,13 @@ describe('usage limits (gemini, copilot)', () => {
   }, 540_000);
   it('copilot that exits at its limit before pwt saw its screen: limited from its events.jsonl, resumed by its vendor id after the reset, once', async () => {
     const world = worlds.make();
-    const mark = server.requests.length;
-    // No resumeAfterLimit yet: no scheduler looks at the screen, so pwt learns the limit from copilot's file only.
-    await world.session('quit');
-    const prompt = `exits at its limit ${LIMIT_MARKER} 181 retry-after`;
-    await world.ok(['agent', 'start', 'copilot', '--session', 'quit', '--prompt', prompt, '--detach']);
-    const limitedRequest = await poll(
-      'the limit answer',
-      () => server.requests.slice(mark).find((r) => r.reply?.kind === 'limit' && requestText(r).includes(prompt)),
-      90_000,
-    );
-    const resetsAt = (limitedRequest.reply as { resetsAt: number }).resetsAt;
-    const entryOf = () =>
-      JSON.parse(readFileSync(join(world.project.sessionsDir, MANIFEST_FILE), 'utf8'))
-        .sessions.flatMap((session: any) => session.agents ?? [])
-        .find((agent: any) => agent.id === 'quit-copilot');
-    const vendorId = await poll('the vendor id', async () => (await world.agents('quit'))[0]?.vendorSessionId, 30_000);
-    const copilot = await loadAdapter('copilot');
-    await showing(
-      world,
-      poll('the events file to record the limit', () => copilot.readLimit!(vendorId, { env: world.env }), 30_000),
-    );
-    process.kill(entryOf().tmux.pid, 'SIGKILL');
-    // Whatever screen pwt may have kept is gone: only the events file can tell.
-    const agentsDir = join(world.project.sessionsDir, '.pwt', 'agents');
-    rmSync(join(agentsDir, 'quit-copilot.screen.json'), { force: true });
-
-    const limited = await showing(
-      world,
-      poll('copilot to read limited once exited', async () => (await world.agents('quit')).find((agent) => agent.status === 'limited'), 30_000),
-    );
-    expect(existsSync(join(agentsDir, 'quit-copilot.screen.json'))).toBe(false);
-    const until = Date.parse(limited.limitedUntil);
-    // The wait the message names ("Please try again in 181s."), from the error's time, and a second.
-    expect(until).toBeGreaterThanOrEqual(resetsAt);
-    expect(until - resetsAt).toBeLessThanOrEqual(5_000);
-    expect(JSON.parse(readFileSync(join(agentsDir, 'quit-copilot.limit.json'), 'utf8')).limit).toEqual({ until: limited.limitedUntil, source: 'transcript' });
-
-    // Now with resumeAfterLimit: another agent's start has the scheduler watch the project.
-    writeFileSync(join(world.project.main, '.pwt.json'), JSON.stringify({ agents: { resumeAfterLimit: true } }));
-    await world.session('other');
-    await world.ok(['agent', 'start', 'pi', '--session', 'other', '--prompt', 'say hello', '--detach']);
-    const resumed = await showing(world, waitForRequest(server, CONTINUE_PROMPT, mark, 300_000));
-    expect(resumed.at).toBeGreaterThanOrEqual(until);
-    // Resumed by its vendor id: the model sees the earlier turn.
-    expect(requestText(resumed)).toContain('exits at its limit');
+    const { mark, vendorId, limited, entryOf } = await exitsAtLimit(server, world, 'copilot', {
+      limit: '181 retry-after',
+      file: 'the events file',
+      // The wait the message names ("Please try again in 181s."), from the error's time, and a second.
+      latestAfterReset: 5_000,
+      resumeWithin: 300_000,
+    });
     // The model answers the resumed turn.
     await showing(
       world,

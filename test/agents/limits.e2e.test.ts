@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MANIFEST_FILE } from '../../src/core/manifest/manifest.js';
@@ -8,6 +8,7 @@ import { loadAdapter } from '../../src/core/agents/vendors/index.js';
 import { parseJson } from '../helpers/sandbox.js';
 import { poll, type CliName } from './harness.js';
 import { useModelServer } from './e2e.js';
+import { exitsAtLimit } from './limit-exit.js';
 import { requestText, showing, useRuntimeWorlds, waitForRequest, type RuntimeWorld } from './runtime-world.js';
 import { LIMIT_MARKER } from './server/script.js';
 
@@ -109,57 +110,22 @@ describe('usage limits', () => {
 
   it('codex that exits at its limit before pwt saw its screen: limited from its rollout, resumed by its vendor id after the reset, once', async () => {
     const world = worlds.make();
-    const mark = server.requests.length;
-    // No resumeAfterLimit yet: no scheduler looks at the screen, so pwt learns the limit from codex's rollout only.
-    await world.session('quit');
-    const prompt = `exits at its limit ${LIMIT_MARKER} 2`;
-    await world.ok(['agent', 'start', 'codex', '--session', 'quit', '--prompt', prompt, '--detach']);
-    const limitedRequest = await poll(
-      'the limit answer',
-      () => server.requests.slice(mark).find((r) => r.reply?.kind === 'limit' && requestText(r).includes(prompt)),
-      90_000,
-    );
-    const resetsAt = (limitedRequest.reply as { resetsAt: number }).resetsAt;
-    const entryOf = () =>
-      JSON.parse(readFileSync(join(world.project.sessionsDir, MANIFEST_FILE), 'utf8'))
-        .sessions.flatMap((session: any) => session.agents ?? [])
-        .find((agent: any) => agent.id === 'quit-codex');
-    const vendorId = await poll('the vendor id', async () => (await world.agents('quit'))[0]?.vendorSessionId, 30_000);
-    const codex = await loadAdapter('codex');
-    await showing(
-      world,
-      poll('the rollout to record the limit', () => codex.readLimit!(vendorId, { cwd: pathOf(world, 'quit'), env: world.env }), 30_000),
-    );
-    process.kill(entryOf().tmux.pid, 'SIGKILL');
-    // Whatever screen pwt may have kept is gone: only the rollout can tell.
-    const agentsDir = join(world.project.sessionsDir, '.pwt', 'agents');
-    rmSync(join(agentsDir, 'quit-codex.screen.json'), { force: true });
-
-    const limited = await showing(
-      world,
-      poll('codex to read limited once exited', async () => (await world.agents('quit')).find((agent) => agent.status === 'limited'), 30_000),
-    );
-    expect(limited.activity).toBeUndefined();
-    expect(existsSync(join(agentsDir, 'quit-codex.screen.json'))).toBe(false);
-    const until = Date.parse(limited.limitedUntil);
-    expect(until).toBeGreaterThanOrEqual(resetsAt);
-    expect(until - resetsAt).toBeLessThanOrEqual(61_000);
-    expect(JSON.parse(readFileSync(join(agentsDir, 'quit-codex.limit.json'), 'utf8')).limit).toEqual({ until: limited.limitedUntil, source: 'transcript' });
-    expect(entryOf().status).toBe('exited');
-    const status = parseJson((await world.ok(['status', '--json'])).stdout);
-    expect(status.sessions.flatMap((session: any) => session.agents).find((agent: any) => agent.id === 'quit-codex')).toMatchObject({
-      status: 'limited',
-      limitedUntil: limited.limitedUntil,
+    const { mark, vendorId, limited, entryOf } = await exitsAtLimit(server, world, 'codex', {
+      limit: '2',
+      file: 'the rollout',
+      // The CLI prints the minute of the reset: pwt waits to the end of that minute.
+      latestAfterReset: 61_000,
+      resumeWithin: 150_000,
+      whileExited: async (limited, entryOf) => {
+        expect(limited.activity).toBeUndefined();
+        expect(entryOf().status).toBe('exited');
+        const status = parseJson((await world.ok(['status', '--json'])).stdout);
+        expect(status.sessions.flatMap((session: any) => session.agents).find((agent: any) => agent.id === 'quit-codex')).toMatchObject({
+          status: 'limited',
+          limitedUntil: limited.limitedUntil,
+        });
+      },
     });
-
-    // Now with resumeAfterLimit: another agent's start has the scheduler watch the project.
-    writeFileSync(join(world.project.main, '.pwt.json'), JSON.stringify({ agents: { resumeAfterLimit: true } }));
-    await world.session('other');
-    await world.ok(['agent', 'start', 'pi', '--session', 'other', '--prompt', 'say hello', '--detach']);
-    const resumed = await waitForRequest(server, CONTINUE_PROMPT, mark, 150_000);
-    expect(resumed.at).toBeGreaterThanOrEqual(until);
-    // Resumed by its vendor id: the model sees the earlier turn.
-    expect(requestText(resumed)).toContain('exits at its limit');
     await showing(
       world,
       poll('codex to answer', async () => (await world.agents('quit'))[0]?.activity === 'idle', 90_000),
