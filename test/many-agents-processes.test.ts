@@ -6,9 +6,8 @@ import { openProject } from '../src/core/project/project.js';
 import { GIT_PER_REFRESH, WatchModel } from '../src/core/sessions/watch/model.js';
 import { capturePane, capturePanes } from '../src/core/tmux/windows.js';
 import { controlClient } from '../src/core/tmux/control.js';
-import { processStartTime } from '../src/core/infra/processes.js';
 import { makeProject, parseJson, type Project } from './helpers/sandbox.js';
-import { isolateTmux } from './helpers/tmux.js';
+import { isolateTmux, printingPanes, standInAgent } from './helpers/tmux.js';
 import { poll } from './agents/harness.js';
 
 /**
@@ -62,47 +61,7 @@ async function world(agents: number): Promise<Project> {
       status: 'active',
       base: 'main',
     };
-    if (i < agents) {
-      const made = tmux.tmux(
-        'new-session',
-        '-d',
-        '-s',
-        `app/${id}`,
-        '-x',
-        '100',
-        '-y',
-        '20',
-        '-c',
-        cwd,
-        '-P',
-        '-F',
-        '#{window_id} #{pane_id} #{pane_pid}',
-        '--',
-        'cat',
-      );
-      expect(made.code).toBe(0);
-      const [window, pane, pid] = made.stdout.trim().split(' ') as [string, string, string];
-      const agentId = `${id}-claude`;
-      for (const [key, value] of [
-        ['@pwt-agent', agentId],
-        ['@pwt-session', id],
-        ['@pwt-main', main],
-      ] as const)
-        expect(tmux.tmux('set-option', '-w', '-t', window, key, value).code).toBe(0);
-      session.agents = [
-        {
-          id: agentId,
-          provider: 'claude',
-          vendorSessionId: `v-${agentId}`,
-          status: 'running',
-          cli: 'claude',
-          cliCommand: ['cat'],
-          resumeArgs: ['claude', '--resume', `v-${agentId}`],
-          spawnedAt: new Date().toISOString(),
-          tmux: { session: `app/${id}`, window, pane, pid: Number(pid), pidStart: processStartTime(Number(pid)) },
-        },
-      ];
-    }
+    if (i < agents) session.agents = [standInAgent(tmux, { main, session: id, cwd })];
     sessions.push(session);
   }
   writeFileSync(join(sessionsDir, '.manifest.json'), JSON.stringify({ version: 1, project: 'app', sessions }, null, 2));
@@ -223,29 +182,15 @@ describe('processes per refresh with many agents', () => {
   }, 120_000);
 
   it('capturePanes: every screen as capture-pane shows it; a pane that is gone is left out, the ones after it still come', async () => {
-    const panes = ['one', 'two', 'three'].map((word) => {
-      const made = tmux.tmux(
-        'new-session',
-        '-d',
-        '-s',
-        word,
-        '-x',
-        '60',
-        '-y',
-        '10',
-        '-P',
-        '-F',
-        '#{pane_id}',
-        '--',
-        'sh',
-        '-c',
-        `printf '${word}\\n\\nend ${word}'; exec cat`,
-      );
-      expect(made.code).toBe(0);
-      return made.stdout.trim();
-    });
+    const words = ['one', 'two', 'three'];
+    const panes = printingPanes(
+      tmux,
+      words.map((word) => ({ name: word, script: `printf '${word}\\n\\nend ${word}'` })),
+      60,
+      10,
+    );
     for (const [i, pane] of panes.entries())
-      await poll(`${pane} to print`, async () => ((await capturePane(pane, 0)).includes(`end ${['one', 'two', 'three'][i]}`) ? true : null), 10_000, 50);
+      await poll(`${pane} to print`, async () => ((await capturePane(pane, 0)).includes(`end ${words[i]}`) ? true : null), 10_000, 50);
     const gone = tmux.tmux('new-session', '-d', '-s', 'gone', '-P', '-F', '#{pane_id}', '--', 'cat').stdout.trim();
     expect(tmux.tmux('kill-session', '-t', 'gone').code).toBe(0);
     const screens = await capturePanes([panes[0]!, gone, panes[1]!, panes[2]!]);

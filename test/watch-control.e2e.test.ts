@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { processStartTime } from '../src/core/infra/processes.js';
 import { CLI, makeProject, NODE, type Project } from './helpers/sandbox.js';
-import { isolateTmux } from './helpers/tmux.js';
+import { isolateTmux, standInAgent } from './helpers/tmux.js';
 import { poll, TmuxSession, type AgentWorld } from './agents/harness.js';
 
 /**
@@ -26,42 +25,7 @@ function world(): Project {
   const { sandbox, main, sessionsDir } = project;
   const cwd = join(sessionsDir, 'feat');
   sandbox.git(main, 'worktree', 'add', '--quiet', '-b', 'session/feat', cwd);
-  const made = tmux.tmux(
-    'new-session',
-    '-d',
-    '-s',
-    'app/feat',
-    '-x',
-    '100',
-    '-y',
-    '20',
-    '-c',
-    cwd,
-    '-P',
-    '-F',
-    '#{window_id} #{pane_id} #{pane_pid}',
-    '--',
-    'cat',
-  );
-  expect(made.code, made.stderr).toBe(0);
-  const [window, pane, pid] = made.stdout.trim().split(' ') as [string, string, string];
-  for (const [key, value] of [
-    ['@pwt-agent', 'feat-claude'],
-    ['@pwt-session', 'feat'],
-    ['@pwt-main', main],
-  ] as const)
-    expect(tmux.tmux('set-option', '-w', '-t', window, key, value).code).toBe(0);
-  const agent = {
-    id: 'feat-claude',
-    provider: 'claude',
-    vendorSessionId: 'v-feat',
-    status: 'running',
-    cli: 'claude',
-    cliCommand: ['cat'],
-    resumeArgs: ['claude', '--resume', 'v-feat'],
-    spawnedAt: new Date().toISOString(),
-    tmux: { session: 'app/feat', window, pane, pid: Number(pid), pidStart: processStartTime(Number(pid)) },
-  };
+  const agent = standInAgent(tmux, { main, session: 'feat', cwd });
   const session = {
     id: 'feat',
     branch: 'session/feat',

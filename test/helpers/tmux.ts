@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
+import type { AgentEntry } from '../../src/core/agents/runtime/records.js';
+import { processStartTime } from '../../src/core/infra/processes.js';
 
 /**
  * pwt's tmux server (`tmux -L pwt`) isolated per test: each test gets its own
@@ -51,4 +53,78 @@ export function isolateTmux(): IsolatedTmux {
     },
     killServer: () => killPwtServer(dir()),
   };
+}
+
+/**
+ * A stand-in agent: `cat` in a window of pwt's tmux server (tmux session
+ * `app/<session>`, 100x20, in `cwd`), tagged and recorded as a running claude
+ * agent `<session>-claude` the way the runtime records one, so no vendor CLI is
+ * needed. Returns the manifest entry to write into the session.
+ */
+export function standInAgent(tmux: IsolatedTmux, { main, session, cwd }: { main: string; session: string; cwd: string }): AgentEntry {
+  const made = tmux.tmux(
+    'new-session',
+    '-d',
+    '-s',
+    `app/${session}`,
+    '-x',
+    '100',
+    '-y',
+    '20',
+    '-c',
+    cwd,
+    '-P',
+    '-F',
+    '#{window_id} #{pane_id} #{pane_pid}',
+    '--',
+    'cat',
+  );
+  expect(made.code, made.stderr).toBe(0);
+  const [window, pane, pid] = made.stdout.trim().split(' ') as [string, string, string];
+  const id = `${session}-claude`;
+  for (const [key, value] of [
+    ['@pwt-agent', id],
+    ['@pwt-session', session],
+    ['@pwt-main', main],
+  ] as const)
+    expect(tmux.tmux('set-option', '-w', '-t', window, key, value).code).toBe(0);
+  return {
+    id,
+    provider: 'claude',
+    vendorSessionId: `v-${id}`,
+    status: 'running',
+    cli: 'claude',
+    cliCommand: ['cat'],
+    resumeArgs: ['claude', '--resume', `v-${id}`],
+    spawnedAt: new Date().toISOString(),
+    tmux: { session: `app/${session}`, window, pane, pid: Number(pid), pidStart: processStartTime(Number(pid)) },
+  };
+}
+
+/**
+ * Screens that print: one tmux session each (named `name`, `width`x`height`)
+ * running `sh -c '<script>; exec cat'`. Returns their pane ids, in order.
+ */
+export function printingPanes(tmux: IsolatedTmux, screens: { name: string; script: string }[], width: number, height: number): string[] {
+  return screens.map(({ name, script }) => {
+    const made = tmux.tmux(
+      'new-session',
+      '-d',
+      '-s',
+      name,
+      '-x',
+      String(width),
+      '-y',
+      String(height),
+      '-P',
+      '-F',
+      '#{pane_id}',
+      '--',
+      'sh',
+      '-c',
+      `${script}; exec cat`,
+    );
+    expect(made.code, made.stderr).toBe(0);
+    return made.stdout.trim();
+  });
 }

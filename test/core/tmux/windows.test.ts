@@ -21,7 +21,7 @@ import {
   WINDOW_WIDTH,
 } from '../../../src/core/tmux/windows.js';
 import { poll } from '../../agents/harness.js';
-import { isolateTmux } from '../../helpers/tmux.js';
+import { isolateTmux, printingPanes } from '../../helpers/tmux.js';
 
 /** The tmux door against a real tmux server of its own (TMUX_TMPDIR per test). */
 const server = isolateTmux();
@@ -164,28 +164,12 @@ describe('tmux door', () => {
   }, 30_000);
 
   it('captures many panes in one call by their ids, also past %3 (display-message pads a literal "%4" through strftime)', async () => {
-    const panes: string[] = [];
-    for (let i = 0; i < 12; i++) {
-      const made = server.tmux(
-        'new-session',
-        '-d',
-        '-s',
-        `p${i}`,
-        '-x',
-        '40',
-        '-y',
-        '3',
-        '-P',
-        '-F',
-        '#{pane_id}',
-        '--',
-        'sh',
-        '-c',
-        `echo screen ${i}; exec cat`,
-      );
-      expect(made.code, made.stderr).toBe(0);
-      panes.push(made.stdout.trim());
-    }
+    const panes = printingPanes(
+      server,
+      Array.from({ length: 12 }, (_, i) => ({ name: `p${i}`, script: `echo screen ${i}` })),
+      40,
+      3,
+    );
     expect(panes.at(-1)).toMatch(/^%\d{2,}$/);
     for (const [i, pane] of panes.entries())
       await poll(`screen ${i}`, async () => ((await capturePane(pane, 0)).includes(`screen ${i}`) ? true : null), 10_000, 50);
