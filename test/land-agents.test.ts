@@ -3,12 +3,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hookFile } from '../src/core/agents/runtime/activity/event-file.js';
 import { parseJson } from './helpers/sandbox.js';
-import { isolateTmux } from './helpers/tmux.js';
+import { isolateTmux, runningEntry } from './helpers/tmux.js';
 import { feature, makeShop, sessionWith, type Shop } from './land-harness.js';
 import { openProject } from '../src/core/project/project.js';
 import { newAgentWindow } from '../src/core/tmux/windows.js';
-import { processStartTime } from '../src/core/infra/processes.js';
-import { updateAgents, type AgentEntry } from '../src/core/agents/runtime/records.js';
+import { updateAgents } from '../src/core/agents/runtime/records.js';
 
 const tmux = isolateTmux();
 let shop: Shop;
@@ -28,17 +27,7 @@ async function agentIn(s: Shop, session: string, busy = false): Promise<string> 
     env: process.env,
     argv: busy ? ['sh', '-c', 'echo "* Thinking... (esc to interrupt)"; exec cat'] : ['cat'],
   });
-  const agent: AgentEntry = {
-    id: `${session}-claude`,
-    provider: 'claude',
-    vendorSessionId: null,
-    status: 'running',
-    cli: 'claude',
-    cliCommand: ['claude'],
-    resumeArgs: null,
-    spawnedAt: new Date().toISOString(),
-    tmux: { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) },
-  };
+  const agent = runningEntry(made, `${session}-claude`, 'claude');
   await updateAgents(core, session, (agents) => void agents.push(agent));
   // Idle: its turn is over, as the vendor's Stop hook would have said (docs/activity.md). Busy: claude's busy line on its screen.
   if (!busy) {

@@ -3,11 +3,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commitFile, makeProject, parseJson, type Project } from './helpers/sandbox.js';
 import { fingerprint, manifest } from './remove-harness.js';
-import { isolateTmux } from './helpers/tmux.js';
+import { isolateTmux, placeOf, runningEntry } from './helpers/tmux.js';
 import { openProject } from '../src/core/project/project.js';
 import { newAgentWindow } from '../src/core/tmux/windows.js';
-import { processStartTime } from '../src/core/infra/processes.js';
-import { updateAgents, type AgentEntry } from '../src/core/agents/runtime/records.js';
+import { updateAgents } from '../src/core/agents/runtime/records.js';
 
 const tmux = isolateTmux();
 
@@ -116,27 +115,19 @@ describe('pwt sync', () => {
     const { project: p, session } = diverged();
     const core = await openProject(p.main);
     // A real process in pwt's own tmux server, recorded as the session's agent the way the agent runtime records it.
-    const made = await newAgentWindow({
-      tmuxSession: 'app/s',
-      main: p.main,
-      session: 's',
-      agentId: 's-claude',
-      windowName: 'claude',
-      cwd: session,
-      env: process.env,
-      argv: ['sleep', '60'],
-    });
-    const agent: AgentEntry = {
-      id: 's-claude',
-      provider: 'claude',
-      vendorSessionId: null,
-      status: 'running',
-      cli: 'claude',
-      cliCommand: ['claude'],
-      resumeArgs: null,
-      spawnedAt: new Date().toISOString(),
-      tmux: { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) },
-    };
+    const start = () =>
+      newAgentWindow({
+        tmuxSession: 'app/s',
+        main: p.main,
+        session: 's',
+        agentId: 's-claude',
+        windowName: 'claude',
+        cwd: session,
+        env: process.env,
+        argv: ['sleep', '60'],
+      });
+    const made = await start();
+    const agent = runningEntry(made, 's-claude', 'claude');
     await updateAgents(core, 's', (agents) => void agents.push(agent));
     const env = { TMUX_TMPDIR: tmux.dir() };
     const before = fingerprint(p);
@@ -150,23 +141,14 @@ describe('pwt sync', () => {
     expect(after.code).toBe(0);
     expect(after.stderr).toMatch(/merge main into session\/s/);
     // --force goes past a running one.
-    const again = await newAgentWindow({
-      tmuxSession: 'app/s',
-      main: p.main,
-      session: 's',
-      agentId: 's-claude',
-      windowName: 'claude',
-      cwd: session,
-      env: process.env,
-      argv: ['sleep', '60'],
-    });
+    const again = await start();
     await updateAgents(
       core,
       's',
       (agents) =>
         void agents.splice(0, 1, {
           ...agent,
-          tmux: { session: again.tmuxSession, window: again.windowId, pane: again.paneId, pid: again.panePid, pidStart: processStartTime(again.panePid) },
+          tmux: placeOf(again),
         }),
     );
     expect(p.sandbox.pwt(p.main, ['sync', 's'], env).code).toBe(3);

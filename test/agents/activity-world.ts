@@ -4,10 +4,10 @@ import { activityLaunch, withActivityArgs } from '../../src/core/agents/runtime/
 import { agentsDir } from '../../src/core/agents/runtime/activity/observe.js';
 import { updateAgents, type AgentEntry } from '../../src/core/agents/runtime/records.js';
 import type { Provider } from '../../src/core/agents/vendors/types.js';
-import { processStartTime } from '../../src/core/infra/processes.js';
 import { updateManifest } from '../../src/core/manifest/store.js';
 import { openProject, type Project } from '../../src/core/project/project.js';
 import { capturePane, listPanes, newAgentWindow } from '../../src/core/tmux/windows.js';
+import { runningEntry } from '../helpers/tmux.js';
 import { poll, type AgentWorld } from './harness.js';
 
 /**
@@ -70,17 +70,7 @@ export async function startRealAgent(world: AgentWorld, name: string, provider: 
     env: { ...env, TMUX_TMPDIR: process.env.TMUX_TMPDIR },
     argv: full,
   });
-  const agent: AgentEntry = {
-    id: agentId,
-    provider,
-    vendorSessionId: null,
-    status: 'running',
-    cli: provider,
-    cliCommand: full,
-    resumeArgs: null,
-    spawnedAt: new Date().toISOString(),
-    tmux: { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) },
-  };
+  const agent = runningEntry(made, agentId, provider, full);
   await updateAgents(project, name, (agents) => void agents.push(agent));
   const screen = () => capturePane(made.paneId, 0);
   return {

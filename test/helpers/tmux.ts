@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect } from 'vitest';
-import type { AgentEntry } from '../../src/core/agents/runtime/records.js';
+import type { AgentEntry, TmuxPlace } from '../../src/core/agents/runtime/records.js';
 import { processStartTime } from '../../src/core/infra/processes.js';
+import type { NewWindow } from '../../src/core/tmux/windows.js';
 
 /**
  * pwt's tmux server (`tmux -L pwt`) isolated per test: each test gets its own
@@ -127,4 +128,28 @@ export function printingPanes(tmux: IsolatedTmux, screens: { name: string; scrip
     expect(made.code, made.stderr).toBe(0);
     return made.stdout.trim();
   });
+}
+
+/** Where the runtime records an agent the tmux door started: its window, pane and process. */
+export function placeOf(made: NewWindow): TmuxPlace {
+  return { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) };
+}
+
+/**
+ * The manifest entry of a running agent in a window the tmux door started, as
+ * the runtime records one before the vendor's id is known (the CLI is named
+ * after the provider; `cliCommand` defaults to `[provider]`).
+ */
+export function runningEntry(made: NewWindow, id: string, provider: AgentEntry['provider'], cliCommand: string[] = [provider]): AgentEntry {
+  return {
+    id,
+    provider,
+    vendorSessionId: null,
+    status: 'running',
+    cli: provider,
+    cliCommand,
+    resumeArgs: null,
+    spawnedAt: new Date().toISOString(),
+    tmux: placeOf(made),
+  };
 }

@@ -8,7 +8,7 @@ import { readManifest, updateManifest } from '../../../../src/core/manifest/stor
 import { openProject, type Project } from '../../../../src/core/project/project.js';
 import { newAgentWindow } from '../../../../src/core/tmux/windows.js';
 import { makeProject, type Project as TestProject } from '../../../helpers/sandbox.js';
-import { isolateTmux } from '../../../helpers/tmux.js';
+import { isolateTmux, placeOf } from '../../../helpers/tmux.js';
 import { poll } from '../../../agents/harness.js';
 
 const server = isolateTmux();
@@ -118,9 +118,7 @@ describe('checked status', () => {
         env: process.env,
         argv,
       });
-      return entry(agentId, {
-        tmux: { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) },
-      });
+      return entry(agentId, { tmux: placeOf(made) });
     };
     const long = await launch('a-claude', ['sleep', '60']);
     const crashing = await launch('a-codex', ['sh', '-c', 'read x; exit 1']);

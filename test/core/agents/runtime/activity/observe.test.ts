@@ -3,12 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { agentsDir, observeActivity, screenFile } from '../../../../../src/core/agents/runtime/activity/observe.js';
-import type { AgentEntry } from '../../../../../src/core/agents/runtime/records.js';
 import { checkStatus, readLiveness } from '../../../../../src/core/agents/runtime/status.js';
-import { processStartTime } from '../../../../../src/core/infra/processes.js';
 import { capturePane, newAgentWindow } from '../../../../../src/core/tmux/windows.js';
 import { poll } from '../../../../agents/harness.js';
-import { isolateTmux } from '../../../../helpers/tmux.js';
+import { isolateTmux, runningEntry } from '../../../../helpers/tmux.js';
 
 /**
  * What a one-shot command (`pwt agent list`) concludes from a screen it last
@@ -37,17 +35,7 @@ describe('activity seen by a one-shot command', () => {
       argv: ['sh', '-c', 'echo the quiet turn is over; exec sleep 60'],
     });
     await poll('the output', async () => (await capturePane(made.paneId, 0)).includes('the quiet turn is over'), 10_000, 50);
-    const agent: AgentEntry = {
-      id: 'a-pi',
-      provider: 'pi',
-      vendorSessionId: null,
-      status: 'running',
-      cli: 'pi',
-      cliCommand: ['pi'],
-      resumeArgs: null,
-      spawnedAt: new Date().toISOString(),
-      tmux: { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) },
-    };
+    const agent = runningEntry(made, 'a-pi', 'pi');
     // The window has been quiet for a while (tmux stamps its last output in whole seconds).
     const quiet = await poll(
       'a quiet window',
@@ -96,17 +84,7 @@ describe('activity seen by a one-shot command', () => {
     });
     expect(Number(made.paneId.slice(1))).toBeGreaterThanOrEqual(4);
     await poll('the output', async () => (await capturePane(made.paneId, 0)).includes('the resumed turn is answered'), 10_000, 50);
-    const agent: AgentEntry = {
-      id: 'b-copilot',
-      provider: 'copilot',
-      vendorSessionId: null,
-      status: 'running',
-      cli: 'copilot',
-      cliCommand: ['copilot'],
-      resumeArgs: null,
-      spawnedAt: new Date().toISOString(),
-      tmux: { session: made.tmuxSession, window: made.windowId, pane: made.paneId, pid: made.panePid, pidStart: processStartTime(made.panePid) },
-    };
+    const agent = runningEntry(made, 'b-copilot', 'copilot');
     // No screen kept (a launch removes it); a still screen with no busy line known is idle.
     const seen = await poll(
       'idle',
