@@ -197,3 +197,40 @@ export function printRead(label, r, size, width = 44) {
     `  ${label.padEnd(width)} ${r.ms.toFixed(0).padStart(6)} ms   peak RSS growth ${mb(r.rss).padStart(9)}  (${(r.rss / size).toFixed(2)}x the file)`,
   );
 }
+
+/**
+ * A stand-in agent's window: `argv` in a tmux session `tmuxSession` of pwt's
+ * tmux server (the one `env`'s TMUX_TMPDIR isolates), `width`x`height`, in
+ * `cwd`, tagged the way the runtime tags an agent's window. Returns what the
+ * manifest records of it (`tmux` of an agent entry).
+ */
+export function standInWindow(env, { tmuxSession, cwd, argv, agent, session, main, width = 200, height = 50 }) {
+  const tmux = (...args) => execFileSync('tmux', ['-L', 'pwt', ...args], { env, encoding: 'utf8', cwd: '/' });
+  const [window, pane, pid] = tmux(
+    'new-session',
+    '-d',
+    '-s',
+    tmuxSession,
+    '-x',
+    String(width),
+    '-y',
+    String(height),
+    '-c',
+    cwd,
+    '-P',
+    '-F',
+    '#{window_id} #{pane_id} #{pane_pid}',
+    '--',
+    ...argv,
+  )
+    .trim()
+    .split(' ');
+  const tags = [
+    ['@pwt-agent', agent],
+    ['@pwt-session', session],
+    ['@pwt-main', main],
+  ];
+  tmux(...tags.flatMap(([key, value], i) => [...(i ? [';'] : []), 'set-option', '-w', '-t', window, key, value]));
+  const pidStart = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[19];
+  return { session: tmuxSession, window, pane, pid: Number(pid), pidStart };
+}

@@ -20,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, compare, loadAverage, makeRepo, row, size, world } from './lib.mjs';
+import { CLI, compare, loadAverage, makeRepo, row, size, standInWindow, world } from './lib.mjs';
 
 const COUNTS = (process.env.BENCH_AGENTS || '10,25,50').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS) || size(7, 9);
@@ -94,49 +94,8 @@ function setUp(n) {
     const cwd = join(sessionsDir, id);
     const busy = i % 5 === 0;
     const program = busy ? ['sh', '-c', 'i=0; while :; do i=$((i+1)); printf "\\r* Working (%ss · esc to interrupt)" $i; sleep 1; done'] : ['sleep', '100000'];
-    const [window, pane, pid] = tmux(
-      'new-session',
-      '-d',
-      '-s',
-      `${name}/${id}`,
-      '-x',
-      '200',
-      '-y',
-      '50',
-      '-c',
-      cwd,
-      '-P',
-      '-F',
-      '#{window_id} #{pane_id} #{pane_pid}',
-      '--',
-      ...program,
-    )
-      .stdout.trim()
-      .split(' ');
     const agentId = `${id}-claude`;
-    tmux(
-      'set-option',
-      '-w',
-      '-t',
-      window,
-      '@pwt-agent',
-      agentId,
-      ';',
-      'set-option',
-      '-w',
-      '-t',
-      window,
-      '@pwt-session',
-      id,
-      ';',
-      'set-option',
-      '-w',
-      '-t',
-      window,
-      '@pwt-main',
-      repo,
-    );
-    const pidStart = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[19];
+    const place = standInWindow(env, { tmuxSession: `${name}/${id}`, cwd, argv: program, agent: agentId, session: id, main: repo });
     sessions.push({
       id,
       branch: `session/${id}`,
@@ -155,7 +114,7 @@ function setUp(n) {
           cliCommand: program,
           resumeArgs: ['claude', '--resume', `v-${agentId}`],
           spawnedAt: new Date().toISOString(),
-          tmux: { session: `${name}/${id}`, window, pane, pid: Number(pid), pidStart },
+          tmux: place,
         },
       ],
     });

@@ -8,7 +8,7 @@
 // Target: under 5% of one core.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, size, makeRepo, world } from './lib.mjs';
+import { CLI, size, makeRepo, standInWindow, world } from './lib.mjs';
 
 const SECONDS = Number(process.env.BENCH_WATCH_SECONDS) || size(10, 60);
 const w = world();
@@ -35,29 +35,7 @@ programs.forEach((argv, i) => {
   const session = `s${i}`;
   const agentId = `${session}-claude`;
   const cwd = join(w.root, 'app-sessions', session);
-  const [name, window, pane, pid] = tmux(
-    'new-session',
-    '-d',
-    '-P',
-    '-F',
-    '#{session_name}|#{window_id}|#{pane_id}|#{pane_pid}',
-    '-s',
-    `app/${session}`,
-    '-x',
-    '200',
-    '-y',
-    '50',
-    '-c',
-    cwd,
-    '--',
-    ...argv,
-  ).split('|');
-  for (const [key, value] of [
-    ['@pwt-agent', agentId],
-    ['@pwt-session', session],
-    ['@pwt-main', main],
-  ])
-    tmux('set-option', '-w', '-t', window, key, value);
+  const place = standInWindow({ ...w.env, ...env }, { tmuxSession: `app/${session}`, cwd, argv, agent: agentId, session, main });
   const record = manifest.sessions.find((s) => s.id === session);
   record.agents = [
     {
@@ -69,7 +47,7 @@ programs.forEach((argv, i) => {
       cliCommand: argv,
       resumeArgs: null,
       spawnedAt: new Date().toISOString(),
-      tmux: { session: name, window, pane, pid: Number(pid), pidStart: ticks(Number(pid)).start },
+      tmux: place,
     },
   ];
 });
