@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planCleanup, type CleanupFacts, type CleanupOp, type Decision } from '../../../src/core/sessions/cleanup.js';
 import type { Inventory } from '../../../src/core/sessions/inventory.js';
+import { cleanInventory } from '../../helpers/inventory.js';
 import type { Orphan } from '../../../src/core/sessions/status.js';
 
 /**
@@ -10,21 +11,8 @@ import type { Orphan } from '../../../src/core/sessions/status.js';
  * is test/core/sessions/remove-plan.test.ts, "cleanup" rows).
  */
 const DIR = '/w/app-sessions';
-const inventory = (over: Partial<Inventory> = {}): Inventory => ({
-  path: `${DIR}/handmade`,
-  head: 'h1',
-  headBranch: 'hand',
-  recordedBranch: 'hand',
-  recordedIsBranch: true,
-  operation: null,
-  locked: null,
-  unreachable: [],
-  unreachableTips: [],
-  nested: [],
-  ignoredDiffering: [],
-  processes: [],
-  ...over,
-});
+const inventory = (over: Partial<Inventory> = {}): Inventory =>
+  cleanInventory({ path: `${DIR}/handmade`, head: 'h1', headBranch: 'hand', recordedBranch: 'hand', ...over });
 
 const gone: Orphan = { kind: 'missing-worktree', id: 'gone', path: `${DIR}/gone`, branch: 'session/gone' };
 const handmade: Orphan = { kind: 'unregistered-worktree', id: 'handmade', path: `${DIR}/handmade`, branch: 'hand' };

@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Inventory } from '../../../src/core/sessions/inventory.js';
+import { cleanInventory } from '../../helpers/inventory.js';
 import { inventoryRefusal, type RemoveChoice } from '../../../src/core/sessions/remove/plan.js';
 import type { RemoveFacts } from '../../../src/core/sessions/remove/facts.js';
 
 /** inventoryRefusal is pure: what the worktree holds and the choice in, a refusal (or none) out. */
-const inventory = (over: Partial<Inventory> = {}): Inventory => ({
-  path: '/w/app-sessions/feat',
-  head: 'c0ffee0000',
-  headBranch: 'session/feat',
-  recordedBranch: 'session/feat',
-  recordedIsBranch: true,
-  operation: null,
-  locked: null,
-  unreachable: [],
-  unreachableTips: [],
-  nested: [],
-  ignoredDiffering: [],
-  processes: [],
-  ...over,
-});
+const inventory = (over: Partial<Inventory> = {}): Inventory => cleanInventory({ path: '/w/app-sessions/feat', ...over });
 
 const facts = (inv: Inventory): RemoveFacts =>
   ({

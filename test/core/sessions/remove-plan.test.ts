@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Inventory } from '../../../src/core/sessions/inventory.js';
+import { cleanInventory } from '../../helpers/inventory.js';
 import { planRemove, warningGate, type RemoveChoice, type RemoveOp, type RemoveWarning } from '../../../src/core/sessions/remove/plan.js';
 import type { RemoveFacts, StrategyFacts } from '../../../src/core/sessions/remove/facts.js';
 
@@ -11,21 +12,7 @@ const MAIN = '/w/app';
 const PATH = '/w/app-sessions/feat';
 const HOOKS = { 'pre-merge': ['npm test'], 'pre-pr': ['npm run lint'], 'pre-remove': ['echo bye'], 'post-remove': ['echo gone'] };
 
-const inventory = (over: Partial<Inventory> = {}): Inventory => ({
-  path: PATH,
-  head: 'c0ffee0000',
-  headBranch: 'session/feat',
-  recordedBranch: 'session/feat',
-  recordedIsBranch: true,
-  operation: null,
-  locked: null,
-  unreachable: [],
-  unreachableTips: [],
-  nested: [],
-  ignoredDiffering: [],
-  processes: [],
-  ...over,
-});
+const inventory = (over: Partial<Inventory> = {}): Inventory => cleanInventory({ path: PATH, ...over });
 
 function facts(over: Partial<RemoveFacts> = {}): RemoveFacts {
   return {
