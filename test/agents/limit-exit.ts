@@ -6,7 +6,7 @@ import { CONTINUE_PROMPT } from '../../src/core/agents/scheduler/limits.js';
 import { loadAdapter } from '../../src/core/agents/vendors/index.js';
 import { poll } from './harness.js';
 import type { ModelServer, RecordedRequest } from './server/index.js';
-import { requestText, showing, waitForRequest, type RuntimeWorld } from './runtime-world.js';
+import { requestText, showing, waitForLimitAnswer, waitForRequest, type RuntimeWorld } from './runtime-world.js';
 import { LIMIT_MARKER } from './server/script.js';
 
 /** What the scenario leaves for the test's own checks of the resumed agent. */
@@ -54,12 +54,7 @@ export async function exitsAtLimit(
   await world.session('quit');
   const prompt = `exits at its limit ${LIMIT_MARKER} ${opts.limit}`;
   await world.ok(['agent', 'start', vendor, '--session', 'quit', '--prompt', prompt, '--detach']);
-  const limitedRequest = await poll(
-    'the limit answer',
-    () => server.requests.slice(mark).find((r) => r.reply?.kind === 'limit' && requestText(r).includes(prompt)),
-    90_000,
-  );
-  const resetsAt = (limitedRequest.reply as { resetsAt: number }).resetsAt;
+  const resetsAt = await waitForLimitAnswer(server, prompt, mark);
   const agentId = `quit-${vendor}`;
   const entryOf = () =>
     JSON.parse(readFileSync(join(world.project.sessionsDir, MANIFEST_FILE), 'utf8'))

@@ -7,7 +7,7 @@ import { parseJson } from '../helpers/sandbox.js';
 import { poll, type CliName } from './harness.js';
 import { useModelServer } from './e2e.js';
 import { exitsAtLimit } from './limit-exit.js';
-import { requestText, showing, useRuntimeWorlds } from './runtime-world.js';
+import { requestText, showing, useRuntimeWorlds, waitForLimitAnswer } from './runtime-world.js';
 import { LIMIT_MARKER } from './server/script.js';
 
 /**
@@ -33,12 +33,7 @@ async function limitedThenResumed(provider: CliName, limit: string, typesPrompt:
   await world.session('capped');
   const prompt = `capped ${provider} turn ${LIMIT_MARKER} ${limit}`;
   await world.ok(['agent', 'start', provider, '--session', 'capped', '--prompt', prompt, '--detach']);
-  const limitedRequest = await poll(
-    'the limit answer',
-    () => server.requests.slice(mark).find((r) => r.reply?.kind === 'limit' && requestText(r).includes(prompt)),
-    90_000,
-  );
-  const resetsAt = (limitedRequest.reply as { resetsAt: number }).resetsAt;
+  const resetsAt = await waitForLimitAnswer(server, prompt, mark);
 
   const limited = await showing(
     world,

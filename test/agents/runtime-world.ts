@@ -167,6 +167,16 @@ export function waitForRequest(server: ModelServer, needle: string, from = 0, ti
   );
 }
 
+/** Waits for the model server's limit answer to `prompt` (after index `from`); returns the reset it named (epoch ms). */
+export async function waitForLimitAnswer(server: ModelServer, prompt: string, from: number, timeoutMs = 90_000): Promise<number> {
+  const answer = await poll(
+    'the limit answer',
+    () => server.requests.slice(from).find((request) => request.reply?.kind === 'limit' && requestText(request).includes(prompt)),
+    timeoutMs,
+  );
+  return (answer.reply as { resetsAt: number }).resetsAt;
+}
+
 /** The pane's screen of a running agent. */
 export function screenOf(world: RuntimeWorld, pane: string): string {
   return world.tmux('capture-pane', '-p', '-J', '-t', pane, '-S', '-200').stdout;
