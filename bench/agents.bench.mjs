@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, size, compare, makeRepo, row, world } from './lib.mjs';
+import { CLI, size, compare, makeRepo, row, startModelServer, world } from './lib.mjs';
 
 const w = world();
 const node = process.execPath;
@@ -77,18 +77,6 @@ try {
   if (!existsSync(join(bin, 'claude')) || !existsSync(join(bin, 'codex'))) {
     console.log('agent switch: skipped (claude and codex not installed: npm run agents:install)');
   } else {
-    const { build } = await import('esbuild');
-    const serverDir = mkdtempSync(join(tmpdir(), 'pwt-bench-server-'));
-    await build({
-      entryPoints: [new URL('../test/agents/server/index.ts', import.meta.url).pathname],
-      outfile: join(serverDir, 'server.mjs'),
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      logLevel: 'warning',
-    });
-    const { startModelServer } = await import(join(serverDir, 'server.mjs'));
     const server = await startModelServer();
     const repo = makeRepo(w, 'switch', 10);
     const home = env.HOME;
@@ -190,7 +178,6 @@ try {
     );
     tmux('kill-server');
     await server.close();
-    rmSync(serverDir, { recursive: true, force: true });
   }
 } finally {
   tmux('kill-server');

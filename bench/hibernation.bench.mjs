@@ -15,7 +15,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, makeRepo, world } from './lib.mjs';
+import { CLI, makeRepo, startModelServer, world } from './lib.mjs';
 
 const HOUR_S = Number(process.env.BENCH_HOUR_SECONDS) || 30;
 const MINUTE_MS = (HOUR_S * 1000) / 60;
@@ -29,18 +29,6 @@ if (!existsSync(join(bin, 'pi'))) {
   process.exit(0);
 }
 
-const { build } = await import('esbuild');
-const serverDir = mkdtempSync(join(tmpdir(), 'pwt-bench-server-'));
-await build({
-  entryPoints: [new URL('../test/agents/server/index.ts', import.meta.url).pathname],
-  outfile: join(serverDir, 'server.mjs'),
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-});
-const { startModelServer } = await import(join(serverDir, 'server.mjs'));
 const server = await startModelServer();
 
 const w = world();
@@ -164,8 +152,7 @@ try {
   console.log(`  one running pi (its process tree), median of the samples: ${mb(median)}`);
 } finally {
   tmux('kill-server');
-  await server.close?.();
-  rmSync(serverDir, { recursive: true, force: true });
+  await server.close();
   rmSync(tmuxDir, { recursive: true, force: true });
   rmSync(w.root, { recursive: true, force: true });
 }

@@ -234,3 +234,30 @@ export function standInWindow(env, { tmuxSession, cwd, argv, agent, session, mai
   const pidStart = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[19];
   return { session: tmuxSession, window, pane, pid: Number(pid), pidStart };
 }
+
+/**
+ * The tests' model server (test/agents/server), bundled into a temp folder
+ * and started: `url` and `requests` as in the tests; `close()` stops it and
+ * removes the bundle.
+ */
+export async function startModelServer() {
+  const { build } = await import('esbuild');
+  const dir = mkdtempSync(join(tmpdir(), 'pwt-bench-server-'));
+  await build({
+    entryPoints: [new URL('../test/agents/server/index.ts', import.meta.url).pathname],
+    outfile: join(dir, 'server.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  const { startModelServer: start } = await import(join(dir, 'server.mjs'));
+  const server = await start();
+  const close = server.close.bind(server);
+  server.close = async () => {
+    await close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return server;
+}
