@@ -34,13 +34,17 @@ export function takenIds(all: { agent: AgentEntry }[], except: string, provider:
   );
 }
 
-/** Does the vendor still have this conversation (for this worktree)? */
-export async function vendorSessionExists(adapter: Adapter, id: string, cwd: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+/** How many messages the vendor's conversation holds (for this worktree); 0 when it has none or no such conversation. */
+export async function conversationLength(adapter: Adapter, id: string, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   try {
-    const transcript = await adapter.readTranscript(id, { cwd, env });
-    return transcript.messages.length > 0;
+    return (await adapter.readTranscript(id, { cwd, env })).messages.length;
   } catch (error) {
-    if (error instanceof PwtError) return false;
+    if (error instanceof PwtError) return 0;
     throw error;
   }
+}
+
+/** Does the vendor still have this conversation (for this worktree)? */
+export async function vendorSessionExists(adapter: Adapter, id: string, cwd: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  return (await conversationLength(adapter, id, cwd, env)) > 0;
 }

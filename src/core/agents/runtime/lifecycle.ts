@@ -15,7 +15,7 @@ import { requireCli } from '../vendors/install.js';
 import { PROVIDERS, type Provider } from '../vendors/types.js';
 import { admitOrQueue, watchProject, type AdmissionRequest } from '../admission/admit.js';
 import { dropAgent } from '../admission/queue.js';
-import { vendorSessionExists } from './capture.js';
+import { conversationLength, vendorSessionExists } from './capture.js';
 import { captureIfUnknown, loadSession, resolveAgent, resumeArgsFor, withStatus, type Ctx, type Loaded } from './context.js';
 import type { AgentNote as Note } from './notes.js';
 import { composeHandoffPrompt, gitFacts, newestOtherTranscript } from './handoff.js';
@@ -185,6 +185,7 @@ async function startFresh(ctx: Ctx, opts: FreshOptions): Promise<{ agent: AgentE
     cliCommand: launched.cliCommand,
     resumeArgs: vendorSessionId ? resumeArgsFor(adapter, vendorSessionId, ctx.cwd, ctx.env) : null,
     spawnedAt: launched.spawnedAt,
+    ...(prompt ? { promptAfterMessages: 0 } : {}),
     ...(handoff ? { handoff } : {}),
     tmux: launched.place,
     ...opts.extra,
@@ -220,6 +221,7 @@ function pickKept(old: AgentEntry): Partial<AgentEntry> {
     'spawnedAt',
     'stoppedAt',
     'resumedAt',
+    'promptAfterMessages',
     'handoff',
     'tmux',
   ]);
@@ -235,7 +237,8 @@ async function resumeEntry(ctx: Ctx, agent: AgentEntry, prompt?: string): Promis
   const adapter = await loadAdapter(agent.provider);
   const current = await captureIfUnknown(ctx, agent);
   const id = current.vendorSessionId;
-  if (!id || !(await vendorSessionExists(adapter, id, ctx.cwd, ctx.env))) {
+  const messages = id ? await conversationLength(adapter, id, ctx.cwd, ctx.env) : 0;
+  if (!id || messages === 0) {
     const fresh = await startFresh(ctx, { provider: agent.provider, prompt, name: agent.name, handoff: false });
     return {
       agent: fresh.agent,
@@ -262,6 +265,7 @@ async function resumeEntry(ctx: Ctx, agent: AgentEntry, prompt?: string): Promis
     tmux: launched.place,
     stoppedAt: undefined,
     resumedAt: launched.spawnedAt,
+    promptAfterMessages: prompt ? messages : undefined,
     resumeArgs: resumeArgsFor(adapter, id, ctx.cwd, ctx.env),
     cliCommand: launched.cliCommand,
   });

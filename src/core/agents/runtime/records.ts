@@ -56,6 +56,12 @@ export interface AgentEntry {
   stoppedAt?: string;
   /** When it was last resumed (spawnedAt is the conversation's first launch). */
   resumedAt?: string;
+  /**
+   * Set when the current launch carried a prompt (its argv): how many messages
+   * the vendor's conversation held at that launch. Until it holds more, the
+   * prompt has not reached the conversation and hibernation waits.
+   */
+  promptAfterMessages?: number;
   handoff?: HandoffInfo;
   tmux?: TmuxPlace;
   /** Fields other pwt versions or features add are kept. */

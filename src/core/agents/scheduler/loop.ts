@@ -6,6 +6,7 @@ import { dropAgent, listQueue, type QueueEntry } from '../admission/queue.js';
 import { agentStates } from '../runtime/activity/summary.js';
 import { agentNoteText, resumeAgent, startAgent, stopAgent } from '../runtime/index.js';
 import { allAgents, updateAgents, type AgentEntry } from '../runtime/records.js';
+import { idleLongEnough, safeToHibernate } from './hibernate.js';
 import { exitedWhileLimited, resumeExited, resumeLimited } from './limits.js';
 import { checkStatus, readLiveness } from '../runtime/status.js';
 
@@ -16,7 +17,8 @@ import { checkStatus, readLiveness } from '../runtime/status.js';
  * wait for. Each round: start the agent at the head of the machine's queue
  * when a slot is free (through the same startAgent/resumeAgent as the CLI),
  * then stop, resumably, every agent of a watched project that has been idle
- * longer than its `hibernateAfterMinutes` and resume, once, those whose
+ * longer than its `hibernateAfterMinutes` (and whose conversation the vendor
+ * holds with its launch's prompt: hibernate.ts) and resume, once, those whose
  * usage limit has reset (`resumeAfterLimit`), then check each watched run's
  * cost against its budget (`checkBudget`, given by the caller: runs sit above
  * the scheduler). docs/many-agents.md.
@@ -128,8 +130,10 @@ async function watchRound({ main, env: projectEnv }: Watched, env: NodeJS.Proces
   for (const { session, agent } of allAgents(manifest)) {
     const state = activity.get(agent.id);
     // A limited agent waits for its reset, not for a wake-up: it is not idle.
-    if (!state || state.activity !== 'idle' || limits.has(agent.id) || now - Date.parse(state.activitySince) < minutes * 60_000) continue;
+    if (!state || !idleLongEnough(agent, state, limits.has(agent.id), minutes, now)) continue;
     if (!findSession(manifest, session.id)) continue;
+    // A still screen also reads idle while a CLI loads: only a conversation the vendor holds, with the launch's prompt in it, is stopped.
+    if (!(await safeToHibernate(project, session, agent, { ...env, ...projectEnv }).catch(() => false))) continue;
     try {
       await stopAgent(project, { session: session.id, agent: agent.id, as: 'hibernated' });
       opts.note(`Hibernated ${agent.id} (${main}): idle since ${state.activitySince}; it wakes on pwt agent send, attach or wait.`);
