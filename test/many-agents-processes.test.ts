@@ -25,7 +25,7 @@ const SESSIONS = 10;
 const tmux = isolateTmux();
 const cleanups: (() => void)[] = [];
 afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
 
 /** A folder with `git` and `tmux` that log each call to `log` and exec the real ones. */

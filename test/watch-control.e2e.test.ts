@@ -15,8 +15,9 @@ import { poll, TmuxSession, type AgentWorld } from './agents/harness.js';
  */
 const tmux = isolateTmux();
 const cleanups: (() => void)[] = [];
+// Last in, first out: the view's terminal (its socket lives in the sandbox) goes before the sandbox.
 afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 }, 30_000);
 
 function world(): Project {
