@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { activityLaunch, withActivityArgs } from './activity/launch.js';
+import { limitSeenFile } from './activity/limit-seen.js';
 import { agentsDir, screenFile } from './activity/observe.js';
 import { hookFile } from './activity/event-file.js';
 import { processStartTime } from '../../infra/processes.js';
@@ -28,8 +29,8 @@ export async function launchInTmux(
   // The vendor's own event hooks report to `pwt _agent-event` for this launch only (docs/activity.md).
   const activity = activityLaunch(opts.provider, agentsDir(project.sessionsDir), opts.agentId, { ...opts.env, ...opts.spec.env });
   // A new process: what the previous one's hooks and screen said no longer holds.
-  for (const stale of [hookFile(agentsDir(project.sessionsDir), opts.agentId), screenFile(agentsDir(project.sessionsDir), opts.agentId)])
-    rmSync(stale, { force: true });
+  const dir = agentsDir(project.sessionsDir);
+  for (const stale of [hookFile(dir, opts.agentId), screenFile(dir, opts.agentId), limitSeenFile(dir, opts.agentId)]) rmSync(stale, { force: true });
   for (const file of activity.files) {
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, file.content);

@@ -152,7 +152,18 @@ export function knowsLimits(provider: Provider): boolean {
  */
 export function limitOnScreen(provider: Provider, lines: string[], now: number, zone?: string): { until: number | null } | null {
   const pattern = LIMITS[provider];
-  if (!pattern) return null;
+  const at = pattern ? limitLine(pattern, lines) : -1;
+  if (!pattern || at < 0) return null;
+  const text = lines
+    .slice(at, at + (pattern.resetLines ?? 1))
+    .map((line, i) => (i === 0 ? line : line.replace(/^[\s┃│]+/, '')))
+    .join(pattern.resetLines ? ' ' : '');
+  const shown = text.match(pattern.reset)?.[1];
+  return { until: shown ? resetTime(shown, now, zone) : null };
+}
+
+/** The index of the limit's message line in `lines`, -1 when no limit shows (none, or the agent said more below it). */
+function limitLine(pattern: LimitPattern, lines: string[]): number {
   let at = -1;
   for (let i = lines.length - 1; i >= 0; i--) {
     if (pattern.message.test(lines[i] as string)) {
@@ -160,16 +171,20 @@ export function limitOnScreen(provider: Provider, lines: string[], now: number, 
       break;
     }
   }
-  if (at < 0) return null;
+  if (at < 0) return -1;
   const below = lines.slice(at + 1);
   const { reply } = pattern;
-  if (reply instanceof RegExp ? below.some((line) => reply.test(line)) : reply(below)) return null;
-  const text = lines
-    .slice(at, at + (pattern.resetLines ?? 1))
-    .map((line, i) => (i === 0 ? line : line.replace(/^[\s┃│]+/, '')))
-    .join(pattern.resetLines ? ' ' : '');
-  const shown = text.match(pattern.reset)?.[1];
-  return { until: shown ? resetTime(shown, now, zone) : null };
+  return (reply instanceof RegExp ? below.some((line) => reply.test(line)) : reply(below)) ? -1 : at;
+}
+
+/**
+ * The limit's message line as the screen shows it, null when no limit shows: what tells one limit from the next.
+ * Only up to the first wide gap, where a sidebar beside it begins (opencode's context and cost, which change).
+ */
+export function limitMessage(provider: Provider, lines: string[]): string | null {
+  const pattern = LIMITS[provider];
+  const at = pattern ? limitLine(pattern, lines) : -1;
+  return at < 0 ? null : ((lines[at] as string).trim().split(/\s{3,}/)[0] as string);
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];

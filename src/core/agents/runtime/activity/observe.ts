@@ -6,7 +6,8 @@ import { pwtStateDir, type AgentEntry } from '../records.js';
 import type { CheckedStatus } from '../status.js';
 import { decide, toState, type Decision } from './decide.js';
 import { hookFile, readHookState } from './event-file.js';
-import { classifyScreen, hasScreenPatterns, limitResetOf, screenHash } from './screen.js';
+import { limitGone, limitUntil } from './limit-seen.js';
+import { classifyScreen, hasScreenPatterns, screenHash } from './screen.js';
 import type { ActivityState, ScreenState } from './types.js';
 
 /**
@@ -65,6 +66,8 @@ export async function observeActivity(sessionsDir: string, agents: Observed[], n
   // `now` (a caller may decide for another moment): it is compared with tmux's own stamps on the next look.
   const capturedAt = Date.now();
   const screens = stale.length ? await capturePanes(stale.map(({ pane }) => pane.paneId)).catch(() => new Map<string, string>()) : new Map<string, string>();
+  // ...and by when it was over: the screens are no older than capturedAt, no newer than this.
+  const capturedBy = Date.now();
   for (const each of running) {
     const decision = observeOne(
       dir,
@@ -74,6 +77,7 @@ export async function observeActivity(sessionsDir: string, agents: Observed[], n
       stale.includes(each) ? (screens.get(each.pane.paneId) ?? null) : null,
       now,
       capturedAt,
+      capturedBy,
     );
     result.set(each.agent.id, decision ? toState(decision) : null);
   }
@@ -88,6 +92,7 @@ function observeOne(
   text: string | null,
   now: number,
   capturedAt: number,
+  capturedBy: number,
 ): Decision | null {
   const hook = readHookState(hookFile(dir, agent.id));
   const file = screenFile(dir, agent.id);
@@ -100,9 +105,10 @@ function observeOne(
     const lastOutput = Math.min(now, pane.windowActivity * 1000 + 999);
     const changedAt = before !== null && before.hash === hash ? before.changedAt : Math.max(lastOutput, before?.capturedAt ?? 0);
     const kind = classifyScreen(agent.provider, text);
-    // A time of day is read against when the message appeared (after the reset, "9:32pm" is not tomorrow's), and kept while the limit shows.
-    const kept = before?.kind === 'limited' ? before.limitedUntil : undefined;
-    const limitedUntil = kind !== 'limited' ? undefined : (kept ?? limitResetOf(agent.provider, text, changedAt));
+    // A reset is read against when the message appeared (after it, "9:32pm" is not tomorrow's) and the first reading
+    // of a limit is kept while it shows, for every process that looks (limit-seen.ts).
+    const limitedUntil = kind === 'limited' ? limitUntil(dir, agent.id, agent.provider, text, changedAt, capturedBy) : undefined;
+    if (kind !== 'limited') limitGone(dir, agent.id, capturedAt);
     screen = {
       stamp: pane.windowActivity,
       capturedAt,

@@ -1,6 +1,6 @@
 import { fingerprint } from '../../../infra/fingerprint.js';
 import type { Provider } from '../../vendors/types.js';
-import { limitOnScreen } from './limit.js';
+import { limitMessage, limitOnScreen } from './limit.js';
 import type { Activity } from './types.js';
 
 /**
@@ -98,6 +98,11 @@ export function classifyScreen(provider: Provider, text: string): Activity | nul
 export function limitResetOf(provider: Provider, text: string, now = Date.now()): number | null | undefined {
   if (classifyScreen(provider, text) !== 'limited') return undefined;
   return limitOnScreen(provider, linesOf(text), now)?.until ?? null;
+}
+
+/** The message line of the usage limit the screen shows (limit.ts limitMessage), null when none shows. */
+export function limitMessageOf(provider: Provider, text: string): string | null {
+  return limitMessage(provider, linesOf(text));
 }
 
 /**

@@ -67,6 +67,50 @@ describe('activity seen by a one-shot command', () => {
     expect(Date.parse(seen!.activitySince)).toBeLessThanOrEqual(quiet.windowActivity * 1000 + 999);
     expect(Date.parse(seen!.activitySince)).toBeLessThan(before);
   }, 30_000);
+  it('a usage limit reads one reset however each look found the screen file (a concurrent first look, a late write of an older screen)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pwt-observe-'));
+    dirs.push(root);
+    // pi's limit (its editor's rules below it): the wait counts from when the message appeared.
+    const screen = [' capped', ' Error: 429 Rate limit reached. Please try again in 81s.', '─'.repeat(40), '─'.repeat(40), '~/work (main)'];
+    const made = await newAgentWindow({
+      tmuxSession: 'app/c',
+      main: root,
+      session: 'c',
+      agentId: 'c-pi',
+      windowName: 'pi',
+      cwd: root,
+      env: process.env,
+      argv: ['sh', '-c', `printf '%s\\n' ${screen.map((line) => `'${line}'`).join(' ')}; exec sleep 60`],
+    });
+    await poll('the limit', async () => (await capturePane(made.paneId, 0)).includes('~/work (main)'), 10_000, 50);
+    const agent = runningEntry(made, 'c-pi', 'pi');
+    const pane = (await readLiveness()).panes!.find((each) => each.paneId === made.paneId)!;
+    const second = pane.windowActivity * 1000;
+    mkdirSync(agentsDir(root), { recursive: true });
+    const earlier = (capturedAt: number) =>
+      writeFileSync(
+        screenFile(agentsDir(root), 'c-pi'),
+        JSON.stringify({
+          stamp: 1,
+          capturedAt,
+          hash: 'an older screen',
+          kind: 'working',
+          changedAt: capturedAt,
+          decided: { activity: 'working', source: 'screen', since: capturedAt },
+        }),
+      );
+    const look = async (now: number) => (await observeActivity(root, [{ agent, checked: checkStatus(agent, await readLiveness()) }], now)).get('c-pi');
+
+    earlier(second - 5_000);
+    const first = await look(second + 100);
+    expect(first).toMatchObject({ activity: 'limited', limitedUntil: new Date(second + 100 + 82_000).toISOString() });
+    // Another process read the same screen file before the first wrote it, and looks 169 ms later.
+    earlier(second - 5_000);
+    expect(await look(second + 269)).toMatchObject({ activity: 'limited', limitedUntil: first!.limitedUntil });
+    // A process that captured the screen before the limit showed writes it last.
+    earlier(second - 1_000);
+    expect(await look(Date.now())).toMatchObject({ activity: 'limited', limitedUntil: first!.limitedUntil });
+  }, 30_000);
   it('an agent in a pane past %3 (a resumed one gets a new pane) reads idle from its still screen, not working from its process', async () => {
     const root = mkdtempSync(join(tmpdir(), 'pwt-observe-'));
     dirs.push(root);

@@ -1,0 +1,110 @@
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Provider } from '../../vendors/types.js';
+import { limitMessageOf, limitResetOf } from './screen.js';
+
+/**
+ * One usage limit on screen, one reset time (`limitedUntil`), whichever pwt
+ * process reads it and however often. A wait ("try again in 81s") is read
+ * from when the message appeared, and each process sees that moment a little
+ * differently (its own clock, the screen file as it found it): two that see
+ * the limit appear together would each name their own time, and a process
+ * whose older capture lands last would make the next one read it afresh.
+ * So the first reading is kept in `<agents dir>/<id>.limit-seen.json` and
+ * every later one takes it:
+ *
+ * - it is made whole and only if missing (link(2) of a written temp file), so
+ *   of two processes reading the same new limit, the second takes the first's;
+ * - it belongs to the limit's message line: a screen showing another one
+ *   (a later limit, with no look between) replaces it;
+ * - it ends once a screen without the limit is captured after it was made
+ *   (`by`: when the capture that made it was over), so a capture taken before
+ *   the limit appeared and written late does not end it;
+ * - a new launch removes it (launch.ts), with the screen file.
+ */
+export interface LimitSeen {
+  /** Epoch ms the limit resets, null when the vendor did not say. */
+  until: number | null;
+  /** The limit's message line (limit.ts limitMessage). */
+  message: string;
+  /** Epoch ms by which the capture that first read it was over. */
+  by: number;
+}
+
+export const limitSeenFile = (dir: string, agentId: string): string => join(dir, `${agentId}.limit-seen.json`);
+
+let counter = 0;
+
+function readSeen(file: string): LimitSeen | null {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as LimitSeen;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The reset of the limit on this screen: the one kept for it, else the one read now (the wait counted from
+ * `appeared`), kept for every later reader.
+ */
+export function limitUntil(dir: string, agentId: string, provider: Provider, text: string, appeared: number, by: number): number | null {
+  const file = limitSeenFile(dir, agentId);
+  const message = limitMessageOf(provider, text) ?? '';
+  const until = limitResetOf(provider, text, appeared) ?? null;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const seen = readSeen(file);
+    if (seen?.message === message) return seen.until;
+    // Another limit's: an earlier one whose end no capture saw.
+    if (seen && !removeIfStill(file, seen)) continue;
+    if (create(file, { until, message, by })) return until;
+  }
+  return until;
+}
+
+/** A screen without a limit, captured from `capturedAt` on: the kept limit ends if it was read before. */
+export function limitGone(dir: string, agentId: string, capturedAt: number): void {
+  const file = limitSeenFile(dir, agentId);
+  const seen = readSeen(file);
+  if (seen && capturedAt > seen.by) removeIfStill(file, seen);
+}
+
+/** Writes `value` to `file` only if it does not exist; false when another process's is there. */
+function create(file: string, value: LimitSeen): boolean {
+  const temp = `${file}.new-${process.pid}-${++counter}`;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(temp, `${JSON.stringify(value)}\n`);
+    linkSync(temp, file);
+    return true;
+  } catch (error) {
+    // Any other failure (a vanished agents folder): this reader keeps its own reading.
+    return (error as NodeJS.ErrnoException).code !== 'EEXIST';
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+/**
+ * Removes the kept limit if it is still `seen`: it is set aside first (of two removers, one rename wins), and
+ * one that another process made in the meantime goes back. False when it was not removed.
+ */
+function removeIfStill(file: string, seen: LimitSeen): boolean {
+  const aside = `${file}.old-${process.pid}-${++counter}`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    return false;
+  }
+  const moved = readSeen(aside);
+  if (moved && (moved.message !== seen.message || moved.by !== seen.by)) {
+    try {
+      linkSync(aside, file);
+    } catch {
+      // Another one is there already: the newer stands.
+    }
+    rmSync(aside, { force: true });
+    return false;
+  }
+  rmSync(aside, { force: true });
+  return true;
+}
