@@ -1,5 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI_BIN, poll } from './harness.js';
@@ -21,7 +20,8 @@ const byId = async (world: RuntimeWorld) => new Map((await world.agents()).map((
 
 /** A `pi` first on PATH that shows a line, stays still for `seconds`, then runs the real pi. */
 function slowPi(world: RuntimeWorld, seconds: number): void {
-  const dir = mkdtempSync(join(tmpdir(), 'pwt-slow-pi-'));
+  const dir = join(world.project.sandbox.root, 'slow-bin');
+  mkdirSync(dir);
   writeFileSync(join(dir, 'pi'), `#!/bin/sh\necho 'pi is loading (slowly)'\nsleep ${seconds}\nexec '${join(CLI_BIN, 'pi')}' "$@"\n`);
   chmodSync(join(dir, 'pi'), 0o755);
   world.env.PATH = `${dir}:${world.env.PATH ?? ''}`;
