@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, makeProject, parseJson, type Project } from './helpers/sandbox.js';
+import { CODEX_FORWARDED_ENV } from '../src/core/agents/mcp-clients.js';
 
 /**
  * `pwt mcp install <client> [--uninstall] [--global]` on real files: pwt's
@@ -56,7 +57,7 @@ const CASES = (main: string): Case[] => [
       '# my codex settings\nmodel = "o3"\n\n[mcp_servers.other]\ncommand = "other-server" # keep me\nargs = ["--flag"]\n\n[tui]\nscreen_reader_detection_done = true\n',
     read: parseToml,
     servers: (data) => data.mcp_servers,
-    entry: { command: 'pwt', args: ['mcp'] },
+    entry: { command: 'pwt', args: ['mcp'], env_vars: [...CODEX_FORWARDED_ENV] },
   },
   {
     client: 'gemini',
@@ -131,7 +132,11 @@ describe('pwt mcp install', () => {
     // copilot reads .mcp.json when the project has one.
     expect(pwt(['mcp', 'install', 'copilot'], env).stderr).toContain('Updated pwt in .mcp.json (copilot, this project)');
     expect(pwt(['mcp', 'install', 'codex'], env).code).toBe(0);
-    expect(readFileSync(join(project.main, '.codex', 'config.toml'), 'utf8')).toBe('[mcp_servers.pwt]\ncommand = "pwt"\nargs = ["mcp"]\n');
+    // codex passes a server only a few of its variables: pwt's entry names the ones that say which tmux server and which folders pwt uses.
+    expect(readFileSync(join(project.main, '.codex', 'config.toml'), 'utf8')).toBe(
+      `[mcp_servers.pwt]\ncommand = "pwt"\nargs = ["mcp"]\nenv_vars = [${CODEX_FORWARDED_ENV.map((name) => `"${name}"`).join(', ')}]\n`,
+    );
+    expect(pwt(['mcp', 'install', 'codex'], env).stderr).toMatch(/unchanged|already/i);
     const globalGemini = pwt(['mcp', 'install', 'gemini', '--global'], env);
     expect(globalGemini.stderr).toContain(`Added pwt to ${join(project.sandbox.home, '.gemini', 'settings.json')} (gemini, your user)`);
     const doctor = pwt(['doctor', '--json'], env);

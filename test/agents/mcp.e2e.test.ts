@@ -170,6 +170,8 @@ describe('pwt mcp with real agents', () => {
       expect(sessionOf(world, 'sub')).toMatchObject({ base: 'session/lead', goals: [`From ${vendor}`] });
       expect(git(world, world.project.main, 'rev-parse', 'session/sub')).toBe(git(world, world.project.main, 'rev-parse', 'session/lead'));
       expect(sessionOf(world, 'sub').agents).toEqual([expect.objectContaining({ id: 'sub-pi', provider: 'pi' })]);
+      // On this test's tmux server, where the user's pwt looks (codex passes TMUX_TMPDIR on because pwt's entry names it).
+      expect(world.tmux('list-panes', '-a', '-F', '#{@pwt-agent}').stdout.split('\n')).toContain('sub-pi');
       // pi's prompt reached the model server; the tool results came back to the calling model.
       await poll(
         `pi's prompt from ${vendor}`,

@@ -107,6 +107,28 @@ export function serverCommand(cliPath: string, args: string[], env: NodeJS.Proce
   return { command: onPath && same(onPath, cliPath) ? 'pwt' : cliPath, args: ['mcp', ...args] };
 }
 
+/**
+ * codex starts a stdio MCP server with a few variables of its own environment
+ * only (HOME, PATH, SHELL, TERM, LANG, TMPDIR and the like) plus those named
+ * in the entry's `env_vars`. Without these pwt's server would find another
+ * tmux server (TMUX_TMPDIR), other config and cache folders, and other agent
+ * homes than the pwt the user runs: the agents it starts would land where the
+ * user's `pwt agent list` never looks.
+ */
+export const CODEX_FORWARDED_ENV = [
+  'TMUX_TMPDIR',
+  'XDG_CONFIG_HOME',
+  'XDG_CACHE_HOME',
+  'XDG_DATA_HOME',
+  'XDG_STATE_HOME',
+  'XDG_RUNTIME_DIR',
+  'CLAUDE_CONFIG_DIR',
+  'CODEX_HOME',
+  'GEMINI_CLI_HOME',
+  'COPILOT_HOME',
+  'PI_CODING_AGENT_DIR',
+] as const;
+
 /** pwt's entry as each client writes its local (stdio) servers. */
 function entryFor(client: Client, server: ServerCommand): unknown {
   switch (client) {
@@ -119,7 +141,7 @@ function entryFor(client: Client, server: ServerCommand): unknown {
     case 'opencode':
       return { type: 'local', command: [server.command, ...server.args], enabled: true };
     case 'codex':
-      return { command: server.command, args: server.args };
+      return { command: server.command, args: server.args, env_vars: [...CODEX_FORWARDED_ENV] };
   }
 }
 
@@ -175,7 +197,8 @@ const TABLE = /^\s*\[\s*mcp_servers\s*\.\s*(?:pwt|"pwt")\s*\]\s*(#.*)?$/;
 const ANY_TABLE = /^\s*\[/;
 
 /** codex's TOML, edited as text so the user's comments and layout stay: pwt's own [mcp_servers.pwt] table goes, a new one is appended. */
-function changeToml(place: InstallPlace, entry: { command: string; args: string[] } | null): InstallResult {
+function changeToml(place: InstallPlace, server: ServerCommand | null): InstallResult {
+  const entry = server === null ? null : (entryFor('codex', server) as { command: string; args: string[]; env_vars: string[] });
   const text = existsSync(place.file) ? readFileSync(place.file, 'utf8') : '';
   let parsed: Record<string, any>;
   try {
@@ -200,8 +223,7 @@ function changeToml(place: InstallPlace, entry: { command: string; args: string[
   if (previousSubtables)
     throw preconditionError(`${place.file} has tables under mcp_servers.pwt; pwt will not rewrite them.`, 'Change or remove them by hand.');
   if (entry === null && previous === undefined) return { ...base, change: 'absent' };
-  if (entry !== null && previous !== undefined && same({ command: previous.command, args: previous.args }, entry) && Object.keys(previous).length === 2)
-    return { ...base, change: 'unchanged', entry };
+  if (entry !== null && previous !== undefined && same(previous, entry)) return { ...base, change: 'unchanged', entry };
   let kept = lines;
   if (start !== -1) {
     const next = lines.findIndex((line, index) => index > start && ANY_TABLE.test(line));
@@ -209,7 +231,9 @@ function changeToml(place: InstallPlace, entry: { command: string; args: string[
   }
   let out = kept.join('\n').replace(/\n+$/, '');
   if (entry !== null)
-    out = `${out}${out ? '\n\n' : ''}[mcp_servers.pwt]\ncommand = ${tomlString(entry.command)}\nargs = [${entry.args.map(tomlString).join(', ')}]`;
+    out =
+      `${out}${out ? '\n\n' : ''}[mcp_servers.pwt]\ncommand = ${tomlString(entry.command)}\nargs = [${entry.args.map(tomlString).join(', ')}]\n` +
+      `env_vars = [${entry.env_vars.map(tomlString).join(', ')}]`;
   out = out ? `${out}\n` : '';
   // What pwt wrote must read back as the same servers, pwt's aside.
   const after = parseToml(out) as Record<string, any>;
