@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { lstatSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PWT_ENV } from '../infra/env.js';
@@ -138,14 +138,14 @@ export function sshRun(target: SshTarget, script: string, options: { timeoutMs?:
 /**
  * Runs a script on the host with the user's terminal (`ssh -t`): for
  * attaching to an agent's tmux there. Resolves with ssh's exit code.
+ * Synchronous for the reason tmuxInteractive is (tmux.ts): while ssh has the
+ * terminal this process reads none of its keys.
  */
-export function sshInteractive(target: SshTarget, script: string): Promise<number> {
+export async function sshInteractive(target: SshTarget, script: string): Promise<number> {
   const connectTimeoutS = Math.max(1, Math.ceil(hostTimeoutMs() / 1000));
   const args = [...sshArgs(target, { tty: true, batch: false, connectTimeoutS }), remoteCommand(script)];
-  return new Promise((resolve, reject) => {
-    traceSpawn('ssh', args, undefined, 'attached');
-    const child = spawn('ssh', args, { stdio: 'inherit' });
-    child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? notInstalled('ssh') : error));
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 255 : 1)));
-  });
+  traceSpawn('ssh', args, undefined, 'attached');
+  const result = spawnSync('ssh', args, { stdio: 'inherit' });
+  if (result.error) throw (result.error as NodeJS.ErrnoException).code === 'ENOENT' ? notInstalled('ssh') : result.error;
+  return result.status ?? (result.signal ? 255 : 1);
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { DoorError, PwtError, Exit } from '../infra/errors.js';
 import { doorRefusal } from '../infra/door-errors.js';
 import { traceSpawn } from '../infra/process.js';
@@ -149,22 +149,21 @@ export interface AttachEnd {
 }
 
 /**
- * Runs tmux on this terminal (attach): stdin and stdout inherited (the
- * client talks to the terminal through them), stderr kept, so a client that
- * could not attach says why in a message the caller shows instead of a line
- * the caller's own screen would paint over. Resolves when the user detaches
- * or the session ends.
+ * Runs tmux on this terminal (attach) until the user detaches or the session
+ * ends. Synchronous on purpose: while it runs this process reads nothing, so
+ * tmux alone reads the terminal. A process that still reads its terminal (a
+ * view whose input handler is not yet taken down) would take bytes tmux's
+ * server was told were there; tmux's read then finds none, and tmux drops the
+ * client ("server exited unexpectedly", exit 1). stderr is kept, so a client
+ * that could not attach says why in a message the caller shows instead of a
+ * line its own screen would paint over.
  */
-export function tmuxInteractive(args: readonly string[]): Promise<AttachEnd> {
-  return new Promise((resolve, reject) => {
-    // -u: under a non-UTF-8 locale (LC_ALL=C, common in scripts and CI) tmux prints
-    // control characters in -F output as "_", which would turn the tab separators
-    // of list-panes into underscores (tmux(1), -u).
-    traceSpawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], undefined, 'attached');
-    const child = spawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], { env: tmuxEnv(), stdio: ['inherit', 'inherit', 'pipe'] });
-    let stderr = '';
-    child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? tmuxMissing() : error));
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stderr: stderr.trim() }));
-  });
+export async function tmuxInteractive(args: readonly string[]): Promise<AttachEnd> {
+  // -u: under a non-UTF-8 locale (LC_ALL=C, common in scripts and CI) tmux prints
+  // control characters in -F output as "_", which would turn the tab separators
+  // of list-panes into underscores (tmux(1), -u).
+  traceSpawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], undefined, 'attached');
+  const result = spawnSync('tmux', ['-u', '-L', SOCKET_NAME, ...args], { env: tmuxEnv(), stdio: ['inherit', 'inherit', 'pipe'], encoding: 'utf8' });
+  if (result.error) throw (result.error as NodeJS.ErrnoException).code === 'ENOENT' ? tmuxMissing() : result.error;
+  return { code: result.status ?? (result.signal ? 128 : 1), stderr: (result.stderr ?? '').trim() };
 }
