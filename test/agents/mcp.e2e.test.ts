@@ -270,7 +270,8 @@ describe('pwt mcp with real agents', () => {
       copilot: { args: ['mcp', 'list'], shows: /Workspace servers:\n\s+pwt \(local\)/ },
       // claude asks once before it uses a project's .mcp.json server.
       claude: { args: ['mcp', 'list'], shows: /pwt: pwt mcp - ⏸ Pending approval/ },
-      codex: { args: ['mcp', 'list'], shows: /^pwt\s+pwt\s+mcp\s+-\s+-\s+enabled/m },
+      // Env: the variables pwt's entry forwards (env_vars), values masked.
+      codex: { args: ['mcp', 'list'], shows: /^pwt\s+pwt\s+mcp\s+TMUX_TMPDIR=\*+, XDG_CONFIG_HOME=\*+,.*\s+-\s+enabled/m },
       gemini: { args: ['mcp', 'list'], shows: /pwt: pwt mcp \(stdio\) - Connected/ },
       opencode: { args: ['mcp', 'list'], shows: /pwt\s.*connected/i },
     };
