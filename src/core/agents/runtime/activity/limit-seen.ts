@@ -1,7 +1,8 @@
-import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Provider } from '../../vendors/types.js';
-import { limitMessageOf, limitResetOf } from './screen.js';
+import { limitOf } from './screen.js';
+import { readStateFile } from './state-file.js';
 
 /**
  * One usage limit on screen, one reset time (`limitedUntil`), whichever pwt
@@ -25,7 +26,7 @@ import { limitMessageOf, limitResetOf } from './screen.js';
 export interface LimitSeen {
   /** Epoch ms the limit resets, null when the vendor did not say. */
   until: number | null;
-  /** The limit's message line (limit.ts limitMessage). */
+  /** The limit's message line (limit.ts limitOnScreen). */
   message: string;
   /** Epoch ms by which the capture that first read it was over. */
   by: number;
@@ -35,24 +36,17 @@ export const limitSeenFile = (dir: string, agentId: string): string => join(dir,
 
 let counter = 0;
 
-function readSeen(file: string): LimitSeen | null {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as LimitSeen;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The reset of the limit on this screen: the one kept for it, else the one read now (the wait counted from
  * `appeared`), kept for every later reader.
  */
 export function limitUntil(dir: string, agentId: string, provider: Provider, text: string, appeared: number, by: number): number | null {
   const file = limitSeenFile(dir, agentId);
-  const message = limitMessageOf(provider, text) ?? '';
-  const until = limitResetOf(provider, text, appeared) ?? null;
+  const shown = limitOf(provider, text, appeared);
+  const message = shown?.message ?? '';
+  const until = shown?.until ?? null;
   for (let attempt = 0; attempt < 4; attempt++) {
-    const seen = readSeen(file);
+    const seen = readStateFile<LimitSeen>(file);
     if (seen?.message === message) return seen.until;
     // Another limit's: an earlier one whose end no capture saw.
     if (seen && !removeIfStill(file, seen)) continue;
@@ -64,7 +58,7 @@ export function limitUntil(dir: string, agentId: string, provider: Provider, tex
 /** A screen without a limit, captured from `capturedAt` on: the kept limit ends if it was read before. */
 export function limitGone(dir: string, agentId: string, capturedAt: number): void {
   const file = limitSeenFile(dir, agentId);
-  const seen = readSeen(file);
+  const seen = readStateFile<LimitSeen>(file);
   if (seen && capturedAt > seen.by) removeIfStill(file, seen);
 }
 
@@ -95,7 +89,7 @@ function removeIfStill(file: string, seen: LimitSeen): boolean {
   } catch {
     return false;
   }
-  const moved = readSeen(aside);
+  const moved = readStateFile<LimitSeen>(aside);
   if (moved && (moved.message !== seen.message || moved.by !== seen.by)) {
     try {
       linkSync(aside, file);

@@ -148,9 +148,12 @@ export function knowsLimits(provider: Provider): boolean {
 
 /**
  * The limit the bottom of the screen shows, or null: `until` is epoch ms
- * (null when the vendor gave no time). `lines` is the tail pwt reads.
+ * (null when the vendor gave no time); `message` is its message line, what
+ * tells one limit from the next: only up to the first wide gap, where a
+ * sidebar beside it begins (opencode's context and cost, which change).
+ * `lines` is the tail pwt reads.
  */
-export function limitOnScreen(provider: Provider, lines: string[], now: number, zone?: string): { until: number | null } | null {
+export function limitOnScreen(provider: Provider, lines: string[], now: number, zone?: string): { until: number | null; message: string } | null {
   const pattern = LIMITS[provider];
   const at = pattern ? limitLine(pattern, lines) : -1;
   if (!pattern || at < 0) return null;
@@ -159,7 +162,7 @@ export function limitOnScreen(provider: Provider, lines: string[], now: number, 
     .map((line, i) => (i === 0 ? line : line.replace(/^[\s┃│]+/, '')))
     .join(pattern.resetLines ? ' ' : '');
   const shown = text.match(pattern.reset)?.[1];
-  return { until: shown ? resetTime(shown, now, zone) : null };
+  return { until: shown ? resetTime(shown, now, zone) : null, message: (lines[at] as string).trim().split(/\s{3,}/)[0] as string };
 }
 
 /** The index of the limit's message line in `lines`, -1 when no limit shows (none, or the agent said more below it). */
@@ -175,16 +178,6 @@ function limitLine(pattern: LimitPattern, lines: string[]): number {
   const below = lines.slice(at + 1);
   const { reply } = pattern;
   return (reply instanceof RegExp ? below.some((line) => reply.test(line)) : reply(below)) ? -1 : at;
-}
-
-/**
- * The limit's message line as the screen shows it, null when no limit shows: what tells one limit from the next.
- * Only up to the first wide gap, where a sidebar beside it begins (opencode's context and cost, which change).
- */
-export function limitMessage(provider: Provider, lines: string[]): string | null {
-  const pattern = LIMITS[provider];
-  const at = pattern ? limitLine(pattern, lines) : -1;
-  return at < 0 ? null : ((lines[at] as string).trim().split(/\s{3,}/)[0] as string);
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];

@@ -1,6 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { writeAtomic } from '../../../manifest/store.js';
+import { join } from 'node:path';
 import { capturePanes, type AgentPane } from '../../../tmux/windows.js';
 import { pwtStateDir, type AgentEntry } from '../records.js';
 import type { CheckedStatus } from '../status.js';
@@ -8,6 +6,7 @@ import { decide, toState, type Decision } from './decide.js';
 import { hookFile, readHookState } from './event-file.js';
 import { limitGone, limitUntil } from './limit-seen.js';
 import { classifyScreen, hasScreenPatterns, screenHash } from './screen.js';
+import { readStateFile, writeStateFile } from './state-file.js';
 import type { ActivityState, ScreenState } from './types.js';
 
 /**
@@ -21,25 +20,6 @@ import type { ActivityState, ScreenState } from './types.js';
  */
 export const agentsDir = (sessionsDir: string): string => join(pwtStateDir(sessionsDir), 'agents');
 export const screenFile = (dir: string, agentId: string): string => join(dir, `${agentId}.screen.json`);
-
-/** One of the per-agent cache files (`.screen.json`, `.limit.json`), or null when it is missing or torn. */
-export function readStateFile<T>(file: string): T | null {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch {
-    return null;
-  }
-}
-
-/** Writes a per-agent cache file: no fsync, and a failure is ignored (a lost or torn file only costs the next reader its source). */
-export function writeStateFile(file: string, value: unknown): void {
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeAtomic(file, `${JSON.stringify(value)}\n`, 0o644, { durable: false });
-  } catch {
-    // A vanished agents folder: the next call reads the source again.
-  }
-}
 
 /** What the last capture showed (kept after the process ends, until the next launch), or null. */
 export const readScreenState = (file: string): ScreenState | null => readStateFile<ScreenState>(file);

@@ -1,6 +1,6 @@
 import { fingerprint } from '../../../infra/fingerprint.js';
 import type { Provider } from '../../vendors/types.js';
-import { limitMessage, limitOnScreen } from './limit.js';
+import { limitOnScreen } from './limit.js';
 import type { Activity } from './types.js';
 
 /**
@@ -87,22 +87,25 @@ const linesOf = (text: string) =>
 export function classifyScreen(provider: Provider, text: string): Activity | null {
   const patterns = PATTERNS[provider];
   if (!patterns) return null;
+  return promptOf(patterns, text) ?? (limitOnScreen(provider, linesOf(text), Date.now()) ? 'limited' : null);
+}
+
+/** An open question or the busy line, which win over a usage limit shown above them. */
+function promptOf(patterns: Patterns, text: string): 'waiting' | 'working' | null {
   const tail = tailOf(text);
   if (patterns.waiting.some((re) => re.test(tail))) return 'waiting';
   if (patterns.working.some((re) => re.test(tail))) return 'working';
-  if (limitOnScreen(provider, linesOf(text), Date.now())) return 'limited';
   return null;
 }
 
-/** When the usage limit the screen shows resets (epoch ms), null when the vendor did not say; undefined when no limit shows. */
-export function limitResetOf(provider: Provider, text: string, now = Date.now()): number | null | undefined {
-  if (classifyScreen(provider, text) !== 'limited') return undefined;
-  return limitOnScreen(provider, linesOf(text), now)?.until ?? null;
-}
-
-/** The message line of the usage limit the screen shows (limit.ts limitMessage), null when none shows. */
-export function limitMessageOf(provider: Provider, text: string): string | null {
-  return limitMessage(provider, linesOf(text));
+/**
+ * The usage limit the screen shows (classifyScreen's `limited`), read in one scan: its message line (limit.ts
+ * limitOnScreen) and when it resets (epoch ms, null when the vendor did not say); null when no limit shows.
+ */
+export function limitOf(provider: Provider, text: string, now = Date.now()): { message: string; until: number | null } | null {
+  const patterns = PATTERNS[provider];
+  if (!patterns || promptOf(patterns, text) !== null) return null;
+  return limitOnScreen(provider, linesOf(text), now);
 }
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { limitMenu, resetTime } from '../../../../../src/core/agents/runtime/activity/limit.js';
-import { classifyScreen, limitResetOf } from '../../../../../src/core/agents/runtime/activity/screen.js';
+import { classifyScreen, limitOf } from '../../../../../src/core/agents/runtime/activity/screen.js';
 
 /**
  * Screens of the pinned gemini-cli 0.61.0 in pwt's tmux (captured by
@@ -30,8 +30,8 @@ describe('gemini usage limits on screen', () => {
 
   it('reads "Access resets at 12:01 AM UTC." on the line under the message as the end of that minute', () => {
     // Captured at 00:01:16 UTC on 2026-12-07.
-    expect(limitResetOf('gemini', screen('gemini-7-limited'), at('2026-12-07T00:01:16Z'))).toBe(at('2026-12-07T00:02:00Z'));
-    expect(limitResetOf('gemini', screen('gemini-8-limit-stopped'), at('2026-12-07T00:03:30Z'))).toBeNull();
+    expect(limitOf('gemini', screen('gemini-7-limited'), at('2026-12-07T00:01:16Z'))?.until).toBe(at('2026-12-07T00:02:00Z'));
+    expect(limitOf('gemini', screen('gemini-8-limit-stopped'), at('2026-12-07T00:03:30Z'))?.until).toBeNull();
   });
 
   it.each([
@@ -64,7 +64,7 @@ describe('copilot usage limits on screen', () => {
     const text = screen('copilot-7-limited');
     expect(classifyScreen('copilot', text)).toBe('limited');
     const now = at('2026-12-07T00:03:02Z');
-    expect(limitResetOf('copilot', text, now)).toBe(now + 3_601_000);
+    expect(limitOf('copilot', text, now)?.until).toBe(now + 3_601_000);
   });
 
   it('answered again (copilot-8-limit-resumed: the continue prompt typed after the reset, and its reply): not limited', () => {

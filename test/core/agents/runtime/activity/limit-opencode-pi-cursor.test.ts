@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { limitOnScreen, resetTime } from '../../../../../src/core/agents/runtime/activity/limit.js';
-import { classifyScreen, limitResetOf } from '../../../../../src/core/agents/runtime/activity/screen.js';
+import { classifyScreen, limitOf } from '../../../../../src/core/agents/runtime/activity/screen.js';
 import { waitOf } from '../../../../../src/core/agents/vendors/limit-text.js';
 
 /**
@@ -38,8 +38,8 @@ describe('usage limits on screen: pi, opencode, cursor', () => {
   });
 
   it('pi: the wait it printed, from when the message appeared (rounded up by a second)', () => {
-    expect(limitResetOf('pi', screen('pi-7-limited'), NOW)).toBe(NOW + 22_000);
-    expect(limitResetOf('pi', screen('pi-8-limit-answered'), NOW)).toBeUndefined();
+    expect(limitOf('pi', screen('pi-7-limited'), NOW)?.until).toBe(NOW + 22_000);
+    expect(limitOf('pi', screen('pi-8-limit-answered'), NOW)).toBeNull();
   });
 
   it('pi: a ChatGPT subscription limit (its own wording, no retry), in minutes', () => {
@@ -50,7 +50,10 @@ describe('usage limits on screen: pi, opencode, cursor', () => {
       '─'.repeat(40),
       '~/work (main)',
     ];
-    expect(limitOnScreen('pi', text, NOW)).toEqual({ until: NOW + 13 * 60_000 });
+    expect(limitOnScreen('pi', text, NOW)).toEqual({
+      until: NOW + 13 * 60_000,
+      message: 'Error: You have hit your ChatGPT usage limit (pro plan). Try again in ~12 min.',
+    });
   });
 
   it('pi: a prompt typed after the limit is the next turn', () => {
@@ -61,7 +64,7 @@ describe('usage limits on screen: pi, opencode, cursor', () => {
   });
 
   it('opencode: the wait in its error box', () => {
-    expect(limitResetOf('opencode', screen('opencode-7-limited'), NOW)).toBe(NOW + 51_000);
+    expect(limitOf('opencode', screen('opencode-7-limited'), NOW)?.until).toBe(NOW + 51_000);
   });
 
   it("opencode: a prompt that mentions a rate limit is not the provider's message", () => {
@@ -71,7 +74,10 @@ describe('usage limits on screen: pi, opencode, cursor', () => {
   });
 
   it('cursor: the day its monthly cycle ends, wrapped over lines; over at the end of that day', () => {
-    expect(limitOnScreen('cursor', lines(screen('cursor-7-limited')), NOW, 'UTC')).toEqual({ until: at('2025-11-18T00:00:00Z') });
+    expect(limitOnScreen('cursor', lines(screen('cursor-7-limited')), NOW, 'UTC')).toEqual({
+      until: at('2025-11-18T00:00:00Z'),
+      message: "Error: You've hit your usage limit",
+    });
     const limited = screen('cursor-7-limited');
     const box = limited.lastIndexOf(' ┌───');
     const answered = `${limited.slice(0, box)} ⬢ Continuing where I left off.\n\n${limited.slice(box)}`;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { limitGone, limitSeenFile, limitUntil } from '../../../../../src/core/agents/runtime/activity/limit-seen.js';
-import { limitMessageOf } from '../../../../../src/core/agents/runtime/activity/screen.js';
+import { limitOf } from '../../../../../src/core/agents/runtime/activity/screen.js';
 
 /**
  * One usage limit on screen reads one reset time, whichever process reads it
@@ -55,7 +55,7 @@ describe('a usage limit read once, kept for every reader', () => {
     const first = limitUntil(agents, 'a-pi', 'pi', limited, T, T + 20) as number;
     const other = limited.replace(/try again in \d+s/g, 'try again in 99s');
     expect(other).not.toBe(limited);
-    expect(limitMessageOf('pi', other)).not.toBe(limitMessageOf('pi', limited));
+    expect(limitOf('pi', other)?.message).not.toBe(limitOf('pi', limited)?.message);
     expect(limitUntil(agents, 'a-pi', 'pi', other, T + 60_000, T + 60_020)).toBe(T + 60_000 + 100_000);
     expect(first).not.toBe(T + 60_000 + 100_000);
   });
@@ -64,6 +64,6 @@ describe('a usage limit read once, kept for every reader', () => {
     const limited = screen('opencode-7-limited');
     const repainted = limited.replace('0% used', '1% used');
     expect(repainted).not.toBe(limited);
-    expect(limitMessageOf('opencode', repainted)).toBe(limitMessageOf('opencode', limited));
+    expect(limitOf('opencode', repainted)?.message).toBe(limitOf('opencode', limited)?.message);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { limitOnScreen, resetTime } from '../../../../../src/core/agents/runtime/activity/limit.js';
-import { classifyScreen, limitResetOf } from '../../../../../src/core/agents/runtime/activity/screen.js';
+import { classifyScreen, limitOf } from '../../../../../src/core/agents/runtime/activity/screen.js';
 
 /** Screens of the pinned CLIs after the test model server answered as the vendor does when the limit is hit. */
 const CLAUDE_LIMITED = [
@@ -58,10 +58,15 @@ describe('usage limits on screen', () => {
 
   it('reads the reset as the end of the minute shown, in the zone named or the one given', () => {
     const now = at('2026-12-06T21:46:30Z');
-    expect(limitResetOf('claude', CLAUDE_LIMITED, now)).toBe(at('2026-12-06T21:47:00Z'));
-    expect(limitResetOf('codex', CODEX_LIMITED.replace('9:48 PM', '9:48 PM'), now)).toBeGreaterThan(now);
-    expect(limitOnScreen('codex', CODEX_LIMITED.split('\n'), now, 'UTC')).toEqual({ until: at('2026-12-06T21:49:00Z') });
-    expect(limitResetOf('claude', CLAUDE_RESUMED, now)).toBeUndefined();
+    expect(limitOf('claude', CLAUDE_LIMITED, now)?.until).toBe(at('2026-12-06T21:47:00Z'));
+    expect(limitOf('codex', CODEX_LIMITED.replace('9:48 PM', '9:48 PM'), now)?.until).toBeGreaterThan(now);
+    expect(limitOnScreen('codex', CODEX_LIMITED.split('\n'), now, 'UTC')).toEqual({
+      until: at('2026-12-06T21:49:00Z'),
+      message: '■ You’ve hit your usage limit. Visit https://chatgpt.com/settings/usage to purchase more credits or try again at 9:48 PM.',
+    });
+    expect(limitOf('claude', CLAUDE_RESUMED, now)).toBeNull();
+    // The busy line under the message wins over it, as classifyScreen has it.
+    expect(limitOf('claude', `${CLAUDE_LIMITED}\n✻ Pouncing… (esc to interrupt)`, now)).toBeNull();
   });
 
   it.each([
@@ -78,6 +83,9 @@ describe('usage limits on screen', () => {
 
   it('no time: the vendor did not say', () => {
     expect(resetTime('later', Date.now(), 'UTC')).toBeNull();
-    expect(limitOnScreen('codex', ['■ You’ve hit your usage limit. Try again later.'], Date.now(), 'UTC')).toEqual({ until: null });
+    expect(limitOnScreen('codex', ['■ You’ve hit your usage limit. Try again later.'], Date.now(), 'UTC')).toEqual({
+      until: null,
+      message: '■ You’ve hit your usage limit. Try again later.',
+    });
   });
 });
