@@ -6,7 +6,7 @@ import { dropAgent, listQueue, type QueueEntry } from '../admission/queue.js';
 import { agentStates } from '../runtime/activity/summary.js';
 import { agentNoteText, resumeAgent, startAgent, stopAgent } from '../runtime/index.js';
 import { allAgents, updateAgents, type AgentEntry } from '../runtime/records.js';
-import { idleLongEnough, safeToHibernate } from './hibernate.js';
+import { ConversationCounts, idleLongEnough, safeToHibernate } from './hibernate.js';
 import { exitedWhileLimited, resumeExited, resumeLimited } from './limits.js';
 import { checkStatus, readLiveness } from '../runtime/status.js';
 
@@ -42,6 +42,8 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 export async function runScheduler(opts: SchedulerOptions): Promise<void> {
   const env = opts.env ?? process.env;
   const tickMs = opts.tickMs ?? 1000;
+  // Conversation lengths already read, for the hibernation check (hibernate.ts): kept across rounds.
+  const counts = new ConversationCounts();
   for (;;) {
     const queue = listQueue(env);
     const watched = watchedProjects(env);
@@ -51,7 +53,7 @@ export async function runScheduler(opts: SchedulerOptions): Promise<void> {
       return;
     }
     if (queue[0]) await startHead(queue[0], opts);
-    for (const each of watched) await watchRound(each, env, opts);
+    for (const each of watched) await watchRound(each, env, opts, counts);
     for (const each of budgets) await checkBudget(each, env, opts);
     await sleep(tickMs);
   }
@@ -99,7 +101,7 @@ async function recordQueueFailure(project: Project, entry: QueueEntry, reason: s
  * (limits.ts). Stops watching a project with nothing left running or nothing
  * to watch for.
  */
-async function watchRound({ main, env: projectEnv }: Watched, env: NodeJS.ProcessEnv, opts: SchedulerOptions): Promise<void> {
+async function watchRound({ main, env: projectEnv }: Watched, env: NodeJS.ProcessEnv, opts: SchedulerOptions, counts: ConversationCounts): Promise<void> {
   let project: Project;
   try {
     project = await openProject(main, { env: { ...env, ...projectEnv } });
@@ -133,7 +135,7 @@ async function watchRound({ main, env: projectEnv }: Watched, env: NodeJS.Proces
     if (!state || !idleLongEnough(agent, state, limits.has(agent.id), minutes, now)) continue;
     if (!findSession(manifest, session.id)) continue;
     // A still screen also reads idle while a CLI loads: only a conversation the vendor holds, with the launch's prompt in it, is stopped.
-    if (!(await safeToHibernate(project, session, agent, { ...env, ...projectEnv }).catch(() => false))) continue;
+    if (!(await safeToHibernate(project, session, agent, { ...env, ...projectEnv }, counts).catch(() => false))) continue;
     try {
       await stopAgent(project, { session: session.id, agent: agent.id, as: 'hibernated' });
       opts.note(`Hibernated ${agent.id} (${main}): idle since ${state.activitySince}; it wakes on pwt agent send, attach or wait.`);

@@ -99,6 +99,13 @@ export interface Adapter {
   listSessions(cwd: string, env?: NodeJS.ProcessEnv): Promise<AgentSessionInfo[]>;
   readTranscript(id: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<Transcript>;
   /**
+   * Every file readTranscript would read this conversation from ([] while it has none yet), found the same
+   * way and without reading them: while none of them changed (size, mtime) nor the list itself, the
+   * conversation has not changed either (scheduler/hibernate.ts reads it again only then). Absent where the
+   * conversation is not in files of its own (opencode keeps it in a database).
+   */
+  conversationFiles?(id: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv }): string[];
+  /**
    * The same messages as readTranscript, one at a time while the file is read
    * (claude, codex). A caller that keeps only the recent ones (a handoff,
    * --max-chars) stays small on very large sessions. Throws like readTranscript.

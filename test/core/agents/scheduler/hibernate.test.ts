@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { idleLongEnough, resumableWithoutLoss } from '../../../../src/core/agents/scheduler/hibernate.js';
+import { appendFileSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConversationCounts, idleLongEnough, resumableWithoutLoss } from '../../../../src/core/agents/scheduler/hibernate.js';
+import { loadAdapter } from '../../../../src/core/agents/vendors/index.js';
+import { projectFolderName } from '../../../../src/core/agents/vendors/claude/adapter.js';
+import { piFolderName } from '../../../../src/core/agents/vendors/pi/adapter.js';
+import type { Adapter, Provider } from '../../../../src/core/agents/vendors/types.js';
+import { FIXTURES, FIXTURE_CWD, tempHome, type TempHome } from '../vendors/fixture-home.js';
 import type { ActivityState } from '../../../../src/core/agents/runtime/activity/types.js';
 import type { AgentEntry } from '../../../../src/core/agents/runtime/records.js';
 
@@ -59,5 +66,143 @@ describe('hibernation: resumable without loss', () => {
     expect(resumableWithoutLoss(agent({ resumedAt: '2026-12-07T11:00:00.000Z', promptAfterMessages: 2 }), 3)).toBe(true);
     // Woken without a prompt (attach, wait): the kept conversation is enough.
     expect(resumableWithoutLoss(agent({ resumedAt: '2026-12-07T11:00:00.000Z' }), 2)).toBe(true);
+  });
+});
+
+let world: TempHome | undefined;
+afterEach(() => {
+  world?.cleanup();
+  world = undefined;
+});
+
+/** The adapter with its conversation reads counted. */
+function counted(adapter: Adapter): { adapter: Adapter; reads: () => number } {
+  let reads = 0;
+  const wrapped: Adapter = {
+    ...adapter,
+    readTranscript: (id, opts) => {
+      reads += 1;
+      return adapter.readTranscript(id, opts);
+    },
+  };
+  return { adapter: wrapped, reads: () => reads };
+}
+
+const piLine = (value: object) => `${JSON.stringify(value)}\n`;
+const piMessage = (id: string, parentId: string | null, role: string, text: string, second: number) =>
+  piLine({
+    type: 'message',
+    id,
+    parentId,
+    timestamp: `2026-12-07T10:00:${String(second).padStart(2, '0')}.000Z`,
+    message: { role, content: [{ type: 'text', text }] },
+  });
+
+describe('hibernation: the conversation is read again only when it can have changed', () => {
+  it('an idle agent that never qualifies: one read over many rounds; a new message is read and then qualifies', async () => {
+    world = tempHome();
+    const agentDir = join(world.home, 'agent-dir');
+    const env = { ...world.env, PI_CODING_AGENT_DIR: agentDir };
+    const folder = join(agentDir, 'sessions', piFolderName(FIXTURE_CWD));
+    mkdirSync(folder, { recursive: true });
+    const id = '0f1e2d3c-4b5a-4968-8776-655443322110';
+    const file = join(folder, `2026-12-07T10-00-00-000Z_${id}.jsonl`);
+    // Started without a prompt and given none: the vendor holds the session, with no message yet.
+    writeFileSync(file, piLine({ type: 'session', version: 3, id, timestamp: '2026-12-07T10:00:00.000Z', cwd: FIXTURE_CWD }));
+    const { adapter, reads } = counted(await loadAdapter('pi'));
+    const counts = new ConversationCounts();
+    const napper = agent({ vendorSessionId: id });
+    for (let round = 0; round < 5; round++) {
+      expect(resumableWithoutLoss(napper, await counts.count(napper.id, adapter, id, FIXTURE_CWD, env))).toBe(false);
+    }
+    expect(reads()).toBe(1);
+
+    appendFileSync(file, piMessage('m1', null, 'user', 'say hi', 1) + piMessage('m2', 'm1', 'assistant', 'hi', 2));
+    expect(await counts.count(napper.id, adapter, id, FIXTURE_CWD, env)).toBe(2);
+    expect(reads()).toBe(2);
+    expect(resumableWithoutLoss(napper, await counts.count(napper.id, adapter, id, FIXTURE_CWD, env))).toBe(true);
+    expect(reads()).toBe(2);
+
+    // Another agent on the same conversation has a count of its own.
+    expect(await counts.count('other-pi', adapter, id, FIXTURE_CWD, env)).toBe(2);
+    expect(reads()).toBe(3);
+  });
+
+  it('a conversation the vendor has not written yet is read again once its file appears', async () => {
+    world = tempHome();
+    const agentDir = join(world.home, 'agent-dir');
+    const env = { ...world.env, PI_CODING_AGENT_DIR: agentDir };
+    const folder = join(agentDir, 'sessions', piFolderName(FIXTURE_CWD));
+    const id = '1f1e2d3c-4b5a-4968-8776-655443322110';
+    const { adapter, reads } = counted(await loadAdapter('pi'));
+    const counts = new ConversationCounts();
+    expect(await counts.count('nap-pi', adapter, id, FIXTURE_CWD, env)).toBe(0);
+    expect(await counts.count('nap-pi', adapter, id, FIXTURE_CWD, env)).toBe(0);
+    expect(reads()).toBe(1);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(
+      join(folder, `2026-12-07T10-00-00-000Z_${id}.jsonl`),
+      piLine({ type: 'session', version: 3, id, timestamp: '2026-12-07T10:00:00.000Z', cwd: FIXTURE_CWD }) + piMessage('m1', null, 'user', 'go', 1),
+    );
+    expect(await counts.count('nap-pi', adapter, id, FIXTURE_CWD, env)).toBe(1);
+    expect(reads()).toBe(2);
+  });
+
+  it('an adapter that cannot name its files is read every time', async () => {
+    world = tempHome('pi');
+    const { conversationFiles: _unused, ...withoutFiles } = await loadAdapter('pi');
+    const { adapter, reads } = counted(withoutFiles);
+    const counts = new ConversationCounts();
+    for (let round = 0; round < 3; round++)
+      expect(await counts.count('nap-pi', adapter, '2d9f8e7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f', FIXTURE_CWD, world.env)).toBe(3);
+    expect(reads()).toBe(3);
+  });
+
+  it("each adapter's conversation files hold the sessions it lists, and none for an unknown id", async () => {
+    const cases: { provider: Provider; cwd: string; env: () => NodeJS.ProcessEnv }[] = [
+      ...(['pi', 'copilot', 'cursor', 'gemini'] as const).map((provider) => ({
+        provider,
+        cwd: FIXTURE_CWD,
+        env: () => (world = tempHome(provider)).env,
+      })),
+      {
+        provider: 'claude',
+        cwd: '/home/dev/work/proj',
+        env: () => {
+          world = tempHome();
+          const folder = join(world.home, '.claude', 'projects', projectFolderName('/home/dev/work/proj'));
+          mkdirSync(folder, { recursive: true });
+          copyFileSync(join(FIXTURES, 'claude', 'interactive-resumed.jsonl'), join(folder, '33333333-3333-4333-8333-333333333333.jsonl'));
+          return world.env;
+        },
+      },
+      {
+        provider: 'codex',
+        cwd: '/home/dev/work/proj',
+        env: () => {
+          world = tempHome();
+          const day = join(world.home, '.codex', 'sessions', '2026', '11', '21');
+          mkdirSync(day, { recursive: true });
+          copyFileSync(
+            join(FIXTURES, 'codex', 'interactive-with-exec_command-then-resumed.jsonl'),
+            join(day, 'rollout-2026-11-21T09-20-33-01a1fd68-4d10-77a1-a7c1-d452fcb8b86e.jsonl'),
+          );
+          return world.env;
+        },
+      },
+    ];
+    for (const { provider, cwd, env: make } of cases) {
+      const env = make();
+      const adapter = await loadAdapter(provider);
+      const sessions = await adapter.listSessions(cwd, env);
+      expect(sessions.length, provider).toBeGreaterThan(0);
+      for (const session of sessions) {
+        expect(adapter.conversationFiles?.(session.id, { cwd, env }), provider).toContain(session.source);
+        expect(adapter.conversationFiles?.(session.id, { env }), provider).toContain(session.source);
+      }
+      expect(adapter.conversationFiles?.('99999999-9999-4999-8999-999999999999', { cwd, env }), provider).toEqual([]);
+      world?.cleanup();
+      world = undefined;
+    }
   });
 });

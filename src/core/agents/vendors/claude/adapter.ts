@@ -153,6 +153,8 @@ const claude: Adapter = {
 
   streamTranscript: (id, opts) => streamClaude(id, opts),
 
+  conversationFiles: (id, { cwd, env = process.env }) => [findSessionFile(id, cwd, env)].filter((file) => file !== null),
+
   async readUsage(id, { cwd, env = process.env }) {
     const file = findSessionFile(id, cwd, env);
     if (!file) throw sessionNotFound('claude', id, join(claudeHome(env), 'projects'));

@@ -159,6 +159,8 @@ const codex: Adapter = {
   },
 
   streamTranscript: (id, opts) => streamCodex(id, opts),
+
+  conversationFiles: (id, { env = process.env }) => [findRollout(id, env)].filter((file) => file !== null),
 };
 
 export default codex;

@@ -153,6 +153,12 @@ const copilot: Adapter = {
     return { provider: 'copilot', id: events.sessionId ?? files.id, messages: events.messages };
   },
 
+  // Every session whose id matches, as findFiles picks among them (several only for an ambiguous prefix).
+  conversationFiles: (id, { env = process.env }) =>
+    sessionFiles(env)
+      .filter((files) => files.id === id || (id.length >= 8 && files.id.startsWith(id)))
+      .map((files) => files.events),
+
   async readUsage(id, { env = process.env }) {
     return usageOfFile(findFiles(id, env).events, copilotUsage, env);
   },

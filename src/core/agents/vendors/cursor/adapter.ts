@@ -139,12 +139,18 @@ const cursor: Adapter = {
   },
 
   async readTranscript(id, opts): Promise<Transcript> {
-    const file = opts.cwd ? transcriptFiles(opts.cwd, opts.env).get(id) : undefined;
-    const found = file ?? findAnywhere(id, opts.env);
+    const found = findTranscript(id, opts);
     if (!found) throw sessionNotFound('cursor', id, join(cursorHome(opts.env), 'projects'));
     return { provider: 'cursor', id, messages: await readCursorTranscript(found) };
   },
+
+  conversationFiles: (id, opts) => [findTranscript(id, opts)].filter((file) => file !== undefined),
 };
+
+/** The transcript of `id`: in cwd's project folder first, else in any. */
+function findTranscript(id: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv }): string | undefined {
+  return (opts.cwd ? transcriptFiles(opts.cwd, opts.env).get(id) : undefined) ?? findAnywhere(id, opts.env);
+}
 
 /** A transcript by id in any project folder (when the cwd is unknown or moved). */
 function findAnywhere(id: string, env?: NodeJS.ProcessEnv): string | undefined {

@@ -186,6 +186,12 @@ const gemini: Adapter = {
     return { provider: 'gemini', id: match.summary.sessionId, messages: match.messages };
   },
 
+  // Every chat file findChat would read, in this folder and in every project's (names end in the id's first 8 characters).
+  conversationFiles(id, { cwd, env = process.env }) {
+    const id8 = id.length >= 8 ? id.slice(0, 8) : undefined;
+    return [...new Set([...(cwd ? chatFiles(projectDirs(cwdForms(cwd), env), id8) : []), ...chatFiles(allProjectDirs(env), id8)])];
+  },
+
   // No readLimit: gemini-cli 0.61.0 records nothing of a usage limit in its chat file (the prompt, then no
   // answer and no error), so a gemini limit is read from its screen only (docs/many-agents.md).
   async readUsage(id, { cwd, env = process.env }) {

@@ -137,6 +137,8 @@ const pi: Adapter = {
     return { provider: 'pi', id: header?.id ?? id, messages: (await readPiTranscript(file)).messages };
   },
 
+  conversationFiles: (id, opts) => [findFile(id, opts.cwd, opts.env)].filter((file) => file !== null),
+
   async readUsage(id, opts) {
     const file = findFile(id, opts.cwd, opts.env);
     if (!file) throw sessionNotFound('pi', id, join(agentDir(opts.env), 'sessions'));
