@@ -14,14 +14,27 @@ const run = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-// The failed tests by name, printed again just above the summary line (where CI's tail shows them).
+// The failed tests by name, printed again just above the summary line (where CI's tail shows them),
+// and above the names the head of each failure's message: CI shows only the output's tail.
 const failedNames = [];
+const failureHeads = [];
+const HEAD_LINES = 40;
 if (existsSync(results)) {
   const report = JSON.parse(readFileSync(results, 'utf8'));
   for (const file of report.testResults) {
     const name = relative(process.cwd(), file.name);
     const failedTests = file.assertionResults.filter((test) => test.status === 'failed');
-    for (const test of failedTests) failedNames.push(`${name} > ${test.fullName}`);
+    for (const test of failedTests) {
+      failedNames.push(`${name} > ${test.fullName}`);
+      // Stack frames of vitest itself say nothing about the failure.
+      const lines = (test.failureMessages ?? [])
+        .join('\n')
+        .split('\n')
+        .filter((line) => !/^\s+at .*(node_modules|<anonymous>)/.test(line));
+      failureHeads.push(
+        `--- ${name} > ${test.fullName}\n${lines.slice(0, HEAD_LINES).join('\n')}${lines.length > HEAD_LINES ? `\n(${lines.length - HEAD_LINES} more lines in vitest's output above)` : ''}`,
+      );
+    }
     if (file.status === 'failed' && failedTests.length === 0) failedNames.push(`${name} (${(file.message || 'the file failed').split('\n')[0]})`);
   }
   passed = report.numPassedTests;
@@ -52,6 +65,7 @@ if (args.length === 0) {
   skipped += skips;
   bunOk = bun.status === 0;
 }
+if (failureHeads.length) console.log(`\nWhy (the head of each vitest failure):\n${failureHeads.join('\n')}`);
 if (failedNames.length) console.log(`\nFailed:\n${failedNames.map((line) => `  ${line}`).join('\n')}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(run.status === 0 && bunOk && failed === 0 && passed > 0 ? 0 : 1);

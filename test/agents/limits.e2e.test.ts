@@ -66,7 +66,7 @@ async function limitedThenResumed(provider: CliName, prepare: (world: RuntimeWor
   // Nothing is typed before the reset.
   expect(server.requests.slice(mark).some((r) => requestText(r).includes(CONTINUE_PROMPT))).toBe(false);
 
-  const resumed = await waitForRequest(server, CONTINUE_PROMPT, mark, 150_000);
+  const resumed = await showing(world, waitForRequest(server, CONTINUE_PROMPT, mark, 150_000));
   expect(resumed.at).toBeGreaterThanOrEqual(until);
   const after = await showing(
     world,

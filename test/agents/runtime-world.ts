@@ -185,7 +185,14 @@ export function screenOf(world: RuntimeWorld, pane: string): string {
 /** Every pane's screen (its last 40 lines), for a failure's message. */
 function allScreens(world: RuntimeWorld): string {
   const panes = world.tmux('list-panes', '-a', '-F', '#{pane_id}').stdout.split('\n').filter(Boolean);
-  return panes.map((pane) => `--- ${pane}\n${world.tmux('capture-pane', '-p', '-J', '-t', pane, '-S', '-40').stdout}`).join('\n');
+  // Blank lines dropped: a failure's head (all CI shows) then holds more of every screen.
+  const screen = (pane: string) =>
+    world
+      .tmux('capture-pane', '-p', '-J', '-t', pane, '-S', '-40')
+      .stdout.split('\n')
+      .filter((line) => line.trim())
+      .join('\n');
+  return panes.map((pane) => `--- ${pane}\n${screen(pane)}`).join('\n');
 }
 
 /** A step that shows the agents and every screen when it fails. */
