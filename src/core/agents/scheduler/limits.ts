@@ -103,7 +103,11 @@ async function continueTurn(project: Project, session: string, agent: AgentEntry
   if (pane && menu && menu.open.test(await capturePane(pane.paneId, 0))) {
     await sendKeys(pane.paneId, menu.key);
     const deadline = Date.now() + 5000;
-    while (menu.open.test(await capturePane(pane.paneId, 0)) && Date.now() < deadline) await sleep(100);
+    while (menu.open.test(await capturePane(pane.paneId, 0))) {
+      // Typed into the menu, the prompt would be lost (and its Enter would pick an option).
+      if (Date.now() >= deadline) throw new Error(`its limit menu did not close; answer it in its pane (pwt agent attach ${agent.id}).`);
+      await sleep(100);
+    }
     if (menu.resumes) return;
   }
   await sendText(project, { session, agent }, CONTINUE_PROMPT);
