@@ -31,9 +31,8 @@ if (existsSync(results)) {
         .join('\n')
         .split('\n')
         .filter((line) => !/^\s+at .*(node_modules|<anonymous>)/.test(line));
-      failureHeads.push(
-        `--- ${name} > ${test.fullName}\n${lines.slice(0, HEAD_LINES).join('\n')}${lines.length > HEAD_LINES ? `\n(${lines.length - HEAD_LINES} more lines in vitest's output above)` : ''}`,
-      );
+      const more = lines.length > HEAD_LINES ? `\n(${lines.length - HEAD_LINES} more lines in vitest's output above)` : '';
+      failureHeads.push(`--- ${name} > ${test.fullName}\n${lines.slice(0, HEAD_LINES).join('\n')}${more}`);
     }
     if (file.status === 'failed' && failedTests.length === 0) failedNames.push(`${name} (${(file.message || 'the file failed').split('\n')[0]})`);
   }

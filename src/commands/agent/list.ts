@@ -56,10 +56,11 @@ export default defineCommand({
       (agent.limit && agent.status !== 'running' ? ` (${agent.status})` : '') +
       (agent.queuePlace ? ` (${agent.queuePlace})` : '') +
       (agent.checked || agent.status === 'unknown' ? '' : ' (unchecked)');
-    const doing = (agent: (typeof agents)[number]) =>
-      agent.activity
-        ? `${agent.activity === 'waiting' || agent.activity === 'limited' ? color.yellow(agent.activity) : agent.activity} (${agent.activitySource}, ${age(agent.activitySince!)})`
-        : '-';
+    const doing = (agent: (typeof agents)[number]) => {
+      if (!agent.activity) return '-';
+      const shown = agent.activity === 'waiting' || agent.activity === 'limited' ? color.yellow(agent.activity) : agent.activity;
+      return `${shown} (${agent.activitySource}, ${age(agent.activitySince!)})`;
+    };
     const rows = agents.map((agent) => [
       agent.id,
       agent.session,

@@ -23,7 +23,10 @@ export interface Note {
 export interface RunningProcess {
   pid: number;
   command: string;
-  /** An interactive shell sitting at its prompt (bash, zsh, fish… on a terminal, nothing running under it): it writes nothing, but is left in a deleted folder. */
+  /**
+   * An interactive shell sitting at its prompt (bash, zsh, fish… on a terminal, nothing running under it): it
+   * writes nothing, but is left in a deleted folder.
+   */
   idleShell?: boolean;
   /** The idle shell's terminal (`/dev/pts/3`). */
   tty?: string;

@@ -62,7 +62,8 @@ export async function checkRunBudget(watch: BudgetWatch, note: (line: string) =>
       file.budgetStop = { at: new Date().toISOString(), costUsd, stopped };
     });
     note(
-      `Run ${run.name} (${watch.main}) spent ${dollars(costUsd)}, past its budget of ${dollars(budget)}: stopped ${stopped.join(', ') || 'nothing (none ran)'}.`,
+      `Run ${run.name} (${watch.main}) spent ${dollars(costUsd)}, past its budget of ${dollars(budget)}: ` +
+        `stopped ${stopped.join(', ') || 'nothing (none ran)'}.`,
     );
     return false;
   }

@@ -24,7 +24,10 @@ export function agentNoteText(note: AgentNote): string {
       return `Resumed ${note.provider} conversation ${note.conversation} in session ${note.session}.`;
     case 'fresh':
       if (note.cause === 'exited')
-        return `The resume of ${note.agent} exited at once (${note.lastLine ?? ''}). Started ${note.provider} fresh instead, with its old conversation handed over.`;
+        return (
+          `The resume of ${note.agent} exited at once (${note.lastLine ?? ''}). ` +
+          `Started ${note.provider} fresh instead, with its old conversation handed over.`
+        );
       return (
         `Could not resume ${note.agent}: ` +
         (note.cause === 'gone' ? `${note.provider} no longer has conversation ${note.conversation}` : `the ${note.provider} conversation was never saved`) +

@@ -85,7 +85,8 @@ export async function resumeExited(
     try {
       const launch = await resumeAgent(project, { session, agent: agent.id, prompt: CONTINUE_PROMPT });
       note(
-        `Resumed ${agent.id} (${project.repo.mainPath}) by its vendor id: it had exited at its usage limit, which reset at ${until}.${launch.queued ? ` It waits in the queue (place ${launch.queued}).` : ''}`,
+        `Resumed ${agent.id} (${project.repo.mainPath}) by its vendor id: it had exited at its usage limit, which reset at ${until}.` +
+          (launch.queued ? ` It waits in the queue (place ${launch.queued}).` : ''),
       );
     } catch (error) {
       note(`Could not resume ${agent.id} after its usage limit: ${error instanceof Error ? error.message : String(error)}`);

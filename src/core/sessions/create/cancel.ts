@@ -49,7 +49,8 @@ export async function cancelCreate(project: Project, session: SessionRecord, pat
   const tip = await resolveCommit(project.repo.mainPath, `refs/heads/${session.branch}`);
   if (tip && tip !== session.baseCommit) {
     return new PwtError(
-      `${what}; rolled back the create of ${session.id} (worktree and manifest entry removed) but kept the branch ${session.branch}: it has commits beyond its start.`,
+      `${what}; rolled back the create of ${session.id} (worktree and manifest entry removed) ` +
+        `but kept the branch ${session.branch}: it has commits beyond its start.`,
       Exit.cancelled,
       `pwt open ${session.id} continues it; git branch -D ${session.branch} deletes it.`,
     );

@@ -90,8 +90,12 @@ const LIMITS: Partial<Record<Provider, LimitPattern>> = {
   // The provider's message in the error box of the turn (`┃  ...`, wrapped over its lines); the user's prompt
   // sits in the same kind of box, so only a provider's phrasing counts.
   opencode: {
-    message:
-      /^\s*┃\s+(?:\d{3}\s+)?.*\b(?:rate limit (?:reached|exceeded)|usage limit (?:reached|exceeded|has been reached)|exceeded your current quota|too many requests)/i,
+    message: new RegExp(
+      String.raw`^\s*┃\s+(?:\d{3}\s+)?.*\b(?:` +
+        ['rate limit (?:reached|exceeded)', 'usage limit (?:reached|exceeded|has been reached)', 'exceeded your current quota', 'too many requests'].join('|') +
+        ')',
+      'i',
+    ),
     reset: WAIT_AFTER,
     resetLines: 4,
     // Over once the agent wrote outside a box (its replies are, indented by 5; the sidebar's lines far more), or while the footer's spinner

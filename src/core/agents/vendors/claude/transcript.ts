@@ -25,8 +25,22 @@ export interface ClaudeSessionRead {
 }
 
 /** Slash commands and `!` shell runs are stored as user text wrapped in these tags. */
-const COMMAND_TAGS =
-  /^\s*<(command-name|command-message|command-args|local-command-stdout|local-command-stderr|local-command-caveat|bash-input|bash-stdout|bash-stderr|user-prompt-submit-hook)>/;
+const COMMAND_TAGS = new RegExp(
+  String.raw`^\s*<(` +
+    [
+      'command-name',
+      'command-message',
+      'command-args',
+      'local-command-stdout',
+      'local-command-stderr',
+      'local-command-caveat',
+      'bash-input',
+      'bash-stdout',
+      'bash-stderr',
+      'user-prompt-submit-hook',
+    ].join('|') +
+    ')>',
+);
 
 /** The user's own words: injected <system-reminder> blocks and interrupt markers removed. */
 export function cleanUserText(text: string): string {

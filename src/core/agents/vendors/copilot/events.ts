@@ -46,8 +46,19 @@ function toolOutput(data: Record<string, unknown>): string {
  * files, not parsing those lines saves most of the time. Only a line that
  * positively starts as one of these is skipped; any other layout is parsed.
  */
-const BOOKKEEPING =
-  /^\{"type":"(?:system\.message|session\.usage_record|session\.shutdown|session\.model_change|session\.info|assistant\.turn_start|assistant\.turn_end|tool\.execution_start|hook\.(?:start|end))"/;
+const BOOKKEEPING_TYPES = [
+  'system.message',
+  'session.usage_record',
+  'session.shutdown',
+  'session.model_change',
+  'session.info',
+  'assistant.turn_start',
+  'assistant.turn_end',
+  'tool.execution_start',
+  'hook.start',
+  'hook.end',
+];
+const BOOKKEEPING = new RegExp(`^\\{"type":"(?:${BOOKKEEPING_TYPES.map((type) => type.replaceAll('.', '\\.')).join('|')})"`);
 
 export async function readCopilotEvents(file: string): Promise<CopilotEvents> {
   const out: CopilotEvents = { sessionId: null, cwd: null, startedAt: null, updatedAt: null, messages: [] };
