@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { filesStamp } from '../../src/core/agents/vendors/common.js';
 import opencode from '../../src/core/agents/vendors/opencode/adapter.js';
 import { poll } from './harness.js';
 import { expectCliFace, expectPinnedVersion, expectResumeAddsTurn, expectToolTurn, runHeadless, useFreshWorlds, useModelServer } from './e2e.js';
@@ -35,7 +38,14 @@ describe('opencode CLI (real) against the local model server', () => {
     // The prompt went in on stdin, so opencode stored it as typed (argv words with spaces get quoted).
     expectToolTurn(await opencode.readTranscript(id, { cwd: world.cwd, env }), { prompt, tool: TOOL });
 
+    // Its conversation files: the database, in WAL mode (header bytes 18-19 are 2), and its log; the resume changes them.
+    const database = join(opencode.home(env), 'opencode.db');
+    expect(opencode.conversationFiles?.(id, { cwd: world.cwd, env })).toEqual([database, `${database}-wal`]);
+    expect([...readFileSync(database).subarray(18, 20)]).toEqual([2, 2]);
+    const stamp = filesStamp([database, `${database}-wal`]);
+
     const transcript = await expectResumeAddsTurn(opencode, id, { world, env, prompt, tool: TOOL });
+    expect(filesStamp(opencode.conversationFiles!(id, { cwd: world.cwd, env }))).not.toBe(stamp);
     expectCliFace(world, env, transcript);
   }, 240_000);
 });

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { realPath } from '../../git/repo-fast.js';
 import { sessionPath, type SessionRecord } from '../../manifest/manifest.js';
 import type { Project } from '../../project/project.js';
@@ -6,6 +5,7 @@ import type { ActivityState } from '../runtime/activity/types.js';
 import { conversationLength } from '../runtime/capture.js';
 import { captureIfUnknown } from '../runtime/index.js';
 import type { AgentEntry } from '../runtime/records.js';
+import { filesStamp } from '../vendors/common.js';
 import { loadAdapter } from '../vendors/index.js';
 import type { Adapter } from '../vendors/types.js';
 
@@ -58,9 +58,10 @@ export async function safeToHibernate(
  * (the adapter's conversationFiles, found as readTranscript finds them) and
  * reused while they are the same. The stamp is taken before the read: a write
  * during the read leaves a stamp older than the file, so the next round reads
- * again. An adapter without conversationFiles (opencode's database) is read
- * every time. The idle screen is no such signal: a turn that begins and ends
- * between two rounds leaves `idle` with its `since` unchanged.
+ * again. opencode names its whole database, so any opencode session's write
+ * reads again. An adapter without conversationFiles is read every time. The
+ * idle screen is no such signal: a turn that begins and ends between two
+ * rounds leaves `idle` with its `since` unchanged.
  */
 export class ConversationCounts {
   private readonly known = new Map<string, { stamp: string; messages: number }>();
@@ -81,14 +82,7 @@ export class ConversationCounts {
 function conversationStamp(adapter: Adapter, id: string, cwd: string, env: NodeJS.ProcessEnv): string | null {
   if (!adapter.conversationFiles) return null;
   try {
-    return adapter
-      .conversationFiles(id, { cwd, env })
-      .map((file) => {
-        const stat = statSync(file, { throwIfNoEntry: false });
-        return `${file}\0${stat?.size ?? -1}\0${stat?.mtimeMs ?? -1}`;
-      })
-      .sort()
-      .join('\n');
+    return filesStamp(adapter.conversationFiles(id, { cwd, env }));
   } catch {
     return null;
   }

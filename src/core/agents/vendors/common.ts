@@ -151,3 +151,18 @@ export function isDir(path: string): boolean {
 
 /** Session ids pwt chooses for CLIs that take one (claude, gemini, copilot --session-id) are UUIDs. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Path, size and mtime of each file, in a stable order: while it is the same, none of the files changed
+ * (scheduler/hibernate.ts, usage.ts). A missing file and an empty one stamp alike, as neither holds
+ * anything: reading opencode's database after its CLI exited leaves an empty `-wal` behind.
+ */
+export function filesStamp(files: string[]): string {
+  return files
+    .map((file) => {
+      const stat = statSync(file, { throwIfNoEntry: false });
+      return stat && stat.size > 0 ? `${file}\0${stat.size}\0${stat.mtimeMs}` : `${file}\0-`;
+    })
+    .sort()
+    .join('\n');
+}

@@ -101,8 +101,9 @@ export interface Adapter {
   /**
    * Every file readTranscript would read this conversation from ([] while it has none yet), found the same
    * way and without reading them: while none of them changed (size, mtime) nor the list itself, the
-   * conversation has not changed either (scheduler/hibernate.ts reads it again only then). Absent where the
-   * conversation is not in files of its own (opencode keeps it in a database).
+   * conversation has not changed either (scheduler/hibernate.ts reads it again only then). opencode, whose
+   * conversations share one database, names that database (any session's write changes it). Absent where
+   * the vendor cannot tell.
    */
   conversationFiles?(id: string, opts: { cwd?: string; env?: NodeJS.ProcessEnv }): string[];
   /**

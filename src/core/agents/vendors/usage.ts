@@ -1,10 +1,10 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { userCacheDir } from '../../infra/code-cache.js';
 import { fingerprint } from '../../infra/fingerprint.js';
 import { readJsonl } from './jsonl.js';
 import { PRICES_AS_OF, priceOf } from './prices.js';
-import { isRecord } from './common.js';
+import { filesStamp, isRecord } from './common.js';
 import type { Usage } from './types.js';
 
 export type { Usage } from './types.js';
@@ -210,27 +210,35 @@ const USAGE_CACHE_FORMAT = 1;
  * cache only costs the parse.
  */
 export async function usageOfFile(file: string, parse: (file: string) => Promise<Usage>, env: NodeJS.ProcessEnv = process.env): Promise<Usage> {
+  return usageOfFiles(file, [file], () => parse(file), env);
+}
+
+/**
+ * usageOfFile for a session read from several files (opencode: its database and
+ * write-ahead log, or its legacy tree), cached under `name` until any of `files`
+ * changes.
+ */
+export async function usageOfFiles(name: string, files: string[], parse: () => Promise<Usage>, env: NodeJS.ProcessEnv = process.env): Promise<Usage> {
   const dir = userCacheDir(env);
   let key: string;
   try {
-    const stat = statSync(file);
-    key = `${stat.size}:${stat.mtimeMs}:${PRICES_AS_OF}:${USAGE_CACHE_FORMAT}`;
+    key = `${filesStamp(files)}\n${PRICES_AS_OF}:${USAGE_CACHE_FORMAT}`;
   } catch {
-    return parse(file);
+    return parse();
   }
-  const cache = dir ? join(dir, 'usage', `${fingerprint(file)}.json`) : null;
-  if (!cache) return parse(file);
+  const cache = dir ? join(dir, 'usage', `${fingerprint(name)}.json`) : null;
+  if (!cache) return parse();
   try {
     const kept = JSON.parse(readFileSync(cache, 'utf8')) as { file?: string; key?: string; usage?: Usage };
-    if (kept.file === file && kept.key === key && kept.usage) return kept.usage;
+    if (kept.file === name && kept.key === key && kept.usage) return kept.usage;
   } catch {
     // Not cached yet (or a torn file): parsed below.
   }
-  const usage = await parse(file);
+  const usage = await parse();
   try {
     mkdirSync(dirname(cache), { recursive: true, mode: 0o700 });
     const temp = `${cache}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify({ file, key, usage }), { mode: 0o600 });
+    writeFileSync(temp, JSON.stringify({ file: name, key, usage }), { mode: 0o600 });
     renameSync(temp, cache);
   } catch {
     // A read-only or full disk: the next call parses again.

@@ -6,7 +6,8 @@ import { loadAdapter } from '../../../../src/core/agents/vendors/index.js';
 import { projectFolderName } from '../../../../src/core/agents/vendors/claude/adapter.js';
 import { piFolderName } from '../../../../src/core/agents/vendors/pi/adapter.js';
 import type { Adapter, Provider } from '../../../../src/core/agents/vendors/types.js';
-import { FIXTURES, FIXTURE_CWD, tempHome, type TempHome } from '../vendors/fixture-home.js';
+import { addOpencodeReply, FIXTURES, FIXTURE_CWD, OPENCODE_FIXTURE_ID, tempHome, type TempHome } from '../vendors/fixture-home.js';
+import { openDatabase } from '../../../../src/core/infra/sqlite.js';
 import type { ActivityState } from '../../../../src/core/agents/runtime/activity/types.js';
 import type { AgentEntry } from '../../../../src/core/agents/runtime/records.js';
 
@@ -159,7 +160,7 @@ describe('hibernation: the conversation is read again only when it can have chan
   });
 
   it("each adapter's conversation files hold the sessions it lists, and none for an unknown id", async () => {
-    const cases: { provider: Provider; cwd: string; env: () => NodeJS.ProcessEnv }[] = [
+    const cases: { provider: Provider; cwd: string; env: () => NodeJS.ProcessEnv; unknown?: (env: NodeJS.ProcessEnv) => string[] }[] = [
       ...(['pi', 'copilot', 'cursor', 'gemini'] as const).map((provider) => ({
         provider,
         cwd: FIXTURE_CWD,
@@ -190,8 +191,21 @@ describe('hibernation: the conversation is read again only when it can have chan
           return world.env;
         },
       },
+      {
+        // Its database (shared by every session, so any write reads again) and the log opencode writes first.
+        provider: 'opencode',
+        cwd: FIXTURE_CWD,
+        env: () => (world = tempHome('opencode')).env,
+        unknown: (env) => [join(env.HOME!, '.local/share/opencode/opencode.db'), join(env.HOME!, '.local/share/opencode/opencode.db-wal')],
+      },
+      {
+        // Before 1.2: the session's file, its message files and their part files.
+        provider: 'opencode',
+        cwd: FIXTURE_CWD,
+        env: () => ({ ...(world = tempHome('opencode')).env, OPENCODE_DB: 'missing.db' }),
+      },
     ];
-    for (const { provider, cwd, env: make } of cases) {
+    for (const { provider, cwd, env: make, unknown } of cases) {
       const env = make();
       const adapter = await loadAdapter(provider);
       const sessions = await adapter.listSessions(cwd, env);
@@ -200,9 +214,44 @@ describe('hibernation: the conversation is read again only when it can have chan
         expect(adapter.conversationFiles?.(session.id, { cwd, env }), provider).toContain(session.source);
         expect(adapter.conversationFiles?.(session.id, { env }), provider).toContain(session.source);
       }
-      expect(adapter.conversationFiles?.('99999999-9999-4999-8999-999999999999', { cwd, env }), provider).toEqual([]);
+      expect(adapter.conversationFiles?.('99999999-9999-4999-8999-999999999999', { cwd, env }), provider).toEqual(unknown?.(env) ?? []);
       world?.cleanup();
       world = undefined;
     }
+  });
+
+  it('opencode: the conversation is read again once a write reached its database or log, not while both stay the same', async () => {
+    world = tempHome('opencode');
+    const file = join(world.home, '.local/share/opencode/opencode.db');
+    const legacy = join(world.home, '.local/share/opencode/storage/message', OPENCODE_FIXTURE_ID);
+    const { adapter, reads } = counted(await loadAdapter('opencode'));
+    const counts = new ConversationCounts();
+    const count = () => counts.count('nap-oc', adapter, OPENCODE_FIXTURE_ID, FIXTURE_CWD, world!.env);
+    expect(adapter.conversationFiles?.(OPENCODE_FIXTURE_ID, { env: world.env })).toEqual(
+      expect.arrayContaining([
+        file,
+        `${file}-wal`,
+        join(legacy, 'msg_a1b2c3d4e5f6Ab01.json'),
+        expect.stringMatching(/storage\/part\/msg_a1b2c3d4e5f6Ab02\/prt_.*\.json$/),
+      ]),
+    );
+    // opencode keeps the database open in WAL mode while it runs.
+    const writer = await openDatabase(file, { readonly: false });
+    try {
+      writer.exec('PRAGMA journal_mode = WAL');
+      for (let round = 0; round < 3; round++) expect(await count()).toBe(3);
+      expect(reads()).toBe(1);
+      addOpencodeReply(writer, OPENCODE_FIXTURE_ID, 'msg_zzzz_more', 5);
+      expect(await count()).toBe(4);
+      expect(await count()).toBe(4);
+      expect(reads()).toBe(2);
+    } finally {
+      writer.close();
+    }
+    // The CLI exited: its close moved the log into the database. The empty log the next read leaves behind changes nothing.
+    expect(await count()).toBe(4);
+    expect(reads()).toBe(3);
+    for (let round = 0; round < 3; round++) expect(await count()).toBe(4);
+    expect(reads()).toBe(3);
   });
 });

@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { SqliteDatabase } from '../../../../src/core/infra/sqlite.js';
 
 /**
  * Fixture homes for adapter unit tests: a writable copy of
@@ -26,4 +27,15 @@ export function tempHome(vendor?: string): TempHome {
   else mkdirSync(home);
   const env: NodeJS.ProcessEnv = { HOME: home, PATH: process.env.PATH };
   return { home, env, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** The session id of opencode's hand-written fixture (its database and legacy tree both hold it). */
+export const OPENCODE_FIXTURE_ID = 'ses_1f2e3d4c5b6aZyXwVuTsRqPoNm';
+
+/** Adds an assistant reply (one text part, `output` tokens) to an opencode session, as the CLI does while it runs. */
+export function addOpencodeReply(db: SqliteDatabase, sessionId: string, id: string, output: number): void {
+  const created = 1_900_000_000_000;
+  const data = { role: 'assistant', modelID: 'm', time: { created }, cost: 0.5, tokens: { input: 7, output, reasoning: 0, cache: { read: 0, write: 0 } } };
+  db.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run(id, sessionId, created, created, JSON.stringify(data));
+  db.prepare('INSERT INTO part VALUES (?, ?, ?, ?, ?, ?)').run(`prt_${id}`, id, sessionId, created, created, JSON.stringify({ type: 'text', text: 'more' }));
 }

@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import opencode from '../../../../src/core/agents/vendors/opencode/adapter.js';
 import { openDatabase } from '../../../../src/core/infra/sqlite.js';
-import { FIXTURES, FIXTURE_CWD, tempHome, type TempHome } from './fixture-home.js';
+import { addOpencodeReply, FIXTURES, FIXTURE_CWD, tempHome, type TempHome } from './fixture-home.js';
 
 /**
  * opencode's stores from files: the hand-written fixture home (SQLite store
@@ -146,6 +146,31 @@ describe('opencode adapter: a real session', () => {
       writer.close();
       rmSync(`${file}-wal`, { force: true });
     }
+  });
+});
+
+describe('opencode adapter: usage, kept until the store changes', () => {
+  it('an unchanged store is not read again; a write to its database is', async () => {
+    world = tempHome('opencode');
+    const env = world.env;
+    const first = await opencode.readUsage!(FIXTURE_ID, { env });
+    expect(first.output).toBeGreaterThan(0);
+    // Another figure in the cache: an unchanged store answers it, unread.
+    const dir = join(world.home, '.cache/pwt/usage');
+    const [name] = readdirSync(dir);
+    const kept = JSON.parse(readFileSync(join(dir, name!), 'utf8'));
+    writeFileSync(join(dir, name!), JSON.stringify({ ...kept, usage: { ...kept.usage, output: 424242 } }));
+    expect((await opencode.readUsage!(FIXTURE_ID, { env })).output).toBe(424242);
+
+    const writer = await openDatabase(join(world.home, '.local/share/opencode/opencode.db'), { readonly: false });
+    try {
+      writer.exec('PRAGMA journal_mode = WAL');
+      addOpencodeReply(writer, FIXTURE_ID, 'msg_zzzz_more', 5);
+      expect(await opencode.readUsage!(FIXTURE_ID, { env })).toMatchObject({ output: first.output + 5, input: first.input + 7 });
+    } finally {
+      writer.close();
+    }
+    await expect(opencode.readUsage!('ses_nope', { env })).rejects.toMatchObject({ exitCode: 3 });
   });
 });
 

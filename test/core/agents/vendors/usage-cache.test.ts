@@ -2,7 +2,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { piUsage, usageOfFile, type Usage } from '../../../../src/core/agents/vendors/usage.js';
+import { piUsage, usageOfFile, usageOfFiles, type Usage } from '../../../../src/core/agents/vendors/usage.js';
 
 /** A session file's usage is parsed once and kept until the file changes (src/core/agents/vendors/usage.ts usageOfFile). */
 const PI_SESSION = join(import.meta.dirname, '../../../fixtures/agents/pi/real/print-mode-resumed-with-bash-tool.jsonl');
@@ -62,5 +62,24 @@ describe('usage of a session file, cached until it changes', () => {
     expect(noHome.output).toBeGreaterThan(0);
     expect(w.parses()).toBe(3);
     expect(existsSync(join(w.root, '.cache'))).toBe(false);
+  });
+
+  it('several files (a database and its log): parsed again when any of them changes, not when a missing one appears empty', async () => {
+    const w = world();
+    const log = join(w.root, 'session.jsonl-wal');
+    const read = () => usageOfFiles('store session-1', [w.file, log], () => w.counted(w.file), w.env);
+    const direct = await piUsage(w.file);
+    expect(await read()).toEqual(direct);
+    writeFileSync(log, '');
+    expect(await read()).toEqual(direct);
+    expect(w.parses()).toBe(1);
+    writeFileSync(log, 'frame');
+    await read();
+    expect(w.parses()).toBe(2);
+    // Kept by name: another session of the same files has its own figure.
+    await usageOfFiles('store session-2', [w.file, log], () => w.counted(w.file), w.env);
+    expect(w.parses()).toBe(3);
+    await read();
+    expect(w.parses()).toBe(3);
   });
 });

@@ -1,8 +1,8 @@
-import { opencodeUsage } from '../usage.js';
+import { opencodeUsage, usageOfFiles } from '../usage.js';
 import { usageError } from '../../../infra/errors.js';
 import { detectCli, isRecord, newestFirst, realCwd, sessionNotFound, toIso } from '../common.js';
 import { opencodeLimit } from './limit.js';
-import { databaseSession, databaseSessions, dataDir, legacySession, legacySessions, type RawMessage, type RawSession } from './store.js';
+import { databaseSession, databaseSessions, dataDir, legacySession, legacySessions, sessionFiles, type RawMessage, type RawSession } from './store.js';
 import type { Adapter, AgentSessionInfo, CommandSpec, ToolCall, Transcript, TranscriptMessage } from '../types.js';
 
 /**
@@ -114,10 +114,20 @@ const opencode: Adapter = {
     return { provider: 'opencode', id, messages: normalizeOpencode(loaded.messages) };
   },
 
+  conversationFiles: (id, opts) => sessionFiles(id, opts.env),
+
   async readUsage(id, opts) {
-    const loaded = await loadSession(id, opts.env);
-    if (!loaded) throw sessionNotFound('opencode', id, dataDir(opts.env));
-    return opencodeUsage(loaded.messages);
+    // Kept until the store changes (one cache file per session; any session's write reads it again).
+    return usageOfFiles(
+      `opencode ${dataDir(opts.env)} ${id}`,
+      sessionFiles(id, opts.env),
+      async () => {
+        const loaded = await loadSession(id, opts.env);
+        if (!loaded) throw sessionNotFound('opencode', id, dataDir(opts.env));
+        return opencodeUsage(loaded.messages);
+      },
+      opts.env,
+    );
   },
 
   async readLimit(id, opts) {

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import { homeOf, isRecord } from '../common.js';
 import { columnsOf, withDatabase, type SqliteDatabase } from '../../../infra/sqlite.js';
 
@@ -164,4 +164,29 @@ export function legacySession(id: string, env?: NodeJS.ProcessEnv): { session: R
   const created = (message: RawMessage) => Number(isRecord(message.info.time) ? message.info.time.created : 0) || 0;
   messages.sort((a, b) => created(a) - created(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { session, messages };
+}
+
+/**
+ * The files a session is read from, stat only (Adapter.conversationFiles): the database and its
+ * write-ahead log while the database exists (opencode keeps it in WAL mode, so every write it makes goes
+ * to one of the two; they are shared by all sessions, so any session's write changes them), then the
+ * session's file, message files and their part files in the legacy tree. Not `-shm`: readers write it
+ * too, pwt's included.
+ */
+export function sessionFiles(id: string, env?: NodeJS.ProcessEnv): string[] {
+  const files: string[] = [];
+  const database = databasePath(env);
+  if (database && existsSync(database)) files.push(database, `${database}-wal`);
+  const storage = join(dataDir(env), 'storage');
+  const sessions = join(storage, 'session');
+  if (existsSync(sessions)) {
+    for (const project of readdirSync(sessions, { withFileTypes: true })) {
+      const file = join(sessions, project.name, `${id}.json`);
+      if (project.isDirectory() && existsSync(file)) files.push(file);
+    }
+  }
+  for (const message of jsonFilesIn(join(storage, 'message', id))) {
+    files.push(message, ...jsonFilesIn(join(storage, 'part', basename(message, '.json'))));
+  }
+  return files;
 }
