@@ -104,11 +104,11 @@ export class ControlParser {
 
 /**
  * One argument as tmux's command parser reads it back: in single quotes
- * (nothing inside is expanded: no `$VAR`, `~`, `#` comment or `;`), a quote
- * as `'\''`. A lone `;` stays bare: it separates commands, as in argv.
+ * (nothing inside is expanded: no `$VAR`, `~`, `#` comment or `;`, so a
+ * string ending in ';', or ';' itself, stays data), a quote as `'\''`.
  */
 export function quoteArg(arg: string): string {
-  return arg === ';' ? ';' : `'${arg.replace(/'/g, `'\\''`)}'`;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 const START_MS = 3_000;
@@ -177,7 +177,10 @@ export class ControlClient {
     return null;
   }
 
-  /** Runs one tmux command (an argv as for `tmux`, `;` between commands) and returns its reply as a spawned tmux would. */
+  /**
+   * Runs one tmux command (its argv, every element data) and returns its reply as a spawned tmux would. One
+   * command only: tmux answers each command of a line in a block of its own, and replies are matched in order.
+   */
   run(args: readonly string[]): Promise<TmuxResult> {
     if (this.exited || !this.child.stdin?.writable) return Promise.reject(new TmuxUnavailable('the tmux control client is not running'));
     if (args.some((arg) => /[\n\r]/.test(arg))) return Promise.reject(new TmuxUnavailable('a line break cannot pass through tmux control mode'));

@@ -11,10 +11,40 @@ import { traceSpawn } from '../infra/process.js';
  * runs), anything else that looks transient (a timeout, a server busy or
  * restarting under load) is retried and then reported as TmuxUnavailable,
  * which callers must treat as "unknown", never as "the agent died".
+ *
+ * Commands are chained with THEN, never with the string ';': tmux's argument
+ * parser takes any argument that ends in ';' as a separator (the ';' is cut
+ * off and what follows is a new tmux command), so the door writes THEN as ';'
+ * and sends every string that ends in ';' with a '\' before that ';', which
+ * tmux turns back into the string as given (tmuxArgv). A value (a path, an
+ * environment value, an agent's argument) can so never end a command early.
  */
 export const SOCKET_NAME = 'pwt';
 const TIMEOUT_MS = 5_000;
 const RETRIES = 3;
+
+/** The separator between two tmux commands in one call (tmux's `;`): not a string, so no value can be taken for it. */
+export const THEN: unique symbol = Symbol('tmux ;');
+/** One element of a tmux command list: an argument as the command must receive it, or THEN. */
+export type TmuxArg = string | typeof THEN;
+
+/**
+ * The arguments as tmux must be given them: THEN as ';', and a string that
+ * ends in ';' with a '\' before that ';' (tmux cuts an argument's final ';'
+ * and makes a '\' before it the literal ';': "x;" is sent "x\;", "x\;" is
+ * sent "x\\;", ";" is sent "\;"; each reaches the command as it was).
+ */
+export function tmuxArgv(args: readonly TmuxArg[]): string[] {
+  return args.map((arg) => (arg === THEN ? ';' : arg.endsWith(';') ? `${arg.slice(0, -1)}\\;` : arg));
+}
+
+/** The command list for people (messages, traces): each argument as given, THEN as ';'. */
+export function readableArgs(args: readonly TmuxArg[]): string[] {
+  return args.map((arg) => (arg === THEN ? ';' : arg));
+}
+
+/** The first command's name, for a message. */
+const commandName = (args: readonly TmuxArg[]) => (typeof args[0] === 'string' ? args[0] : '');
 
 export interface TmuxResult {
   stdout: string;
@@ -24,13 +54,18 @@ export interface TmuxResult {
 
 /** tmux answered, but with an error that is not about a missing server. */
 export class TmuxError extends DoorError {
+  /** The command as given (THEN shown as ';'). */
+  readonly args: readonly string[];
+
   constructor(
-    readonly args: readonly string[],
+    args: readonly TmuxArg[],
     readonly result: TmuxResult,
   ) {
     const said = result.stderr.trim() || result.stdout.trim();
-    super('tmux-failed', { program: 'tmux', args, said: said.split('\n')[0] ?? '' }, `tmux ${args[0] ?? ''} failed (${result.code}): ${said}`);
+    const readable = readableArgs(args);
+    super('tmux-failed', { program: 'tmux', args: readable, said: said.split('\n')[0] ?? '' }, `tmux ${commandName(args)} failed (${result.code}): ${said}`);
     this.name = 'TmuxError';
+    this.args = readable;
   }
 }
 
@@ -60,14 +95,15 @@ export function tmuxEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv
   return copy;
 }
 
-function spawnTmux(args: readonly string[], input?: string): Promise<TmuxResult> {
+function spawnTmux(args: readonly TmuxArg[], input?: string): Promise<TmuxResult> {
   return new Promise((resolve, reject) => {
     // -u: under a non-UTF-8 locale (LC_ALL=C, common in scripts and CI) tmux prints
     // control characters in -F output as "_", which would turn the tab separators
     // of list-panes into underscores (tmux(1), -u).
     // cwd '/': a server this call starts keeps its folder for life, and must never sit in a worktree that may be removed.
-    traceSpawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], '/');
-    const child = spawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], {
+    const argv = ['-u', '-L', SOCKET_NAME, ...tmuxArgv(args)];
+    traceSpawn('tmux', argv, '/');
+    const child = spawn('tmux', argv, {
       cwd: '/',
       env: tmuxEnv(),
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -76,7 +112,7 @@ function spawnTmux(args: readonly string[], input?: string): Promise<TmuxResult>
     const err: Buffer[] = [];
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new TmuxUnavailable(`tmux ${args[0]} did not answer within ${TIMEOUT_MS / 1000} s`));
+      reject(new TmuxUnavailable(`tmux ${commandName(args)} did not answer within ${TIMEOUT_MS / 1000} s`));
     }, TIMEOUT_MS);
     child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
@@ -102,25 +138,25 @@ export function tmuxMissing(): PwtError {
  * (a non-zero exit is not thrown). Retries what looks transient: a crash by
  * signal, or a timeout.
  */
-export async function tmuxRaw(args: readonly string[], input?: string): Promise<TmuxResult> {
+export async function tmuxRaw(args: readonly TmuxArg[], input?: string): Promise<TmuxResult> {
   let last: unknown;
   for (let attempt = 0; attempt < RETRIES; attempt++) {
     try {
       const result = await spawnTmux(args, input);
       // Killed by a signal (128+) or a transient socket error: not tmux's answer; ask again.
       if (result.code < 128 && !(result.code !== 0 && TRANSIENT.test(result.stderr))) return result;
-      last = new TmuxUnavailable(`tmux ${args[0]} failed (${result.code}): ${result.stderr.trim()}`);
+      last = new TmuxUnavailable(`tmux ${commandName(args)} failed (${result.code}): ${result.stderr.trim()}`);
     } catch (error) {
       if (error instanceof PwtError) throw error;
       last = error;
     }
     await new Promise((done) => setTimeout(done, 100 * (attempt + 1)));
   }
-  throw last instanceof TmuxUnavailable ? last : new TmuxUnavailable(`tmux ${args[0]} failed: ${(last as Error)?.message}`);
+  throw last instanceof TmuxUnavailable ? last : new TmuxUnavailable(`tmux ${commandName(args)} failed: ${(last as Error)?.message}`);
 }
 
 /** Runs tmux and returns stdout; a non-zero exit is a TmuxError. */
-export async function tmux(args: readonly string[], input?: string): Promise<string> {
+export async function tmux(args: readonly TmuxArg[], input?: string): Promise<string> {
   const result = await tmuxRaw(args, input);
   if (result.code !== 0) throw new TmuxError(args, result);
   return result.stdout;
@@ -158,12 +194,13 @@ export interface AttachEnd {
  * that could not attach says why in a message the caller shows instead of a
  * line its own screen would paint over.
  */
-export async function tmuxInteractive(args: readonly string[]): Promise<AttachEnd> {
+export async function tmuxInteractive(args: readonly TmuxArg[]): Promise<AttachEnd> {
   // -u: under a non-UTF-8 locale (LC_ALL=C, common in scripts and CI) tmux prints
   // control characters in -F output as "_", which would turn the tab separators
   // of list-panes into underscores (tmux(1), -u).
-  traceSpawn('tmux', ['-u', '-L', SOCKET_NAME, ...args], undefined, 'attached');
-  const result = spawnSync('tmux', ['-u', '-L', SOCKET_NAME, ...args], { env: tmuxEnv(), stdio: ['inherit', 'inherit', 'pipe'], encoding: 'utf8' });
+  const argv = ['-u', '-L', SOCKET_NAME, ...tmuxArgv(args)];
+  traceSpawn('tmux', argv, undefined, 'attached');
+  const result = spawnSync('tmux', argv, { env: tmuxEnv(), stdio: ['inherit', 'inherit', 'pipe'], encoding: 'utf8' });
   if (result.error) throw (result.error as NodeJS.ErrnoException).code === 'ENOENT' ? tmuxMissing() : result.error;
   return { code: result.status ?? (result.signal ? 128 : 1), stderr: (result.stderr ?? '').trim() };
 }

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { preconditionError } from '../infra/errors.js';
-import { isNoServer, isNoTarget, tmux, tmuxEnv, tmuxInteractive, tmuxRaw, TmuxError, type AttachEnd } from './tmux.js';
+import { isNoServer, isNoTarget, THEN, tmux, tmuxArgv, tmuxEnv, tmuxInteractive, tmuxRaw, TmuxError, type AttachEnd, type TmuxArg } from './tmux.js';
 import { overControl, tmuxRead } from './control.js';
 
 /**
@@ -239,36 +239,37 @@ export async function newAgentWindow(opts: NewWindowOptions): Promise<NewWindow>
   const argv = paneArgv(opts, unset);
   const printed = ['-P', '-F', ['#{session_name}', '#{window_id}', '#{pane_id}', '#{pane_pid}', '#{session_id}'].join(SEPARATOR)];
   const size = ['-x', String(WINDOW_WIDTH), '-y', String(WINDOW_HEIGHT)];
-  const server = [
+  const server: TmuxArg[] = [
     'start-server',
-    ';',
+    THEN,
     'set-option',
     '-g',
     'remain-on-exit',
     'on',
-    ';',
+    THEN,
     'set-option',
     '-g',
     'default-size',
     `${WINDOW_WIDTH}x${WINDOW_HEIGHT}`,
-    ';',
+    THEN,
   ];
-  let args: string[];
+  let args: TmuxArg[];
   if (existing) {
     args = [...server, 'new-window', '-d', '-t', `=${existing}:`, '-n', opts.windowName, '-c', opts.cwd, ...flags, ...printed, '--', ...argv];
   } else {
     const name = await freeSessionName(opts.tmuxSession);
     args = [...server, 'new-session', '-d', '-s', name, '-n', opts.windowName, ...size, '-c', opts.cwd, ...flags, ...printed, '--', ...argv];
   }
-  if (Buffer.byteLength(args.join('\0')) > MAX_COMMAND_BYTES) {
+  const bytes = Buffer.byteLength(tmuxArgv(args).join('\0'));
+  if (bytes > MAX_COMMAND_BYTES) {
     throw preconditionError(
-      `The command for ${opts.agentId} is too long for tmux (${Buffer.byteLength(args.join('\0'))} bytes).`,
+      `The command for ${opts.agentId} is too long for tmux (${bytes} bytes).`,
       'Unset large environment variables, or pass long text with a prompt file.',
     );
   }
   const [tmuxSession = '', windowId = '', paneId = '', pid = '', sessionId = ''] = (await tmux(args)).trim().split(SEPARATOR);
   // set-option does not take tmux's exact-name "=" targets: use the session's id.
-  if (!existing) await tmux(['set-option', '-t', sessionId, '@pwt-main', opts.main, ';', 'set-option', '-t', sessionId, '@pwt-session', opts.session]);
+  if (!existing) await tmux(['set-option', '-t', sessionId, '@pwt-main', opts.main, THEN, 'set-option', '-t', sessionId, '@pwt-session', opts.session]);
   await tmux([
     'set-option',
     '-w',
@@ -276,14 +277,14 @@ export async function newAgentWindow(opts: NewWindowOptions): Promise<NewWindow>
     windowId,
     '@pwt-agent',
     opts.agentId,
-    ';',
+    THEN,
     'set-option',
     '-w',
     '-t',
     windowId,
     '@pwt-session',
     opts.session,
-    ';',
+    THEN,
     'set-option',
     '-w',
     '-t',
@@ -376,14 +377,14 @@ export async function capturePanes(paneIds: readonly string[]): Promise<Map<stri
     const marker = `@@pwt-screen-${process.pid}-${Date.now()}`;
     // The pane's id comes from tmux's format, not as typed: display-message runs its text through strftime, which
     // pads a literal "%4" (a field width) to " %4", and the screen of every pane past %3 would be lost.
-    const args = batch.flatMap((pane, i) => [
-      ...(i ? [';'] : []),
+    const args = batch.flatMap((pane, i): TmuxArg[] => [
+      ...(i ? ([THEN] as TmuxArg[]) : []),
       'display-message',
       '-p',
       '-t',
       pane,
       `${marker} #{pane_id}`,
-      ';',
+      THEN,
       'capture-pane',
       '-p',
       '-J',
@@ -481,7 +482,7 @@ export async function ensureBackgroundSession(name: string, argv: string[], cwd:
   if (panes.code === 0 && panes.stdout.split('\n').some((line) => line.trim() === '0')) return false;
   if (panes.code === 0) await tmuxRaw(['kill-session', '-t', `=${name}`]);
   const size = ['-x', String(WINDOW_WIDTH), '-y', String(WINDOW_HEIGHT)];
-  const server = ['start-server', ';', 'set-option', '-g', 'remain-on-exit', 'on', ';'];
+  const server: TmuxArg[] = ['start-server', THEN, 'set-option', '-g', 'remain-on-exit', 'on', THEN];
   const result = await tmuxRaw([...server, 'new-session', '-d', '-s', name, ...size, '-c', cwd, '--', ...argv]);
   // Two pwt processes may race to start it: the loser finds it there, which is what was wanted.
   if (result.code !== 0 && !/duplicate session/.test(result.stderr)) throw new TmuxError(['new-session', '-s', name], result);

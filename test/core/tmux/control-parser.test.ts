@@ -75,7 +75,8 @@ describe('tmux control-mode parser', () => {
     ["it's", "'it'\\''s'"],
     ['$HOME ~ #{pane_id} a;b', "'$HOME ~ #{pane_id} a;b'"],
     ['', "''"],
-    [';', ';'],
+    [';', "';'"],
+    ['x;', "'x;'"],
   ])('quoteArg %j', (arg, quoted) => {
     expect(quoteArg(arg)).toBe(quoted);
   });

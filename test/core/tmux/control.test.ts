@@ -66,6 +66,10 @@ describe('tmux control mode', () => {
       code: 0,
       stdout: expect.stringMatching(/^it's \$HOME ~ ; \S+\n$/),
     });
+    // An argument ending in ';', or ';' itself, is data: it never ends the command (which would answer twice).
+    expect(await client.run(['set-option', '-g', '@pwt-probe', 'x;'])).toMatchObject({ code: 0 });
+    expect(await client.run(['show-options', '-gv', '@pwt-probe'])).toMatchObject({ code: 0, stdout: 'x;\n' });
+    expect(await client.run(['display-message', '-p', ';'])).toMatchObject({ code: 0, stdout: ';\n' });
     expect(await client.run(['capture-pane', '-p', '-t', '%999'])).toEqual({ stdout: '', stderr: "can't find pane: %999\n", code: 1 });
     // Many commands in flight at once come back in order.
     const many = await overControl(Array.from({ length: 50 }, (_, i) => ['display-message', '-p', `n${i}`]));

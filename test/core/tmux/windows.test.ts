@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -163,6 +163,42 @@ describe('tmux door', () => {
     expect(await read('two.json')).toEqual({ a: 'second', b: null });
   }, 30_000);
 
+  it('passes arguments, a folder, tags and environment values ending in ";" as data: none ends a tmux command', async () => {
+    // tmux takes an argument ending in ';' as a command separator: sent as they are, these would cut the
+    // command short and run what follows ('kill-server') as tmux commands.
+    const args = ['a;', 'b\\;', ';', 'kill-server'];
+    const cwd = join(dir, 'work;');
+    mkdirSync(cwd);
+    const made = await newAgentWindow({
+      ...base(),
+      main: '/main/app;',
+      session: 's1;',
+      cwd,
+      env: { ...process.env, PWT_T_SEMI: 'history -a;' },
+      argv: [
+        'node',
+        '-e',
+        'require("fs").writeFileSync("semi.json", JSON.stringify({ args: process.argv.slice(1), env: process.env.PWT_T_SEMI ?? null }))',
+        ...args,
+      ],
+    });
+    const got = await poll(
+      'semi.json',
+      () => {
+        try {
+          return JSON.parse(readFileSync(join(cwd, 'semi.json'), 'utf8'));
+        } catch {
+          return null;
+        }
+      },
+      10_000,
+      50,
+    );
+    expect(got).toEqual({ args, env: 'history -a;' });
+    expect(server.tmux('has-session', '-t', `=${made.tmuxSession}`).code).toBe(0);
+    expect(await listAgentPanes()).toMatchObject([{ paneId: made.paneId, main: '/main/app;', session: 's1;', agentId: 's1-claude' }]);
+  }, 30_000);
+
   it('captures many panes in one call by their ids, also past %3 (display-message pads a literal "%4" through strftime)', async () => {
     const panes = printingPanes(
       server,
@@ -181,7 +217,7 @@ describe('tmux door', () => {
 
   it('types literal text and key names into a pane', async () => {
     const made = await newAgentWindow({ ...base(), argv: ['sh', '-c', 'read line; echo "got:$line" > typed.txt; sleep 60'] });
-    expect(await typeText(made.paneId, 'a;b $c')).toBe(true);
+    expect(await typeText(made.paneId, 'a;b $c;')).toBe(true);
     expect(await sendKeys(made.paneId, 'Enter')).toBe(true);
     const got = await poll(
       'typed.txt',
@@ -195,7 +231,7 @@ describe('tmux door', () => {
       10_000,
       50,
     );
-    expect(got).toBe('got:a;b $c\n');
+    expect(got).toBe('got:a;b $c;\n');
   }, 30_000);
 
   it('pastes text of any length with tabs and newlines as one paste (no key names, nothing left in a buffer)', async () => {
