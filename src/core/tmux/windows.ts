@@ -237,7 +237,7 @@ export async function newAgentWindow(opts: NewWindowOptions): Promise<NewWindow>
   const existing = await findTmuxSession(opts.main, opts.session);
   const { flags, unset } = environmentArgs(opts.env, await paneBaseEnvironment(existing));
   const argv = paneArgv(opts, unset);
-  const printed = ['-P', '-F', ['#{session_name}', '#{window_id}', '#{pane_id}', '#{pane_pid}', '#{session_id}'].join(SEPARATOR)];
+  const printed = ['-P', '-F', ['#{session_name}', '#{window_id}', '#{pane_id}', '#{pane_pid}'].join(SEPARATOR)];
   const size = ['-x', String(WINDOW_WIDTH), '-y', String(WINDOW_HEIGHT)];
   const server: TmuxArg[] = [
     'start-server',
@@ -253,12 +253,43 @@ export async function newAgentWindow(opts: NewWindowOptions): Promise<NewWindow>
     `${WINDOW_WIDTH}x${WINDOW_HEIGHT}`,
     THEN,
   ];
+  // The window is made and tagged by one tmux command, so no kill of pwt can leave an untagged window that a
+  // re-run would not find. Each tag targets the new window: in an existing session it is put after the last
+  // window and named as the last ({end}); after new-session, commands without a target apply to the new session.
+  const tags = (target: TmuxArg[]): TmuxArg[] =>
+    (
+      [
+        ['@pwt-agent', opts.agentId],
+        ['@pwt-session', opts.session],
+        ['@pwt-main', opts.main],
+      ] as const
+    ).flatMap(([key, value]) => [THEN, 'set-option', '-w', ...target, key, value]);
   let args: TmuxArg[];
   if (existing) {
-    args = [...server, 'new-window', '-d', '-t', `=${existing}:`, '-n', opts.windowName, '-c', opts.cwd, ...flags, ...printed, '--', ...argv];
+    // set-option takes no exact-name ("=") session target, but does take one for a window.
+    const last = `=${existing}:{end}`;
+    args = [...server, 'new-window', '-d', '-a', '-t', last, '-n', opts.windowName, '-c', opts.cwd, ...flags, ...printed, '--', ...argv, ...tags(['-t', last])];
   } else {
     const name = await freeSessionName(opts.tmuxSession);
-    args = [...server, 'new-session', '-d', '-s', name, '-n', opts.windowName, ...size, '-c', opts.cwd, ...flags, ...printed, '--', ...argv];
+    const sessionTags: TmuxArg[] = [THEN, 'set-option', '@pwt-main', opts.main, THEN, 'set-option', '@pwt-session', opts.session];
+    args = [
+      ...server,
+      'new-session',
+      '-d',
+      '-s',
+      name,
+      '-n',
+      opts.windowName,
+      ...size,
+      '-c',
+      opts.cwd,
+      ...flags,
+      ...printed,
+      '--',
+      ...argv,
+      ...sessionTags,
+      ...tags([]),
+    ];
   }
   const bytes = Buffer.byteLength(tmuxArgv(args).join('\0'));
   if (bytes > MAX_COMMAND_BYTES) {
@@ -267,31 +298,7 @@ export async function newAgentWindow(opts: NewWindowOptions): Promise<NewWindow>
       'Unset large environment variables, or pass long text with a prompt file.',
     );
   }
-  const [tmuxSession = '', windowId = '', paneId = '', pid = '', sessionId = ''] = (await tmux(args)).trim().split(SEPARATOR);
-  // set-option does not take tmux's exact-name "=" targets: use the session's id.
-  if (!existing) await tmux(['set-option', '-t', sessionId, '@pwt-main', opts.main, THEN, 'set-option', '-t', sessionId, '@pwt-session', opts.session]);
-  await tmux([
-    'set-option',
-    '-w',
-    '-t',
-    windowId,
-    '@pwt-agent',
-    opts.agentId,
-    THEN,
-    'set-option',
-    '-w',
-    '-t',
-    windowId,
-    '@pwt-session',
-    opts.session,
-    THEN,
-    'set-option',
-    '-w',
-    '-t',
-    windowId,
-    '@pwt-main',
-    opts.main,
-  ]);
+  const [tmuxSession = '', windowId = '', paneId = '', pid = ''] = (await tmux(args)).trim().split(SEPARATOR);
   return { tmuxSession, windowId, paneId, panePid: Number(pid) };
 }
 

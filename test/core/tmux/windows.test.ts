@@ -93,6 +93,41 @@ describe('tmux door', () => {
     expect((await listAgentPanes()).map((each) => each.agentId)).toEqual(['s1-codex']);
   }, 30_000);
 
+  it('makes and tags each window in one tmux command (a new session, then one that has other windows): no kill leaves one untagged', async () => {
+    // A tmux on PATH that logs each call, then runs the real one.
+    const bin = join(dir, 'bin');
+    const log = join(dir, 'tmux-calls.log');
+    mkdirSync(bin);
+    const real = spawnSync('sh', ['-c', 'command -v tmux'], { encoding: 'utf8' }).stdout.trim();
+    writeFileSync(join(bin, 'tmux'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const first = await newAgentWindow({ ...base(), argv: ['sleep', '60'] });
+      // The session's current window is the first one; a window the user made after it is the last.
+      server.tmux('new-window', '-d', '-t', '=app/s1:', '-n', 'mine', 'sleep', '60');
+      const second = await newAgentWindow({ ...base(), agentId: 's1-codex', windowName: 'codex', argv: ['sleep', '60'] });
+      const tagged = (window: string) => server.tmux('display-message', '-p', '-t', window, '#{@pwt-agent} #{@pwt-session} #{@pwt-main}').stdout.trim();
+      expect(tagged(first.windowId)).toBe('s1-claude s1 /main/app');
+      expect(tagged(second.windowId)).toBe('s1-codex s1 /main/app');
+      expect(server.tmux('show-options', '-v', '-t', first.windowId, '@pwt-main').stdout.trim()).toBe('/main/app');
+      expect(server.tmux('list-windows', '-t', '=app/s1', '-F', '#{window_name}:#{@pwt-agent}').stdout.trim().split('\n')).toEqual([
+        'claude:s1-claude',
+        'mine:',
+        'codex:s1-codex',
+      ]);
+      // Every tag was set by the call that made its window.
+      const calls = readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('@pwt-agent') && !/list-|display-|show-/.test(line));
+      expect(calls).toHaveLength(2);
+      expect(calls[0]).toMatch(/new-session .*@pwt-main .*@pwt-session .*@pwt-agent s1-claude/);
+      expect(calls[1]).toMatch(/new-window .*@pwt-agent s1-codex/);
+    } finally {
+      process.env.PATH = path;
+    }
+  }, 30_000);
+
   it('refuses a folder that does not exist (tmux would start in $HOME) and starts nothing', async () => {
     const error = await newAgentWindow({ ...base(), cwd: join(dir, 'gone'), argv: ['sleep', '60'] }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PwtError);
