@@ -40,6 +40,7 @@ interface DriverStatement {
   all(...params: unknown[]): Row[];
   get(...params: unknown[]): Row | null | undefined;
   run(...params: unknown[]): unknown;
+  finalize?(): unknown;
 }
 interface DriverDatabase {
   prepare(sql: string): DriverStatement;
@@ -47,10 +48,14 @@ interface DriverDatabase {
   close(): unknown;
 }
 
+// bun closes a connection only once its statements are finalized (until then the file stays
+// open and a WAL is never folded back), so close finalizes the statements it prepared first.
 function wrap(db: DriverDatabase): SqliteDatabase {
+  const statements: DriverStatement[] = [];
   return {
     prepare(sql) {
       const statement = db.prepare(sql);
+      statements.push(statement);
       return {
         all: (...params) => statement.all(...params),
         get: (...params) => statement.get(...params) ?? undefined, // bun answers null
@@ -58,7 +63,10 @@ function wrap(db: DriverDatabase): SqliteDatabase {
       };
     },
     exec: (sql) => void db.exec(sql),
-    close: () => void db.close(),
+    close: () => {
+      for (const statement of statements) statement.finalize?.();
+      db.close();
+    },
   };
 }
 
