@@ -16,7 +16,9 @@ import { readStateFile } from './state-file.js';
  *
  * - it is made whole and only if missing (link(2) of a written temp file), so
  *   of two processes reading the same new limit, the second takes the first's;
- * - it belongs to the limit's message line: a screen showing another one
+ * - it belongs to the limit's message line, or as much of it as shows (a
+ *   toast drawn over its end, a narrower pane wrapping it sooner): a line
+ *   that begins the same is the same limit, and a screen showing another one
  *   (a later limit, with no look between) replaces it;
  * - it ends once a screen without the limit is captured after it was made
  *   (`by`: when the capture that made it was over), so a capture taken before
@@ -30,6 +32,8 @@ export interface LimitSeen {
   message: string;
   /** Epoch ms by which the capture that first read it was over. */
   by: number;
+  /** Epoch ms the limit appeared, as the first reading placed it: a wait read later counts from it. */
+  appeared?: number;
 }
 
 export const limitSeenFile = (dir: string, agentId: string): string => join(dir, `${agentId}.limit-seen.json`);
@@ -47,12 +51,36 @@ export function limitUntil(dir: string, agentId: string, provider: Provider, tex
   const until = shown?.until ?? null;
   for (let attempt = 0; attempt < 4; attempt++) {
     const seen = readStateFile<LimitSeen>(file);
-    if (seen?.message === message) return seen.until;
+    if (seen && sameMessage(seen.message, message)) return seen.until !== null || until === null ? seen.until : completed(file, seen, provider, text);
     // Another limit's: an earlier one whose end no capture saw.
     if (seen && !removeIfStill(file, seen)) continue;
-    if (create(file, { until, message, by })) return until;
+    if (create(file, { until, message, by, appeared })) return until;
   }
   return until;
+}
+
+/**
+ * The kept reading found no reset where this screen shows one (what showed of the line did not hold it: a toast
+ * drawn over its end): the reset read now, from when the kept reading placed the limit, kept in its stead.
+ * Every process that completes it reads the same time, so the last rename changes nothing.
+ */
+function completed(file: string, seen: LimitSeen, provider: Provider, text: string): number | null {
+  const until = seen.appeared === undefined ? null : (limitOf(provider, text, seen.appeared)?.until ?? null);
+  if (until === null) return null;
+  const temp = `${file}.new-${process.pid}-${++counter}`;
+  try {
+    writeFileSync(temp, `${JSON.stringify({ ...seen, until })}\n`);
+    renameSync(temp, file);
+  } catch {
+    rmSync(temp, { force: true }); // A vanished agents folder: this reader keeps its own reading.
+  }
+  return until;
+}
+
+/** One message line and another as far as either shows (empty only when no line was read: then only the same). */
+function sameMessage(kept: string, shown: string): boolean {
+  if (kept === '' || shown === '') return kept === shown;
+  return kept.startsWith(shown) || shown.startsWith(kept);
 }
 
 /** A screen without a limit, captured from `capturedAt` on: the kept limit ends if it was read before. */

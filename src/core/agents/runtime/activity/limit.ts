@@ -88,10 +88,12 @@ const LIMITS: Partial<Record<Provider, LimitPattern>> = {
     reply: textBefore(/^\s*─{8,}/),
   },
   // The provider's message in the error box of the turn (`┃  ...`, wrapped over its lines); the user's prompt
-  // sits in the same kind of box, so only a provider's phrasing counts.
+  // sits in the same kind of box, so only a provider's phrasing counts. opencode also shows it in a toast at the
+  // top right, drawn beside the turn's boxes (`┃  <prompt>   ┃  Rate limit ...  ┃`) a moment before the error
+  // box: only words inside the line's first box count.
   opencode: {
     message: new RegExp(
-      String.raw`^\s*┃\s+(?:\d{3}\s+)?.*\b(?:` +
+      String.raw`^\s*┃\s+(?:\d{3}\s+)?[^┃]*\b(?:` +
         ['rate limit (?:reached|exceeded)', 'usage limit (?:reached|exceeded|has been reached)', 'exceeded your current quota', 'too many requests'].join('|') +
         ')',
       'i',
@@ -166,7 +168,15 @@ export function limitOnScreen(provider: Provider, lines: string[], now: number, 
     .map((line, i) => (i === 0 ? line : line.replace(/^[\s┃│]+/, '')))
     .join(pattern.resetLines ? ' ' : '');
   const shown = text.match(pattern.reset)?.[1];
-  return { until: shown ? resetTime(shown, now, zone) : null, message: (lines[at] as string).trim().split(/\s{3,}/)[0] as string };
+  return { until: shown ? resetTime(shown, now, zone) : null, message: messageOf(lines[at] as string) };
+}
+
+/**
+ * The limit's message line as far as it is the message's: up to a wide gap
+ * (a sidebar beside it) or a box border drawn over it (opencode's toast).
+ */
+function messageOf(line: string): string {
+  return (line.trim().split(/\s{3,}|(?<=.)[┃│]/)[0] as string).trimEnd();
 }
 
 /** The index of the limit's message line in `lines`, -1 when no limit shows (none, or the agent said more below it). */

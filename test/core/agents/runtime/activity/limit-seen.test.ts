@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { limitGone, limitSeenFile, limitUntil } from '../../../../../src/core/agents/runtime/activity/limit-seen.js';
-import { limitOf } from '../../../../../src/core/agents/runtime/activity/screen.js';
+import { classifyScreen, limitOf } from '../../../../../src/core/agents/runtime/activity/screen.js';
 
 /**
  * One usage limit on screen reads one reset time, whichever process reads it
@@ -65,5 +65,43 @@ describe('a usage limit read once, kept for every reader', () => {
     const repainted = limited.replace('0% used', '1% used');
     expect(repainted).not.toBe(limited);
     expect(limitOf('opencode', repainted)?.message).toBe(limitOf('opencode', limited)?.message);
+  });
+
+  it('opencode: its toast (drawn beside the prompt a moment before the error box) is not the limit; the error box is, and reads one reset', () => {
+    // Both screens measured: opencode 1.18 answered by the test model server's 429, captured 0.4 s apart.
+    const toast = screen('opencode-7a-limit-toast');
+    const box = screen('opencode-7b-limit-toast-and-box');
+    expect(toast).toMatch(/┃\s+Rate limit reached/);
+    expect(limitOf('opencode', toast)).toBeNull();
+    expect(classifyScreen('opencode', toast)).not.toBe('limited');
+    expect(classifyScreen('opencode', box)).toBe('limited');
+    expect(limitOf('opencode', box)?.message).toBe(
+      '┃  Rate limit reached for requests per min (RPM): Limit 60, Used 60, Requested 1. Please try again in 12s.',
+    );
+  });
+
+  it('opencode: a toast drawn over the end of the message line (or a pane wrapping it sooner) leaves the same limit, read once', () => {
+    const agents = dir();
+    const box = screen('opencode-7b-limit-toast-and-box');
+    const lines = box.split('\n');
+    const message = lines.findIndex((line) => /^\s*┃\s+Rate limit reached/.test(line));
+    const toastRow = lines.findIndex((line) => /┃\s+Rate limit reached .*┃/.test(line));
+    const border = (lines[toastRow] as string).indexOf('┃', 5);
+    // Derived from the measured screen: the toast's row laid over the message line from the toast's border on.
+    const covered = lines.map((line, i) => (i === message ? line.slice(0, border) + (lines[toastRow] as string).slice(border) : line)).join('\n');
+    const full = limitOf('opencode', box)!.message;
+    const shown = limitOf('opencode', covered)!.message;
+    expect(shown.length).toBeLessThan(full.length);
+    expect(full.startsWith(shown)).toBe(true);
+    // The wait is under the toast: the first reading has no reset. The whole line, read later, completes it from
+    // when the first reading placed the limit, for every later reader (a limit with no reset is never resumed).
+    expect(limitUntil(agents, 'a-opencode', 'opencode', covered, T, T + 20)).toBeNull();
+    expect(limitUntil(agents, 'a-opencode', 'opencode', box, T + 3_000, T + 3_020)).toBe(T + 13_000);
+    expect(limitUntil(agents, 'a-opencode', 'opencode', covered, T + 4_000, T + 4_020)).toBe(T + 13_000);
+    expect(JSON.parse(readFileSync(limitSeenFile(agents, 'a-opencode'), 'utf8'))).toMatchObject({ until: T + 13_000, appeared: T, by: T + 20 });
+    // And the other way round: first the whole line, then the covered one.
+    const other = dir();
+    expect(limitUntil(other, 'a-opencode', 'opencode', box, T, T + 20)).toBe(T + 13_000);
+    expect(limitUntil(other, 'a-opencode', 'opencode', covered, T + 3_000, T + 3_020)).toBe(T + 13_000);
   });
 });
