@@ -41,8 +41,13 @@ afterAll(() => {
   for (const path of extra) rmSync(path, { recursive: true, force: true });
 });
 
-/** A stand-in cursor-agent on the world's PATH: create-chat prints an id; otherwise it logs its arguments and waits, quitting on C-c. */
-function standInCursor(world: RuntimeWorld): string {
+/**
+ * A stand-in cursor-agent on the world's PATH: create-chat prints an id; otherwise it records its arguments and waits,
+ * quitting on C-c. `forget` drops the launches recorded so far (each run of a scenario starts without them); `launches`
+ * waits for what the launches since wrote: a detached start returns once the agent's window exists, before the
+ * process in it has run.
+ */
+function standInCursor(world: RuntimeWorld): { forget: () => void; launches: () => Promise<string> } {
   const bin = join(world.project.sandbox.root, 'bin');
   mkdirSync(bin, { recursive: true });
   const calls = join(world.project.sandbox.root, 'cursor-calls.txt');
@@ -58,7 +63,15 @@ function standInCursor(world: RuntimeWorld): string {
   writeFileSync(join(bin, 'cursor-agent'), script);
   chmodSync(join(bin, 'cursor-agent'), 0o755);
   world.env.PATH = `${bin}:${world.env.PATH}`;
-  return calls;
+  return {
+    forget: () => rmSync(calls, { force: true }),
+    // Whole launches only: each ends its record with a newline.
+    launches: () =>
+      poll('cursor-agent to be launched', () => {
+        const text = existsSync(calls) ? readFileSync(calls, 'utf8') : '';
+        return text.endsWith('\n') && text;
+      }),
+  };
 }
 
 const manifestOf = (world: RuntimeWorld) => JSON.parse(readFileSync(join(world.project.sessionsDir, '.manifest.json'), 'utf8'));
@@ -240,12 +253,13 @@ describe('crash consistency of the agent commands: every cut completes on the re
 
   it('run start: cut everywhere, then again: both sessions with the goal, one window per agent, each agent got the prompt', async () => {
     const world = worlds.make();
-    const cursorCalls = standInCursor(world);
+    const cursor = standInCursor(world);
     const started = Date.now();
     const counts = await cutEverywhere(world, {
       prepare: async () => {
         for (const provider of ['pi', 'cursor']) world.trust(join(world.project.sessionsDir, `s-${provider}`));
       },
+      arrange: async () => cursor.forget(),
       command: ['run', 'start', 's', '--agents', 'pi,cursor', '--goal', 'Fix it', '--prompt', 'start prompt'],
       check: async (world, cut) => {
         const run = runFile(world, 's');
@@ -268,7 +282,7 @@ describe('crash consistency of the agent commands: every cut completes on the re
         }
         const windows = liveWindows(world);
         expect([windows.get('s-pi-pi'), windows.get('s-cursor-cursor')], `${cut}: windows per agent`).toEqual([1, 1]);
-        expect(readFileSync(cursorCalls, 'utf8').trim().split('\n').pop(), cut).toMatch(/start prompt$/);
+        expect((await cursor.launches()).trim().split('\n').pop(), cut).toMatch(/start prompt$/);
         expect(readFileSync(join(world.project.sessionsDir, '.pwt', 'agents', 's-pi-pi.prompt.txt'), 'utf8'), cut).toContain('start prompt');
       },
     });
@@ -279,7 +293,7 @@ describe('crash consistency of the agent commands: every cut completes on the re
 
   it("agent switch: cut everywhere, then again: pi detached with its conversation, cursor runs alone with pi's conversation handed over", async () => {
     const world = worlds.make();
-    const cursorCalls = standInCursor(world);
+    const cursor = standInCursor(world);
     let cwd = '';
     let piId = '';
     const started = Date.now();
@@ -294,6 +308,7 @@ describe('crash consistency of the agent commands: every cut completes on the re
       },
       arrange: async () => {
         await world.ok(['agent', 'resume', 'pi', '--detach'], cwd);
+        cursor.forget();
       },
       command: ['agent', 'switch', 'cursor', '--detach'],
       cwd: () => cwd,
@@ -312,7 +327,7 @@ describe('crash consistency of the agent commands: every cut completes on the re
         ).toMatchObject({ id: 'w-cursor', status: 'running' });
         const windows = liveWindows(world);
         expect([windows.get('w-pi') ?? 0, windows.get('w-cursor')], `${cut}: windows per agent`).toEqual([0, 1]);
-        const launch = readFileSync(cursorCalls, 'utf8');
+        const launch = await cursor.launches();
         expect(launch, cut).toContain('Previous Session Context');
         expect(launch.slice(launch.lastIndexOf('Previous Session Context')), cut).toContain('switch prompt');
       },
