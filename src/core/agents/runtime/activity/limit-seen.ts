@@ -2,7 +2,7 @@ import { linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import type { Provider } from '../../vendors/types.js';
 import { limitOf } from './screen.js';
-import { readStateFile } from './state-file.js';
+import { readStateFile, writeStateFile } from './state-file.js';
 
 /**
  * One usage limit on screen, one reset time (`limitedUntil`), whichever pwt
@@ -66,14 +66,7 @@ export function limitUntil(dir: string, agentId: string, provider: Provider, tex
  */
 function completed(file: string, seen: LimitSeen, provider: Provider, text: string): number | null {
   const until = seen.appeared === undefined ? null : (limitOf(provider, text, seen.appeared)?.until ?? null);
-  if (until === null) return null;
-  const temp = `${file}.new-${process.pid}-${++counter}`;
-  try {
-    writeFileSync(temp, `${JSON.stringify({ ...seen, until })}\n`);
-    renameSync(temp, file);
-  } catch {
-    rmSync(temp, { force: true }); // A vanished agents folder: this reader keeps its own reading.
-  }
+  if (until !== null) writeStateFile(file, { ...seen, until });
   return until;
 }
 
