@@ -32,8 +32,8 @@ export function standInGit(dir: string, opts: { tmux?: boolean } = {}): string {
 if [ -n "$CRASH_KILL_AT" ]; then
 ${FIND_PWT}
   if [ -n "$target" ]; then
-    n=$(flock "$CRASH_COUNTER.lock" sh -c 'n=$(( $(cat "$1" 2>/dev/null || echo 0) + 1 )); echo $n > "$1"; echo $n' sh "$CRASH_COUNTER")
-    printf '%s %s\\n' "$n" "$*" >> "$CRASH_COUNTER.log"
+    # Numbered and logged under one lock: gits pwt runs at once log in the order of their numbers.
+    n=$(flock "$CRASH_COUNTER.lock" sh -c 'n=$(( $(cat "$1" 2>/dev/null || echo 0) + 1 )); echo $n > "$1"; shift; printf "%s %s\\n" "$n" "$*" >> "$CRASH_COUNTER.log"; echo $n' sh "$CRASH_COUNTER" "$@")
     if [ "$n" -eq "$CRASH_KILL_AT" ]; then kill -9 "$target"; exit 137; fi
   fi
 fi
